@@ -1,0 +1,556 @@
+/* cli.c -- nmap-style command line into one validated scan configuration. */
+#include "config.h"
+
+#include "engine/cli.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "engine/usage.h"
+#include "engine/util.h"
+
+/* nmap's timing table (reference/fast-scanners.md section 5). */
+static const struct timing timings[6] = {
+	{ 0, 300000, 100, 300000, 300000, 10, 0, 0 },
+	{ 1, 15000, 100, 15000, 15000, 10, 0, 0 },
+	{ 2, 1000, 100, 10000, 400, 10, 0, 0 },
+	/*
+	 * T3-T5 have no fixed gap in nmap; its congestion window opens to
+	 * hundreds of probes in flight. fathom is stateless and paces to a
+	 * rate instead: these defaults are what a switched LAN absorbs
+	 * without loss, and retransmission passes recover what is lost.
+	 */
+	{ 3, 1000, 100, 10000, 0, 10, 0, 150000 },
+	{ 4, 500, 100, 1250, 0, 6, 0, 300000 },
+	{ 5, 250, 50, 300, 0, 2, 900000, 1000000 },
+};
+
+enum {
+	OPT_EXCLUDE = 1000,
+	OPT_EXCLUDEFILE,
+	OPT_TOPPORTS,
+	OPT_MINRATE,
+	OPT_MAXRATE,
+	OPT_MAXRETRIES,
+	OPT_HOSTTIMEOUT,
+	OPT_SEED,
+	OPT_OPEN,
+	OPT_REASON,
+	OPT_DRYRUN,
+	OPT_IL,
+	OPT_ON,
+	OPT_OX,
+	OPT_OG,
+	OPT_OJ,
+	OPT_OA,
+	OPT_PN,
+	OPT_SS,
+	OPT_SCANTYPE,
+	OPT_DATADIR,
+	OPT_EXCLUDEPORTS,
+	OPT_MINRTT,
+	OPT_MAXRTT,
+	OPT_INITRTT,
+	OPT_SCANDELAY,
+	OPT_LATER,
+};
+
+/*
+ * getopt_long_only gives nmap's single-dash multi-letter options (-iL,
+ * -oN, -Pn, -sS) while "-v", "-p80" and "-T4" stay short options.
+ */
+static const struct option longopts[] = {
+	{ "iL", required_argument, NULL, OPT_IL },
+	{ "oN", required_argument, NULL, OPT_ON },
+	{ "oX", required_argument, NULL, OPT_OX },
+	{ "oG", required_argument, NULL, OPT_OG },
+	{ "oJ", required_argument, NULL, OPT_OJ },
+	{ "oA", required_argument, NULL, OPT_OA },
+	{ "Pn", no_argument, NULL, OPT_PN },
+	{ "sS", no_argument, NULL, OPT_SS },
+	{ "sT", no_argument, NULL, OPT_SCANTYPE },
+	{ "sU", no_argument, NULL, OPT_SCANTYPE },
+	{ "sn", no_argument, NULL, OPT_SCANTYPE },
+	{ "sA", no_argument, NULL, OPT_SCANTYPE },
+	{ "sV", no_argument, NULL, OPT_LATER },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "excludefile", required_argument, NULL, OPT_EXCLUDEFILE },
+	{ "exclude-ports", required_argument, NULL, OPT_EXCLUDEPORTS },
+	{ "top-ports", required_argument, NULL, OPT_TOPPORTS },
+	{ "min-rate", required_argument, NULL, OPT_MINRATE },
+	{ "max-rate", required_argument, NULL, OPT_MAXRATE },
+	{ "max-retries", required_argument, NULL, OPT_MAXRETRIES },
+	{ "host-timeout", required_argument, NULL, OPT_HOSTTIMEOUT },
+	{ "min-rtt-timeout", required_argument, NULL, OPT_MINRTT },
+	{ "max-rtt-timeout", required_argument, NULL, OPT_MAXRTT },
+	{ "initial-rtt-timeout", required_argument, NULL, OPT_INITRTT },
+	{ "scan-delay", required_argument, NULL, OPT_SCANDELAY },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "open", no_argument, NULL, OPT_OPEN },
+	{ "reason", no_argument, NULL, OPT_REASON },
+	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+	{ "datadir", required_argument, NULL, OPT_DATADIR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OA";
+
+__attribute__((format(printf, 1, 0)))
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("fathom: ", stderr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fputs(" (see fathom -h)\n", stderr);
+	return FATHOM_EXIT_USAGE;
+}
+
+static int parse_rate(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtod(s, &end);
+	if (*end != '\0' || !(v > 0) || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_timing(const char *s)
+{
+	static const char *const names[] = { "paranoid", "sneaky", "polite",
+					     "normal", "aggressive", "insane" };
+
+	if (s[0] >= '0' && s[0] <= '5' && s[1] == '\0')
+		return s[0] - '0';
+	for (int i = 0; i < 6; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = p = xmalloc(len);
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		memcpy(p, argv[i], n);
+		p += n;
+		*p++ = i + 1 < argc ? ' ' : '\0';
+	}
+	if (argc == 0)
+		*p = '\0';
+	return s;
+}
+
+static int file_exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static char datadir_buf[PATH_MAX + 16];
+
+const char *cli_datadir(void)
+{
+	const char *env = getenv("FATHOM_DATADIR");
+	char exe[PATH_MAX], try[PATH_MAX + 32];
+	ssize_t n;
+
+	if (datadir_buf[0])
+		return datadir_buf;
+	if (env && *env) {
+		snprintf(datadir_buf, sizeof(datadir_buf), "%s", env);
+		return datadir_buf;
+	}
+	/* Run from the build tree: ./fathom sits beside probes/. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(try, sizeof(try), "%s/probes/fathom-services",
+				 exe);
+			if (file_exists(try)) {
+				snprintf(datadir_buf, sizeof(datadir_buf),
+					 "%s/probes", exe);
+				return datadir_buf;
+			}
+		}
+	}
+	snprintf(datadir_buf, sizeof(datadir_buf), "%s", PKGDATADIR);
+	return datadir_buf;
+}
+
+/* Deferred target tokens: they are added after -n is known. */
+struct pending {
+	int kind; /* 0 target, 1 exclude list, 2 -iL, 3 --excludefile */
+	const char *arg;
+};
+
+int cli_parse(int argc, char **argv, struct scan_opts *o)
+{
+	char err[512];
+	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
+	size_t npend = 0, top = 0;
+	const char *portarg = NULL, *exclports = NULL;
+	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
+	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
+	int delay_set = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->src_port = -1;
+	o->host_timeout_ms = UINT64_MAX; /* unset */
+	o->cmdline = join_argv(argc, argv);
+	opterr = 0;
+	optind = 1;
+	if (argc < 2) {
+		usage_print(stdout);
+		free(pend);
+		return 1;
+	}
+	while ((c = getopt_long_only(argc, argv, shortopts, longopts,
+				     NULL)) != -1) {
+		const char *bad = optind > 1 && optind <= argc
+					  ? argv[optind - 1]
+					  : "?";
+
+		switch (c) {
+		case 'h':
+			usage_print(stdout);
+			free(pend);
+			return 1;
+		case 'V':
+			printf("fathom version %s\n", PACKAGE_VERSION);
+			printf("Compiled with: libnet, libpcap, OpenSSL, "
+			       "PCRE2\n");
+			free(pend);
+			return 1;
+		case 'p':
+			portarg = optarg;
+			break;
+		case 'F':
+			fast = 1;
+			break;
+		case OPT_TOPPORTS:
+			if (parse_u64(optarg, 65536, &v) < 0 || v == 0) {
+				usage_error("bad --top-ports value '%s'",
+					    optarg);
+				goto out;
+			}
+			top = (size_t)v;
+			break;
+		case OPT_EXCLUDEPORTS:
+			exclports = optarg;
+			break;
+		case 'T':
+			tlevel = parse_timing(optarg);
+			if (tlevel < 0) {
+				usage_error("bad timing template '-T%s' "
+					    "(0-5 or paranoid..insane)",
+					    optarg);
+				goto out;
+			}
+			break;
+		case OPT_MINRATE:
+			if (parse_rate(optarg, &o->min_rate) < 0) {
+				usage_error("bad --min-rate value '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_MAXRATE:
+			if (parse_rate(optarg, &o->max_rate) < 0) {
+				usage_error("bad --max-rate value '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_MAXRETRIES:
+			if (parse_u64(optarg, 50, &v) < 0) {
+				usage_error("bad --max-retries value '%s' "
+					    "(0-50)",
+					    optarg);
+				goto out;
+			}
+			retries = (int)v;
+			break;
+		case OPT_HOSTTIMEOUT:
+			if (parse_time_ms(optarg, &v) < 0) {
+				usage_error("bad --host-timeout value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->host_timeout_ms = v;
+			break;
+		case OPT_MINRTT:
+		case OPT_MAXRTT:
+		case OPT_INITRTT:
+		case OPT_SCANDELAY:
+			if (parse_time_ms(optarg, &v) < 0) {
+				usage_error("bad time value '%s'", optarg);
+				goto out;
+			}
+			if (c == OPT_MINRTT)
+				min_rtt = v ? v : 1;
+			else if (c == OPT_MAXRTT)
+				max_rtt = v ? v : 1;
+			else if (c == OPT_INITRTT)
+				init_rtt = v ? v : 1;
+			else {
+				delay = v;
+				delay_set = 1;
+			}
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, UINT64_MAX, &o->seed) < 0) {
+				usage_error("bad --seed value '%s'", optarg);
+				goto out;
+			}
+			o->seed_set = 1;
+			break;
+		case 'r':
+			o->sequential = 1;
+			break;
+		case 'e':
+			free(o->iface);
+			o->iface = xstrdup(optarg);
+			break;
+		case 'S': {
+			struct in_addr a;
+
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				usage_error("bad -S address '%s'", optarg);
+				goto out;
+			}
+			o->src = ntohl(a.s_addr);
+			break;
+		}
+		case 'g':
+			if (parse_u64(optarg, 65535, &v) < 0 || v == 0) {
+				usage_error("bad -g source port '%s'", optarg);
+				goto out;
+			}
+			o->src_port = (int)v;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'd':
+			break; /* accepted for nmap compatibility */
+		case 'n':
+			o->no_dns = 1;
+			break;
+		case OPT_PN:
+			o->skip_ping = 1;
+			break;
+		case OPT_SS:
+			break;
+		case OPT_OPEN:
+			o->open_only = 1;
+			break;
+		case OPT_REASON:
+			o->reason = 1;
+			break;
+		case OPT_DRYRUN:
+			o->dry_run = 1;
+			break;
+		case OPT_DATADIR:
+			snprintf(datadir_buf, sizeof(datadir_buf), "%s",
+				 optarg);
+			break;
+		case OPT_IL:
+			pend[npend++] = (struct pending){ 2, optarg };
+			break;
+		case OPT_EXCLUDE:
+			pend[npend++] = (struct pending){ 1, optarg };
+			break;
+		case OPT_EXCLUDEFILE:
+			pend[npend++] = (struct pending){ 3, optarg };
+			break;
+		case OPT_ON:
+			free(o->out_normal);
+			o->out_normal = xstrdup(optarg);
+			break;
+		case OPT_OX:
+		case OPT_OG:
+		case OPT_OJ:
+		case OPT_OA:
+			usage_error("output option '%s' is not available in "
+				    "this version (only -oN)",
+				    bad);
+			goto out;
+		case OPT_SCANTYPE:
+			usage_error("scan type '%s' is not supported yet "
+				    "(only -sS)",
+				    bad);
+			goto out;
+		case OPT_LATER:
+		case 'O':
+		case 'A':
+			usage_error("option '%s' is not available in this "
+				    "version yet",
+				    bad);
+			goto out;
+		case '6':
+			usage_error("%s: IPv6 scanning is not supported yet",
+				    "-6");
+			goto out;
+		case ':':
+			usage_error("option '%s' needs an argument", bad);
+			goto out;
+		default:
+			usage_error("unrecognized option '%s'", bad);
+			goto out;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		pend[npend++] = (struct pending){ 0, argv[i] };
+
+	if (o->min_rate && o->max_rate && o->min_rate > o->max_rate) {
+		fprintf(stderr, "fathom: --min-rate must not exceed "
+				"--max-rate (see fathom -h)\n");
+		goto out;
+	}
+	if (portarg && (fast || top)) {
+		usage_error("%s: -p cannot be combined with -F or --top-ports",
+			    portarg);
+		goto out;
+	}
+
+	/* Services table, then ports. */
+	{
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s/fathom-services",
+			 cli_datadir());
+		o->services = services_load(path, err, sizeof(err));
+		if (o->services == NULL) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+		o->services_path = xstrdup(path);
+	}
+	if (portarg) {
+		if (ports_parse(portarg, o->services, &o->ports, err,
+				sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+	} else {
+		ports_top(o->services, SVC_TCP,
+			  top ? top : fast ? 100 : 1000, &o->ports);
+	}
+	if (exclports && ports_exclude(exclports, o->services, &o->ports, err,
+				       sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	ports_finalize(&o->ports);
+	if (o->ports.proto[SVC_UDP].n) {
+		fprintf(stderr, "fathom: UDP ports given but UDP scanning "
+				"(-sU) is not supported yet\n");
+		goto out;
+	}
+	if (o->ports.proto[SVC_TCP].n == 0) {
+		fprintf(stderr, "fathom: no TCP ports to scan\n");
+		goto out;
+	}
+
+	/* Targets. */
+	o->targets = targets_new();
+	for (size_t i = 0; i < npend; i++) {
+		int r;
+
+		switch (pend[i].kind) {
+		case 0:
+			r = targets_add(o->targets, pend[i].arg, o->no_dns,
+					err, sizeof(err));
+			break;
+		case 1:
+			r = targets_exclude_list(o->targets, pend[i].arg,
+						 o->no_dns, err, sizeof(err));
+			break;
+		case 2:
+			r = targets_add_file(o->targets, pend[i].arg, 0,
+					     o->no_dns, err, sizeof(err));
+			break;
+		default:
+			r = targets_add_file(o->targets, pend[i].arg, 1,
+					     o->no_dns, err, sizeof(err));
+			break;
+		}
+		if (r < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+	}
+	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+
+	/* Timing: template, then explicit options win. */
+	o->timing = timings[tlevel];
+	if (min_rtt)
+		o->timing.min_rtt_ms = min_rtt;
+	if (max_rtt)
+		o->timing.max_rtt_ms = max_rtt;
+	if (init_rtt)
+		o->timing.init_rtt_ms = init_rtt;
+	if (delay_set)
+		o->timing.scan_delay_ms = delay;
+	if (o->timing.min_rtt_ms > o->timing.max_rtt_ms) {
+		fprintf(stderr, "fathom: --min-rtt-timeout is above "
+				"--max-rtt-timeout\n");
+		goto out;
+	}
+	if (!o->seed_set &&
+	    getrandom(&o->seed, sizeof(o->seed), 0) != sizeof(o->seed))
+		o->seed = (uint64_t)now_ns();
+	o->max_retries = retries >= 0 ? retries : o->timing.max_retries;
+	if (o->host_timeout_ms == UINT64_MAX)
+		o->host_timeout_ms = o->timing.host_timeout_ms;
+	o->rate = o->timing.scan_delay_ms
+			  ? 1000.0 / (double)o->timing.scan_delay_ms
+			  : o->timing.rate;
+	if (o->max_rate && (o->rate == 0 || o->rate > o->max_rate))
+		o->rate = o->max_rate;
+	if (o->min_rate && o->rate < o->min_rate)
+		o->rate = o->min_rate;
+	rc = 0;
+out:
+	free(pend);
+	return rc;
+}
+
+void cli_free(struct scan_opts *o)
+{
+	targets_free(o->targets);
+	ports_free(&o->ports);
+	services_free(o->services);
+	free(o->services_path);
+	free(o->iface);
+	free(o->out_normal);
+	free(o->cmdline);
+	memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,73 @@
+/* cli.h -- nmap-style command line into one validated scan configuration. */
+#ifndef FATHOM_CLI_H
+#define FATHOM_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/ports.h"
+#include "engine/services.h"
+#include "engine/targets.h"
+
+/* nmap's timing templates, -T0..-T5 (values from nmap's timing table). */
+struct timing {
+	int level;                /* 0..5 */
+	uint64_t init_rtt_ms;     /* first retransmission timeout */
+	uint64_t min_rtt_ms;      /* RTO floor */
+	uint64_t max_rtt_ms;      /* RTO ceiling */
+	uint64_t scan_delay_ms;   /* T0-T2: fixed gap between probes */
+	int max_retries;          /* retransmissions per probe */
+	uint64_t host_timeout_ms; /* 0 = none */
+	double rate;              /* default packets/s for T3-T5 */
+};
+
+/*
+ * Everything a scan needs to know, fully validated: once cli_parse() has
+ * returned 0 no further user-input error can happen, so nothing is sent
+ * before every token has been checked.
+ */
+struct scan_opts {
+	struct target_set *targets;
+	struct port_spec ports;
+	struct services *services;
+	char *services_path;
+
+	struct timing timing;
+	double min_rate, max_rate; /* 0 = unset */
+	double rate;               /* the resulting send rate, packets/s */
+	int max_retries;
+	uint64_t host_timeout_ms;
+
+	uint64_t seed;
+	int seed_set;
+	int sequential; /* -r */
+
+	char *iface;      /* -e */
+	uint32_t src;     /* -S, host order; 0 = from the route */
+	int src_port;     /* -g; -1 = fathom's own range */
+
+	int skip_ping; /* -Pn */
+	int no_dns;    /* -n */
+	int verbose;
+	int open_only;
+	int reason;
+	int dry_run; /* build and count every probe, send nothing */
+
+	char *out_normal; /* -oN FILE; "-" = stdout */
+	char *cmdline;    /* argv joined, for report headers */
+};
+
+/*
+ * Parses argv. Returns 0 to scan, 1 when the command was fully handled
+ * (-h, -V: print and exit 0), or 2 after printing one line to stderr
+ * naming the bad option, value, target, port or file ("fathom: ...").
+ * datadir is where probes/fathom-services is looked for by default.
+ */
+int cli_parse(int argc, char **argv, struct scan_opts *o);
+
+void cli_free(struct scan_opts *o);
+
+/* The data folder: $FATHOM_DATADIR, else the source tree, else pkgdatadir. */
+const char *cli_datadir(void);
+
+#endif

@@ -1,0 +1,145 @@
+/* main.c -- fathom's entry point: parse, check privileges, scan, report. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/cli.h"
+#include "engine/privs.h"
+#include "engine/report.h"
+#include "engine/synscan.h"
+#include "engine/util.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void hhmm(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%H:%M", &tm);
+}
+
+int main(int argc, char **argv)
+{
+	struct scan_opts opt;
+	struct scan scan;
+	struct sigaction sa;
+	FILE *onormal = NULL;
+	char err[512], t[16];
+	int r, to_stdout, rc = FATHOM_EXIT_OK;
+
+	r = cli_parse(argc, argv, &opt);
+	if (r != 0) {
+		cli_free(&opt);
+		return r == 1 ? FATHOM_EXIT_OK : FATHOM_EXIT_USAGE;
+	}
+	if (!privs_have_net_raw()) {
+		fprintf(stderr,
+			"fathom: the SYN scan needs the CAP_NET_RAW capability "
+			"(run as root, or setcap cap_net_raw+ep on fathom)\n");
+		cli_free(&opt);
+		return FATHOM_EXIT_FAIL;
+	}
+	to_stdout = opt.out_normal && strcmp(opt.out_normal, "-") == 0;
+	if (opt.out_normal && !to_stdout) {
+		onormal = fopen(opt.out_normal, "w");
+		if (onormal == NULL) {
+			fprintf(stderr, "fathom: cannot write %s: %s\n",
+				opt.out_normal, strerror(errno));
+			cli_free(&opt);
+			return FATHOM_EXIT_FAIL;
+		}
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	scan_init(&scan, &opt, &stop_flag);
+	scan.st.start_wall = time(NULL);
+	if (!to_stdout)
+		report_header(stdout, &scan, 0);
+	else
+		report_header(stdout, &scan, 1);
+	if (onormal)
+		report_header(onormal, &scan, 1);
+	if (opt.verbose) {
+		uint64_t nt = targets_count(opt.targets);
+
+		hhmm(scan.st.start_wall, t, sizeof(t));
+		printf("Initiating SYN Stealth Scan at %s\n", t);
+		printf("Scanning %llu host%s [%zu port%s/host]\n",
+		       (unsigned long long)nt, nt == 1 ? "" : "s",
+		       opt.ports.proto[SVC_TCP].n,
+		       opt.ports.proto[SVC_TCP].n == 1 ? "" : "s");
+		fflush(stdout);
+	}
+
+	if (synscan_run(&scan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		rc = FATHOM_EXIT_FAIL;
+		goto out;
+	}
+	if (scan.st.sent == 0 && scan.st.noroute > 0 && !opt.dry_run) {
+		fprintf(stderr, "fathom: no route to any target via %s\n",
+			scan.hop.ifname);
+		rc = FATHOM_EXIT_FAIL;
+		goto out;
+	}
+	if (scan.st.noroute)
+		fprintf(stderr,
+			"Warning: %llu probes skipped: no route to their "
+			"targets\n",
+			(unsigned long long)scan.st.noroute);
+	if (scan.st.interrupted)
+		fprintf(stderr, "fathom: interrupted; reporting what was "
+				"found so far\n");
+	if (opt.verbose) {
+		double el = (double)(scan.st.end_ns - scan.st.start_ns) / 1e9;
+
+		hhmm(scan.st.end_wall, t, sizeof(t));
+		printf("Completed SYN Stealth Scan at %s, %.2fs elapsed "
+		       "(%llu total ports)\n",
+		       t, el,
+		       (unsigned long long)(targets_count(opt.targets) *
+					    opt.ports.proto[SVC_TCP].n));
+	}
+	report_hosts(stdout, &scan);
+	if (onormal)
+		report_hosts(onormal, &scan);
+	if (opt.verbose)
+		printf("Raw packets sent: %llu (%.3fKB) | Rcvd: %llu (%.3fKB)"
+		       " | Passes: %d\n",
+		       (unsigned long long)(scan.st.sent + scan.st.arp_sent),
+		       scan.st.bytes_sent / 1000.0,
+		       (unsigned long long)scan.st.recv,
+		       scan.st.bytes_recv / 1000.0, scan.st.passes);
+	report_footer(stdout, &scan, to_stdout);
+	if (onormal)
+		report_footer(onormal, &scan, 1);
+	if (scan.st.interrupted)
+		rc = 128 + SIGINT;
+out:
+	if (onormal && fclose(onormal) != 0 && rc == 0) {
+		fprintf(stderr, "fathom: writing %s: %s\n", opt.out_normal,
+			strerror(errno));
+		rc = FATHOM_EXIT_FAIL;
+	}
+	fflush(stdout);
+	scan_free(&scan);
+	cli_free(&opt);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/* synscan.h -- the stateless SYN sweep: send, validate, retransmit. */
+#ifndef FATHOM_SYNSCAN_H
+#define FATHOM_SYNSCAN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "engine/cli.h"
+#include "engine/results.h"
+#include "netstack/neigh.h"
+#include "netstack/route.h"
+
+struct scan_stats {
+	uint64_t sent, bytes_sent;   /* probes and their bytes, all passes */
+	uint64_t recv, bytes_recv;   /* frames captured */
+	uint64_t valid, bogus;       /* replies whose cookie held / failed */
+	uint64_t noroute;            /* probes skipped: no route */
+	uint64_t unresolved;         /* probes skipped: next hop silent */
+	uint64_t pcap_drops;
+	uint64_t arp_sent;
+	int passes;                  /* 1 + retransmission passes made */
+	int interrupted;             /* SIGINT/SIGTERM */
+	int timed_out;               /* --host-timeout expired */
+	uint64_t start_ns, end_ns;
+	time_t start_wall, end_wall;
+};
+
+/*
+ * One scan's state: everything per-target lives here or in the results
+ * store, never in globals, so several scans (shards, later phases) can
+ * exist in one process.
+ */
+struct scan {
+	const struct scan_opts *opt;
+	struct results *res;
+	struct neigh *neigh;     /* on-link targets that answered ARP */
+	struct route_hop hop;    /* interface, our address */
+	struct scan_stats st;
+	volatile sig_atomic_t *stop; /* set by the signal handler */
+};
+
+void scan_init(struct scan *s, const struct scan_opts *o,
+	       volatile sig_atomic_t *stop);
+void scan_free(struct scan *s);
+
+/*
+ * Plans routes, opens the interface (the one privileged step), resolves
+ * next hops with ARP, then sweeps every (target, port) in a seeded
+ * permutation at opt->rate, retransmitting unanswered probes in passes
+ * for as long as retransmissions keep drawing new replies (at most
+ * opt->max_retries). Results land in s->res as they are validated.
+ * Returns 0 (also when interrupted: s->st.interrupted), or -1 with err for
+ * a runtime failure (no route, interface down, pcap/libnet error).
+ */
+int synscan_run(struct scan *s, char *err, size_t errlen);
+
+#endif

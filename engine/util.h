@@ -1,0 +1,45 @@
+/* util.h -- allocation that dies on OOM, error buffers, monotonic time. */
+#ifndef FATHOM_UTIL_H
+#define FATHOM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* Exit statuses, documented in fathom(1). */
+#define FATHOM_EXIT_OK 0    /* scan done, even if nothing was up */
+#define FATHOM_EXIT_FAIL 1  /* runtime failure: privileges, route, pcap... */
+#define FATHOM_EXIT_USAGE 2 /* bad option, target, port, file */
+
+/*
+ * The CLI aborts on OOM (as zmap's xalloc does): every size that comes from
+ * the network is bounded before it reaches these, so running out of memory
+ * is a bug or a hostile machine, never a recoverable condition.
+ */
+void *xmalloc(size_t n);  /* zero-filled */
+void *xcalloc(size_t nmemb, size_t n);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (holding *cap elements of size elt) to hold at least want. */
+void *xgrow(void *p, size_t *cap, size_t want, size_t elt);
+char *xstrdup(const char *s);
+
+/*
+ * Error buffers: parsers take `char *err, size_t errlen` and fill a
+ * one-line message naming the bad token (no trailing newline).
+ */
+void errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+
+/* Strict unsigned parse of the whole string: 0 ok, -1 on junk/overflow. */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/*
+ * nmap time specs: "500ms", "2s", "1.5m", "1h"; a bare number is seconds.
+ * Stores milliseconds; -1 on junk.
+ */
+int parse_time_ms(const char *s, uint64_t *ms);
+
+#endif

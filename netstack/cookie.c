@@ -1,0 +1,46 @@
+/* cookie.c -- stateless probe validation: a keyed hash of the 4-tuple. */
+#include "netstack/cookie.h"
+
+#include <errno.h>
+#include <sys/random.h>
+
+#include "netstack/siphash.h"
+
+int cookie_key_random(struct cookie_key *key)
+{
+	uint64_t k[2];
+	ssize_t n = getrandom(k, sizeof(k), 0);
+
+	if (n != (ssize_t)sizeof(k)) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	key->k0 = k[0];
+	key->k1 = k[1];
+	return 0;
+}
+
+struct cookie cookie_make(const struct cookie_key *key, uint32_t saddr,
+			  uint32_t daddr, uint16_t dport, uint8_t proto,
+			  uint16_t sport_base, uint16_t sport_count)
+{
+	uint8_t in[11];
+	uint64_t h;
+	struct cookie c;
+
+	/* Fixed little-endian layout so the hash does not depend on padding. */
+	for (int i = 0; i < 4; i++) {
+		in[i] = (uint8_t)(saddr >> (8 * i));
+		in[4 + i] = (uint8_t)(daddr >> (8 * i));
+	}
+	in[8] = (uint8_t)dport;
+	in[9] = (uint8_t)(dport >> 8);
+	in[10] = proto;
+	h = siphash24(key->k0, key->k1, in, sizeof(in));
+	c.seq = (uint32_t)h;
+	c.sport = sport_count <= 1
+			  ? sport_base
+			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
+	return c;
+}

@@ -1,0 +1,223 @@
+/* pktio.c -- raw frame I/O on one interface: libnet out, libpcap in. */
+#include "netstack/pktio.h"
+
+#include <errno.h>
+#include <libnet.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "netstack/route.h"
+
+/* Enough for a frame at MTU 9000; the ring below bounds total memory. */
+#define PKTIO_SNAPLEN 9216
+/*
+ * 8 MiB of capture ring: ~100k small replies of slack at wire speed and a
+ * fixed part of the 32 MB memory budget whatever the number of targets.
+ */
+#define PKTIO_RING (8 << 20)
+#define PKTIO_MAXBATCH 256
+
+struct pktio {
+	libnet_t *ln;
+	int fd;
+	struct sockaddr_ll to;
+	pcap_t *pc;
+	int pfd;
+};
+
+/*
+ * libnet's AF_PACKET socket is opened for ETH_P_ALL, so the kernel would
+ * queue a copy of every frame on the wire to it and nobody reads them.
+ * A filter that accepts nothing stops that cost without touching sends.
+ */
+static int drop_all_input(int fd)
+{
+	struct sock_filter code[] = { { 0x06, 0, 0, 0 } }; /* ret #0 */
+	struct sock_fprog prog = { .len = 1, .filter = code };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog));
+}
+
+struct pktio *pktio_open(const char *ifname, const char *bpf, char *err,
+			 size_t errlen)
+{
+	char ebuf[LIBNET_ERRBUF_SIZE > PCAP_ERRBUF_SIZE ? LIBNET_ERRBUF_SIZE
+							: PCAP_ERRBUF_SIZE];
+	struct pktio *io = calloc(1, sizeof(*io));
+	struct bpf_program prog;
+	struct route_hop hop;
+	int one = 1, sndbuf = 4 << 20;
+
+	if (io == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	io->fd = -1;
+	memset(&hop, 0, sizeof(hop));
+	if (route_iface(ifname, &hop, err, errlen) < 0)
+		goto fail;
+	ebuf[0] = '\0';
+	io->ln = libnet_init(LIBNET_LINK_ADV, ifname, ebuf);
+	if (io->ln == NULL) {
+		snprintf(err, errlen, "libnet on %s: %s", ifname,
+			 ebuf[0] ? ebuf : "cannot open");
+		goto fail;
+	}
+	io->fd = libnet_getfd(io->ln);
+	drop_all_input(io->fd);
+	setsockopt(io->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	/* Skip the qdisc: a scanner paces itself and wants no extra queue. */
+	setsockopt(io->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	io->to.sll_family = AF_PACKET;
+	io->to.sll_ifindex = hop.ifindex;
+	io->to.sll_protocol = htons(ETH_P_IP);
+	io->to.sll_halen = 6;
+
+	io->pc = pcap_create(ifname, ebuf);
+	if (io->pc == NULL) {
+		snprintf(err, errlen, "pcap on %s: %s", ifname, ebuf);
+		goto fail;
+	}
+	if (pcap_set_snaplen(io->pc, PKTIO_SNAPLEN) != 0 ||
+	    pcap_set_immediate_mode(io->pc, 1) != 0 ||
+	    pcap_set_buffer_size(io->pc, PKTIO_RING) != 0 ||
+	    pcap_set_promisc(io->pc, 0) != 0) {
+		snprintf(err, errlen, "pcap on %s: cannot configure", ifname);
+		goto fail;
+	}
+	if (pcap_activate(io->pc) < 0) {
+		snprintf(err, errlen, "pcap on %s: %s", ifname,
+			 pcap_geterr(io->pc));
+		goto fail;
+	}
+	if (pcap_datalink(io->pc) != DLT_EN10MB) {
+		snprintf(err, errlen, "pcap on %s: not an Ethernet interface",
+			 ifname);
+		goto fail;
+	}
+	if (pcap_setdirection(io->pc, PCAP_D_IN) != 0 ||
+	    pcap_setnonblock(io->pc, 1, ebuf) != 0) {
+		snprintf(err, errlen, "pcap on %s: %s", ifname,
+			 pcap_geterr(io->pc));
+		goto fail;
+	}
+	if (pcap_compile(io->pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "pcap filter '%s': %s", bpf,
+			 pcap_geterr(io->pc));
+		goto fail;
+	}
+	if (pcap_setfilter(io->pc, &prog) != 0) {
+		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(io->pc));
+		pcap_freecode(&prog);
+		goto fail;
+	}
+	pcap_freecode(&prog);
+	io->pfd = pcap_get_selectable_fd(io->pc);
+	return io;
+fail:
+	pktio_close(io);
+	return NULL;
+}
+
+void pktio_close(struct pktio *io)
+{
+	if (io == NULL)
+		return;
+	if (io->pc)
+		pcap_close(io->pc);
+	if (io->ln)
+		libnet_destroy(io->ln);
+	free(io);
+}
+
+void *pktio_libnet(struct pktio *io)
+{
+	return io->ln;
+}
+
+int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
+{
+	struct mmsghdr msg[PKTIO_MAXBATCH];
+	unsigned i, done = 0;
+
+	while (done < n) {
+		unsigned k = n - done > PKTIO_MAXBATCH ? PKTIO_MAXBATCH
+						       : n - done;
+		int r;
+
+		memset(msg, 0, sizeof(msg[0]) * k);
+		for (i = 0; i < k; i++) {
+			msg[i].msg_hdr.msg_iov = (struct iovec *)&frames[done + i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_name = &io->to;
+			msg[i].msg_hdr.msg_namelen = sizeof(io->to);
+		}
+		r = sendmmsg(io->fd, msg, k, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == ENOBUFS)
+				return (int)done;
+			return done ? (int)done : -1;
+		}
+		done += (unsigned)r;
+		if ((unsigned)r < k)
+			break;
+	}
+	return (int)done;
+}
+
+struct dispatch_ctx {
+	pktio_cb cb;
+	void *arg;
+};
+
+static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
+		    const u_char *bytes)
+{
+	struct dispatch_ctx *c = (struct dispatch_ctx *)user;
+	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull +
+		      (uint64_t)h->ts.tv_usec * 1000ull;
+
+	c->cb(bytes, h->caplen, ts, c->arg);
+}
+
+int pktio_dispatch(struct pktio *io, int max, pktio_cb cb, void *arg)
+{
+	struct dispatch_ctx c = { cb, arg };
+	int n = pcap_dispatch(io->pc, max > 0 ? max : -1, on_pcap,
+			      (u_char *)&c);
+
+	return n == PCAP_ERROR ? -1 : n < 0 ? 0 : n;
+}
+
+int pktio_wait(struct pktio *io, int timeout_ms)
+{
+	struct pollfd p = { .fd = io->pfd, .events = POLLIN };
+
+	if (io->pfd < 0) {
+		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+		nanosleep(&ts, NULL);
+		return 1;
+	}
+	return poll(&p, 1, timeout_ms) > 0;
+}
+
+uint64_t pktio_drops(struct pktio *io)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(io->pc, &st) != 0)
+		return 0;
+	return st.ps_drop;
+}

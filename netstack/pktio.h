@@ -1,0 +1,53 @@
+/* pktio.h -- raw frame I/O on one interface: libnet out, libpcap in. */
+#ifndef FATHOM_PKTIO_H
+#define FATHOM_PKTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+struct pktio;
+
+/* A captured frame handed to the caller; bytes valid during the call. */
+typedef void (*pktio_cb)(const uint8_t *frame, size_t caplen,
+			 uint64_t ts_ns, void *arg);
+
+/*
+ * Opens the injection side (a libnet LIBNET_LINK_ADV context; fathom sends
+ * libnet's crafted frames through that context's own AF_PACKET socket with
+ * sendmmsg for batching) and the capture side (libpcap, immediate mode,
+ * inbound only, under the BPF program bpf). This is the privileged part of
+ * set-up: it needs CAP_NET_RAW and nothing after it does.
+ * Returns NULL with err = "libnet: ..." / "pcap: ..." on failure.
+ */
+struct pktio *pktio_open(const char *ifname, const char *bpf, char *err,
+			 size_t errlen);
+void pktio_close(struct pktio *io); /* accepts NULL */
+
+/*
+ * The libnet context, for building frames with libnet_build_*() and
+ * libnet_adv_cull_packet(); see netstack/craft.h. Not thread-safe: only
+ * set-up code and one sending thread may use it.
+ */
+void *pktio_libnet(struct pktio *io);
+
+/*
+ * Sends n frames in one sendmmsg(2). Returns how many went out (the
+ * kernel may take fewer when its queue is full; the caller retries the
+ * rest), or -1 on a hard error.
+ */
+int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n);
+
+/*
+ * Handles up to max captured frames (max <= 0: all that are queued) without
+ * blocking. Returns the number handled, or -1 on a capture error.
+ */
+int pktio_dispatch(struct pktio *io, int max, pktio_cb cb, void *arg);
+
+/* Waits up to timeout_ms for captured frames; 1 if some are ready. */
+int pktio_wait(struct pktio *io, int timeout_ms);
+
+/* Frames the kernel dropped before libpcap saw them (ring full). */
+uint64_t pktio_drops(struct pktio *io);
+
+#endif

@@ -1,0 +1,159 @@
+# fathom lab: namespaces, switch, hosts, firewalls, loss (sourced by tools/lab).
+# shellcheck shell=bash
+#
+# Every address here is inside 198.18.0.0/15 or fd5a:7a6f:1ab0::/48. Nothing is
+# ever created in the root namespace: veth pairs are created inside fx-lab with
+# their peer placed straight into the host namespace.
+
+LAB_V4=198.18.0        # the lab segment, /24
+LAB_V6=fd5a:7a6f:1ab0:1: # the lab segment, /64 (suffix appended as ::N)
+CROWD_NET=198.19.0.0/16  # AnyIP range answered by fx-crowd
+SWITCH=${LAB_PREFIX}lab
+
+# Sysctls for every lab namespace: no ICMP rate limiting (sweeps must see
+# every unreachable/echo reply), no DAD delay (ULA usable at once), no SLAAC.
+common_sysctls() {
+    nsctl "$1" net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000 \
+        net.ipv4.icmp_msgs_burst=10000 net.ipv6.icmp.ratelimit=0 \
+        net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+        net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
+}
+
+# The switch: a bridge br0 in fx-lab. No addresses, no IPv6 on the switch so it
+# never talks itself; no STP/forward delay so ports forward immediately.
+switch_up() {
+    ns_ensure "$SWITCH"
+    ip -n "$SWITCH" link set lo up
+    common_sysctls "$SWITCH"
+    nsctl "$SWITCH" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    if ! ip -n "$SWITCH" link show br0 >/dev/null 2>&1; then
+        ip -n "$SWITCH" link add br0 address 02:66:78:ff:00:00 type bridge \
+            stp_state 0 forward_delay 0 mcast_snooping 0
+    fi
+    ip -n "$SWITCH" link set br0 up
+}
+
+# offloads_off NS IFACE: without GRO/TSO/GSO a capture shows frames as they
+# would be on a wire. Optional: only if ethtool is installed.
+offloads_off() {
+    command -v ethtool >/dev/null 2>&1 || return 0
+    nsx "$1" ethtool -K "$2" gro off tso off gso off >/dev/null 2>&1 || true
+}
+
+# host_add NAME IPSUFFIX MAC [v4only]: namespace fx-NAME with eth0 (MAC) on the
+# switch, 198.18.0.IPSUFFIX/24 and (unless v4only) fd5a:7a6f:1ab0:1::IPSUFFIX/64.
+# Idempotent: repairs a missing veth, re-applies addresses.
+host_add() {
+    local name=$1 sfx=$2 mac=$3 v4only=${4:-} ns port
+    ns=$(ns_name "$name") port=v-$name
+    ns_ensure "$ns"
+    ip -n "$ns" link set lo up
+    common_sysctls "$ns"
+    if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+        ip -n "$SWITCH" link del "$port" >/dev/null 2>&1 || true
+        ip -n "$SWITCH" link add "$port" address "$(printf '02:66:78:01:00:%02x' "$sfx")" \
+            type veth peer name eth0 netns "$ns"
+    fi
+    ip -n "$ns" link set eth0 address "$mac"
+    nsctl "$ns" net.ipv6.conf.eth0.accept_dad=0
+    ip -n "$SWITCH" link set "$port" master br0 up
+    nsctl "$SWITCH" "net.ipv6.conf.$port.disable_ipv6=1"
+    ip -n "$ns" addr replace "$LAB_V4.$sfx/24" dev eth0
+    [[ $v4only == v4only ]] || ip -n "$ns" -6 addr replace "$LAB_V6:$sfx/64" dev eth0 nodad
+    ip -n "$ns" link set eth0 up
+    offloads_off "$ns" eth0
+    offloads_off "$SWITCH" "$port"
+}
+
+# nft_load NS FILE: replace this file's table atomically in NS.
+nft_load() { nsx "$1" nft -f "$2"; }
+
+# ---- the hosts ----------------------------------------------------------
+# .20-.29 are reserved for hostile hosts and .30-.39 for OS-variant hosts:
+# add them as one more host_add call (plus their daemons in daemons.sh).
+
+# fx-scan: where the scanner runs. NO default route: only the lab /24, the lab
+# /64 and the crowd /16 are reachable, so nothing can leave the lab.
+host_scan() {
+    host_add scan 2 02:66:78:00:00:02
+    ip -n fx-scan route replace "$CROWD_NET" via "$LAB_V4.12" dev eth0
+    ip -n fx-scan route del default >/dev/null 2>&1 || true
+    ip -n fx-scan -6 route del default >/dev/null 2>&1 || true
+}
+
+# fx-svc: real Debian daemons (started by daemons.sh).
+host_svc() {
+    host_add svc 10 02:66:78:00:00:0a
+}
+
+# fx-quiet: a firewalled host: 22 open, 113 closed, 3306 port-unreach, rest dropped.
+host_quiet() {
+    host_add quiet 11 02:66:78:00:00:0b
+    render quiet.nft "$LAB_STATE/quiet.nft"
+    nft_load fx-quiet "$LAB_STATE/quiet.nft"
+}
+
+# fx-crowd: answers for all of 198.19.0.0/16 (AnyIP), 1 address in 4 alive.
+host_crowd() {
+    host_add crowd 12 02:66:78:00:00:0c v4only
+    ip -n fx-crowd route replace local "$CROWD_NET" dev lo
+    # A sweep sends tens of thousands of SYNs at once: a deep SYN queue and
+    # accept backlog keep every live address answering; syncookies cover the
+    # listeners whose backlog is fixed in code (sshd listens with 128), so a
+    # SYN-ACK still goes out when the queue is full. Without these the
+    # ground truth (exactly 16384 live hosts) would not hold under load.
+    nsctl fx-crowd net.ipv4.tcp_max_syn_backlog=262144 net.core.somaxconn=65535 \
+        net.ipv4.tcp_syncookies=1 net.ipv4.icmp_ratelimit=0
+    render crowd.nft "$LAB_STATE/crowd.nft"
+    nft_load fx-crowd "$LAB_STATE/crowd.nft"
+}
+
+LAB_HOSTS=(scan svc quiet crowd)
+
+net_up() {
+    switch_up
+    local h
+    for h in "${LAB_HOSTS[@]}"; do "host_$h"; done
+}
+
+# addr NAME: the IPv4 address of a host (known ones without asking the kernel).
+host_addr() {
+    local n=${1#"$LAB_PREFIX"} ns a
+    case $n in
+    scan) echo "$LAB_V4.2" ;;
+    svc) echo "$LAB_V4.10" ;;
+    quiet) echo "$LAB_V4.11" ;;
+    crowd) echo "$LAB_V4.12" ;;
+    *)
+        ns=$(ns_name "$n")
+        ns_exists "$ns" || die "no host $n"
+        a=$(ip -n "$ns" -4 -o addr show dev eth0 2>/dev/null | awk '{print $4; exit}')
+        [[ -n $a ]] || die "host $n has no IPv4 address"
+        echo "${a%/*}"
+        ;;
+    esac
+}
+
+# loss PERCENT: random loss on the switch in both directions; 0 removes it.
+lab_loss() {
+    local pct=$1
+    if [[ ! $pct =~ ^[0-9]+$ ]] || ((10#$pct > 100)); then die "loss: PERCENT must be 0..100"; fi
+    pct=$((10#$pct))
+    ns_exists "$SWITCH" || die "the lab is not up"
+    if ((pct == 0)); then
+        nsx "$SWITCH" nft delete table bridge fx_loss 2>/dev/null || true
+    else
+        mkdir -p "$LAB_STATE"
+        # numgen ... mod 100 yields 0..99, so "< 100" is not accepted: 100% is a plain drop.
+        local rule="numgen random mod 100 < $pct drop"
+        ((pct == 100)) && rule=drop
+        render loss.nft "$LAB_STATE/loss.nft" PERCENT "$pct" RULE "$rule"
+        nft_load "$SWITCH" "$LAB_STATE/loss.nft"
+    fi
+}
+
+loss_now() {
+    local t
+    t=$(nsx "$SWITCH" nft list table bridge fx_loss 2>/dev/null) || { echo 0; return; }
+    if [[ $t =~ mod\ 100\ \<\ ([0-9]+)\ drop ]]; then echo "${BASH_REMATCH[1]}"; else echo 100; fi
+}
