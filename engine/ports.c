@@ -126,9 +126,8 @@ static int ports_name_chars_ok(const char *s)
  * Parses one comma-separated item (NUL-terminated copy) into m. *proto is
  * the prefix in force and is updated when the item carries one.
  */
-static int ports_item(const char *item, const struct services *svc,
-		      int *proto, struct ports_map *m, char *err,
-		      size_t errlen)
+static int ports_item(const char *item, const struct services *svc, int *proto,
+		      struct ports_map *m, char *err, size_t errlen)
 {
 	const char *p = item, *why = NULL;
 	unsigned lo, hi, port, added = 0;

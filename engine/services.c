@@ -301,8 +301,7 @@ const char *services_name(const struct services *s, int proto, uint16_t port)
 	const struct svc_entry *e;
 	struct svc_entry key = { .port = port };
 
-	if (s == NULL || proto < 0 || proto >= SVC_NPROTO ||
-	    s->t[proto].n == 0)
+	if (s == NULL || proto < 0 || proto >= SVC_NPROTO || s->t[proto].n == 0)
 		return NULL;
 	e = bsearch(&key, s->t[proto].e, s->t[proto].n, sizeof(key),
 		    svc_cmp_port);
@@ -350,8 +349,7 @@ static int svc_glob(const char *pat, const char *str)
 	return *pat == '\0';
 }
 
-size_t services_match(const struct services *s, int proto,
-		      const char *pattern,
+size_t services_match(const struct services *s, int proto, const char *pattern,
 		      void (*fn)(uint16_t port, void *arg), void *arg)
 {
 	const struct svc_table *t;

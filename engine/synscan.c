@@ -280,17 +280,21 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits ms for replies, waking early when stopped. */
-static void linger(struct sweep *w, uint64_t ms)
+/*
+ * Waits one retransmission timeout after a pass for its replies. The RTO
+ * is re-read while waiting: on a small scan the first RTT samples arrive
+ * only now, and the initial 1 s guess would otherwise be waited in full.
+ */
+static void linger(struct sweep *w)
 {
-	uint64_t end = now_ns() + ms * 1000000ull;
+	uint64_t start = now_ns();
 
 	while (!stopped(w)) {
-		uint64_t now = now_ns();
+		uint64_t now = now_ns(), end = start + rto_ms(w) * 1000000ull;
 
-		if (now >= end)
+		if (now >= end || results_count(w->s->res) >= w->total)
 			break;
-		sleep_ns(end - now > 10000000ull ? 10000000ull : end - now);
+		sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
 	}
 }
 
@@ -421,7 +425,7 @@ static void sweep_loop(struct sweep *w)
 		send_pass(w, pass);
 		if (stopped(w))
 			break;
-		linger(w, rto_ms(w));
+		linger(w);
 		/*
 		 * nmap's rule, statelessly: retransmit again only while
 		 * retransmissions are seen to draw replies (evidence of

@@ -49,7 +49,7 @@ struct target_set {
 /* One octet of a range token: which of the 256 values it allows. */
 struct target_octet {
 	uint8_t on[256];
-	int plain; /* a single decimal number, so CIDR may follow */
+	int plain;	/* a single decimal number, so CIDR may follow */
 	unsigned value; /* that number, when plain */
 };
 
@@ -192,8 +192,8 @@ static int targets_octet(const char *s, size_t len, struct target_octet *o,
 
 struct target_expand {
 	const struct target_octet *o;
-	int k;             /* octet whose runs become intervals */
-	unsigned shift;    /* bits below octet k, all free */
+	int k;		/* octet whose runs become intervals */
+	unsigned shift; /* bits below octet k, all free */
 	unsigned runs[128][2];
 	size_t nruns;
 	struct target_ivs *out;
@@ -329,14 +329,13 @@ static int targets_resolve(const char *host, uint32_t *addr, char *why,
 		return -1;
 	}
 	/* The first address, as nmap does; the rest are not scanned. */
-	*addr = ntohl(((struct sockaddr_in *)(void *)res->ai_addr)
-			      ->sin_addr.s_addr);
+	*addr = ntohl(
+		((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr);
 	freeaddrinfo(res);
 	return 0;
 }
 
-static void targets_cidr(struct target_ivs *out, uint32_t addr,
-			 unsigned bits)
+static void targets_cidr(struct target_ivs *out, uint32_t addr, unsigned bits)
 {
 	uint32_t mask = bits ? (uint32_t)(UINT32_MAX << (32 - bits)) : 0;
 
@@ -372,9 +371,9 @@ static int targets_is_ipv6(const char *token)
  * Parses one token into out; records hostnames in ts when names != 0.
  * On error writes only the reason to why; the caller adds the token.
  */
-static int targets_token(struct target_set *ts, const char *token,
-			 int no_dns, struct target_ivs *out, int names,
-			 char *why, size_t whylen)
+static int targets_token(struct target_set *ts, const char *token, int no_dns,
+			 struct target_ivs *out, int names, char *why,
+			 size_t whylen)
 {
 	struct target_octet o[4];
 	char *base = xstrdup(token), *slash, *p;
@@ -468,8 +467,8 @@ static int targets_one(struct target_set *ts, const char *token, int exclude,
 	return 0;
 }
 
-int targets_add(struct target_set *ts, const char *token, int no_dns,
-		char *err, size_t errlen)
+int targets_add(struct target_set *ts, const char *token, int no_dns, char *err,
+		size_t errlen)
 {
 	return targets_one(ts, token, 0, no_dns, err, errlen);
 }
@@ -507,8 +506,8 @@ int targets_exclude_list(struct target_set *ts, const char *list, int no_dns,
 			tok = xgrow(tok, &cap, n + len + 2, 1);
 			tok[n++] = ',';
 		} else {
-			if (have && targets_exclude(ts, tok, no_dns, err,
-						    errlen) < 0) {
+			if (have &&
+			    targets_exclude(ts, tok, no_dns, err, errlen) < 0) {
 				rc = -1;
 				break;
 			}
@@ -667,8 +666,8 @@ int targets_finalize(struct target_set *ts, char *err, size_t errlen)
 	ts->count = 0;
 	for (i = 0; i < ts->inc.n; i++) {
 		ts->before[i] = ts->count;
-		ts->count += (uint64_t)ts->inc.v[i].last - ts->inc.v[i].first +
-			     1;
+		ts->count +=
+			(uint64_t)ts->inc.v[i].last - ts->inc.v[i].first + 1;
 	}
 	/* Keep the first name given per address, and only for kept ones. */
 	if (ts->nnames > 1)

@@ -11,18 +11,17 @@
 static char err[512];
 static char fmt[8300];
 
-static const char table[] =
-	"http        80/tcp   0.50\n"
-	"http        80/udp   0.01\n"
-	"https       443/tcp  0.40\n"
-	"ssh         22/tcp   0.45\n"
-	"domain      53/tcp   0.10\n"
-	"domain      53/udp   0.50\n"
-	"snmp        161/udp  0.40\n"
-	"http-alt    8080/tcp 0.30\n"
-	"http-mgmt   280/tcp  0.01\n"
-	"mysql       3306/tcp 0.20\n"
-	"high        2000/tcp 0.05\n";
+static const char table[] = "http        80/tcp   0.50\n"
+			    "http        80/udp   0.01\n"
+			    "https       443/tcp  0.40\n"
+			    "ssh         22/tcp   0.45\n"
+			    "domain      53/tcp   0.10\n"
+			    "domain      53/udp   0.50\n"
+			    "snmp        161/udp  0.40\n"
+			    "http-alt    8080/tcp 0.30\n"
+			    "http-mgmt   280/tcp  0.01\n"
+			    "mysql       3306/tcp 0.20\n"
+			    "high        2000/tcp 0.05\n";
 
 static struct services *svc;
 
@@ -61,8 +60,8 @@ static int yields(const char *arg, const char *want)
 }
 
 /* arg fails with exactly "bad port spec 'ITEM': reason". */
-static int rejects(const char *arg, const struct services *s,
-		   const char *item, const char *reason)
+static int rejects(const char *arg, const struct services *s, const char *item,
+		   const char *reason)
 {
 	struct port_spec spec;
 	char want[512];
@@ -130,8 +129,8 @@ int main(void)
 		CHECK(spec.proto[SVC_TCP].index[0] == -1);
 		CHECK(spec.proto[SVC_TCP].index[1] == 0);
 		CHECK(spec.proto[SVC_TCP].index[65535] == 65534);
-		CHECK(spec.proto[SVC_UDP].index != NULL);
-		CHECK(spec.proto[SVC_UDP].index[53] == -1);
+		CHECK(spec.proto[SVC_UDP].index != NULL &&
+		      spec.proto[SVC_UDP].index[53] == -1);
 		ports_free(&spec);
 		CHECK(spec.proto[SVC_TCP].ports == NULL);
 		CHECK(spec.proto[SVC_TCP].index == NULL);
@@ -199,12 +198,12 @@ int main(void)
 		CHECK(spec.proto[SVC_TCP].index[100] == 88);
 		CHECK(spec.proto[SVC_UDP].index[53] == -1);
 		CHECK(spec.proto[SVC_UDP].index[54] == 3);
-		CHECK(ports_exclude("http,ssh", svc, &spec, err,
-				    sizeof(err)) == 0);
+		CHECK(ports_exclude("http,ssh", svc, &spec, err, sizeof(err)) ==
+		      0);
 		ports_format(&spec.proto[SVC_TCP], fmt, sizeof(fmt));
 		CHECK_STR(fmt, "1-9,20-21,23-79,81-100");
-		CHECK(ports_exclude("70000", svc, &spec, err,
-				    sizeof(err)) == -1);
+		CHECK(ports_exclude("70000", svc, &spec, err, sizeof(err)) ==
+		      -1);
 		CHECK_STR(err, "bad port spec '70000': port out of range "
 			       "0-65535");
 		CHECK_EQ_U(spec.proto[SVC_TCP].n, 88);

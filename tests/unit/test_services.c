@@ -47,18 +47,17 @@ static const char *table_path(void)
 	return buf;
 }
 
-static const char small[] =
-	"# a comment line\n"
-	"\n"
-	"http      80/tcp   0.48   # trailing comment\n"
-	"  ssh\t22/tcp\t0.30\n"
-	"https     443/tcp  0.30\r\n"
-	"domain    53/udp   .25\n"
-	"domain    53/tcp   0.05\n"
-	"http-alt  8080/tcp 0.1\n"
-	"HTTP-MGMT 280/tcp  0\n"
-	"snmp      161/udp  1\n"
-	"x         0/tcp    1.000";
+static const char small[] = "# a comment line\n"
+			    "\n"
+			    "http      80/tcp   0.48   # trailing comment\n"
+			    "  ssh\t22/tcp\t0.30\n"
+			    "https     443/tcp  0.30\r\n"
+			    "domain    53/udp   .25\n"
+			    "domain    53/tcp   0.05\n"
+			    "http-alt  8080/tcp 0.1\n"
+			    "HTTP-MGMT 280/tcp  0\n"
+			    "snmp      161/udp  1\n"
+			    "x         0/tcp    1.000";
 
 int main(void)
 {
@@ -116,7 +115,8 @@ int main(void)
 		CHECK_EQ_U(services_match(s, SVC_TCP, "http", collect, buf), 1);
 		CHECK_STR(buf, "80");
 		buf[0] = '\0';
-		CHECK_EQ_U(services_match(s, SVC_TCP, "http*", collect, buf), 4);
+		CHECK_EQ_U(services_match(s, SVC_TCP, "http*", collect, buf),
+			   4);
 		CHECK_STR(buf, "80,280,443,8080");
 		buf[0] = '\0';
 		CHECK_EQ_U(services_match(s, SVC_TCP, "*-*", collect, buf), 2);
@@ -208,8 +208,7 @@ int main(void)
 			    "t:3: duplicate port/proto 1/tcp"));
 		CHECK(fails("x 65535/udp 0\nx 65535/udp 0\n",
 			    "t:2: duplicate port/proto 65535/udp"));
-		s = services_parse(nul, sizeof(nul) - 1, "t", err,
-				   sizeof(err));
+		s = services_parse(nul, sizeof(nul) - 1, "t", err, sizeof(err));
 		CHECK(s == NULL);
 		CHECK_STR(err, "t:2: NUL byte in line");
 	}
@@ -229,14 +228,14 @@ int main(void)
 			uint16_t port;
 			const char *name;
 		} need[] = {
-			{ 21, "ftp" },	       { 22, "ssh" },
-			{ 25, "smtp" },	       { 53, "domain" },
-			{ 79, "finger" },      { 80, "http" },
-			{ 110, "pop3" },       { 111, "rpcbind" },
-			{ 113, "ident" },      { 143, "imap" },
-			{ 443, "https" },      { 953, "rndc" },
-			{ 993, "imaps" },      { 995, "pop3s" },
-			{ 3306, "mysql" },     { 6379, "redis" },
+			{ 21, "ftp" },		{ 22, "ssh" },
+			{ 25, "smtp" },		{ 53, "domain" },
+			{ 79, "finger" },	{ 80, "http" },
+			{ 110, "pop3" },	{ 111, "rpcbind" },
+			{ 113, "ident" },	{ 143, "imap" },
+			{ 443, "https" },	{ 953, "rndc" },
+			{ 993, "imaps" },	{ 995, "pop3s" },
+			{ 3306, "mysql" },	{ 6379, "redis" },
 			{ 8080, "http-proxy" }, { 11211, "memcache" },
 		};
 		static uint16_t top[65536];

@@ -11,8 +11,8 @@
 #include "engine/util.h"
 #include "tests/unit/harness.h"
 
-#define A(a, b, c, d)                                                \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+#define A(a, b, c, d)                                                          \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |      \
 	 (uint32_t)(d))
 
 static char err[512];
@@ -161,8 +161,8 @@ int main(void)
 		CHECK_EQ_U(count_of("10.0.0.0/8"), 16777216);
 		CHECK_EQ_U(count_of("198.18.200.1/17"), 32768);
 		ts = set_of("198.18.200.1/17");
-		CHECK(ts && iv_is(ts, 0, A(198, 18, 128, 0),
-				  A(198, 18, 255, 255)));
+		CHECK(ts &&
+		      iv_is(ts, 0, A(198, 18, 128, 0), A(198, 18, 255, 255)));
 		targets_free(ts);
 	}
 
@@ -175,8 +175,7 @@ int main(void)
 			CHECK_EQ_U(targets_nintervals(ts), 1);
 			CHECK_EQ_U(targets_at(ts, 0), 0);
 			CHECK_EQ_U(targets_at(ts, 4294967295ull), UINT32_MAX);
-			CHECK(targets_index_of(ts, UINT32_MAX) ==
-			      4294967295ll);
+			CHECK(targets_index_of(ts, UINT32_MAX) == 4294967295ll);
 			CHECK(round_trip(ts));
 		}
 		targets_free(ts);
@@ -207,8 +206,8 @@ int main(void)
 		/* Full trailing octets merge into one interval. */
 		ts = set_of("198.18.0-255.0-255");
 		CHECK(ts && targets_nintervals(ts) == 1);
-		CHECK(ts && iv_is(ts, 0, A(198, 18, 0, 0),
-				  A(198, 18, 255, 255)));
+		CHECK(ts &&
+		      iv_is(ts, 0, A(198, 18, 0, 0), A(198, 18, 255, 255)));
 		targets_free(ts);
 		ts = set_of("198.18-19.-.-");
 		CHECK(ts && targets_nintervals(ts) == 1);
@@ -217,8 +216,8 @@ int main(void)
 		/* Runs that touch across a prefix boundary merge too. */
 		ts = set_of("198.18.0-1.0-10,200-");
 		CHECK(ts && targets_nintervals(ts) == 3);
-		CHECK(ts && iv_is(ts, 1, A(198, 18, 0, 200),
-				  A(198, 18, 1, 10)));
+		CHECK(ts &&
+		      iv_is(ts, 1, A(198, 18, 0, 200), A(198, 18, 1, 10)));
 		CHECK(ts && targets_count(ts) == 2 * (11 + 56));
 		targets_free(ts);
 	}
@@ -240,8 +239,8 @@ int main(void)
 		CHECK_EQ_U(count_of("198.18.0.0-0"), 1);
 		CHECK_EQ_U(count_of("198.18.0.1,1,1-2"), 2);
 		ts = set_of("198.18.0.250-");
-		CHECK(ts && iv_is(ts, 0, A(198, 18, 0, 250),
-				  A(198, 18, 0, 255)));
+		CHECK(ts &&
+		      iv_is(ts, 0, A(198, 18, 0, 250), A(198, 18, 0, 255)));
 		targets_free(ts);
 	}
 
@@ -364,8 +363,8 @@ int main(void)
 	CASE("--exclude lists re-join octet lists")
 	{
 		ts = targets_new();
-		CHECK(targets_add(ts, "198.18.0.0/24", 1, err,
-				  sizeof(err)) == 0);
+		CHECK(targets_add(ts, "198.18.0.0/24", 1, err, sizeof(err)) ==
+		      0);
 		CHECK(targets_exclude_list(ts, "198.18.0.1,2,5-7,198.18.0.10",
 					   1, err, sizeof(err)) == 0);
 		CHECK(targets_finalize(ts, err, sizeof(err)) == 0);
@@ -420,8 +419,8 @@ int main(void)
 		CHECK_STR(err, want);
 		CHECK(targets_add_file(ts, data_path("no-such-file.txt"), 0, 1,
 				       err, sizeof(err)) == -1);
-		snprintf(want, sizeof(want), "cannot open %s: ",
-			 data_path("no-such-file.txt"));
+		snprintf(want, sizeof(want),
+			 "cannot open %s: ", data_path("no-such-file.txt"));
 		CHECK(strncmp(err, want, strlen(want)) == 0);
 		targets_free(ts);
 	}
@@ -434,8 +433,8 @@ int main(void)
 			      "is a hostname and name resolution is off"));
 		ts = targets_new();
 		CHECK(targets_add(ts, "localhost", 0, err, sizeof(err)) == 0);
-		CHECK(targets_add(ts, "localhost/30", 0, err,
-				  sizeof(err)) == 0);
+		CHECK(targets_add(ts, "localhost/30", 0, err, sizeof(err)) ==
+		      0);
 		CHECK(targets_finalize(ts, err, sizeof(err)) == 0);
 		CHECK_EQ_U(targets_count(ts), 4);
 		CHECK_EQ_U(targets_at(ts, 0), A(127, 0, 0, 0));
@@ -446,8 +445,8 @@ int main(void)
 		ts = targets_new();
 		CHECK(targets_add(ts, "localhost", 0, err, sizeof(err)) == 0);
 		CHECK(targets_add(ts, "198.18.0.1", 0, err, sizeof(err)) == 0);
-		CHECK(targets_exclude(ts, "127.0.0.1", 0, err,
-				      sizeof(err)) == 0);
+		CHECK(targets_exclude(ts, "127.0.0.1", 0, err, sizeof(err)) ==
+		      0);
 		CHECK(targets_finalize(ts, err, sizeof(err)) == 0);
 		CHECK(targets_name(ts, A(127, 0, 0, 1)) == NULL);
 		targets_free(ts);
@@ -468,7 +467,8 @@ int main(void)
 
 	CASE("bad tokens: octet values")
 	{
-		CHECK(rejects("256.1.1.1", "octet '256' is out of range 0-255"));
+		CHECK(rejects("256.1.1.1",
+			      "octet '256' is out of range 0-255"));
 		CHECK(rejects("1.2.3.99999999999999999999",
 			      "octet '99999999999999999999' is out of range "
 			      "0-255"));

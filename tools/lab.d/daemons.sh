@@ -25,7 +25,7 @@ LAB_DAEMONS=(
     "svc redis tcp/6379 redis-server"
     "svc memcached tcp/11211 memcached"
     "svc rpcbind tcp/111,udp/111 rpcbind"
-    "svc fingerd tcp/79 fingerd"
+    "svc fingerd tcp/79 fingerd,openbsd-inetd"
     "svc stunnel tcp/2222,tcp/7979 stunnel4"
     "quiet sshd tcp/22 openssh-server"
     "crowd sshd tcp/22 openssh-server"
@@ -187,9 +187,14 @@ start_crowd_sshd() {
 
 # fx-crowd's web server: an accept backlog as deep as somaxconn and room for
 # tens of thousands of connections, for the same reason; no access log (a
-# sweep would fill /run).
+# sweep would fill /run). Workers may only go up to the inherited hard fd
+# limit (the lab may lack CAP_SYS_RESOURCE to raise it: 20000 on this machine),
+# which still covers all 16384 live addresses at once.
 start_crowd_nginx() {
-    nginx_start "$1" "$2" crowd 2 140000 65535 off \
+    local nofile
+    nofile=$(ulimit -Hn)
+    [[ $nofile == unlimited ]] || ((nofile > 140000)) && nofile=140000
+    nginx_start "$1" "$2" crowd 2 "$nofile" $((nofile - 100 < 65535 ? nofile - 100 : 65535)) off \
         "        listen 80 backlog=65535 default_server;"
 }
 

@@ -1,0 +1,34 @@
+# lib.sh -- helpers for integration tests: run fathom in the lab, report.
+# Sourced by tests/integration/test_*.sh; each check prints one TAP line.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+FATHOM=${FATHOM:-$top/fathom}
+SVC=198.18.0.10
+QUIET=198.18.0.11
+CROWD_NET=198.19.0.0/16
+tmp=$(mktemp -d /tmp/fathom-it.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { printf 'ok - %s\n' "$*"; }
+notok() { printf 'not ok - %s\n' "$*"; }
+
+# check NAME CMD...: ok when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+
+# Runs fathom inside the scanner namespace (the only place it may run).
+fathom() { ip netns exec fx-scan "$FATHOM" "$@"; }
+
+# Open ports from normal output, one per line, sorted numerically.
+open_ports() { awk -F/ '/^[0-9]+\/tcp +open /{print $1}' "$1" | sort -n; }
+
+# Ports listening on IPv4 for ADDR in namespace NS (what a scan must see).
+listening_v4() {
+	ip netns exec "$1" ss -ltnH | awk -v a="$2" '{
+		n = split($4, p, ":"); port = p[n]; host = substr($4, 1, length($4) - length(port) - 1)
+		if (host == "0.0.0.0" || host == "*" || host == a) print port
+	}' | sort -nu
+}
