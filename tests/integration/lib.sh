@@ -7,7 +7,7 @@ SVC=198.18.0.10
 QUIET=198.18.0.11
 CROWD_NET=198.19.0.0/16
 tmp=$(mktemp -d /tmp/fathom-it.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 
 ok() { printf 'ok - %s\n' "$*"; }
 notok() { printf 'not ok - %s\n' "$*"; }
@@ -31,4 +31,25 @@ listening_v4() {
 		n = split($4, p, ":"); port = p[n]; host = substr($4, 1, length($4) - length(port) - 1)
 		if (host == "0.0.0.0" || host == "*" || host == a) print port
 	}' | sort -nu
+}
+
+# capture_start PCAP FILTER: records what leaves the scanner (on its switch
+# port in fx-lab) and returns once tcpdump is really listening.
+capture_start() {
+	ip netns exec fx-lab tcpdump -i v-scan -Q in -n -U --immediate-mode \
+		-w "$1" "$2" \
+		2>"$1.err" &
+	cap_pid=$!
+	for _ in $(seq 100); do
+		grep -q 'listening on' "$1.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture_stop: ends the capture started last (its file is then complete).
+capture_stop() {
+	sleep 0.3
+	kill "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
 }
