@@ -356,7 +356,8 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			o->verbose++;
 			break;
 		case 'd':
-			break; /* accepted for nmap compatibility */
+			o->debug++;
+			break;
 		case 'n':
 			o->no_dns = 1;
 			break;

@@ -49,6 +49,7 @@ struct scan_opts {
 	int skip_ping; /* -Pn */
 	int no_dns;    /* -n */
 	int verbose;
+	int debug; /* -d: pass timings on stderr */
 	int open_only;
 	int reason;
 	int dry_run; /* build and count every probe, send nothing */

@@ -122,11 +122,12 @@ int main(int argc, char **argv)
 		report_hosts(onormal, &scan);
 	if (opt.verbose)
 		printf("Raw packets sent: %llu (%.3fKB) | Rcvd: %llu (%.3fKB)"
-		       " | Passes: %d\n",
+		       " | Dropped by capture: %llu | Passes: %d\n",
 		       (unsigned long long)(scan.st.sent + scan.st.arp_sent),
 		       scan.st.bytes_sent / 1000.0,
 		       (unsigned long long)scan.st.recv,
-		       scan.st.bytes_recv / 1000.0, scan.st.passes);
+		       scan.st.bytes_recv / 1000.0,
+		       (unsigned long long)scan.st.pcap_drops, scan.st.passes);
 	report_footer(stdout, &scan, to_stdout);
 	if (onormal)
 		report_footer(onormal, &scan, 1);

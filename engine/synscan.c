@@ -54,6 +54,7 @@ struct sweep {
 	const int32_t *port_index;
 	uint16_t sport_base, sport_count;
 	struct sendlog_slot *sendlog;
+	uint64_t wall_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 
 	_Atomic int rx_stop;
 	_Atomic uint64_t pos;  /* sender's position in the current pass */
@@ -127,7 +128,7 @@ static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
 }
 
 static void record(struct sweep *w, uint32_t target, uint16_t port,
-		   const struct port_result *pr_in)
+		   const struct port_result *pr_in, uint64_t ts)
 {
 	int64_t ti = targets_index_of(w->o->targets, target);
 	uint64_t idx, pos;
@@ -137,7 +138,7 @@ static void record(struct sweep *w, uint32_t target, uint16_t port,
 		return;
 	idx = (uint64_t)ti + (uint64_t)w->port_index[port] * w->nt;
 	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
-	pr.rtt_us = rtt_of(w, pos, now_ns());
+	pr.rtt_us = rtt_of(w, pos, ts);
 	if (pr.rtt_us && pr.from == target)
 		rtt_sample(w, pr.rtt_us);
 	if (!results_add(w->s->res, idx, &pr))
@@ -160,8 +161,13 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	struct port_result pr = { 0 };
 	struct cookie c;
 	uint32_t our = w->s->hop.src;
+	/*
+	 * The capture's timestamp (wall clock, taken by the kernel on
+	 * arrival) in the monotonic clock the send log uses: RTTs do not
+	 * include the time a frame waited in the ring.
+	 */
+	uint64_t mono = ts - w->wall_minus_mono;
 
-	(void)ts;
 	atomic_fetch_add_explicit(&w->recv, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
 				  memory_order_relaxed);
@@ -189,7 +195,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		record(w, p.ip.src, p.tcp.sport, &pr);
+		record(w, p.ip.src, p.tcp.sport, &pr, mono);
 		return;
 	case PKT_ICMP_ERR:
 		/* The quote must be our probe, cookie and all. */
@@ -214,7 +220,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		record(w, p.inner.ip.dst, p.inner.dport, &pr);
+		record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
 		return;
 	default:
 		return;
@@ -349,13 +355,14 @@ static void send_pass(struct sweep *w, int pass)
 	struct iovec iov[BATCH];
 	struct ratelimit rl;
 	const struct scan_opts *o = w->o;
-	uint64_t burst = o->rate >= 20000 ? BATCH : 1, x;
+	uint64_t burst = o->rate >= 20000 ? BATCH : 1, x, credit = 0;
 	unsigned n = 0;
 	uint32_t ipid;
 
 	if (getrandom(&ipid, sizeof(ipid), 0) != sizeof(ipid))
 		ipid = (uint32_t)now_ns();
-	ratelimit_init(&rl, o->rate, burst, now_ns());
+	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
+	ratelimit_init(&rl, o->rate, 4 * burst, now_ns());
 	for (x = 0; x < w->total; x++) {
 		uint64_t idx, ti, pi, wait = 0;
 		uint32_t addr;
@@ -377,17 +384,26 @@ static void send_pass(struct sweep *w, int pass)
 		mac = nexthop_mac(w, addr);
 		if (mac == NULL)
 			continue;
-		while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0) {
+		while (credit == 0) {
 			if (n) {
 				/* Do not hold packets while waiting. */
 				flush(w, iov, n);
 				n = 0;
 			}
-			if (wait > 50000)
-				sleep_ns(wait - 20000);
+			credit = ratelimit_take(&rl, now_ns(), burst, &wait);
+			if (credit)
+				break;
+			/*
+			 * Sleep until a whole batch is due rather than spin
+			 * per packet: the receive thread needs the other core.
+			 */
+			wait += (uint64_t)((double)(burst - 1) * 1e9 / o->rate);
+			if (wait > 30000)
+				sleep_ns(wait - 10000);
 			if (stopped(w))
 				goto out;
 		}
+		credit--;
 		c = cookie_make(&w->key, w->s->hop.src, addr, w->ports[pi],
 				IPPROTO_TCP, w->sport_base, w->sport_count);
 		/* Random IP IDs: nothing ties the probes together. */
@@ -423,9 +439,19 @@ static void sweep_loop(struct sweep *w)
 		atomic_store(&w->pass, pass);
 		w->s->st.passes = pass + 1;
 		send_pass(w, pass);
+		if (o->debug)
+			fprintf(stderr, "pass %d: sent by %.3fs, %zu replies\n",
+				pass, (now_ns() - w->s->st.start_ns) / 1e9,
+				results_count(w->s->res));
 		if (stopped(w))
 			break;
 		linger(w);
+		if (o->debug)
+			fprintf(stderr, "pass %d: waited until %.3fs (RTO %llu ms), "
+				"%zu replies\n", pass,
+				(now_ns() - w->s->st.start_ns) / 1e9,
+				(unsigned long long)rto_ms(w),
+				results_count(w->s->res));
 		/*
 		 * nmap's rule, statelessly: retransmit again only while
 		 * retransmissions are seen to draw replies (evidence of
@@ -602,6 +628,13 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 
 	s->st.start_ns = now_ns();
 	s->st.start_wall = time(NULL);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		w->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
+				     (uint64_t)rt.tv_nsec - now_ns();
+	}
 	if (plan_route(s, w, err, errlen) < 0)
 		goto out;
 	ip_str(s->hop.src, src, sizeof(src));
@@ -609,7 +642,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
 		 "(dst host %s and (tcp or icmp))",
 		 s->hop.src, src);
-	w->io = pktio_open(s->hop.ifname, bpf, err, errlen);
+	w->io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
 	if (w->io == NULL)
 		goto out;
 	if (craft_tcp_template(pktio_libnet(w->io), &w->syn, s->hop.if_mac,

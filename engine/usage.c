@@ -45,6 +45,7 @@ void usage_print(FILE *f)
 "OUTPUT:\n"
 "  -oN <file>: Output scan in normal format to the given filename (- = stdout)\n"
 "  -v: Increase verbosity level (use -vv or more for greater effect)\n"
+"  -d: Print each pass's timing and replies on stderr\n"
 "  --reason: Display the reason a port is in a particular state\n"
 "  --open: Only show open (or possibly open) ports\n"
 "  --dry-run: Build every probe but send nothing (counts and timing only)\n"

@@ -15,13 +15,17 @@ typedef void (*pktio_cb)(const uint8_t *frame, size_t caplen,
 /*
  * Opens the injection side (a libnet LIBNET_LINK_ADV context; fathom sends
  * libnet's crafted frames through that context's own AF_PACKET socket with
- * sendmmsg for batching) and the capture side (libpcap, immediate mode,
- * inbound only, under the BPF program bpf). This is the privileged part of
+ * sendmmsg for batching) and the capture side (libpcap, inbound only, under the BPF program bpf, keeping snaplen bytes a frame). This is the privileged part of
  * set-up: it needs CAP_NET_RAW and nothing after it does.
  * Returns NULL with err = "libnet: ..." / "pcap: ..." on failure.
  */
-struct pktio *pktio_open(const char *ifname, const char *bpf, char *err,
-			 size_t errlen);
+struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
+			 char *err, size_t errlen);
+
+/* Header-only captures (the sweep): small frames pack the ring densely. */
+#define PKTIO_SNAP_HEADERS 256
+/* Whole frames (userspace TCP), up to a jumbo frame. */
+#define PKTIO_SNAP_FULL 9216
 void pktio_close(struct pktio *io); /* accepts NULL */
 
 /*

@@ -1,0 +1,112 @@
+/* tcp.h -- fathom's userspace TCP: active opens, data both ways, no kernel. */
+#ifndef FATHOM_TCP_H
+#define FATHOM_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netstack/packet.h"
+
+/*
+ * A table of client connections driven entirely by the caller: frames come
+ * in through tcp_input() (parsed by pkt_parse), frames go out through the
+ * xmit callback, time is passed in as milliseconds, and timers live on a
+ * wheel (never a scan of the table). Nothing here reads a clock or a
+ * socket, so every behaviour is a function of its inputs and is unit-tested
+ * with fake peers.
+ *
+ * Limits that hold whatever the peer does: max_conns connections, rx_cap
+ * bytes received per connection (then TCP_EV_LIMIT and an abort),
+ * reasm_cap out-of-order bytes held per connection, tx_cap bytes queued to
+ * send, life_ms lifetime per connection. No window scaling, no SACK:
+ * banner grabbing needs neither, and both widen the attack surface.
+ */
+struct tcp_stack;
+struct tcp_conn;
+
+enum tcp_event {
+	TCP_EV_CONNECTED, /* handshake done; may send */
+	TCP_EV_DATA,      /* in-order bytes from the peer (data, len) */
+	TCP_EV_EOF,       /* the peer sent FIN after all its data */
+	TCP_EV_RESET,     /* the peer reset (refused if before CONNECTED) */
+	TCP_EV_TIMEOUT,   /* connect, retransmission or lifetime expired */
+	TCP_EV_LIMIT,     /* rx_cap exceeded; the connection is aborted */
+	TCP_EV_CLOSED,    /* last event: the connection is freed after it */
+};
+
+struct tcp_cfg {
+	uint32_t saddr;          /* our address, host order */
+	uint8_t smac[6];         /* our MAC */
+	uint16_t mss;            /* advertised in our SYN (1460) */
+	uint16_t rcv_wnd;        /* advertised window (65535 max) */
+	uint8_t ttl;
+	size_t max_conns;
+	size_t rx_cap, reasm_cap, tx_cap;
+	uint32_t syn_timeout_ms; /* connect gives up after this */
+	uint32_t rto_min_ms, rto_max_ms;
+	uint32_t life_ms;        /* any connection is aborted after this */
+	/* Sends one complete Ethernet frame. */
+	int (*xmit)(void *arg, const uint8_t *frame, size_t len);
+	/*
+	 * Delivers an event for c. The callback may call tcp_send,
+	 * tcp_shutdown and tcp_abort on c (an abort from inside a callback
+	 * takes effect when it returns); every connection gets exactly one
+	 * TCP_EV_CLOSED, after which its pointer is invalid.
+	 */
+	void (*event)(struct tcp_conn *c, enum tcp_event ev,
+		      const uint8_t *data, size_t len, void *user);
+	void *arg; /* for xmit */
+};
+
+struct tcp_stack *tcp_stack_new(const struct tcp_cfg *cfg, uint64_t now_ms);
+/* Aborts every connection (sending RSTs), then frees. Accepts NULL. */
+void tcp_stack_free(struct tcp_stack *st, uint64_t now_ms);
+
+/*
+ * Sends a SYN (MSS option only, window rcv_wnd, sequence isn) from sport to
+ * daddr:dport via dmac. user is handed back with every event. Returns NULL
+ * when the table is full or the 4-tuple is in use.
+ */
+struct tcp_conn *tcp_connect(struct tcp_stack *st, uint32_t daddr,
+			     uint16_t dport, uint16_t sport, uint32_t isn,
+			     const uint8_t dmac[6], void *user,
+			     uint64_t now_ms);
+
+/*
+ * Handles one received segment addressed to us. Returns 1 if it belonged to
+ * a connection in the table (it was consumed), 0 otherwise; segments for
+ * unknown connections are left to the caller (who decides about RSTs).
+ */
+int tcp_input(struct tcp_stack *st, const struct pkt_info *p,
+	      uint64_t now_ms);
+
+/*
+ * Queues len bytes to send; they go out in segments of at most the peer's
+ * MSS as its window allows, retransmitted with backoff until acknowledged.
+ * Returns 0, or -1 if the connection is closing or tx_cap would be passed.
+ */
+int tcp_send(struct tcp_conn *c, const void *data, size_t len,
+	     uint64_t now_ms);
+
+/* Sends FIN once the queued data is out (half-close; we keep reading). */
+void tcp_shutdown(struct tcp_conn *c, uint64_t now_ms);
+
+/* Sends RST and ends the connection (TCP_EV_CLOSED follows). */
+void tcp_abort(struct tcp_conn *c, uint64_t now_ms);
+
+/* Runs the timers due at now_ms. */
+void tcp_tick(struct tcp_stack *st, uint64_t now_ms);
+
+/* Milliseconds until the next timer is due (for poll), or -1 if none. */
+int64_t tcp_next_timeout(const struct tcp_stack *st, uint64_t now_ms);
+
+size_t tcp_count(const struct tcp_stack *st);
+void *tcp_conn_user(const struct tcp_conn *c);
+void tcp_conn_set_user(struct tcp_conn *c, void *user);
+uint32_t tcp_conn_daddr(const struct tcp_conn *c);
+uint16_t tcp_conn_dport(const struct tcp_conn *c);
+uint16_t tcp_conn_sport(const struct tcp_conn *c);
+/* Bytes received in order so far. */
+size_t tcp_conn_rx_bytes(const struct tcp_conn *c);
+
+#endif
