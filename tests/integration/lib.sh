@@ -36,7 +36,7 @@ listening_v4() {
 # capture_start PCAP FILTER: records what leaves the scanner (on its switch
 # port in fx-lab) and returns once tcpdump is really listening.
 capture_start() {
-	ip netns exec fx-lab tcpdump -i v-scan -Q in -n -U --immediate-mode \
+	ip netns exec fx-lab tcpdump -i v-scan -Q in -n -U -s 128 -B 16384 --immediate-mode \
 		-w "$1" "$2" \
 		2>"$1.err" &
 	cap_pid=$!
