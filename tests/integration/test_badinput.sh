@@ -51,7 +51,7 @@ fathom -n -p22 "$SVC" >/dev/null
 capture_stop
 n=$(tcpdump -r "$tmp/wire.pcap" -n 2>/dev/null | grep -c '> 198.18.0.10.22: Flags \[S\]')
 check "the capture saw the one control probe" test "$n" = 1
-n=$(tcpdump -r "$tmp/wire.pcap" -n 2>/dev/null | grep -vc '198.18.0.10.22: Flags \[S\]')
+n=$(tcpdump -r "$tmp/wire.pcap" -n 2>/dev/null | grep -vc '> 198.18.0.10.22: Flags \[[SR]\]')
 check "no other packet sent by any bad command ($n seen)" test "$n" = 0
 
 # Runtime failures: exit 1 with a clear message.
