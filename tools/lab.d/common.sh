@@ -110,6 +110,8 @@ LAB_NEEDS=(
     /usr/bin/finger:finger
     /usr/bin/stunnel4:stunnel4 /usr/sbin/make-ssl-cert:ssl-cert
     /usr/bin/openssl:openssl /usr/bin/setpriv:util-linux
+    # fx-hostile's services (tools/lab.d/hostile.py, stdlib only).
+    /usr/bin/python3:python3-minimal
 )
 
 # ensure_packages: apt-get install whatever is missing (nothing on this machine).

@@ -30,6 +30,7 @@ LAB_DAEMONS=(
     "quiet sshd tcp/22 openssh-server"
     "crowd sshd tcp/22 openssh-server"
     "crowd nginx tcp/80 nginx"
+    "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008 python3-minimal"
 )
 
 # ---- shared pieces --------------------------------------------------------
@@ -196,6 +197,19 @@ start_crowd_nginx() {
     [[ $nofile == unlimited ]] || ((nofile > 140000)) && nofile=140000
     nginx_start "$1" "$2" crowd 2 "$nofile" $((nofile - 100 < 65535 ? nofile - 100 : 65535)) off \
         "        listen 80 backlog=65535 default_server;"
+}
+
+# ---- fx-hostile -------------------------------------------------------------
+
+# The misbehaving services (stream, drip, reset, zero window, random, broken
+# TLS, slow greeter, tcpwrapped on 7001-7008): one stdlib python3 program. A
+# copy runs from DIR (editing the source does not touch a running instance)
+# as nobody: it needs no privilege.
+start_hostile_zoo() {
+    local d=$1
+    install -m 644 "$LAB_DIR/hostile.py" "$d/hostile.py"
+    launch "$d" "$2" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        /usr/bin/python3 -u "$d/hostile.py"
 }
 
 # ---- lifecycle --------------------------------------------------------------

@@ -108,7 +108,13 @@ host_crowd() {
     nft_load fx-crowd "$LAB_STATE/crowd.nft"
 }
 
-LAB_HOSTS=(scan svc quiet crowd)
+# fx-hostile: misbehaving TCP services on 7001-7008 (hostile.py, see daemons.sh)
+# that version detection has to survive.
+host_hostile() {
+    host_add hostile 20 02:66:78:00:00:14
+}
+
+LAB_HOSTS=(scan svc quiet crowd hostile)
 
 net_up() {
     switch_up
@@ -124,6 +130,7 @@ host_addr() {
     svc) echo "$LAB_V4.10" ;;
     quiet) echo "$LAB_V4.11" ;;
     crowd) echo "$LAB_V4.12" ;;
+    hostile) echo "$LAB_V4.20" ;;
     *)
         ns=$(ns_name "$n")
         ns_exists "$ns" || die "no host $n"
