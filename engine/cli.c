@@ -59,6 +59,14 @@ enum {
 	OPT_INITRTT,
 	OPT_SCANDELAY,
 	OPT_LATER,
+	OPT_SV,
+	OPT_VINTENSITY,
+	OPT_VLIGHT,
+	OPT_VALL,
+	OPT_VTRACE,
+	OPT_SERVICEDB,
+	OPT_ALLPORTS,
+	OPT_VERSIONDB,
 };
 
 /*
@@ -78,7 +86,14 @@ static const struct option longopts[] = {
 	{ "sU", no_argument, NULL, OPT_SCANTYPE },
 	{ "sn", no_argument, NULL, OPT_SCANTYPE },
 	{ "sA", no_argument, NULL, OPT_SCANTYPE },
-	{ "sV", no_argument, NULL, OPT_LATER },
+	{ "sV", no_argument, NULL, OPT_SV },
+	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
+	{ "version-light", no_argument, NULL, OPT_VLIGHT },
+	{ "version-all", no_argument, NULL, OPT_VALL },
+	{ "version-trace", no_argument, NULL, OPT_VTRACE },
+	{ "service-db", required_argument, NULL, OPT_SERVICEDB },
+	{ "allports", no_argument, NULL, OPT_ALLPORTS },
+	{ "versiondb", required_argument, NULL, OPT_VERSIONDB },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "excludefile", required_argument, NULL, OPT_EXCLUDEFILE },
 	{ "exclude-ports", required_argument, NULL, OPT_EXCLUDEPORTS },
@@ -217,10 +232,12 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 	const char *portarg = NULL, *exclports = NULL;
 	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
 	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
-	int delay_set = 0;
+	int delay_set = 0, vint_set = 0;
+	const char *versiondb = NULL;
 
 	memset(o, 0, sizeof(*o));
 	o->src_port = -1;
+	o->version_intensity = 7;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
 	o->cmdline = join_argv(argc, argv);
 	opterr = 0;
@@ -230,11 +247,14 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		free(pend);
 		return 1;
 	}
-	while ((c = getopt_long_only(argc, argv, shortopts, longopts,
-				     NULL)) != -1) {
-		const char *bad = optind > 1 && optind <= argc
-					  ? argv[optind - 1]
-					  : "?";
+	for (;;) {
+		/* The option itself, for messages: before getopt moves on. */
+		int at = optind;
+		const char *bad = at < argc ? argv[at] : "?";
+
+		c = getopt_long_only(argc, argv, shortopts, longopts, NULL);
+		if (c == -1)
+			break;
 
 		switch (c) {
 		case 'h':
@@ -405,9 +425,44 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 				    "(only -sS)",
 				    bad);
 			goto out;
+		case OPT_SV:
+			o->version_detect = 1;
+			break;
+		case 'A':
+			/* nmap's -A; -O and scripts join when they exist. */
+			o->version_detect = 1;
+			break;
+		case OPT_VINTENSITY:
+			if (parse_u64(optarg, 9, &v) < 0) {
+				usage_error("bad --version-intensity '%s' (0-9)",
+					    optarg);
+				goto out;
+			}
+			o->version_intensity = (int)v;
+			vint_set = 1;
+			break;
+		case OPT_VLIGHT:
+			o->version_intensity = 2;
+			vint_set = 1;
+			break;
+		case OPT_VALL:
+			o->version_intensity = 9;
+			vint_set = 1;
+			break;
+		case OPT_VTRACE:
+			o->version_trace = 1;
+			break;
+		case OPT_ALLPORTS:
+			o->allports = 1;
+			break;
+		case OPT_SERVICEDB:
+			pend[npend++] = (struct pending){ 4, optarg };
+			break;
+		case OPT_VERSIONDB:
+			versiondb = optarg;
+			break;
 		case OPT_LATER:
 		case 'O':
-		case 'A':
 			usage_error("option '%s' is not available in this "
 				    "version yet",
 				    bad);
@@ -482,6 +537,8 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 	for (size_t i = 0; i < npend; i++) {
 		int r;
 
+		if (pend[i].kind == 4)
+			continue; /* --service-db, below */
 		switch (pend[i].kind) {
 		case 0:
 			r = targets_add(o->targets, pend[i].arg, o->no_dns,
@@ -510,6 +567,38 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		goto out;
 	}
 
+	/* Service probes: fathom's own file, then the user's, all checked
+	 * (file:line) before any packet is sent. */
+	if (o->version_detect) {
+		char path[PATH_MAX + 32];
+
+		(void)vint_set;
+		o->svcdb = svcdb_new();
+		/* --versiondb replaces fathom's own file (nmap's option). */
+		if (versiondb)
+			snprintf(path, sizeof(path), "%s", versiondb);
+		else
+			snprintf(path, sizeof(path), "%s/fathom-service-probes",
+				 cli_datadir());
+		if (svcdb_load_file(o->svcdb, path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+		for (size_t i = 0; i < npend; i++) {
+			if (pend[i].kind != 4)
+				continue;
+			if (svcdb_load_file(o->svcdb, pend[i].arg, err,
+					    sizeof(err)) < 0) {
+				fprintf(stderr, "fathom: %s\n", err);
+				goto out;
+			}
+		}
+		if (svcdb_finalize(o->svcdb, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+	}
+
 	/* Timing: template, then explicit options win. */
 	o->timing = timings[tlevel];
 	if (min_rtt)
@@ -531,9 +620,11 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 	o->max_retries = retries >= 0 ? retries : o->timing.max_retries;
 	if (o->host_timeout_ms == UINT64_MAX)
 		o->host_timeout_ms = o->timing.host_timeout_ms;
+	/* A gap between probes sets the rate; no gap (even under -T0..-T2
+	 * with --scan-delay 0) means T3's pace. */
 	o->rate = o->timing.scan_delay_ms
 			  ? 1000.0 / (double)o->timing.scan_delay_ms
-			  : o->timing.rate;
+			  : o->timing.rate > 0 ? o->timing.rate : timings[3].rate;
 	if (o->max_rate && (o->rate == 0 || o->rate > o->max_rate))
 		o->rate = o->max_rate;
 	if (o->min_rate && o->rate < o->min_rate)
@@ -553,5 +644,6 @@ void cli_free(struct scan_opts *o)
 	free(o->iface);
 	free(o->out_normal);
 	free(o->cmdline);
+	svcdb_free(o->svcdb);
 	memset(o, 0, sizeof(*o));
 }

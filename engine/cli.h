@@ -8,6 +8,7 @@
 #include "engine/ports.h"
 #include "engine/services.h"
 #include "engine/targets.h"
+#include "probes/servicedb.h"
 
 /* nmap's timing templates, -T0..-T5 (values from nmap's timing table). */
 struct timing {
@@ -54,6 +55,13 @@ struct scan_opts {
 	int reason;
 	int dry_run; /* build and count every probe, send nothing */
 
+	/* Version detection (-sV). */
+	int version_detect;
+	int version_intensity; /* 0-9, default 7 */
+	int version_trace;
+	int allports;          /* probe even the Exclude'd ports */
+	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
+
 	char *out_normal; /* -oN FILE; "-" = stdout */
 	char *cmdline;    /* argv joined, for report headers */
 };
@@ -62,7 +70,8 @@ struct scan_opts {
  * Parses argv. Returns 0 to scan, 1 when the command was fully handled
  * (-h, -V: print and exit 0), or 2 after printing one line to stderr
  * naming the bad option, value, target, port or file ("fathom: ...").
- * datadir is where probes/fathom-services is looked for by default.
+ * Data files (fathom-services, fathom-service-probes) come from
+ * cli_datadir().
  */
 int cli_parse(int argc, char **argv, struct scan_opts *o);
 

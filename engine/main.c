@@ -13,6 +13,7 @@
 #include "engine/report.h"
 #include "engine/synscan.h"
 #include "engine/util.h"
+#include "engine/vscan.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -34,6 +35,8 @@ int main(int argc, char **argv)
 {
 	struct scan_opts opt;
 	struct scan scan;
+	struct vscan_results vres = { 0 };
+	uint64_t svc_start;
 	struct sigaction sa;
 	FILE *onormal = NULL;
 	char err[512], t[16];
@@ -99,6 +102,11 @@ int main(int argc, char **argv)
 		rc = FATHOM_EXIT_FAIL;
 		goto out;
 	}
+	if (scan.st.unresolved)
+		fprintf(stderr,
+			"Warning: %llu probes skipped: their next hop did not "
+			"answer ARP\n",
+			(unsigned long long)scan.st.unresolved);
 	if (scan.st.noroute)
 		fprintf(stderr,
 			"Warning: %llu probes skipped: no route to their "
@@ -116,6 +124,38 @@ int main(int argc, char **argv)
 		       t, el,
 		       (unsigned long long)(targets_count(opt.targets) *
 					    opt.ports.proto[SVC_TCP].n));
+	}
+	if (opt.version_detect && !scan.st.interrupted) {
+		size_t nopen = 0, nres;
+		const struct port_result *pr = results_sorted(scan.res, &nres);
+
+		for (size_t i = 0; i < nres; i++)
+			nopen += pr[i].state == PS_OPEN;
+		if (opt.verbose) {
+			hhmm(time(NULL), t, sizeof(t));
+			printf("Initiating Service scan at %s\n", t);
+			printf("Scanning %zu service%s\n", nopen,
+			       nopen == 1 ? "" : "s");
+			fflush(stdout);
+		}
+		svc_start = now_ns();
+		if (vscan_run(&scan, opt.svcdb, &vres, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			rc = FATHOM_EXIT_FAIL;
+			goto out;
+		}
+		scan.svc = &vres;
+		scan.st.end_ns = now_ns();
+		scan.st.end_wall = time(NULL);
+		if (opt.verbose) {
+			hhmm(time(NULL), t, sizeof(t));
+			printf("Completed Service scan at %s, %.2fs elapsed "
+			       "(%zu service%s)\n",
+			       t, (now_ns() - svc_start) / 1e9, nopen,
+			       nopen == 1 ? "" : "s");
+		}
+		if (stop_flag)
+			scan.st.interrupted = 1;
 	}
 	report_hosts(stdout, &scan);
 	if (onormal)
@@ -140,6 +180,7 @@ out:
 		rc = FATHOM_EXIT_FAIL;
 	}
 	fflush(stdout);
+	vscan_results_free(&vres);
 	scan_free(&scan);
 	cli_free(&opt);
 	return rc;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/util.h"
+#include "engine/vscan.h"
 
 /* nmap shows a state's ports only while there are at most this many. */
 #define MAX_SHOWN_PER_STATE 25
@@ -172,6 +173,123 @@ static void row_reason(const struct row *r, char *buf, size_t len)
 			 r->ttl);
 }
 
+/*
+ * Copies text from the network for a terminal or a file: printable ASCII
+ * as is, everything else as \\xHH, so no banner can move the cursor,
+ * fake a line of the report or break the table.
+ */
+static void safe_text(const char *in, char *out, size_t len)
+{
+	size_t k = 0;
+
+	for (; *in && k + 5 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c >= 0x20 && c < 0x7f) {
+			out[k++] = (char)c;
+		} else {
+			snprintf(out + k, len - k, "\\x%02x", c);
+			k += 4;
+		}
+	}
+	out[k] = '\0';
+}
+
+/* SERVICE and VERSION cells for a port, as nmap prints them. */
+static void service_cells(const struct scan *s, uint32_t addr, uint16_t port,
+			  int state, char *svc, size_t slen, char *ver,
+			  size_t vlen)
+{
+	const char *table = services_name(s->opt->services, SVC_TCP, port);
+	const struct svc_result *r =
+		state == PS_OPEN ? vscan_find(s->svc, addr, port) : NULL;
+	char p[128], v[128], i[300];
+
+	ver[0] = '\0';
+	if (r == NULL || r->state == VS_NOMATCH || r->state == VS_EXCLUDED) {
+		/* A guess from the table: nmap marks it with '?'. */
+		snprintf(svc, slen, "%s%s%s", r && r->tunnel ? "ssl/" : "",
+			 table ? table : "unknown",
+			 r && table ? "?" : "");
+		return;
+	}
+	if (r->state == VS_TCPWRAPPED) {
+		snprintf(svc, slen, "tcpwrapped");
+		return;
+	}
+	snprintf(svc, slen, "%s%s", r->tunnel || r->ans.ssl ? "ssl/" : "",
+		 r->ans.service);
+	safe_text(r->ans.product, p, sizeof(p));
+	safe_text(r->ans.version, v, sizeof(v));
+	safe_text(r->ans.info, i, sizeof(i));
+	/* product version (extrainfo), each part only when present. */
+	{
+		size_t k = 0;
+
+		k += (size_t)snprintf(ver + k, vlen - k, "%s", p);
+		if (*v && k < vlen)
+			k += (size_t)snprintf(ver + k, vlen - k, "%s%s",
+					      k ? " " : "", v);
+		if (*i && k < vlen)
+			snprintf(ver + k, vlen - k, "%s(%s)", k ? " " : "", i);
+	}
+}
+
+/* nmap's "Service Info:" line from the host's matched services. */
+static void service_info(FILE *f, const struct scan *s,
+			 const struct host_view *h)
+{
+	char host[96] = "", os[48] = "", dev[48] = "", cpes[512] = "";
+	char t[160];
+	size_t n = 0;
+
+	if (s->svc == NULL)
+		return;
+	for (size_t k = 0; k < h->nr; k++) {
+		const struct svc_result *r;
+
+		if (h->r[k].state != PS_OPEN)
+			continue;
+		r = vscan_find(s->svc, h->addr, h->r[k].port);
+		if (r == NULL || r->state != VS_MATCHED)
+			continue;
+		/* Untrimmed: nmap prints the template's text as it is. */
+		if (!host[0] && r->ans.hostname[0])
+			safe_text(r->ans.hostname, host, sizeof(host));
+		if (!os[0] && r->ans.ostype[0])
+			safe_text(r->ans.ostype, os, sizeof(os));
+		if (!dev[0] && r->ans.devicetype[0])
+			safe_text(r->ans.devicetype, dev, sizeof(dev));
+		for (int c = 0; c < r->ans.ncpe; c++) {
+			const char *cpe = r->ans.cpe[c];
+
+			/* Only OS and hardware CPEs, each once. */
+			if (strncmp(cpe, "cpe:/o", 6) != 0 &&
+			    strncmp(cpe, "cpe:/h", 6) != 0)
+				continue;
+			safe_text(cpe, t, sizeof(t));
+			if (strstr(cpes, t))
+				continue;
+			n = strlen(cpes);
+			snprintf(cpes + n, sizeof(cpes) - n, "%s%s",
+				 n ? ", " : "", t);
+		}
+	}
+	if (!host[0] && !os[0] && !dev[0] && !cpes[0])
+		return;
+	fputs("Service Info:", f);
+	n = 0;
+	if (host[0])
+		fprintf(f, "%s Host: %s", n++ ? ";" : "", host);
+	if (os[0])
+		fprintf(f, "%s OS: %s", n++ ? ";" : "", os);
+	if (dev[0])
+		fprintf(f, "%s Device: %s", n++ ? ";" : "", dev);
+	if (cpes[0])
+		fprintf(f, "%s CPE: %s", n++ ? ";" : "", cpes);
+	fputc('\n', f);
+}
+
 static void print_host(FILE *f, const struct scan *s,
 		       const struct host_view *h)
 {
@@ -182,7 +300,7 @@ static void print_host(FILE *f, const struct scan *s,
 	int ignored[PS_NSTATES] = { 0 };
 	int max_shown = MAX_SHOWN_PER_STATE * (o->verbose > 1 ? o->verbose : 1);
 	struct row *rows = xcalloc(pl->n, sizeof(*rows));
-	size_t nrows = 0, j = 0, wport = 4, wstate = 5, wsvc = 7;
+	size_t nrows = 0, j = 0, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
 	char a[INET_ADDRSTRLEN], lat[96] = "", buf[64];
 	const char *name = targets_name(o->targets, h->addr);
 
@@ -284,7 +402,7 @@ static void print_host(FILE *f, const struct scan *s,
 
 	/* Column widths: the widest cell plus one space, as nmap pads. */
 	for (size_t i = 0; i < nrows; i++) {
-		const char *svc;
+		char svc[96], ver[400];
 
 		if (ignored[rows[i].state])
 			continue;
@@ -293,34 +411,55 @@ static void print_host(FILE *f, const struct scan *s,
 			wport = strlen(buf);
 		if (strlen(port_state_name(rows[i].state)) > wstate)
 			wstate = strlen(port_state_name(rows[i].state));
-		svc = services_name(o->services, SVC_TCP, rows[i].port);
-		if (svc && strlen(svc) > wsvc)
+		service_cells(s, h->addr, rows[i].port, rows[i].state, svc,
+			      sizeof(svc), ver, sizeof(ver));
+		if (strlen(svc) > wsvc)
 			wsvc = strlen(svc);
+		if (o->reason) {
+			char rs[48];
+
+			row_reason(&rows[i], rs, sizeof(rs));
+			if (strlen(rs) > wreason)
+				wreason = strlen(rs);
+		}
 	}
+	fprintf(f, "%-*s %-*s ", (int)wport, "PORT", (int)wstate, "STATE");
 	if (o->reason)
-		fprintf(f, "%-*s %-*s %-*s REASON\n", (int)wport, "PORT",
-			(int)wstate, "STATE", (int)wsvc, "SERVICE");
+		fprintf(f, "%-*s %-*s", (int)wsvc, "SERVICE", (int)wreason,
+			"REASON");
 	else
-		fprintf(f, "%-*s %-*s SERVICE\n", (int)wport, "PORT",
-			(int)wstate, "STATE");
+		fprintf(f, "%-*s", (int)wsvc, "SERVICE");
+	if (s->svc)
+		fputs(" VERSION", f);
+	fputc('\n', f);
 	for (size_t i = 0; i < nrows; i++) {
-		const char *svc;
-		char rs[48];
+		char svc[96], ver[400], rs[48], line[700];
+		int n;
 
 		if (ignored[rows[i].state])
 			continue;
-		svc = services_name(o->services, SVC_TCP, rows[i].port);
+		service_cells(s, h->addr, rows[i].port, rows[i].state, svc,
+			      sizeof(svc), ver, sizeof(ver));
 		snprintf(buf, sizeof(buf), "%u/tcp", rows[i].port);
+		n = snprintf(line, sizeof(line), "%-*s %-*s ", (int)wport, buf,
+			     (int)wstate, port_state_name(rows[i].state));
 		if (o->reason) {
 			row_reason(&rows[i], rs, sizeof(rs));
-			fprintf(f, "%-*s %-*s %-*s %s\n", (int)wport, buf,
-				(int)wstate, port_state_name(rows[i].state),
-				(int)wsvc, svc ? svc : "unknown", rs);
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%-*s %-*s", (int)wsvc, svc,
+				      (int)wreason, rs);
 		} else {
-			fprintf(f, "%-*s %-*s %s\n", (int)wport, buf,
-				(int)wstate, port_state_name(rows[i].state),
-				svc ? svc : "unknown");
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%-*s", (int)wsvc, svc);
 		}
+		if (s->svc && ver[0])
+			snprintf(line + n, sizeof(line) - (size_t)n, " %s",
+				 ver);
+		/* No trailing spaces, as nmap. */
+		n = (int)strlen(line);
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		fprintf(f, "%s\n", line);
 	}
 mac:
 	if (h->mac)
@@ -329,6 +468,7 @@ mac:
 			"(Unknown)\n",
 			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
 			h->mac[5]);
+	service_info(f, s, h);
 	fputc('\n', f);
 	free(rows);
 }
@@ -356,7 +496,29 @@ static void print_host_filtered(FILE *f, const struct scan *s,
 
 void report_hosts(FILE *f, const struct scan *s)
 {
+	size_t nfp = 0;
+
 	for_each_host(s, print_host_filtered, f);
+	if (s->svc == NULL)
+		return;
+	for (size_t i = 0; i < s->svc->n; i++)
+		nfp += s->svc->r[i].fp != NULL;
+	if (nfp == 0)
+		return;
+	/* nmap prints at most 9, asking for submissions. */
+	fprintf(f,
+		"%zu service%s unrecognized despite returning data. If you "
+		"know the service/version, please add a signature to "
+		"fathom-service-probes:\n",
+		nfp, nfp == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < s->svc->n && k < 9; i++) {
+		if (s->svc->r[i].fp == NULL)
+			continue;
+		fprintf(f, "==============NEXT SERVICE FINGERPRINT (SUBMIT "
+			   "INDIVIDUALLY)==============\n%s\n",
+			s->svc->r[i].fp);
+		k++;
+	}
 }
 
 static void ctime_str(time_t t, char *buf, size_t len)
@@ -394,6 +556,9 @@ void report_footer(FILE *f, const struct scan *s, int file)
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
 		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
 		 up == 1 ? "" : "s", el);
+	if (s->svc)
+		fputs("Service detection performed. Please report any incorrect "
+		      "results to the fathom project.\n", f);
 	if (file) {
 		ctime_str(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

@@ -32,8 +32,11 @@ struct scan_stats {
  * store, never in globals, so several scans (shards, later phases) can
  * exist in one process.
  */
+struct vscan_results;
+
 struct scan {
 	const struct scan_opts *opt;
+	struct vscan_results *svc; /* -sV results, or NULL */
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */

@@ -34,6 +34,10 @@ enum tcp_event {
 	TCP_EV_CLOSED,    /* last event: the connection is freed after it */
 };
 
+/*
+ * Zero mss, rcv_wnd, ttl, rto_min_ms, rto_max_ms or syn_timeout_ms take the
+ * defaults 1460, 65535, 64, 200, 60000 and 10000; zero life_ms is no limit.
+ */
 struct tcp_cfg {
 	uint32_t saddr;          /* our address, host order */
 	uint8_t smac[6];         /* our MAC */
@@ -59,7 +63,10 @@ struct tcp_cfg {
 };
 
 struct tcp_stack *tcp_stack_new(const struct tcp_cfg *cfg, uint64_t now_ms);
-/* Aborts every connection (sending RSTs), then frees. Accepts NULL. */
+/*
+ * Aborts every connection (sending RSTs), then frees. Accepts NULL. Not
+ * from inside an event callback.
+ */
 void tcp_stack_free(struct tcp_stack *st, uint64_t now_ms);
 
 /*

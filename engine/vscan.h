@@ -1,0 +1,52 @@
+/* vscan.h -- version detection over fathom's userspace TCP (and TLS). */
+#ifndef FATHOM_VSCAN_H
+#define FATHOM_VSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/synscan.h"
+#include "probes/servicedb.h"
+#include "probes/svcmatch.h"
+
+enum vs_state {
+	VS_NOMATCH = 0, /* nothing matched: the table's name with '?' */
+	VS_MATCHED,     /* hard match */
+	VS_SOFT,        /* softmatch only */
+	VS_TCPWRAPPED,  /* closed on us without a byte, as tcpwrappers do */
+	VS_EXCLUDED,    /* Exclude directive (printers) */
+};
+
+/* What version detection concluded about one open port. */
+struct svc_result {
+	uint32_t addr;
+	uint16_t port;
+	uint8_t state;  /* enum vs_state */
+	uint8_t tunnel; /* answered through TLS: "ssl/" */
+	struct svc_answer ans;
+	char *fp; /* SF-Port fingerprint when it answered but matched nothing */
+};
+
+struct vscan_results {
+	struct svc_result *r; /* sorted by address, then port */
+	size_t n;
+};
+
+/* The svc_result for addr:port, or NULL. */
+const struct svc_result *vscan_find(const struct vscan_results *vr,
+				    uint32_t addr, uint16_t port);
+void vscan_results_free(struct vscan_results *vr);
+
+/*
+ * Probes every open TCP port in s->res: a fresh userspace TCP connection
+ * per probe, the NULL probe, the TLS-detecting probes and the port's
+ * favoured probes in parallel, then the rest by rarity up to the
+ * intensity (narrowed after a softmatch), through TLS once a TLS probe
+ * hard-matches "ssl". Many services run at once. The kernel's RSTs are
+ * kept off fathom's ports with netstack/rstguard for the phase's life.
+ * Returns 0, or -1 with err (runtime failure).
+ */
+int vscan_run(struct scan *s, const struct svcdb *db,
+	      struct vscan_results *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,128 @@
+/* rstguard.c -- keep the kernel from resetting connections fathom owns. */
+#include "netstack/rstguard.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Runs nft with script on stdin (or argv only); returns its exit status. */
+static int run_nft(const char *script, char *const argv[], char *out,
+		   size_t outlen)
+{
+	posix_spawn_file_actions_t fa;
+	int in[2], res[2], status = -1;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(in) < 0)
+		return -1;
+	if (pipe(res) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, res[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, res[1], 2);
+	posix_spawn_file_actions_addclose(&fa, in[1]);
+	posix_spawn_file_actions_addclose(&fa, res[0]);
+	if (posix_spawnp(&pid, "nft", &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(in[0]);
+		close(in[1]);
+		close(res[0]);
+		close(res[1]);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(res[1]);
+	if (script && write(in[1], script, strlen(script)) < 0)
+		status = -1;
+	close(in[1]);
+	n = read(res[0], out, outlen ? outlen - 1 : 0);
+	if (outlen)
+		out[n > 0 ? n : 0] = '\0';
+	close(res[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Deletes fathom_<pid> tables whose process is gone. */
+static void remove_stale(void)
+{
+	char out[4096], *line, *save = NULL;
+	char *argv[] = { "nft", "list", "tables", NULL };
+
+	if (run_nft(NULL, argv, out, sizeof(out)) != 0)
+		return;
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long pid;
+		char name[32];
+		char *del[] = { "nft", "delete", "table", "ip", name, NULL };
+		char junk[256];
+
+		if (sscanf(line, "table ip fathom_%lu", &pid) != 1)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(name, sizeof(name), "fathom_%lu", pid);
+		run_nft(NULL, del, junk, sizeof(junk));
+	}
+}
+
+int rstguard_install(struct rstguard *g, uint32_t saddr, uint16_t port_lo,
+		     uint16_t port_hi, char *err, size_t errlen)
+{
+	char script[512], out[512], a[INET_ADDRSTRLEN];
+	char *argv[] = { "nft", "-f", "-", NULL };
+	struct in_addr in = { .s_addr = htonl(saddr) };
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	remove_stale();
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	snprintf(g->table, sizeof(g->table), "fathom_%ld", (long)getpid());
+	snprintf(script, sizeof(script),
+		 "table ip %s {\n"
+		 "  chain out {\n"
+		 "    type filter hook output priority 0; policy accept;\n"
+		 "    ip saddr %s tcp sport %u-%u tcp flags & rst == rst drop\n"
+		 "  }\n"
+		 "}\n",
+		 g->table, a, port_lo, port_hi);
+	rc = run_nft(script, argv, out, sizeof(out));
+	if (rc != 0) {
+		char *nl = strchr(out, '\n');
+
+		if (nl)
+			*nl = '\0';
+		snprintf(err, errlen, "nft: %s",
+			 rc < 0 ? "cannot run nft" : out);
+		return -1;
+	}
+	g->active = 1;
+	return 0;
+}
+
+void rstguard_remove(struct rstguard *g)
+{
+	char out[256];
+	char *argv[] = { "nft", "delete", "table", "ip", g->table, NULL };
+
+	if (!g->active)
+		return;
+	run_nft(NULL, argv, out, sizeof(out));
+	g->active = 0;
+}

@@ -1,0 +1,33 @@
+/* rstguard.h -- keep the kernel from resetting connections fathom owns. */
+#ifndef FATHOM_RSTGUARD_H
+#define FATHOM_RSTGUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * fathom's TCP lives in userspace, so the host's kernel sees SYN-ACKs for
+ * connections it never opened and answers them with RSTs. The guard is a
+ * narrowly-scoped nftables table of fathom's own, "fathom_<pid>", whose one
+ * rule drops outgoing RSTs from fathom's source address and port range
+ * (fathom's own frames bypass netfilter, so only the kernel's are hit).
+ * It lives for the scan: rstguard_remove() runs at exit and from the
+ * SIGINT/SIGTERM path, and rstguard_install() first deletes the tables of
+ * fathom processes that no longer exist (a crash's leftovers).
+ */
+struct rstguard {
+	char table[32];
+	int active;
+};
+
+/*
+ * Installs the table with `nft -f -`. Returns 0, or -1 with err when nft
+ * is missing or refuses (the caller falls back and warns).
+ */
+int rstguard_install(struct rstguard *g, uint32_t saddr, uint16_t port_lo,
+		     uint16_t port_hi, char *err, size_t errlen);
+
+/* Deletes the table if installed; safe to call twice. */
+void rstguard_remove(struct rstguard *g);
+
+#endif
