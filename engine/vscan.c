@@ -32,6 +32,12 @@
  * plain-text service that ignores the hello (redis, most databases).
  */
 #define VS_TLS_GRACE_MS 1000
+/*
+ * A NULL probe that has heard nothing for this long keeps listening (a
+ * slow greeter is still named by it), but the next probes start beside it
+ * instead of after its full wait: this is where nmap spends most of -sV.
+ */
+#define VS_NULL_GRACE_MS 1000
 
 struct vs;
 struct service;
@@ -126,9 +132,9 @@ static void trace(struct vs *v, const struct pconn *pc, const char *what)
 		return;
 	inet_ntop(AF_INET, &in, a, sizeof(a));
 	progress_clear();
-	fprintf(stderr, "Service scan: %s:%u %s%s %s (%zu bytes)\n", a,
-		pc->svc->out->port, pc->svc->tunnel ? "ssl/" : "",
-		pc->probe->name, what, pc->len);
+	fprintf(stderr, "Service scan: %.3fs %s:%u %s%s %s (%zu bytes)\n",
+		(now_ns() - v->s->st.start_ns) / 1e9, a, pc->svc->out->port,
+		pc->svc->tunnel ? "ssl/" : "", pc->probe->name, what, pc->len);
 }
 
 /* Sends the probe's payload (through TLS when tunnelling). */
@@ -483,6 +489,7 @@ static void evaluate(struct service *sv, uint64_t now)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
 	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
+	int silent_null = 0;
 	int tls_failed = 0, tunnel_conns = 0;
 
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
@@ -508,6 +515,10 @@ static void evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded) {
 			pending++;
 			pending_tls += pc->is_tls_probe;
+			silent_null += pc->probe == null && pc->len == 0 &&
+				       pc->connected_at &&
+				       now - pc->connected_at >=
+					       VS_NULL_GRACE_MS;
 			/*
 			 * nmap's precedence is file order: wait for earlier
 			 * probes still running, except a NULL probe that has
@@ -545,11 +556,13 @@ static void evaluate(struct service *sv, uint64_t now)
 		restart(sv, 0);
 		return;
 	}
-	if (pending)
+	if (pending && pending != silent_null)
 		return;
-	/* Every probe so far has concluded: record, then go on. */
+	/* Every probe so far has concluded (or is a silent NULL): record
+	 * the answers for the fingerprint, then go on. */
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
-		if (pc->rank >= (1 << 21) || pc->len == 0 || pc->fp_added)
+		if (pc->rank >= (1 << 21) || pc->len == 0 || pc->fp_added ||
+		    !pc->concluded)
 			continue;
 		if (!pc->tls_failed) {
 			svcfp_add(&sv->fp, pc->probe->name, pc->buf, pc->len);

@@ -8,7 +8,9 @@
  * tests/data/banners/make-synthetic.py) must give the expected service,
  * product, version and extrainfo. A broken or reordered signature fails.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
