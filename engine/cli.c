@@ -248,13 +248,32 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		return 1;
 	}
 	for (;;) {
-		/* The option itself, for messages: before getopt moves on. */
-		int at = optind;
-		const char *bad = at < argc ? argv[at] : "?";
+		const char *bad;
 
 		c = getopt_long_only(argc, argv, shortopts, longopts, NULL);
 		if (c == -1)
 			break;
+		/*
+		 * The option itself, for messages: the word before its
+		 * separate argument, or the word that held both.
+		 */
+		if (c == ':' && optopt > 0 && optopt < 128 &&
+		    strchr(shortopts, optopt))
+			bad = NULL;
+		else if (optarg && optind >= 2 && optarg == argv[optind - 1])
+			bad = argv[optind - 2];
+		else
+			bad = optind >= 1 && optind <= argc ? argv[optind - 1]
+							    : "?";
+		{
+			static char one[3];
+
+			if (bad == NULL) {
+				one[0] = '-';
+				one[1] = (char)optopt;
+				bad = one;
+			}
+		}
 
 		switch (c) {
 		case 'h':
