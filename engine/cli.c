@@ -432,13 +432,37 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			o->out_normal = xstrdup(optarg);
 			break;
 		case OPT_OX:
+			free(o->out_xml);
+			o->out_xml = xstrdup(optarg);
+			break;
 		case OPT_OG:
+			free(o->out_grep);
+			o->out_grep = xstrdup(optarg);
+			break;
 		case OPT_OJ:
-		case OPT_OA:
-			usage_error("output option '%s' is not available in "
-				    "this version (only -oN)",
-				    bad);
-			goto out;
+			free(o->out_json);
+			o->out_json = xstrdup(optarg);
+			break;
+		case OPT_OA: {
+			/* nmap's -oA: BASE.nmap, BASE.xml and BASE.gnmap. */
+			size_t n = strlen(optarg) + sizeof(".gnmap");
+
+			if (strcmp(optarg, "-") == 0) {
+				usage_error("%s needs a base file name, not '-'",
+					    bad);
+				goto out;
+			}
+			free(o->out_normal);
+			free(o->out_xml);
+			free(o->out_grep);
+			o->out_normal = xmalloc(n);
+			o->out_xml = xmalloc(n);
+			o->out_grep = xmalloc(n);
+			snprintf(o->out_normal, n, "%s.nmap", optarg);
+			snprintf(o->out_xml, n, "%s.xml", optarg);
+			snprintf(o->out_grep, n, "%s.gnmap", optarg);
+			break;
+		}
 		case OPT_SCANTYPE:
 			usage_error("scan type '%s' is not supported yet "
 				    "(only -sS)",
@@ -648,6 +672,20 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		o->rate = o->max_rate;
 	if (o->min_rate && o->rate < o->min_rate)
 		o->rate = o->min_rate;
+	{
+		/* nmap: "Cannot display multiple output types to stdout." */
+		const char *outs[] = { o->out_normal, o->out_xml, o->out_grep,
+				       o->out_json };
+		int ndash = 0;
+
+		for (size_t i = 0; i < sizeof(outs) / sizeof(*outs); i++)
+			ndash += outs[i] && strcmp(outs[i], "-") == 0;
+		if (ndash > 1) {
+			fprintf(stderr, "fathom: only one output format can "
+					"go to stdout ('-')\n");
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	free(pend);
@@ -662,6 +700,9 @@ void cli_free(struct scan_opts *o)
 	free(o->services_path);
 	free(o->iface);
 	free(o->out_normal);
+	free(o->out_xml);
+	free(o->out_grep);
+	free(o->out_json);
 	free(o->cmdline);
 	svcdb_free(o->svcdb);
 	memset(o, 0, sizeof(*o));

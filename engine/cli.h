@@ -63,6 +63,9 @@ struct scan_opts {
 	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
 
 	char *out_normal; /* -oN FILE; "-" = stdout */
+	char *out_xml;    /* -oX FILE; "-" = stdout */
+	char *out_grep;   /* -oG FILE; "-" = stdout */
+	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
 	char *cmdline;    /* argv joined, for report headers */
 };
 

@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/cli.h"
+#include "engine/hostiter.h"
 #include "engine/privs.h"
 #include "engine/report.h"
+#include "engine/report_grep.h"
+#include "engine/report_json.h"
+#include "engine/report_xml.h"
 #include "engine/synscan.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
@@ -21,6 +26,47 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+/*
+ * Opens the file of one machine-readable format. "-" is stdout, which
+ * the format then owns: like nmap, fathom sends its screen output to
+ * /dev/null so nothing else lands in the XML or JSON stream (cli_parse
+ * allows one "-" at most). Returns NULL after a message.
+ */
+static FILE *out_open(const char *path)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0) {
+		int fd = dup(STDOUT_FILENO);
+
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (f == NULL || freopen("/dev/null", "w", stdout) == NULL) {
+			fprintf(stderr, "fathom: cannot redirect stdout: %s\n",
+				strerror(errno));
+			return NULL;
+		}
+		return f;
+	}
+	f = fopen(path, "w");
+	if (f == NULL)
+		fprintf(stderr, "fathom: cannot write %s: %s\n", path,
+			strerror(errno));
+	return f;
+}
+
+/* Closes an output file; a write error (disk full) fails the run. */
+static int out_close(FILE *f, const char *path)
+{
+	if (f == NULL)
+		return 0;
+	if (fclose(f) != 0) {
+		fprintf(stderr, "fathom: writing %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void hhmm(time_t t, char *buf, size_t len)
@@ -38,9 +84,9 @@ int main(int argc, char **argv)
 	struct vscan_results vres = { 0 };
 	uint64_t svc_start;
 	struct sigaction sa;
-	FILE *onormal = NULL;
-	char err[512], t[16];
-	int r, to_stdout, rc = FATHOM_EXIT_OK;
+	FILE *onormal = NULL, *oxml = NULL, *ogrep = NULL, *ojson = NULL;
+	char err[512] = "", t[16];
+	int r, to_stdout, rc = FATHOM_EXIT_OK, ended = 0, wfail = 0;
 
 	r = cli_parse(argc, argv, &opt);
 	if (r != 0) {
@@ -64,6 +110,15 @@ int main(int argc, char **argv)
 			return FATHOM_EXIT_FAIL;
 		}
 	}
+	if ((opt.out_xml && (oxml = out_open(opt.out_xml)) == NULL) ||
+	    (opt.out_grep && (ogrep = out_open(opt.out_grep)) == NULL) ||
+	    (opt.out_json && (ojson = out_open(opt.out_json)) == NULL)) {
+		out_close(onormal, opt.out_normal);
+		out_close(oxml, opt.out_xml);
+		out_close(ogrep, opt.out_grep);
+		cli_free(&opt);
+		return FATHOM_EXIT_FAIL;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -79,6 +134,12 @@ int main(int argc, char **argv)
 		report_header(stdout, &scan, 1);
 	if (onormal)
 		report_header(onormal, &scan, 1);
+	if (oxml)
+		xml_begin(oxml, &scan);
+	if (ogrep)
+		grep_begin(ogrep, &scan);
+	if (ojson)
+		json_begin(ojson, &scan);
 	if (opt.verbose) {
 		uint64_t nt = targets_count(opt.targets);
 
@@ -97,8 +158,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (scan.st.sent == 0 && scan.st.noroute > 0 && !opt.dry_run) {
-		fprintf(stderr, "fathom: no route to any target via %s\n",
-			scan.hop.ifname);
+		snprintf(err, sizeof(err), "no route to any target via %s",
+			 scan.hop.ifname);
+		fprintf(stderr, "fathom: %s\n", err);
 		rc = FATHOM_EXIT_FAIL;
 		goto out;
 	}
@@ -160,6 +222,20 @@ int main(int argc, char **argv)
 	report_hosts(stdout, &scan);
 	if (onormal)
 		report_hosts(onormal, &scan);
+	if (oxml || ogrep || ojson) {
+		struct hostiter *it = hostiter_new(&scan);
+		const struct hostiter_host *h;
+
+		while ((h = hostiter_next(it)) != NULL) {
+			if (oxml)
+				xml_host(oxml, &scan, h);
+			if (ogrep)
+				grep_host(ogrep, &scan, h);
+			if (ojson)
+				json_host(ojson, &scan, h);
+		}
+		hostiter_free(it);
+	}
 	if (opt.verbose)
 		printf("Raw packets sent: %llu (%.3fKB) | Rcvd: %llu (%.3fKB)"
 		       " | Dropped by capture: %llu | Passes: %d\n",
@@ -171,9 +247,30 @@ int main(int argc, char **argv)
 	report_footer(stdout, &scan, to_stdout);
 	if (onormal)
 		report_footer(onormal, &scan, 1);
+	if (oxml)
+		xml_end(oxml, &scan, scan.st.interrupted,
+			scan.st.interrupted ? "interrupted" : NULL);
+	if (ogrep)
+		grep_end(ogrep, &scan);
+	if (ojson)
+		json_end(ojson, &scan, scan.st.interrupted,
+			 scan.st.interrupted ? "interrupted" : NULL);
+	ended = 1;
 	if (scan.st.interrupted)
 		rc = 128 + SIGINT;
 out:
+	/* A failed run still closes its documents: exit="error". */
+	if (!ended && oxml)
+		xml_end(oxml, &scan, 1, err[0] ? err : "scan failed");
+	if (!ended && ogrep)
+		grep_end(ogrep, &scan);
+	if (!ended && ojson)
+		json_end(ojson, &scan, 1, err[0] ? err : "scan failed");
+	wfail |= out_close(oxml, opt.out_xml) < 0;
+	wfail |= out_close(ogrep, opt.out_grep) < 0;
+	wfail |= out_close(ojson, opt.out_json) < 0;
+	if (wfail && rc == 0)
+		rc = FATHOM_EXIT_FAIL;
 	if (onormal && fclose(onormal) != 0 && rc == 0) {
 		fprintf(stderr, "fathom: writing %s: %s\n", opt.out_normal,
 			strerror(errno));

@@ -1,0 +1,121 @@
+/* report_grep.c -- nmap's grepable output (-oG). */
+#include "config.h"
+
+#include "engine/report_grep.h"
+
+#include <string.h>
+
+/* Printable ASCII as is, any other byte as \xHH; no length limit. */
+static void put_safe(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			fputc(c, f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
+/* '/' separates the fields: nmap turns it into '|'. */
+static void slash_to_bar(char *s)
+{
+	for (; *s; s++)
+		if (*s == '/')
+			*s = '|';
+}
+
+void grep_begin(FILE *f, const struct scan *s)
+{
+	const struct scan_opts *o = s->opt;
+	char when[64];
+
+	hostiter_ctime(s->st.start_wall, when, sizeof(when));
+	fprintf(f, "# fathom %s scan initiated %s as: ", PACKAGE_VERSION,
+		when);
+	put_safe(f, o->cmdline ? o->cmdline : "fathom");
+	fputc('\n', f);
+	if (o->verbose) {
+		const struct port_list *pl = &o->ports.proto[SVC_TCP];
+		struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+
+		fprintf(f, "# Ports scanned: TCP(%zu;", pl->n);
+		for (size_t i = 0; i < pl->n; i++)
+			hostiter_ranges_add(&rg, pl->ports[i]);
+		hostiter_ranges_end(&rg);
+		fputs(") UDP(0;) SCTP(0;) PROTOCOLS(0;)\n", f);
+	}
+	fflush(f);
+}
+
+static void host_prefix(FILE *f, const struct hostiter_host *h)
+{
+	fprintf(f, "Host: %s (", h->ip);
+	if (h->name)
+		put_safe(f, h->name);
+	fputs(")\t", f);
+}
+
+void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+{
+	int first = 1;
+
+	if (h->hidden)
+		return;
+	host_prefix(f, h);
+	if (h->timed_out) {
+		fputs("Status: Timeout\n", f);
+		fflush(f);
+		return;
+	}
+	fputs("Status: Up\n", f);
+	host_prefix(f, h);
+	fputs("Ports: ", f);
+	for (size_t i = 0; i < h->nrows; i++) {
+		const struct hostiter_row *r = &h->rows[i];
+		struct hostiter_svc sv;
+		char svc[96] = "", ver[400];
+
+		if (h->ignored[r->state])
+			continue;
+		hostiter_service(s, h, r, &sv);
+		/* An unnamed service is empty here, "unknown" elsewhere. */
+		if (sv.name)
+			hostiter_svc_cell(&sv, svc, sizeof(svc));
+		hostiter_svc_version(&sv, ver, sizeof(ver));
+		slash_to_bar(svc);
+		slash_to_bar(ver);
+		fprintf(f, "%s%u/%s/tcp//%s//%s/", first ? "" : ", ", r->port,
+			port_state_name(r->state), svc, ver);
+		first = 0;
+	}
+	if (h->nignored == 1)
+		fprintf(f, "\tIgnored State: %s (%llu)",
+			port_state_name(h->order[0]),
+			(unsigned long long)h->count[h->order[0]]);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void grep_end(FILE *f, const struct scan *s)
+{
+	char when[64], what[160];
+
+	hostiter_ctime(hostiter_end_wall(s), when, sizeof(when));
+	hostiter_summary(s, hostiter_count_up(s), what, sizeof(what));
+	fprintf(f, "# fathom done at %s -- %s\n", when, what);
+	fflush(f);
+}
+
+void grep_write_all(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	grep_begin(f, s);
+	while ((h = hostiter_next(it)) != NULL)
+		grep_host(f, s, h);
+	hostiter_free(it);
+	grep_end(f, s);
+}

@@ -1,0 +1,202 @@
+/* report_json.c -- NDJSON output (-oJ): one JSON object per line. */
+#include "config.h"
+
+#include "engine/report_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "engine/vscan.h"
+
+/* A JSON string literal, quotes included. */
+static void json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		uint32_t cp;
+		size_t len;
+
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', f);
+			fputc(*p, f);
+			continue;
+		}
+		if (*p >= 0x20 && *p < 0x7f) {
+			fputc(*p, f);
+			continue;
+		}
+		len = *p >= 0x80 ? hostiter_utf8(p, &cp) : 0;
+		if (len == 0 || cp < 0xa0) {
+			/* Controls, and bytes that are not UTF-8 (as Latin-1:
+			 * the text stays valid, the byte value readable). */
+			fprintf(f, "\\u%04x", len ? cp : *p);
+			p += len ? len - 1 : 0;
+			continue;
+		}
+		fwrite(p, 1, len, f);
+		p += len - 1;
+	}
+	fputc('"', f);
+}
+
+/* ,"key":"value" */
+static void kv_str(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_str(f, value);
+}
+
+/* ,"key":"value" only when value is not empty. */
+static void kv_opt(FILE *f, const char *key, const char *value)
+{
+	if (value && value[0])
+		kv_str(f, key, value);
+}
+
+void json_begin(FILE *f, const struct scan *s)
+{
+	const struct scan_opts *o = s->opt;
+	const struct port_list *pl = &o->ports.proto[SVC_TCP];
+	struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+
+	fputs("{\"type\":\"begin\",\"scanner\":\"fathom\"", f);
+	kv_str(f, "version", PACKAGE_VERSION);
+	kv_str(f, "args", o->cmdline ? o->cmdline : "fathom");
+	fprintf(f, ",\"start\":%llu,\"ports\":\"",
+		(unsigned long long)s->st.start_wall);
+	for (size_t i = 0; i < pl->n; i++)
+		hostiter_ranges_add(&rg, pl->ports[i]);
+	hostiter_ranges_end(&rg);
+	fputs("\"}\n", f);
+	fflush(f);
+}
+
+static void service(FILE *f, const struct scan *s,
+		    const struct hostiter_host *h,
+		    const struct hostiter_row *r)
+{
+	struct hostiter_svc sv;
+	const struct svc_answer *a;
+	const char *cpe[3];
+	int ncpe;
+
+	hostiter_service(s, h, r, &sv);
+	if (sv.name == NULL && sv.fp == NULL)
+		return;
+	a = sv.ans;
+	fputs(",\"service\":{\"name\":", f);
+	json_str(f, sv.name ? sv.name : "unknown");
+	if (a) {
+		kv_opt(f, "product", a->product);
+		kv_opt(f, "version", a->version);
+		kv_opt(f, "extrainfo", a->info);
+		kv_opt(f, "hostname", a->hostname);
+		kv_opt(f, "ostype", a->ostype);
+		kv_opt(f, "devicetype", a->devicetype);
+	}
+	if (sv.tunnel)
+		fputs(",\"tunnel\":\"ssl\"", f);
+	fprintf(f, ",\"method\":\"%s\",\"conf\":%d",
+		sv.probed ? "probed" : "table", sv.conf);
+	ncpe = hostiter_svc_cpes(&sv, cpe);
+	for (int k = 0; k < ncpe; k++) {
+		fputs(k ? "," : ",\"cpe\":[", f);
+		json_str(f, cpe[k]);
+	}
+	if (ncpe)
+		fputc(']', f);
+	if (sv.fp) {
+		/* Without the "\nSF:" line breaks, as in nmap's XML. */
+		char *fp = xstrdup(sv.fp), *q;
+
+		while ((q = strstr(fp, "\nSF:")) != NULL)
+			memmove(q, q + 4, strlen(q + 4) + 1);
+		kv_str(f, "servicefp", fp);
+		free(fp);
+	}
+	fputc('}', f);
+}
+
+void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+{
+	int first = 1;
+
+	if (h->hidden)
+		return;
+	for (size_t i = 0; i < h->nrows && !h->timed_out; i++) {
+		const struct hostiter_row *r = &h->rows[i];
+
+		if (h->ignored[r->state])
+			continue;
+		fprintf(f,
+			"{\"type\":\"port\",\"ip\":\"%s\",\"port\":%u,"
+			"\"proto\":\"tcp\",\"state\":\"%s\",\"reason\":\"%s\","
+			"\"ttl\":%u",
+			h->ip, r->port, port_state_name(r->state),
+			port_reason_name(r->reason), r->ttl);
+		service(f, s, h, r);
+		fputs("}\n", f);
+	}
+	fprintf(f, "{\"type\":\"host\",\"ip\":\"%s\",\"name\":", h->ip);
+	if (h->name)
+		json_str(f, h->name);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"ttl\":%u",
+		h->timed_out ? "timeout" : "up",
+		h->reason ? h->reason : "unknown", h->reason_ttl);
+	if (h->rtt_us)
+		fprintf(f, ",\"latency_us\":%u", h->rtt_us);
+	else
+		fputs(",\"latency_us\":null", f);
+	if (h->mac)
+		fprintf(f, ",\"mac\":\"%02X:%02X:%02X:%02X:%02X:%02X\"",
+			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+			h->mac[5]);
+	else
+		fputs(",\"mac\":null", f);
+	fputs(",\"ignored\":{", f);
+	for (int k = 0; k < h->nignored && !h->timed_out; k++) {
+		int st = h->order[k];
+
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",",
+			port_state_name(st), (unsigned long long)h->count[st]);
+		first = 0;
+	}
+	fputs("}}\n", f);
+	fflush(f);
+}
+
+void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
+{
+	uint64_t total = targets_count(s->opt->targets);
+	size_t up = hostiter_count_up(s);
+
+	fprintf(f,
+		"{\"type\":\"end\",\"time\":%llu,\"elapsed\":%.2f,"
+		"\"hosts_up\":%zu,\"hosts_down\":%llu,\"hosts_total\":%llu,"
+		"\"exit\":\"%s\"",
+		(unsigned long long)hostiter_end_wall(s), hostiter_elapsed(s),
+		up, (unsigned long long)(total > up ? total - up : 0),
+		(unsigned long long)total, error ? "error" : "success");
+	if (error)
+		kv_str(f, "errormsg", errmsg ? errmsg : "");
+	fputs("}\n", f);
+	fflush(f);
+}
+
+void json_write_all(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	json_begin(f, s);
+	while ((h = hostiter_next(it)) != NULL)
+		json_host(f, s, h);
+	hostiter_free(it);
+	json_end(f, s, s->st.interrupted,
+		s->st.interrupted ? "interrupted" : NULL);
+}

@@ -1,0 +1,336 @@
+/* report_xml.c -- nmap's XML output (-oX), xmloutputversion 1.05. */
+#include "config.h"
+
+#include "engine/report_xml.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/vscan.h"
+
+/* Writes n bytes of s escaped for XML text, attributes and comments. */
+static void xml_putn(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n && p[i]; i++) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t len;
+
+		switch (c) {
+		case '<':
+			fputs("&lt;", f);
+			continue;
+		case '>':
+			fputs("&gt;", f);
+			continue;
+		case '&':
+			fputs("&amp;", f);
+			continue;
+		case '"':
+			fputs("&quot;", f);
+			continue;
+		case '\'':
+			fputs("&apos;", f);
+			continue;
+		case '-':
+			/* "--" may not appear in a comment (nmap's rule). */
+			fputs(i > 0 && p[i - 1] == '-' ? "&#45;" : "-", f);
+			continue;
+		case '\t':
+		case '\n':
+		case '\r':
+		case 0x7f:
+			/* References, so attribute normalisation keeps them. */
+			fprintf(f, "&#x%X;", c);
+			continue;
+		default:
+			break;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			fputc(c, f);
+			continue;
+		}
+		len = c >= 0x80 && n - i >= 2 ? hostiter_utf8(p + i, &cp) : 0;
+		if (len > n - i)
+			len = 0;
+		if (len == 0) {
+			/* Not an XML 1.0 character even as a reference. */
+			fprintf(f, "\\x%02x", c);
+			continue;
+		}
+		if (cp < 0xa0)
+			fprintf(f, "&#x%X;", cp); /* C1 control */
+		else
+			fwrite(p + i, 1, len, f);
+		i += len - 1;
+	}
+}
+
+static void xml_puts(FILE *f, const char *s)
+{
+	xml_putn(f, s, strlen(s));
+}
+
+/* ` name="value"`, value escaped. */
+static void attr(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, " %s=\"", name);
+	xml_puts(f, value);
+	fputc('"', f);
+}
+
+/* The attribute only when value is not empty (nmap omits unset fields). */
+static void attr_opt(FILE *f, const char *name, const char *value)
+{
+	if (value && value[0])
+		attr(f, name, value);
+}
+
+static void attr_u(FILE *f, const char *name, unsigned long long v)
+{
+	fprintf(f, " %s=\"%llu\"", name, v);
+}
+
+/* servicefp without its "\nSF:" line breaks, as nmap writes it. */
+static void attr_fp(FILE *f, const char *fp)
+{
+	const char *p = fp, *q;
+
+	fputs(" servicefp=\"", f);
+	while ((q = strstr(p, "\nSF:")) != NULL) {
+		xml_putn(f, p, (size_t)(q - p));
+		p = q + 4;
+	}
+	xml_puts(f, p);
+	fputc('"', f);
+}
+
+void xml_begin(FILE *f, const struct scan *s)
+{
+	const struct scan_opts *o = s->opt;
+	const struct port_list *pl = &o->ports.proto[SVC_TCP];
+	struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+	char when[64];
+
+	hostiter_ctime(s->st.start_wall, when, sizeof(when));
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<!DOCTYPE nmaprun>\n",
+	      f);
+	if (access(XML_STYLESHEET, R_OK) == 0)
+		fputs("<?xml-stylesheet href=\"file://" XML_STYLESHEET
+		      "\" type=\"text/xsl\"?>\n",
+		      f);
+	fprintf(f, "<!-- fathom %s scan initiated %s as: ", PACKAGE_VERSION,
+		when);
+	xml_puts(f, o->cmdline ? o->cmdline : "fathom");
+	fputs(" -->\n<nmaprun scanner=\"fathom\"", f);
+	attr(f, "args", o->cmdline ? o->cmdline : "fathom");
+	attr_u(f, "start", (unsigned long long)s->st.start_wall);
+	attr(f, "startstr", when);
+	attr(f, "version", PACKAGE_VERSION);
+	fputs(" xmloutputversion=\"1.05\">\n", f);
+	fprintf(f,
+		"<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"%zu\" "
+		"services=\"",
+		pl->n);
+	for (size_t i = 0; i < pl->n; i++)
+		hostiter_ranges_add(&rg, pl->ports[i]);
+	hostiter_ranges_end(&rg);
+	fputs("\"/>\n", f);
+	fprintf(f, "<verbose level=\"%d\"/>\n<debugging level=\"%d\"/>\n",
+		o->verbose, o->debug);
+	fflush(f);
+}
+
+/* <extraports> for each ignored state, reasons by count, then by reason. */
+static void extraports(FILE *f, const struct hostiter_host *h)
+{
+	for (int k = 0; k < h->nignored; k++) {
+		int st = h->order[k], done[RS_NREASONS] = { 0 };
+
+		fprintf(f, "<extraports state=\"%s\" count=\"%llu\">\n",
+			port_state_name(st), (unsigned long long)h->count[st]);
+		for (;;) {
+			struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+			int best = -1;
+
+			for (int rs = 0; rs < RS_NREASONS; rs++)
+				if (!done[rs] && h->rcount[st][rs] &&
+				    (best < 0 ||
+				     h->rcount[st][rs] > h->rcount[st][best]))
+					best = rs;
+			if (best < 0)
+				break;
+			done[best] = 1;
+			fprintf(f,
+				"<extrareasons reason=\"%s\" count=\"%llu\" "
+				"proto=\"tcp\" ports=\"",
+				port_reason_name(best),
+				(unsigned long long)h->rcount[st][best]);
+			for (size_t i = 0; i < h->nrows; i++)
+				if (h->rows[i].state == st &&
+				    h->rows[i].reason == best)
+					hostiter_ranges_add(&rg,
+							    h->rows[i].port);
+			hostiter_ranges_end(&rg);
+			fputs("\"/>\n", f);
+		}
+		fputs("</extraports>\n", f);
+	}
+}
+
+static void service(FILE *f, const struct scan *s,
+		    const struct hostiter_host *h,
+		    const struct hostiter_row *row)
+{
+	struct hostiter_svc sv;
+	const struct svc_answer *a;
+	const char *cpe[3];
+	int ncpe;
+
+	hostiter_service(s, h, row, &sv);
+	/* nmap writes <service> only when it has a name or a fingerprint. */
+	if (sv.name == NULL && sv.fp == NULL)
+		return;
+	a = sv.ans;
+	fputs("<service", f);
+	attr(f, "name", sv.name ? sv.name : "unknown");
+	if (a) {
+		attr_opt(f, "product", a->product);
+		attr_opt(f, "version", a->version);
+		attr_opt(f, "extrainfo", a->info);
+		attr_opt(f, "hostname", a->hostname);
+		attr_opt(f, "ostype", a->ostype);
+		attr_opt(f, "devicetype", a->devicetype);
+	}
+	if (sv.fp)
+		attr_fp(f, sv.fp);
+	if (sv.tunnel)
+		fputs(" tunnel=\"ssl\"", f);
+	fprintf(f, " method=\"%s\" conf=\"%d\"", sv.probed ? "probed" : "table",
+		sv.conf);
+	ncpe = hostiter_svc_cpes(&sv, cpe);
+	if (ncpe == 0) {
+		fputs("/>", f);
+		return;
+	}
+	fputc('>', f);
+	for (int k = 0; k < ncpe; k++) {
+		fputs("<cpe>", f);
+		xml_puts(f, cpe[k]);
+		fputs("</cpe>", f);
+	}
+	fputs("</service>", f);
+}
+
+static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
+		 const struct hostiter_row *r)
+{
+	fprintf(f,
+		"<port protocol=\"tcp\" portid=\"%u\"><state state=\"%s\" "
+		"reason=\"%s\" reason_ttl=\"%u\"",
+		r->port, port_state_name(r->state), port_reason_name(r->reason),
+		r->ttl);
+	if (r->from) {
+		struct in_addr in = { .s_addr = htonl(r->from) };
+		char ip[INET_ADDRSTRLEN];
+
+		/* The router whose ICMP error decided the state. */
+		inet_ntop(AF_INET, &in, ip, sizeof(ip));
+		attr(f, "reason_ip", ip);
+	}
+	fputs("/>", f);
+	service(f, s, h, r);
+	fputs("</port>\n", f);
+}
+
+/* status, addresses, hostnames: what every <host> starts with. */
+static void host_head(FILE *f, const struct scan *s,
+		      const struct hostiter_host *h)
+{
+	fprintf(f, "<host starttime=\"%llu\" endtime=\"%llu\"%s>",
+		(unsigned long long)s->st.start_wall,
+		(unsigned long long)hostiter_end_wall(s),
+		h->timed_out ? " timedout=\"true\"" : "");
+	fprintf(f, "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
+		h->reason ? h->reason : "unknown", h->reason_ttl);
+	fprintf(f, "<address addr=\"%s\" addrtype=\"ipv4\"/>\n", h->ip);
+	if (h->mac)
+		fprintf(f,
+			"<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" "
+			"addrtype=\"mac\"/>\n",
+			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+			h->mac[5]);
+	fputs("<hostnames>\n", f);
+	if (h->name) {
+		fputs("<hostname", f);
+		attr(f, "name", h->name);
+		fputs(" type=\"user\"/>\n", f);
+	}
+	fputs("</hostnames>\n", f);
+}
+
+void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+{
+	if (h->hidden)
+		return;
+	host_head(f, s, h);
+	if (!h->timed_out) {
+		fputs("<ports>", f);
+		extraports(f, h);
+		for (size_t i = 0; i < h->nrows; i++)
+			if (!h->ignored[h->rows[i].state])
+				port(f, s, h, &h->rows[i]);
+		fputs("</ports>\n", f);
+	}
+	/* nmap writes no <times> for a host that never answered. */
+	if (h->srtt_us >= 0)
+		fprintf(f,
+			"<times srtt=\"%lld\" rttvar=\"%lld\" to=\"%lld\"/>\n",
+			(long long)h->srtt_us, (long long)h->rttvar_us,
+			(long long)h->to_us);
+	fputs("</host>\n", f);
+	fflush(f);
+}
+
+void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
+{
+	uint64_t total = targets_count(s->opt->targets);
+	size_t up = hostiter_count_up(s);
+	time_t end = hostiter_end_wall(s);
+	char when[64], what[160], summary[256];
+
+	hostiter_ctime(end, when, sizeof(when));
+	hostiter_summary(s, up, what, sizeof(what));
+	snprintf(summary, sizeof(summary), "fathom done at %s; %s", when, what);
+	fprintf(f, "<runstats><finished time=\"%llu\"",
+		(unsigned long long)end);
+	attr(f, "timestr", when);
+	attr(f, "summary", summary);
+	fprintf(f, " elapsed=\"%.2f\" exit=\"%s\"", hostiter_elapsed(s),
+		error ? "error" : "success");
+	if (error)
+		attr(f, "errormsg", errmsg ? errmsg : "");
+	fprintf(f, "/><hosts up=\"%zu\" down=\"%llu\" total=\"%llu\"/>\n",
+		up, (unsigned long long)(total > up ? total - up : 0),
+		(unsigned long long)total);
+	fputs("</runstats>\n</nmaprun>\n", f);
+	fflush(f);
+}
+
+void xml_write_all(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	xml_begin(f, s);
+	while ((h = hostiter_next(it)) != NULL)
+		xml_host(f, s, h);
+	hostiter_free(it);
+	xml_end(f, s, s->st.interrupted,
+		s->st.interrupted ? "interrupted" : NULL);
+}

@@ -1,0 +1,608 @@
+/* test_reports.c -- every report format from hand-made scans, byte for byte. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/cli.h"
+#include "engine/hostiter.h"
+#include "engine/report.h"
+#include "engine/report_grep.h"
+#include "engine/report_json.h"
+#include "engine/report_xml.h"
+#include "engine/synscan.h"
+#include "engine/vscan.h"
+#include "tests/unit/harness.h"
+
+/*
+ * The golden files are tests/data/reports/<scenario>.{nmap,xml,gnmap,
+ * ndjson}. FATHOM_REGEN_GOLDEN=1 rewrites them from this build (then
+ * review the diff: they are the contract with nmap's consumers).
+ */
+
+#define T_START 1795583400 /* Wed Nov 25 05:10:00 2026 UTC */
+
+static char srcdir[1024];
+
+struct fixture {
+	struct scan_opts o;
+	struct scan s;
+	struct vscan_results vr;
+	uint64_t idx; /* next free probe index */
+};
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, s, &in);
+	return ntohl(in.s_addr);
+}
+
+static int setup(struct fixture *fx, int argc, const char **argv)
+{
+	memset(fx, 0, sizeof(*fx));
+	if (cli_parse(argc, (char **)argv, &fx->o) != 0)
+		return -1;
+	scan_init(&fx->s, &fx->o, NULL);
+	fx->s.st.start_wall = T_START;
+	fx->s.st.end_wall = T_START + 12;
+	fx->s.st.start_ns = 1000000000ull;
+	fx->s.st.end_ns = 1000000000ull + 12340000000ull;
+	return 0;
+}
+
+static void teardown(struct fixture *fx)
+{
+	free(fx->vr.r); /* the fingerprints are string literals */
+	scan_free(&fx->s);
+	cli_free(&fx->o);
+}
+
+/* One answered probe; from 0 = the target itself. */
+static void answer(struct fixture *fx, const char *addr, uint16_t port,
+		   int state, int reason, int ttl, uint32_t rtt_us,
+		   const char *from)
+{
+	struct port_result pr = {
+		.addr = ip(addr),
+		.from = from ? ip(from) : ip(addr),
+		.rtt_us = rtt_us,
+		.port = port,
+		.proto = IPPROTO_TCP,
+		.state = (uint8_t)state,
+		.reason = (uint8_t)reason,
+		.ttl = (uint8_t)ttl,
+	};
+
+	results_add(fx->s.res, fx->idx++, &pr);
+}
+
+static struct svc_result *svc_add(struct fixture *fx, const char *addr,
+				  uint16_t port, int state)
+{
+	struct svc_result *r;
+
+	fx->vr.r = realloc(fx->vr.r, (fx->vr.n + 1) * sizeof(*fx->vr.r));
+	r = &fx->vr.r[fx->vr.n++];
+	memset(r, 0, sizeof(*r));
+	r->addr = ip(addr);
+	r->port = port;
+	r->state = (uint8_t)state;
+	if (state == VS_MATCHED || state == VS_SOFT)
+		r->ans.kind = state == VS_MATCHED ? SVC_HARD : SVC_SOFT;
+	fx->s.svc = &fx->vr;
+	return r;
+}
+
+static void answer_fields(struct svc_answer *a, const char *service,
+			  const char *product, const char *version,
+			  const char *info)
+{
+	snprintf(a->service, sizeof(a->service), "%s", service);
+	snprintf(a->product, sizeof(a->product), "%s", product);
+	snprintf(a->version, sizeof(a->version), "%s", version);
+	snprintf(a->info, sizeof(a->info), "%s", info);
+}
+
+enum fmt { F_NORMAL, F_XML, F_GREP, F_JSON, F_N };
+static const char *const ext[F_N] = { "nmap", "xml", "gnmap", "ndjson" };
+
+/* The whole output of one format, as main writes it to a file. */
+static char *render(const struct scan *s, int fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	switch (fmt) {
+	case F_NORMAL:
+		report_header(f, s, 1);
+		report_hosts(f, s);
+		report_footer(f, s, 1);
+		break;
+	case F_XML:
+		xml_write_all(f, s);
+		break;
+	case F_GREP:
+		grep_write_all(f, s);
+		break;
+	default:
+		json_write_all(f, s);
+		break;
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	FILE *m;
+
+	if (f == NULL)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Drops the line holding needle (for the optional stylesheet PI). */
+static void drop_line(char *text, const char *needle)
+{
+	char *p = strstr(text, needle), *bol, *eol;
+
+	if (p == NULL)
+		return;
+	for (bol = p; bol > text && bol[-1] != '\n'; bol--)
+		;
+	eol = strchr(p, '\n');
+	eol = eol ? eol + 1 : p + strlen(p);
+	memmove(bol, eol, strlen(eol) + 1);
+}
+
+/* Compares with the golden file; prints the first differing line. */
+static int golden(const char *scenario, int fmt, const char *got)
+{
+	char path[1200];
+	char *want;
+	int same;
+
+	snprintf(path, sizeof(path), "%s/tests/data/reports/%s.%s", srcdir,
+		 scenario, ext[fmt]);
+	if (getenv("FATHOM_REGEN_GOLDEN")) {
+		FILE *f = fopen(path, "wb");
+
+		if (f == NULL)
+			return 0;
+		fputs(got, f);
+		fclose(f);
+	}
+	want = slurp(path);
+	if (want == NULL) {
+		printf("#   cannot read %s\n", path);
+		return 0;
+	}
+	/* The PI is written only where nmap.xsl is installed. */
+	if (fmt == F_XML && access(XML_STYLESHEET, R_OK) != 0)
+		drop_line(want, "<?xml-stylesheet");
+	same = strcmp(want, got) == 0;
+	if (!same) {
+		const char *a = want, *b = got;
+		int line = 1;
+
+		while (*a && *a == *b) {
+			line += *a == '\n';
+			a++;
+			b++;
+		}
+		printf("#   %s differs at line %d:\n#   want: %.100s\n"
+		       "#   got:  %.100s\n",
+		       path, line, a, b);
+	}
+	free(want);
+	return same;
+}
+
+/* Runs "cmd FILE suffix" on text written to a temporary FILE. */
+static int run_on(const char *text, const char *cmd, const char *suffix)
+{
+	char path[] = "/tmp/fathom-test-reports.XXXXXX", line[1400];
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	snprintf(line, sizeof(line), "%s %s%s", cmd, path, suffix);
+	rc = system(line);
+	unlink(path);
+	return rc;
+}
+
+static int have(const char *tool)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+	return system(cmd) == 0;
+}
+
+/* nmap.dtd fixes nmaprun@scanner to "nmap": the only substitution. */
+static int xml_valid(const char *xml)
+{
+	const char *tag = "<nmaprun scanner=\"fathom\"";
+	const char *p = strstr(xml, tag);
+	char *copy;
+	int rc;
+
+	if (p == NULL)
+		return 0;
+	copy = malloc(strlen(xml) + 1);
+	memcpy(copy, xml, (size_t)(p - xml));
+	snprintf(copy + (p - xml), strlen(xml) + 1 - (size_t)(p - xml),
+		 "<nmaprun scanner=\"nmap\"%s", p + strlen(tag));
+	/* xmllint's complaints go to stderr, out of the TAP lines. */
+	rc = run_on(copy, "xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd",
+		    " >&2");
+	free(copy);
+	return rc == 0;
+}
+
+static int json_valid(const char *nd)
+{
+	return run_on(nd,
+		      "python3 -c 'import json,sys\n"
+		      "for l in open(sys.argv[1], \"rb\"):\n"
+		      "    json.loads(l.decode(\"utf-8\", \"strict\"))'",
+		      "") == 0;
+}
+
+static size_t count_lines(const char *s, const char *prefix)
+{
+	size_t n = 0, plen = strlen(prefix);
+	const char *p = s;
+
+	while (p && *p) {
+		n += strncmp(p, prefix, plen) == 0;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return n;
+}
+
+/*
+ * fx-svc as -sV sees it, with a hostile FTP banner: markup, quotes, a C0
+ * control, bytes that are not UTF-8 and a newline that tries to start a
+ * line of its own.
+ */
+static int scenario_svc(struct fixture *fx)
+{
+	const char *argv[] = { "fathom", "-n", "-p",
+			       "21,22,80,113,443,2222,8080,9999",
+			       "198.18.0.10" };
+	static const uint8_t mac[6] = { 0x02, 0x66, 0x78, 0, 0, 0x0a };
+	const char *a = "198.18.0.10";
+	struct svc_result *r;
+
+	if (setup(fx, 5, argv) < 0)
+		return -1;
+	neigh_put(fx->s.neigh, ip(a), mac);
+	answer(fx, a, 21, PS_OPEN, RS_SYN_ACK, 64, 120, NULL);
+	answer(fx, a, 22, PS_OPEN, RS_SYN_ACK, 64, 90, NULL);
+	answer(fx, a, 80, PS_CLOSED, RS_RESET, 64, 100, NULL);
+	answer(fx, a, 113, PS_FILTERED, RS_ADMIN_PROHIBITED, 63, 0,
+	       "198.18.0.1");
+	answer(fx, a, 443, PS_OPEN, RS_SYN_ACK, 64, 140, NULL);
+	answer(fx, a, 2222, PS_OPEN, RS_SYN_ACK, 64, 95, NULL);
+	answer(fx, a, 8080, PS_OPEN, RS_SYN_ACK, 64, 110, NULL);
+	/* 9999: no answer, filtered. */
+
+	r = svc_add(fx, a, 21, VS_MATCHED);
+	answer_fields(&r->ans, "ftp", "vsftpd <b>&\"x\"'</b>",
+		      "3.0.3\x01\xff\xfe-\xc3\xa9", "evil\n# fake line");
+	snprintf(r->ans.hostname, sizeof(r->ans.hostname),
+		 "h</service>\x7f\xc2\x85\xef\xbf\xbe\t");
+	snprintf(r->ans.ostype, sizeof(r->ans.ostype), "Unix");
+	r = svc_add(fx, a, 22, VS_MATCHED);
+	answer_fields(&r->ans, "ssh", "OpenSSH", "9.2p1 Debian 2+deb12u3",
+		      "Debian Linux; protocol 2.0");
+	snprintf(r->ans.ostype, sizeof(r->ans.ostype), "Linux");
+	snprintf(r->ans.cpe[0], sizeof(r->ans.cpe[0]),
+		 "cpe:/a:openbsd:openssh:9.2p1");
+	snprintf(r->ans.cpe[1], sizeof(r->ans.cpe[1]),
+		 "cpe:/o:linux:linux_kernel");
+	r->ans.ncpe = 2;
+	r = svc_add(fx, a, 443, VS_MATCHED);
+	r->tunnel = 1;
+	answer_fields(&r->ans, "http", "Apache httpd", "2.4.62", "(Debian)");
+	snprintf(r->ans.cpe[0], sizeof(r->ans.cpe[0]),
+		 "cpe:/a:apache:http_server:2.4.61");
+	snprintf(r->ans.cpe[1], sizeof(r->ans.cpe[1]),
+		 "cpe:/a:apache:http_server:2.4.62");
+	r->ans.ncpe = 2;
+	svc_add(fx, a, 2222, VS_TCPWRAPPED);
+	r = svc_add(fx, a, 8080, VS_NOMATCH);
+	r->fp = (char *)"SF-Port8080-TCP:V=0.1.0%I=7%D=11/25%Time=6925383C%P=x"
+			"86_64-pc-linux-gnu%r(NULL,6,\"<&\\x01--\")\nSF:%r(Get"
+			"Request,4,\"HTTP\");";
+	return 0;
+}
+
+/*
+ * -Pn --reason over three targets, one named: a quiet name (no answer at
+ * all), a host with 37 closed ports, and a firewalled one whose filtered
+ * ports have three reasons, one from a router.
+ */
+static int scenario_multi(struct fixture *fx)
+{
+	const char *argv[] = { "fathom", "-Pn", "--reason", "-p", "1-40",
+			       "198.18.0.10-11", "localhost" };
+	static const uint8_t mac[6] = { 0x02, 0x66, 0x78, 0, 0, 0x0a };
+
+	if (setup(fx, 7, argv) < 0)
+		return -1;
+	neigh_put(fx->s.neigh, ip("198.18.0.10"), mac);
+	for (uint16_t p = 1; p <= 40; p++) {
+		if (p == 21 || p == 22 || p == 25)
+			answer(fx, "198.18.0.10", p, PS_OPEN, RS_SYN_ACK, 64,
+			       100 + p, NULL);
+		else
+			answer(fx, "198.18.0.10", p, PS_CLOSED, RS_RESET, 64,
+			       90, NULL);
+	}
+	answer(fx, "198.18.0.11", 22, PS_OPEN, RS_SYN_ACK, 63, 500, NULL);
+	answer(fx, "198.18.0.11", 30, PS_FILTERED, RS_HOST_UNREACH, 255, 0,
+	       "198.18.0.1");
+	answer(fx, "198.18.0.11", 33, PS_FILTERED, RS_PORT_UNREACH, 63, 0,
+	       NULL);
+	answer(fx, "198.18.0.11", 34, PS_FILTERED, RS_PORT_UNREACH, 63, 0,
+	       NULL);
+	return 0;
+}
+
+/* --open: 198.18.0.11 has nothing open, so no format shows it. */
+static int scenario_open(struct fixture *fx)
+{
+	const char *argv[] = { "fathom", "-n", "--open", "-p", "22,113",
+			       "198.18.0.10-11" };
+
+	if (setup(fx, 6, argv) < 0)
+		return -1;
+	answer(fx, "198.18.0.10", 22, PS_OPEN, RS_SYN_ACK, 64, 80, NULL);
+	answer(fx, "198.18.0.10", 113, PS_CLOSED, RS_RESET, 64, 80, NULL);
+	answer(fx, "198.18.0.11", 113, PS_CLOSED, RS_RESET, 64, 80, NULL);
+	return 0;
+}
+
+static void check_goldens(const char *name, struct fixture *fx,
+			  char *out[F_N])
+{
+	for (int k = 0; k < F_N; k++) {
+		out[k] = render(&fx->s, k);
+		CHECK(golden(name, k, out[k]));
+	}
+}
+
+int main(void)
+{
+	const char *dir = getenv("FATHOM_SRCDIR");
+	char datadir[1100];
+	struct fixture fx;
+	char *out[F_N] = { 0 };
+	int xmllint = have("xmllint") &&
+		      access("/usr/share/nmap/nmap.dtd", R_OK) == 0;
+	int python = have("python3");
+
+	snprintf(srcdir, sizeof(srcdir), "%s", dir ? dir : ".");
+	snprintf(datadir, sizeof(datadir), "%s/probes", srcdir);
+	setenv("FATHOM_DATADIR", datadir, 1);
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	CASE("svc: normal, XML, grepable and NDJSON equal the golden files")
+	{
+		CHECK(scenario_svc(&fx) == 0);
+		check_goldens("svc", &fx, out);
+	}
+	CASE("svc: a hostile banner cannot add a line to any text format")
+	{
+		/* One line per host, header, footer: nothing injected. */
+		CHECK_EQ_U(count_lines(out[F_GREP], "# fake"), 0);
+		CHECK_EQ_U(count_lines(out[F_NORMAL], "# fake"), 0);
+		CHECK_EQ_U(count_lines(out[F_GREP], "Host: "), 2);
+		CHECK(strstr(out[F_GREP], "evil\\x0a# fake line") != NULL);
+		CHECK_EQ_U(count_lines(out[F_JSON], "{\"type\":"), 11);
+		CHECK(strstr(out[F_XML],
+			     "extrainfo=\"evil&#xA;# fake line\"") != NULL);
+		CHECK(strstr(out[F_XML],
+			     "version=\"3.0.3\\x01\\xff\\xfe-\xc3\xa9\"") !=
+		      NULL);
+		CHECK(strstr(out[F_JSON], "\"version\":\"3.0.3\\u0001"
+					  "\\u00ff\\u00fe-\xc3\xa9\"") != NULL);
+	}
+	CASE("svc: the XML validates against nmap.dtd (scanner=\"nmap\")")
+	{
+		if (xmllint)
+			CHECK(xml_valid(out[F_XML]));
+		else
+			printf("# SKIP no xmllint or nmap.dtd\n");
+	}
+	CASE("svc: every NDJSON line is valid UTF-8 JSON")
+	{
+		if (python)
+			CHECK(json_valid(out[F_JSON]));
+		else
+			printf("# SKIP no python3\n");
+	}
+	for (int k = 0; k < F_N; k++)
+		free(out[k]);
+	teardown(&fx);
+
+	CASE("multi (-Pn --reason): every format equals the golden files")
+	{
+		CHECK(scenario_multi(&fx) == 0);
+		check_goldens("multi", &fx, out);
+	}
+	CASE("multi: ignored states, reasons by count, reason_ip, no <times>")
+	{
+		CHECK(strstr(out[F_XML],
+			     "<extraports state=\"filtered\" count=\"39\">\n"
+			     "<extrareasons reason=\"no-response\" count=\"36\""
+			     " proto=\"tcp\""
+			     " ports=\"1-21,23-29,31-32,35-40\"/>\n"
+			     "<extrareasons reason=\"port-unreach\" count=\"2\""
+			     " proto=\"tcp\" ports=\"33-34\"/>\n"
+			     "<extrareasons reason=\"host-unreach\" count=\"1\""
+			     " proto=\"tcp\" ports=\"30\"/>\n"
+			     "</extraports>\n") != NULL);
+		CHECK(strstr(out[F_GREP], "Host: 127.0.0.1 (localhost)\tPorts: "
+					  "\tIgnored State: filtered (40)\n") !=
+		      NULL);
+		CHECK(strstr(out[F_XML], "<hostname name=\"localhost\" "
+					 "type=\"user\"/>") != NULL);
+		CHECK(strstr(out[F_XML], "<hosts up=\"3\" down=\"0\" "
+					 "total=\"3\"/>") != NULL);
+	}
+	CASE("multi: the XML validates, the NDJSON parses")
+	{
+		if (xmllint)
+			CHECK(xml_valid(out[F_XML]));
+		if (python)
+			CHECK(json_valid(out[F_JSON]));
+	}
+	for (int k = 0; k < F_N; k++)
+		free(out[k]);
+	teardown(&fx);
+
+	CASE("--open: a host with nothing open is counted but not shown")
+	{
+		CHECK(scenario_open(&fx) == 0);
+		for (int k = 0; k < F_N; k++) {
+			out[k] = render(&fx.s, k);
+			CHECK(strstr(out[k], "198.18.0.11") == NULL);
+			CHECK(strstr(out[k], "198.18.0.10") != NULL);
+		}
+		CHECK(strstr(out[F_XML], "<hosts up=\"2\" down=\"0\"") != NULL);
+		CHECK(strstr(out[F_JSON], "\"hosts_up\":2,") != NULL);
+		CHECK(strstr(out[F_GREP], "(2 hosts up)") != NULL);
+		CHECK(strstr(out[F_GREP], "Ports: 22/open/tcp//ssh///\t"
+					  "Ignored State: closed (1)\n") !=
+		      NULL);
+		CHECK(strstr(out[F_NORMAL], "(2 hosts up)") != NULL);
+	}
+	for (int k = 0; k < F_N; k++)
+		free(out[k]);
+	CASE("interrupted: XML and NDJSON still end, with exit=error")
+	{
+		fx.s.st.interrupted = 1;
+		out[F_XML] = render(&fx.s, F_XML);
+		out[F_JSON] = render(&fx.s, F_JSON);
+		CHECK(strstr(out[F_XML], " exit=\"error\""
+					 " errormsg=\"interrupted\"/><hosts") !=
+		      NULL);
+		CHECK(strstr(out[F_XML], "</runstats>\n</nmaprun>\n") != NULL);
+		CHECK(strstr(out[F_JSON], "\"exit\":\"error\",\"errormsg\":"
+					  "\"interrupted\"}\n") != NULL);
+		if (xmllint)
+			CHECK(xml_valid(out[F_XML]));
+		free(out[F_XML]);
+		free(out[F_JSON]);
+		fx.s.st.interrupted = 0;
+	}
+	CASE("host timeout: timedout=\"true\", Status: Timeout, no ports")
+	{
+		fx.s.st.timed_out = 1;
+		out[F_XML] = render(&fx.s, F_XML);
+		out[F_GREP] = render(&fx.s, F_GREP);
+		out[F_JSON] = render(&fx.s, F_JSON);
+		CHECK(strstr(out[F_XML], "timedout=\"true\"") != NULL);
+		CHECK(strstr(out[F_XML], "<ports>") == NULL);
+		CHECK(strstr(out[F_GREP], "Host: 198.18.0.10 ()\tStatus: "
+					  "Timeout\n") != NULL);
+		CHECK(strstr(out[F_GREP], "Ports:") == NULL);
+		CHECK(strstr(out[F_JSON], "\"status\":\"timeout\"") != NULL);
+		CHECK(strstr(out[F_JSON], "\"type\":\"port\"") == NULL);
+		if (xmllint)
+			CHECK(xml_valid(out[F_XML]));
+		free(out[F_XML]);
+		free(out[F_GREP]);
+		free(out[F_JSON]);
+	}
+	teardown(&fx);
+
+	CASE("hostiter: rows, counts and nmap's ignored order")
+	{
+		const struct hostiter_host *h;
+		struct hostiter *it;
+		int n = 0;
+
+		CHECK(scenario_multi(&fx) == 0);
+		CHECK_EQ_U(hostiter_count_up(&fx.s), 3);
+		it = hostiter_new(&fx.s);
+		while ((h = hostiter_next(it)) != NULL) {
+			n++;
+			CHECK_EQ_U(h->nrows, 40);
+			if (h->addr == ip("198.18.0.10")) {
+				CHECK_EQ_U(h->why, HI_WHY_ARP);
+				CHECK_EQ_U(h->count[PS_CLOSED], 37);
+				CHECK_EQ_U(h->nignored, 1);
+				CHECK_EQ_U(h->order[0], PS_CLOSED);
+				CHECK_EQ_U(h->shown, 3);
+				CHECK_EQ_U(h->rtt_us, 90);
+			} else if (h->addr == ip("198.18.0.11")) {
+				CHECK_EQ_U(h->why, HI_WHY_USER);
+				CHECK_EQ_U(
+					h->rcount[PS_FILTERED][RS_NO_RESPONSE],
+					36);
+				CHECK_EQ_U(h->rows[29].from, ip("198.18.0.1"));
+				CHECK_EQ_U(h->rows[32].from, 0);
+			} else {
+				CHECK_STR(h->name, "localhost");
+				CHECK(h->srtt_us < 0);
+			}
+		}
+		hostiter_free(it);
+		CHECK_EQ_U(n, 3);
+	}
+	teardown(&fx);
+
+	CASE("hostiter_utf8: only well-formed XML characters")
+	{
+		uint32_t cp = 0;
+
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xc3\xa9", &cp), 2);
+		CHECK_EQ_U(cp, 0xe9);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xe2\x82\xac", &cp),
+			   3);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xf0\x9f\x98\x80",
+					 &cp),
+			   4);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xc0\xaf", &cp), 0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xe0\x80\xaf", &cp),
+			   0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xed\xa0\x80", &cp),
+			   0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xef\xbf\xbf", &cp),
+			   0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xf4\x90\x80\x80",
+					 &cp),
+			   0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xc3", &cp), 0);
+		CHECK_EQ_U(hostiter_utf8((const uint8_t *)"\xff", &cp), 0);
+	}
+	return DONE();
+}
