@@ -64,6 +64,7 @@ struct results {
 	size_t cap, used; /* cap is a power of two */
 	struct port_result *items;
 	size_t nitems, items_cap;
+	int sorted; /* items unchanged since the last results_sorted() */
 };
 
 struct results *results_new(void)
@@ -133,6 +134,7 @@ int results_add(struct results *r, uint64_t idx, const struct port_result *pr)
 		r->items = xgrow(r->items, &r->items_cap, r->nitems + 1,
 				 sizeof(*r->items));
 		r->items[r->nitems++] = *pr;
+		r->sorted = 0;
 		added = 1;
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -172,7 +174,10 @@ static int cmp_result(const void *a, const void *b)
 
 const struct port_result *results_sorted(struct results *r, size_t *n)
 {
-	qsort(r->items, r->nitems, sizeof(*r->items), cmp_result);
+	/* Reports ask several times; millions of results sort once. */
+	if (!r->sorted)
+		qsort(r->items, r->nitems, sizeof(*r->items), cmp_result);
+	r->sorted = 1;
 	*n = r->nitems;
 	return r->items;
 }
