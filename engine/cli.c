@@ -444,8 +444,8 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			o->out_json = xstrdup(optarg);
 			break;
 		case OPT_OA: {
-			/* nmap's -oA: BASE.nmap, BASE.xml and BASE.gnmap. */
-			size_t n = strlen(optarg) + sizeof(".gnmap");
+			/* nmap's -oA (BASE.nmap, .xml, .gnmap) plus .ndjson. */
+			size_t n = strlen(optarg) + sizeof(".ndjson");
 
 			if (strcmp(optarg, "-") == 0) {
 				usage_error("%s needs a base file name, not '-'",
@@ -455,12 +455,15 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			free(o->out_normal);
 			free(o->out_xml);
 			free(o->out_grep);
+			free(o->out_json);
 			o->out_normal = xmalloc(n);
 			o->out_xml = xmalloc(n);
 			o->out_grep = xmalloc(n);
+			o->out_json = xmalloc(n);
 			snprintf(o->out_normal, n, "%s.nmap", optarg);
 			snprintf(o->out_xml, n, "%s.xml", optarg);
 			snprintf(o->out_grep, n, "%s.gnmap", optarg);
+			snprintf(o->out_json, n, "%s.ndjson", optarg);
 			break;
 		}
 		case OPT_SCANTYPE:

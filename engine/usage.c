@@ -56,7 +56,7 @@ void usage_print(FILE *f)
 "  -oN/-oX/-oG <file>: Output scan in normal, XML, and grepable format,\n"
 "     respectively, to the given filename (- = stdout)\n"
 "  -oJ <file>: Output scan as NDJSON, one JSON object per line\n"
-"  -oA <basename>: Output in the three major formats at once\n"
+"  -oA <basename>: Output in the three major formats (and NDJSON) at once\n"
 "  -v: Increase verbosity level (use -vv or more for greater effect)\n"
 "  -d: Print each pass's timing and replies on stderr\n"
 "  --reason: Display the reason a port is in a particular state\n"

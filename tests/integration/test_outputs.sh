@@ -206,10 +206,10 @@ else
 	fathom -n -v -p22,80 -oJ - "$SVC" >"$tmp/stdout.ndjson" 2>/dev/null
 	check "-oJ - puts only NDJSON on stdout" ndjson_valid "$tmp/stdout.ndjson"
 
-	# -oA BASE: nmap's three files.
+	# -oA BASE: nmap's three files and the NDJSON one.
 	fathom -n -p22 -oA "$tmp/all" "$SVC" >/dev/null 2>&1
-	check "-oA writes BASE.nmap, BASE.xml, BASE.gnmap" \
-		sh -c "grep -q '^22/tcp' '$tmp/all.nmap' && grep -q 'portid=\"22\"' '$tmp/all.xml' && grep -q '22/open/tcp' '$tmp/all.gnmap'"
+	check "-oA writes BASE.nmap, BASE.xml, BASE.gnmap, BASE.ndjson" \
+		sh -c "grep -q '^22/tcp' '$tmp/all.nmap' && grep -q 'portid=\"22\"' '$tmp/all.xml' && grep -q '22/open/tcp' '$tmp/all.gnmap' && grep -q '\"port\":22' '$tmp/all.ndjson'"
 
 	# Interrupted: the document still ends, valid, with exit="error".
 	# (ip netns exec execs fathom: $! is fathom itself.) About 27 s of
