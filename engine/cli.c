@@ -27,7 +27,7 @@ static const struct timing timings[6] = {
 	 * without loss, and retransmission passes recover what is lost.
 	 */
 	{ 3, 1000, 100, 10000, 0, 10, 0, 150000 },
-	{ 4, 500, 100, 1250, 0, 6, 0, 300000 },
+	{ 4, 500, 100, 1250, 0, 6, 0, 400000 },
 	{ 5, 250, 50, 300, 0, 2, 900000, 1000000 },
 };
 

@@ -133,7 +133,12 @@ static void print_host(FILE *f, const struct scan *s,
 		fprintf(f, "Host is up%s.\n", lat);
 
 	{
-		int first = 1;
+		/*
+		 * nmap 7.9x: one group per (state, reason), largest first,
+		 * always "ports"; a blank line when none is hidden.
+		 */
+		struct { int st, rs; uint64_t n; } g[PS_NSTATES * RS_NREASONS];
+		size_t ng = 0;
 
 		if (h->shown == 0)
 			fprintf(f,
@@ -141,35 +146,31 @@ static void print_host(FILE *f, const struct scan *s,
 				"states.\n",
 				nrows, name ? name : a);
 		for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
-			int nreasons = 0;
-
 			if (!h->ignored[st])
 				continue;
-			fprintf(f, "%s%llu %s tcp ports (",
-				first ? "Not shown: " : ", ",
-				(unsigned long long)h->count[st],
-				port_state_name(st));
-			first = 0;
-			for (int rs = 0; rs < RS_NREASONS; rs++)
-				nreasons += h->rcount[st][rs] != 0;
-			for (int rs = 0, k = 0; rs < RS_NREASONS; rs++) {
-				uint64_t n = h->rcount[st][rs];
+			for (int rs = 0; rs < RS_NREASONS; rs++) {
+				size_t k = ng;
 
-				if (n == 0)
+				if (h->rcount[st][rs] == 0)
 					continue;
-				if (nreasons == 1)
-					fputs(port_reason_name(rs), f);
-				else
-					fprintf(f, "%s%llu %s%s",
-						k++ ? ", " : "",
-						(unsigned long long)n,
-						port_reason_name(rs),
-						n > 1 ? "s" : "");
+				/* Insertion keeps equal counts in state order. */
+				while (k > 0 && g[k - 1].n < h->rcount[st][rs]) {
+					g[k] = g[k - 1];
+					k--;
+				}
+				g[k].st = st;
+				g[k].rs = rs;
+				g[k].n = h->rcount[st][rs];
+				ng++;
 			}
-			fputc(')', f);
 		}
-		if (!first)
-			fputc('\n', f);
+		for (size_t k = 0; k < ng; k++)
+			fprintf(f, "%s%llu %s tcp ports (%s)",
+				k ? ", " : "Not shown: ",
+				(unsigned long long)g[k].n,
+				port_state_name(g[k].st),
+				port_reason_name(g[k].rs));
+		fputc('\n', f);
 		if (h->shown == 0)
 			goto mac;
 	}
@@ -197,15 +198,27 @@ static void print_host(FILE *f, const struct scan *s,
 				wreason = strlen(rs);
 		}
 	}
-	fprintf(f, "%-*s %-*s ", (int)wport, "PORT", (int)wstate, "STATE");
-	if (o->reason)
-		fprintf(f, "%-*s %-*s", (int)wsvc, "SERVICE", (int)wreason,
-			"REASON");
-	else
-		fprintf(f, "%-*s", (int)wsvc, "SERVICE");
-	if (s->svc)
-		fputs(" VERSION", f);
-	fputc('\n', f);
+	{
+		char head[160];
+		int n = snprintf(head, sizeof(head), "%-*s %-*s ", (int)wport,
+				 "PORT", (int)wstate, "STATE");
+
+		if (o->reason)
+			n += snprintf(head + n, sizeof(head) - (size_t)n,
+				      "%-*s %-*s", (int)wsvc, "SERVICE",
+				      (int)wreason, "REASON");
+		else
+			n += snprintf(head + n, sizeof(head) - (size_t)n,
+				      "%-*s", (int)wsvc, "SERVICE");
+		if (s->svc)
+			snprintf(head + n, sizeof(head) - (size_t)n,
+				 " VERSION");
+		/* No trailing spaces, as nmap. */
+		n = (int)strlen(head);
+		while (n > 0 && head[n - 1] == ' ')
+			head[--n] = '\0';
+		fprintf(f, "%s\n", head);
+	}
 	for (size_t i = 0; i < nrows; i++) {
 		char svc[96], ver[400], rs[48], line[700];
 		int n;
