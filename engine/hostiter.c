@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/report_writer.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 
@@ -479,4 +480,18 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return n;
+}
+
+void report_write_all(const struct report_writer *w, FILE *f,
+		      const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	w->begin(f, s);
+	while ((h = hostiter_next(it)) != NULL)
+		w->host(f, s, h);
+	hostiter_free(it);
+	w->end(f, s, s->st.interrupted,
+	       s->st.interrupted ? "interrupted" : NULL);
 }

@@ -84,9 +84,17 @@ int main(int argc, char **argv)
 	struct vscan_results vres = { 0 };
 	uint64_t svc_start;
 	struct sigaction sa;
-	FILE *onormal = NULL, *oxml = NULL, *ogrep = NULL, *ojson = NULL;
+	FILE *onormal = NULL;
+	/* The machine-readable formats, driven alike. */
+	struct output {
+		const struct report_writer *w;
+		const char *path;
+		FILE *f;
+	} outs[3] = { { &report_xml_writer, NULL, NULL },
+		      { &report_grep_writer, NULL, NULL },
+		      { &report_json_writer, NULL, NULL } };
 	char err[512] = "", t[16];
-	int r, to_stdout, rc = FATHOM_EXIT_OK, ended = 0, wfail = 0;
+	int r, to_stdout, rc = FATHOM_EXIT_OK, ended = 0, nouts = 0;
 
 	r = cli_parse(argc, argv, &opt);
 	if (r != 0) {
@@ -110,14 +118,21 @@ int main(int argc, char **argv)
 			return FATHOM_EXIT_FAIL;
 		}
 	}
-	if ((opt.out_xml && (oxml = out_open(opt.out_xml)) == NULL) ||
-	    (opt.out_grep && (ogrep = out_open(opt.out_grep)) == NULL) ||
-	    (opt.out_json && (ojson = out_open(opt.out_json)) == NULL)) {
-		out_close(onormal, opt.out_normal);
-		out_close(oxml, opt.out_xml);
-		out_close(ogrep, opt.out_grep);
-		cli_free(&opt);
-		return FATHOM_EXIT_FAIL;
+	outs[0].path = opt.out_xml;
+	outs[1].path = opt.out_grep;
+	outs[2].path = opt.out_json;
+	for (int i = 0; i < 3; i++) {
+		if (outs[i].path == NULL)
+			continue;
+		outs[i].f = out_open(outs[i].path);
+		if (outs[i].f == NULL) {
+			out_close(onormal, opt.out_normal);
+			for (int k = 0; k < i; k++)
+				out_close(outs[k].f, outs[k].path);
+			cli_free(&opt);
+			return FATHOM_EXIT_FAIL;
+		}
+		nouts++;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -134,12 +149,9 @@ int main(int argc, char **argv)
 		report_header(stdout, &scan, 1);
 	if (onormal)
 		report_header(onormal, &scan, 1);
-	if (oxml)
-		xml_begin(oxml, &scan);
-	if (ogrep)
-		grep_begin(ogrep, &scan);
-	if (ojson)
-		json_begin(ojson, &scan);
+	for (int i = 0; i < 3; i++)
+		if (outs[i].f)
+			outs[i].w->begin(outs[i].f, &scan);
 	if (opt.verbose) {
 		uint64_t nt = targets_count(opt.targets);
 
@@ -222,18 +234,15 @@ int main(int argc, char **argv)
 	report_hosts(stdout, &scan);
 	if (onormal)
 		report_hosts(onormal, &scan);
-	if (oxml || ogrep || ojson) {
+	if (nouts) {
+		/* One walk over the hosts feeds every format. */
 		struct hostiter *it = hostiter_new(&scan);
 		const struct hostiter_host *h;
 
-		while ((h = hostiter_next(it)) != NULL) {
-			if (oxml)
-				xml_host(oxml, &scan, h);
-			if (ogrep)
-				grep_host(ogrep, &scan, h);
-			if (ojson)
-				json_host(ojson, &scan, h);
-		}
+		while ((h = hostiter_next(it)) != NULL)
+			for (int i = 0; i < 3; i++)
+				if (outs[i].f)
+					outs[i].w->host(outs[i].f, &scan, h);
 		hostiter_free(it);
 	}
 	if (opt.verbose)
@@ -247,30 +256,25 @@ int main(int argc, char **argv)
 	report_footer(stdout, &scan, to_stdout);
 	if (onormal)
 		report_footer(onormal, &scan, 1);
-	if (oxml)
-		xml_end(oxml, &scan, scan.st.interrupted,
-			scan.st.interrupted ? "interrupted" : NULL);
-	if (ogrep)
-		grep_end(ogrep, &scan);
-	if (ojson)
-		json_end(ojson, &scan, scan.st.interrupted,
-			 scan.st.interrupted ? "interrupted" : NULL);
+	for (int i = 0; i < 3; i++)
+		if (outs[i].f)
+			outs[i].w->end(outs[i].f, &scan, scan.st.interrupted,
+				       scan.st.interrupted ? "interrupted"
+							   : NULL);
 	ended = 1;
 	if (scan.st.interrupted)
 		rc = 128 + SIGINT;
 out:
 	/* A failed run still closes its documents: exit="error". */
-	if (!ended && oxml)
-		xml_end(oxml, &scan, 1, err[0] ? err : "scan failed");
-	if (!ended && ogrep)
-		grep_end(ogrep, &scan);
-	if (!ended && ojson)
-		json_end(ojson, &scan, 1, err[0] ? err : "scan failed");
-	wfail |= out_close(oxml, opt.out_xml) < 0;
-	wfail |= out_close(ogrep, opt.out_grep) < 0;
-	wfail |= out_close(ojson, opt.out_json) < 0;
-	if (wfail && rc == 0)
-		rc = FATHOM_EXIT_FAIL;
+	for (int i = 0; i < 3; i++) {
+		if (outs[i].f == NULL)
+			continue;
+		if (!ended)
+			outs[i].w->end(outs[i].f, &scan, 1,
+				       err[0] ? err : "scan failed");
+		if (out_close(outs[i].f, outs[i].path) < 0 && rc == 0)
+			rc = FATHOM_EXIT_FAIL;
+	}
 	if (onormal && fclose(onormal) != 0 && rc == 0) {
 		fprintf(stderr, "fathom: writing %s: %s\n", opt.out_normal,
 			strerror(errno));

@@ -98,24 +98,21 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	fflush(f);
 }
 
-void grep_end(FILE *f, const struct scan *s)
+void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
 	char when[64], what[160];
 
+	(void)error;
+	(void)errmsg;
 	hostiter_ctime(hostiter_end_wall(s), when, sizeof(when));
 	hostiter_summary(s, hostiter_count_up(s), what, sizeof(what));
 	fprintf(f, "# fathom done at %s -- %s\n", when, what);
 	fflush(f);
 }
 
-void grep_write_all(FILE *f, const struct scan *s)
-{
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
-
-	grep_begin(f, s);
-	while ((h = hostiter_next(it)) != NULL)
-		grep_host(f, s, h);
-	hostiter_free(it);
-	grep_end(f, s);
-}
+const struct report_writer report_grep_writer = {
+	.name = "grepable",
+	.begin = grep_begin,
+	.host = grep_host,
+	.end = grep_end,
+};

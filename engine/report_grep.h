@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine/hostiter.h"
+#include "engine/report_writer.h"
 #include "engine/synscan.h"
 
 /*
@@ -30,9 +31,7 @@
 void grep_begin(FILE *f, const struct scan *s);
 /* Hidden hosts write nothing; a timed-out host is "Status: Timeout". */
 void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
-void grep_end(FILE *f, const struct scan *s);
-
-/* The whole file after the scan. */
-void grep_write_all(FILE *f, const struct scan *s);
+/* The grepable format has no error field: error and errmsg are unused. */
+void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg);
 
 #endif

@@ -188,15 +188,9 @@ void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
-void json_write_all(FILE *f, const struct scan *s)
-{
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
-
-	json_begin(f, s);
-	while ((h = hostiter_next(it)) != NULL)
-		json_host(f, s, h);
-	hostiter_free(it);
-	json_end(f, s, s->st.interrupted,
-		s->st.interrupted ? "interrupted" : NULL);
-}
+const struct report_writer report_json_writer = {
+	.name = "NDJSON",
+	.begin = json_begin,
+	.host = json_host,
+	.end = json_end,
+};

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine/hostiter.h"
+#include "engine/report_writer.h"
 #include "engine/synscan.h"
 
 /*
@@ -44,7 +45,5 @@ void json_begin(FILE *f, const struct scan *s);
 void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
 void json_end(FILE *f, const struct scan *s, int error, const char *errmsg);
 
-/* All records after the scan: "exit":"error" if it was interrupted. */
-void json_write_all(FILE *f, const struct scan *s);
 
 #endif

@@ -322,15 +322,9 @@ void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
-void xml_write_all(FILE *f, const struct scan *s)
-{
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
-
-	xml_begin(f, s);
-	while ((h = hostiter_next(it)) != NULL)
-		xml_host(f, s, h);
-	hostiter_free(it);
-	xml_end(f, s, s->st.interrupted,
-		s->st.interrupted ? "interrupted" : NULL);
-}
+const struct report_writer report_xml_writer = {
+	.name = "XML",
+	.begin = xml_begin,
+	.host = xml_host,
+	.end = xml_end,
+};

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "engine/hostiter.h"
+#include "engine/report_writer.h"
 #include "engine/synscan.h"
 
 /*
@@ -45,8 +46,6 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
  */
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg);
 
-/* The whole document after the scan: exit="error" if it was interrupted. */
-void xml_write_all(FILE *f, const struct scan *s);
 
 /* Where the stylesheet PI points, when that file exists. */
 #define XML_STYLESHEET "/usr/share/nmap/nmap.xsl"

@@ -126,13 +126,13 @@ static char *render(const struct scan *s, int fmt)
 		report_footer(f, s, 1);
 		break;
 	case F_XML:
-		xml_write_all(f, s);
+		report_write_all(&report_xml_writer, f, s);
 		break;
 	case F_GREP:
-		grep_write_all(f, s);
+		report_write_all(&report_grep_writer, f, s);
 		break;
 	default:
-		json_write_all(f, s);
+		report_write_all(&report_json_writer, f, s);
 		break;
 	}
 	fclose(f);
