@@ -343,10 +343,17 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 			tries++;
 		}
 	}
-	atomic_fetch_add_explicit(&w->sent, done, memory_order_relaxed);
-	for (unsigned i = 0; i < done; i++)
-		atomic_fetch_add_explicit(&w->bytes_sent, iov[i].iov_len,
+	{
+		uint64_t bytes = 0;
+
+		/* One shared-counter update per batch, not per frame. */
+		for (unsigned i = 0; i < done; i++)
+			bytes += iov[i].iov_len;
+		atomic_fetch_add_explicit(&w->sent, done,
 					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&w->bytes_sent, bytes,
+					  memory_order_relaxed);
+	}
 }
 
 static void send_pass(struct sweep *w, int pass, unsigned lane,
@@ -415,10 +422,15 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			       w->ports[pi], c.seq, 0, (uint16_t)(ipid >> 16));
 		iov[n].iov_base = frames[n];
 		iov[n].iov_len = w->syn.len;
+		/*
+		 * Invalidate, write, publish: the receiver reads pos, t, pos
+		 * and trusts t only if pos did not change. Release order is
+		 * enough, not a full fence per probe.
+		 */
 		sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
-		atomic_store(&sl->pos, 0);
-		atomic_store(&sl->t, now_ns());
-		atomic_store(&sl->pos, x + 1);
+		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
+		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
+		atomic_store_explicit(&sl->pos, x + 1, memory_order_release);
 		if (++n == burst) {
 			flush(w, iov, n);
 			n = 0;
