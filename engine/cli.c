@@ -64,6 +64,7 @@ enum {
 	OPT_VLIGHT,
 	OPT_VALL,
 	OPT_VTRACE,
+	OPT_MAXPAR,
 	OPT_SERVICEDB,
 	OPT_ALLPORTS,
 	OPT_VERSIONDB,
@@ -91,6 +92,7 @@ static const struct option longopts[] = {
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
 	{ "version-all", no_argument, NULL, OPT_VALL },
 	{ "version-trace", no_argument, NULL, OPT_VTRACE },
+	{ "max-parallelism", required_argument, NULL, OPT_MAXPAR },
 	{ "service-db", required_argument, NULL, OPT_SERVICEDB },
 	{ "allports", no_argument, NULL, OPT_ALLPORTS },
 	{ "versiondb", required_argument, NULL, OPT_VERSIONDB },
@@ -497,6 +499,15 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			break;
 		case OPT_VTRACE:
 			o->version_trace = 1;
+			break;
+		case OPT_MAXPAR:
+			if (parse_u64(optarg, 100000, &v) < 0 || v == 0) {
+				usage_error("bad --max-parallelism '%s' "
+					    "(1-100000)",
+					    optarg);
+				goto out;
+			}
+			o->max_parallelism = (int)v;
 			break;
 		case OPT_ALLPORTS:
 			o->allports = 1;

@@ -311,6 +311,9 @@ void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 	out->tunnel = r->tunnel || r->ans.ssl;
 	out->conf = 10;
 	out->ans = &r->ans;
+	out->rpc_prog = r->rpc_prog;
+	out->rpc_low = r->rpc_low;
+	out->rpc_high = r->rpc_high;
 }
 
 int hostiter_svc_cpes(const struct hostiter_svc *sv, const char *out[3])

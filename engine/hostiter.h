@@ -115,6 +115,8 @@ struct hostiter_svc {
 	const struct svc_answer *ans; /* product, version... (match or
 					 softmatch), else NULL: raw bytes */
 	const char *fp;   /* SF-Port fingerprint of an unrecognised answer */
+	/* SunRPC program and versions (rpc_prog 0: not RPC or unknown). */
+	uint32_t rpc_prog, rpc_low, rpc_high;
 };
 
 void hostiter_service(const struct scan *s, const struct hostiter_host *h,

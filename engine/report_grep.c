@@ -75,7 +75,7 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	for (size_t i = 0; i < h->nrows; i++) {
 		const struct hostiter_row *r = &h->rows[i];
 		struct hostiter_svc sv;
-		char svc[96] = "", ver[400];
+		char svc[96] = "", ver[400], rpc[128] = "";
 
 		if (h->ignored[r->state])
 			continue;
@@ -86,8 +86,13 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		hostiter_svc_version(&sv, ver, sizeof(ver));
 		slash_to_bar(svc);
 		slash_to_bar(ver);
-		fprintf(f, "%s%u/%s/tcp//%s//%s/", first ? "" : ", ", r->port,
-			port_state_name(r->state), svc, ver);
+		/* nmap's SunRPC field: "(name:program*low-high)". */
+		if (sv.rpc_prog)
+			snprintf(rpc, sizeof(rpc), "(%s:%u*%u-%u)",
+				 sv.name ? sv.name : "", sv.rpc_prog,
+				 sv.rpc_low, sv.rpc_high);
+		fprintf(f, "%s%u/%s/tcp//%s/%s/%s/", first ? "" : ", ",
+			r->port, port_state_name(r->state), svc, rpc, ver);
 		first = 0;
 	}
 	if (h->nignored == 1)

@@ -101,6 +101,11 @@ static void service(FILE *f, const struct scan *s,
 		fputs(",\"tunnel\":\"ssl\"", f);
 	fprintf(f, ",\"method\":\"%s\",\"conf\":%d",
 		sv.probed ? "probed" : "table", sv.conf);
+	if (sv.rpc_prog)
+		fprintf(f,
+			",\"rpcnum\":%u,\"lowver\":%u,\"highver\":%u,"
+			"\"proto\":\"rpc\"",
+			sv.rpc_prog, sv.rpc_low, sv.rpc_high);
 	ncpe = hostiter_svc_cpes(&sv, cpe);
 	for (int k = 0; k < ncpe; k++) {
 		fputs(k ? "," : ",\"cpe\":[", f);

@@ -213,6 +213,11 @@ static void service(FILE *f, const struct scan *s,
 		fputs(" tunnel=\"ssl\"", f);
 	fprintf(f, " method=\"%s\" conf=\"%d\"", sv.probed ? "probed" : "table",
 		sv.conf);
+	if (sv.rpc_prog)
+		fprintf(f,
+			" rpcnum=\"%u\" lowver=\"%u\" highver=\"%u\" "
+			"proto=\"rpc\"",
+			sv.rpc_prog, sv.rpc_low, sv.rpc_high);
 	ncpe = hostiter_svc_cpes(&sv, cpe);
 	if (ncpe == 0) {
 		fputs("/>", f);

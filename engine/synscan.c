@@ -695,6 +695,11 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
 	if (w->io == NULL)
 		goto out;
+	/* -S with an address the kernel does not own: fathom answers ARP. */
+	if (!o->dry_run && !route_is_local_addr(s->hop.src) &&
+	    pktio_answer_arp(w->io, s->hop.src, s->hop.if_mac, err,
+			     errlen) < 0)
+		goto out;
 	if (craft_tcp_template(pktio_libnet(w->io), &w->syn, s->hop.if_mac,
 			       s->hop.src, &co, err, errlen) < 0)
 		goto out;

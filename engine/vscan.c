@@ -1,36 +1,16 @@
-/* vscan.c -- version detection over fathom's userspace TCP (and TLS). */
-#include "engine/vscan.h"
-
+/* vscan.c -- -sV probe scheduling: precedence, TLS tunnel, verdicts. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <time.h>
 
 #include "config.h"
 #include "engine/progress.h"
 #include "engine/util.h"
-#include "netstack/packet.h"
-#include "netstack/pktio.h"
-#include "netstack/rstguard.h"
-#include "netstack/tcp.h"
-#include "probes/svcfp.h"
-#include "probes/tls.h"
+#include "engine/vscan_int.h"
 
-/* fathom's connection ports: above the sweep's 61000-62023. */
-#define VS_PORT_LO 62100
-#define VS_PORT_HI 65500
-/*
- * Services probed at once. Each holds 2-6 connections in phase 1; at 512
- * the crowd's single sshd (listen backlog 128, a fork per connection)
- * dropped handshakes and 32 of 256 ssh services came out unnamed; at 128
- * all 512 services of the sv-crowd benchmark are named.
- */
-#define VS_MAX_SERVICES 128
-#define VS_PHASE2_PAR 3       /* rarity probes in flight per service */
-#define VS_MAX_RESP 16384     /* bytes kept per probe response */
-#define VS_CONNECT_MS 5000
 /*
  * Once a plain-text probe has a hard answer, a TLS probe that has heard
  * nothing for this long is not talking to TLS: a TLS server answers a
@@ -45,74 +25,12 @@
  */
 #define VS_NULL_GRACE_MS 1000
 
-struct vs;
-struct service;
-
-/* One probe on its own connection. */
-struct pconn {
-	struct service *svc;
-	const struct svc_probe *probe;
-	int rank;              /* file order: earlier probes take precedence */
-	struct tcp_conn *tc;
-	struct tls_conn *tls;
-	uint8_t *buf;
-	size_t len;
-	uint64_t deadline;     /* ms */
-	uint64_t connected_at; /* ms, 0 until connected */
-	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
-	int is_tls_probe;
-	struct pconn *next;    /* in the service's list */
-};
-
-struct service {
-	struct vs *vs;
-	struct svc_result *out;
-	const uint8_t *mac;
-	int tunnel;            /* probing through TLS */
-	int tls_gave_up;       /* TLS did not work: plain only (nmap #2528) */
-	int phase;             /* 1 parallel start, 2 by rarity */
-	size_t next_probe;     /* phase 2 position in the DB */
-	int done, dirty;
-	struct svc_answer best; /* hard match candidate */
-	int best_rank;
-	struct svc_answer soft;
-	int have_soft;
-	struct svcfp fp;
-	int fp_used;
-	struct pconn *conns;
-	struct service *next_dirty;
-};
-
-struct vs {
-	struct scan *s;
-	const struct scan_opts *o;
-	const struct svcdb *db;
-	struct pktio *io;
-	struct tcp_stack *tcp;
-	struct tls_ctx *tls;
-	struct service *svcs;
-	size_t nsvc, next_start, active, finished;
-	struct service *dirty;
-	uint16_t next_port;
-	uint64_t rng;
-	const struct svc_probe **tls_probes;
-	size_t ntls;
-};
-
-static uint64_t now_ms(void)
+uint64_t vs_now_ms(void)
 {
 	return now_ns() / 1000000ull;
 }
 
-static uint32_t rnd32(struct vs *v)
-{
-	v->rng ^= v->rng << 13;
-	v->rng ^= v->rng >> 7;
-	v->rng ^= v->rng << 17;
-	return (uint32_t)(v->rng >> 16);
-}
-
-static void mark_dirty(struct service *sv)
+void vs_mark_dirty(struct service *sv)
 {
 	if (sv->dirty || sv->done)
 		return;
@@ -121,15 +39,7 @@ static void mark_dirty(struct service *sv)
 	sv->vs->dirty = sv;
 }
 
-static int xmit(void *arg, const uint8_t *frame, size_t len)
-{
-	struct vs *v = arg;
-	struct iovec iov = { (void *)frame, len };
-
-	return pktio_send(v->io, &iov, 1) == 1 ? 0 : -1;
-}
-
-static void trace(struct vs *v, const struct pconn *pc, const char *what)
+void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
 {
 	char a[INET_ADDRSTRLEN];
 	struct in_addr in = { .s_addr = htonl(pc->svc->out->addr) };
@@ -161,19 +71,33 @@ static void send_payload(struct pconn *pc, uint64_t now)
 		if (tls_write(pc->tls, p->payload, p->payload_len) < 0)
 			return;
 		while ((n = tls_take(pc->tls, out, sizeof(out))) > 0)
-			tcp_send(pc->tc, out, n, now);
+			vs_conn_send(pc->svc->vs, pc->conn, out, n, now);
 	} else {
-		tcp_send(pc->tc, p->payload, p->payload_len, now);
+		vs_conn_send(pc->svc->vs, pc->conn, p->payload,
+			     p->payload_len, now);
 	}
 }
 
-static void append(struct pconn *pc, const uint8_t *d, size_t n)
+/*
+ * Buffers start small and double: most answers are a banner line, and
+ * 10,000 connections at once must not each hold VS_MAX_RESP.
+ */
+void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 {
-	if (pc->buf == NULL)
-		pc->buf = xmalloc(VS_MAX_RESP);
 	if (n > VS_MAX_RESP - pc->len)
 		n = VS_MAX_RESP - pc->len;
-	memcpy(pc->buf + pc->len, d, n);
+	if (pc->len + n > pc->cap) {
+		size_t cap = pc->cap ? pc->cap : 512;
+
+		while (cap < pc->len + n)
+			cap *= 2;
+		if (cap > VS_MAX_RESP)
+			cap = VS_MAX_RESP;
+		pc->buf = xrealloc(pc->buf, cap);
+		pc->cap = cap;
+	}
+	if (n)
+		memcpy(pc->buf + pc->len, d, n);
 	pc->len += n;
 }
 
@@ -203,13 +127,13 @@ static void try_match(struct pconn *pc)
 			sv->best_rank = pc->rank;
 		}
 		pc->concluded = 1;
-		trace(sv->vs, pc, "matched");
-		mark_dirty(sv);
+		vs_trace(sv->vs, pc, "matched");
+		vs_mark_dirty(sv);
 	} else if (k == SVC_SOFT && !sv->have_soft) {
 		sv->soft = a;
 		sv->have_soft = 1;
-		trace(sv->vs, pc, "softmatched");
-		mark_dirty(sv);
+		vs_trace(sv->vs, pc, "softmatched");
+		vs_mark_dirty(sv);
 	}
 }
 
@@ -221,28 +145,35 @@ static void tls_pump(struct pconn *pc, uint64_t now)
 	enum tls_state st = tls_step(pc->tls);
 
 	while ((n = tls_take(pc->tls, buf, sizeof(buf))) > 0)
-		tcp_send(pc->tc, buf, n, now);
+		vs_conn_send(pc->svc->vs, pc->conn, buf, n, now);
 	if (st == TLS_FAILED) {
 		pc->tls_failed = 1;
 		pc->concluded = 1;
-		mark_dirty(pc->svc);
+		vs_mark_dirty(pc->svc);
 		return;
 	}
 	if (st == TLS_OPEN) {
 		if (!pc->sent)
 			send_payload(pc, now);
 		while ((n = tls_read(pc->tls, buf, sizeof(buf))) > 0)
-			append(pc, buf, n);
+			vs_append(pc, buf, n);
 	}
 }
 
-static void on_tcp(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
-		   size_t len, void *user)
+void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		 size_t len, void *user)
 {
 	struct pconn *pc = user;
-	uint64_t now = now_ms();
+	uint64_t now = vs_now_ms();
 
 	(void)c;
+	if (ev == TCP_EV_CLOSED)
+		vs_conn_closed(pc->svc->vs);
+	if (pc->is_rpc) {
+		vsrpc_event(pc, ev, data, len);
+		vs_mark_dirty(pc->svc);
+		return;
+	}
 	switch (ev) {
 	case TCP_EV_CONNECTED:
 		pc->connected_at = now;
@@ -262,9 +193,10 @@ static void on_tcp(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 			tls_feed(pc->tls, data, len);
 			tls_pump(pc, now);
 		} else {
-			append(pc, data, len);
+			vs_append(pc, data, len);
 		}
 		try_match(pc);
+		vsrpc_note(pc);
 		/* A TLS probe answered by something that is not TLS. */
 		if (pc->is_tls_probe && pc->len && pc->buf[0] != 0x16 &&
 		    pc->buf[0] != 0x15)
@@ -283,36 +215,28 @@ static void on_tcp(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		pc->concluded = 1;
 		break;
 	case TCP_EV_CLOSED:
-		pc->tc = NULL;
+		pc->conn = NULL;
 		pc->closed = 1;
 		pc->concluded = 1;
 		break;
 	}
-	mark_dirty(pc->svc);
+	vs_mark_dirty(pc->svc);
 }
 
 static int start_probe(struct service *sv, const struct svc_probe *p,
 		       int rank, int is_tls_probe)
 {
 	struct vs *v = sv->vs;
-	struct pconn *pc = xmalloc(sizeof(*pc));
-	uint64_t now = now_ms();
+	struct pconn *pc = xcalloc(1, sizeof(*pc));
+	uint64_t now = vs_now_ms();
 
 	pc->svc = sv;
 	pc->probe = p;
 	pc->rank = rank;
 	pc->is_tls_probe = is_tls_probe;
 	pc->deadline = now + VS_CONNECT_MS;
-	/* A free 4-tuple: ports rotate through fathom's range. */
-	for (int tries = 0; tries < 64 && pc->tc == NULL; tries++) {
-		uint16_t sport = v->next_port++;
-
-		if (v->next_port > VS_PORT_HI)
-			v->next_port = VS_PORT_LO;
-		pc->tc = tcp_connect(v->tcp, sv->out->addr, sv->out->port,
-				     sport, rnd32(v), sv->mac, pc, now);
-	}
-	if (pc->tc == NULL) {
+	pc->conn = vs_conn_open(v, sv, pc, now);
+	if (pc->conn == NULL) {
 		free(pc);
 		return -1;
 	}
@@ -406,14 +330,14 @@ static void phase2_fill(struct service *sv)
 
 static void close_all(struct service *sv)
 {
-	uint64_t now = now_ms();
+	uint64_t now = vs_now_ms();
 
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
-		if (pc->tc && !pc->closed)
-			tcp_abort(pc->tc, now);
+		if (pc->conn && !pc->closed)
+			vs_conn_abort(sv->vs, pc->conn, now);
 }
 
-static void free_conns(struct service *sv)
+void vs_free_conns(struct service *sv)
 {
 	struct pconn *pc = sv->conns, *nx;
 
@@ -424,6 +348,7 @@ static void free_conns(struct service *sv)
 		free(pc);
 	}
 	sv->conns = NULL;
+	vsrpc_free(sv);
 }
 
 /* Frees the probe connections whose TCP connection has ended. */
@@ -446,7 +371,7 @@ static void reap(struct service *sv)
 	}
 }
 
-static void finish(struct service *sv, int state)
+void vs_finish(struct service *sv, int state)
 {
 	struct svc_result *r = sv->out;
 
@@ -491,28 +416,33 @@ static void restart(struct service *sv, int tunnel)
 }
 
 /* Decides what a service's state means: done, tunnel, next probes. */
-static void evaluate(struct service *sv, uint64_t now)
+void vs_evaluate(struct service *sv, uint64_t now)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
 	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
 	int silent_null = 0;
 	int tls_failed = 0, tunnel_conns = 0;
 
+	if (sv->rpc) {
+		vsrpc_evaluate(sv, now);
+		return;
+	}
+
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
 		if (pc->rank >= (1 << 21))
 			continue; /* from before a restart */
 		if (!pc->concluded && pc->deadline && now >= pc->deadline) {
 			pc->concluded = 1;
-			trace(sv->vs, pc, "timed out");
+			vs_trace(sv->vs, pc, "timed out");
 		}
 		if (!pc->concluded && pc->is_tls_probe && pc->len == 0 &&
 		    sv->best.kind == SVC_HARD && pc->connected_at &&
 		    now - pc->connected_at >= VS_TLS_GRACE_MS) {
 			pc->concluded = 1;
-			trace(sv->vs, pc, "silent after a plain answer");
+			vs_trace(sv->vs, pc, "silent after a plain answer");
 		}
-		if (pc->concluded && !pc->closed && pc->tc)
-			tcp_abort(pc->tc, now);
+		if (pc->concluded && !pc->closed && pc->conn)
+			vs_conn_abort(sv->vs, pc->conn, now);
 		if (pc->tls) {
 			tunnel_conns++;
 			tls_failed += pc->tls_failed;
@@ -541,7 +471,7 @@ static void evaluate(struct service *sv, uint64_t now)
 		    now - pc->connected_at < null->tcpwrappedms &&
 		    sv->best.kind != SVC_HARD && !sv->have_soft &&
 		    !sv->tunnel) {
-			finish(sv, VS_TCPWRAPPED);
+			vs_finish(sv, VS_TCPWRAPPED);
 			return;
 		}
 	}
@@ -552,7 +482,10 @@ static void evaluate(struct service *sv, uint64_t now)
 			return;
 		}
 		if (pending_tls == 0 && !lower_busy) {
-			finish(sv, VS_MATCHED);
+			if (vsrpc_begin(sv, VS_MATCHED))
+				close_all(sv);
+			else
+				vs_finish(sv, VS_MATCHED);
 			return;
 		}
 	}
@@ -583,213 +516,28 @@ static void evaluate(struct service *sv, uint64_t now)
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
 		if (!pc->concluded)
 			return;
-	finish(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH);
+	if (vsrpc_begin(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH))
+		close_all(sv);
+	else
+		vs_finish(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH);
 }
-
-static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
-		     void *arg)
-{
-	struct vs *v = arg;
-	struct pkt_info p;
-
-	(void)ts;
-	if (pkt_parse(frame, caplen, &p) != PKT_TCP ||
-	    p.ip.dst != v->s->hop.src)
-		return;
-	tcp_input(v->tcp, &p, now_ms());
-}
-
-static int cmp_svc(const void *a, const void *b)
-{
-	const struct svc_result *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return (int)x->port - (int)y->port;
-}
-
-const struct svc_result *vscan_find(const struct vscan_results *vr,
-				    uint32_t addr, uint16_t port)
-{
-	struct svc_result key = { .addr = addr, .port = port };
-
-	if (vr == NULL || vr->n == 0)
-		return NULL;
-	return bsearch(&key, vr->r, vr->n, sizeof(*vr->r), cmp_svc);
-}
-
-void vscan_results_free(struct vscan_results *vr)
-{
-	for (size_t i = 0; i < vr->n; i++)
-		free(vr->r[i].fp);
-	free(vr->r);
-	vr->r = NULL;
-	vr->n = 0;
-}
-
-/* The open ports to probe, and where their frames go. */
-static size_t collect(struct vs *v, struct vscan_results *out,
-		      struct route_table *rt)
-{
-	size_t n, k = 0;
-	const struct port_result *r = results_sorted(v->s->res, &n);
-
-	out->r = xcalloc(n ? n : 1, sizeof(*out->r));
-	for (size_t i = 0; i < n; i++) {
-		if (r[i].state != PS_OPEN || r[i].proto != IPPROTO_TCP)
-			continue;
-		out->r[k].addr = r[i].addr;
-		out->r[k].port = r[i].port;
-		k++;
-	}
-	out->n = k;
-	v->svcs = xcalloc(k ? k : 1, sizeof(*v->svcs));
-	for (size_t i = 0; i < k; i++) {
-		struct service *sv = &v->svcs[i];
-		uint32_t gw = 0;
-
-		sv->vs = v;
-		sv->out = &out->r[i];
-		if (route_table_nexthop(rt, sv->out->addr, &gw) == 0)
-			sv->mac = neigh_get(v->s->neigh,
-					    gw ? gw : sv->out->addr);
-	}
-	return k;
-}
-
-static void start_service(struct service *sv)
+void vs_start_service(struct service *sv)
 {
 	struct vs *v = sv->vs;
 
+	int reachable = sv->mac != NULL || v->sk != NULL;
+
 	v->active++;
-	if (sv->mac == NULL ||
+	if (!reachable ||
 	    (svcdb_excluded(v->db, IPPROTO_TCP, sv->out->port) &&
 	     !v->o->allports)) {
-		finish(sv, sv->mac ? VS_EXCLUDED : VS_NOMATCH);
+		vs_finish(sv, reachable ? VS_EXCLUDED : VS_NOMATCH);
 		return;
 	}
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, 0, v->o->version_intensity,
 		   time(NULL));
 	phase1(sv);
-	mark_dirty(sv);
+	vs_mark_dirty(sv);
 }
 
-int vscan_run(struct scan *s, const struct svcdb *db,
-	      struct vscan_results *out, char *err, size_t errlen)
-{
-	struct vs v = { .s = s, .o = s->opt, .db = db,
-			.next_port = VS_PORT_LO };
-	struct route_table rt = { 0 };
-	struct rstguard guard;
-	struct tcp_cfg cfg = { 0 };
-	char bpf[160], a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = htonl(s->hop.src) };
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	memset(&guard, 0, sizeof(guard));
-	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
-		v.rng = now_ns() | 1;
-	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
-		return -1;
-	v.nsvc = collect(&v, out, &rt);
-	if (v.nsvc == 0) {
-		rc = 0;
-		goto done;
-	}
-	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
-	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
-	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
-		const struct svc_probe *p = svcdb_probe(db, i);
-
-		/* A TLS record or SSLv2 hello as payload, and an ssl line. */
-		if (p->proto == IPPROTO_TCP && p->rarity <= 1 &&
-		    p->payload_len > 0 &&
-		    (p->payload[0] == 0x16 || p->payload[0] == 0x80) &&
-		    svc_probe_can_match(p, "ssl"))
-			v.tls_probes[v.ntls++] = p;
-	}
-	v.tls = tls_ctx_new(err, errlen);
-	if (v.tls == NULL)
-		goto done;
-	if (rstguard_install(&guard, s->hop.src, VS_PORT_LO, 65535, err,
-			     errlen) < 0) {
-		progress_clear();
-		fprintf(stderr,
-			"Warning: cannot stop the kernel resetting fathom's "
-			"connections (%s); version detection may miss "
-			"services\n",
-			err);
-	}
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	snprintf(bpf, sizeof(bpf),
-		 "tcp and dst host %s and dst portrange %u-%u", a, VS_PORT_LO,
-		 VS_PORT_HI);
-	v.io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
-	if (v.io == NULL)
-		goto done;
-	cfg.saddr = s->hop.src;
-	memcpy(cfg.smac, s->hop.if_mac, 6);
-	cfg.mss = 1460;
-	cfg.rcv_wnd = 65535;
-	cfg.ttl = 64;
-	cfg.max_conns = 8192;
-	cfg.rx_cap = 256 * 1024;
-	cfg.reasm_cap = 64 * 1024;
-	cfg.tx_cap = 64 * 1024;
-	cfg.syn_timeout_ms = VS_CONNECT_MS;
-	cfg.rto_min_ms = 200;
-	cfg.rto_max_ms = 3000;
-	cfg.life_ms = 60000;
-	cfg.xmit = xmit;
-	cfg.event = on_tcp;
-	cfg.arg = &v;
-	v.tcp = tcp_stack_new(&cfg, now_ms());
-
-	while (v.finished < v.nsvc) {
-		uint64_t now;
-		int64_t wait;
-
-		if (*s->stop)
-			break;
-		while (v.active < VS_MAX_SERVICES && v.next_start < v.nsvc)
-			start_service(&v.svcs[v.next_start++]);
-		now = now_ms();
-		tcp_tick(v.tcp, now);
-		/* Deadlines: every active service is looked at each turn. */
-		for (size_t i = 0; i < v.next_start; i++)
-			if (!v.svcs[i].done)
-				mark_dirty(&v.svcs[i]);
-		while (v.dirty) {
-			struct service *sv = v.dirty;
-
-			v.dirty = sv->next_dirty;
-			sv->dirty = 0;
-			if (!sv->done)
-				evaluate(sv, now);
-		}
-		if (v.finished >= v.nsvc)
-			break;
-		wait = tcp_next_timeout(v.tcp, now_ms());
-		if (wait < 0 || wait > 10)
-			wait = 10;
-		pktio_wait(v.io, (int)wait);
-		pktio_dispatch(v.io, -1, on_frame, &v);
-	}
-	rc = 0;
-done:
-	if (v.tcp)
-		tcp_stack_free(v.tcp, now_ms());
-	for (size_t i = 0; i < v.nsvc; i++) {
-		svcfp_free(&v.svcs[i].fp);
-		free_conns(&v.svcs[i]);
-	}
-	free(v.svcs);
-	free(v.tls_probes);
-	tls_ctx_free(v.tls);
-	pktio_close(v.io);
-	rstguard_remove(&guard);
-	route_table_free(&rt);
-	return rc;
-}

@@ -25,6 +25,8 @@ struct svc_result {
 	uint8_t tunnel; /* answered through TLS: "ssl/" */
 	struct svc_answer ans;
 	char *fp; /* SF-Port fingerprint when it answered but matched nothing */
+	/* SunRPC program found by grinding or rpcbind's DUMP (0: none). */
+	uint32_t rpc_prog, rpc_low, rpc_high;
 };
 
 struct vscan_results {

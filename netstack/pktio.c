@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "netstack/arpd.h"
 #include "netstack/route.h"
 
 /*
@@ -36,6 +37,10 @@ struct pktio {
 	struct sockaddr_ll to;
 	pcap_t *pc;
 	int pfd;
+	char *bpf;            /* the caller's filter */
+	uint32_t arp_addr;    /* answer ARP for it (0: no) */
+	uint8_t arp_mac[6];
+	uint64_t arp_answered;
 };
 
 /*
@@ -129,6 +134,11 @@ struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
 		goto fail;
 	}
 	pcap_freecode(&prog);
+	io->bpf = strdup(bpf);
+	if (io->bpf == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	io->pfd = pcap_get_selectable_fd(io->pc);
 	return io;
 fail:
@@ -144,6 +154,7 @@ void pktio_close(struct pktio *io)
 		pcap_close(io->pc);
 	if (io->ln)
 		libnet_destroy(io->ln);
+	free(io->bpf);
 	free(io);
 }
 
@@ -184,7 +195,40 @@ int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
 	return (int)done;
 }
 
+int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
+		     char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	size_t n = strlen(io->bpf) + 96;
+	char *f = malloc(n);
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(f, n, "(arp and arp[6:2] = 1 and arp[24:4] = 0x%08x) or (%s)",
+		 addr, io->bpf);
+	if (pcap_compile(io->pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(io->pc, &prog) != 0) {
+		snprintf(err, errlen, "pcap filter '%s': %s", f,
+			 pcap_geterr(io->pc));
+		free(f);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	free(f);
+	io->arp_addr = addr;
+	memcpy(io->arp_mac, mac, 6);
+	return 0;
+}
+
+uint64_t pktio_arp_answered(const struct pktio *io)
+{
+	return io->arp_answered;
+}
+
 struct dispatch_ctx {
+	struct pktio *io;
 	pktio_cb cb;
 	void *arg;
 };
@@ -193,15 +237,29 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 		    const u_char *bytes)
 {
 	struct dispatch_ctx *c = (struct dispatch_ctx *)user;
+	struct pktio *io = c->io;
 	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull +
 		      (uint64_t)h->ts.tv_usec * 1000ull;
 
+	/* An ARP request for our -S address never reaches the caller. */
+	if (io->arp_addr && h->caplen >= 42 && bytes[12] == 0x08 &&
+	    bytes[13] == 0x06) {
+		uint8_t reply[ARPD_FRAME_LEN];
+		struct iovec iov = { reply, sizeof(reply) };
+
+		if (arpd_reply(bytes, h->caplen, io->arp_addr, io->arp_mac,
+			       reply)) {
+			if (pktio_send(io, &iov, 1) == 1)
+				io->arp_answered++;
+			return;
+		}
+	}
 	c->cb(bytes, h->caplen, ts, c->arg);
 }
 
 int pktio_dispatch(struct pktio *io, int max, pktio_cb cb, void *arg)
 {
-	struct dispatch_ctx c = { cb, arg };
+	struct dispatch_ctx c = { io, cb, arg };
 	int n = pcap_dispatch(io->pc, max > 0 ? max : -1, on_pcap,
 			      (u_char *)&c);
 

@@ -51,6 +51,17 @@ int pktio_dispatch(struct pktio *io, int max, pktio_cb cb, void *arg);
 /* Waits up to timeout_ms for captured frames; 1 if some are ready. */
 int pktio_wait(struct pktio *io, int timeout_ms);
 
+/*
+ * From now on, ARP requests for addr (host order; an -S address the
+ * kernel does not own) are answered "addr is-at mac" inside
+ * pktio_dispatch() and not handed to the callback; the capture filter is
+ * widened to let them in. Returns 0, or -1 with err.
+ */
+int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
+		     char *err, size_t errlen);
+/* ARP requests answered so far (for -d). */
+uint64_t pktio_arp_answered(const struct pktio *io);
+
 /* Frames the kernel dropped before libpcap saw them (ring full). */
 uint64_t pktio_drops(struct pktio *io);
 

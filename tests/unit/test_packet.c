@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netstack/arpd.h"
 #include "netstack/packet.h"
 #include "tests/unit/harness.h"
 
@@ -134,6 +135,32 @@ int main(void)
 	{
 		n = load_hex("frame-synack.hex", f, sizeof(f));
 		CHECK_EQ_U(pkt_csum_fold(pkt_csum_add(0, f + 14, 20)), 0);
+	}
+	CASE("arpd: a captured request for the -S address gets our reply")
+	{
+		static const uint8_t mac[6] = { 2, 0x66, 0x78, 0, 0, 2 };
+		uint8_t out[ARPD_FRAME_LEN];
+		struct pkt_info q;
+
+		n = load_hex("frame-arp-request.hex", f, sizeof(f));
+		CHECK_EQ_U(n, 42);
+		CHECK_EQ_U(arpd_reply(f, n, 0xc612004du, mac, out),
+			   ARPD_FRAME_LEN);
+		CHECK(pkt_parse(out, sizeof(out), &q) == PKT_ARP);
+		CHECK_EQ_U(q.arp.op, 2);
+		CHECK_EQ_U(q.arp.spa, 0xc612004du);
+		CHECK_EQ_U(q.arp.tpa, 0xc612000bu);
+		CHECK(memcmp(q.arp.sha, mac, 6) == 0);
+		CHECK(memcmp(q.arp.tha, f + 6, 6) == 0);
+		/* Unicast back to the asker, from us. */
+		CHECK(memcmp(out, f + 6, 6) == 0);
+		CHECK(memcmp(out + 6, mac, 6) == 0);
+		/* Another address, a reply, a truncated frame: no answer. */
+		CHECK_EQ_U(arpd_reply(f, n, 0xc612004eu, mac, out), 0);
+		CHECK_EQ_U(arpd_reply(out, sizeof(out), 0xc612000bu, mac, out),
+			   0);
+		for (size_t k = 0; k < n; k++)
+			CHECK_EQ_U(arpd_reply(f, k, 0xc612004du, mac, out), 0);
 	}
 	return DONE();
 }

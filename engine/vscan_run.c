@@ -1,0 +1,352 @@
+/* vscan_run.c -- -sV set-up, transports (userspace TCP or sockets), event loop. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "engine/progress.h"
+#include "engine/util.h"
+#include "engine/vscan_int.h"
+#include "netstack/packet.h"
+#include "netstack/pktio.h"
+#include "netstack/route.h"
+#include "netstack/rstguard.h"
+
+/*
+ * Phase-1 connections a service opens at most; services start only while
+ * the connections open stay this far under --max-parallelism.
+ */
+#define VS_CONNS_PER_SERVICE 6
+
+/*
+ * How the kernel is kept from resetting fathom's connections:
+ *   foreign  -S names an address the kernel does not own: fathom answers
+ *            ARP for it and the kernel never sees the connections;
+ *   guard    an nftables table drops the kernel's RSTs (rstguard);
+ *   sockets  neither works: the probes go over kernel connect() sockets.
+ */
+enum vs_mode { VS_MODE_FOREIGN, VS_MODE_GUARD, VS_MODE_SOCKETS };
+
+static uint32_t rnd32(struct vs *v)
+{
+	v->rng ^= v->rng << 13;
+	v->rng ^= v->rng >> 7;
+	v->rng ^= v->rng << 17;
+	return (uint32_t)(v->rng >> 16);
+}
+
+static int xmit(void *arg, const uint8_t *frame, size_t len)
+{
+	struct vs *v = arg;
+	struct iovec iov = { (void *)frame, len };
+
+	return pktio_send(v->io, &iov, 1) == 1 ? 0 : -1;
+}
+
+void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
+		   uint64_t now)
+{
+	void *c = NULL;
+
+	if (v->sk) {
+		c = vsock_connect(v->sk, sv->out->addr, sv->out->port, pc,
+				  now);
+	} else {
+		/* A free 4-tuple: ports rotate through fathom's range. */
+		for (int tries = 0; tries < 64 && c == NULL; tries++) {
+			uint16_t sport = v->next_port++;
+
+			if (v->next_port > VS_PORT_HI)
+				v->next_port = VS_PORT_LO;
+			c = tcp_connect(v->tcp, sv->out->addr, sv->out->port,
+					sport, rnd32(v), sv->mac, pc, now);
+		}
+	}
+	if (c && ++v->conns_now > v->conns_peak)
+		v->conns_peak = v->conns_now;
+	return c;
+}
+
+int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
+		 uint64_t now)
+{
+	if (conn == NULL)
+		return -1;
+	if (v->sk)
+		return vsock_send(v->sk, conn, d, n);
+	return tcp_send(conn, d, n, now);
+}
+
+void vs_conn_abort(struct vs *v, void *conn, uint64_t now)
+{
+	if (v->sk)
+		vsock_abort(v->sk, conn);
+	else
+		tcp_abort(conn, now);
+}
+
+void vs_conn_closed(struct vs *v)
+{
+	if (v->conns_now)
+		v->conns_now--;
+}
+
+static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
+		     void *arg)
+{
+	struct vs *v = arg;
+	struct pkt_info p;
+
+	(void)ts;
+	if (pkt_parse(frame, caplen, &p) != PKT_TCP ||
+	    p.ip.dst != v->s->hop.src)
+		return;
+	tcp_input(v->tcp, &p, vs_now_ms());
+}
+
+static int cmp_svc(const void *a, const void *b)
+{
+	const struct svc_result *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+const struct svc_result *vscan_find(const struct vscan_results *vr,
+				    uint32_t addr, uint16_t port)
+{
+	struct svc_result key = { .addr = addr, .port = port };
+
+	if (vr == NULL || vr->n == 0)
+		return NULL;
+	return bsearch(&key, vr->r, vr->n, sizeof(*vr->r), cmp_svc);
+}
+
+void vscan_results_free(struct vscan_results *vr)
+{
+	for (size_t i = 0; i < vr->n; i++)
+		free(vr->r[i].fp);
+	free(vr->r);
+	vr->r = NULL;
+	vr->n = 0;
+}
+
+/* The open ports to probe, and where their frames go. */
+static size_t collect(struct vs *v, struct vscan_results *out,
+		      struct route_table *rt)
+{
+	size_t n, k = 0;
+	const struct port_result *r = results_sorted(v->s->res, &n);
+
+	out->r = xcalloc(n ? n : 1, sizeof(*out->r));
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].state != PS_OPEN || r[i].proto != IPPROTO_TCP)
+			continue;
+		out->r[k].addr = r[i].addr;
+		out->r[k].port = r[i].port;
+		k++;
+	}
+	out->n = k;
+	v->svcs = xcalloc(k ? k : 1, sizeof(*v->svcs));
+	for (size_t i = 0; i < k; i++) {
+		struct service *sv = &v->svcs[i];
+		uint32_t gw = 0;
+
+		sv->vs = v;
+		sv->out = &out->r[i];
+		if (route_table_nexthop(rt, sv->out->addr, &gw) == 0)
+			sv->mac = neigh_get(v->s->neigh,
+					    gw ? gw : sv->out->addr);
+	}
+	return k;
+}
+
+/* The userspace TCP transport: a capture of whole frames to our ports. */
+static int open_userspace(struct vs *v, int foreign, char *err,
+			  size_t errlen)
+{
+	struct scan *s = v->s;
+	struct tcp_cfg cfg = { 0 };
+	char bpf[160], a[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = htonl(s->hop.src) };
+
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	snprintf(bpf, sizeof(bpf),
+		 "tcp and dst host %s and dst portrange %u-%u", a, VS_PORT_LO,
+		 VS_PORT_HI);
+	v->io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
+	if (v->io == NULL)
+		return -1;
+	if (foreign && pktio_answer_arp(v->io, s->hop.src, s->hop.if_mac, err,
+					errlen) < 0)
+		return -1;
+	cfg.saddr = s->hop.src;
+	memcpy(cfg.smac, s->hop.if_mac, 6);
+	cfg.mss = 1460;
+	cfg.rcv_wnd = 65535;
+	cfg.ttl = 64;
+	cfg.max_conns = v->o->max_parallelism > 8192
+				? (size_t)v->o->max_parallelism + 1024
+				: 8192;
+	cfg.rx_cap = 256 * 1024;
+	cfg.reasm_cap = 64 * 1024;
+	cfg.tx_cap = 64 * 1024;
+	cfg.syn_timeout_ms = VS_CONNECT_MS;
+	cfg.rto_min_ms = 200;
+	cfg.rto_max_ms = 3000;
+	cfg.life_ms = 60000;
+	cfg.xmit = xmit;
+	cfg.event = vs_on_event;
+	cfg.arg = v;
+	v->tcp = tcp_stack_new(&cfg, vs_now_ms());
+	return 0;
+}
+
+/* Picks the mode; warns once when falling back to sockets. */
+static enum vs_mode choose_mode(struct vs *v, struct rstguard *guard)
+{
+	char why[256];
+
+	if (!route_is_local_addr(v->s->hop.src))
+		return VS_MODE_FOREIGN;
+	if (rstguard_install(guard, v->s->hop.src, VS_PORT_LO, 65535, why,
+			     sizeof(why)) == 0)
+		return VS_MODE_GUARD;
+	progress_clear();
+	fprintf(stderr,
+		"Warning: cannot stop the kernel resetting fathom's "
+		"connections (%s); -sV probes go through kernel sockets\n",
+		why);
+	return VS_MODE_SOCKETS;
+}
+
+static void loop(struct vs *v)
+{
+	struct scan *s = v->s;
+	size_t maxc = v->o->max_parallelism ? (size_t)v->o->max_parallelism
+					    : 0;
+
+	while (v->finished < v->nsvc) {
+		uint64_t now;
+		int64_t wait;
+
+		if (*s->stop)
+			break;
+		while (v->next_start < v->nsvc && v->active < v->max_services &&
+		       (maxc == 0 || v->conns_now + VS_CONNS_PER_SERVICE <= maxc))
+			vs_start_service(&v->svcs[v->next_start++]);
+		now = vs_now_ms();
+		if (v->tcp)
+			tcp_tick(v->tcp, now);
+		/* Deadlines: every active service is looked at each turn. */
+		for (size_t i = 0; i < v->next_start; i++)
+			if (!v->svcs[i].done)
+				vs_mark_dirty(&v->svcs[i]);
+		while (v->dirty) {
+			struct service *sv = v->dirty;
+
+			v->dirty = sv->next_dirty;
+			sv->dirty = 0;
+			if (!sv->done)
+				vs_evaluate(sv, now);
+		}
+		if (v->finished >= v->nsvc)
+			break;
+		if (v->sk) {
+			vsock_poll(v->sk, 10, vs_now_ms());
+			continue;
+		}
+		wait = tcp_next_timeout(v->tcp, vs_now_ms());
+		if (wait < 0 || wait > 10)
+			wait = 10;
+		pktio_wait(v->io, (int)wait);
+		pktio_dispatch(v->io, -1, on_frame, v);
+	}
+}
+
+int vscan_run(struct scan *s, const struct svcdb *db,
+	      struct vscan_results *out, char *err, size_t errlen)
+{
+	struct vs v = { .s = s, .o = s->opt, .db = db,
+			.next_port = VS_PORT_LO };
+	struct route_table rt = { 0 };
+	struct rstguard guard;
+	enum vs_mode mode = VS_MODE_GUARD;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&guard, 0, sizeof(guard));
+	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
+		v.rng = now_ns() | 1;
+	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
+		return -1;
+	v.nsvc = collect(&v, out, &rt);
+	if (v.nsvc == 0) {
+		rc = 0;
+		goto done;
+	}
+	/* --max-parallelism bounds connections; services follow from it. */
+	v.max_services = v.o->max_parallelism ? (size_t)v.o->max_parallelism
+					      : VS_MAX_SERVICES;
+	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
+	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
+	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
+		const struct svc_probe *p = svcdb_probe(db, i);
+
+		/* A TLS record or SSLv2 hello as payload, and an ssl line. */
+		if (p->proto == IPPROTO_TCP && p->rarity <= 1 &&
+		    p->payload_len > 0 &&
+		    (p->payload[0] == 0x16 || p->payload[0] == 0x80) &&
+		    svc_probe_can_match(p, "ssl"))
+			v.tls_probes[v.ntls++] = p;
+	}
+	v.tls = tls_ctx_new(err, errlen);
+	if (v.tls == NULL)
+		goto done;
+	mode = choose_mode(&v, &guard);
+	if (mode == VS_MODE_SOCKETS) {
+		v.sk = vsock_new(v.o->max_parallelism > 8192
+					 ? (size_t)v.o->max_parallelism + 1024
+					 : 8192,
+				 v.o->src ? s->hop.src : 0, VS_CONNECT_MS, 60000, vs_on_event, err,
+				 errlen);
+		if (v.sk == NULL)
+			goto done;
+	} else if (open_userspace(&v, mode == VS_MODE_FOREIGN, err,
+				  errlen) < 0) {
+		goto done;
+	}
+	loop(&v);
+	if (v.o->debug)
+		fprintf(stderr,
+			"vscan: %zu services, %s, peak %zu connections at "
+			"once%s\n",
+			v.nsvc,
+			mode == VS_MODE_FOREIGN ? "userspace TCP (foreign -S)"
+			: mode == VS_MODE_GUARD ? "userspace TCP (nft guard)"
+						: "kernel sockets",
+			v.conns_peak, "");
+	if (v.o->debug && v.io && mode == VS_MODE_FOREIGN)
+		fprintf(stderr, "vscan: answered %llu ARP requests\n",
+			(unsigned long long)pktio_arp_answered(v.io));
+	rc = 0;
+done:
+	if (v.tcp)
+		tcp_stack_free(v.tcp, vs_now_ms());
+	vsock_free(v.sk);
+	for (size_t i = 0; i < v.nsvc; i++) {
+		svcfp_free(&v.svcs[i].fp);
+		vs_free_conns(&v.svcs[i]);
+	}
+	vsrpc_dumps_free(&v);
+	free(v.svcs);
+	free(v.tls_probes);
+	tls_ctx_free(v.tls);
+	pktio_close(v.io);
+	rstguard_remove(&guard);
+	route_table_free(&rt);
+	return rc;
+}
