@@ -167,8 +167,18 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 	uint64_t now = vs_now_ms();
 
 	(void)c;
-	if (ev == TCP_EV_CLOSED)
+	if (ev == TCP_EV_CONNECTED && !pc->established) {
+		struct vs *v = pc->svc->vs;
+
+		pc->established = 1;
+		if (++v->est_now > v->est_peak)
+			v->est_peak = v->est_now;
+	}
+	if (ev == TCP_EV_CLOSED) {
 		vs_conn_closed(pc->svc->vs);
+		if (pc->established)
+			pc->svc->vs->est_now--;
+	}
 	if (pc->is_rpc) {
 		vsrpc_event(pc, ev, data, len);
 		vs_mark_dirty(pc->svc);

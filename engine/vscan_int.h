@@ -52,6 +52,7 @@ struct pconn {
 	uint64_t connected_at; /* ms, 0 until connected */
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
+	int established;        /* counted in vs.est_now */
 	struct pconn *next;    /* in the service's list */
 };
 
@@ -95,6 +96,7 @@ struct vs {
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
 	size_t conns_now, conns_peak; /* probe connections open at once */
+	size_t est_now, est_peak;     /* of them, past the handshake */
 	struct service *dirty;
 	uint16_t next_port;
 	uint64_t rng;

@@ -19,6 +19,7 @@
  * the connections open stay this far under --max-parallelism.
  */
 #define VS_CONNS_PER_SERVICE 6
+#define VS_STARTS_PER_DRAIN 128
 
 /*
  * How the kernel is kept from resetting fathom's connections:
@@ -235,9 +236,20 @@ static void loop(struct vs *v)
 
 		if (*s->stop)
 			break;
-		while (v->next_start < v->nsvc && v->active < v->max_services &&
-		       (maxc == 0 || v->conns_now + VS_CONNS_PER_SERVICE <= maxc))
+		/*
+		 * Thousands of SYNs in one burst come back as SYN-ACKs
+		 * faster than a turn that starts them all gets back to the
+		 * capture ring: drain it every VS_STARTS_PER_DRAIN starts.
+		 */
+		for (int k = 1; v->next_start < v->nsvc &&
+				v->active < v->max_services &&
+				(maxc == 0 ||
+				 v->conns_now + VS_CONNS_PER_SERVICE <= maxc);
+		     k++) {
 			vs_start_service(&v->svcs[v->next_start++]);
+			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
+				pktio_dispatch(v->io, -1, on_frame, v);
+		}
 		now = vs_now_ms();
 		if (v->tcp)
 			tcp_tick(v->tcp, now);
@@ -323,12 +335,15 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	if (v.o->debug)
 		fprintf(stderr,
 			"vscan: %zu services, %s, peak %zu connections at "
-			"once%s\n",
+			"once (%zu established)\n",
 			v.nsvc,
 			mode == VS_MODE_FOREIGN ? "userspace TCP (foreign -S)"
 			: mode == VS_MODE_GUARD ? "userspace TCP (nft guard)"
 						: "kernel sockets",
-			v.conns_peak, "");
+			v.conns_peak, v.est_peak);
+	if (v.o->debug && v.io)
+		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
+			(unsigned long long)pktio_drops(v.io));
 	if (v.o->debug && v.io && mode == VS_MODE_FOREIGN)
 		fprintf(stderr, "vscan: answered %llu ARP requests\n",
 			(unsigned long long)pktio_arp_answered(v.io));
