@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "engine/progress.h"
+#include "engine/services.h"
 #include "engine/util.h"
 #include "engine/vscan_int.h"
 
@@ -24,6 +25,8 @@
  * instead of after its full wait: this is where nmap spends most of -sV.
  */
 #define VS_NULL_GRACE_MS 1000
+/* How long the NULL probe listens alone for a greeting (see phase1). */
+#define VS_GREET_MS 250
 
 uint64_t vs_now_ms(void)
 {
@@ -274,17 +277,13 @@ static int is_tls_probe(const struct vs *v, const struct svc_probe *p)
 	return 0;
 }
 
-/* Phase 1: NULL, the TLS-detecting probes, the port's favoured probes. */
-static void phase1(struct service *sv)
+/* Phase 1: the TLS-detecting probes and the port's favoured probes. */
+static void phase1_rest(struct service *sv)
 {
 	struct vs *v = sv->vs;
-	const struct svc_probe *null = svcdb_null_probe(v->db);
 	uint16_t port = sv->out->port;
 
 	sv->phase = 1;
-	sv->next_probe = 0;
-	if (null)
-		start_probe(sv, null, 0, 0);
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
 			start_probe(sv, v->tls_probes[i],
@@ -297,6 +296,58 @@ static void phase1(struct service *sv)
 		if (svc_probe_port_listed(p, port, sv->tunnel))
 			start_probe(sv, p, (int)i + 1, 0);
 	}
+}
+
+/*
+ * The NULL probe starts alone (phase 0) and the rest join it when it has
+ * heard nothing for VS_GREET_MS, or heard something that is not a hard
+ * match: a service that greets (ssh, ftp, smtp...) is named on one
+ * connection, as nmap does, instead of costing the server a connection
+ * (a fork, for sshd) per parallel probe. Through TLS all start at once.
+ */
+static void phase1(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	const struct svc_probe *null = svcdb_null_probe(v->db);
+
+	sv->next_probe = 0;
+	sv->phase = 0;
+	if (null)
+		start_probe(sv, null, 0, 0);
+	if (null == NULL || sv->tunnel)
+		phase1_rest(sv);
+}
+
+/*
+ * The greeting window: longer where the port's usual service (the
+ * services table's name) is one the NULL probe can name, i.e. one that
+ * greets: a busy sshd forking for hundreds of connections may take a
+ * while to say hello, and every extra probe would add to its load.
+ */
+static uint64_t greet_ms(const struct service *sv)
+{
+	const struct vs *v = sv->vs;
+	const char *table = services_name(v->o->services, SVC_TCP,
+					  sv->out->port);
+
+	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
+		return VS_NULL_GRACE_MS;
+	return VS_GREET_MS;
+}
+
+/* Phase 0 over: the greeting window passed, or the NULL probe spoke. */
+static int greeting_over(const struct service *sv, uint64_t now)
+{
+	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
+
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next) {
+		if (pc->probe != null || pc->rank >= (1 << 21))
+			continue;
+		return pc->concluded || pc->len > 0 ||
+		       (pc->connected_at &&
+			now - pc->connected_at >= greet_ms(sv));
+	}
+	return 1;
 }
 
 static int already_tried(const struct service *sv, const struct svc_probe *p)
@@ -484,6 +535,11 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			vs_finish(sv, VS_TCPWRAPPED);
 			return;
 		}
+	}
+	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
+		if (greeting_over(sv, now))
+			phase1_rest(sv);
+		return;
 	}
 	if (sv->best.kind == SVC_HARD) {
 		if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
