@@ -26,7 +26,7 @@ struct vsrpc {
 	int state;            /* the verdict if grinding finds nothing */
 	uint32_t xid;         /* base: call i has xid + i */
 	size_t ncalls, answered, used;
-	int dump_answered, broken, found;
+	int dump_answered, dump_ok, broken, found;
 	uint32_t prog, low, high;
 	uint64_t deadline;
 };
@@ -175,8 +175,10 @@ static void take_replies(struct vsrpc *g)
 		i = r.xid - g->xid;
 		if (i == RPC_XID_DUMP) {
 			g->dump_answered = 1;
-			if (r.status == RPC_ST_SUCCESS)
+			if (r.status == RPC_ST_SUCCESS) {
+				g->dump_ok = 1;
 				keep_dump(pc->svc->vs, pc->svc->out->addr, &r);
+			}
 		} else if (i < g->ncalls) {
 			g->answered++;
 			if (r.status == RPC_ST_PROG_MISMATCH && !g->found) {
@@ -243,7 +245,9 @@ void vsrpc_evaluate(struct service *sv, uint64_t now)
 			"mappings)\n",
 			a, sv->out->port, g->answered, g->ncalls, g->prog,
 			g->low, g->high,
-			g->dump_answered ? "answered" : "unanswered",
+			g->dump_ok	   ? "answered"
+			: g->dump_answered ? "refused"
+					   : "unanswered",
 			d ? d->n : 0);
 	}
 	if (g->found) {

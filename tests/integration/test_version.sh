@@ -62,18 +62,40 @@ check "the nftables guard is gone after the scan" \
 	sh -c "! ip netns exec fx-scan nft list tables | grep -q fathom_"
 
 # SunRPC: the grinder's answer (program, versions) in every output format,
-# and rpcbind's DUMP asked on the way (the lab's lists 100000 v2-4 tcp+udp).
+# and rpcbind's DUMP asked on the way (the lab's lists 100000 v2-4 tcp+udp,
+# and statd).
 fathom -n -sV --version-trace -p111 "$SVC" -oX "$tmp/rpc.xml" -oG "$tmp/rpc.gnmap" \
 	-oJ "$tmp/rpc.json" >"$tmp/rpc.txt" 2>"$tmp/rpc.err"
 check "rpc: 111/tcp open rpcbind 2-4 (RPC #100000)" \
 	grep -qE '^111/tcp +open +rpcbind +2-4 \(RPC #100000\)$' "$tmp/rpc.txt"
-check "rpc: grinding found program 100000 and rpcbind answered DUMP (6 mappings)" \
-	grep -q 'RPC grind 198.18.0.10:111: .* program 100000 versions 2-4, DUMP answered (6 mappings)' "$tmp/rpc.err"
+check "rpc: grinding found program 100000 and rpcbind answered DUMP" \
+	grep -qE 'RPC grind 198.18.0.10:111: .* program 100000 versions 2-4, DUMP answered \([0-9]+ mappings\)' "$tmp/rpc.err"
 check "rpc: XML service has rpcnum/lowver/highver/proto=rpc" \
 	grep -q '<service name="rpcbind" version="2-4" extrainfo="RPC #100000" method="probed" conf="10" rpcnum="100000" lowver="2" highver="4" proto="rpc"/>' "$tmp/rpc.xml"
 check "rpc: grepable SunRPC field (rpcbind:100000*2-4)" \
 	grep -q '111/open/tcp//rpcbind/(rpcbind:100000\*2-4)/2-4 (RPC #100000)/' "$tmp/rpc.gnmap"
 check "rpc: NDJSON carries rpcnum 100000" grep -q '"rpcnum":100000,"lowver":2,"highver":4' "$tmp/rpc.json"
+# An RPC program behind rpcbind that is not rpcbind: the lab's rpc.statd
+# (NSM, program 100024 version 1) on 32765.
+if ip netns exec fx-svc ss -ltnH | awk '{print $4}' | grep -q ':32765$'; then
+	fathom -n -sV --version-trace -p32765 "$SVC" >"$tmp/st.txt" 2>"$tmp/st.err"
+	check "rpc: 32765/tcp open status 1 (RPC #100024)" \
+		grep -qE '^32765/tcp +open +status +1 \(RPC #100024\)$' "$tmp/st.txt"
+	check "rpc: found by grinding (111 not scanned: no DUMP; statd refuses it)" \
+		grep -q 'RPC grind 198.18.0.10:32765: 28 of 28 calls answered, program 100024 versions 1-1, DUMP refused' "$tmp/st.err"
+	fathom -n -sV --version-trace -p111,32765 "$SVC" >"$tmp/st2.txt" 2>"$tmp/st2.err"
+	check "rpc: rpcbind's DUMP lists statd too (8 mappings)" \
+		grep -q 'RPC grind 198.18.0.10:111: .*DUMP answered (8 mappings)' "$tmp/st2.err"
+	check "rpc: with rpcbind scanned too, the same answer for 32765" \
+		grep -qE '^32765/tcp +open +status +1 \(RPC #100024\)$' "$tmp/st2.txt"
+	if command -v nmap >/dev/null; then
+		a=$(ip netns exec fx-scan nmap -n -Pn -sV -p32765 "$SVC" 2>/dev/null | grep -E '^32765/tcp ' | awk '{$1=$1; print}')
+		b=$(grep -E '^32765/tcp ' "$tmp/st.txt" | awk '{$1=$1; print}')
+		check "rpc: 32765/tcp as nmap's RPC grinder says [$a]" test "$a" = "$b"
+	fi
+else
+	ok "rpc: statd grinding # SKIP rpc.statd not running in fx-svc (tools/lab up starts it)"
+fi
 if command -v xmllint >/dev/null && [ -r /usr/share/nmap/nmap.dtd ]; then
 	# With the one deviation (scanner="fathom") undone, as test_outputs does.
 	sed 's/<nmaprun scanner="fathom"/<nmaprun scanner="nmap"/' "$tmp/rpc.xml" >"$tmp/rpc.nmap.xml"

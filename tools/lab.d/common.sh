@@ -103,7 +103,7 @@ LAB_NEEDS=(
     /usr/sbin/named:bind9 /usr/sbin/postfix:postfix
     /usr/sbin/dovecot:dovecot-core /usr/lib/dovecot/imap:dovecot-imapd
     /usr/lib/dovecot/pop3:dovecot-pop3d /usr/bin/redis-server:redis-server
-    /usr/bin/memcached:memcached /usr/sbin/rpcbind:rpcbind
+    /usr/bin/memcached:memcached /usr/sbin/rpcbind:rpcbind /usr/sbin/rpc.statd:nfs-common
     /usr/sbin/in.fingerd:fingerd /usr/sbin/inetd:openbsd-inetd /usr/sbin/tcpd:tcpd
     # in.fingerd answers by running the finger client; without it every query
     # gets an empty reply (fingerd only "Suggests: finger").

@@ -25,6 +25,7 @@ LAB_DAEMONS=(
     "svc redis tcp/6379 redis-server"
     "svc memcached tcp/11211 memcached"
     "svc rpcbind tcp/111,udp/111 rpcbind"
+    "svc statd tcp/32765,udp/32765 nfs-common"
     "svc fingerd tcp/79 fingerd,openbsd-inetd"
     "svc stunnel tcp/2222,tcp/7979 stunnel4"
     "quiet sshd tcp/22 openssh-server"
@@ -153,6 +154,17 @@ start_svc_memcached() {
 start_svc_rpcbind() {
     mkdir -p /run/rpcbind
     launch "$1" "$2" /usr/sbin/rpcbind -f
+}
+
+# rpc.statd (NSM, RPC program 100024) on a fixed port: an RPC service
+# behind rpcbind that is not rpcbind, for -sV's RPC grinding. It registers
+# with the rpcbind above through /run/rpcbind.sock; -L: no reboot
+# notifications to send; its state lives under DIR.
+start_svc_statd() {
+    local d=$1
+    mkdir -p "$d/state/sm" "$d/state/sm.bak"
+    chown -R statd "$d/state"
+    launch "$d" "$2" /usr/sbin/rpc.statd -F -L -p 32765 -o 32766 -P "$d/state"
 }
 
 # finger through openbsd-inetd + tcpd. -R: inetd disables a service for ten
