@@ -4,6 +4,7 @@
 #include "engine/cli.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "engine/resume.h"
 #include "engine/usage.h"
 #include "engine/util.h"
 
@@ -67,6 +69,10 @@ enum {
 	OPT_SERVICEDB,
 	OPT_ALLPORTS,
 	OPT_VERSIONDB,
+	OPT_APPEND,
+	OPT_RESUME,
+	OPT_STATSEVERY,
+	OPT_MAXHOSTGROUP,
 };
 
 /*
@@ -111,6 +117,10 @@ static const struct option longopts[] = {
 	{ "reason", no_argument, NULL, OPT_REASON },
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 	{ "datadir", required_argument, NULL, OPT_DATADIR },
+	{ "append-output", no_argument, NULL, OPT_APPEND },
+	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "stats-every", required_argument, NULL, OPT_STATSEVERY },
+	{ "max-hostgroup", required_argument, NULL, OPT_MAXHOSTGROUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -224,7 +234,8 @@ struct pending {
 	const char *arg;
 };
 
-int cli_parse(int argc, char **argv, struct scan_opts *o)
+static int parse(int argc, char **argv, struct scan_opts *o,
+		 const struct resume_info *ri)
 {
 	char err[512];
 	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
@@ -413,6 +424,30 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			break;
 		case OPT_DRYRUN:
 			o->dry_run = 1;
+			break;
+		case OPT_APPEND:
+			o->append_output = 1;
+			break;
+		case OPT_RESUME:
+			usage_error("%s must be the only option: fathom "
+				    "--resume FILE",
+				    bad);
+			goto out;
+		case OPT_STATSEVERY:
+			if (parse_time_ms(optarg, &v) < 0 || v == 0) {
+				usage_error("bad --stats-every value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->stats_every_ms = v;
+			break;
+		case OPT_MAXHOSTGROUP:
+			if (parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0) {
+				usage_error("bad --max-hostgroup value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->max_hostgroup = v;
 			break;
 		case OPT_DATADIR:
 			snprintf(datadir_buf, sizeof(datadir_buf), "%s",
@@ -608,7 +643,16 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 			goto out;
 		}
 	}
+	/* --resume: every target up to the last completed one is done. */
+	if (ri && ri->have_last)
+		targets_exclude_range(o->targets, 0, ri->last);
 	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
+		if (ri && ri->have_last) {
+			printf("fathom: nothing to resume: every target was "
+			       "already scanned\n");
+			rc = 1;
+			goto out;
+		}
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
@@ -695,6 +739,71 @@ out:
 	return rc;
 }
 
+/* fathom --resume FILE: the interrupted run's options, minus done targets. */
+static int parse_resume(int argc, char **argv, struct scan_opts *o)
+{
+	struct resume_info ri;
+	char err[512], **nargv = NULL;
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+	FILE *f;
+	int nargc, rc;
+
+	memset(o, 0, sizeof(*o));
+	if (argc != 3)
+		return usage_error("%s must be the only option: fathom "
+				   "--resume FILE",
+				   argv[1]);
+	f = fopen(argv[2], "r");
+	if (f == NULL) {
+		fprintf(stderr, "fathom: --resume: cannot open %s: %s\n",
+			argv[2], strerror(errno));
+		return FATHOM_EXIT_USAGE;
+	}
+	do {
+		buf = xgrow(buf, &cap, n + 65536, 1);
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	rc = resume_parse(buf, n, &ri, err, sizeof(err));
+	free(buf);
+	if (rc < 0) {
+		fprintf(stderr, "fathom: --resume %s: %s\n", argv[2], err);
+		return FATHOM_EXIT_USAGE;
+	}
+	nargc = resume_split(ri.cmdline, &nargv);
+	for (int i = 1; i < nargc; i++) {
+		if (strcmp(nargv[i], "--resume") == 0 ||
+		    strcmp(nargv[i], "-resume") == 0) {
+			fprintf(stderr, "fathom: --resume %s: its command "
+					"line is itself a --resume\n",
+				argv[2]);
+			nargc = 0;
+		}
+	}
+	rc = nargc < 2 ? FATHOM_EXIT_USAGE : parse(nargc, nargv, o, &ri);
+	if (nargc == 1)
+		fprintf(stderr, "fathom: --resume %s: no options or targets "
+				"in its command line\n",
+			argv[2]);
+	if (rc == 0)
+		o->resume_path = xstrdup(argv[2]);
+	if (nargc > 0)
+		free(nargv[0]);
+	free(nargv);
+	resume_info_free(&ri);
+	return rc;
+}
+
+int cli_parse(int argc, char **argv, struct scan_opts *o)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--resume") == 0 ||
+			  strcmp(argv[1], "-resume") == 0))
+		return parse_resume(argc, argv, o);
+	return parse(argc, argv, o, NULL);
+}
+
 void cli_free(struct scan_opts *o)
 {
 	targets_free(o->targets);
@@ -707,6 +816,7 @@ void cli_free(struct scan_opts *o)
 	free(o->out_grep);
 	free(o->out_json);
 	free(o->cmdline);
+	free(o->resume_path);
 	svcdb_free(o->svcdb);
 	memset(o, 0, sizeof(*o));
 }

@@ -67,10 +67,17 @@ struct scan_opts {
 	char *out_grep;   /* -oG FILE; "-" = stdout */
 	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
 	char *cmdline;    /* argv joined, for report headers */
+	int append_output;       /* --append-output: append, don't truncate */
+	char *resume_path;       /* --resume FILE: continue that run */
+	uint64_t stats_every_ms; /* --stats-every; 0 = only on a key press */
+	uint64_t max_hostgroup;  /* --max-hostgroup; 0 = all targets at once */
 };
 
 /*
- * Parses argv. Returns 0 to scan, 1 when the command was fully handled
+ * Parses argv. "fathom --resume FILE" (nmap: the only option) parses the
+ * command line recorded in FILE instead, without the targets FILE
+ * reports as done (engine/resume.h), and sets resume_path: the outputs
+ * are then appended to. Returns 0 to scan, 1 when the command was fully handled
  * (-h, -V: print and exit 0), or 2 after printing one line to stderr
  * naming the bad option, value, target, port or file ("fathom: ...").
  * Data files (fathom-services, fathom-service-probes) come from

@@ -275,9 +275,12 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 
 size_t hostiter_count_up(const struct scan *s)
 {
-	struct hostiter *it = iter_new(s, 0);
+	struct hostiter *it;
 	size_t n = 0;
 
+	if (s->grouped)
+		return s->hosts_up;
+	it = iter_new(s, 0);
 	while (hostiter_next(it))
 		n++;
 	hostiter_free(it);

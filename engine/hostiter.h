@@ -96,7 +96,10 @@ struct hostiter *hostiter_new(const struct scan *s);
 const struct hostiter_host *hostiter_next(struct hostiter *it);
 void hostiter_free(struct hostiter *it); /* accepts NULL */
 
-/* Hosts hostiter_next() would yield (hidden ones included). */
+/*
+ * Hosts hostiter_next() would yield (hidden ones included); for a
+ * grouped run (s->grouped), s->hosts_up.
+ */
 size_t hostiter_count_up(const struct scan *s);
 
 /*

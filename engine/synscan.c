@@ -719,9 +719,11 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		}
 		rx_started = 1;
 	}
+	progress_task_set("SYN Stealth Scan", &w->pos, w->total);
 	progress_start(&w->pos, &w->pass, w->total, &w->sent, s->res);
 	sweep_loop(w);
 	progress_stop();
+	progress_task_clear();
 	rc = 0;
 out:
 	if (rx_started) {

@@ -39,6 +39,10 @@ int targets_add(struct target_set *ts, const char *token, int no_dns,
 int targets_exclude(struct target_set *ts, const char *token, int no_dns,
 		    char *err, size_t errlen);
 
+/* Removes [first, last] (host order, inclusive) from the final set. */
+void targets_exclude_range(struct target_set *ts, uint32_t first,
+			   uint32_t last);
+
 /*
  * Comma-separated list of tokens (--exclude a,b). Commas inside octet
  * ranges are part of the octet ("198.18.0.1,2" is one token): a comma
@@ -76,6 +80,14 @@ int64_t targets_index_of(const struct target_set *ts, uint32_t addr);
 
 /* The hostname the user gave for addr, or NULL. */
 const char *targets_name(const struct target_set *ts, uint32_t addr);
+
+/*
+ * A new finalized set of the addresses at indices [first, first + count)
+ * of ts (clipped to its end), with their names: one host group. NULL
+ * when that range is empty.
+ */
+struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
+				 uint64_t count);
 
 /* Number of intervals (for tests and for route planning). */
 size_t targets_nintervals(const struct target_set *ts);
