@@ -643,18 +643,35 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			goto out;
 		}
 	}
-	/* --resume: every target up to the last completed one is done. */
-	if (ri && ri->have_last)
-		targets_exclude_range(o->targets, 0, ri->last);
 	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
-		if (ri && ri->have_last) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	if (ri && ri->finished) {
+		printf("fathom: nothing to resume: the scan finished\n");
+		rc = 1;
+		goto out;
+	}
+	/* --resume: every target up to the last completed one is done. */
+	if (ri && ri->have_last) {
+		uint64_t lo = 0, hi = targets_count(o->targets);
+
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+
+			if (targets_at(o->targets, mid) <= ri->last)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		o->resume_done = lo;
+		o->resume_up = ri->ndone;
+		if (lo == targets_count(o->targets)) {
 			printf("fathom: nothing to resume: every target was "
 			       "already scanned\n");
 			rc = 1;
 			goto out;
 		}
-		fprintf(stderr, "fathom: %s\n", err);
-		goto out;
 	}
 
 	/* Service probes: fathom's own file, then the user's, all checked

@@ -69,6 +69,9 @@ struct scan_opts {
 	char *cmdline;    /* argv joined, for report headers */
 	int append_output;       /* --append-output: append, don't truncate */
 	char *resume_path;       /* --resume FILE: continue that run */
+	uint64_t resume_done;    /* targets it had finished: the first ones,
+				    in address order; the scan starts after */
+	uint64_t resume_up;      /* of those, hosts it reported up */
 	uint64_t stats_every_ms; /* --stats-every; 0 = only on a key press */
 	uint64_t max_hostgroup;  /* --max-hostgroup; 0 = all targets at once */
 };

@@ -390,6 +390,11 @@ void hostiter_ctime(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 }
 
+uint64_t hostiter_total(const struct scan *s)
+{
+	return targets_count(s->opt->targets);
+}
+
 double hostiter_elapsed(const struct scan *s)
 {
 	uint64_t end = s->st.end_ns ? s->st.end_ns : now_ns();
@@ -408,7 +413,7 @@ time_t hostiter_end_wall(const struct scan *s)
 void hostiter_summary(const struct scan *s, size_t up, char *buf,
 		      size_t len)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 
 	snprintf(buf, len,
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",

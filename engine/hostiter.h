@@ -161,6 +161,12 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp);
 void hostiter_ctime(time_t t, char *buf, size_t len);
 
 /*
+ * The run's targets (with --resume, also those the interrupted run had
+ * finished: the summary counts the whole scan).
+ */
+uint64_t hostiter_total(const struct scan *s);
+
+/*
  * Seconds from the scan's start to its end (to now while it has not
  * ended), and the wall-clock end (now while it has not ended).
  */

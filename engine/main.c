@@ -171,7 +171,8 @@ static int group_versions(struct run *r, struct scan *g, struct emitter *em,
 	r->version_ran = 1;
 	if (rc < 0)
 		return -1;
-	task(r, REPORT_TASK_END, "Service scan", (now_ns() - t0) / 1e9, info);
+	if (!*g->stop)
+		task(r, REPORT_TASK_END, "Service scan", (now_ns() - t0) / 1e9, info);
 	return 0;
 }
 
@@ -217,8 +218,9 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 	}
 	snprintf(info, sizeof(info), "%llu total ports",
 		 (unsigned long long)(count * o->ports.proto[SVC_TCP].n));
-	task(r, REPORT_TASK_END, "SYN Stealth Scan",
-	     (now_ns() - t0) / 1e9, info);
+	if (!g.st.interrupted)
+		task(r, REPORT_TASK_END, "SYN Stealth Scan",
+		     (now_ns() - t0) / 1e9, info);
 
 	em.g = &g;
 	em.it = hostiter_new(&g);
@@ -238,7 +240,8 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 		if (stop_flag)
 			r->top.st.interrupted = 1;
 	}
-	if (em.h && (r->top.st.interrupted || g.st.interrupted))
+	/* Always marked, so --resume knows the run did not finish. */
+	if (r->top.st.interrupted || g.st.interrupted)
 		outputs_partial(r->out, &g);
 	while (em.h)
 		emit_one(&em);
@@ -281,6 +284,7 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	scan_init(&r.top, &opt, &stop_flag);
 	r.top.grouped = 1;
+	r.top.hosts_up = opt.resume_up; /* the summary counts the whole scan */
 	r.top.st.start_wall = time(NULL);
 	r.top.st.start_ns = now_ns();
 	r.out = outputs_open(&opt, r.top.st.start_wall);
@@ -301,7 +305,8 @@ int main(int argc, char **argv)
 	nt = targets_count(opt.targets);
 	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
 							     : nt;
-	for (uint64_t first = 0; first < nt; first += group) {
+	atomic_store(&r.counts.completed, opt.resume_done);
+	for (uint64_t first = opt.resume_done; first < nt; first += group) {
 		if (run_group(&r, first, nt - first < group ? nt - first : group,
 			      err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
@@ -314,6 +319,8 @@ int main(int argc, char **argv)
 		}
 	}
 	stats_stop(stats);
+	if (r.top.st.interrupted)
+		outputs_partial(r.out, &r.top); /* once: between groups too */
 	r.top.st.end_ns = now_ns();
 	r.top.st.end_wall = time(NULL);
 	if (r.version_ran)

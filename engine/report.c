@@ -324,7 +324,7 @@ void report_header(FILE *f, const struct scan *s, int file)
 
 void report_footer(FILE *f, const struct scan *s, int file)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 	size_t up = report_hosts_up(s);
 	double el = (double)(s->st.end_ns - s->st.start_ns) / 1e9;
 	char when[64], what[160];

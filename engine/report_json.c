@@ -173,7 +173,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
-	uint64_t total = targets_count(s->opt->targets);
+	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
 
 	fprintf(f,

@@ -299,7 +299,7 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
-	uint64_t total = targets_count(s->opt->targets);
+	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
 	time_t end = hostiter_end_wall(s);
 	char when[64], what[160], summary[256];

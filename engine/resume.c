@@ -169,9 +169,11 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 		return;
 	}
 	if (starts(l, n, "# ") && find(l, n, " done at ")) {
+		ri->finished = !*partial;
 		*partial = 0;
 		return;
 	}
+	ri->finished = 0;
 	if (*partial)
 		return;
 	if (starts(l, n, "Nmap scan report for ")) {
@@ -212,10 +214,13 @@ static void xml_line(struct resume_info *ri, const char *l, size_t n,
 		return;
 	}
 	if (find(l, n, "<runstats>")) {
+		ri->finished = !*partial && find(l, n, "exit=\"success\"");
 		*partial = 0;
 		return;
 	}
-	if (find(l, n, "<host ")) {
+	if (find(l, n, "<host") || find(l, n, "<task"))
+		ri->finished = 0;
+	if (find(l, n, "<host ") || find(l, n, "<host>")) {
 		*in_host = 1;
 		*cur = 0;
 	}
@@ -239,13 +244,17 @@ static void json_line(struct resume_info *ri, const char *l, size_t n,
 	const char *p;
 	uint32_t a;
 
+	ri->finished = 0;
 	if (starts(l, n, "{\"type\":\"begin\"")) {
 		if (!ri->cmdline && (p = find(l, n, "\"args\":\"")))
 			ri->cmdline = json_text(p + 8, l + n);
 	} else if (starts(l, n, "{\"type\":\"interrupted\"")) {
 		*partial = 1;
 	} else if (starts(l, n, "{\"type\":\"end\"")) {
+		ri->finished = !*partial &&
+			       find(l, n, "\"exit\":\"success\"") != NULL;
 		*partial = 0;
+		return;
 	} else if (starts(l, n, "{\"type\":\"host\"") && !*partial &&
 		   (p = find(l, n, "\"ip\":\""))) {
 		const char *s = p + 6, *e = memchr(s, '"', n - (size_t)(s - l));

@@ -13,13 +13,17 @@
  * done: it was reported, or it was found down, or --open hid it. Hosts
  * written after an interruption marker (REPORT_PARTIAL_LINE, the XML
  * comment XML_PARTIAL_MARK, NDJSON's "interrupted" record) are partial
- * and do not count, up to the end of that run's section.
+ * and do not count, up to the end of that run's section. An interrupted
+ * run always writes its marker, even when no host follows it, so a file
+ * whose last section ends with a footer and no marker is a finished scan.
  */
 struct resume_info {
 	char *cmdline;  /* the first run's command line, as it was joined */
 	uint32_t last;  /* highest completed address, host order */
 	int have_last;  /* 0: no host was completed */
 	size_t ndone;   /* completed host records seen */
+	int finished;   /* the last run in the file ended normally: there is
+			   nothing left to scan */
 };
 
 /*

@@ -804,13 +804,3 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 	return out;
 }
 
-void targets_exclude_range(struct target_set *ts, uint32_t first,
-			   uint32_t last)
-{
-	if (ts->finalized) {
-		fprintf(stderr, "fathom: targets changed after finalize\n");
-		abort();
-	}
-	if (first <= last)
-		targets_push(&ts->exc, first, last);
-}

@@ -39,10 +39,6 @@ int targets_add(struct target_set *ts, const char *token, int no_dns,
 int targets_exclude(struct target_set *ts, const char *token, int no_dns,
 		    char *err, size_t errlen);
 
-/* Removes [first, last] (host order, inclusive) from the final set. */
-void targets_exclude_range(struct target_set *ts, uint32_t first,
-			   uint32_t last);
-
 /*
  * Comma-separated list of tokens (--exclude a,b). Commas inside octet
  * ranges are part of the octet ("198.18.0.1,2" is one token): a comma
