@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/resume.h"
+#include "engine/targetfile.h"
 #include "engine/usage.h"
 #include "engine/util.h"
 
@@ -233,6 +234,41 @@ struct pending {
 	int kind; /* 0 target, 1 exclude list, 2 -iL, 3 --excludefile */
 	const char *arg;
 };
+
+/*
+ * Ports per host from -iL: the scanned list becomes the -p ports (when
+ * some target came without a port) plus every listed port; a host with
+ * ports gets just those. Without host:port entries nothing changes.
+ */
+static int pairs_apply(struct scan_opts *o, const char *exclports, char *err,
+		       size_t errlen)
+{
+	struct port_list *pl = &o->ports.proto[SVC_TCP];
+	struct port_pairs *pp = o->pairs;
+
+	pairs_finalize(pp);
+	if (pp->n == 0) {
+		pairs_free(pp);
+		o->pairs = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		pp->base[pl->ports[i]] = 1;
+	if (pp->bare_empty)
+		pl->n = 0;
+	pl->ports = xrealloc(pl->ports, (pl->n + pp->n) * sizeof(*pl->ports));
+	for (size_t i = 0; i < pp->n; i++)
+		pl->ports[pl->n++] = (uint16_t)(pp->v[i] & 0xffff);
+	if (exclports && ports_exclude(exclports, o->services, &o->ports, err,
+				       errlen) < 0)
+		return -1;
+	ports_finalize(&o->ports);
+	if (pl->n == 0) {
+		errf(err, errlen, "no TCP ports to scan");
+		return -1;
+	}
+	return 0;
+}
 
 static int parse(int argc, char **argv, struct scan_opts *o,
 		 const struct resume_info *ri)
@@ -613,9 +649,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		goto out;
 	}
 
-	/* Targets. */
+	/* Targets. Those given without a port are kept apart too: with
+	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();
+	o->pairs = pairs_new();
 	for (size_t i = 0; i < npend; i++) {
+		struct target_set *bare = o->pairs->bare;
 		int r;
 
 		if (pend[i].kind == 4)
@@ -624,18 +663,29 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		case 0:
 			r = targets_add(o->targets, pend[i].arg, o->no_dns,
 					err, sizeof(err));
+			if (r == 0)
+				r = targets_add(bare, pend[i].arg, o->no_dns,
+						err, sizeof(err));
 			break;
 		case 1:
 			r = targets_exclude_list(o->targets, pend[i].arg,
 						 o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_exclude_list(bare, pend[i].arg,
+							 o->no_dns, err,
+							 sizeof(err));
 			break;
 		case 2:
-			r = targets_add_file(o->targets, pend[i].arg, 0,
-					     o->no_dns, err, sizeof(err));
+			r = targetfile_load(o->targets, o->pairs, pend[i].arg,
+					    o->no_dns, err, sizeof(err));
 			break;
 		default:
 			r = targets_add_file(o->targets, pend[i].arg, 1,
 					     o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_add_file(bare, pend[i].arg, 1,
+						     o->no_dns, err,
+						     sizeof(err));
 			break;
 		}
 		if (r < 0) {
@@ -644,6 +694,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	if (pairs_apply(o, exclports, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
@@ -834,6 +888,7 @@ void cli_free(struct scan_opts *o)
 	free(o->out_json);
 	free(o->cmdline);
 	free(o->resume_path);
+	pairs_free(o->pairs);
 	svcdb_free(o->svcdb);
 	memset(o, 0, sizeof(*o));
 }

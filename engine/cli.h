@@ -29,6 +29,9 @@ struct timing {
  */
 struct scan_opts {
 	struct target_set *targets;
+	/* Ports per host (-iL host:port, masscan -oL, NDJSON), or NULL when
+	 * every target gets every port. engine/targetfile.h */
+	struct port_pairs *pairs;
 	struct port_spec ports;
 	struct services *services;
 	char *services_path;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/report_writer.h"
+#include "engine/targetfile.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 
@@ -143,10 +144,15 @@ static void fill_rows(struct hostiter *it)
 	const struct scan_opts *o = it->s->opt;
 	const struct port_list *pl = &o->ports.proto[SVC_TCP];
 	struct hostiter_host *h = &it->h;
-	size_t j = 0;
+	size_t j = 0, k = 0;
 
 	for (size_t i = 0; i < pl->n; i++) {
-		struct hostiter_row *r = &it->rows[i];
+		struct hostiter_row *r = &it->rows[k];
+
+		/* -iL host:port: the ports this host was not scanned on. */
+		if (o->pairs && !pairs_wanted(o->pairs, h->addr, pl->ports[i]))
+			continue;
+		k++;
 
 		memset(r, 0, sizeof(*r));
 		r->port = pl->ports[i];
@@ -170,7 +176,7 @@ static void fill_rows(struct hostiter *it)
 		h->rcount[r->state][r->reason]++;
 	}
 	h->rows = it->rows;
-	h->nrows = pl->n;
+	h->nrows = k;
 	for (int st = 0; st < PS_NSTATES; st++) {
 		h->ignored[st] = state_ignored(o, st, h->count[st]);
 		if (h->ignored[st])

@@ -16,6 +16,7 @@
 #include "engine/permute.h"
 #include "engine/progress.h"
 #include "engine/ratelimit.h"
+#include "engine/targetfile.h"
 #include "engine/util.h"
 #include "netstack/cookie.h"
 #include "netstack/craft.h"
@@ -390,6 +391,9 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		ti = idx % w->nt;
 		pi = idx / w->nt;
 		addr = targets_at(o->targets, ti);
+		/* -iL host:port: this host is scanned on its own ports. */
+		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
+			continue;
 		mac = nexthop_mac(w, addr);
 		if (mac == NULL)
 			continue;
