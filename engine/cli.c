@@ -235,41 +235,6 @@ struct pending {
 	const char *arg;
 };
 
-/*
- * Ports per host from -iL: the scanned list becomes the -p ports (when
- * some target came without a port) plus every listed port; a host with
- * ports gets just those. Without host:port entries nothing changes.
- */
-static int pairs_apply(struct scan_opts *o, const char *exclports, char *err,
-		       size_t errlen)
-{
-	struct port_list *pl = &o->ports.proto[SVC_TCP];
-	struct port_pairs *pp = o->pairs;
-
-	pairs_finalize(pp);
-	if (pp->n == 0) {
-		pairs_free(pp);
-		o->pairs = NULL;
-		return 0;
-	}
-	for (size_t i = 0; i < pl->n; i++)
-		pp->base[pl->ports[i]] = 1;
-	if (pp->bare_empty)
-		pl->n = 0;
-	pl->ports = xrealloc(pl->ports, (pl->n + pp->n) * sizeof(*pl->ports));
-	for (size_t i = 0; i < pp->n; i++)
-		pl->ports[pl->n++] = (uint16_t)(pp->v[i] & 0xffff);
-	if (exclports && ports_exclude(exclports, o->services, &o->ports, err,
-				       errlen) < 0)
-		return -1;
-	ports_finalize(&o->ports);
-	if (pl->n == 0) {
-		errf(err, errlen, "no TCP ports to scan");
-		return -1;
-	}
-	return 0;
-}
-
 static int parse(int argc, char **argv, struct scan_opts *o,
 		 const struct resume_info *ri)
 {
@@ -697,7 +662,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
-	if (pairs_apply(o, exclports, err, sizeof(err)) < 0) {
+	if (pairs_apply(&o->pairs, &o->ports, o->services, exclports, err,
+			sizeof(err)) < 0) {
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
@@ -814,10 +780,7 @@ out:
 static int parse_resume(int argc, char **argv, struct scan_opts *o)
 {
 	struct resume_info ri;
-	char err[512], **nargv = NULL;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
-	FILE *f;
+	char err[512], **nargv;
 	int nargc, rc;
 
 	memset(o, 0, sizeof(*o));
@@ -825,43 +788,15 @@ static int parse_resume(int argc, char **argv, struct scan_opts *o)
 		return usage_error("%s must be the only option: fathom "
 				   "--resume FILE",
 				   argv[1]);
-	f = fopen(argv[2], "r");
-	if (f == NULL) {
-		fprintf(stderr, "fathom: --resume: cannot open %s: %s\n",
-			argv[2], strerror(errno));
+	nargc = resume_load(argv[2], &ri, &nargv, err, sizeof(err));
+	if (nargc < 0) {
+		fprintf(stderr, "fathom: --resume %s\n", err);
 		return FATHOM_EXIT_USAGE;
 	}
-	do {
-		buf = xgrow(buf, &cap, n + 65536, 1);
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	rc = resume_parse(buf, n, &ri, err, sizeof(err));
-	free(buf);
-	if (rc < 0) {
-		fprintf(stderr, "fathom: --resume %s: %s\n", argv[2], err);
-		return FATHOM_EXIT_USAGE;
-	}
-	nargc = resume_split(ri.cmdline, &nargv);
-	for (int i = 1; i < nargc; i++) {
-		if (strcmp(nargv[i], "--resume") == 0 ||
-		    strcmp(nargv[i], "-resume") == 0) {
-			fprintf(stderr, "fathom: --resume %s: its command "
-					"line is itself a --resume\n",
-				argv[2]);
-			nargc = 0;
-		}
-	}
-	rc = nargc < 2 ? FATHOM_EXIT_USAGE : parse(nargc, nargv, o, &ri);
-	if (nargc == 1)
-		fprintf(stderr, "fathom: --resume %s: no options or targets "
-				"in its command line\n",
-			argv[2]);
+	rc = parse(nargc, nargv, o, &ri);
 	if (rc == 0)
 		o->resume_path = xstrdup(argv[2]);
-	if (nargc > 0)
-		free(nargv[0]);
+	free(nargv[0]);
 	free(nargv);
 	resume_info_free(&ri);
 	return rc;

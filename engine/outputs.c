@@ -107,20 +107,14 @@ static char *expand(const char *name, time_t t)
 static FILE *xml_continue(const char *path)
 {
 	FILE *f = fopen(path, "r+");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
+	char *buf;
+	size_t n;
 	long cut;
 
 	if (f == NULL)
 		return NULL;
-	for (;;) {
-		buf = xgrow(buf, &cap, n + 65536, 1);
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	cut = resume_xml_cut(buf, n);
+	buf = read_all(f, &n);
+	cut = buf ? resume_xml_cut(buf, n) : -1;
 	free(buf);
 	if (cut < 0 || ftruncate(fileno(f), (off_t)cut) < 0 ||
 	    fseek(f, cut, SEEK_SET) < 0) {

@@ -4,6 +4,7 @@
 #include "engine/resume.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,4 +365,53 @@ long resume_xml_cut(const char *buf, size_t len)
 		cut = p + 1;
 	}
 	return (long)(cut - buf);
+}
+
+int resume_load(const char *path, struct resume_info *ri, char ***argv,
+		char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf, why[256];
+	size_t n;
+	int argc, rc;
+
+	memset(ri, 0, sizeof(*ri));
+	*argv = NULL;
+	if (f == NULL) {
+		errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = read_all(f, &n);
+	fclose(f);
+	if (buf == NULL) {
+		errf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = resume_parse(buf, n, ri, why, sizeof(why));
+	free(buf);
+	if (rc < 0) {
+		errf(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	argc = resume_split(ri->cmdline, argv);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp((*argv)[i], "--resume") == 0 ||
+		    strcmp((*argv)[i], "-resume") == 0) {
+			errf(err, errlen, "%s: its command line is itself a "
+					  "--resume", path);
+			argc = 0;
+		}
+	}
+	if (argc < 2) {
+		if (argc == 1)
+			errf(err, errlen, "%s: no options or targets in its "
+					  "command line", path);
+		if (argc > 0)
+			free((*argv)[0]);
+		free(*argv);
+		*argv = NULL;
+		resume_info_free(ri);
+		return -1;
+	}
+	return argc;
 }

@@ -48,6 +48,14 @@ void resume_info_free(struct resume_info *ri);
 int resume_split(const char *cmdline, char ***argv);
 
 /*
+ * Reads and parses FILE, then splits its command line: returns argc
+ * (argv as resume_split() makes it; *ri filled) or -1 with err ("FILE:
+ * reason": unreadable, not an output, a --resume itself, no options).
+ */
+int resume_load(const char *path, struct resume_info *ri, char ***argv,
+		char *err, size_t errlen);
+
+/*
  * Where a resumed run continues an interrupted -oX document: the offset
  * of its interruption marker, else of its last <runstats>, else just
  * after its last complete element line. -1 when buf holds no <nmaprun>.

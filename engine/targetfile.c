@@ -328,20 +328,16 @@ int targetfile_load(struct target_set *ts, struct port_pairs *pp,
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "r");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
+	char *buf;
+	size_t n;
 	int rc;
 
 	if (f == NULL) {
 		errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		buf = xgrow(buf, &cap, n + 65536, 1);
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	if (ferror(f)) {
+	buf = read_all(f, &n);
+	if (buf == NULL) {
 		errf(err, errlen, "%s: read error", is_stdin ? "stdin" : path);
 		rc = -1;
 	} else {
@@ -352,4 +348,34 @@ int targetfile_load(struct target_set *ts, struct port_pairs *pp,
 		fclose(f);
 	free(buf);
 	return rc;
+}
+
+int pairs_apply(struct port_pairs **ppp, struct port_spec *ports,
+		const struct services *svc, const char *exclports, char *err,
+		size_t errlen)
+{
+	struct port_list *pl = &ports->proto[SVC_TCP];
+	struct port_pairs *pp = *ppp;
+
+	pairs_finalize(pp);
+	if (pp->n == 0) {
+		pairs_free(pp);
+		*ppp = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < pl->n; i++)
+		pp->base[pl->ports[i]] = 1;
+	if (pp->bare_empty)
+		pl->n = 0;
+	pl->ports = xrealloc(pl->ports, (pl->n + pp->n) * sizeof(*pl->ports));
+	for (size_t i = 0; i < pp->n; i++)
+		pl->ports[pl->n++] = (uint16_t)(pp->v[i] & 0xffff);
+	if (exclports && ports_exclude(exclports, svc, ports, err, errlen) < 0)
+		return -1;
+	ports_finalize(ports);
+	if (pl->n == 0) {
+		errf(err, errlen, "no TCP ports to scan");
+		return -1;
+	}
+	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/ports.h"
 #include "engine/targets.h"
 
 /*
@@ -29,6 +30,17 @@ void pairs_finalize(struct port_pairs *pp);
 
 /* Is port to be probed on addr (host order)? */
 int pairs_wanted(const struct port_pairs *pp, uint32_t addr, uint16_t port);
+
+/*
+ * Finalizes *ppp and fits the port list to it: the scanned ports become
+ * the -p ports (when some target came without a port) plus every listed
+ * port, less --exclude-ports (exclports, may be NULL). Without any
+ * host:port entry *ppp is freed and set to NULL and nothing changes.
+ * Returns 0, or -1 with err.
+ */
+int pairs_apply(struct port_pairs **ppp, struct port_spec *ports,
+		const struct services *svc, const char *exclports, char *err,
+		size_t errlen);
 
 /*
  * Reads an -iL file ("-" = stdin) of lines in any mix of:
