@@ -398,6 +398,10 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		if (mac == NULL)
 			continue;
 		while (credit == 0) {
+			/* Waiting anyway: a slow scan's progress stays fresh. */
+			if (lane == 0)
+				atomic_store_explicit(&w->pos, x,
+						      memory_order_relaxed);
 			if (n) {
 				/* Do not hold packets while waiting. */
 				flush(w, iov, n);
