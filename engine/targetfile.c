@@ -49,7 +49,8 @@ void pairs_finalize(struct port_pairs *pp)
 	size_t k = 0;
 	char err[128];
 
-	qsort(pp->v, pp->n, sizeof(*pp->v), cmp_u64);
+	if (pp->n > 1)
+		qsort(pp->v, pp->n, sizeof(*pp->v), cmp_u64);
 	for (size_t i = 0; i < pp->n; i++)
 		if (k == 0 || pp->v[k - 1] != pp->v[i])
 			pp->v[k++] = pp->v[i];

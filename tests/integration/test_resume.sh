@@ -82,3 +82,15 @@ check "--resume of a file that is no output: exit 2, says so (rc=$rc)" \
 	sh -c "test $rc = 2 && grep -q 'junk.txt: no command line found' bad.err"
 fathom --resume missing.gnmap >/dev/null 2>bad.err
 check "--resume of a missing file: exit 2" test $? = 2
+
+# SIGTERM ends a scan the same way: valid files, the marker, status 130.
+ip netns exec fx-scan "$FATHOM" "${ARGS[@]}" --max-rate 50 -oX term.xml \
+	-oN term.nmap >/dev/null 2>&1 &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "SIGTERM: exit 130, XML valid, normal file marked (rc=$rc)" \
+	sh -c "test $rc = 130 && grep -q '^# fathom: interrupted' term.nmap && grep -q '^# fathom done at' term.nmap"
+check "SIGTERM: the XML is valid against nmap.dtd" xml_valid term.xml
