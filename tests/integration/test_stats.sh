@@ -54,3 +54,23 @@ for bad in 0 10x -1s ""; do
 	check "--stats-every '$bad': exit 2, names the option (rc=$rc)" \
 		sh -c "test $rc = 2 && grep -q 'stats-every' bad.err"
 done
+
+# Streaming: with host groups, the first group's hosts are in the files
+# (flushed) while later groups are still being scanned.
+ip netns exec fx-scan "$FATHOM" -n -p22,80 --max-hostgroup 4 --max-rate 40 \
+	-oX st.xml -oJ st.ndjson 198.19.0.0-31 >/dev/null 2>&1 &
+pid=$!
+seen=0
+for _ in $(seq 200); do
+	if grep -q '^<host ' st.xml 2>/dev/null && grep -q '"type":"host"' st.ndjson 2>/dev/null; then
+		kill -0 "$pid" 2>/dev/null && seen=1
+		break
+	fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+check "streaming: a host is in the XML and NDJSON while the scan still runs" test "$seen" = 1
+wait "$pid"
+check "streaming: the finished XML is valid" xml_valid st.xml
+check "streaming: every group reported (8 hosts up)" \
+	test "$(grep -c '^<host ' st.xml)" = 8
