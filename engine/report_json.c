@@ -140,6 +140,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			port_reason_name(r->reason), r->ttl);
 		service(f, s, h, r);
 		fputs("}\n", f);
+		fflush(f); /* a line-reading consumer gets whole records */
 	}
 	fprintf(f, "{\"type\":\"host\",\"ip\":\"%s\",\"name\":", h->ip);
 	if (h->name)

@@ -47,7 +47,7 @@
  * kept, and every byte that is not UTF-8 as \u00XX of its value.
  *
  * Use: json_begin() once, json_host() for each host hostiter_next()
- * yields, json_end() once; each flushes f.
+ * yields, json_end() once; every record is flushed as it is written.
  */
 void json_begin(FILE *f, const struct scan *s);
 /* Hidden hosts (--open, nothing open) write nothing. */
