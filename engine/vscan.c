@@ -432,6 +432,26 @@ static void reap(struct service *sv)
 	}
 }
 
+/* Tells the scan when the last open port of sv's host is answered. */
+static void host_check(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	size_t i = (size_t)(sv - v->svcs), a = i, b = i;
+	uint32_t addr = sv->out->addr;
+
+	if (v->s->host_done == NULL)
+		return;
+	/* Sorted by address: the host's services are neighbours. */
+	while (a > 0 && v->svcs[a - 1].out->addr == addr)
+		a--;
+	while (b + 1 < v->nsvc && v->svcs[b + 1].out->addr == addr)
+		b++;
+	for (size_t k = a; k <= b; k++)
+		if (!v->svcs[k].done)
+			return;
+	v->s->host_done(v->s->host_done_arg, addr);
+}
+
 void vs_finish(struct service *sv, int state)
 {
 	struct svc_result *r = sv->out;
@@ -453,6 +473,8 @@ void vs_finish(struct service *sv, int state)
 	reap(sv);
 	sv->vs->active--;
 	sv->vs->finished++;
+	atomic_fetch_add(&sv->vs->ndone, 1);
+	host_check(sv);
 }
 
 /* Restarts the service's probes through TLS, or back in plain text. */

@@ -2,6 +2,7 @@
 #ifndef FATHOM_VSCAN_INT_H
 #define FATHOM_VSCAN_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,7 @@ struct vs {
 	size_t ntls;
 	struct vs_dump *dumps;
 	size_t ndumps;
+	_Atomic uint64_t ndone; /* for status lines (progress_task_get) */
 };
 
 uint64_t vs_now_ms(void);

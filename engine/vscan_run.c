@@ -296,6 +296,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
 		return -1;
 	v.nsvc = collect(&v, out, &rt);
+	progress_task_set("Service scan", &v.ndone, v.nsvc);
 	if (v.nsvc == 0) {
 		rc = 0;
 		goto done;
@@ -349,6 +350,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 			(unsigned long long)pktio_arp_answered(v.io));
 	rc = 0;
 done:
+	progress_task_clear();
 	if (v.tcp)
 		tcp_stack_free(v.tcp, vs_now_ms());
 	vsock_free(v.sk);
