@@ -26,7 +26,7 @@ void usage_print(FILE *f)
 "  --version-light: Limit to most likely probes (intensity 2)\n"
 "  --version-all: Try every single probe (intensity 9)\n"
 "  --version-trace: Show detailed version scan activity (for debugging)\n"
-"  --max-parallelism <n>: Keep at most about n -sV connections open at once\n"
+"  --max-parallelism <n>: Keep at most n -sV connections open at once\n"
 "  --service-db <file>: Also load probes from this nmap-service-probes file\n"
 "  --versiondb <file>: Use this file instead of fathom-service-probes\n"
 "  --allports: Don't exclude any ports from version detection\n"

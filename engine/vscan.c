@@ -472,6 +472,7 @@ void vs_finish(struct service *sv, int state)
 	close_all(sv);
 	reap(sv);
 	sv->vs->active--;
+	sv->vs->reserved -= sv->budget;
 	sv->vs->finished++;
 	atomic_fetch_add(&sv->vs->ndone, 1);
 	host_check(sv);
@@ -609,6 +610,20 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	else
 		vs_finish(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH);
 }
+size_t vs_service_budget(const struct vs *v, uint16_t port)
+{
+	size_t n = 1 + v->ntls;
+
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto == IPPROTO_TCP && !is_tls_probe(v, p) &&
+		    svc_probe_port_listed(p, port, 0))
+			n++;
+	}
+	return n > 1 + VS_PHASE2_PAR ? n : 1 + VS_PHASE2_PAR;
+}
+
 void vs_start_service(struct service *sv)
 {
 	struct vs *v = sv->vs;
@@ -616,6 +631,8 @@ void vs_start_service(struct service *sv)
 	int reachable = sv->mac != NULL || v->sk != NULL;
 
 	v->active++;
+	sv->budget = vs_service_budget(v, sv->out->port);
+	v->reserved += sv->budget;
 	if (!reachable ||
 	    (svcdb_excluded(v->db, IPPROTO_TCP, sv->out->port) &&
 	     !v->o->allports)) {

@@ -73,6 +73,7 @@ struct service {
 	struct svcfp fp;
 	int fp_used;
 	int rpc_seen;          /* an RPC call drew an RPC reply */
+	size_t budget;         /* connections it may hold at once */
 	struct vsrpc *rpc;     /* grinding, or NULL */
 	struct pconn *conns;
 	struct service *next_dirty;
@@ -98,6 +99,8 @@ struct vs {
 	size_t max_services;
 	size_t conns_now, conns_peak; /* probe connections open at once */
 	size_t est_now, est_peak;     /* of them, past the handshake */
+	size_t reserved;              /* sum of the active services' budgets */
+	size_t maxc;                  /* cap on reserved (0: none) */
 	struct service *dirty;
 	uint16_t next_port;
 	uint64_t rng;
@@ -113,6 +116,13 @@ void vs_mark_dirty(struct service *sv);
 void vs_trace(struct vs *v, const struct pconn *pc, const char *what);
 
 /* vscan.c: one service's life. */
+/*
+ * The most connections a service on port opens at once: the NULL probe,
+ * the TLS-detecting and port-favoured probes of phase 1, or phase 2's
+ * VS_PHASE2_PAR beside a silent NULL. --max-parallelism admits services
+ * while the sum of these stays under it.
+ */
+size_t vs_service_budget(const struct vs *v, uint16_t port);
 void vs_start_service(struct service *sv);
 void vs_evaluate(struct service *sv, uint64_t now);
 void vs_finish(struct service *sv, int state);
@@ -154,6 +164,8 @@ struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
 				      const uint8_t *, size_t, void *),
 			char *err, size_t errlen);
 void vsock_free(struct vsock *k);
+/* Connections it can hold (bounded by the descriptor limit). */
+size_t vsock_capacity(const struct vsock *k);
 /* Non-blocking connect; NULL when out of descriptors or slots. */
 void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
 		    void *user, uint64_t now);

@@ -14,11 +14,6 @@
 #include "netstack/route.h"
 #include "netstack/rstguard.h"
 
-/*
- * Phase-1 connections a service opens at most; services start only while
- * the connections open stay this far under --max-parallelism.
- */
-#define VS_CONNS_PER_SERVICE 6
 #define VS_STARTS_PER_DRAIN 128
 
 /*
@@ -189,9 +184,8 @@ static int open_userspace(struct vs *v, int foreign, char *err,
 	cfg.mss = 1460;
 	cfg.rcv_wnd = 65535;
 	cfg.ttl = 64;
-	cfg.max_conns = v->o->max_parallelism > 8192
-				? (size_t)v->o->max_parallelism + 1024
-				: 8192;
+	/* Admission keeps about max_parallelism open; room for overshoot. */
+	cfg.max_conns = v->maxc > 8192 ? v->maxc + 1024 : 8192;
 	cfg.rx_cap = 256 * 1024;
 	cfg.reasm_cap = 64 * 1024;
 	cfg.tx_cap = 64 * 1024;
@@ -227,8 +221,7 @@ static enum vs_mode choose_mode(struct vs *v, struct rstguard *guard)
 static void loop(struct vs *v)
 {
 	struct scan *s = v->s;
-	size_t maxc = v->o->max_parallelism ? (size_t)v->o->max_parallelism
-					    : 0;
+	size_t maxc = v->maxc;
 
 	while (v->finished < v->nsvc) {
 		uint64_t now;
@@ -244,7 +237,12 @@ static void loop(struct vs *v)
 		for (int k = 1; v->next_start < v->nsvc &&
 				v->active < v->max_services &&
 				(maxc == 0 ||
-				 v->conns_now + VS_CONNS_PER_SERVICE <= maxc);
+				 v->reserved +
+						 vs_service_budget(
+							 v,
+							 v->svcs[v->next_start]
+								 .out->port) <=
+					 maxc);
 		     k++) {
 			vs_start_service(&v->svcs[v->next_start++]);
 			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
@@ -257,13 +255,16 @@ static void loop(struct vs *v)
 		for (size_t i = 0; i < v->next_start; i++)
 			if (!v->svcs[i].done)
 				vs_mark_dirty(&v->svcs[i]);
-		while (v->dirty) {
+		for (int k = 1; v->dirty; k++) {
 			struct service *sv = v->dirty;
 
 			v->dirty = sv->next_dirty;
 			sv->dirty = 0;
 			if (!sv->done)
 				vs_evaluate(sv, now);
+			/* Evaluations start probes too: drain as above. */
+			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
+				pktio_dispatch(v->io, -1, on_frame, v);
 		}
 		if (v->finished >= v->nsvc)
 			break;
@@ -304,6 +305,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	/* --max-parallelism bounds connections; services follow from it. */
 	v.max_services = v.o->max_parallelism ? (size_t)v.o->max_parallelism
 					      : VS_MAX_SERVICES;
+	v.maxc = (size_t)v.o->max_parallelism;
 	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
 	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
 	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
@@ -321,13 +323,14 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 		goto done;
 	mode = choose_mode(&v, &guard);
 	if (mode == VS_MODE_SOCKETS) {
-		v.sk = vsock_new(v.o->max_parallelism > 8192
-					 ? (size_t)v.o->max_parallelism + 1024
-					 : 8192,
+		v.sk = vsock_new(v.maxc > 8192 ? v.maxc + 1024 : 8192,
 				 v.o->src ? s->hop.src : 0, VS_CONNECT_MS, 60000, vs_on_event, err,
 				 errlen);
 		if (v.sk == NULL)
 			goto done;
+		/* One descriptor per connection: the cap follows the limit. */
+		if (v.maxc > vsock_capacity(v.sk))
+			v.maxc = vsock_capacity(v.sk);
 	} else if (open_userspace(&v, mode == VS_MODE_FOREIGN, err,
 				  errlen) < 0) {
 		goto done;
