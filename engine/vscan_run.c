@@ -224,6 +224,7 @@ static void loop(struct vs *v)
 	size_t maxc = v->maxc;
 
 	while (v->finished < v->nsvc) {
+		struct service *turn;
 		uint64_t now;
 		int64_t wait;
 
@@ -255,10 +256,17 @@ static void loop(struct vs *v)
 		for (size_t i = 0; i < v->next_start; i++)
 			if (!v->svcs[i].done)
 				vs_mark_dirty(&v->svcs[i]);
-		for (int k = 1; v->dirty; k++) {
-			struct service *sv = v->dirty;
+		/*
+		 * This turn's dirty services only: frames drained meanwhile
+		 * mark services for the next turn, so a busy capture cannot
+		 * keep the loop from starting new services.
+		 */
+		turn = v->dirty;
+		v->dirty = NULL;
+		for (int k = 1; turn; k++) {
+			struct service *sv = turn;
 
-			v->dirty = sv->next_dirty;
+			turn = sv->next_dirty;
 			sv->dirty = 0;
 			if (!sv->done)
 				vs_evaluate(sv, now);
@@ -269,12 +277,14 @@ static void loop(struct vs *v)
 		if (v->finished >= v->nsvc)
 			break;
 		if (v->sk) {
-			vsock_poll(v->sk, 10, vs_now_ms());
+			vsock_poll(v->sk, v->dirty ? 0 : 10, vs_now_ms());
 			continue;
 		}
 		wait = tcp_next_timeout(v->tcp, vs_now_ms());
 		if (wait < 0 || wait > 10)
 			wait = 10;
+		if (v->dirty)
+			wait = 0; /* marked while draining: next turn at once */
 		pktio_wait(v->io, (int)wait);
 		pktio_dispatch(v->io, -1, on_frame, v);
 	}

@@ -62,12 +62,10 @@ check "-S foreign: after the scan nobody answers ARP for it" \
 
 # ---- kernel sockets when nft cannot run ----------------------------------------
 PORTS=21,22,25,80,111,443,993,2222,6379,8080
-capture_start "$tmp/s.pcap" "tcp[tcpflags] & (tcp-rst|tcp-ack) == tcp-rst and src host 198.18.0.2 and dst host $SVC and src portrange 32768-60999"
 # No nft on PATH: the guard cannot be installed.
 ip netns exec fx-scan env PATH=/nonexistent "$FATHOM" -n -d -sV -p "$PORTS" \
 	"$SVC" >"$tmp/s.txt" 2>"$tmp/s.err"
 rc=$?
-capture_stop
 check "no nft: -sV exits 0 (rc=$rc)" test "$rc" = 0
 check "no nft: exactly one warning line names the fallback" \
 	test "$(grep -c 'Warning:.*kernel sockets' "$tmp/s.err")" = 1
@@ -79,7 +77,7 @@ check "no nft: 111/tcp rpcbind 2-4 (RPC #100000)" \
 	grep -qE '^111/tcp +open +rpcbind +2-4 \(RPC #100000\)' "$tmp/s.txt"
 check "no nft: 6379/tcp redis" grep -qE '^6379/tcp +open +redis +Redis' "$tmp/s.txt"
 check "no nft: no '?' guesses" sh -c "! grep -E '^[0-9]+/tcp +open +[a-z/-]+\\? ' '$tmp/s.txt'"
-n=$(tcpdump -r "$tmp/s.pcap" -n 2>/dev/null | wc -l)
-check "no nft: no stray kernel RST for the socket connections ($n)" test "$n" = 0
+# (No RST check here: the kernel owns these connections, and the kernel
+# RSTs other helpers' raw probes draw from fx-scan look the same.)
 check "no nft: no fathom table left" \
 	sh -c "! ip netns exec fx-scan nft list tables 2>/dev/null | grep -q fathom_"
