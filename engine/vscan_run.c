@@ -218,10 +218,24 @@ static enum vs_mode choose_mode(struct vs *v, struct rstguard *guard)
 	return VS_MODE_SOCKETS;
 }
 
+/*
+ * The next service may start: under the service count and, with
+ * --max-parallelism, its connection budget fits (one service always
+ * may, or a cap below one service's budget would stall the scan).
+ */
+static int can_start(const struct vs *v)
+{
+	if (v->next_start >= v->nsvc || v->active >= v->max_services)
+		return 0;
+	return v->maxc == 0 || v->active == 0 ||
+	       v->reserved + vs_service_budget(
+				     v, v->svcs[v->next_start].out->port) <=
+		       v->maxc;
+}
+
 static void loop(struct vs *v)
 {
 	struct scan *s = v->s;
-	size_t maxc = v->maxc;
 
 	while (v->finished < v->nsvc) {
 		struct service *turn;
@@ -235,16 +249,7 @@ static void loop(struct vs *v)
 		 * faster than a turn that starts them all gets back to the
 		 * capture ring: drain it every VS_STARTS_PER_DRAIN starts.
 		 */
-		for (int k = 1; v->next_start < v->nsvc &&
-				v->active < v->max_services &&
-				(maxc == 0 ||
-				 v->reserved +
-						 vs_service_budget(
-							 v,
-							 v->svcs[v->next_start]
-								 .out->port) <=
-					 maxc);
-		     k++) {
+		for (int k = 1; can_start(v); k++) {
 			vs_start_service(&v->svcs[v->next_start++]);
 			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
 				pktio_dispatch(v->io, -1, on_frame, v);
