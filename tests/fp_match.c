@@ -17,7 +17,18 @@
  * submission, when the input was one, is echoed as the fingerprint).
  * --repeat N matches N times and reports the time on stderr: the CPU
  * cost of OS matching, which nmap #2050 found dominant on big scans.
+ *
+ * nmap prints the fingerprints of all its rounds merged: a test that
+ * differed between rounds appears once per distinct value ("SEQ(...)"
+ * twice). nmap reports the round whose best match is strictly the best,
+ * the first one on a tie (osscan2.cc findBestFPs). The merged print has
+ * lost which values came from the same round, so we try every
+ * combination, in printed order, and keep the first with the best top
+ * accuracy: the same answer unless two combinations tie at the top with
+ * different lists below it.
  */
+#define MAX_VARIANTS 8
+#define MAX_COMBOS 4096
 static void usage(void)
 {
 	fprintf(stderr, "usage: fp-match [--no-guess] [--repeat N] FPFILE "
@@ -44,6 +55,100 @@ static char *read_file(const char *path, size_t *len)
 	fclose(f);
 	buf[*len] = '\0';
 	return buf;
+}
+
+/* The tests of a print, grouped by name: variants[t][k] "T1(...)". */
+struct merged {
+	char *variants[OSFP_NTESTS][MAX_VARIANTS];
+	int n[OSFP_NTESTS];
+};
+
+/* Splits text (wrapped or plain) into tests; -1 if it is not a print. */
+static int split_merged(const char *text, struct merged *m)
+{
+	size_t len = strlen(text), k = 0;
+	char *flat = xmalloc(len + 1);
+	const char *p = text;
+
+	memset(m, 0, sizeof(*m));
+	while (*p) { /* drop "OS:" prefixes and line breaks */
+		if ((p == text || p[-1] == '\n') && strncmp(p, "OS:", 3) == 0)
+			p += 3;
+		else if (*p == '\n' || *p == '\r')
+			p++;
+		else
+			flat[k++] = *p++;
+	}
+	flat[k] = '\0';
+	for (char *t = flat; *t;) {
+		char *open = strchr(t, '('), *close = open ? strchr(open, ')') : NULL;
+		char name[8];
+		int id;
+
+		if (close == NULL || open - t >= (long)sizeof(name)) {
+			free(flat);
+			return -1;
+		}
+		memcpy(name, t, (size_t)(open - t));
+		name[open - t] = '\0';
+		id = osfp_test_lookup(name);
+		if (id >= 0 && m->n[id] < MAX_VARIANTS) {
+			m->variants[id][m->n[id]] =
+				xmalloc((size_t)(close - t) + 3);
+			snprintf(m->variants[id][m->n[id]++],
+				 (size_t)(close - t) + 3, "%.*s\n",
+				 (int)(close - t + 1), t);
+		}
+		t = close + 1;
+		t += strspn(t, " \t");
+	}
+	free(flat);
+	return 0;
+}
+
+/* Matches every combination of variants; r->fp and r->matches get the
+ * first combination with the best top accuracy. */
+static int match_merged(const struct osdb *db, const struct merged *m,
+			struct os_result *r, char *err, size_t errlen)
+{
+	int idx[OSFP_NTESTS] = { 0 };
+	double best = -1;
+	long combos = 1;
+
+	for (int t = 0; t < OSFP_NTESTS; t++)
+		combos *= m->n[t] ? m->n[t] : 1;
+	if (combos > MAX_COMBOS) {
+		snprintf(err, errlen, "%ld combinations of rounds", combos);
+		return -1;
+	}
+	for (long c = 0; c < combos; c++) {
+		char text[8192] = "";
+		struct osfp fp;
+		struct osmatch_list l;
+		long rest = c;
+
+		for (int t = OSFP_NTESTS - 1; t >= 0; t--) {
+			int n = m->n[t] ? m->n[t] : 1;
+
+			idx[t] = (int)(rest % n);
+			rest /= n;
+		}
+		for (int t = 0; t < OSFP_NTESTS; t++)
+			if (m->n[t])
+				strncat(text, m->variants[t][idx[t]],
+					sizeof(text) - strlen(text) - 1);
+		if (osfp_parse(&fp, text, strlen(text), err, errlen) < 0)
+			return -1;
+		osdb_match(db, &fp, &l);
+		double top = l.n > 0 ? l.m[0].accuracy : 0;
+
+		if (top > best) {
+			best = top;
+			r->fp = fp;
+			r->matches = l;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -75,10 +180,19 @@ int main(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	text = read_file(argv[i], &len);
-	if (osfp_parse(&r.fp, text, len, err, sizeof(err)) < 0) {
+	/* the strict parser first, for its line-numbered errors */
+	struct merged merged;
+	int rc = osfp_parse(&r.fp, text, len, err, sizeof(err));
+
+	if (rc < 0 && strstr(err, "given twice") != NULL &&
+	    split_merged(text, &merged) == 0)
+		rc = 1; /* several rounds: see match_merged */
+	if (rc < 0) {
 		fprintf(stderr, "fp-match: %s: %s\n", argv[i], err);
 		return FATHOM_EXIT_USAGE;
 	}
+	const char *fpfile = argv[i];
+
 	for (i++; i < argc; i++) {
 		if (osdb_load_file(db, argv[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "fp-match: %s\n", err);
@@ -92,8 +206,15 @@ int main(int argc, char **argv)
 
 	uint64_t t0 = now_ns();
 
-	for (long k = 0; k < repeat; k++)
-		osdb_match(db, &r.fp, &r.matches);
+	for (long k = 0; k < repeat; k++) {
+		if (rc == 0) {
+			osdb_match(db, &r.fp, &r.matches);
+		} else if (match_merged(db, &merged, &r, err, sizeof(err)) <
+			   0) {
+			fprintf(stderr, "fp-match: %s: %s\n", fpfile, err);
+			return FATHOM_EXIT_USAGE;
+		}
+	}
 	if (repeat > 1) {
 		double ms = (double)(now_ns() - t0) / 1e6;
 
@@ -107,6 +228,10 @@ int main(int argc, char **argv)
 	osreport_normal(&r, &opts, out, need + 1);
 	fputs(out, stdout);
 	free(out);
+	if (rc == 1)
+		for (int t = 0; t < OSFP_NTESTS; t++)
+			for (int k = 0; k < merged.n[t]; k++)
+				free(merged.variants[t][k]);
 	free(text);
 	osdb_free(db);
 	return FATHOM_EXIT_OK;
