@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/report_writer.h"
+#include "engine/targetfile.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 
@@ -143,10 +144,15 @@ static void fill_rows(struct hostiter *it)
 	const struct scan_opts *o = it->s->opt;
 	const struct port_list *pl = &o->ports.proto[SVC_TCP];
 	struct hostiter_host *h = &it->h;
-	size_t j = 0;
+	size_t j = 0, k = 0;
 
 	for (size_t i = 0; i < pl->n; i++) {
-		struct hostiter_row *r = &it->rows[i];
+		struct hostiter_row *r = &it->rows[k];
+
+		/* -iL host:port: the ports this host was not scanned on. */
+		if (o->pairs && !pairs_wanted(o->pairs, h->addr, pl->ports[i]))
+			continue;
+		k++;
 
 		memset(r, 0, sizeof(*r));
 		r->port = pl->ports[i];
@@ -170,7 +176,7 @@ static void fill_rows(struct hostiter *it)
 		h->rcount[r->state][r->reason]++;
 	}
 	h->rows = it->rows;
-	h->nrows = pl->n;
+	h->nrows = k;
 	for (int st = 0; st < PS_NSTATES; st++) {
 		h->ignored[st] = state_ignored(o, st, h->count[st]);
 		if (h->ignored[st])
@@ -275,9 +281,12 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 
 size_t hostiter_count_up(const struct scan *s)
 {
-	struct hostiter *it = iter_new(s, 0);
+	struct hostiter *it;
 	size_t n = 0;
 
+	if (s->grouped)
+		return s->hosts_up;
+	it = iter_new(s, 0);
 	while (hostiter_next(it))
 		n++;
 	hostiter_free(it);
@@ -387,6 +396,11 @@ void hostiter_ctime(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 }
 
+uint64_t hostiter_total(const struct scan *s)
+{
+	return targets_count(s->opt->targets);
+}
+
 double hostiter_elapsed(const struct scan *s)
 {
 	uint64_t end = s->st.end_ns ? s->st.end_ns : now_ns();
@@ -405,7 +419,7 @@ time_t hostiter_end_wall(const struct scan *s)
 void hostiter_summary(const struct scan *s, size_t up, char *buf,
 		      size_t len)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 
 	snprintf(buf, len,
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "engine/report.h"
+
 /* Printable ASCII as is, any other byte as \xHH; no length limit. */
 static void put_safe(FILE *f, const char *s)
 {
@@ -110,9 +112,18 @@ void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
+void grep_partial(FILE *f, const struct scan *s)
+{
+	(void)s;
+	fputs(REPORT_PARTIAL_LINE "\n", f);
+	fflush(f);
+}
+
 const struct report_writer report_grep_writer = {
 	.name = "grepable",
 	.begin = grep_begin,
 	.host = grep_host,
 	.end = grep_end,
+	.task = NULL,
+	.partial = grep_partial,
 };
