@@ -106,49 +106,43 @@ static int split_merged(const char *text, struct merged *m)
 	return 0;
 }
 
-/* Matches every combination of variants; r->fp and r->matches get the
- * first combination with the best top accuracy. */
-static int match_merged(const struct osdb *db, const struct merged *m,
-			struct os_result *r, char *err, size_t errlen)
+/* Builds every combination of variants, in printed order, for
+ * osdb_match_best; *n gets their number. */
+static struct osfp *combinations(const struct merged *m, int *n, char *err,
+				 size_t errlen)
 {
-	int idx[OSFP_NTESTS] = { 0 };
-	double best = -1;
 	long combos = 1;
+	struct osfp *fps;
 
 	for (int t = 0; t < OSFP_NTESTS; t++)
 		combos *= m->n[t] ? m->n[t] : 1;
 	if (combos > MAX_COMBOS) {
 		snprintf(err, errlen, "%ld combinations of rounds", combos);
-		return -1;
+		return NULL;
 	}
+	fps = xcalloc((size_t)combos, sizeof(*fps));
 	for (long c = 0; c < combos; c++) {
 		char text[8192] = "";
-		struct osfp fp;
-		struct osmatch_list l;
 		long rest = c;
+		int idx[OSFP_NTESTS];
 
 		for (int t = OSFP_NTESTS - 1; t >= 0; t--) {
-			int n = m->n[t] ? m->n[t] : 1;
+			int k = m->n[t] ? m->n[t] : 1;
 
-			idx[t] = (int)(rest % n);
-			rest /= n;
+			idx[t] = (int)(rest % k);
+			rest /= k;
 		}
 		for (int t = 0; t < OSFP_NTESTS; t++)
 			if (m->n[t])
 				strncat(text, m->variants[t][idx[t]],
 					sizeof(text) - strlen(text) - 1);
-		if (osfp_parse(&fp, text, strlen(text), err, errlen) < 0)
-			return -1;
-		osdb_match(db, &fp, &l);
-		double top = l.n > 0 ? l.m[0].accuracy : 0;
-
-		if (top > best) {
-			best = top;
-			r->fp = fp;
-			r->matches = l;
+		if (osfp_parse(&fps[c], text, strlen(text), err, errlen) < 0) {
+			free(fps);
+			return NULL;
 		}
 	}
-	return 0;
+	*n = (int)combos;
+	return fps;
 }
 
 int main(int argc, char **argv)
@@ -186,7 +180,7 @@ int main(int argc, char **argv)
 
 	if (rc < 0 && strstr(err, "given twice") != NULL &&
 	    split_merged(text, &merged) == 0)
-		rc = 1; /* several rounds: see match_merged */
+		rc = 1; /* several rounds: osdb_match_best picks one */
 	if (rc < 0) {
 		fprintf(stderr, "fp-match: %s: %s\n", argv[i], err);
 		return FATHOM_EXIT_USAGE;
@@ -206,15 +200,24 @@ int main(int argc, char **argv)
 
 	uint64_t t0 = now_ns();
 
-	for (long k = 0; k < repeat; k++) {
-		if (rc == 0) {
-			osdb_match(db, &r.fp, &r.matches);
-		} else if (match_merged(db, &merged, &r, err, sizeof(err)) <
-			   0) {
+	struct osfp *rounds = &r.fp;
+	int nrounds = 1;
+
+	if (rc == 1) {
+		rounds = combinations(&merged, &nrounds, err, sizeof(err));
+		if (rounds == NULL) {
 			fprintf(stderr, "fp-match: %s: %s\n", fpfile, err);
 			return FATHOM_EXIT_USAGE;
 		}
 	}
+	for (long k = 0; k < repeat; k++) {
+		int best = osdb_match_best(db, rounds, nrounds, &r.matches);
+
+		if (rounds != &r.fp)
+			r.fp = rounds[best];
+	}
+	if (rounds != &r.fp)
+		free(rounds);
 	if (repeat > 1) {
 		double ms = (double)(now_ns() - t0) / 1e6;
 
