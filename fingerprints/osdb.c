@@ -26,7 +26,6 @@
  */
 #define OSDB_LINE_MAX 65536
 #define OSDB_MAX_CLASSES 64
-#define OSDB_MAX_ALTS 64
 
 /* Attribute names per test, in nmap's order; slots number them. */
 static const char *const attr_names[OSFP_NTESTS][12] = {
@@ -99,122 +98,6 @@ const char *osdb_slot_name(int slot)
 	return attr_names[t][slot - first_slot[t]];
 }
 
-/* ---- arena: one per load, spliced into the db when the load succeeds */
-
-struct osdb_chunk {
-	struct osdb_chunk *next;
-	size_t used, cap;
-	_Alignas(16) unsigned char mem[];
-};
-
-static void *arena_alloc(struct osdb_chunk **head, size_t n)
-{
-	struct osdb_chunk *c = *head;
-
-	n = (n + 15) & ~(size_t)15;
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
-
-		c = xmalloc(sizeof(*c) + cap);
-		c->cap = cap;
-		c->used = 0;
-		c->next = *head;
-		*head = c;
-	}
-	void *p = c->mem + c->used;
-
-	c->used += n;
-	memset(p, 0, n);
-	return p;
-}
-
-static char *arena_strndup(struct osdb_chunk **head, const char *s, size_t n)
-{
-	char *p = arena_alloc(head, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void arena_free(struct osdb_chunk *c)
-{
-	while (c != NULL) {
-		struct osdb_chunk *next = c->next;
-
-		free(c);
-		c = next;
-	}
-}
-
-/* ---- distinct (attribute, expression) pairs */
-
-static uint32_t pair_hash(const struct osdb_attr *a)
-{
-	uint32_t h = 2166136261u ^ a->slot; /* FNV-1a */
-
-	for (uint32_t i = 0; i < a->srclen; i++)
-		h = (h ^ (unsigned char)a->src[i]) * 16777619u;
-	return h;
-}
-
-static int pair_eq(const struct osdb_attr *x, const struct osdb_attr *y)
-{
-	return x->hash == y->hash && x->slot == y->slot &&
-	       x->srclen == y->srclen &&
-	       memcmp(x->src, y->src, x->srclen) == 0;
-}
-
-/* The number of a pair equal to a (hash filled in), or -1. */
-static long table_find(const struct osdb_table *t, const struct osdb_attr *a)
-{
-	if (t->icap == 0)
-		return -1;
-	for (size_t i = a->hash & (t->icap - 1);; i = (i + 1) & (t->icap - 1)) {
-		uint32_t k = t->index[i];
-
-		if (k == 0)
-			return -1;
-		if (pair_eq(&t->v[k - 1], a))
-			return (long)k - 1;
-	}
-}
-
-static void table_index(struct osdb_table *t, uint32_t id)
-{
-	size_t i = t->v[id].hash & (t->icap - 1);
-
-	while (t->index[i] != 0)
-		i = (i + 1) & (t->icap - 1);
-	t->index[i] = id + 1;
-}
-
-/* Appends a (not yet present) and returns its number. */
-static uint32_t table_add(struct osdb_table *t, const struct osdb_attr *a)
-{
-	uint32_t id = (uint32_t)t->n;
-
-	t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof(*t->v));
-	t->v[t->n++] = *a;
-	if (t->n * 2 > t->icap) {
-		free(t->index);
-		t->icap = t->icap ? t->icap * 2 : 1024;
-		t->index = xcalloc(t->icap, sizeof(*t->index));
-		for (uint32_t k = 0; k < t->n; k++)
-			table_index(t, k);
-	} else {
-		table_index(t, id);
-	}
-	return id;
-}
-
-static void table_free(struct osdb_table *t)
-{
-	free(t->v);
-	free(t->index);
-	memset(t, 0, sizeof(*t));
-}
-
 struct osdb *osdb_new(void)
 {
 	struct osdb *db = xmalloc(sizeof(*db));
@@ -227,8 +110,8 @@ void osdb_free(struct osdb *db)
 {
 	if (db == NULL)
 		return;
-	arena_free(db->chunks);
-	table_free(&db->pairs);
+	osdb_arena_free(db->chunks);
+	osdb_table_free(&db->pairs);
 	free(db->entries);
 	free(db);
 }
@@ -273,205 +156,6 @@ static int lerr(struct load *L, const char *fmt, ...)
 	va_end(ap);
 	errf(L->err, L->errlen, "%s:%d: %s", L->file, L->line, msg);
 	return -1;
-}
-
-static int is_hex(char c)
-{
-	return isxdigit((unsigned char)c) != 0;
-}
-
-/* Hex digits s[0..n) as strtol would read them, saturating like it. */
-static uint64_t hex_value(const char *s, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int d = isdigit((unsigned char)s[i])
-				? s[i] - '0'
-				: (tolower((unsigned char)s[i]) - 'a' + 10);
-
-		if (v > (uint64_t)LONG_MAX >> 4)
-			return (uint64_t)LONG_MAX;
-		v = v << 4 | (uint64_t)d;
-	}
-	return v > (uint64_t)LONG_MAX ? (uint64_t)LONG_MAX : v;
-}
-
-static size_t hex_run(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && is_hex(s[i]))
-		i++;
-	return i;
-}
-
-/* "HEX", "HEX-HEX", ">HEX", "<HEX" inside brackets; 0 or -1. */
-static int parse_numalt(const char *s, size_t n, struct osdb_numalt *na)
-{
-	size_t k;
-
-	if (n > 0 && (s[0] == '<' || s[0] == '>')) {
-		k = hex_run(s + 1, n - 1);
-		if (k == 0 || k != n - 1)
-			return -1;
-		na->kind = s[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
-		na->lo = na->hi = hex_value(s + 1, k);
-		return 0;
-	}
-	k = hex_run(s, n);
-	if (k == 0)
-		return -1;
-	na->lo = na->hi = hex_value(s, k);
-	if (k == n) {
-		na->kind = OSDB_NUM_TEXT;
-		return 0;
-	}
-	size_t k2 = hex_run(s + k + 1, n - k - 1);
-
-	if (s[k] != '-' || k2 == 0 || k + 1 + k2 != n)
-		return -1;
-	na->kind = OSDB_NUM_RANGE;
-	na->hi = hex_value(s + k + 1, k2);
-	return na->hi > na->lo ? 0 : -1;
-}
-
-/* Compiles "M[>500]ST11W[1-5]" into segments; 0 or -1 with err. */
-static int compile_nested(struct load *L, struct osdb_alt *a, const char *what)
-{
-	struct osdb_seg segs[16];
-	int nseg = 0;
-
-	memset(segs, 0, sizeof(segs));
-	const char *p = a->text, *end = a->text + a->len;
-
-	while (p <= end) {
-		const char *b = memchr(p, '[', (size_t)(end - p));
-		struct osdb_seg *sg = &segs[nseg];
-
-		if (nseg == 16)
-			return lerr(L, "too many [...] in %s", what);
-		sg->lit = p;
-		sg->litlen = (uint16_t)((b ? b : end) - p);
-		if (memchr(p, ']', sg->litlen) != NULL)
-			return lerr(L, "']' without '[' in %s", what);
-		nseg++;
-		if (b == NULL)
-			break;
-		const char *c = memchr(b, ']', (size_t)(end - b));
-
-		if (c == NULL)
-			return lerr(L, "unterminated '[' in %s", what);
-		struct osdb_numalt na[OSDB_MAX_ALTS];
-		int nn = 0;
-
-		for (const char *q = b + 1; q <= c; nn++) {
-			const char *bar = memchr(q, '|', (size_t)(c - q));
-			const char *e = bar ? bar : c;
-
-			if (nn == OSDB_MAX_ALTS ||
-			    parse_numalt(q, (size_t)(e - q), &na[nn]) < 0)
-				return lerr(L, "bad [%.*s] in %s",
-					    (int)(c - b - 1), b + 1, what);
-			q = e + 1;
-		}
-		struct osdb_numalt *num =
-			arena_alloc(&L->arena, sizeof(*num) * (size_t)nn);
-
-		memcpy(num, na, sizeof(*num) * (size_t)nn);
-		sg->num = num;
-		sg->nnum = (uint16_t)nn;
-		p = c + 1;
-	}
-	struct osdb_seg *out =
-		arena_alloc(&L->arena, sizeof(*out) * (size_t)nseg);
-
-	memcpy(out, segs, sizeof(*out) * (size_t)nseg);
-	a->seg = out;
-	a->nseg = (uint16_t)nseg;
-	return 0;
-}
-
-/*
- * Splits an expression at '|' outside brackets and decides, once, how
- * each alternative treats numeric values (the 7.93 rules in osdb_int.h).
- */
-static int compile_expr(struct load *L, struct osdb_attr *at, const char *s,
-			size_t n, const char *what)
-{
-	struct osdb_alt alts[OSDB_MAX_ALTS];
-	int nalt = 0, depth = 0;
-	size_t start = 0;
-
-	s = arena_strndup(&L->arena, s, n); /* the buffer is the caller's */
-	memset(alts, 0, sizeof(alts));
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] == '[')
-			depth++;
-		else if (i < n && s[i] == ']')
-			depth--;
-		if (i < n && (s[i] != '|' || depth > 0))
-			continue;
-		if (nalt == OSDB_MAX_ALTS)
-			return lerr(L, "too many alternatives in %s", what);
-		alts[nalt].text = s + start;
-		alts[nalt].len = (uint16_t)(i - start);
-		alts[nalt].prefix = i < n;
-		nalt++;
-		start = i + 1;
-	}
-	for (int k = 0; k < nalt; k++) {
-		struct osdb_alt *a = &alts[k];
-		const char *t = a->text;
-		size_t len = a->len, h;
-		int dash_later = 0;
-
-		if (memchr(t, '[', len) || memchr(t, ']', len)) {
-			if (compile_nested(L, a, what) < 0)
-				return -1;
-			a->numkind = OSDB_NUM_TEXT;
-			continue;
-		}
-		for (int j = k; j < nalt && !dash_later; j++)
-			dash_later = memchr(alts[j].text, '-', alts[j].len) !=
-				     NULL;
-		if (len > 0 && (t[0] == '<' || t[0] == '>')) {
-			h = hex_run(t + 1, len - 1);
-			if (h == 0 || h != len - 1)
-				return lerr(L, "bad comparison '%.*s' in %s",
-					    (int)len, t, what);
-			a->numkind = t[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
-			a->lo = a->hi = (uint32_t)hex_value(t + 1, h);
-		} else if (dash_later) {
-			h = hex_run(t, len);
-			if (memchr(t, '-', len) == NULL) {
-				a->numkind = OSDB_NUM_NEVER;
-				continue;
-			}
-			size_t h2 = h < len ? hex_run(t + h + 1, len - h - 1)
-					    : 0;
-
-			if (h == 0 || t[h] != '-' || h2 == 0 ||
-			    h + 1 + h2 != len)
-				return lerr(L, "bad range '%.*s' in %s",
-					    (int)len, t, what);
-			a->numkind = OSDB_NUM_RANGE;
-			a->lo = (uint32_t)hex_value(t, h);
-			a->hi = (uint32_t)hex_value(t + h + 1, h2);
-			if (a->hi <= a->lo) /* nmap asserts hi > lo */
-				return lerr(L, "empty range '%.*s' in %s",
-					    (int)len, t, what);
-		} else {
-			a->numkind = OSDB_NUM_TEXT;
-		}
-	}
-	struct osdb_alt *out =
-		arena_alloc(&L->arena, sizeof(*out) * (size_t)nalt);
-
-	memcpy(out, alts, sizeof(*out) * (size_t)nalt);
-	at->alt = out;
-	at->nalt = (uint16_t)nalt;
-	return 0;
 }
 
 /* "T1(R=Y%DF=N)": test id and body; -1 with err. */
@@ -562,13 +246,16 @@ static int add_expr(struct load *L, int slot, const char *v, size_t n,
 	at.slot = (uint16_t)slot;
 	at.src = v;
 	at.srclen = (uint32_t)n;
-	at.hash = pair_hash(&at);
-	id = table_find(&L->pairs, &at);
+	at.hash = osdb_pair_hash(&at);
+	id = osdb_table_find(&L->pairs, &at);
 	if (id < 0) {
-		if (compile_expr(L, &at, v, n, what) < 0)
-			return -1;
-		at.src = at.nalt ? at.alt[0].text : ""; /* the arena copy */
-		id = (long)table_add(&L->pairs, &at);
+		char why[160];
+
+		at.src = osdb_arena_strndup(&L->arena, v, n); /* caller's */
+		if (osdb_compile_expr(&L->arena, &at, at.src, n, why,
+				      sizeof(why)) < 0)
+			return lerr(L, "%s in %s", why, what);
+		id = (long)osdb_table_add(&L->pairs, &at);
 	}
 	L->attrs[L->nattrs].slot = (uint16_t)slot;
 	L->attrs[L->nattrs].id = (uint32_t)id;
@@ -626,9 +313,9 @@ static int finish_entry(struct load *L)
 		return lerr(L, "Fingerprint %s has no test lines", e->m.name);
 	L->line = line;
 	qsort(L->attrs, (size_t)L->nattrs, sizeof(L->attrs[0]), cmp_attr);
-	uint32_t *at = arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
+	uint32_t *at = osdb_arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
 	struct osclass *cl =
-		arena_alloc(&L->arena, sizeof(*cl) * (size_t)L->nclasses);
+		osdb_arena_alloc(&L->arena, sizeof(*cl) * (size_t)L->nclasses);
 
 	for (int i = 0; i < L->nattrs; i++)
 		at[i] = L->attrs[i].id; /* this file's numbers until commit */
@@ -668,8 +355,8 @@ static int fingerprint_line(struct load *L, const char *s, size_t n)
 	e = strip_end(p, e ? e : s + n);
 	if (e == p)
 		return lerr(L, "Fingerprint without a name");
-	ent = arena_alloc(&L->arena, sizeof(*ent));
-	ent->m.name = arena_strndup(&L->arena, p, (size_t)(e - p));
+	ent = osdb_arena_alloc(&L->arena, sizeof(*ent));
+	ent->m.name = osdb_arena_strndup(&L->arena, p, (size_t)(e - p));
 	ent->m.file = L->file;
 	ent->m.line = L->line;
 	L->cur = ent;
@@ -704,10 +391,10 @@ static int class_line(struct load *L, const char *s, size_t n)
 		return lerr(L, "more than %d Class lines", OSDB_MAX_CLASSES);
 	c = &L->classes[L->nclasses++];
 	memset(c, 0, sizeof(*c));
-	c->vendor = arena_strndup(&L->arena, f[0], (size_t)(fe[0] - f[0]));
-	c->family = arena_strndup(&L->arena, f[1], (size_t)(fe[1] - f[1]));
-	c->gen = arena_strndup(&L->arena, f[2], (size_t)(fe[2] - f[2]));
-	c->devtype = arena_strndup(&L->arena, f[3], (size_t)(fe[3] - f[3]));
+	c->vendor = osdb_arena_strndup(&L->arena, f[0], (size_t)(fe[0] - f[0]));
+	c->family = osdb_arena_strndup(&L->arena, f[1], (size_t)(fe[1] - f[1]));
+	c->gen = osdb_arena_strndup(&L->arena, f[2], (size_t)(fe[2] - f[2]));
+	c->devtype = osdb_arena_strndup(&L->arena, f[3], (size_t)(fe[3] - f[3]));
 	return 0;
 }
 
@@ -730,7 +417,7 @@ static int cpe_line(struct load *L, const char *s, size_t n)
 	if (c->ncpe == OSCLASS_MAX_CPE)
 		return lerr(L, "more than %d CPE lines for one Class",
 			    OSCLASS_MAX_CPE);
-	c->cpe[c->ncpe++] = arena_strndup(&L->arena, p, (size_t)(w - p));
+	c->cpe[c->ncpe++] = osdb_arena_strndup(&L->arena, p, (size_t)(w - p));
 	return 0;
 }
 
@@ -817,7 +504,7 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 
 	L->err = err;
 	L->errlen = errlen;
-	L->file = arena_strndup(&L->arena, name, strlen(name));
+	L->file = osdb_arena_strndup(&L->arena, name, strlen(name));
 	rc = run_load(L, buf, len);
 	if (rc == 0 && L->points_line) {
 		if (db->have_points &&
@@ -828,8 +515,8 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 		}
 	}
 	if (rc < 0) {
-		arena_free(L->arena);
-		table_free(&L->pairs);
+		osdb_arena_free(L->arena);
+		osdb_table_free(&L->pairs);
 		free(L->entries);
 		free(L);
 		return -1;
@@ -847,10 +534,10 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 	uint32_t *remap = xcalloc(L->pairs.n + 1, sizeof(*remap));
 
 	for (size_t i = 0; i < L->pairs.n; i++) {
-		long id = table_find(&db->pairs, &L->pairs.v[i]);
+		long id = osdb_table_find(&db->pairs, &L->pairs.v[i]);
 
 		remap[i] = id >= 0 ? (uint32_t)id
-				   : table_add(&db->pairs, &L->pairs.v[i]);
+				   : osdb_table_add(&db->pairs, &L->pairs.v[i]);
 	}
 	for (size_t i = 0; i < L->n; i++) {
 		uint32_t *ids = (uint32_t *)L->entries[i]->attrs; /* ours */
@@ -859,21 +546,15 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 			ids[k] = remap[ids[k]];
 	}
 	free(remap);
-	table_free(&L->pairs);
+	osdb_table_free(&L->pairs);
 	db->entries = xgrow(db->entries, &db->cap, db->n + L->n,
 			    sizeof(*db->entries));
 	for (size_t i = 0; i < L->n; i++) {
 		L->entries[i]->total = entry_total(db, L->entries[i]);
 		db->entries[db->n++] = L->entries[i];
 	}
-	if (L->arena != NULL) {
-		struct osdb_chunk *tail = L->arena;
-
-		while (tail->next != NULL)
-			tail = tail->next;
-		tail->next = db->chunks;
-		db->chunks = L->arena;
-	}
+	osdb_arena_splice(&db->chunks, L->arena);
+	L->arena = NULL; /* transferred */
 	free(L->entries);
 	free(L);
 	return 0;

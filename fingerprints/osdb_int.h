@@ -107,6 +107,29 @@ struct osdb {
 	int points_line;
 };
 
+/* ---- osdb_expr.c: what the loader builds with */
+
+/* A bump allocator in 64 KiB chunks; everything an entry points at. */
+void *osdb_arena_alloc(struct osdb_chunk **head, size_t n); /* zeroed */
+char *osdb_arena_strndup(struct osdb_chunk **head, const char *s, size_t n);
+void osdb_arena_free(struct osdb_chunk *head); /* accepts NULL */
+/* Moves every chunk of from into *into (a load that succeeded). */
+void osdb_arena_splice(struct osdb_chunk **into, struct osdb_chunk *from);
+
+/* Interning: a's slot, src, srclen and hash (osdb_pair_hash) identify it. */
+uint32_t osdb_pair_hash(const struct osdb_attr *a);
+long osdb_table_find(const struct osdb_table *t, const struct osdb_attr *a);
+uint32_t osdb_table_add(struct osdb_table *t, const struct osdb_attr *a);
+void osdb_table_free(struct osdb_table *t);
+
+/*
+ * Compiles expression s (n bytes, which must outlive the db: an arena
+ * copy) into at->alt/at->nalt. On error returns -1 with a short reason
+ * ("bad range '1-G'") in why.
+ */
+int osdb_compile_expr(struct osdb_chunk **arena, struct osdb_attr *at,
+		      const char *s, size_t n, char *why, size_t whylen);
+
 /* Whether the subject value v (vlen bytes) satisfies an attribute. */
 struct osdb_value {
 	const char *s;
