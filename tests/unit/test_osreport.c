@@ -213,6 +213,36 @@ int main(void)
 		free(r.submission);
 	}
 
+	CASE("classification for the XML writer: distinct classes, accuracy")
+	{
+		struct osreport_classes cl;
+
+		make_result(&r, db, subject, 1, 1);
+		osreport_classify(&r.matches, &cl);
+		CHECK_EQ_U(cl.n, 4);
+		CHECK_EQ_U(cl.nperfect, 0);
+		CHECK(!cl.toomany);
+		CHECK_STR(cl.v[0].c->family, "EtaOS");
+		CHECK(cl.v[0].accuracy == 530.0 / 550);
+		CHECK_STR(cl.v[1].c->gen, "2.X");
+		CHECK_STR(cl.v[1].c->cpe[0], "cpe:/o:beta:betaos:2");
+		CHECK_STR(cl.v[3].c->vendor, "Alpha");
+		CHECK(cl.v[3].accuracy == 420.0 / 450);
+		free(r.submission);
+
+		/* perfect ones first; lesser matches then add nothing */
+		char *fp = slurp("tests/data/osmatch/subject.fp");
+
+		make_result(&r, db, fp, 1, 1);
+		osreport_classify(&r.matches, &cl);
+		CHECK_EQ_U(r.matches.n, 5);
+		CHECK_EQ_U(cl.n, 2);
+		CHECK_EQ_U(cl.nperfect, 2);
+		CHECK_STR(cl.v[1].c->devtype, "switch");
+		free(fp);
+		free(r.submission);
+	}
+
 	CASE("no match at all, good and non-ideal conditions")
 	{
 		make_result(&r, db, "WIN(W1=FFFF)\n", 1, 1);
