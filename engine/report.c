@@ -108,6 +108,15 @@ static void service_info(FILE *f, const struct scan *s,
 	fputc('\n', f);
 }
 
+/* The submission block; nmap leaves a blank line after it. */
+static void print_fp(FILE *f, const char *fp)
+{
+	size_t n = strlen(fp);
+
+	fprintf(f, "TCP/IP fingerprint:\n%s%s\n", fp,
+		n && fp[n - 1] == '\n' ? "" : "\n");
+}
+
 /*
  * nmap's OS lines after the MAC address: the matches (or the fingerprint
  * to submit), then uptime, distance and the sequence classes, each in
@@ -130,13 +139,12 @@ static void os_block(FILE *f, const struct scan *s,
 			fprintf(f, "No exact OS matches for host (If you know "
 				   "what OS is running on it, see "
 				   "https://nmap.org/submit/ ).\n");
-			fprintf(f, "TCP/IP fingerprint:\n%s\n", r->submission);
+			print_fp(f, r->submission);
 		} else {
 			fprintf(f, "No exact OS matches for host (test "
 				   "conditions non-ideal).\n");
 			if (o->verbose > 1 || o->debug)
-				fprintf(f, "TCP/IP fingerprint:\n%s\n",
-					r->submission);
+				print_fp(f, r->submission);
 		}
 	}
 	if (r->lastboot) {
