@@ -82,3 +82,29 @@ capture_stop
 check "a malformed --os-db is refused with exit 2" test "$brc" = 2
 check "... naming FILE:LINE" grep -qE "^fathom: .*bad\.db:[0-9]+: " "$tmp/bad3.err"
 check "... before any packet" test "$(tcpdump -r "$tmp/bad.pcap" -n 2>/dev/null | wc -l)" = 0
+
+# The machine-readable formats carry the OS results.
+fathom -n -O --max-os-tries 1 -p22,80,1 "$SVC" -oX "$tmp/o.xml" \
+	-oG "$tmp/o.gnmap" -oJ "$tmp/o.ndjson" >/dev/null 2>&1
+DTD=/usr/share/nmap/nmap.dtd
+if [ -r "$DTD" ] && command -v xmllint >/dev/null; then
+	sed 's/scanner="fathom"/scanner="nmap"/' "$tmp/o.xml" >"$tmp/o.nmap.xml"
+	check "-oX with <os>, <distance>, <tcpsequence>... is valid against nmap.dtd" \
+		xmllint --noout --dtdvalid "$DTD" "$tmp/o.nmap.xml"
+fi
+check "-oX: portused open 22, closed 1; distance 1" \
+	sh -c "grep -q '<portused state=\"open\" proto=\"tcp\" portid=\"22\"/>' '$tmp/o.xml' &&
+		grep -q '<portused state=\"closed\" proto=\"tcp\" portid=\"1\"/>' '$tmp/o.xml' &&
+		grep -q '<distance value=\"1\"/>' '$tmp/o.xml'"
+check "-oX: ipidsequence All zeros" grep -q '<ipidsequence class="All zeros"' "$tmp/o.xml"
+check "-oG: Seq Index and IP ID Seq on the Ports line" \
+	grep -qE '^Host: 198\.18\.0\.10 .*Ports: .*	Seq Index: [0-9]+	IP ID Seq: All zeros' "$tmp/o.gnmap"
+check "-oJ: an os record with the distance and the ports used" \
+	python3 -c "
+import json, sys
+recs = [json.loads(l) for l in open('$tmp/o.ndjson')]
+os_ = [r for r in recs if r['type'] == 'os']
+assert len(os_) == 1 and os_[0]['distance'] == 1
+assert os_[0]['open_port'] == 22 and os_[0]['closed_port'] == 1
+assert os_[0]['ip_id_sequence'] == 'All zeros'
+"
