@@ -313,7 +313,15 @@ static int pending(const struct os *v, const struct oshost *h, int k,
 	}
 	if (answered || h->ps[k].sends >= OS_MAX_SENDS)
 		return 0;
-	if (!seq_done)
+	/*
+	 * The echoes wait for the last SEQ probe, as in nmap: SS compares
+	 * their IP IDs with the SEQ replies'. The other probes use the
+	 * 100 ms gaps between SEQ probes (nmap sends them after the SEQ
+	 * phase): a shared counter then steps by a few instead of 1 between
+	 * SEQ replies, which still reads as I/BI, and the round takes
+	 * little more than the SEQ phase.
+	 */
+	if (!seq_done && (k == OSP_IE1 || k == OSP_IE2))
 		return 1;
 	*ready = h->ps[k].sends == 0 || timed_out(v, h, k, now);
 	return 1;
