@@ -464,10 +464,21 @@ static void print_round(struct os *v, int round, size_t nactive,
 	} else {
 		snprintf(what, sizeof(what), "%zu hosts", nactive);
 	}
-	progress_clear();
-	printf("%s OS detection (try #%d) against %s\n",
-	       round == 0 ? "Initiating" : "Retrying", round + 1, what);
-	fflush(stdout);
+	{
+		char line[128];
+
+		snprintf(line, sizeof(line),
+			 "%s OS detection (try #%d) against %s\n",
+			 round == 0 ? "Initiating" : "Retrying", round + 1,
+			 what);
+		progress_clear();
+		if (v->s->screen) {
+			v->s->screen(v->s->screen_arg, line);
+		} else {
+			fputs(line, stdout);
+			fflush(stdout);
+		}
+	}
 }
 
 static void run_round(struct os *v, int round)

@@ -319,22 +319,20 @@ mac:
 	fputc('\n', f);
 }
 
-void report_hosts(FILE *f, const struct scan *s)
+void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
+	if (h->hidden)
+		return;
+	if (h->timed_out)
+		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
+	else
+		print_host(f, s, h);
+}
+
+void report_fingerprints(FILE *f, const struct scan *s)
+{
 	size_t nfp = 0;
 
-	while ((h = hostiter_next(it)) != NULL) {
-		if (h->hidden)
-			continue;
-		if (h->timed_out)
-			fprintf(f, "Skipping host %s due to host timeout\n",
-				h->ip);
-		else
-			print_host(f, s, h);
-	}
-	hostiter_free(it);
 	if (s->svc == NULL)
 		return;
 	for (size_t i = 0; i < s->svc->n; i++)
@@ -357,6 +355,17 @@ void report_hosts(FILE *f, const struct scan *s)
 	}
 }
 
+void report_hosts(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	while ((h = hostiter_next(it)) != NULL)
+		report_host(f, s, h);
+	hostiter_free(it);
+	report_fingerprints(f, s);
+}
+
 void report_header(FILE *f, const struct scan *s, int file)
 {
 	char buf[64];
@@ -375,7 +384,7 @@ void report_header(FILE *f, const struct scan *s, int file)
 
 void report_footer(FILE *f, const struct scan *s, int file)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 	size_t up = report_hosts_up(s);
 	double el = (double)(s->st.end_ns - s->st.start_ns) / 1e9;
 	char when[64], what[160];

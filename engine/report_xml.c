@@ -408,7 +408,7 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
-	uint64_t total = targets_count(s->opt->targets);
+	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
 	time_t end = hostiter_end_wall(s);
 	char when[64], what[160], summary[256];
@@ -431,9 +431,38 @@ void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
+void xml_task(FILE *f, const struct scan *s, const struct report_task *t)
+{
+	static const char *const el[] = { "taskbegin", "taskprogress",
+					   "taskend" };
+
+	(void)s;
+	fprintf(f, "<%s", el[t->event]);
+	attr(f, "task", t->task);
+	attr_u(f, "time", (unsigned long long)t->time);
+	if (t->event == REPORT_TASK_PROGRESS) {
+		fprintf(f, " percent=\"%.2f\"", t->percent);
+		attr_u(f, "remaining", (unsigned long long)t->remaining);
+		attr_u(f, "etc", (unsigned long long)t->etc);
+	} else if (t->extrainfo) {
+		attr(f, "extrainfo", t->extrainfo);
+	}
+	fputs("/>\n", f);
+	fflush(f);
+}
+
+void xml_partial(FILE *f, const struct scan *s)
+{
+	(void)s;
+	fputs(XML_PARTIAL_MARK "\n", f);
+	fflush(f);
+}
+
 const struct report_writer report_xml_writer = {
 	.name = "XML",
 	.begin = xml_begin,
 	.host = xml_host,
 	.end = xml_end,
+	.task = xml_task,
+	.partial = xml_partial,
 };
