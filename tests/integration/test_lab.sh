@@ -115,7 +115,7 @@ check "crowd: 198.19.0.4:80 connects" tcp_open 198.19.0.4 80
 check "crowd: 198.19.255.252:22 connects" tcp_open 198.19.255.252 22
 check "crowd: 198.19.0.5:80 times out" tcp_timeout 198.19.0.5 80
 
-# --- OS-variant hosts (fx-os1..fx-os8, tools/lab.d/net.sh OS_VARIANTS) ----------
+# --- OS-variant hosts (fx-os1..fx-os9, tools/lab.d/net.sh OS_VARIANTS) ----------
 # Each sysctl must really be per-namespace: read back inside the variant it has
 # the claimed value, while fx-svc (and the other variants) keep the default.
 LAB_DIR=$ROOT/tools/lab.d
@@ -127,7 +127,7 @@ LAB_DIR=$ROOT/tools/lab.d
 sysctl_is() { [[ $(ip netns exec "$1" sysctl -n "$2" | tr -s '\t ' ' ') == "$3" ]]; }
 declare -A OS_DEFAULT=([net.ipv4.tcp_timestamps]=1 [net.ipv4.tcp_window_scaling]=1
     [net.ipv4.tcp_sack]=1 [net.ipv4.ip_default_ttl]=64 [net.ipv4.tcp_ecn]=2
-    [net.ipv4.icmp_echo_ignore_all]=0)
+    [net.ipv4.icmp_echo_ignore_all]=0 [net.ipv4.tcp_syncookies]=1)
 # The kernel sizes tcp_rmem's max from memory: take the default from fx-scan.
 OS_DEFAULT[net.ipv4.tcp_rmem]=$(ip netns exec fx-scan sysctl -n net.ipv4.tcp_rmem | tr -s '\t ' ' ')
 for k in "${!OS_DEFAULT[@]}"; do

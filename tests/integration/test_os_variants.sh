@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_os_variants.sh -- -O names each lab kernel variant (fx-os1..fx-os8) as its own entry of fathom-os-db, and fx-svc as Linux 6.X.
+# test_os_variants.sh -- -O names each lab kernel variant (fx-os1..fx-os9) as its own entry of fathom-os-db, and fx-svc as Linux 6.X.
 source "$(dirname "$0")/lib.sh"
 
 DB=$top/fingerprints/fathom-os-db
@@ -13,6 +13,7 @@ VARIANTS=(
 	"198.18.0.36|tcp_ecn=0|Linux 6.X (ECN disabled)"
 	"198.18.0.37|tcp_rmem=4096 16384 4194304|Linux 6.X (small receive buffer)"
 	"198.18.0.38|icmp_echo_ignore_all=1|Linux 6.X (ICMP echo ignored)"
+	"198.18.0.39|tcp_syncookies=2|Linux 6.X (SYN cookies always)"
 )
 
 # Until -O exists in this build (it lands from its own branch), only the

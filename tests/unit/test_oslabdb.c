@@ -70,6 +70,7 @@ static const struct {
 	{ "os6", "Linux 6.X (ECN disabled)" },
 	{ "os7", "Linux 6.X (small receive buffer)" },
 	{ "os8", "Linux 6.X (ICMP echo ignored)" },
+	{ "os9", "Linux 6.X (SYN cookies always)" },
 	{ "svc", "Linux 6.X (defaults)" },
 };
 
@@ -122,7 +123,7 @@ int main(void)
 		if (osdb_load_file(db, src_path("fingerprints/fathom-os-db"), err,
 				   sizeof(err)) != 0)
 			printf("#   %s\n", err), h_case_failed++;
-		CHECK_EQ_U(osdb_count(db), 8);
+		CHECK_EQ_U(osdb_count(db), 9);
 	}
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

@@ -215,7 +215,7 @@ start_hostile_zoo() {
         /usr/bin/python3 -u "$d/hostile.py"
 }
 
-# ---- fx-os1..fx-os8 -----------------------------------------------------------
+# ---- fx-os1..fx-os9 -----------------------------------------------------------
 
 # The open port of an OS-variant host: an sshd like fx-quiet's. It leaves the
 # socket buffers to the kernel, so the SYN-ACK window shows the namespace's

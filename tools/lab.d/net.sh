@@ -114,7 +114,7 @@ host_hostile() {
     host_add hostile 20 02:66:78:00:00:14
 }
 
-# ---- OS-variant hosts (fx-os1..fx-os8 = 198.18.0.31-.38) -------------------
+# ---- OS-variant hosts (fx-os1..fx-os9 = 198.18.0.31-.39) -------------------
 # Each is a plain Linux stack with one open port (sshd on 22, see daemons.sh),
 # every other port closed (RST / ICMP port-unreachable, no firewall), and one
 # per-namespace sysctl that changes what nmap's OS probes see. fathom's own OS
@@ -133,6 +133,7 @@ OS_VARIANTS=(
     "os6 36 net.ipv4.tcp_ecn=0"
     "os7 37 net.ipv4.tcp_rmem=4096,16384,4194304"
     "os8 38 net.ipv4.icmp_echo_ignore_all=1"
+    "os9 39 net.ipv4.tcp_syncookies=2"
 )
 
 # os_variant NAME -> "SUFFIX SYSCTL..." of that variant (sysctl values with
