@@ -190,6 +190,7 @@ static int group_os(struct run *r, struct scan *g, struct os_results *ores,
 		    char *err, size_t errlen)
 {
 	uint64_t t0 = now_ns();
+	struct scan_stats before = g->st;
 	int rc;
 
 	/* nmap writes no task events for it: only its -v round lines. */
@@ -197,6 +198,11 @@ static int group_os(struct run *r, struct scan *g, struct os_results *ores,
 	g->screen_arg = r->out;
 	rc = oscan_run(g, g->opt->osdb, ores, err, errlen);
 	g->screen = NULL;
+	/* The run's totals took the sweep's counts already: add -O's. */
+	r->top.st.sent += g->st.sent - before.sent;
+	r->top.st.bytes_sent += g->st.bytes_sent - before.bytes_sent;
+	r->top.st.recv += g->st.recv - before.recv;
+	r->top.st.bytes_recv += g->st.bytes_recv - before.bytes_recv;
 	r->os_ran = 1;
 	if (rc < 0)
 		return -1;

@@ -594,7 +594,8 @@ static void finish_host(struct os *v, struct oshost *h)
 		o->distance = 1;
 		o->dist_method = 'D';
 	}
-	o->good_conditions = omit_reason(v, h) == NULL;
+	o->omit_reason = omit_reason(v, h);
+	o->good_conditions = o->omit_reason == NULL;
 	if (!h->closed_udp_seen)
 		o->closed_udp = -1;
 	if (!h->closed_known)
