@@ -449,6 +449,18 @@ static void end_round(struct os *v, struct oshost *h)
 			acc * 100, ml.nperfect ? " (perfect)" : "");
 }
 
+/* A -v line for the screen, through the run's outputs when it has them. */
+static void say(struct os *v, const char *line)
+{
+	progress_clear();
+	if (v->s->screen) {
+		v->s->screen(v->s->screen_arg, line);
+	} else {
+		fputs(line, stdout);
+		fflush(stdout);
+	}
+}
+
 static void print_round(struct os *v, int round, size_t nactive,
 			const struct oshost *one)
 {
@@ -471,13 +483,7 @@ static void print_round(struct os *v, int round, size_t nactive,
 			 "%s OS detection (try #%d) against %s\n",
 			 round == 0 ? "Initiating" : "Retrying", round + 1,
 			 what);
-		progress_clear();
-		if (v->s->screen) {
-			v->s->screen(v->s->screen_arg, line);
-		} else {
-			fputs(line, stdout);
-			fflush(stdout);
-		}
+		say(v, line);
 	}
 }
 
@@ -575,8 +581,18 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 				o->open_port = hh->res[i].port;
 	h->closed_known = o->closed_port >= 0;
 	o->unreliable = o->open_port < 0 || o->closed_port < 0;
-	if (o->unreliable && v->o->osscan_limit)
+	if (o->unreliable && v->o->osscan_limit) {
+		if (v->o->verbose) {
+			char line[160];
+
+			snprintf(line, sizeof(line),
+				 "Skipping OS Scan against %s due to absence "
+				 "of open (or perhaps closed) ports\n",
+				 hh->ip);
+			say(v, line);
+		}
 		return 0;
+	}
 	if (o->closed_port < 0)
 		o->closed_port = (int)(30000 + rnd32(v) % 14781);
 	o->closed_udp = (int)(30000 + rnd32(v) % 14781);
