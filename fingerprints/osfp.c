@@ -54,6 +54,17 @@ static struct osfp_attr *find_attr(struct osfp_test *t, const char *name)
 	return NULL;
 }
 
+/*
+ * What a value may hold: printable ASCII without the separators, so that
+ * every fingerprint prints and parses back to itself (no blank nmap
+ * could print, no byte a line break or "OS:" wrap could lose).
+ */
+static int value_char(char c)
+{
+	return c > ' ' && c <= '~' && c != '%' && c != '(' && c != ')' &&
+	       c != '=';
+}
+
 /* Stores a value that is already known to fit; -1 if the test is full. */
 static int set_attr(struct osfp_test *t, const char *name, size_t namelen,
 		    const char *value, size_t valuelen)
@@ -92,6 +103,9 @@ int osfp_set(struct osfp *fp, int id, const char *name, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
+	for (int i = 0; i < n; i++)
+		if (!value_char(buf[i]))
+			return -1;
 	return set_attr(&fp->test[id], name, strlen(name), buf, (size_t)n);
 }
 
@@ -317,8 +331,7 @@ static int parse_test(struct pstream *ps, struct osfp *fp, char *err,
 			return perr(err, errlen, line,
 				    "attribute name too long in %s(", name);
 		vs = ++ps->i;
-		while (ps->i < ps->n && (c = ps->c[ps->i]) != '%' && c != ')' &&
-		       c != '(' && c != '\n' && c != '=')
+		while (ps->i < ps->n && value_char(c = ps->c[ps->i]))
 			ps->i++;
 		ve = ps->i;
 		if (ps->i >= ps->n || ps->c[ps->i] == '\n')
@@ -327,6 +340,9 @@ static int parse_test(struct pstream *ps, struct osfp *fp, char *err,
 		if (ps->c[ps->i] == '(' || ps->c[ps->i] == '=')
 			return perr(err, errlen, line, "stray '%c' in %s(",
 				    ps->c[ps->i], name);
+		if (ps->c[ps->i] != '%' && ps->c[ps->i] != ')')
+			return perr(err, errlen, ps->ln[ps->i],
+				    "bad character in %s(", name);
 		if (ve - vs >= OSFP_VALUE_MAX)
 			return perr(err, errlen, line, "value too long in %s(",
 				    name);

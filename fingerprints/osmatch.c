@@ -256,3 +256,27 @@ void osdb_match(const struct osdb *db, const struct osfp *fp,
 	}
 	free(memo);
 }
+
+int osdb_match_best(const struct osdb *db, const struct osfp *fps, int n,
+		    struct osmatch_list *out)
+{
+	struct osmatch_list l;
+	double best = 0;
+	int at = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < n; i++) {
+		osdb_match(db, &fps[i], &l);
+		if (i == 0)
+			*out = l;
+		if (l.n > 0 && l.nperfect < OSMATCH_MAX &&
+		    l.m[0].accuracy > best) {
+			best = l.m[0].accuracy;
+			at = i;
+			*out = l;
+			if (l.nperfect > 0)
+				break;
+		}
+	}
+	return at;
+}

@@ -74,4 +74,13 @@ struct osmatch_list {
 void osdb_match(const struct osdb *db, const struct osfp *fp,
 		struct osmatch_list *out);
 
+/*
+ * nmap's choice among the fingerprints of several rounds (osscan2.cc
+ * findBestFPs): the first whose best match is strictly the best, stopping
+ * at the first with a perfect match; the first one when none matches.
+ * out gets that round's list; returns its index (0 when n < 1).
+ */
+int osdb_match_best(const struct osdb *db, const struct osfp *fps, int n,
+		    struct osmatch_list *out);
+
 #endif

@@ -101,6 +101,9 @@ int main(void)
 		      -1);
 		CHECK(osfp_get(&fp, OSFP_T3, "O") == NULL);
 		CHECK(osfp_set(&fp, OSFP_T3, "TOOLONGNAME", "x") == -1);
+		CHECK(osfp_set(&fp, OSFP_T3, "O", "M5B4 ") == -1);
+		CHECK(osfp_set(&fp, OSFP_T3, "O", "%s", "1%2") == -1);
+		CHECK(osfp_get(&fp, OSFP_T3, "O") == NULL);
 		CHECK(osfp_set(&fp, OSFP_NTESTS, "R", "Y") == -1);
 		osfp_clear(&fp);
 		for (int i = 0; i < OSFP_MAX_ATTRS; i++) {
@@ -220,6 +223,9 @@ int main(void)
 			{ "T1(R)", "line 1: expected NAME=value in T1(" },
 			{ "T1(R=Y%)", "line 1: expected NAME=value in T1(" },
 			{ "T1(R=Y=Z)", "line 1: stray '=' in T1(" },
+			{ "T1(R=Y Z)", "line 1: bad character in T1(" },
+			{ "SEQ(SP=1)\nT1(R=Y%DF=\rN)", "line 2: bad character in "
+							"T1(" },
 			{ "hello", "line 1: expected a test such as SEQ(...)" },
 			{ "SEQ(SP=1) junk", "line 1: expected a test such as "
 					"SEQ(...)" },

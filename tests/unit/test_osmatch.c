@@ -238,6 +238,38 @@ int main(void)
 		osdb_free(db);
 	}
 
+	CASE("several rounds: the first strictly best, a perfect one stops")
+	{
+		struct osfp r[5];
+
+		db = osdb_new();
+		CHECK(osdb_load_file(db, src_path("tests/data/osmatch/"
+						  "small.osdb"),
+				     err, sizeof(err)) == 0);
+		/* tops: 0.9636 (Eta), 0.9636, 1.0 (Alpha 1), 1.0, none */
+		parse_fp(&r[0], "SEQ(TI=Z%II=I%TS=A)\nT1(R=Y%DF=N%F=A)\n"
+				"U1(R=Y%RID=G)");
+		parse_fp(&r[1], "SEQ(TI=Z%II=I%TS=A)\nT1(R=Y%DF=N%F=A)\n"
+				"U1(R=Y%RID=G)\nOPS(O1=M5B4)");
+		parse_fp(&r[2], "SEQ(TI=Z%II=I%TS=A)\nT1(R=Y%DF=Y%F=AS)");
+		parse_fp(&r[3], "SEQ(TI=Z%II=I%TS=A)\nT1(R=Y%DF=Y%F=AS)\n"
+				"IE(CD=S)");
+		parse_fp(&r[4], "WIN(W1=1)");
+		CHECK_EQ_U(osdb_match_best(db, r, 5, &l), 2);
+		CHECK(l.nperfect > 0);
+		CHECK_EQ_U(osdb_match_best(db, r, 2, &l), 0);
+		CHECK_STR(l.m[0].name, "Eta");
+		CHECK_EQ_U(osdb_match_best(db, &r[4], 1, &l), 0);
+		CHECK_EQ_U(l.n, 0);
+		CHECK_EQ_U(osdb_match_best(db, r, 0, &l), 0);
+		CHECK_EQ_U(l.n, 0);
+		/* nothing for the first round, something later: the later */
+		struct osfp r2[2] = { r[4], r[0] };
+
+		CHECK_EQ_U(osdb_match_best(db, r2, 2, &l), 1);
+		osdb_free(db);
+	}
+
 	CASE("nmap 7.93's own ranking for the lab host, from its output")
 	{
 		size_t len;
