@@ -11,6 +11,7 @@
 
 #include "engine/cli.h"
 #include "engine/hostiter.h"
+#include "engine/oscan.h"
 #include "engine/privs.h"
 #include "engine/report.h"
 #include "engine/report_grep.h"
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 	struct scan_opts opt;
 	struct scan scan;
 	struct vscan_results vres = { 0 };
+	struct os_results ores = { 0 };
 	uint64_t svc_start;
 	struct sigaction sa;
 	FILE *onormal = NULL;
@@ -231,6 +233,23 @@ int main(int argc, char **argv)
 		if (stop_flag)
 			scan.st.interrupted = 1;
 	}
+	if (opt.os_detect && !scan.st.interrupted) {
+		uint64_t os_start = now_ns();
+
+		if (oscan_run(&scan, opt.osdb, &ores, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			rc = FATHOM_EXIT_FAIL;
+			goto out;
+		}
+		scan.os = &ores;
+		scan.st.end_ns = now_ns();
+		scan.st.end_wall = time(NULL);
+		if (opt.debug)
+			fprintf(stderr, "OS detection: %.3fs\n",
+				(now_ns() - os_start) / 1e9);
+		if (stop_flag)
+			scan.st.interrupted = 1;
+	}
 	report_hosts(stdout, &scan);
 	if (onormal)
 		report_hosts(onormal, &scan);
@@ -282,6 +301,7 @@ out:
 	}
 	fflush(stdout);
 	vscan_results_free(&vres);
+	oscan_results_free(&ores);
 	scan_free(&scan);
 	cli_free(&opt);
 	return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/hostiter.h"
+#include "engine/oscan.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 
@@ -105,6 +106,64 @@ static void service_info(FILE *f, const struct scan *s,
 	if (cpes[0])
 		fprintf(f, "%s CPE: %s", n++ ? ";" : "", cpes);
 	fputc('\n', f);
+}
+
+/* The submission block; nmap leaves a blank line after it. */
+static void print_fp(FILE *f, const char *fp)
+{
+	size_t n = strlen(fp);
+
+	fprintf(f, "TCP/IP fingerprint:\n%s%s\n", fp,
+		n && fp[n - 1] == '\n' ? "" : "\n");
+}
+
+/*
+ * nmap's OS lines after the MAC address: the matches (or the fingerprint
+ * to submit), then uptime, distance and the sequence classes, each in
+ * printosscanoutput()'s order and wording.
+ */
+static void os_block(FILE *f, const struct scan *s,
+		     const struct hostiter_host *h)
+{
+	const struct scan_opts *o = s->opt;
+	const struct os_result *r = h->os;
+
+	if (r == NULL)
+		return;
+	if (r->unreliable)
+		fprintf(f, "Warning: OSScan results may be unreliable because "
+			   "we could not find at least 1 open and 1 closed "
+			   "port\n");
+	if (r->have_fp && r->submission) {
+		if (r->good_conditions) {
+			fprintf(f, "No exact OS matches for host (If you know "
+				   "what OS is running on it, see "
+				   "https://nmap.org/submit/ ).\n");
+			print_fp(f, r->submission);
+		} else {
+			fprintf(f, "No exact OS matches for host (test "
+				   "conditions non-ideal).\n");
+			if (o->verbose > 1 || o->debug)
+				print_fp(f, r->submission);
+		}
+	}
+	if (r->lastboot) {
+		char when[64];
+		double up = difftime(time(NULL), r->lastboot);
+
+		hostiter_ctime(r->lastboot, when, sizeof(when));
+		if (o->verbose)
+			fprintf(f, "Uptime guess: %.3f days (since %s)\n",
+				up / 86400, when);
+	}
+	if (r->distance != -1)
+		fprintf(f, "Network Distance: %d hop%s\n", r->distance,
+			r->distance == 1 ? "" : "s");
+	if (r->nisn > 3 && o->verbose)
+		fprintf(f, "TCP Sequence Prediction: Difficulty=%d (%s)\n",
+			r->seq_index, r->seq_difficulty);
+	if (r->nipid > 2 && o->verbose && r->ipid_class)
+		fprintf(f, "IP ID Sequence Generation: %s\n", r->ipid_class);
 }
 
 static void print_host(FILE *f, const struct scan *s,
@@ -255,6 +314,7 @@ mac:
 			"(Unknown)\n",
 			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
 			h->mac[5]);
+	os_block(f, s, h);
 	service_info(f, s, h);
 	fputc('\n', f);
 }
@@ -324,9 +384,12 @@ void report_footer(FILE *f, const struct scan *s, int file)
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
 		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
 		 up == 1 ? "" : "s", el);
-	if (s->svc)
-		fputs("Service detection performed. Please report any incorrect "
-		      "results to the fathom project.\n", f);
+	if (s->svc || s->os)
+		fprintf(f, "%s detection performed. Please report any "
+			   "incorrect results to the fathom project.\n",
+			s->svc && s->os ? "OS and Service"
+			: s->os		? "OS"
+					: "Service");
 	if (file) {
 		hostiter_ctime(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

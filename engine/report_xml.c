@@ -4,11 +4,14 @@
 #include "engine/report_xml.h"
 
 #include <arpa/inet.h>
+#include <math.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/vscan.h"
+#include "fingerprints/osresult.h"
 
 /* Writes n bytes of s escaped for XML text, attributes and comments. */
 static void xml_putn(FILE *f, const char *s, size_t n)
@@ -274,6 +277,110 @@ static void host_head(FILE *f, const struct scan *s,
 	fputs("</hostnames>\n", f);
 }
 
+/* A list of numbers in hex, comma-separated, as nmap's values="". */
+static void hex_list(FILE *f, const char *name, const uint32_t *v, int n)
+{
+	fprintf(f, " %s=\"", name);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%X", i ? "," : "", v[i]);
+	fputc('"', f);
+}
+
+static void xml_osmatch(FILE *f, const struct osmatch *m)
+{
+	unsigned acc = (unsigned)floor(m->accuracy * 100);
+
+	fputs("<osmatch", f);
+	attr(f, "name", m->name);
+	fprintf(f, " accuracy=\"%u\" line=\"%d\">\n", acc, m->line);
+	for (int c = 0; c < m->nclasses; c++) {
+		const struct osclass *oc = &m->classes[c];
+
+		fputs("<osclass", f);
+		attr_opt(f, "type", oc->devtype);
+		attr(f, "vendor", oc->vendor);
+		attr(f, "osfamily", oc->family);
+		if (oc->gen && oc->gen[0])
+			attr(f, "osgen", oc->gen);
+		fprintf(f, " accuracy=\"%u\">", acc);
+		for (int k = 0; k < oc->ncpe; k++) {
+			fputs("<cpe>", f);
+			xml_puts(f, oc->cpe[k]);
+			fputs("</cpe>", f);
+		}
+		fputs("</osclass>\n", f);
+	}
+	fputs("</osmatch>\n", f);
+}
+
+/* nmap's <os> and the sequence elements after it (nmap.dtd order). */
+static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
+{
+	const struct osmatch_list *ml = &r->matches;
+	static const struct { const char *state, *proto; } pu[3] = {
+		{ "open", "tcp" }, { "closed", "tcp" }, { "closed", "udp" } };
+	int ports[3] = { r->open_port, r->closed_port, r->closed_udp };
+
+	fputs("<os>", f);
+	for (int i = 0; i < 3; i++)
+		if (ports[i] > 0)
+			fprintf(f,
+				"<portused state=\"%s\" proto=\"%s\" "
+				"portid=\"%d\"/>\n",
+				pu[i].state, pu[i].proto, ports[i]);
+	if (ml->nperfect > 0 && ml->nperfect <= 8) {
+		for (int i = 0; i < ml->nperfect; i++)
+			xml_osmatch(f, &ml->m[i]);
+	} else if (ml->nperfect == 0) {
+		for (int i = 0; i < ml->n && i < 10 &&
+				ml->m[i].accuracy > ml->m[0].accuracy - 0.10;
+		     i++)
+			xml_osmatch(f, &ml->m[i]);
+	}
+	/* Written whenever normal output prints the fingerprint. */
+	if (r->submission &&
+	    ((ml->nperfect == 0 && r->good_conditions) ||
+	     s->opt->verbose > 1 || s->opt->debug)) {
+		fputs("<osfingerprint", f);
+		attr(f, "fingerprint", r->submission);
+		fputs("/>\n", f);
+	}
+	fputs("</os>\n", f);
+	if (r->lastboot) {
+		char when[64];
+
+		hostiter_ctime(r->lastboot, when, sizeof(when));
+		fprintf(f, "<uptime seconds=\"%.0f\"",
+			difftime(time(NULL), r->lastboot));
+		attr(f, "lastboot", when);
+		fputs("/>\n", f);
+	}
+	if (r->distance != -1)
+		fprintf(f, "<distance value=\"%d\"/>\n", r->distance);
+	if (r->nisn > 3) {
+		fprintf(f, "<tcpsequence index=\"%d\"", r->seq_index);
+		attr(f, "difficulty", r->seq_difficulty);
+		hex_list(f, "values", r->isn, r->nisn);
+		fputs("/>\n", f);
+	}
+	if (r->nipid > 2) {
+		uint32_t ids[OSRESULT_MAX_SEQ];
+
+		for (int i = 0; i < r->nipid; i++)
+			ids[i] = r->ipid[i];
+		fputs("<ipidsequence", f);
+		attr(f, "class", r->ipid_class ? r->ipid_class : "");
+		hex_list(f, "values", ids, r->nipid);
+		fputs("/>\n", f);
+		fputs("<tcptssequence", f);
+		attr(f, "class", r->ts_class ? r->ts_class : "unknown class");
+		if (r->ts_class == NULL ||
+		    strcmp(r->ts_class, "none returned (unsupported)") != 0)
+			hex_list(f, "values", r->tsval, r->ntsval);
+		fputs("/>\n", f);
+	}
+}
+
 void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
 	if (h->hidden)
@@ -287,6 +394,8 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 				port(f, s, h, &h->rows[i]);
 		fputs("</ports>\n", f);
 	}
+	if (h->os)
+		xml_os(f, s, h->os);
 	/* nmap writes no <times> for a host that never answered. */
 	if (h->srtt_us >= 0)
 		fprintf(f,

@@ -33,10 +33,12 @@ struct scan_stats {
  * exist in one process.
  */
 struct vscan_results;
+struct os_results;
 
 struct scan {
 	const struct scan_opts *opt;
 	struct vscan_results *svc; /* -sV results, or NULL */
+	struct os_results *os;     /* -O results, or NULL */
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */

@@ -90,8 +90,9 @@ struct osfp_scaninfo {
 
 /*
  * nmap's submission form: "SCAN(V=...%E=4%D=...%P=...)" followed by the
- * tests, all concatenated, cut into lines of 71 characters each prefixed
- * "OS:". Returns the length needed (snprintf-style).
+ * tests, all concatenated, cut into pieces of 72 characters each prefixed
+ * "OS:" (75-character lines, as nmap 7.93 prints them). Returns the
+ * length needed (snprintf-style).
  */
 size_t osfp_format_submission(const struct osfp *fp,
 			      const struct osfp_scaninfo *si, char *out,

@@ -86,3 +86,17 @@ AC_DEFUN([FATHOM_HARDENING], [
   AC_SUBST([FATHOM_CPPFLAGS])
   AC_SUBST([FATHOM_LDFLAGS])
 ])
+
+dnl --enable-fuzz: clang's libFuzzer drives tests/fuzz/*; everything else
+dnl is built with fuzzer-no-link coverage plus ASan/UBSan (tools/fuzz).
+AC_DEFUN([FATHOM_ENABLE_FUZZ], [
+  AC_ARG_ENABLE([fuzz],
+    [AS_HELP_STRING([--enable-fuzz], [build the fuzz harnesses with libFuzzer (needs CC=clang)])],
+    [], [enable_fuzz=no])
+  AS_IF([test "x$enable_fuzz" = xyes], [
+    AS_CASE([$CC], [*clang*], [],
+      [AC_MSG_ERROR([--enable-fuzz needs clang: run CC=clang ./configure --enable-fuzz])])
+    FATHOM_CFLAGS="$FATHOM_CFLAGS -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined"
+    FATHOM_LDFLAGS="$FATHOM_LDFLAGS -fsanitize=address,undefined"])
+  AM_CONDITIONAL([FUZZ], [test "x$enable_fuzz" = xyes])
+])

@@ -1,0 +1,809 @@
+/* osdb.c -- loads nmap-os-db files into precompiled entries (osmatch.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/util.h"
+#include "fingerprints/osdb_int.h"
+
+/*
+ * The grammar, as nmap 7.93 reads it (parse_fingerprint_file):
+ *
+ *   # comment                   anywhere, '#' in column 1
+ *   MatchPoints                 then test lines giving integer weights
+ *   Fingerprint <name>          a '#' ends the name
+ *   Class vendor | family | generation | device type   (generation may
+ *                               be empty), one or more
+ *   CPE cpe:/... [auto]         belongs to the Class above it
+ *   TEST(NAME=expr%NAME=expr)   expressions: see osdb_int.h
+ *
+ * A blank line ends a block. nmap skips a bad line with a warning and
+ * goes on; we refuse the whole file so nothing is half-loaded.
+ */
+#define OSDB_LINE_MAX 65536
+#define OSDB_MAX_CLASSES 64
+#define OSDB_MAX_ALTS 64
+
+/* Attribute names per test, in nmap's order; slots number them. */
+static const char *const attr_names[OSFP_NTESTS][12] = {
+	{ "SP", "GCD", "ISR", "TI", "CI", "II", "SS", "TS" },
+	{ "O1", "O2", "O3", "O4", "O5", "O6" },
+	{ "W1", "W2", "W3", "W4", "W5", "W6" },
+	{ "R", "DF", "T", "TG", "W", "O", "CC", "Q" },
+	{ "R", "DF", "T", "TG", "S", "A", "F", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "W", "S", "A", "F", "O", "RD", "Q" },
+	{ "R", "DF", "T", "TG", "IPL", "UN", "RIPL", "RID", "RIPCK", "RUCK",
+	  "RUD" },
+	{ "R", "DFI", "T", "TG", "CD" },
+};
+
+/*
+ * nmap 7.93's MatchPoints, used until a file brings its own, so a small
+ * database of fathom's (fingerprints/fathom-os-db) needs none.
+ */
+static const uint16_t default_weights[OSDB_NSLOTS] = {
+	25, 75, 25, 100, 50, 100, 80, 100,       /* SEQ */
+	20, 20, 20, 20, 20, 20,                  /* OPS */
+	15, 15, 15, 15, 15, 15,                  /* WIN */
+	100, 20, 15, 15, 15, 15, 100, 20,        /* ECN */
+	100, 20, 15, 15, 20, 20, 30, 20, 20,     /* T1 */
+	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T2 */
+	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T3 */
+	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T4 */
+	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T5 */
+	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T6 */
+	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T7 */
+	50, 20, 15, 15, 100, 100, 100, 100, 100, 100, 100, /* U1 */
+	50, 40, 15, 15, 100,                     /* IE */
+};
+
+/* Where each test's attributes start among the slots; the last is the end. */
+static const int first_slot[OSFP_NTESTS + 1] = {
+	0, 8, 14, 20, 28, 37, 48, 59, 70, 81, 92, 103, 114, OSDB_NSLOTS,
+};
+
+int osdb_slot(int test, const char *name, size_t len)
+{
+	if (test < 0 || test >= OSFP_NTESTS)
+		return -1;
+	for (int i = 0; i < 12 && attr_names[test][i]; i++)
+		if (strlen(attr_names[test][i]) == len &&
+		    memcmp(attr_names[test][i], name, len) == 0)
+			return first_slot[test] + i;
+	return -1;
+}
+
+int osdb_slot_test(int slot)
+{
+	for (int t = OSFP_NTESTS - 1; t >= 0; t--)
+		if (slot >= first_slot[t])
+			return t;
+	return -1;
+}
+
+const char *osdb_slot_name(int slot)
+{
+	int t = osdb_slot_test(slot);
+
+	if (t < 0 || slot >= OSDB_NSLOTS)
+		return NULL;
+	return attr_names[t][slot - first_slot[t]];
+}
+
+/* ---- arena: one per load, spliced into the db when the load succeeds */
+
+struct osdb_chunk {
+	struct osdb_chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char mem[];
+};
+
+static void *arena_alloc(struct osdb_chunk **head, size_t n)
+{
+	struct osdb_chunk *c = *head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->cap = cap;
+		c->used = 0;
+		c->next = *head;
+		*head = c;
+	}
+	void *p = c->mem + c->used;
+
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+static char *arena_strndup(struct osdb_chunk **head, const char *s, size_t n)
+{
+	char *p = arena_alloc(head, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void arena_free(struct osdb_chunk *c)
+{
+	while (c != NULL) {
+		struct osdb_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
+struct osdb *osdb_new(void)
+{
+	struct osdb *db = xmalloc(sizeof(*db));
+
+	memcpy(db->weight, default_weights, sizeof(db->weight));
+	return db;
+}
+
+void osdb_free(struct osdb *db)
+{
+	if (db == NULL)
+		return;
+	arena_free(db->chunks);
+	free(db->entries);
+	free(db);
+}
+
+size_t osdb_count(const struct osdb *db)
+{
+	return db->n;
+}
+
+/* ---- one load */
+
+struct load {
+	const char *file; /* arena copy */
+	int line;
+	char *err;
+	size_t errlen;
+	struct osdb_chunk *arena;
+	struct osdb_entry **entries;
+	size_t n, cap;
+	struct osdb_entry *cur;      /* entry being read, or NULL */
+	int cur_tests[OSFP_NTESTS];  /* test lines seen in cur */
+	struct osdb_attr attrs[OSDB_NSLOTS];
+	int nattrs;
+	struct osclass classes[OSDB_MAX_CLASSES];
+	int nclasses;
+	int in_points;               /* inside a MatchPoints block */
+	int points_line;             /* this file's MatchPoints, 0 none */
+	uint16_t weight[OSDB_NSLOTS];
+};
+
+static int lerr(struct load *L, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int lerr(struct load *L, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	errf(L->err, L->errlen, "%s:%d: %s", L->file, L->line, msg);
+	return -1;
+}
+
+static int is_hex(char c)
+{
+	return isxdigit((unsigned char)c) != 0;
+}
+
+/* Hex digits s[0..n) as strtol would read them, saturating like it. */
+static uint64_t hex_value(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int d = isdigit((unsigned char)s[i])
+				? s[i] - '0'
+				: (tolower((unsigned char)s[i]) - 'a' + 10);
+
+		if (v > (uint64_t)LONG_MAX >> 4)
+			return (uint64_t)LONG_MAX;
+		v = v << 4 | (uint64_t)d;
+	}
+	return v > (uint64_t)LONG_MAX ? (uint64_t)LONG_MAX : v;
+}
+
+static size_t hex_run(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_hex(s[i]))
+		i++;
+	return i;
+}
+
+/* "HEX", "HEX-HEX", ">HEX", "<HEX" inside brackets; 0 or -1. */
+static int parse_numalt(const char *s, size_t n, struct osdb_numalt *na)
+{
+	size_t k;
+
+	if (n > 0 && (s[0] == '<' || s[0] == '>')) {
+		k = hex_run(s + 1, n - 1);
+		if (k == 0 || k != n - 1)
+			return -1;
+		na->kind = s[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
+		na->lo = na->hi = hex_value(s + 1, k);
+		return 0;
+	}
+	k = hex_run(s, n);
+	if (k == 0)
+		return -1;
+	na->lo = na->hi = hex_value(s, k);
+	if (k == n) {
+		na->kind = OSDB_NUM_TEXT;
+		return 0;
+	}
+	size_t k2 = hex_run(s + k + 1, n - k - 1);
+
+	if (s[k] != '-' || k2 == 0 || k + 1 + k2 != n)
+		return -1;
+	na->kind = OSDB_NUM_RANGE;
+	na->hi = hex_value(s + k + 1, k2);
+	return na->hi > na->lo ? 0 : -1;
+}
+
+/* Compiles "M[>500]ST11W[1-5]" into segments; 0 or -1 with err. */
+static int compile_nested(struct load *L, struct osdb_alt *a, const char *what)
+{
+	struct osdb_seg segs[16];
+	int nseg = 0;
+
+	memset(segs, 0, sizeof(segs));
+	const char *p = a->text, *end = a->text + a->len;
+
+	while (p <= end) {
+		const char *b = memchr(p, '[', (size_t)(end - p));
+		struct osdb_seg *sg = &segs[nseg];
+
+		if (nseg == 16)
+			return lerr(L, "too many [...] in %s", what);
+		sg->lit = p;
+		sg->litlen = (uint16_t)((b ? b : end) - p);
+		if (memchr(p, ']', sg->litlen) != NULL)
+			return lerr(L, "']' without '[' in %s", what);
+		nseg++;
+		if (b == NULL)
+			break;
+		const char *c = memchr(b, ']', (size_t)(end - b));
+
+		if (c == NULL)
+			return lerr(L, "unterminated '[' in %s", what);
+		struct osdb_numalt na[OSDB_MAX_ALTS];
+		int nn = 0;
+
+		for (const char *q = b + 1; q <= c; nn++) {
+			const char *bar = memchr(q, '|', (size_t)(c - q));
+			const char *e = bar ? bar : c;
+
+			if (nn == OSDB_MAX_ALTS ||
+			    parse_numalt(q, (size_t)(e - q), &na[nn]) < 0)
+				return lerr(L, "bad [%.*s] in %s",
+					    (int)(c - b - 1), b + 1, what);
+			q = e + 1;
+		}
+		struct osdb_numalt *num =
+			arena_alloc(&L->arena, sizeof(*num) * (size_t)nn);
+
+		memcpy(num, na, sizeof(*num) * (size_t)nn);
+		sg->num = num;
+		sg->nnum = (uint16_t)nn;
+		p = c + 1;
+	}
+	struct osdb_seg *out =
+		arena_alloc(&L->arena, sizeof(*out) * (size_t)nseg);
+
+	memcpy(out, segs, sizeof(*out) * (size_t)nseg);
+	a->seg = out;
+	a->nseg = (uint16_t)nseg;
+	return 0;
+}
+
+/*
+ * Splits an expression at '|' outside brackets and decides, once, how
+ * each alternative treats numeric values (the 7.93 rules in osdb_int.h).
+ */
+static int compile_expr(struct load *L, struct osdb_attr *at, const char *s,
+			size_t n, const char *what)
+{
+	struct osdb_alt alts[OSDB_MAX_ALTS];
+	int nalt = 0, depth = 0;
+	size_t start = 0;
+
+	s = arena_strndup(&L->arena, s, n); /* the buffer is the caller's */
+	memset(alts, 0, sizeof(alts));
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] == '[')
+			depth++;
+		else if (i < n && s[i] == ']')
+			depth--;
+		if (i < n && (s[i] != '|' || depth > 0))
+			continue;
+		if (nalt == OSDB_MAX_ALTS)
+			return lerr(L, "too many alternatives in %s", what);
+		alts[nalt].text = s + start;
+		alts[nalt].len = (uint16_t)(i - start);
+		alts[nalt].prefix = i < n;
+		nalt++;
+		start = i + 1;
+	}
+	for (int k = 0; k < nalt; k++) {
+		struct osdb_alt *a = &alts[k];
+		const char *t = a->text;
+		size_t len = a->len, h;
+		int dash_later = 0;
+
+		if (memchr(t, '[', len) || memchr(t, ']', len)) {
+			if (compile_nested(L, a, what) < 0)
+				return -1;
+			a->numkind = OSDB_NUM_TEXT;
+			continue;
+		}
+		for (int j = k; j < nalt && !dash_later; j++)
+			dash_later = memchr(alts[j].text, '-', alts[j].len) !=
+				     NULL;
+		if (len > 0 && (t[0] == '<' || t[0] == '>')) {
+			h = hex_run(t + 1, len - 1);
+			if (h == 0 || h != len - 1)
+				return lerr(L, "bad comparison '%.*s' in %s",
+					    (int)len, t, what);
+			a->numkind = t[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
+			a->lo = a->hi = (uint32_t)hex_value(t + 1, h);
+		} else if (dash_later) {
+			h = hex_run(t, len);
+			if (memchr(t, '-', len) == NULL) {
+				a->numkind = OSDB_NUM_NEVER;
+				continue;
+			}
+			size_t h2 = h < len ? hex_run(t + h + 1, len - h - 1)
+					    : 0;
+
+			if (h == 0 || t[h] != '-' || h2 == 0 ||
+			    h + 1 + h2 != len)
+				return lerr(L, "bad range '%.*s' in %s",
+					    (int)len, t, what);
+			a->numkind = OSDB_NUM_RANGE;
+			a->lo = (uint32_t)hex_value(t, h);
+			a->hi = (uint32_t)hex_value(t + h + 1, h2);
+			if (a->hi <= a->lo) /* nmap asserts hi > lo */
+				return lerr(L, "empty range '%.*s' in %s",
+					    (int)len, t, what);
+		} else {
+			a->numkind = OSDB_NUM_TEXT;
+		}
+	}
+	struct osdb_alt *out =
+		arena_alloc(&L->arena, sizeof(*out) * (size_t)nalt);
+
+	memcpy(out, alts, sizeof(*out) * (size_t)nalt);
+	at->alt = out;
+	at->nalt = (uint16_t)nalt;
+	return 0;
+}
+
+/* "T1(R=Y%DF=N)": test id and body; -1 with err. */
+static int split_test(struct load *L, const char *s, size_t n, int *id,
+		      const char **body, size_t *blen)
+{
+	const char *open = memchr(s, '(', n);
+	char name[8];
+
+	if (open == NULL || s[n - 1] != ')')
+		return lerr(L, "expected TEST(NAME=value%%...) or a directive");
+	if ((size_t)(open - s) >= sizeof(name) || open == s)
+		return lerr(L, "unknown test '%.*s'", (int)(open - s), s);
+	memcpy(name, s, (size_t)(open - s));
+	name[open - s] = '\0';
+	*id = osfp_test_lookup(name);
+	if (*id < 0)
+		return lerr(L, "unknown test '%s'", name);
+	*body = open + 1;
+	*blen = (size_t)(s + n - 1 - *body);
+	if (memchr(*body, '(', *blen) || memchr(*body, ')', *blen))
+		return lerr(L, "stray parenthesis in %s(...)", name);
+	return 0;
+}
+
+/*
+ * Walks "NAME=value%NAME=value" calling fn for each; rejects unknown and
+ * repeated names. An empty body ("T2()") has no attributes.
+ */
+static int each_attr(struct load *L, int id, const char *b, size_t n,
+		     int (*fn)(struct load *, int, const char *, size_t,
+			       const char *),
+		     uint8_t *seen)
+{
+	const char *tn = osfp_test_name(id);
+	size_t i = 0;
+
+	while (i < n) {
+		const char *pct = memchr(b + i, '%', n - i);
+		size_t e = pct ? (size_t)(pct - b) : n;
+		const char *eq = memchr(b + i, '=', e - i);
+		char what[24];
+
+		if (eq == NULL || eq == b + i)
+			return lerr(L, "expected NAME=value in %s(...)", tn);
+		int slot = osdb_slot(id, b + i, (size_t)(eq - (b + i)));
+
+		if (slot < 0)
+			return lerr(L, "%s has no attribute '%.*s'", tn,
+				    (int)(eq - (b + i)), b + i);
+		snprintf(what, sizeof(what), "%s.%s", tn,
+			 osdb_slot_name(slot));
+		if (seen[slot])
+			return lerr(L, "attribute %s given twice", what);
+		seen[slot] = 1;
+		if (fn(L, slot, eq + 1, (size_t)(b + e - eq - 1), what) < 0)
+			return -1;
+		if (pct != NULL && e + 1 == n)
+			return lerr(L, "expected NAME=value in %s(...)", tn);
+		i = e + 1;
+	}
+	return 0;
+}
+
+static int add_weight(struct load *L, int slot, const char *v, size_t n,
+		      const char *what)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)v[i]) || w > 9999)
+			return lerr(L, "weight of %s must be 1-65535", what);
+		w = w * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (n == 0 || w == 0 || w > 65535)
+		return lerr(L, "weight of %s must be 1-65535", what);
+	L->weight[slot] = (uint16_t)w;
+	return 0;
+}
+
+static int add_expr(struct load *L, int slot, const char *v, size_t n,
+		    const char *what)
+{
+	struct osdb_attr *at = &L->attrs[L->nattrs];
+
+	at->slot = (uint16_t)slot;
+	if (compile_expr(L, at, v, n, what) < 0)
+		return -1;
+	L->nattrs++;
+	return 0;
+}
+
+static int test_line(struct load *L, const char *s, size_t n)
+{
+	int id = -1;
+	const char *body = NULL;
+	size_t blen = 0;
+	uint8_t seen[OSDB_NSLOTS];
+
+	if (split_test(L, s, n, &id, &body, &blen) < 0)
+		return -1;
+	memset(seen, 0, sizeof(seen));
+	if (L->in_points) {
+		/* weights only for what this block names: see osmatch.h */
+		return each_attr(L, id, body, blen, add_weight, seen);
+	}
+	if (L->cur_tests[id])
+		return lerr(L, "test %s given twice", osfp_test_name(id));
+	L->cur_tests[id] = 1;
+	/*
+	 * nmap-os-db writes "OPS(R=N)" for SEQ, OPS and WIN, which have no R
+	 * attribute: nmap reads it as a test with nothing to compare.
+	 */
+	if (blen == 3 && memcmp(body, "R=N", 3) == 0 &&
+	    osdb_slot(id, "R", 1) < 0)
+		return 0;
+	return each_attr(L, id, body, blen, add_expr, seen);
+}
+
+static int cmp_attr(const void *a, const void *b)
+{
+	return (int)((const struct osdb_attr *)a)->slot -
+	       (int)((const struct osdb_attr *)b)->slot;
+}
+
+/* Ends the current Fingerprint: checks it and stores it. */
+static int finish_entry(struct load *L)
+{
+	struct osdb_entry *e = L->cur;
+	int line = L->line;
+
+	if (e == NULL)
+		return 0;
+	L->cur = NULL;
+	L->line = e->m.line;
+	if (L->nclasses == 0)
+		return lerr(L, "Fingerprint %s has no Class line", e->m.name);
+	if (L->nattrs == 0)
+		return lerr(L, "Fingerprint %s has no test lines", e->m.name);
+	L->line = line;
+	qsort(L->attrs, (size_t)L->nattrs, sizeof(L->attrs[0]), cmp_attr);
+	struct osdb_attr *at =
+		arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
+	struct osclass *cl =
+		arena_alloc(&L->arena, sizeof(*cl) * (size_t)L->nclasses);
+
+	memcpy(at, L->attrs, sizeof(*at) * (size_t)L->nattrs);
+	memcpy(cl, L->classes, sizeof(*cl) * (size_t)L->nclasses);
+	e->attrs = at;
+	e->nattrs = (uint16_t)L->nattrs;
+	e->m.classes = cl;
+	e->m.nclasses = L->nclasses;
+	L->entries = xgrow(L->entries, &L->cap, L->n + 1, sizeof(*L->entries));
+	L->entries[L->n++] = e;
+	return 0;
+}
+
+static const char *skip_sp(const char *s, const char *end)
+{
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static const char *strip_end(const char *s, const char *end)
+{
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	return end;
+}
+
+static int fingerprint_line(struct load *L, const char *s, size_t n)
+{
+	const char *p = skip_sp(s + 11, s + n), *e;
+	struct osdb_entry *ent;
+
+	if (finish_entry(L) < 0)
+		return -1;
+	L->in_points = 0;
+	e = memchr(p, '#', (size_t)(s + n - p)); /* nmap ends names there */
+	e = strip_end(p, e ? e : s + n);
+	if (e == p)
+		return lerr(L, "Fingerprint without a name");
+	ent = arena_alloc(&L->arena, sizeof(*ent));
+	ent->m.name = arena_strndup(&L->arena, p, (size_t)(e - p));
+	ent->m.file = L->file;
+	ent->m.line = L->line;
+	L->cur = ent;
+	L->nattrs = 0;
+	L->nclasses = 0;
+	memset(L->cur_tests, 0, sizeof(L->cur_tests));
+	return 0;
+}
+
+static int class_line(struct load *L, const char *s, size_t n)
+{
+	const char *f[4], *fe[4], *p = s + 6, *end = s + n;
+	struct osclass *c;
+
+	for (int i = 0; i < 4; i++) {
+		const char *bar = i < 3 ? memchr(p, '|', (size_t)(end - p))
+					: NULL;
+
+		if (i < 3 && bar == NULL)
+			return lerr(L, "Class needs 'vendor | family | "
+				       "generation | device type'");
+		if (i == 3 && memchr(p, '|', (size_t)(end - p)))
+			return lerr(L, "Class has more than four fields");
+		f[i] = skip_sp(p, bar ? bar : end);
+		fe[i] = strip_end(f[i], bar ? bar : end);
+		p = bar ? bar + 1 : end;
+	}
+	if (fe[0] == f[0] || fe[1] == f[1] || fe[3] == f[3])
+		return lerr(L, "Class with an empty vendor, family or device "
+			       "type");
+	if (L->nclasses == OSDB_MAX_CLASSES)
+		return lerr(L, "more than %d Class lines", OSDB_MAX_CLASSES);
+	c = &L->classes[L->nclasses++];
+	memset(c, 0, sizeof(*c));
+	c->vendor = arena_strndup(&L->arena, f[0], (size_t)(fe[0] - f[0]));
+	c->family = arena_strndup(&L->arena, f[1], (size_t)(fe[1] - f[1]));
+	c->gen = arena_strndup(&L->arena, f[2], (size_t)(fe[2] - f[2]));
+	c->devtype = arena_strndup(&L->arena, f[3], (size_t)(fe[3] - f[3]));
+	return 0;
+}
+
+static int cpe_line(struct load *L, const char *s, size_t n)
+{
+	const char *p = skip_sp(s + 4, s + n), *end = s + n, *w, *fl;
+	struct osclass *c;
+
+	if (L->nclasses == 0)
+		return lerr(L, "CPE without a Class line before it");
+	c = &L->classes[L->nclasses - 1];
+	w = p;
+	while (w < end && !isspace((unsigned char)*w))
+		w++;
+	if (w - p < 6 || memcmp(p, "cpe:/", 5) != 0)
+		return lerr(L, "CPE must be cpe:/...");
+	fl = skip_sp(w, end);
+	if (fl < end && !(end - fl == 4 && memcmp(fl, "auto", 4) == 0))
+		return lerr(L, "unknown CPE flag '%.*s'", (int)(end - fl), fl);
+	if (c->ncpe == OSCLASS_MAX_CPE)
+		return lerr(L, "more than %d CPE lines for one Class",
+			    OSCLASS_MAX_CPE);
+	c->cpe[c->ncpe++] = arena_strndup(&L->arena, p, (size_t)(w - p));
+	return 0;
+}
+
+static int one_line(struct load *L, const char *s, size_t n)
+{
+	int inside = L->cur != NULL || L->in_points;
+
+	if (n >= 11 && memcmp(s, "Fingerprint", 11) == 0 &&
+	    (n == 11 || isspace((unsigned char)s[11])))
+		return fingerprint_line(L, s, n);
+	if (n >= 11 && memcmp(s, "MatchPoints", 11) == 0 &&
+	    (n == 11 || isspace((unsigned char)s[11]))) {
+		if (L->cur != NULL || L->in_points)
+			return lerr(L, "MatchPoints must follow a blank line");
+		if (skip_sp(s + 11, s + n) != s + n)
+			return lerr(L, "MatchPoints takes no arguments");
+		if (L->points_line)
+			return lerr(L, "second MatchPoints block (first at "
+				       "line %d)", L->points_line);
+		L->in_points = 1;
+		L->points_line = L->line;
+		memset(L->weight, 0, sizeof(L->weight));
+		return 0;
+	}
+	if (!inside)
+		return lerr(L, "expected Fingerprint or MatchPoints");
+	if (n >= 6 && memcmp(s, "Class ", 6) == 0) {
+		if (L->in_points)
+			return lerr(L, "Class inside MatchPoints");
+		return class_line(L, s, n);
+	}
+	if (n >= 4 && memcmp(s, "CPE ", 4) == 0) {
+		if (L->in_points)
+			return lerr(L, "CPE inside MatchPoints");
+		return cpe_line(L, s, n);
+	}
+	return test_line(L, s, n);
+}
+
+static uint32_t entry_total(const struct osdb_entry *e, const uint16_t *w)
+{
+	uint32_t t = 0;
+
+	for (int i = 0; i < e->nattrs; i++)
+		t += w[e->attrs[i].slot];
+	return t;
+}
+
+static int run_load(struct load *L, const char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+
+		pos += n + (nl != NULL);
+		L->line++;
+		if (n >= OSDB_LINE_MAX)
+			return lerr(L, "line longer than %d bytes",
+				    OSDB_LINE_MAX);
+		if (memchr(s, '\0', n) != NULL)
+			return lerr(L, "NUL byte");
+		n = (size_t)(strip_end(s, s + n) - s);
+		if (n > 0 && s[0] == '#')
+			continue;
+		if (n == 0) { /* a blank line ends a block */
+			if (finish_entry(L) < 0)
+				return -1;
+			L->in_points = 0;
+			continue;
+		}
+		if (one_line(L, s, n) < 0)
+			return -1;
+	}
+	return finish_entry(L);
+}
+
+int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
+		  size_t len, char *err, size_t errlen)
+{
+	struct load *L = xmalloc(sizeof(*L));
+	int rc;
+
+	L->err = err;
+	L->errlen = errlen;
+	L->file = arena_strndup(&L->arena, name, strlen(name));
+	rc = run_load(L, buf, len);
+	if (rc == 0 && L->points_line) {
+		if (db->have_points &&
+		    memcmp(db->weight, L->weight, sizeof(L->weight)) != 0) {
+			L->line = L->points_line;
+			rc = lerr(L, "MatchPoints differ from %s:%d",
+				  db->points_file, db->points_line);
+		}
+	}
+	if (rc < 0) {
+		arena_free(L->arena);
+		free(L->entries);
+		free(L);
+		return -1;
+	}
+	/* Commit: nothing above touched db. */
+	if (L->points_line && !db->have_points) {
+		memcpy(db->weight, L->weight, sizeof(db->weight));
+		db->have_points = 1;
+		db->points_file = L->file;
+		db->points_line = L->points_line;
+		for (size_t i = 0; i < db->n; i++)
+			db->entries[i]->total =
+				entry_total(db->entries[i], db->weight);
+	}
+	db->entries = xgrow(db->entries, &db->cap, db->n + L->n,
+			    sizeof(*db->entries));
+	for (size_t i = 0; i < L->n; i++) {
+		L->entries[i]->total = entry_total(L->entries[i], db->weight);
+		db->entries[db->n++] = L->entries[i];
+	}
+	if (L->arena != NULL) {
+		struct osdb_chunk *tail = L->arena;
+
+		while (tail->next != NULL)
+			tail = tail->next;
+		tail->next = db->chunks;
+		db->chunks = L->arena;
+	}
+	free(L->entries);
+	free(L);
+	return 0;
+}
+
+int osdb_load_file(struct osdb *db, const char *path, char *err,
+		   size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	int rc;
+
+	if (f == NULL) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	do {
+		buf = xgrow(buf, &cap, len + 65536, 1);
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		errf(err, errlen, "%s: read error", path);
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	rc = osdb_load_buf(db, path, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* fuzz_targets.c -- target and port grammars on any command line a user can type. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/ports.h"
+#include "engine/targets.h"
+#include "tests/fuzz/fuzz.h"
+
+const char fuzz_name[] = "targets";
+
+/*
+ * The input is whitespace-separated tokens: "-p SPEC" parses a port
+ * spec, "-x TOKEN" an exclusion, anything else a target (names are
+ * errors: no DNS from a fuzzer). Errors must be one line naming the
+ * token; a finalized set must answer index/at queries consistently.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct target_set *ts = targets_new();
+	struct port_spec spec;
+	char *text, *save = NULL, *tok, err[512];
+	int mode = 0;
+
+	text = malloc(size + 1);
+	if (text == NULL)
+		abort();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	memset(&spec, 0, sizeof(spec));
+	for (tok = strtok_r(text, " \t\n", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		int rc;
+
+		if (strcmp(tok, "-p") == 0 || strcmp(tok, "-x") == 0) {
+			mode = tok[1];
+			continue;
+		}
+		err[0] = '\0';
+		if (mode == 'p')
+			rc = ports_parse(tok, NULL, &spec, err, sizeof(err));
+		else if (mode == 'x')
+			rc = targets_exclude(ts, tok, 1, err, sizeof(err));
+		else
+			rc = targets_add(ts, tok, 1, err, sizeof(err));
+		if (rc != 0 && (err[0] == '\0' || strchr(err, '\n')))
+			abort();
+		mode = 0;
+	}
+	ports_finalize(&spec);
+	if (targets_finalize(ts, err, sizeof(err)) == 0) {
+		uint64_t n = targets_count(ts);
+
+		if (n > 0) {
+			uint32_t first = targets_at(ts, 0);
+			uint32_t last = targets_at(ts, n - 1);
+
+			if (targets_index_of(ts, first) != 0 ||
+			    targets_index_of(ts, last) != (int64_t)(n - 1))
+				abort();
+		}
+	}
+	ports_free(&spec);
+	targets_free(ts);
+	free(text);
+	return 0;
+}
