@@ -4,6 +4,7 @@
 #include "engine/cli.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "engine/resume.h"
+#include "engine/targetfile.h"
 #include "engine/usage.h"
 #include "engine/util.h"
 
@@ -71,6 +74,10 @@ enum {
 	OPT_OSLIMIT,
 	OPT_MAXOSTRIES,
 	OPT_OSDB,
+	OPT_APPEND,
+	OPT_RESUME,
+	OPT_STATSEVERY,
+	OPT_MAXHOSTGROUP,
 };
 
 /*
@@ -120,6 +127,10 @@ static const struct option longopts[] = {
 	{ "reason", no_argument, NULL, OPT_REASON },
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 	{ "datadir", required_argument, NULL, OPT_DATADIR },
+	{ "append-output", no_argument, NULL, OPT_APPEND },
+	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "stats-every", required_argument, NULL, OPT_STATSEVERY },
+	{ "max-hostgroup", required_argument, NULL, OPT_MAXHOSTGROUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -248,7 +259,8 @@ struct pending {
 	const char *arg;
 };
 
-int cli_parse(int argc, char **argv, struct scan_opts *o)
+static int parse(int argc, char **argv, struct scan_opts *o,
+		 const struct resume_info *ri)
 {
 	char err[512];
 	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
@@ -439,6 +451,30 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		case OPT_DRYRUN:
 			o->dry_run = 1;
 			break;
+		case OPT_APPEND:
+			o->append_output = 1;
+			break;
+		case OPT_RESUME:
+			usage_error("%s must be the only option: fathom "
+				    "--resume FILE",
+				    bad);
+			goto out;
+		case OPT_STATSEVERY:
+			if (parse_time_ms(optarg, &v) < 0 || v == 0) {
+				usage_error("bad --stats-every value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->stats_every_ms = v;
+			break;
+		case OPT_MAXHOSTGROUP:
+			if (parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0) {
+				usage_error("bad --max-hostgroup value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->max_hostgroup = v;
+			break;
 		case OPT_DATADIR:
 			snprintf(datadir_buf, sizeof(datadir_buf), "%s",
 				 optarg);
@@ -624,9 +660,12 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		goto out;
 	}
 
-	/* Targets. */
+	/* Targets. Those given without a port are kept apart too: with
+	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();
+	o->pairs = pairs_new();
 	for (size_t i = 0; i < npend; i++) {
+		struct target_set *bare = o->pairs->bare;
 		int r;
 
 		if (pend[i].kind >= 4)
@@ -635,18 +674,29 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 		case 0:
 			r = targets_add(o->targets, pend[i].arg, o->no_dns,
 					err, sizeof(err));
+			if (r == 0)
+				r = targets_add(bare, pend[i].arg, o->no_dns,
+						err, sizeof(err));
 			break;
 		case 1:
 			r = targets_exclude_list(o->targets, pend[i].arg,
 						 o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_exclude_list(bare, pend[i].arg,
+							 o->no_dns, err,
+							 sizeof(err));
 			break;
 		case 2:
-			r = targets_add_file(o->targets, pend[i].arg, 0,
-					     o->no_dns, err, sizeof(err));
+			r = targetfile_load(o->targets, o->pairs, pend[i].arg,
+					    o->no_dns, err, sizeof(err));
 			break;
 		default:
 			r = targets_add_file(o->targets, pend[i].arg, 1,
 					     o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_add_file(bare, pend[i].arg, 1,
+						     o->no_dns, err,
+						     sizeof(err));
 			break;
 		}
 		if (r < 0) {
@@ -657,6 +707,37 @@ int cli_parse(int argc, char **argv, struct scan_opts *o)
 	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
+	}
+	if (pairs_apply(&o->pairs, &o->ports, o->services, exclports, err,
+			sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	if (ri && ri->finished) {
+		printf("fathom: nothing to resume: the scan finished\n");
+		rc = 1;
+		goto out;
+	}
+	/* --resume: every target up to the last completed one is done. */
+	if (ri && ri->have_last) {
+		uint64_t lo = 0, hi = targets_count(o->targets);
+
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+
+			if (targets_at(o->targets, mid) <= ri->last)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		o->resume_done = lo;
+		o->resume_up = ri->ndone;
+		if (lo == targets_count(o->targets)) {
+			printf("fathom: nothing to resume: every target was "
+			       "already scanned\n");
+			rc = 1;
+			goto out;
+		}
 	}
 
 	/* Service probes: fathom's own file, then the user's, all checked
@@ -763,6 +844,40 @@ out:
 	return rc;
 }
 
+/* fathom --resume FILE: the interrupted run's options, minus done targets. */
+static int parse_resume(int argc, char **argv, struct scan_opts *o)
+{
+	struct resume_info ri;
+	char err[512], **nargv;
+	int nargc, rc;
+
+	memset(o, 0, sizeof(*o));
+	if (argc != 3)
+		return usage_error("%s must be the only option: fathom "
+				   "--resume FILE",
+				   argv[1]);
+	nargc = resume_load(argv[2], &ri, &nargv, err, sizeof(err));
+	if (nargc < 0) {
+		fprintf(stderr, "fathom: --resume %s\n", err);
+		return FATHOM_EXIT_USAGE;
+	}
+	rc = parse(nargc, nargv, o, &ri);
+	if (rc == 0)
+		o->resume_path = xstrdup(argv[2]);
+	free(nargv[0]);
+	free(nargv);
+	resume_info_free(&ri);
+	return rc;
+}
+
+int cli_parse(int argc, char **argv, struct scan_opts *o)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--resume") == 0 ||
+			  strcmp(argv[1], "-resume") == 0))
+		return parse_resume(argc, argv, o);
+	return parse(argc, argv, o, NULL);
+}
+
 void cli_free(struct scan_opts *o)
 {
 	targets_free(o->targets);
@@ -775,6 +890,8 @@ void cli_free(struct scan_opts *o)
 	free(o->out_grep);
 	free(o->out_json);
 	free(o->cmdline);
+	free(o->resume_path);
+	pairs_free(o->pairs);
 	svcdb_free(o->svcdb);
 	osdb_free(o->osdb);
 	memset(o, 0, sizeof(*o));

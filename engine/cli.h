@@ -30,6 +30,9 @@ struct timing {
  */
 struct scan_opts {
 	struct target_set *targets;
+	/* Ports per host (-iL host:port, masscan -oL, NDJSON), or NULL when
+	 * every target gets every port. engine/targetfile.h */
+	struct port_pairs *pairs;
 	struct port_spec ports;
 	struct services *services;
 	char *services_path;
@@ -75,10 +78,20 @@ struct scan_opts {
 	char *out_grep;   /* -oG FILE; "-" = stdout */
 	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
 	char *cmdline;    /* argv joined, for report headers */
+	int append_output;       /* --append-output: append, don't truncate */
+	char *resume_path;       /* --resume FILE: continue that run */
+	uint64_t resume_done;    /* targets it had finished: the first ones,
+				    in address order; the scan starts after */
+	uint64_t resume_up;      /* of those, hosts it reported up */
+	uint64_t stats_every_ms; /* --stats-every; 0 = only on a key press */
+	uint64_t max_hostgroup;  /* --max-hostgroup; 0 = all targets at once */
 };
 
 /*
- * Parses argv. Returns 0 to scan, 1 when the command was fully handled
+ * Parses argv. "fathom --resume FILE" (nmap: the only option) parses the
+ * command line recorded in FILE instead, without the targets FILE
+ * reports as done (engine/resume.h), and sets resume_path: the outputs
+ * are then appended to. Returns 0 to scan, 1 when the command was fully handled
  * (-h, -V: print and exit 0), or 2 after printing one line to stderr
  * naming the bad option, value, target, port or file ("fathom: ...").
  * Data files (fathom-services, fathom-service-probes) come from

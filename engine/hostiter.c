@@ -11,6 +11,7 @@
 
 #include "engine/oscan.h"
 #include "engine/report_writer.h"
+#include "engine/targetfile.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 
@@ -144,10 +145,15 @@ static void fill_rows(struct hostiter *it)
 	const struct scan_opts *o = it->s->opt;
 	const struct port_list *pl = &o->ports.proto[SVC_TCP];
 	struct hostiter_host *h = &it->h;
-	size_t j = 0;
+	size_t j = 0, k = 0;
 
 	for (size_t i = 0; i < pl->n; i++) {
-		struct hostiter_row *r = &it->rows[i];
+		struct hostiter_row *r = &it->rows[k];
+
+		/* -iL host:port: the ports this host was not scanned on. */
+		if (o->pairs && !pairs_wanted(o->pairs, h->addr, pl->ports[i]))
+			continue;
+		k++;
 
 		memset(r, 0, sizeof(*r));
 		r->port = pl->ports[i];
@@ -171,7 +177,7 @@ static void fill_rows(struct hostiter *it)
 		h->rcount[r->state][r->reason]++;
 	}
 	h->rows = it->rows;
-	h->nrows = pl->n;
+	h->nrows = k;
 	for (int st = 0; st < PS_NSTATES; st++) {
 		h->ignored[st] = state_ignored(o, st, h->count[st]);
 		if (h->ignored[st])
@@ -277,9 +283,12 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 
 size_t hostiter_count_up(const struct scan *s)
 {
-	struct hostiter *it = iter_new(s, 0);
+	struct hostiter *it;
 	size_t n = 0;
 
+	if (s->grouped)
+		return s->hosts_up;
+	it = iter_new(s, 0);
 	while (hostiter_next(it))
 		n++;
 	hostiter_free(it);
@@ -389,6 +398,11 @@ void hostiter_ctime(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 }
 
+uint64_t hostiter_total(const struct scan *s)
+{
+	return targets_count(s->opt->targets);
+}
+
 double hostiter_elapsed(const struct scan *s)
 {
 	uint64_t end = s->st.end_ns ? s->st.end_ns : now_ns();
@@ -407,7 +421,7 @@ time_t hostiter_end_wall(const struct scan *s)
 void hostiter_summary(const struct scan *s, size_t up, char *buf,
 		      size_t len)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 
 	snprintf(buf, len,
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",

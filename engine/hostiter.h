@@ -100,7 +100,10 @@ struct hostiter *hostiter_new(const struct scan *s);
 const struct hostiter_host *hostiter_next(struct hostiter *it);
 void hostiter_free(struct hostiter *it); /* accepts NULL */
 
-/* Hosts hostiter_next() would yield (hidden ones included). */
+/*
+ * Hosts hostiter_next() would yield (hidden ones included); for a
+ * grouped run (s->grouped), s->hosts_up.
+ */
 size_t hostiter_count_up(const struct scan *s);
 
 /*
@@ -160,6 +163,12 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp);
 
 /* ctime()'s layout without the newline: "Wed Nov 25 05:10:00 2026". */
 void hostiter_ctime(time_t t, char *buf, size_t len);
+
+/*
+ * The run's targets (with --resume, also those the interrupted run had
+ * finished: the summary counts the whole scan).
+ */
+uint64_t hostiter_total(const struct scan *s);
 
 /*
  * Seconds from the scan's start to its end (to now while it has not

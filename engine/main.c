@@ -12,11 +12,9 @@
 #include "engine/cli.h"
 #include "engine/hostiter.h"
 #include "engine/oscan.h"
+#include "engine/outputs.h"
 #include "engine/privs.h"
-#include "engine/report.h"
-#include "engine/report_grep.h"
-#include "engine/report_json.h"
-#include "engine/report_xml.h"
+#include "engine/stats.h"
 #include "engine/synscan.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
@@ -29,79 +27,305 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+/* The whole run: its totals, its outputs, its status counters. */
+struct run {
+	struct scan top; /* totals only: its results stay empty */
+	struct outputs *out;
+	struct stats_counts counts;
+	uint64_t noroute, unresolved;
+	int version_ran, os_ran;
+};
+
 /*
- * Opens the file of one machine-readable format. "-" is stdout, which
- * the format then owns: like nmap, fathom sends its screen output to
- * /dev/null so nothing else lands in the XML or JSON stream (cli_parse
- * allows one "-" at most). Returns NULL after a message.
+ * Writes a group's hosts in address order, each as soon as it is
+ * complete: at once when it has no open port (or no -sV), else when
+ * version detection has answered its last open port.
  */
-static FILE *out_open(const char *path)
+struct emitter {
+	struct run *run;
+	const struct scan *g;
+	struct hostiter *it;
+	const struct hostiter_host *h; /* next to write; NULL at the end */
+	uint32_t *pending;             /* hosts with open ports, sorted */
+	uint8_t *done;                 /* their answers are all in */
+	size_t npending;
+	int hold;                      /* -O: nothing is complete before it */
+};
+
+static int is_pending(const struct emitter *em, uint32_t addr)
 {
-	FILE *f;
+	size_t lo = 0, hi = em->npending;
 
-	if (strcmp(path, "-") == 0) {
-		int fd = dup(STDOUT_FILENO);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		f = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (f == NULL || freopen("/dev/null", "w", stdout) == NULL) {
-			fprintf(stderr, "fathom: cannot redirect stdout: %s\n",
-				strerror(errno));
-			return NULL;
-		}
-		return f;
-	}
-	f = fopen(path, "w");
-	if (f == NULL)
-		fprintf(stderr, "fathom: cannot write %s: %s\n", path,
-			strerror(errno));
-	return f;
-}
-
-/* Closes an output file; a write error (disk full) fails the run. */
-static int out_close(FILE *f, const char *path)
-{
-	if (f == NULL)
-		return 0;
-	if (fclose(f) != 0) {
-		fprintf(stderr, "fathom: writing %s: %s\n", path,
-			strerror(errno));
-		return -1;
+		if (em->pending[mid] == addr)
+			return !em->done[mid];
+		if (em->pending[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return 0;
 }
 
-static void hhmm(time_t t, char *buf, size_t len)
+static void emit_one(struct emitter *em)
 {
-	struct tm tm;
+	outputs_host(em->run->out, em->g, em->h);
+	atomic_fetch_add(&em->run->counts.completed, 1);
+	if (atomic_load(&em->run->counts.undergoing) > 0)
+		atomic_fetch_sub(&em->run->counts.undergoing, 1);
+	em->h = hostiter_next(em->it);
+}
 
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%H:%M", &tm);
+static void emit_ready(struct emitter *em)
+{
+	if (em->hold)
+		return;
+	while (em->h && !is_pending(em, em->h->addr))
+		emit_one(em);
+}
+
+static void on_host_done(void *arg, uint32_t addr)
+{
+	struct emitter *em = arg;
+	size_t lo = 0, hi = em->npending;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (em->pending[mid] == addr) {
+			em->done[mid] = 1;
+			break;
+		}
+		if (em->pending[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	emit_ready(em);
+}
+
+static void task(struct run *r, int event, const char *name, double elapsed,
+		 const char *extrainfo)
+{
+	struct report_task t = { .event = event, .task = name,
+				 .time = time(NULL), .elapsed = elapsed,
+				 .extrainfo = extrainfo };
+
+	outputs_task(r->out, &r->top, &t);
+}
+
+/* Adds a group's counters to the run's. */
+static void add_stats(struct scan_stats *to, const struct scan_stats *g)
+{
+	to->sent += g->sent;
+	to->bytes_sent += g->bytes_sent;
+	to->recv += g->recv;
+	to->bytes_recv += g->bytes_recv;
+	to->valid += g->valid;
+	to->bogus += g->bogus;
+	to->pcap_drops += g->pcap_drops;
+	to->arp_sent += g->arp_sent;
+	to->noroute += g->noroute;
+	to->unresolved += g->unresolved;
+	to->passes = g->passes > to->passes ? g->passes : to->passes;
+	to->interrupted |= g->interrupted;
+	to->timed_out |= g->timed_out;
+}
+
+/* Version detection over a group, writing hosts as they complete. */
+static int group_versions(struct run *r, struct scan *g, struct emitter *em,
+			  struct vscan_results *vres, char *err, size_t errlen)
+{
+	const struct scan_opts *o = g->opt;
+	size_t nres, nopen = 0, cap = 0;
+	const struct port_result *pr = results_sorted(g->res, &nres);
+	uint64_t t0 = now_ns();
+	char info[96];
+	int rc;
+
+	for (size_t i = 0; i < nres; i++) {
+		if (pr[i].state != PS_OPEN)
+			continue;
+		nopen++;
+		if (em->npending && em->pending[em->npending - 1] == pr[i].addr)
+			continue;
+		em->pending = xgrow(em->pending, &cap, em->npending + 1,
+				    sizeof(*em->pending));
+		em->pending[em->npending++] = pr[i].addr;
+	}
+	em->done = xcalloc(em->npending + 1, 1);
+	emit_ready(em); /* the hosts with nothing to identify */
+	snprintf(info, sizeof(info), "%zu service%s on %zu host%s", nopen,
+		 nopen == 1 ? "" : "s", em->npending,
+		 em->npending == 1 ? "" : "s");
+	task(r, REPORT_TASK_BEGIN, "Service scan", 0, NULL);
+	if (o->verbose) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "Scanning %s\n", info);
+		outputs_screen(r->out, line);
+	}
+	g->svc = vres;
+	g->host_done = on_host_done;
+	g->host_done_arg = em;
+	rc = vscan_run(g, o->svcdb, vres, err, errlen);
+	g->host_done = NULL;
+	r->version_ran = 1;
+	if (rc < 0)
+		return -1;
+	if (!*g->stop)
+		task(r, REPORT_TASK_END, "Service scan", (now_ns() - t0) / 1e9, info);
+	return 0;
+}
+
+static void screen_line(void *arg, const char *text)
+{
+	outputs_screen(arg, text);
+}
+
+/* OS detection over a group; its hosts are written after it. */
+static int group_os(struct run *r, struct scan *g, struct os_results *ores,
+		    char *err, size_t errlen)
+{
+	uint64_t t0 = now_ns();
+	struct scan_stats before = g->st;
+	int rc;
+
+	/* nmap writes no task events for it: only its -v round lines. */
+	g->screen = screen_line;
+	g->screen_arg = r->out;
+	rc = oscan_run(g, g->opt->osdb, ores, err, errlen);
+	g->screen = NULL;
+	/* The run's totals took the sweep's counts already: add -O's. */
+	r->top.st.sent += g->st.sent - before.sent;
+	r->top.st.bytes_sent += g->st.bytes_sent - before.bytes_sent;
+	r->top.st.recv += g->st.recv - before.recv;
+	r->top.st.bytes_recv += g->st.bytes_recv - before.bytes_recv;
+	r->os_ran = 1;
+	if (rc < 0)
+		return -1;
+	g->os = ores;
+	if (g->opt->debug)
+		fprintf(stderr, "OS detection: %.3fs\n",
+			(now_ns() - t0) / 1e9);
+	return 0;
+}
+
+/*
+ * One host group: sweep, identify, write. Returns 0, or -1 with err for
+ * a runtime failure.
+ */
+static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
+		     size_t errlen)
+{
+	const struct scan_opts *o = r->top.opt;
+	struct scan_opts gopt = *o; /* shallow: only targets differ */
+	struct scan g;
+	struct vscan_results vres = { 0 };
+	struct os_results ores = { 0 };
+	struct emitter em = { .run = r, .hold = o->os_detect };
+	char info[96];
+	uint64_t t0 = now_ns();
+	int rc = -1;
+
+	if (count < targets_count(o->targets)) {
+		gopt.targets = targets_slice(o->targets, first, count);
+		if (gopt.targets == NULL)
+			return 0;
+	}
+	scan_init(&g, &gopt, &stop_flag);
+	atomic_store(&r->counts.undergoing, count);
+	task(r, REPORT_TASK_BEGIN, "SYN Stealth Scan", 0, NULL);
+	if (o->verbose) {
+		snprintf(info, sizeof(info),
+			 "Scanning %llu host%s [%zu port%s/host]\n",
+			 (unsigned long long)count, count == 1 ? "" : "s",
+			 o->ports.proto[SVC_TCP].n,
+			 o->ports.proto[SVC_TCP].n == 1 ? "" : "s");
+		outputs_screen(r->out, info);
+	}
+	if (synscan_run(&g, err, errlen) < 0)
+		goto out;
+	add_stats(&r->top.st, &g.st);
+	if (g.st.sent == 0 && g.st.noroute > 0 && !o->dry_run) {
+		snprintf(err, errlen, "no route to any target via %s",
+			 g.hop.ifname);
+		goto out;
+	}
+	snprintf(info, sizeof(info), "%llu total ports",
+		 (unsigned long long)(count * o->ports.proto[SVC_TCP].n));
+	if (!g.st.interrupted)
+		task(r, REPORT_TASK_END, "SYN Stealth Scan",
+		     (now_ns() - t0) / 1e9, info);
+
+	em.g = &g;
+	em.it = hostiter_new(&g);
+	em.h = hostiter_next(em.it);
+	{
+		size_t up = hostiter_count_up(&g);
+
+		r->top.hosts_up += up;
+		atomic_fetch_add(&r->counts.up, up);
+		/* The hosts found down are complete now. */
+		atomic_fetch_add(&r->counts.completed, count - up);
+		atomic_store(&r->counts.undergoing, up);
+	}
+	if (o->version_detect && !g.st.interrupted) {
+		if (group_versions(r, &g, &em, &vres, err, errlen) < 0)
+			goto out;
+		if (stop_flag)
+			r->top.st.interrupted = 1;
+	}
+	if (o->os_detect && !g.st.interrupted && !r->top.st.interrupted) {
+		if (group_os(r, &g, &ores, err, errlen) < 0)
+			goto out;
+		if (stop_flag)
+			r->top.st.interrupted = 1;
+	}
+	if (em.hold) {
+		/* Walk again: the first host was read before -O's results. */
+		hostiter_free(em.it);
+		em.it = hostiter_new(&g);
+		em.h = hostiter_next(em.it);
+		em.hold = 0;
+	}
+	/* Always marked, so --resume knows the run did not finish. */
+	if (r->top.st.interrupted || g.st.interrupted)
+		outputs_partial(r->out, &g);
+	while (em.h)
+		emit_one(&em);
+	outputs_batch_end(r->out, &g);
+	rc = 0;
+out:
+	hostiter_free(em.it);
+	free(em.pending);
+	free(em.done);
+	vscan_results_free(&vres);
+	oscan_results_free(&ores);
+	scan_free(&g);
+	if (gopt.targets != o->targets)
+		targets_free(gopt.targets);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
+	static const struct vscan_results no_services;
+	static const struct os_results no_os;
 	struct scan_opts opt;
-	struct scan scan;
-	struct vscan_results vres = { 0 };
-	struct os_results ores = { 0 };
-	uint64_t svc_start;
+	struct run r;
+	struct stats *stats;
 	struct sigaction sa;
-	FILE *onormal = NULL;
-	/* The machine-readable formats, driven alike. */
-	struct output {
-		const struct report_writer *w;
-		const char *path;
-		FILE *f;
-	} outs[3] = { { &report_xml_writer, NULL, NULL },
-		      { &report_grep_writer, NULL, NULL },
-		      { &report_json_writer, NULL, NULL } };
-	char err[512] = "", t[16];
-	int r, to_stdout, rc = FATHOM_EXIT_OK, ended = 0, nouts = 0;
+	char err[512] = "";
+	uint64_t nt, group;
+	int rc = FATHOM_EXIT_OK, failed = 0;
 
-	r = cli_parse(argc, argv, &opt);
-	if (r != 0) {
+	rc = cli_parse(argc, argv, &opt);
+	if (rc != 0) {
 		cli_free(&opt);
-		return r == 1 ? FATHOM_EXIT_OK : FATHOM_EXIT_USAGE;
+		return rc == 1 ? FATHOM_EXIT_OK : FATHOM_EXIT_USAGE;
 	}
 	if (!privs_have_net_raw()) {
 		fprintf(stderr,
@@ -110,31 +334,17 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return FATHOM_EXIT_FAIL;
 	}
-	to_stdout = opt.out_normal && strcmp(opt.out_normal, "-") == 0;
-	if (opt.out_normal && !to_stdout) {
-		onormal = fopen(opt.out_normal, "w");
-		if (onormal == NULL) {
-			fprintf(stderr, "fathom: cannot write %s: %s\n",
-				opt.out_normal, strerror(errno));
-			cli_free(&opt);
-			return FATHOM_EXIT_FAIL;
-		}
-	}
-	outs[0].path = opt.out_xml;
-	outs[1].path = opt.out_grep;
-	outs[2].path = opt.out_json;
-	for (int i = 0; i < 3; i++) {
-		if (outs[i].path == NULL)
-			continue;
-		outs[i].f = out_open(outs[i].path);
-		if (outs[i].f == NULL) {
-			out_close(onormal, opt.out_normal);
-			for (int k = 0; k < i; k++)
-				out_close(outs[k].f, outs[k].path);
-			cli_free(&opt);
-			return FATHOM_EXIT_FAIL;
-		}
-		nouts++;
+	memset(&r, 0, sizeof(r));
+	scan_init(&r.top, &opt, &stop_flag);
+	r.top.grouped = 1;
+	r.top.hosts_up = opt.resume_up; /* the summary counts the whole scan */
+	r.top.st.start_wall = time(NULL);
+	r.top.st.start_ns = now_ns();
+	r.out = outputs_open(&opt, r.top.st.start_wall);
+	if (r.out == NULL) {
+		scan_free(&r.top);
+		cli_free(&opt);
+		return FATHOM_EXIT_FAIL;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -143,166 +353,74 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	scan_init(&scan, &opt, &stop_flag);
-	scan.st.start_wall = time(NULL);
-	if (!to_stdout)
-		report_header(stdout, &scan, 0);
-	else
-		report_header(stdout, &scan, 1);
-	if (onormal)
-		report_header(onormal, &scan, 1);
-	for (int i = 0; i < 3; i++)
-		if (outs[i].f)
-			outs[i].w->begin(outs[i].f, &scan);
-	if (opt.verbose) {
-		uint64_t nt = targets_count(opt.targets);
-
-		hhmm(scan.st.start_wall, t, sizeof(t));
-		printf("Initiating SYN Stealth Scan at %s\n", t);
-		printf("Scanning %llu host%s [%zu port%s/host]\n",
-		       (unsigned long long)nt, nt == 1 ? "" : "s",
-		       opt.ports.proto[SVC_TCP].n,
-		       opt.ports.proto[SVC_TCP].n == 1 ? "" : "s");
-		fflush(stdout);
+	outputs_begin(r.out, &r.top);
+	stats = stats_start(r.out, &r.top, &r.counts, opt.stats_every_ms);
+	nt = targets_count(opt.targets);
+	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
+							     : nt;
+	atomic_store(&r.counts.completed, opt.resume_done);
+	for (uint64_t first = opt.resume_done; first < nt; first += group) {
+		if (run_group(&r, first, nt - first < group ? nt - first : group,
+			      err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			failed = 1;
+			break;
+		}
+		if (stop_flag || r.top.st.interrupted) {
+			r.top.st.interrupted = 1;
+			break;
+		}
 	}
-
-	if (synscan_run(&scan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fathom: %s\n", err);
-		rc = FATHOM_EXIT_FAIL;
-		goto out;
-	}
-	if (scan.st.sent == 0 && scan.st.noroute > 0 && !opt.dry_run) {
-		snprintf(err, sizeof(err), "no route to any target via %s",
-			 scan.hop.ifname);
-		fprintf(stderr, "fathom: %s\n", err);
-		rc = FATHOM_EXIT_FAIL;
-		goto out;
-	}
-	if (scan.st.unresolved)
+	stats_stop(stats);
+	if (r.top.st.interrupted)
+		outputs_partial(r.out, &r.top); /* once: between groups too */
+	r.top.st.end_ns = now_ns();
+	r.top.st.end_wall = time(NULL);
+	if (r.version_ran)
+		r.top.svc = (struct vscan_results *)&no_services;
+	if (r.os_ran)
+		r.top.os = (struct os_results *)&no_os;
+	if (r.top.st.unresolved)
 		fprintf(stderr,
 			"Warning: %llu probes skipped: their next hop did not "
 			"answer ARP\n",
-			(unsigned long long)scan.st.unresolved);
-	if (scan.st.noroute)
+			(unsigned long long)r.top.st.unresolved);
+	if (r.top.st.noroute && !failed)
 		fprintf(stderr,
 			"Warning: %llu probes skipped: no route to their "
 			"targets\n",
-			(unsigned long long)scan.st.noroute);
-	if (scan.st.interrupted)
+			(unsigned long long)r.top.st.noroute);
+	if (r.top.st.interrupted && !failed)
 		fprintf(stderr, "fathom: interrupted; reporting what was "
 				"found so far\n");
-	if (opt.verbose) {
-		double el = (double)(scan.st.end_ns - scan.st.start_ns) / 1e9;
+	if (opt.verbose && !failed) {
+		char line[256];
 
-		hhmm(scan.st.end_wall, t, sizeof(t));
-		printf("Completed SYN Stealth Scan at %s, %.2fs elapsed "
-		       "(%llu total ports)\n",
-		       t, el,
-		       (unsigned long long)(targets_count(opt.targets) *
-					    opt.ports.proto[SVC_TCP].n));
+		snprintf(line, sizeof(line),
+			 "Raw packets sent: %llu (%.3fKB) | Rcvd: %llu "
+			 "(%.3fKB) | Dropped by capture: %llu | Passes: %d\n",
+			 (unsigned long long)(r.top.st.sent + r.top.st.arp_sent),
+			 r.top.st.bytes_sent / 1000.0,
+			 (unsigned long long)r.top.st.recv,
+			 r.top.st.bytes_recv / 1000.0,
+			 (unsigned long long)r.top.st.pcap_drops,
+			 r.top.st.passes);
+		outputs_screen(r.out, line);
 	}
-	if (opt.version_detect && !scan.st.interrupted) {
-		size_t nopen = 0, nres;
-		const struct port_result *pr = results_sorted(scan.res, &nres);
-
-		for (size_t i = 0; i < nres; i++)
-			nopen += pr[i].state == PS_OPEN;
-		if (opt.verbose) {
-			hhmm(time(NULL), t, sizeof(t));
-			printf("Initiating Service scan at %s\n", t);
-			printf("Scanning %zu service%s\n", nopen,
-			       nopen == 1 ? "" : "s");
-			fflush(stdout);
-		}
-		svc_start = now_ns();
-		if (vscan_run(&scan, opt.svcdb, &vres, err, sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			rc = FATHOM_EXIT_FAIL;
-			goto out;
-		}
-		scan.svc = &vres;
-		scan.st.end_ns = now_ns();
-		scan.st.end_wall = time(NULL);
-		if (opt.verbose) {
-			hhmm(time(NULL), t, sizeof(t));
-			printf("Completed Service scan at %s, %.2fs elapsed "
-			       "(%zu service%s)\n",
-			       t, (now_ns() - svc_start) / 1e9, nopen,
-			       nopen == 1 ? "" : "s");
-		}
-		if (stop_flag)
-			scan.st.interrupted = 1;
-	}
-	if (opt.os_detect && !scan.st.interrupted) {
-		uint64_t os_start = now_ns();
-
-		if (oscan_run(&scan, opt.osdb, &ores, err, sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			rc = FATHOM_EXIT_FAIL;
-			goto out;
-		}
-		scan.os = &ores;
-		scan.st.end_ns = now_ns();
-		scan.st.end_wall = time(NULL);
-		if (opt.debug)
-			fprintf(stderr, "OS detection: %.3fs\n",
-				(now_ns() - os_start) / 1e9);
-		if (stop_flag)
-			scan.st.interrupted = 1;
-	}
-	report_hosts(stdout, &scan);
-	if (onormal)
-		report_hosts(onormal, &scan);
-	if (nouts) {
-		/* One walk over the hosts feeds every format. */
-		struct hostiter *it = hostiter_new(&scan);
-		const struct hostiter_host *h;
-
-		while ((h = hostiter_next(it)) != NULL)
-			for (int i = 0; i < 3; i++)
-				if (outs[i].f)
-					outs[i].w->host(outs[i].f, &scan, h);
-		hostiter_free(it);
-	}
-	if (opt.verbose)
-		printf("Raw packets sent: %llu (%.3fKB) | Rcvd: %llu (%.3fKB)"
-		       " | Dropped by capture: %llu | Passes: %d\n",
-		       (unsigned long long)(scan.st.sent + scan.st.arp_sent),
-		       scan.st.bytes_sent / 1000.0,
-		       (unsigned long long)scan.st.recv,
-		       scan.st.bytes_recv / 1000.0,
-		       (unsigned long long)scan.st.pcap_drops, scan.st.passes);
-	report_footer(stdout, &scan, to_stdout);
-	if (onormal)
-		report_footer(onormal, &scan, 1);
-	for (int i = 0; i < 3; i++)
-		if (outs[i].f)
-			outs[i].w->end(outs[i].f, &scan, scan.st.interrupted,
-				       scan.st.interrupted ? "interrupted"
-							   : NULL);
-	ended = 1;
-	if (scan.st.interrupted)
-		rc = 128 + SIGINT;
-out:
-	/* A failed run still closes its documents: exit="error". */
-	for (int i = 0; i < 3; i++) {
-		if (outs[i].f == NULL)
-			continue;
-		if (!ended)
-			outs[i].w->end(outs[i].f, &scan, 1,
-				       err[0] ? err : "scan failed");
-		if (out_close(outs[i].f, outs[i].path) < 0 && rc == 0)
-			rc = FATHOM_EXIT_FAIL;
-	}
-	if (onormal && fclose(onormal) != 0 && rc == 0) {
-		fprintf(stderr, "fathom: writing %s: %s\n", opt.out_normal,
-			strerror(errno));
+	if (failed)
 		rc = FATHOM_EXIT_FAIL;
-	}
-	fflush(stdout);
-	vscan_results_free(&vres);
-	oscan_results_free(&ores);
-	scan_free(&scan);
+	else if (r.top.st.interrupted)
+		rc = 128 + SIGINT;
+	/* A failed run still closes its documents: exit="error". */
+	if (outputs_close(r.out, &r.top, failed || r.top.st.interrupted,
+			  failed ? (err[0] ? err : "scan failed")
+				 : r.top.st.interrupted ? "interrupted" : NULL) <
+		    0 &&
+	    rc == 0)
+		rc = FATHOM_EXIT_FAIL;
+	r.top.svc = NULL;
+	r.top.os = NULL;
+	scan_free(&r.top);
 	cli_free(&opt);
 	return rc;
 }

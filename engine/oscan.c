@@ -464,10 +464,21 @@ static void print_round(struct os *v, int round, size_t nactive,
 	} else {
 		snprintf(what, sizeof(what), "%zu hosts", nactive);
 	}
-	progress_clear();
-	printf("%s OS detection (try #%d) against %s\n",
-	       round == 0 ? "Initiating" : "Retrying", round + 1, what);
-	fflush(stdout);
+	{
+		char line[128];
+
+		snprintf(line, sizeof(line),
+			 "%s OS detection (try #%d) against %s\n",
+			 round == 0 ? "Initiating" : "Retrying", round + 1,
+			 what);
+		progress_clear();
+		if (v->s->screen) {
+			v->s->screen(v->s->screen_arg, line);
+		} else {
+			fputs(line, stdout);
+			fflush(stdout);
+		}
+	}
 }
 
 static void run_round(struct os *v, int round)
@@ -583,7 +594,8 @@ static void finish_host(struct os *v, struct oshost *h)
 		o->distance = 1;
 		o->dist_method = 'D';
 	}
-	o->good_conditions = omit_reason(v, h) == NULL;
+	o->omit_reason = omit_reason(v, h);
+	o->good_conditions = o->omit_reason == NULL;
 	if (!h->closed_udp_seen)
 		o->closed_udp = -1;
 	if (!h->closed_known)

@@ -90,3 +90,49 @@ void progress_stop(void)
 	pthread_join(pg.th, NULL);
 	progress_clear();
 }
+
+/* The phase for status lines; like the line, one per process. */
+static struct {
+	pthread_mutex_t lock;
+	const char *task;
+	_Atomic uint64_t *done;
+	uint64_t total, began;
+} pt = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void progress_task_set(const char *task, _Atomic uint64_t *done,
+		       uint64_t total)
+{
+	pthread_mutex_lock(&pt.lock);
+	pt.task = task;
+	pt.done = done;
+	pt.total = total;
+	pt.began = now_ns();
+	pthread_mutex_unlock(&pt.lock);
+}
+
+void progress_task_clear(void)
+{
+	pthread_mutex_lock(&pt.lock);
+	pt.task = NULL;
+	pt.done = NULL;
+	pthread_mutex_unlock(&pt.lock);
+}
+
+int progress_task_get(const char **task, double *frac, uint64_t *began_ns)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&pt.lock);
+	if (pt.task) {
+		uint64_t d = atomic_load(pt.done);
+
+		*task = pt.task;
+		*frac = pt.total ? (double)(d > pt.total ? pt.total : d) /
+					   (double)pt.total
+				 : 1.0;
+		*began_ns = pt.began;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&pt.lock);
+	return rc;
+}

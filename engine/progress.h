@@ -19,4 +19,19 @@ void progress_stop(void);
 /* Erases the line before something else is printed to the terminal. */
 void progress_clear(void);
 
+/*
+ * The phase running now, for status lines (a key press, --stats-every):
+ * its nmap name ("SYN Stealth Scan", "Service scan") and how far it is,
+ * *done of total, read atomically from any thread. Set at a phase's
+ * start, cleared at its end.
+ */
+void progress_task_set(const char *task, _Atomic uint64_t *done,
+		       uint64_t total);
+void progress_task_clear(void);
+/*
+ * The current phase: its name, the fraction done (0-1) and when it began
+ * (now_ns() clock). Returns 0, or -1 when no phase runs.
+ */
+int progress_task_get(const char **task, double *frac, uint64_t *began_ns);
+
 #endif

@@ -4,12 +4,14 @@
 #include "engine/report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/hostiter.h"
 #include "engine/oscan.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
+#include "fingerprints/osreport.h"
 
 void report_sigdigits(double v, int digits, char *buf, size_t len)
 {
@@ -108,62 +110,43 @@ static void service_info(FILE *f, const struct scan *s,
 	fputc('\n', f);
 }
 
-/* The submission block; nmap leaves a blank line after it. */
-static void print_fp(FILE *f, const char *fp)
+/* What osreport needs to know about the command line. */
+static void os_opts(const struct scan *s, const struct os_result *r,
+		    struct osreport_opts *ro)
 {
-	size_t n = strlen(fp);
-
-	fprintf(f, "TCP/IP fingerprint:\n%s%s\n", fp,
-		n && fp[n - 1] == '\n' ? "" : "\n");
+	memset(ro, 0, sizeof(*ro));
+	ro->guess = s->opt->osscan_guess;
+	ro->verbose = s->opt->verbose;
+	ro->debug = s->opt->debug;
+	ro->omit_reason = r->omit_reason;
 }
 
 /*
- * nmap's OS lines after the MAC address: the matches (or the fingerprint
- * to submit), then uptime, distance and the sequence classes, each in
- * printosscanoutput()'s order and wording.
+ * nmap's OS lines after the MAC address (printosscanoutput): matches or
+ * the fingerprint, then uptime, distance and the sequence classes.
  */
 static void os_block(FILE *f, const struct scan *s,
 		     const struct hostiter_host *h)
 {
-	const struct scan_opts *o = s->opt;
 	const struct os_result *r = h->os;
+	struct osreport_opts ro;
+	time_t now = time(NULL);
+	size_t n;
+	char *t;
 
 	if (r == NULL)
 		return;
-	if (r->unreliable)
-		fprintf(f, "Warning: OSScan results may be unreliable because "
-			   "we could not find at least 1 open and 1 closed "
-			   "port\n");
-	if (r->have_fp && r->submission) {
-		if (r->good_conditions) {
-			fprintf(f, "No exact OS matches for host (If you know "
-				   "what OS is running on it, see "
-				   "https://nmap.org/submit/ ).\n");
-			print_fp(f, r->submission);
-		} else {
-			fprintf(f, "No exact OS matches for host (test "
-				   "conditions non-ideal).\n");
-			if (o->verbose > 1 || o->debug)
-				print_fp(f, r->submission);
-		}
-	}
-	if (r->lastboot) {
-		char when[64];
-		double up = difftime(time(NULL), r->lastboot);
-
-		hostiter_ctime(r->lastboot, when, sizeof(when));
-		if (o->verbose)
-			fprintf(f, "Uptime guess: %.3f days (since %s)\n",
-				up / 86400, when);
-	}
-	if (r->distance != -1)
-		fprintf(f, "Network Distance: %d hop%s\n", r->distance,
-			r->distance == 1 ? "" : "s");
-	if (r->nisn > 3 && o->verbose)
-		fprintf(f, "TCP Sequence Prediction: Difficulty=%d (%s)\n",
-			r->seq_index, r->seq_difficulty);
-	if (r->nipid > 2 && o->verbose && r->ipid_class)
-		fprintf(f, "IP ID Sequence Generation: %s\n", r->ipid_class);
+	os_opts(s, r, &ro);
+	n = osreport_normal(r, &ro, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_normal(r, &ro, t, n + 1);
+	fputs(t, f);
+	free(t);
+	n = osreport_after(r, &ro, now, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_after(r, &ro, now, t, n + 1);
+	fputs(t, f);
+	free(t);
 }
 
 static void print_host(FILE *f, const struct scan *s,
@@ -319,22 +302,20 @@ mac:
 	fputc('\n', f);
 }
 
-void report_hosts(FILE *f, const struct scan *s)
+void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
+	if (h->hidden)
+		return;
+	if (h->timed_out)
+		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
+	else
+		print_host(f, s, h);
+}
+
+void report_fingerprints(FILE *f, const struct scan *s)
+{
 	size_t nfp = 0;
 
-	while ((h = hostiter_next(it)) != NULL) {
-		if (h->hidden)
-			continue;
-		if (h->timed_out)
-			fprintf(f, "Skipping host %s due to host timeout\n",
-				h->ip);
-		else
-			print_host(f, s, h);
-	}
-	hostiter_free(it);
 	if (s->svc == NULL)
 		return;
 	for (size_t i = 0; i < s->svc->n; i++)
@@ -357,6 +338,17 @@ void report_hosts(FILE *f, const struct scan *s)
 	}
 }
 
+void report_hosts(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	while ((h = hostiter_next(it)) != NULL)
+		report_host(f, s, h);
+	hostiter_free(it);
+	report_fingerprints(f, s);
+}
+
 void report_header(FILE *f, const struct scan *s, int file)
 {
 	char buf[64];
@@ -375,7 +367,7 @@ void report_header(FILE *f, const struct scan *s, int file)
 
 void report_footer(FILE *f, const struct scan *s, int file)
 {
-	uint64_t nt = targets_count(s->opt->targets);
+	uint64_t nt = hostiter_total(s);
 	size_t up = report_hosts_up(s);
 	double el = (double)(s->st.end_ns - s->st.start_ns) / 1e9;
 	char when[64], what[160];

@@ -16,7 +16,22 @@
  */
 void report_header(FILE *f, const struct scan *s, int file);
 void report_hosts(FILE *f, const struct scan *s);
+/*
+ * report_hosts() in parts, for output that streams: one host's block
+ * (nothing for a hidden host), and the unrecognised services'
+ * fingerprints that close a batch of hosts.
+ */
+struct hostiter_host;
+void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
+void report_fingerprints(FILE *f, const struct scan *s);
 void report_footer(FILE *f, const struct scan *s, int file);
+
+/*
+ * The comment line -oN and -oG files get before hosts that an
+ * interruption cut short; --resume scans those hosts again.
+ */
+#define REPORT_PARTIAL_LINE \
+	"# fathom: interrupted; the hosts below are incomplete"
 
 /* Number of hosts report_hosts() reports as up. */
 size_t report_hosts_up(const struct scan *s);

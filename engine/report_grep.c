@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fingerprints/osresult.h"
+#include "engine/report.h"
 
 /* Printable ASCII as is, any other byte as \xHH; no length limit. */
 static void put_safe(FILE *f, const char *s)
@@ -130,9 +131,18 @@ void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
+void grep_partial(FILE *f, const struct scan *s)
+{
+	(void)s;
+	fputs(REPORT_PARTIAL_LINE "\n", f);
+	fflush(f);
+}
+
 const struct report_writer report_grep_writer = {
 	.name = "grepable",
 	.begin = grep_begin,
 	.host = grep_host,
 	.end = grep_end,
+	.task = NULL,
+	.partial = grep_partial,
 };

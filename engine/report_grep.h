@@ -33,5 +33,7 @@ void grep_begin(FILE *f, const struct scan *s);
 void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
 /* The grepable format has no error field: error and errmsg are unused. */
 void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg);
+/* REPORT_PARTIAL_LINE: the hosts after it were cut short (--resume). */
+void grep_partial(FILE *f, const struct scan *s);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/util.h"
 #include "engine/vscan.h"
@@ -212,6 +213,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			port_reason_name(r->reason), r->ttl);
 		service(f, s, h, r);
 		fputs("}\n", f);
+		fflush(f); /* a line-reading consumer gets whole records */
 	}
 	fprintf(f, "{\"type\":\"host\",\"ip\":\"%s\",\"name\":", h->ip);
 	if (h->name)
@@ -247,7 +249,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
-	uint64_t total = targets_count(s->opt->targets);
+	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
 
 	fprintf(f,
@@ -263,9 +265,38 @@ void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
+void json_task(FILE *f, const struct scan *s, const struct report_task *t)
+{
+	static const char *const ev[] = { "begin", "progress", "end" };
+
+	(void)s;
+	fputs("{\"type\":\"task\"", f);
+	kv_str(f, "task", t->task);
+	fprintf(f, ",\"event\":\"%s\",\"time\":%llu", ev[t->event],
+		(unsigned long long)t->time);
+	if (t->event == REPORT_TASK_PROGRESS)
+		fprintf(f, ",\"percent\":%.2f,\"remaining\":%llu,\"etc\":%llu",
+			t->percent, (unsigned long long)t->remaining,
+			(unsigned long long)t->etc);
+	else if (t->extrainfo)
+		kv_str(f, "extrainfo", t->extrainfo);
+	fputs("}\n", f);
+	fflush(f);
+}
+
+void json_partial(FILE *f, const struct scan *s)
+{
+	(void)s;
+	fprintf(f, "{\"type\":\"interrupted\",\"time\":%llu}\n",
+		(unsigned long long)time(NULL));
+	fflush(f);
+}
+
 const struct report_writer report_json_writer = {
 	.name = "NDJSON",
 	.begin = json_begin,
 	.host = json_host,
 	.end = json_end,
+	.task = json_task,
+	.partial = json_partial,
 };

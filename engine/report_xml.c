@@ -5,12 +5,15 @@
 
 #include <arpa/inet.h>
 #include <math.h>
+#include <stdlib.h>
 #include <time.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/vscan.h"
+#include "engine/util.h"
+#include "fingerprints/osreport.h"
 #include "fingerprints/osresult.h"
 
 /* Writes n bytes of s escaped for XML text, attributes and comments. */
@@ -320,6 +323,9 @@ static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
 	static const struct { const char *state, *proto; } pu[3] = {
 		{ "open", "tcp" }, { "closed", "tcp" }, { "closed", "udp" } };
 	int ports[3] = { r->open_port, r->closed_port, r->closed_udp };
+	struct osreport_opts ro;
+	size_t need = 0;
+	int nm;
 
 	fputs("<os>", f);
 	for (int i = 0; i < 3; i++)
@@ -328,22 +334,23 @@ static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
 				"<portused state=\"%s\" proto=\"%s\" "
 				"portid=\"%d\"/>\n",
 				pu[i].state, pu[i].proto, ports[i]);
-	if (ml->nperfect > 0 && ml->nperfect <= 8) {
-		for (int i = 0; i < ml->nperfect; i++)
-			xml_osmatch(f, &ml->m[i]);
-	} else if (ml->nperfect == 0) {
-		for (int i = 0; i < ml->n && i < 10 &&
-				ml->m[i].accuracy > ml->m[0].accuracy - 0.10;
-		     i++)
-			xml_osmatch(f, &ml->m[i]);
-	}
+	memset(&ro, 0, sizeof(ro));
+	ro.guess = s->opt->osscan_guess;
+	ro.verbose = s->opt->verbose;
+	ro.debug = s->opt->debug;
+	ro.omit_reason = r->omit_reason;
+	nm = osreport_xml_nmatches(r, &ro);
+	for (int i = 0; i < nm && i < ml->n; i++)
+		xml_osmatch(f, &ml->m[i]);
 	/* Written whenever normal output prints the fingerprint. */
-	if (r->submission &&
-	    ((ml->nperfect == 0 && r->good_conditions) ||
-	     s->opt->verbose > 1 || s->opt->debug)) {
+	if (osreport_fingerprint(r, &ro, NULL, 0, &need)) {
+		char *t = xmalloc(need + 1);
+
+		osreport_fingerprint(r, &ro, t, need + 1, &need);
 		fputs("<osfingerprint", f);
-		attr(f, "fingerprint", r->submission);
+		attr(f, "fingerprint", t);
 		fputs("/>\n", f);
+		free(t);
 	}
 	fputs("</os>\n", f);
 	if (r->lastboot) {
@@ -408,7 +415,7 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
-	uint64_t total = targets_count(s->opt->targets);
+	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
 	time_t end = hostiter_end_wall(s);
 	char when[64], what[160], summary[256];
@@ -431,9 +438,38 @@ void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
+void xml_task(FILE *f, const struct scan *s, const struct report_task *t)
+{
+	static const char *const el[] = { "taskbegin", "taskprogress",
+					   "taskend" };
+
+	(void)s;
+	fprintf(f, "<%s", el[t->event]);
+	attr(f, "task", t->task);
+	attr_u(f, "time", (unsigned long long)t->time);
+	if (t->event == REPORT_TASK_PROGRESS) {
+		fprintf(f, " percent=\"%.2f\"", t->percent);
+		attr_u(f, "remaining", (unsigned long long)t->remaining);
+		attr_u(f, "etc", (unsigned long long)t->etc);
+	} else if (t->extrainfo) {
+		attr(f, "extrainfo", t->extrainfo);
+	}
+	fputs("/>\n", f);
+	fflush(f);
+}
+
+void xml_partial(FILE *f, const struct scan *s)
+{
+	(void)s;
+	fputs(XML_PARTIAL_MARK "\n", f);
+	fflush(f);
+}
+
 const struct report_writer report_xml_writer = {
 	.name = "XML",
 	.begin = xml_begin,
 	.host = xml_host,
 	.end = xml_end,
+	.task = xml_task,
+	.partial = xml_partial,
 };

@@ -46,6 +46,20 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
  */
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg);
 
+/*
+ * <taskbegin>, <taskprogress> or <taskend>, one line, flushed: what
+ * python-libnmap's NmapProcess follows while nmap runs.
+ */
+void xml_task(FILE *f, const struct scan *s, const struct report_task *t);
+
+/*
+ * The comment that says the <host>s after it were cut short by an
+ * interruption; --resume drops them from the document and scans them
+ * again.
+ */
+void xml_partial(FILE *f, const struct scan *s);
+#define XML_PARTIAL_MARK \
+	"<!-- fathom: interrupted; the hosts below are incomplete -->"
 
 /* Where the stylesheet PI points, when that file exists. */
 #define XML_STYLESHEET "/usr/share/nmap/nmap.xsl"

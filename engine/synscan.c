@@ -16,6 +16,7 @@
 #include "engine/permute.h"
 #include "engine/progress.h"
 #include "engine/ratelimit.h"
+#include "engine/targetfile.h"
 #include "engine/util.h"
 #include "netstack/cookie.h"
 #include "netstack/craft.h"
@@ -390,10 +391,17 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		ti = idx % w->nt;
 		pi = idx / w->nt;
 		addr = targets_at(o->targets, ti);
+		/* -iL host:port: this host is scanned on its own ports. */
+		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
+			continue;
 		mac = nexthop_mac(w, addr);
 		if (mac == NULL)
 			continue;
 		while (credit == 0) {
+			/* Waiting anyway: a slow scan's progress stays fresh. */
+			if (lane == 0)
+				atomic_store_explicit(&w->pos, x,
+						      memory_order_relaxed);
 			if (n) {
 				/* Do not hold packets while waiting. */
 				flush(w, iov, n);
@@ -719,9 +727,11 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		}
 		rx_started = 1;
 	}
+	progress_task_set("SYN Stealth Scan", &w->pos, w->total);
 	progress_start(&w->pos, &w->pass, w->total, &w->sent, s->res);
 	sweep_loop(w);
 	progress_stop();
+	progress_task_clear();
 	rc = 0;
 out:
 	if (rx_started) {

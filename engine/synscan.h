@@ -44,6 +44,26 @@ struct scan {
 	struct route_hop hop;    /* interface, our address */
 	struct scan_stats st;
 	volatile sig_atomic_t *stop; /* set by the signal handler */
+	/*
+	 * Called by version detection when every open port of addr (host
+	 * order) has its answer, so the host can be reported at once. NULL
+	 * when nobody listens.
+	 */
+	void (*host_done)(void *arg, uint32_t addr);
+	void *host_done_arg;
+	/*
+	 * A line for the screen while a phase runs (-v progress such as
+	 * "Initiating OS detection"); NULL: stdout.
+	 */
+	void (*screen)(void *arg, const char *text);
+	void *screen_arg;
+	/*
+	 * A whole run made of host groups (one struct scan each) reports
+	 * its totals through this one: hosts_up counts every group's, and
+	 * hostiter_count_up() returns it instead of counting s->res.
+	 */
+	int grouped;
+	size_t hosts_up;
 };
 
 void scan_init(struct scan *s, const struct scan_opts *o,

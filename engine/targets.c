@@ -764,3 +764,43 @@ void targets_interval(const struct target_set *ts, size_t k, uint32_t *first,
 	*first = ts->inc.v[k].first;
 	*last = ts->inc.v[k].last;
 }
+
+struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
+				 uint64_t count)
+{
+	struct target_set *out = targets_new();
+	uint64_t end = first + count;
+	char err[64];
+
+	if (end > ts->count)
+		end = ts->count;
+	/* Interval by interval: a /8 slice stays one interval. */
+	while (first < end) {
+		uint32_t a = targets_at(ts, first);
+		size_t lo = 0, hi = ts->inc.n - 1;
+		uint64_t run;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo + 1) / 2;
+
+			if (ts->inc.v[mid].first <= a)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		run = (uint64_t)ts->inc.v[lo].last - a + 1;
+		if (run > end - first)
+			run = end - first;
+		targets_push(&out->inc, a, (uint32_t)(a + run - 1));
+		first += run;
+	}
+	/* finalize keeps only the names of addresses in the slice. */
+	for (size_t i = 0; i < ts->nnames; i++)
+		targets_add_name(out, ts->names[i].addr, ts->names[i].name);
+	if (targets_finalize(out, err, sizeof(err)) < 0) {
+		targets_free(out);
+		return NULL;
+	}
+	return out;
+}
+

@@ -77,6 +77,14 @@ int64_t targets_index_of(const struct target_set *ts, uint32_t addr);
 /* The hostname the user gave for addr, or NULL. */
 const char *targets_name(const struct target_set *ts, uint32_t addr);
 
+/*
+ * A new finalized set of the addresses at indices [first, first + count)
+ * of ts (clipped to its end), with their names: one host group. NULL
+ * when that range is empty.
+ */
+struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
+				 uint64_t count);
+
 /* Number of intervals (for tests and for route planning). */
 size_t targets_nintervals(const struct target_set *ts);
 /* Interval k as [first, last] inclusive, host order. */

@@ -128,3 +128,22 @@ int parse_time_ms(const char *s, uint64_t *ms)
 	*ms = (uint64_t)(v + 0.5);
 	return 0;
 }
+
+char *read_all(FILE *f, size_t *n)
+{
+	char *buf = NULL;
+	size_t cap = 0, r;
+
+	*n = 0;
+	do {
+		buf = xgrow(buf, &cap, *n + 65537, 1);
+		r = fread(buf + *n, 1, cap - *n - 1, f);
+		*n += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	buf[*n] = '\0';
+	return buf;
+}

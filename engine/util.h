@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdarg.h>
 
 /* Exit statuses, documented in fathom(1). */
@@ -41,5 +42,11 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out);
  * Stores milliseconds; -1 on junk.
  */
 int parse_time_ms(const char *s, uint64_t *ms);
+
+/*
+ * Reads all of f into a malloc'd buffer (NUL-terminated, *n bytes
+ * before the NUL). NULL on a read error (errno set).
+ */
+char *read_all(FILE *f, size_t *n);
 
 #endif

@@ -97,6 +97,7 @@ struct vs {
 	uint64_t rng;
 	const struct svc_probe **tls_probes;
 	size_t ntls;
+	_Atomic uint64_t ndone; /* for status lines (progress_task_get) */
 };
 
 static uint64_t now_ms(void)
@@ -446,6 +447,26 @@ static void reap(struct service *sv)
 	}
 }
 
+/* Tells the scan when the last open port of sv's host is answered. */
+static void host_check(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	size_t i = (size_t)(sv - v->svcs), a = i, b = i;
+	uint32_t addr = sv->out->addr;
+
+	if (v->s->host_done == NULL)
+		return;
+	/* Sorted by address: the host's services are neighbours. */
+	while (a > 0 && v->svcs[a - 1].out->addr == addr)
+		a--;
+	while (b + 1 < v->nsvc && v->svcs[b + 1].out->addr == addr)
+		b++;
+	for (size_t k = a; k <= b; k++)
+		if (!v->svcs[k].done)
+			return;
+	v->s->host_done(v->s->host_done_arg, addr);
+}
+
 static void finish(struct service *sv, int state)
 {
 	struct svc_result *r = sv->out;
@@ -467,6 +488,8 @@ static void finish(struct service *sv, int state)
 	reap(sv);
 	sv->vs->active--;
 	sv->vs->finished++;
+	atomic_fetch_add(&sv->vs->ndone, 1);
+	host_check(sv);
 }
 
 /* Restarts the service's probes through TLS, or back in plain text. */
@@ -694,6 +717,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
 		return -1;
 	v.nsvc = collect(&v, out, &rt);
+	progress_task_set("Service scan", &v.ndone, v.nsvc);
 	if (v.nsvc == 0) {
 		rc = 0;
 		goto done;
@@ -779,6 +803,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	}
 	rc = 0;
 done:
+	progress_task_clear();
 	if (v.tcp)
 		tcp_stack_free(v.tcp, now_ms());
 	for (size_t i = 0; i < v.nsvc; i++) {

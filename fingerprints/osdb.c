@@ -147,6 +147,74 @@ static void arena_free(struct osdb_chunk *c)
 	}
 }
 
+/* ---- distinct (attribute, expression) pairs */
+
+static uint32_t pair_hash(const struct osdb_attr *a)
+{
+	uint32_t h = 2166136261u ^ a->slot; /* FNV-1a */
+
+	for (uint32_t i = 0; i < a->srclen; i++)
+		h = (h ^ (unsigned char)a->src[i]) * 16777619u;
+	return h;
+}
+
+static int pair_eq(const struct osdb_attr *x, const struct osdb_attr *y)
+{
+	return x->hash == y->hash && x->slot == y->slot &&
+	       x->srclen == y->srclen &&
+	       memcmp(x->src, y->src, x->srclen) == 0;
+}
+
+/* The number of a pair equal to a (hash filled in), or -1. */
+static long table_find(const struct osdb_table *t, const struct osdb_attr *a)
+{
+	if (t->icap == 0)
+		return -1;
+	for (size_t i = a->hash & (t->icap - 1);; i = (i + 1) & (t->icap - 1)) {
+		uint32_t k = t->index[i];
+
+		if (k == 0)
+			return -1;
+		if (pair_eq(&t->v[k - 1], a))
+			return (long)k - 1;
+	}
+}
+
+static void table_index(struct osdb_table *t, uint32_t id)
+{
+	size_t i = t->v[id].hash & (t->icap - 1);
+
+	while (t->index[i] != 0)
+		i = (i + 1) & (t->icap - 1);
+	t->index[i] = id + 1;
+}
+
+/* Appends a (not yet present) and returns its number. */
+static uint32_t table_add(struct osdb_table *t, const struct osdb_attr *a)
+{
+	uint32_t id = (uint32_t)t->n;
+
+	t->v = xgrow(t->v, &t->cap, t->n + 1, sizeof(*t->v));
+	t->v[t->n++] = *a;
+	if (t->n * 2 > t->icap) {
+		free(t->index);
+		t->icap = t->icap ? t->icap * 2 : 1024;
+		t->index = xcalloc(t->icap, sizeof(*t->index));
+		for (uint32_t k = 0; k < t->n; k++)
+			table_index(t, k);
+	} else {
+		table_index(t, id);
+	}
+	return id;
+}
+
+static void table_free(struct osdb_table *t)
+{
+	free(t->v);
+	free(t->index);
+	memset(t, 0, sizeof(*t));
+}
+
 struct osdb *osdb_new(void)
 {
 	struct osdb *db = xmalloc(sizeof(*db));
@@ -160,6 +228,7 @@ void osdb_free(struct osdb *db)
 	if (db == NULL)
 		return;
 	arena_free(db->chunks);
+	table_free(&db->pairs);
 	free(db->entries);
 	free(db);
 }
@@ -181,7 +250,8 @@ struct load {
 	size_t n, cap;
 	struct osdb_entry *cur;      /* entry being read, or NULL */
 	int cur_tests[OSFP_NTESTS];  /* test lines seen in cur */
-	struct osdb_attr attrs[OSDB_NSLOTS];
+	struct osdb_table pairs;       /* this file's distinct pairs */
+	struct { uint16_t slot; uint32_t id; } attrs[OSDB_NSLOTS];
 	int nattrs;
 	struct osclass classes[OSDB_MAX_CLASSES];
 	int nclasses;
@@ -485,11 +555,23 @@ static int add_weight(struct load *L, int slot, const char *v, size_t n,
 static int add_expr(struct load *L, int slot, const char *v, size_t n,
 		    const char *what)
 {
-	struct osdb_attr *at = &L->attrs[L->nattrs];
+	struct osdb_attr at;
+	long id;
 
-	at->slot = (uint16_t)slot;
-	if (compile_expr(L, at, v, n, what) < 0)
-		return -1;
+	memset(&at, 0, sizeof(at));
+	at.slot = (uint16_t)slot;
+	at.src = v;
+	at.srclen = (uint32_t)n;
+	at.hash = pair_hash(&at);
+	id = table_find(&L->pairs, &at);
+	if (id < 0) {
+		if (compile_expr(L, &at, v, n, what) < 0)
+			return -1;
+		at.src = at.nalt ? at.alt[0].text : ""; /* the arena copy */
+		id = (long)table_add(&L->pairs, &at);
+	}
+	L->attrs[L->nattrs].slot = (uint16_t)slot;
+	L->attrs[L->nattrs].id = (uint32_t)id;
 	L->nattrs++;
 	return 0;
 }
@@ -523,8 +605,9 @@ static int test_line(struct load *L, const char *s, size_t n)
 
 static int cmp_attr(const void *a, const void *b)
 {
-	return (int)((const struct osdb_attr *)a)->slot -
-	       (int)((const struct osdb_attr *)b)->slot;
+	const uint16_t *x = a, *y = b; /* each element starts with its slot */
+
+	return (int)*x - (int)*y;
 }
 
 /* Ends the current Fingerprint: checks it and stores it. */
@@ -543,12 +626,12 @@ static int finish_entry(struct load *L)
 		return lerr(L, "Fingerprint %s has no test lines", e->m.name);
 	L->line = line;
 	qsort(L->attrs, (size_t)L->nattrs, sizeof(L->attrs[0]), cmp_attr);
-	struct osdb_attr *at =
-		arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
+	uint32_t *at = arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
 	struct osclass *cl =
 		arena_alloc(&L->arena, sizeof(*cl) * (size_t)L->nclasses);
 
-	memcpy(at, L->attrs, sizeof(*at) * (size_t)L->nattrs);
+	for (int i = 0; i < L->nattrs; i++)
+		at[i] = L->attrs[i].id; /* this file's numbers until commit */
 	memcpy(cl, L->classes, sizeof(*cl) * (size_t)L->nclasses);
 	e->attrs = at;
 	e->nattrs = (uint16_t)L->nattrs;
@@ -687,12 +770,12 @@ static int one_line(struct load *L, const char *s, size_t n)
 	return test_line(L, s, n);
 }
 
-static uint32_t entry_total(const struct osdb_entry *e, const uint16_t *w)
+static uint32_t entry_total(const struct osdb *db, const struct osdb_entry *e)
 {
 	uint32_t t = 0;
 
 	for (int i = 0; i < e->nattrs; i++)
-		t += w[e->attrs[i].slot];
+		t += db->weight[db->pairs.v[e->attrs[i]].slot];
 	return t;
 }
 
@@ -746,6 +829,7 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 	}
 	if (rc < 0) {
 		arena_free(L->arena);
+		table_free(&L->pairs);
 		free(L->entries);
 		free(L);
 		return -1;
@@ -757,13 +841,29 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 		db->points_file = L->file;
 		db->points_line = L->points_line;
 		for (size_t i = 0; i < db->n; i++)
-			db->entries[i]->total =
-				entry_total(db->entries[i], db->weight);
+			db->entries[i]->total = entry_total(db, db->entries[i]);
 	}
+	/* Renumber this file's pairs into the db's, sharing equal ones. */
+	uint32_t *remap = xcalloc(L->pairs.n + 1, sizeof(*remap));
+
+	for (size_t i = 0; i < L->pairs.n; i++) {
+		long id = table_find(&db->pairs, &L->pairs.v[i]);
+
+		remap[i] = id >= 0 ? (uint32_t)id
+				   : table_add(&db->pairs, &L->pairs.v[i]);
+	}
+	for (size_t i = 0; i < L->n; i++) {
+		uint32_t *ids = (uint32_t *)L->entries[i]->attrs; /* ours */
+
+		for (int k = 0; k < L->entries[i]->nattrs; k++)
+			ids[k] = remap[ids[k]];
+	}
+	free(remap);
+	table_free(&L->pairs);
 	db->entries = xgrow(db->entries, &db->cap, db->n + L->n,
 			    sizeof(*db->entries));
 	for (size_t i = 0; i < L->n; i++) {
-		L->entries[i]->total = entry_total(L->entries[i], db->weight);
+		L->entries[i]->total = entry_total(db, L->entries[i]);
 		db->entries[db->n++] = L->entries[i];
 	}
 	if (L->arena != NULL) {

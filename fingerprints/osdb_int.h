@@ -63,17 +63,35 @@ struct osdb_alt {
 	uint16_t nseg;
 };
 
+/*
+ * One (attribute, expression) pair, compiled once. nmap-os-db 7.93 has
+ * 540 000 attribute lines but only 16 000 distinct pairs ("T1.R=Y" is
+ * in almost every entry), so entries hold pair numbers and the matcher
+ * evaluates each pair at most once per subject: the database it walks
+ * is 2 MB of numbers instead of 30 MB of expressions.
+ */
 struct osdb_attr {
 	uint16_t slot;
 	uint16_t nalt;
 	const struct osdb_alt *alt;
+	const char *src; /* the expression as written, for interning */
+	uint32_t srclen;
+	uint32_t hash;
+};
+
+/* A table of distinct pairs with an open-addressing index. */
+struct osdb_table {
+	struct osdb_attr *v;
+	size_t n, cap;
+	uint32_t *index; /* pair number + 1, 0 empty */
+	size_t icap;     /* a power of two, kept at least twice n */
 };
 
 struct osdb_entry {
 	struct osmatch m;  /* name, file, line, classes: what a match shows */
 	uint32_t total;    /* sum of the weights of its attributes */
 	uint16_t nattrs;
-	const struct osdb_attr *attrs; /* by slot, ascending */
+	const uint32_t *attrs; /* pair numbers, in slot order */
 };
 
 struct osdb_chunk;
@@ -82,6 +100,7 @@ struct osdb {
 	struct osdb_chunk *chunks;  /* arena: everything entries point at */
 	struct osdb_entry **entries;
 	size_t n, cap;
+	struct osdb_table pairs;
 	uint16_t weight[OSDB_NSLOTS];
 	int have_points;            /* a MatchPoints block replaced defaults */
 	const char *points_file;

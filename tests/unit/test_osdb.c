@@ -39,11 +39,14 @@ static int slot(int test, const char *name)
 	return osdb_slot(test, name, strlen(name));
 }
 
+static struct osdb *db;
+
+/* The compiled expression of attribute slot s in entry e. */
 static const struct osdb_attr *attr(const struct osdb_entry *e, int s)
 {
 	for (int i = 0; i < e->nattrs; i++)
-		if (e->attrs[i].slot == s)
-			return &e->attrs[i];
+		if (db->pairs.v[e->attrs[i]].slot == s)
+			return &db->pairs.v[e->attrs[i]];
 	return NULL;
 }
 
@@ -63,7 +66,6 @@ static int count_fingerprints(const char *path)
 
 int main(void)
 {
-	struct osdb *db;
 	const struct osdb_entry *e;
 	const struct osdb_attr *a;
 
@@ -115,7 +117,8 @@ int main(void)
 		/* SEQ 7 + OPS 6 + ECN 8 + T1 9 + IE 4 attributes, by slot */
 		CHECK_EQ_U(e->nattrs, 34);
 		for (int i = 1; i < e->nattrs; i++)
-			CHECK(e->attrs[i - 1].slot < e->attrs[i].slot);
+			CHECK(db->pairs.v[e->attrs[i - 1]].slot <
+			      db->pairs.v[e->attrs[i]].slot);
 		CHECK_EQ_U(e->total, 475 + 120 + 300 + 260 + 170);
 
 		e = db->entries[1];
@@ -126,7 +129,7 @@ int main(void)
 		CHECK_STR(e->m.classes[0].devtype, "WAP");
 		/* SEQ(R=N) and OPS(R=N) carry nothing; T1(R=N) is T1.R */
 		CHECK_EQ_U(e->nattrs, 1);
-		CHECK_EQ_U(e->attrs[0].slot, slot(OSFP_T1, "R"));
+		CHECK_EQ_U(db->pairs.v[e->attrs[0]].slot, slot(OSFP_T1, "R"));
 		CHECK_EQ_U(e->total, 100);
 	}
 
@@ -188,10 +191,34 @@ int main(void)
 
 		CHECK(osdb_load_buf(d2, "mem", txt, strlen(txt), err,
 				    sizeof(err)) == 0);
-		a = &d2->entries[0]->attrs[0];
+		a = &d2->pairs.v[d2->entries[0]->attrs[0]];
 		CHECK_EQ_U(a->alt[0].numkind, OSDB_NUM_NEVER);
 		CHECK_EQ_U(a->alt[1].numkind, OSDB_NUM_RANGE);
 		osdb_free(d2);
+	}
+
+	CASE("equal (attribute, expression) pairs are stored once")
+	{
+		/* both entries of good-all say T1.R: Y and N differ */
+		const struct osdb_attr *r0 =
+			attr(db->entries[0], slot(OSFP_T1, "R"));
+		const struct osdb_attr *r1 =
+			attr(db->entries[1], slot(OSFP_T1, "R"));
+		size_t before = db->pairs.n;
+
+		CHECK(r0 != r1);
+		CHECK(r0->srclen == 1 && r0->src[0] == 'Y');
+		/* the same file again adds entries but no pairs */
+		CHECK(load(db, "good-all.osdb") == 0);
+		CHECK_EQ_U(osdb_count(db), 4);
+		CHECK_EQ_U(db->pairs.n, before);
+		CHECK(db->entries[2]->attrs[0] == db->entries[0]->attrs[0]);
+		/* ECN.T and T1.T are both "3B-45" but different slots */
+		CHECK(attr(db->entries[0], slot(OSFP_ECN, "T")) !=
+		      attr(db->entries[0], slot(OSFP_T1, "T")));
+		osdb_free(db);
+		db = osdb_new();
+		CHECK(load(db, "good-all.osdb") == 0);
 	}
 
 	CASE("CRLF lines, blank runs, no final newline")
