@@ -3,7 +3,8 @@
  *
  * Loads fingerprints/fathom-os-db (under $FATHOM_SRCDIR, default ".") and
  * matches every fingerprint the lab's kernels produced (tests/data/os/lab:
- * one submission per host, plus runs/osN.txt with one print per line): each
+ * one submission per host, plus runs/osN.txt and fathom-runs/osN.txt with one
+ * print per line, by nmap and by fathom -O): each
  * must name its own entry with 100%, be the only perfect match, and score
  * every other entry lower. A value range drawn too tight, an entry that no
  * longer tells two variants apart, or a scoring change that lets missing data
@@ -142,17 +143,22 @@ int main(void)
 		}
 	}
 
-	/* Twelve more runs per variant: the timing ranges must hold every time. */
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	/*
+	 * Twelve more runs per variant, by nmap (runs/) and by fathom -O
+	 * (fathom-runs/): the timing ranges must hold every time.
+	 */
+	for (i = 0; i < 2 * sizeof(want) / sizeof(want[0]); i++) {
+		size_t w = i % (sizeof(want) / sizeof(want[0]));
+		const char *dir = i < sizeof(want) / sizeof(want[0]) ? "runs" : "fathom-runs";
 		char name[160], *text, *line, *save = NULL;
 		int n = 0;
 
-		if (strcmp(want[i].host, "svc") == 0)
+		if (strcmp(want[w].host, "svc") == 0)
 			continue;
-		snprintf(path, sizeof(path), "tests/data/os/lab/runs/%s.txt",
-			 want[i].host);
-		snprintf(name, sizeof(name), "every run in runs/%s.txt is %s",
-			 want[i].host, want[i].entry);
+		snprintf(path, sizeof(path), "tests/data/os/lab/%s/%s.txt", dir,
+			 want[w].host);
+		snprintf(name, sizeof(name), "every run in %s/%s.txt is %s", dir,
+			 want[w].host, want[w].entry);
 		CASE(name) {
 			text = slurp(src_path(path), &len);
 			CHECK(text != NULL);
@@ -163,7 +169,7 @@ int main(void)
 				snprintf(what, sizeof(what), "%s line %d", path, ++n);
 				h_case_failed += check_print(db, what, line,
 							     strlen(line),
-							     want[i].entry);
+							     want[w].entry);
 			}
 			CHECK(n == 12);
 			free(text);
