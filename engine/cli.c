@@ -71,6 +71,10 @@ enum {
 	OPT_SERVICEDB,
 	OPT_ALLPORTS,
 	OPT_VERSIONDB,
+	OPT_OSGUESS,
+	OPT_OSLIMIT,
+	OPT_MAXOSTRIES,
+	OPT_OSDB,
 	OPT_APPEND,
 	OPT_RESUME,
 	OPT_STATSEVERY,
@@ -103,6 +107,11 @@ static const struct option longopts[] = {
 	{ "service-db", required_argument, NULL, OPT_SERVICEDB },
 	{ "allports", no_argument, NULL, OPT_ALLPORTS },
 	{ "versiondb", required_argument, NULL, OPT_VERSIONDB },
+	{ "osscan-guess", no_argument, NULL, OPT_OSGUESS },
+	{ "fuzzy", no_argument, NULL, OPT_OSGUESS },
+	{ "osscan-limit", no_argument, NULL, OPT_OSLIMIT },
+	{ "max-os-tries", required_argument, NULL, OPT_MAXOSTRIES },
+	{ "os-db", required_argument, NULL, OPT_OSDB },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "excludefile", required_argument, NULL, OPT_EXCLUDEFILE },
 	{ "exclude-ports", required_argument, NULL, OPT_EXCLUDEPORTS },
@@ -231,9 +240,24 @@ const char *cli_datadir(void)
 	return datadir_buf;
 }
 
+void cli_os_db_path(char *buf, size_t len)
+{
+	const char *dir = cli_datadir();
+	size_t n = strlen(dir);
+
+	snprintf(buf, len, "%s/fathom-os-db", dir);
+	if (file_exists(buf))
+		return;
+	/* The source tree keeps it in fingerprints/, beside probes/. */
+	if (n >= 7 && strcmp(dir + n - 7, "/probes") == 0)
+		snprintf(buf, len, "%.*s/fingerprints/fathom-os-db",
+			 (int)(n - 7), dir);
+}
+
 /* Deferred target tokens: they are added after -n is known. */
 struct pending {
-	int kind; /* 0 target, 1 exclude list, 2 -iL, 3 --excludefile */
+	int kind; /* 0 target, 1 exclude list, 2 -iL, 3 --excludefile,
+		     4 --service-db, 5 --os-db */
 	const char *arg;
 };
 
@@ -252,6 +276,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->src_port = -1;
 	o->version_intensity = 7;
+	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
 	o->cmdline = join_argv(argc, argv);
 	opterr = 0;
@@ -513,8 +538,30 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->version_detect = 1;
 			break;
 		case 'A':
-			/* nmap's -A; -O and scripts join when they exist. */
+			/* nmap's -A: -sV -O (scripts and traceroute later). */
 			o->version_detect = 1;
+			o->os_detect = 1;
+			break;
+		case 'O':
+			o->os_detect = 1;
+			break;
+		case OPT_OSGUESS:
+			o->osscan_guess = 1;
+			break;
+		case OPT_OSLIMIT:
+			o->osscan_limit = 1;
+			break;
+		case OPT_MAXOSTRIES:
+			if (parse_u64(optarg, 50, &v) < 0 || v == 0) {
+				usage_error("bad --max-os-tries value '%s' "
+					    "(1-50)",
+					    optarg);
+				goto out;
+			}
+			o->max_os_tries = (int)v;
+			break;
+		case OPT_OSDB:
+			pend[npend++] = (struct pending){ 5, optarg };
 			break;
 		case OPT_VINTENSITY:
 			if (parse_u64(optarg, 9, &v) < 0) {
@@ -555,7 +602,6 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			versiondb = optarg;
 			break;
 		case OPT_LATER:
-		case 'O':
 			usage_error("option '%s' is not available in this "
 				    "version yet",
 				    bad);
@@ -633,8 +679,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		struct target_set *bare = o->pairs->bare;
 		int r;
 
-		if (pend[i].kind == 4)
-			continue; /* --service-db, below */
+		if (pend[i].kind >= 4)
+			continue; /* --service-db, --os-db: below */
 		switch (pend[i].kind) {
 		case 0:
 			r = targets_add(o->targets, pend[i].arg, o->no_dns,
@@ -737,6 +783,28 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 
+	/* OS databases: fathom's own, then each --os-db, all parsed
+	 * (file:line errors) before any packet is sent. */
+	if (o->os_detect) {
+		char path[PATH_MAX + 32];
+
+		o->osdb = osdb_new();
+		cli_os_db_path(path, sizeof(path));
+		if (osdb_load_file(o->osdb, path, err, sizeof(err)) < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+		for (size_t i = 0; i < npend; i++) {
+			if (pend[i].kind != 5)
+				continue;
+			if (osdb_load_file(o->osdb, pend[i].arg, err,
+					   sizeof(err)) < 0) {
+				fprintf(stderr, "fathom: %s\n", err);
+				goto out;
+			}
+		}
+	}
+
 	/* Timing: template, then explicit options win. */
 	o->timing = timings[tlevel];
 	if (min_rtt)
@@ -836,5 +904,6 @@ void cli_free(struct scan_opts *o)
 	free(o->resume_path);
 	pairs_free(o->pairs);
 	svcdb_free(o->svcdb);
+	osdb_free(o->osdb);
 	memset(o, 0, sizeof(*o));
 }

@@ -8,6 +8,7 @@
 #include "engine/ports.h"
 #include "engine/services.h"
 #include "engine/targets.h"
+#include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
 
 /* nmap's timing templates, -T0..-T5 (values from nmap's timing table). */
@@ -66,6 +67,13 @@ struct scan_opts {
 	int allports;          /* probe even the Exclude'd ports */
 	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
 
+	/* OS detection (-O). */
+	int os_detect;
+	int osscan_guess;      /* --osscan-guess, --fuzzy */
+	int osscan_limit;      /* skip hosts without an open and a closed port */
+	int max_os_tries;      /* rounds per host, default 5 */
+	struct osdb *osdb;     /* fathom's OS DB plus --os-db files */
+
 	char *out_normal; /* -oN FILE; "-" = stdout */
 	char *out_xml;    /* -oX FILE; "-" = stdout */
 	char *out_grep;   /* -oG FILE; "-" = stdout */
@@ -96,5 +104,11 @@ void cli_free(struct scan_opts *o);
 
 /* The data folder: $FATHOM_DATADIR, else the source tree, else pkgdatadir. */
 const char *cli_datadir(void);
+
+/*
+ * fathom's own OS database: fathom-os-db in the data folder, or in the
+ * source tree's fingerprints/ beside probes/. Writes the path into buf.
+ */
+void cli_os_db_path(char *buf, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/oscan.h"
 #include "engine/report_writer.h"
 #include "engine/targetfile.h"
 #include "engine/util.h"
@@ -212,6 +213,7 @@ static void fill_host(struct hostiter *it, uint32_t addr,
 	h->nres = nr;
 	h->mac = neigh_get(s->neigh, addr);
 	h->timed_out = s->st.timed_out;
+	h->os = oscan_find(s->os, addr);
 	/* nmap still ARPs on-link hosts under -Pn, and says so. */
 	if (h->mac) {
 		h->why = HI_WHY_ARP;

@@ -63,6 +63,9 @@ struct hostiter_host {
 	int hidden;    /* --open and no port in an open state: counted as up,
 			  printed by no writer (nmap's rule) */
 
+	const struct os_result *os; /* what -O learned, or NULL (no -O, or
+				       the host was skipped) */
+
 	const struct port_result *res; /* its answered probes, by port */
 	size_t nres;
 
@@ -86,6 +89,7 @@ struct hostiter_host {
 
 struct hostiter;
 struct svc_answer;
+struct os_result;
 
 /* Starts a walk over s's results; s must outlive the iterator. */
 struct hostiter *hostiter_new(const struct scan *s);

@@ -11,6 +11,7 @@
 
 #include "engine/cli.h"
 #include "engine/hostiter.h"
+#include "engine/oscan.h"
 #include "engine/outputs.h"
 #include "engine/privs.h"
 #include "engine/stats.h"
@@ -32,7 +33,7 @@ struct run {
 	struct outputs *out;
 	struct stats_counts counts;
 	uint64_t noroute, unresolved;
-	int version_ran;
+	int version_ran, os_ran;
 };
 
 /*
@@ -48,6 +49,7 @@ struct emitter {
 	uint32_t *pending;             /* hosts with open ports, sorted */
 	uint8_t *done;                 /* their answers are all in */
 	size_t npending;
+	int hold;                      /* -O: nothing is complete before it */
 };
 
 static int is_pending(const struct emitter *em, uint32_t addr)
@@ -78,6 +80,8 @@ static void emit_one(struct emitter *em)
 
 static void emit_ready(struct emitter *em)
 {
+	if (em->hold)
+		return;
 	while (em->h && !is_pending(em, em->h->addr))
 		emit_one(em);
 }
@@ -176,6 +180,39 @@ static int group_versions(struct run *r, struct scan *g, struct emitter *em,
 	return 0;
 }
 
+static void screen_line(void *arg, const char *text)
+{
+	outputs_screen(arg, text);
+}
+
+/* OS detection over a group; its hosts are written after it. */
+static int group_os(struct run *r, struct scan *g, struct os_results *ores,
+		    char *err, size_t errlen)
+{
+	uint64_t t0 = now_ns();
+	struct scan_stats before = g->st;
+	int rc;
+
+	/* nmap writes no task events for it: only its -v round lines. */
+	g->screen = screen_line;
+	g->screen_arg = r->out;
+	rc = oscan_run(g, g->opt->osdb, ores, err, errlen);
+	g->screen = NULL;
+	/* The run's totals took the sweep's counts already: add -O's. */
+	r->top.st.sent += g->st.sent - before.sent;
+	r->top.st.bytes_sent += g->st.bytes_sent - before.bytes_sent;
+	r->top.st.recv += g->st.recv - before.recv;
+	r->top.st.bytes_recv += g->st.bytes_recv - before.bytes_recv;
+	r->os_ran = 1;
+	if (rc < 0)
+		return -1;
+	g->os = ores;
+	if (g->opt->debug)
+		fprintf(stderr, "OS detection: %.3fs\n",
+			(now_ns() - t0) / 1e9);
+	return 0;
+}
+
 /*
  * One host group: sweep, identify, write. Returns 0, or -1 with err for
  * a runtime failure.
@@ -187,7 +224,8 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 	struct scan_opts gopt = *o; /* shallow: only targets differ */
 	struct scan g;
 	struct vscan_results vres = { 0 };
-	struct emitter em = { .run = r };
+	struct os_results ores = { 0 };
+	struct emitter em = { .run = r, .hold = o->os_detect };
 	char info[96];
 	uint64_t t0 = now_ns();
 	int rc = -1;
@@ -240,6 +278,19 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 		if (stop_flag)
 			r->top.st.interrupted = 1;
 	}
+	if (o->os_detect && !g.st.interrupted && !r->top.st.interrupted) {
+		if (group_os(r, &g, &ores, err, errlen) < 0)
+			goto out;
+		if (stop_flag)
+			r->top.st.interrupted = 1;
+	}
+	if (em.hold) {
+		/* Walk again: the first host was read before -O's results. */
+		hostiter_free(em.it);
+		em.it = hostiter_new(&g);
+		em.h = hostiter_next(em.it);
+		em.hold = 0;
+	}
 	/* Always marked, so --resume knows the run did not finish. */
 	if (r->top.st.interrupted || g.st.interrupted)
 		outputs_partial(r->out, &g);
@@ -252,6 +303,7 @@ out:
 	free(em.pending);
 	free(em.done);
 	vscan_results_free(&vres);
+	oscan_results_free(&ores);
 	scan_free(&g);
 	if (gopt.targets != o->targets)
 		targets_free(gopt.targets);
@@ -261,6 +313,7 @@ out:
 int main(int argc, char **argv)
 {
 	static const struct vscan_results no_services;
+	static const struct os_results no_os;
 	struct scan_opts opt;
 	struct run r;
 	struct stats *stats;
@@ -325,6 +378,8 @@ int main(int argc, char **argv)
 	r.top.st.end_wall = time(NULL);
 	if (r.version_ran)
 		r.top.svc = (struct vscan_results *)&no_services;
+	if (r.os_ran)
+		r.top.os = (struct os_results *)&no_os;
 	if (r.top.st.unresolved)
 		fprintf(stderr,
 			"Warning: %llu probes skipped: their next hop did not "
@@ -364,6 +419,7 @@ int main(int argc, char **argv)
 	    rc == 0)
 		rc = FATHOM_EXIT_FAIL;
 	r.top.svc = NULL;
+	r.top.os = NULL;
 	scan_free(&r.top);
 	cli_free(&opt);
 	return rc;

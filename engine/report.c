@@ -4,11 +4,14 @@
 #include "engine/report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/hostiter.h"
+#include "engine/oscan.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
+#include "fingerprints/osreport.h"
 
 void report_sigdigits(double v, int digits, char *buf, size_t len)
 {
@@ -105,6 +108,45 @@ static void service_info(FILE *f, const struct scan *s,
 	if (cpes[0])
 		fprintf(f, "%s CPE: %s", n++ ? ";" : "", cpes);
 	fputc('\n', f);
+}
+
+/* What osreport needs to know about the command line. */
+static void os_opts(const struct scan *s, const struct os_result *r,
+		    struct osreport_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->guess = s->opt->osscan_guess;
+	ro->verbose = s->opt->verbose;
+	ro->debug = s->opt->debug;
+	ro->omit_reason = r->omit_reason;
+}
+
+/*
+ * nmap's OS lines after the MAC address (printosscanoutput): matches or
+ * the fingerprint, then uptime, distance and the sequence classes.
+ */
+static void os_block(FILE *f, const struct scan *s,
+		     const struct hostiter_host *h)
+{
+	const struct os_result *r = h->os;
+	struct osreport_opts ro;
+	time_t now = time(NULL);
+	size_t n;
+	char *t;
+
+	if (r == NULL)
+		return;
+	os_opts(s, r, &ro);
+	n = osreport_normal(r, &ro, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_normal(r, &ro, t, n + 1);
+	fputs(t, f);
+	free(t);
+	n = osreport_after(r, &ro, now, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_after(r, &ro, now, t, n + 1);
+	fputs(t, f);
+	free(t);
 }
 
 static void print_host(FILE *f, const struct scan *s,
@@ -255,6 +297,7 @@ mac:
 			"(Unknown)\n",
 			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
 			h->mac[5]);
+	os_block(f, s, h);
 	service_info(f, s, h);
 	fputc('\n', f);
 }
@@ -333,9 +376,12 @@ void report_footer(FILE *f, const struct scan *s, int file)
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
 		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
 		 up == 1 ? "" : "s", el);
-	if (s->svc)
-		fputs("Service detection performed. Please report any incorrect "
-		      "results to the fathom project.\n", f);
+	if (s->svc || s->os)
+		fprintf(f, "%s detection performed. Please report any "
+			   "incorrect results to the fathom project.\n",
+			s->svc && s->os ? "OS and Service"
+			: s->os		? "OS"
+					: "Service");
 	if (file) {
 		hostiter_ctime(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

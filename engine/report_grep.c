@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "fingerprints/osresult.h"
 #include "engine/report.h"
 
 /* Printable ASCII as is, any other byte as \xHH; no length limit. */
@@ -101,6 +102,24 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		fprintf(f, "\tIgnored State: %s (%llu)",
 			port_state_name(h->order[0]),
 			(unsigned long long)h->count[h->order[0]]);
+	if (h->os) {
+		const struct os_result *r = h->os;
+		const struct osmatch_list *ml = &r->matches;
+
+		/* nmap: the perfect matches when there are 1 to 8. */
+		if (ml->nperfect > 0 && ml->nperfect <= 8) {
+			fputs("\tOS: ", f);
+			for (int i = 0; i < ml->nperfect; i++) {
+				if (i)
+					fputc('|', f);
+				put_safe(f, ml->m[i].name);
+			}
+		}
+		if (r->nisn > 3)
+			fprintf(f, "\tSeq Index: %d", r->seq_index);
+		if (r->nipid > 2 && r->ipid_class)
+			fprintf(f, "\tIP ID Seq: %s", r->ipid_class);
+	}
 	fputc('\n', f);
 	fflush(f);
 }

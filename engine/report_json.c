@@ -9,6 +9,7 @@
 
 #include "engine/util.h"
 #include "engine/vscan.h"
+#include "fingerprints/osresult.h"
 
 /* A JSON string literal, quotes included. */
 static void json_str(FILE *f, const char *s)
@@ -126,6 +127,78 @@ static void service(FILE *f, const struct scan *s,
 	fputc('}', f);
 }
 
+/* ,"key":N or ,"key":null when n < 0. */
+static void kv_int(FILE *f, const char *key, long long n)
+{
+	if (n < 0)
+		fprintf(f, ",\"%s\":null", key);
+	else
+		fprintf(f, ",\"%s\":%lld", key, n);
+}
+
+/* The "os" record: what -O learned about the host, after its "host". */
+static void json_os(FILE *f, const struct hostiter_host *h)
+{
+	const struct os_result *r = h->os;
+	const struct osmatch_list *ml = &r->matches;
+
+	fprintf(f, "{\"type\":\"os\",\"ip\":\"%s\"", h->ip);
+	kv_int(f, "open_port", r->open_port);
+	kv_int(f, "closed_port", r->closed_port);
+	kv_int(f, "closed_udp", r->closed_udp);
+	fprintf(f, ",\"unreliable\":%s,\"perfect\":%d,\"matches\":[",
+		r->unreliable ? "true" : "false", ml->nperfect);
+	for (int i = 0; i < ml->n; i++) {
+		const struct osmatch *m = &ml->m[i];
+
+		fprintf(f, "%s{\"name\":", i ? "," : "");
+		json_str(f, m->name);
+		fprintf(f, ",\"accuracy\":%.2f,\"classes\":[",
+			m->accuracy * 100);
+		for (int c = 0; c < m->nclasses; c++) {
+			const struct osclass *oc = &m->classes[c];
+
+			fprintf(f, "%s{\"vendor\":", c ? "," : "");
+			json_str(f, oc->vendor ? oc->vendor : "");
+			kv_str(f, "family", oc->family ? oc->family : "");
+			kv_str(f, "gen", oc->gen ? oc->gen : "");
+			kv_str(f, "devtype", oc->devtype ? oc->devtype : "");
+			fputs(",\"cpe\":[", f);
+			for (int k = 0; k < oc->ncpe; k++) {
+				if (k)
+					fputc(',', f);
+				json_str(f, oc->cpe[k]);
+			}
+			fputs("]}", f);
+		}
+		fputs("]}", f);
+	}
+	fputc(']', f);
+	if (r->submission)
+		kv_str(f, "fingerprint", r->submission);
+	else
+		fputs(",\"fingerprint\":null", f);
+	kv_int(f, "distance", r->distance);
+	kv_int(f, "uptime_s", r->lastboot ? (long long)r->uptime_s : -1);
+	kv_int(f, "lastboot", r->lastboot ? (long long)r->lastboot : -1);
+	if (r->nisn > 3) {
+		fprintf(f, ",\"tcp_sequence\":{\"index\":%d", r->seq_index);
+		kv_str(f, "difficulty", r->seq_difficulty);
+		fputc('}', f);
+	} else {
+		fputs(",\"tcp_sequence\":null", f);
+	}
+	if (r->nipid > 2 && r->ipid_class)
+		kv_str(f, "ip_id_sequence", r->ipid_class);
+	else
+		fputs(",\"ip_id_sequence\":null", f);
+	if (r->nipid > 2 && r->ts_class)
+		kv_str(f, "tcp_ts_sequence", r->ts_class);
+	else
+		fputs(",\"tcp_ts_sequence\":null", f);
+	fputs("}\n", f);
+}
+
 void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
 	int first = 1;
@@ -174,6 +247,8 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		first = 0;
 	}
 	fputs("}}\n", f);
+	if (h->os && !h->timed_out)
+		json_os(f, h);
 	fflush(f);
 }
 

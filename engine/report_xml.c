@@ -4,11 +4,17 @@
 #include "engine/report_xml.h"
 
 #include <arpa/inet.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/vscan.h"
+#include "engine/util.h"
+#include "fingerprints/osreport.h"
+#include "fingerprints/osresult.h"
 
 /* Writes n bytes of s escaped for XML text, attributes and comments. */
 static void xml_putn(FILE *f, const char *s, size_t n)
@@ -279,6 +285,114 @@ static void host_head(FILE *f, const struct scan *s,
 	fputs("</hostnames>\n", f);
 }
 
+/* A list of numbers in hex, comma-separated, as nmap's values="". */
+static void hex_list(FILE *f, const char *name, const uint32_t *v, int n)
+{
+	fprintf(f, " %s=\"", name);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%X", i ? "," : "", v[i]);
+	fputc('"', f);
+}
+
+static void xml_osmatch(FILE *f, const struct osmatch *m)
+{
+	unsigned acc = (unsigned)floor(m->accuracy * 100);
+
+	fputs("<osmatch", f);
+	attr(f, "name", m->name);
+	fprintf(f, " accuracy=\"%u\" line=\"%d\">\n", acc, m->line);
+	for (int c = 0; c < m->nclasses; c++) {
+		const struct osclass *oc = &m->classes[c];
+
+		fputs("<osclass", f);
+		attr_opt(f, "type", oc->devtype);
+		attr(f, "vendor", oc->vendor);
+		attr(f, "osfamily", oc->family);
+		if (oc->gen && oc->gen[0])
+			attr(f, "osgen", oc->gen);
+		fprintf(f, " accuracy=\"%u\">", acc);
+		for (int k = 0; k < oc->ncpe; k++) {
+			fputs("<cpe>", f);
+			xml_puts(f, oc->cpe[k]);
+			fputs("</cpe>", f);
+		}
+		fputs("</osclass>\n", f);
+	}
+	fputs("</osmatch>\n", f);
+}
+
+/* nmap's <os> and the sequence elements after it (nmap.dtd order). */
+static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
+{
+	const struct osmatch_list *ml = &r->matches;
+	static const struct { const char *state, *proto; } pu[3] = {
+		{ "open", "tcp" }, { "closed", "tcp" }, { "closed", "udp" } };
+	int ports[3] = { r->open_port, r->closed_port, r->closed_udp };
+	struct osreport_opts ro;
+	size_t need = 0;
+	int nm;
+
+	fputs("<os>", f);
+	for (int i = 0; i < 3; i++)
+		if (ports[i] > 0)
+			fprintf(f,
+				"<portused state=\"%s\" proto=\"%s\" "
+				"portid=\"%d\"/>\n",
+				pu[i].state, pu[i].proto, ports[i]);
+	memset(&ro, 0, sizeof(ro));
+	ro.guess = s->opt->osscan_guess;
+	ro.verbose = s->opt->verbose;
+	ro.debug = s->opt->debug;
+	ro.omit_reason = r->omit_reason;
+	nm = osreport_xml_nmatches(r, &ro);
+	for (int i = 0; i < nm && i < ml->n; i++)
+		xml_osmatch(f, &ml->m[i]);
+	/* Written whenever normal output prints the fingerprint. */
+	if (osreport_fingerprint(r, &ro, NULL, 0, &need)) {
+		char *t = xmalloc(need + 1);
+
+		osreport_fingerprint(r, &ro, t, need + 1, &need);
+		fputs("<osfingerprint", f);
+		attr(f, "fingerprint", t);
+		fputs("/>\n", f);
+		free(t);
+	}
+	fputs("</os>\n", f);
+	if (r->lastboot) {
+		char when[64];
+
+		hostiter_ctime(r->lastboot, when, sizeof(when));
+		fprintf(f, "<uptime seconds=\"%.0f\"",
+			difftime(time(NULL), r->lastboot));
+		attr(f, "lastboot", when);
+		fputs("/>\n", f);
+	}
+	if (r->distance != -1)
+		fprintf(f, "<distance value=\"%d\"/>\n", r->distance);
+	if (r->nisn > 3) {
+		fprintf(f, "<tcpsequence index=\"%d\"", r->seq_index);
+		attr(f, "difficulty", r->seq_difficulty);
+		hex_list(f, "values", r->isn, r->nisn);
+		fputs("/>\n", f);
+	}
+	if (r->nipid > 2) {
+		uint32_t ids[OSRESULT_MAX_SEQ];
+
+		for (int i = 0; i < r->nipid; i++)
+			ids[i] = r->ipid[i];
+		fputs("<ipidsequence", f);
+		attr(f, "class", r->ipid_class ? r->ipid_class : "");
+		hex_list(f, "values", ids, r->nipid);
+		fputs("/>\n", f);
+		fputs("<tcptssequence", f);
+		attr(f, "class", r->ts_class ? r->ts_class : "unknown class");
+		if (r->ts_class == NULL ||
+		    strcmp(r->ts_class, "none returned (unsupported)") != 0)
+			hex_list(f, "values", r->tsval, r->ntsval);
+		fputs("/>\n", f);
+	}
+}
+
 void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
 	if (h->hidden)
@@ -292,6 +406,8 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 				port(f, s, h, &h->rows[i]);
 		fputs("</ports>\n", f);
 	}
+	if (h->os)
+		xml_os(f, s, h->os);
 	/* nmap writes no <times> for a host that never answered. */
 	if (h->srtt_us >= 0)
 		fprintf(f,

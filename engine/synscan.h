@@ -33,10 +33,12 @@ struct scan_stats {
  * exist in one process.
  */
 struct vscan_results;
+struct os_results;
 
 struct scan {
 	const struct scan_opts *opt;
 	struct vscan_results *svc; /* -sV results, or NULL */
+	struct os_results *os;     /* -O results, or NULL */
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */
@@ -49,6 +51,12 @@ struct scan {
 	 */
 	void (*host_done)(void *arg, uint32_t addr);
 	void *host_done_arg;
+	/*
+	 * A line for the screen while a phase runs (-v progress such as
+	 * "Initiating OS detection"); NULL: stdout.
+	 */
+	void (*screen)(void *arg, const char *text);
+	void *screen_arg;
 	/*
 	 * A whole run made of host groups (one struct scan each) reports
 	 * its totals through this one: hosts_up counts every group's, and

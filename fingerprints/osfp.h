@@ -48,7 +48,9 @@ void osfp_clear(struct osfp *fp);
  * Sets attribute name of test id to the printf-formatted value, marking
  * the test present; a second set of the same name replaces the value in
  * place (print order is first-set order). Returns 0, or -1 if the test
- * is full or the value does not fit (the attribute is then left out).
+ * is full, the value does not fit or holds a byte other than printable
+ * ASCII without blanks, '%', '(', ')', '=' (the attribute is then left
+ * out).
  */
 int osfp_set(struct osfp *fp, int id, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -90,8 +92,9 @@ struct osfp_scaninfo {
 
 /*
  * nmap's submission form: "SCAN(V=...%E=4%D=...%P=...)" followed by the
- * tests, all concatenated, cut into lines of 71 characters each prefixed
- * "OS:". Returns the length needed (snprintf-style).
+ * tests, all concatenated, cut into pieces of 72 characters each prefixed
+ * "OS:" (75-character lines, as nmap 7.93 prints them). Returns the
+ * length needed (snprintf-style).
  */
 size_t osfp_format_submission(const struct osfp *fp,
 			      const struct osfp_scaninfo *si, char *out,

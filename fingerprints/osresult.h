@@ -28,6 +28,7 @@ struct os_result {
 	struct osfp fp;
 	char *submission;       /* osfp_format_submission() text, malloc'd, or NULL */
 	int good_conditions;    /* G=Y; otherwise guesses are printed as nmap does */
+	const char *omit_reason; /* why not (nmap's OmitSubmissionFP text), or NULL */
 	struct osmatch_list matches;
 
 	int distance;           /* hops, -1 unknown */

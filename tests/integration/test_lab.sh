@@ -115,6 +115,38 @@ check "crowd: 198.19.0.4:80 connects" tcp_open 198.19.0.4 80
 check "crowd: 198.19.255.252:22 connects" tcp_open 198.19.255.252 22
 check "crowd: 198.19.0.5:80 times out" tcp_timeout 198.19.0.5 80
 
+# --- OS-variant hosts (fx-os1..fx-os9, tools/lab.d/net.sh OS_VARIANTS) ----------
+# Each sysctl must really be per-namespace: read back inside the variant it has
+# the claimed value, while fx-svc (and the other variants) keep the default.
+LAB_DIR=$ROOT/tools/lab.d
+# shellcheck source=tools/lab.d/common.sh
+. "$LAB_DIR/common.sh"
+# shellcheck source=tools/lab.d/net.sh
+. "$LAB_DIR/net.sh"
+# sysctl_is NS KEY VALUE: KEY reads back as VALUE (fields compared with single spaces).
+sysctl_is() { [[ $(ip netns exec "$1" sysctl -n "$2" | tr -s '\t ' ' ') == "$3" ]]; }
+declare -A OS_DEFAULT=([net.ipv4.tcp_timestamps]=1 [net.ipv4.tcp_window_scaling]=1
+    [net.ipv4.tcp_sack]=1 [net.ipv4.ip_default_ttl]=64 [net.ipv4.tcp_ecn]=2
+    [net.ipv4.icmp_echo_ignore_all]=0 [net.ipv4.tcp_syncookies]=1)
+# The kernel sizes tcp_rmem's max from memory: take the default from fx-scan.
+OS_DEFAULT[net.ipv4.tcp_rmem]=$(ip netns exec fx-scan sysctl -n net.ipv4.tcp_rmem | tr -s '\t ' ' ')
+for k in "${!OS_DEFAULT[@]}"; do
+    check "fx-svc keeps the default $k=${OS_DEFAULT[$k]}" sysctl_is fx-svc "$k" "${OS_DEFAULT[$k]}"
+done
+for e in "${OS_VARIANTS[@]}"; do
+    read -r h sfx kvs <<<"$e"
+    addr=198.18.0.$sfx
+    check "fx-$h: 22 open at $addr" tcp_open "$addr" 22
+    check "fx-$h: 1 connection refused" tcp_refused "$addr" 1
+    declare -A want=()
+    for k in "${!OS_DEFAULT[@]}"; do want[$k]=${OS_DEFAULT[$k]}; done
+    [[ $kvs == - ]] || for kv in $kvs; do k=${kv%%=*} v=${kv#*=}; want[$k]=${v//,/ }; done
+    for k in "${!want[@]}"; do
+        check "fx-$h: $k=${want[$k]}" sysctl_is "fx-$h" "$k" "${want[$k]}"
+    done
+    unset want
+done
+
 # --- loss -----------------------------------------------------------------------
 trap 'probe_stop; "$LAB" loss 0 >/dev/null 2>&1' EXIT
 check "tools/lab loss 100" "$LAB" loss 100

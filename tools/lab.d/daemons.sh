@@ -33,6 +33,9 @@ LAB_DAEMONS=(
     "crowd nginx tcp/80 nginx"
     "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008 python3-minimal"
 )
+# The OS-variant hosts (net.sh, OS_VARIANTS): one sshd each, their only open port.
+for _e in "${OS_VARIANTS[@]}"; do LAB_DAEMONS+=("${_e%% *} sshd tcp/22 openssh-server"); done
+unset _e
 
 # ---- shared pieces --------------------------------------------------------
 
@@ -228,6 +231,16 @@ start_hostile_zoo() {
         /usr/bin/python3 -u "$d/hostile.py"
 }
 
+# ---- fx-os1..fx-os9 -----------------------------------------------------------
+
+# The open port of an OS-variant host: an sshd like fx-quiet's. It leaves the
+# socket buffers to the kernel, so the SYN-ACK window shows the namespace's
+# tcp_rmem. (start_os_sshd serves every osN host, see daemon_up.)
+start_os_sshd() {
+    local ns=$2
+    sshd_start "$1" "$ns" "${ns#"$LAB_PREFIX"}" "ListenAddress 0.0.0.0" ""
+}
+
 # ---- lifecycle --------------------------------------------------------------
 
 # daemon_up HOST NAME PORTS: start it unless it is already running and listening.
@@ -243,7 +256,9 @@ daemon_up() {
     fi
     mkdir -p "$d"
     log "starting $host/$name"
-    "start_${host}_${name}" "$d" "$ns"
+    local fn=start_${host}_${name}
+    os_variant "$host" >/dev/null && fn=start_os_${name}
+    "$fn" "$d" "$ns"
 }
 
 daemons_up() {

@@ -114,12 +114,71 @@ host_hostile() {
     host_add hostile 20 02:66:78:00:00:14
 }
 
+# ---- OS-variant hosts (fx-os1..fx-os9 = 198.18.0.31-.39) -------------------
+# Each is a plain Linux stack with one open port (sshd on 22, see daemons.sh),
+# every other port closed (RST / ICMP port-unreachable, no firewall), and one
+# per-namespace sysctl that changes what nmap's OS probes see. fathom's own OS
+# database (fingerprints/fathom-os-db) has one entry per variant, measured here.
+# "NAME SUFFIX SYSCTL..." ("-" = kernel defaults). tcp_ecn=1 is not a variant:
+# the default 2 already answers an ECN SYN with ECE, so 1 looks the same to a
+# scanner; 0 is the setting that changes the reply. Measured on 6.18 and left
+# out because nmap's probes see no difference: tcp_ecn=1, ip_no_pmtu_disc=1
+# (replies keep DF).
+OS_VARIANTS=(
+    "os1 31 -"
+    "os2 32 net.ipv4.tcp_timestamps=0"
+    "os3 33 net.ipv4.tcp_window_scaling=0"
+    "os4 34 net.ipv4.tcp_sack=0"
+    "os5 35 net.ipv4.ip_default_ttl=128"
+    "os6 36 net.ipv4.tcp_ecn=0"
+    "os7 37 net.ipv4.tcp_rmem=4096,16384,4194304"
+    "os8 38 net.ipv4.icmp_echo_ignore_all=1"
+    "os9 39 net.ipv4.tcp_syncookies=2"
+)
+
+# os_variant NAME -> "SUFFIX SYSCTL..." of that variant (sysctl values with
+# several fields are written with commas for the spaces).
+os_variant() {
+    local e
+    for e in "${OS_VARIANTS[@]}"; do
+        [[ $e == "$1 "* ]] && { printf '%s\n' "${e#* }"; return 0; }
+    done
+    return 1
+}
+
+# os_sysctls_now NAME -> "KEY=VALUE ..." as read back inside fx-NAME now, for
+# the keys its variant sets ("defaults" for the plain one).
+os_sysctls_now() {
+    local sfx rest kv out=()
+    read -r sfx rest <<<"$(os_variant "$1")"
+    [[ $rest == - ]] && { echo defaults; return 0; }
+    for kv in $rest; do
+        out+=("${kv%%=*}=$(nsx "fx-$1" sysctl -n "${kv%%=*}" 2>/dev/null | tr -s '\t ' ',')")
+    done
+    echo "${out[*]}"
+}
+
+# host_os NAME: one OS-variant host. The sysctls are applied every time, so a
+# running lab converges to the table above.
+host_os() {
+    local name=$1 sfx kv rest
+    read -r sfx rest <<<"$(os_variant "$name")"
+    host_add "$name" "$sfx" "$(printf '02:66:78:00:00:%02x' "$sfx")"
+    for kv in $rest; do
+        [[ $kv == - ]] || nsctl "fx-$name" "${kv//,/ }"
+    done
+}
+
 LAB_HOSTS=(scan svc quiet crowd hostile)
+for _e in "${OS_VARIANTS[@]}"; do LAB_HOSTS+=("${_e%% *}"); done
+unset _e
 
 net_up() {
     switch_up
     local h
-    for h in "${LAB_HOSTS[@]}"; do "host_$h"; done
+    for h in "${LAB_HOSTS[@]}"; do
+        if os_variant "$h" >/dev/null; then host_os "$h"; else "host_$h"; fi
+    done
 }
 
 # addr NAME: the IPv4 address of a host (known ones without asking the kernel).

@@ -1,0 +1,4 @@
+SEQ(TI=Z%II=I%TS=A)
+T1(R=Y%DF=Y%F=AS)
+U1(R=Y%RID=G)
+IE(R=Y%CD=S)

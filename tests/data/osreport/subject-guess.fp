@@ -1,0 +1,3 @@
+SEQ(TI=Z%II=I%TS=A)
+T1(R=Y%DF=N%F=A)
+U1(R=Y%RID=G)

@@ -1,0 +1,4 @@
+OS:SE
+OS:Q(SP=1
+OS:0%GCD=2)T
+OS:1(R=Y)
