@@ -13,26 +13,11 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "engine/cli_int.h"
 #include "engine/resume.h"
 #include "engine/targetfile.h"
 #include "engine/usage.h"
 #include "engine/util.h"
-
-/* nmap's timing table (reference/fast-scanners.md section 5). */
-static const struct timing timings[6] = {
-	{ 0, 300000, 100, 300000, 300000, 10, 0, 0 },
-	{ 1, 15000, 100, 15000, 15000, 10, 0, 0 },
-	{ 2, 1000, 100, 10000, 400, 10, 0, 0 },
-	/*
-	 * T3-T5 have no fixed gap in nmap; its congestion window opens to
-	 * hundreds of probes in flight. fathom is stateless and paces to a
-	 * rate instead: these defaults are what a switched LAN absorbs
-	 * without loss, and retransmission passes recover what is lost.
-	 */
-	{ 3, 1000, 100, 10000, 0, 10, 0, 150000 },
-	{ 4, 500, 100, 1250, 0, 6, 0, 400000 },
-	{ 5, 250, 50, 300, 0, 2, 900000, 1000000 },
-};
 
 enum {
 	OPT_EXCLUDE = 1000,
@@ -166,19 +151,6 @@ static int parse_rate(const char *s, double *out)
 	return 0;
 }
 
-static int parse_timing(const char *s)
-{
-	static const char *const names[] = { "paranoid", "sneaky", "polite",
-					     "normal", "aggressive", "insane" };
-
-	if (s[0] >= '0' && s[0] <= '5' && s[1] == '\0')
-		return s[0] - '0';
-	for (int i = 0; i < 6; i++)
-		if (strcasecmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static char *join_argv(int argc, char **argv)
 {
 	size_t len = 1;
@@ -199,68 +171,6 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
-static int file_exists(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
-static char datadir_buf[PATH_MAX + 16];
-
-const char *cli_datadir(void)
-{
-	const char *env = getenv("FATHOM_DATADIR");
-	char exe[PATH_MAX], try[PATH_MAX + 32];
-	ssize_t n;
-
-	if (datadir_buf[0])
-		return datadir_buf;
-	if (env && *env) {
-		snprintf(datadir_buf, sizeof(datadir_buf), "%s", env);
-		return datadir_buf;
-	}
-	/* Run from the build tree: ./fathom sits beside probes/. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(try, sizeof(try), "%s/probes/fathom-services",
-				 exe);
-			if (file_exists(try)) {
-				snprintf(datadir_buf, sizeof(datadir_buf),
-					 "%s/probes", exe);
-				return datadir_buf;
-			}
-		}
-	}
-	snprintf(datadir_buf, sizeof(datadir_buf), "%s", PKGDATADIR);
-	return datadir_buf;
-}
-
-void cli_os_db_path(char *buf, size_t len)
-{
-	const char *dir = cli_datadir();
-	size_t n = strlen(dir);
-
-	snprintf(buf, len, "%s/fathom-os-db", dir);
-	if (file_exists(buf))
-		return;
-	/* The source tree keeps it in fingerprints/, beside probes/. */
-	if (n >= 7 && strcmp(dir + n - 7, "/probes") == 0)
-		snprintf(buf, len, "%.*s/fingerprints/fathom-os-db",
-			 (int)(n - 7), dir);
-}
-
-/* Deferred target tokens: they are added after -n is known. */
-struct pending {
-	int kind; /* 0 target, 1 exclude list, 2 -iL, 3 --excludefile,
-		     4 --service-db, 5 --os-db */
-	const char *arg;
-};
-
 static int parse(int argc, char **argv, struct scan_opts *o,
 		 const struct resume_info *ri)
 {
@@ -270,7 +180,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	const char *portarg = NULL, *exclports = NULL;
 	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
 	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
-	int delay_set = 0, vint_set = 0;
+	int delay_set = 0;
 	const char *versiondb = NULL;
 
 	memset(o, 0, sizeof(*o));
@@ -343,7 +253,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			exclports = optarg;
 			break;
 		case 'T':
-			tlevel = parse_timing(optarg);
+			tlevel = cli_parse_timing(optarg);
 			if (tlevel < 0) {
 				usage_error("bad timing template '-T%s' "
 					    "(0-5 or paranoid..insane)",
@@ -478,17 +388,16 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->max_hostgroup = v;
 			break;
 		case OPT_DATADIR:
-			snprintf(datadir_buf, sizeof(datadir_buf), "%s",
-				 optarg);
+			cli_set_datadir(optarg);
 			break;
 		case OPT_IL:
-			pend[npend++] = (struct pending){ 2, optarg };
+			pend[npend++] = (struct pending){ PEND_INPUT_FILE, optarg };
 			break;
 		case OPT_EXCLUDE:
-			pend[npend++] = (struct pending){ 1, optarg };
+			pend[npend++] = (struct pending){ PEND_EXCLUDE, optarg };
 			break;
 		case OPT_EXCLUDEFILE:
-			pend[npend++] = (struct pending){ 3, optarg };
+			pend[npend++] = (struct pending){ PEND_EXCLUDE_FILE, optarg };
 			break;
 		case OPT_ON:
 			free(o->out_normal);
@@ -561,7 +470,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->max_os_tries = (int)v;
 			break;
 		case OPT_OSDB:
-			pend[npend++] = (struct pending){ 5, optarg };
+			pend[npend++] = (struct pending){ PEND_OS_DB, optarg };
 			break;
 		case OPT_VINTENSITY:
 			if (parse_u64(optarg, 9, &v) < 0) {
@@ -570,15 +479,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				goto out;
 			}
 			o->version_intensity = (int)v;
-			vint_set = 1;
 			break;
 		case OPT_VLIGHT:
 			o->version_intensity = 2;
-			vint_set = 1;
 			break;
 		case OPT_VALL:
 			o->version_intensity = 9;
-			vint_set = 1;
 			break;
 		case OPT_VTRACE:
 			o->version_trace = 1;
@@ -596,7 +502,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->allports = 1;
 			break;
 		case OPT_SERVICEDB:
-			pend[npend++] = (struct pending){ 4, optarg };
+			pend[npend++] = (struct pending){ PEND_SERVICE_DB, optarg };
 			break;
 		case OPT_VERSIONDB:
 			versiondb = optarg;
@@ -619,7 +525,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 	for (int i = optind; i < argc; i++)
-		pend[npend++] = (struct pending){ 0, argv[i] };
+		pend[npend++] = (struct pending){ PEND_TARGET, argv[i] };
 
 	if (o->min_rate && o->max_rate && o->min_rate > o->max_rate) {
 		fprintf(stderr, "fathom: --min-rate must not exceed "
@@ -679,17 +585,18 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		struct target_set *bare = o->pairs->bare;
 		int r;
 
-		if (pend[i].kind >= 4)
-			continue; /* --service-db, --os-db: below */
+		if (pend[i].kind == PEND_SERVICE_DB ||
+		    pend[i].kind == PEND_OS_DB)
+			continue; /* loaded by cli_load_dbs() */
 		switch (pend[i].kind) {
-		case 0:
+		case PEND_TARGET:
 			r = targets_add(o->targets, pend[i].arg, o->no_dns,
 					err, sizeof(err));
 			if (r == 0)
 				r = targets_add(bare, pend[i].arg, o->no_dns,
 						err, sizeof(err));
 			break;
-		case 1:
+		case PEND_EXCLUDE:
 			r = targets_exclude_list(o->targets, pend[i].arg,
 						 o->no_dns, err, sizeof(err));
 			if (r == 0)
@@ -697,11 +604,11 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 							 o->no_dns, err,
 							 sizeof(err));
 			break;
-		case 2:
+		case PEND_INPUT_FILE:
 			r = targetfile_load(o->targets, o->pairs, pend[i].arg,
 					    o->no_dns, err, sizeof(err));
 			break;
-		default:
+		default: /* PEND_EXCLUDE_FILE */
 			r = targets_add_file(o->targets, pend[i].arg, 1,
 					     o->no_dns, err, sizeof(err));
 			if (r == 0)
@@ -751,62 +658,11 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 
-	/* Service probes: fathom's own file, then the user's, all checked
-	 * (file:line) before any packet is sent. */
-	if (o->version_detect) {
-		char path[PATH_MAX + 32];
-
-		(void)vint_set;
-		o->svcdb = svcdb_new();
-		/* --versiondb replaces fathom's own file (nmap's option). */
-		if (versiondb)
-			snprintf(path, sizeof(path), "%s", versiondb);
-		else
-			snprintf(path, sizeof(path), "%s/fathom-service-probes",
-				 cli_datadir());
-		if (svcdb_load_file(o->svcdb, path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-		for (size_t i = 0; i < npend; i++) {
-			if (pend[i].kind != 4)
-				continue;
-			if (svcdb_load_file(o->svcdb, pend[i].arg, err,
-					    sizeof(err)) < 0) {
-				fprintf(stderr, "fathom: %s\n", err);
-				goto out;
-			}
-		}
-		if (svcdb_finalize(o->svcdb, err, sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-	}
-
-	/* OS databases: fathom's own, then each --os-db, all parsed
-	 * (file:line errors) before any packet is sent. */
-	if (o->os_detect) {
-		char path[PATH_MAX + 32];
-
-		o->osdb = osdb_new();
-		cli_os_db_path(path, sizeof(path));
-		if (osdb_load_file(o->osdb, path, err, sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-		for (size_t i = 0; i < npend; i++) {
-			if (pend[i].kind != 5)
-				continue;
-			if (osdb_load_file(o->osdb, pend[i].arg, err,
-					   sizeof(err)) < 0) {
-				fprintf(stderr, "fathom: %s\n", err);
-				goto out;
-			}
-		}
-	}
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0)
+		goto out;
 
 	/* Timing: template, then explicit options win. */
-	o->timing = timings[tlevel];
+	o->timing = *cli_timing_template(tlevel);
 	if (min_rtt)
 		o->timing.min_rtt_ms = min_rtt;
 	if (max_rtt)
@@ -830,7 +686,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	 * with --scan-delay 0) means T3's pace. */
 	o->rate = o->timing.scan_delay_ms
 			  ? 1000.0 / (double)o->timing.scan_delay_ms
-			  : o->timing.rate > 0 ? o->timing.rate : timings[3].rate;
+			  : o->timing.rate > 0 ? o->timing.rate
+					       : cli_timing_template(3)->rate;
 	if (o->max_rate && (o->rate == 0 || o->rate > o->max_rate))
 		o->rate = o->max_rate;
 	if (o->min_rate && o->rate < o->min_rate)
