@@ -31,6 +31,7 @@ enum {
 	OPT_OPEN,
 	OPT_REASON,
 	OPT_DRYRUN,
+	OPT_NODROP,
 	OPT_IL,
 	OPT_ON,
 	OPT_OX,
@@ -113,6 +114,7 @@ static const struct option longopts[] = {
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "reason", no_argument, NULL, OPT_REASON },
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+	{ "no-drop", no_argument, NULL, OPT_NODROP },
 	{ "datadir", required_argument, NULL, OPT_DATADIR },
 	{ "append-output", no_argument, NULL, OPT_APPEND },
 	{ "resume", required_argument, NULL, OPT_RESUME },
@@ -362,6 +364,9 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			break;
 		case OPT_DRYRUN:
 			o->dry_run = 1;
+			break;
+		case OPT_NODROP:
+			o->no_drop = 1;
 			break;
 		case OPT_APPEND:
 			o->append_output = 1;

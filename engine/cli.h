@@ -58,6 +58,7 @@ struct scan_opts {
 	int open_only;
 	int reason;
 	int dry_run; /* build and count every probe, send nothing */
+	int no_drop; /* --no-drop: keep root and capabilities after set-up */
 
 	/* Version detection (-sV). */
 	int version_detect;

@@ -14,6 +14,7 @@
 #include "engine/oscan.h"
 #include "engine/outputs.h"
 #include "engine/privs.h"
+#include "engine/privsetup.h"
 #include "engine/stats.h"
 #include "engine/synscan.h"
 #include "engine/util.h"
@@ -31,6 +32,7 @@ static void on_signal(int sig)
 struct run {
 	struct scan top; /* totals only: its results stay empty */
 	struct outputs *out;
+	struct privsetup priv; /* every group's route and handles */
 	struct stats_counts counts;
 	uint64_t noroute, unresolved;
 	int version_ran, os_ran;
@@ -236,6 +238,7 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 			return 0;
 	}
 	scan_init(&g, &gopt, &stop_flag);
+	g.priv = &r->priv;
 	atomic_store(&r->counts.undergoing, count);
 	task(r, REPORT_TASK_BEGIN, "SYN Stealth Scan", 0, NULL);
 	if (o->verbose) {
@@ -354,12 +357,37 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	outputs_begin(r.out, &r.top);
+	/*
+	 * Everything privileged, once, then the privileges go: before any
+	 * thread starts, after the outputs, -iL and --resume files are open.
+	 */
+	if (privsetup_open(&r.priv, &opt, err, sizeof(err)) < 0) {
+		failed = 1;
+	} else if (!opt.no_drop) {
+		char what[160];
+
+		if (privs_drop(what, sizeof(what), err, sizeof(err)) < 0) {
+			char why[sizeof(err)];
+
+			snprintf(why, sizeof(why), "cannot drop privileges: %s",
+				 err);
+			snprintf(err, sizeof(err), "%s", why);
+			failed = 1;
+		} else if (opt.debug) {
+			fprintf(stderr, "privileges: dropped: %s\n", what);
+		}
+	} else if (opt.debug) {
+		fprintf(stderr, "privileges: kept (--no-drop)\n");
+	}
+	if (failed)
+		fprintf(stderr, "fathom: %s\n", err);
 	stats = stats_start(r.out, &r.top, &r.counts, opt.stats_every_ms);
 	nt = targets_count(opt.targets);
 	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
 							     : nt;
 	atomic_store(&r.counts.completed, opt.resume_done);
-	for (uint64_t first = opt.resume_done; first < nt; first += group) {
+	for (uint64_t first = opt.resume_done; first < nt && !failed;
+	     first += group) {
 		if (run_group(&r, first, nt - first < group ? nt - first : group,
 			      err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
@@ -372,6 +400,7 @@ int main(int argc, char **argv)
 		}
 	}
 	stats_stop(stats);
+	privsetup_close(&r.priv); /* the nft guard's table goes with it */
 	if (r.top.st.interrupted)
 		outputs_partial(r.out, &r.top); /* once: between groups too */
 	r.top.st.end_ns = now_ns();

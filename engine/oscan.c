@@ -18,6 +18,7 @@
 #include "fingerprints/osattr.h"
 #include "fingerprints/osprobe.h"
 #include "netstack/packet.h"
+#include "engine/privsetup.h"
 #include "netstack/pktio.h"
 
 /*
@@ -699,6 +700,26 @@ void oscan_results_free(struct os_results *or)
 	or->n = 0;
 }
 
+struct pktio *oscan_open_capture(const struct scan_opts *o,
+				 const struct route_hop *hop, uint16_t *port0,
+				 char *err, size_t errlen)
+{
+	char bpf[200], a[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = htonl(hop->src) };
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint32_t)now_ns();
+	*port0 = (uint16_t)(OS_PORT_BASE + r % OS_PORT_RAND);
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	snprintf(bpf, sizeof(bpf),
+		 "dst host %s and (icmp or (tcp and dst portrange %u-%u))", a,
+		 *port0,
+		 *port0 + OS_ROUND_STEP * (unsigned)o->max_os_tries +
+			 OSP_NKINDS);
+	return pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
+}
+
 int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	      char *err, size_t errlen)
 {
@@ -708,8 +729,6 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	const struct hostiter_host *hh;
 	struct oshost *all = NULL;
 	size_t nall = 0, cap = 0, ocap = 0;
-	char bpf[200], a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = htonl(s->hop.src) };
 	struct timespec rtc;
 	int rc = -1;
 
@@ -764,16 +783,11 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		rc = 0;
 		goto done;
 	}
-	v.port0 = (uint16_t)(OS_PORT_BASE + rnd32(&v) % OS_PORT_RAND);
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	snprintf(bpf, sizeof(bpf),
-		 "dst host %s and (icmp or (tcp and dst portrange %u-%u))", a,
-		 v.port0,
-		 v.port0 + OS_ROUND_STEP * (unsigned)s->opt->max_os_tries +
-			 OSP_NKINDS);
-	v.io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
-	if (v.io == NULL)
+	/* The run's capture (privsetup), its port range fixed with it. */
+	v.port0 = s->priv->os_port0;
+	if (pktio_resume(s->priv->os, err, errlen) < 0)
 		goto done;
+	v.io = s->priv->os;
 	for (size_t g = 0; g < nall && !*s->stop; g += OS_GROUP) {
 		v.h = all + g;
 		v.nh = nall - g < OS_GROUP ? nall - g : OS_GROUP;
@@ -790,7 +804,8 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	s->st.bytes_recv += v.bytes_recv;
 	rc = 0;
 done:
-	pktio_close(v.io);
+	if (v.io && pktio_pause(v.io, err, errlen) < 0)
+		rc = -1;
 	free(all);
 	route_table_free(&rt);
 	return rc;

@@ -1,6 +1,8 @@
-/* privs.h -- capability checks: the one place privilege is reasoned about. */
+/* privs.h -- capability checks and the drop: where privilege is reasoned about. */
 #ifndef FATHOM_PRIVS_H
 #define FATHOM_PRIVS_H
+
+#include <stddef.h>
 
 /*
  * 1 if the effective capability set holds CAP_NET_RAW (what raw sends and
@@ -9,5 +11,20 @@
  * checks capabilities, not the uid.
  */
 int privs_have_net_raw(void);
+
+/*
+ * Gives up every privilege once privsetup_open() has run (nothing after
+ * it needs one; open handles keep working): as root, when the user
+ * "nobody" exists, setgroups(0), setresgid and setresuid to it; then, for
+ * root and setcap'd runs alike, the capability bounding, ambient,
+ * permitted, effective and inheritable sets emptied, PR_SET_NO_NEW_PRIVS,
+ * and a seccomp filter that fails with EPERM the syscalls fathom never
+ * makes after set-up (exec, ptrace, mounts, namespaces, modules, bpf,
+ * keyrings, setuid and friends...). Must run before any thread starts
+ * (the filter binds the calling thread and its future threads).
+ * Writes what was done in what (for -d). Returns 0, or -1 with err: the
+ * caller must then exit, never go on half-dropped.
+ */
+int privs_drop(char *what, size_t whatlen, char *err, size_t errlen);
 
 #endif

@@ -21,6 +21,7 @@
 #include "netstack/cookie.h"
 #include "netstack/craft.h"
 #include "netstack/packet.h"
+#include "engine/privsetup.h"
 #include "netstack/pktio.h"
 
 /*
@@ -637,23 +638,45 @@ static int resolve_nexthops(struct sweep *w, char *err, size_t errlen)
 	return 0;
 }
 
-static int plan_route(struct scan *s, struct sweep *w, char *err,
-		      size_t errlen)
+int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
+		       char *err, size_t errlen)
 {
-	const struct scan_opts *o = s->opt;
 	uint32_t first = targets_at(o->targets, 0);
 
+	memset(hop, 0, sizeof(*hop));
 	if (o->iface && o->src && o->dry_run) {
-		if (route_iface(o->iface, &s->hop, err, errlen) < 0)
+		if (route_iface(o->iface, hop, err, errlen) < 0)
 			return -1;
-	} else if (route_get(first, o->iface, &s->hop, err, errlen) < 0) {
+	} else if (route_get(first, o->iface, hop, err, errlen) < 0) {
 		return -1;
 	}
 	if (o->src)
-		s->hop.src = o->src;
-	if (route_table_load(s->hop.ifname, &w->rt, err, errlen) < 0)
-		return -1;
+		hop->src = o->src;
 	return 0;
+}
+
+struct pktio *synscan_open_capture(const struct scan_opts *o,
+				   const struct route_hop *hop, char *err,
+				   size_t errlen)
+{
+	char bpf[256], src[INET_ADDRSTRLEN];
+	struct pktio *io;
+
+	ip_str(hop->src, src, sizeof(src));
+	snprintf(bpf, sizeof(bpf),
+		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
+		 "(dst host %s and (tcp or icmp))",
+		 hop->src, src);
+	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
+	if (io == NULL)
+		return NULL;
+	/* -S with an address the kernel does not own: fathom answers ARP. */
+	if (!o->dry_run && !route_is_local_addr(hop->src) &&
+	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
+		pktio_close(io);
+		return NULL;
+	}
+	return io;
 }
 
 int synscan_run(struct scan *s, char *err, size_t errlen)
@@ -664,8 +687,8 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 				     .ttl = 64, .df = 1, .opts = syn_opts,
 				     .optlen = sizeof(syn_opts) };
 	struct sweep *w = xmalloc(sizeof(*w));
-	char bpf[256], src[INET_ADDRSTRLEN];
 	pthread_t rx;
+	uint64_t drops0 = 0;
 	int rc = -1, rx_started = 0;
 
 	w->s = s;
@@ -693,21 +716,14 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		w->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
 				     (uint64_t)rt.tv_nsec - now_ns();
 	}
-	if (plan_route(s, w, err, errlen) < 0)
+	/* The route and the capture were set up once for the run. */
+	s->hop = s->priv->hop;
+	if (route_table_load(s->hop.ifname, &w->rt, err, errlen) < 0)
 		goto out;
-	ip_str(s->hop.src, src, sizeof(src));
-	snprintf(bpf, sizeof(bpf),
-		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
-		 "(dst host %s and (tcp or icmp))",
-		 s->hop.src, src);
-	w->io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
-	if (w->io == NULL)
+	if (pktio_resume(s->priv->sweep, err, errlen) < 0)
 		goto out;
-	/* -S with an address the kernel does not own: fathom answers ARP. */
-	if (!o->dry_run && !route_is_local_addr(s->hop.src) &&
-	    pktio_answer_arp(w->io, s->hop.src, s->hop.if_mac, err,
-			     errlen) < 0)
-		goto out;
+	w->io = s->priv->sweep;
+	drops0 = pktio_drops(w->io);
 	if (craft_tcp_template(pktio_libnet(w->io), &w->syn, s->hop.if_mac,
 			       s->hop.src, &co, err, errlen) < 0)
 		goto out;
@@ -754,9 +770,16 @@ out:
 	s->st.bogus = atomic_load(&w->bogus);
 	s->st.noroute = atomic_load(&w->noroute);
 	s->st.unresolved = atomic_load(&w->unresolved);
-	if (w->io)
-		s->st.pcap_drops = pktio_drops(w->io);
-	pktio_close(w->io);
+	if (w->io) {
+		char perr[256];
+
+		s->st.pcap_drops = pktio_drops(w->io) - drops0;
+		/* Idle until the next group: nothing queues meanwhile. */
+		if (pktio_pause(w->io, perr, sizeof(perr)) < 0 && rc == 0) {
+			snprintf(err, errlen, "%s", perr);
+			rc = -1;
+		}
+	}
 	route_table_free(&w->rt);
 	free(w->sendlog);
 	free(w);

@@ -34,6 +34,8 @@ struct scan_stats {
  */
 struct vscan_results;
 struct os_results;
+struct privsetup;
+struct pktio;
 
 struct scan {
 	const struct scan_opts *opt;
@@ -42,6 +44,8 @@ struct scan {
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */
+	/* The run's route and capture handles (engine/privsetup.h). */
+	struct privsetup *priv;
 	struct scan_stats st;
 	volatile sig_atomic_t *stop; /* set by the signal handler */
 	/*
@@ -71,7 +75,24 @@ void scan_init(struct scan *s, const struct scan_opts *o,
 void scan_free(struct scan *s);
 
 /*
- * Plans routes, opens the interface (the one privileged step), resolves
+ * The route the run takes: the interface and source address towards the
+ * first target (or -e/-S). Unprivileged. Returns 0, or -1 with err.
+ */
+int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
+		       char *err, size_t errlen);
+
+/*
+ * Opens the sweep's capture and injection handle on hop (privileged:
+ * called by privsetup_open() only), answering ARP for a foreign -S.
+ * Returns NULL with err on failure.
+ */
+struct pktio *synscan_open_capture(const struct scan_opts *o,
+				   const struct route_hop *hop, char *err,
+				   size_t errlen);
+
+/*
+ * Takes the route and the handle from s->priv (opened once for the run;
+ * resumed here, paused again at the end), resolves
  * next hops with ARP, then sweeps every (target, port) in a seeded
  * permutation at opt->rate, retransmitting unanswered probes in passes
  * for as long as retransmissions keep drawing new replies (at most

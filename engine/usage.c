@@ -72,6 +72,7 @@ void usage_print(FILE *f)
 "  --reason: Display the reason a port is in a particular state\n"
 "  --open: Only show open (or possibly open) ports\n"
 "  --dry-run: Build every probe but send nothing (counts and timing only)\n"
+"  --no-drop: Keep root and capabilities after set-up (fathom's own option)\n"
 "  --append-output: Append to rather than clobber specified output files\n"
 "  --resume <filename>: Resume an aborted scan (its -oN/-oG/-oX/-oJ file)\n"
 "  --stats-every <time>: Print status every <time> (a key press does too)\n"

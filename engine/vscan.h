@@ -39,13 +39,28 @@ const struct svc_result *vscan_find(const struct vscan_results *vr,
 				    uint32_t addr, uint16_t port);
 void vscan_results_free(struct vscan_results *vr);
 
+struct pktio;
+struct rstguard;
+
+/*
+ * -sV's privileged set-up, called once a run by privsetup_open(): picks
+ * how the kernel is kept from resetting fathom's connections (a foreign
+ * -S: fathom answers ARP; else the nft guard; when nft refuses: kernel
+ * sockets, with its refusal in why) and opens the capture the userspace
+ * modes use (*io; NULL for sockets). Returns the enum vscan_mode, or -1
+ * with err when the capture cannot be opened.
+ */
+int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
+		struct pktio **io, char *why, size_t whylen, char *err,
+		size_t errlen);
+
 /*
  * Probes every open TCP port in s->res: a fresh userspace TCP connection
  * per probe, the NULL probe, the TLS-detecting probes and the port's
  * favoured probes in parallel, then the rest by rarity up to the
  * intensity (narrowed after a softmatch), through TLS once a TLS probe
- * hard-matches "ssl". Many services run at once. The kernel's RSTs are
- * kept off fathom's ports with netstack/rstguard for the phase's life.
+ * hard-matches "ssl". Many services run at once. The transport and
+ * the capture are the run's, from s->priv (vscan_setup()).
  * Returns 0, or -1 with err (runtime failure).
  */
 int vscan_run(struct scan *s, const struct svcdb *db,

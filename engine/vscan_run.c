@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "engine/privsetup.h"
 #include "engine/progress.h"
 #include "engine/util.h"
 #include "engine/vscan_int.h"
@@ -15,15 +16,6 @@
 #include "netstack/rstguard.h"
 
 #define VS_STARTS_PER_DRAIN 128
-
-/*
- * How the kernel is kept from resetting fathom's connections:
- *   foreign  -S names an address the kernel does not own: fathom answers
- *            ARP for it and the kernel never sees the connections;
- *   guard    an nftables table drops the kernel's RSTs (rstguard);
- *   sockets  neither works: the probes go over kernel connect() sockets.
- */
-enum vs_mode { VS_MODE_FOREIGN, VS_MODE_GUARD, VS_MODE_SOCKETS };
 
 static uint32_t rnd32(struct vs *v)
 {
@@ -160,25 +152,57 @@ static size_t collect(struct vs *v, struct vscan_results *out,
 	return k;
 }
 
-/* The userspace TCP transport: a capture of whole frames to our ports. */
-static int open_userspace(struct vs *v, int foreign, char *err,
-			  size_t errlen)
+/* The capture of whole frames to fathom's -sV ports. */
+static struct pktio *open_capture(const struct route_hop *hop, int foreign,
+				  char *err, size_t errlen)
 {
-	struct scan *s = v->s;
-	struct tcp_cfg cfg = { 0 };
 	char bpf[160], a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = htonl(s->hop.src) };
+	struct in_addr in = { .s_addr = htonl(hop->src) };
+	struct pktio *io;
 
 	inet_ntop(AF_INET, &in, a, sizeof(a));
 	snprintf(bpf, sizeof(bpf),
 		 "tcp and dst host %s and dst portrange %u-%u", a, VS_PORT_LO,
 		 VS_PORT_HI);
-	v->io = pktio_open(s->hop.ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
-	if (v->io == NULL)
+	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
+	if (io == NULL)
+		return NULL;
+	if (foreign &&
+	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
+		pktio_close(io);
+		return NULL;
+	}
+	return io;
+}
+
+int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
+		struct pktio **io, char *why, size_t whylen, char *err,
+		size_t errlen)
+{
+	int mode;
+
+	*io = NULL;
+	why[0] = '\0';
+	if (!route_is_local_addr(hop->src))
+		mode = VSCAN_FOREIGN;
+	else if (rstguard_install(guard, hop->src, VS_PORT_LO, 65535, why,
+				  whylen) == 0)
+		mode = VSCAN_GUARD;
+	else
+		return VSCAN_SOCKETS;
+	*io = open_capture(hop, mode == VSCAN_FOREIGN, err, errlen);
+	return *io ? mode : -1;
+}
+
+/* The userspace TCP transport over the run's -sV capture. */
+static int open_userspace(struct vs *v, char *err, size_t errlen)
+{
+	struct scan *s = v->s;
+	struct tcp_cfg cfg = { 0 };
+
+	if (pktio_resume(s->priv->vscan, err, errlen) < 0)
 		return -1;
-	if (foreign && pktio_answer_arp(v->io, s->hop.src, s->hop.if_mac, err,
-					errlen) < 0)
-		return -1;
+	v->io = s->priv->vscan;
 	cfg.saddr = s->hop.src;
 	memcpy(cfg.smac, s->hop.if_mac, 6);
 	cfg.mss = 1460;
@@ -198,24 +222,6 @@ static int open_userspace(struct vs *v, int foreign, char *err,
 	cfg.arg = v;
 	v->tcp = tcp_stack_new(&cfg, vs_now_ms());
 	return 0;
-}
-
-/* Picks the mode; warns once when falling back to sockets. */
-static enum vs_mode choose_mode(struct vs *v, struct rstguard *guard)
-{
-	char why[256];
-
-	if (!route_is_local_addr(v->s->hop.src))
-		return VS_MODE_FOREIGN;
-	if (rstguard_install(guard, v->s->hop.src, VS_PORT_LO, 65535, why,
-			     sizeof(why)) == 0)
-		return VS_MODE_GUARD;
-	progress_clear();
-	fprintf(stderr,
-		"Warning: cannot stop the kernel resetting fathom's "
-		"connections (%s); -sV probes go through kernel sockets\n",
-		why);
-	return VS_MODE_SOCKETS;
 }
 
 /*
@@ -301,12 +307,10 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	struct vs v = { .s = s, .o = s->opt, .db = db,
 			.next_port = VS_PORT_LO };
 	struct route_table rt = { 0 };
-	struct rstguard guard;
-	enum vs_mode mode = VS_MODE_GUARD;
+	enum vscan_mode mode = s->priv->vmode;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	memset(&guard, 0, sizeof(guard));
 	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
 		v.rng = now_ns() | 1;
 	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
@@ -336,8 +340,17 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	v.tls = tls_ctx_new(err, errlen);
 	if (v.tls == NULL)
 		goto done;
-	mode = choose_mode(&v, &guard);
-	if (mode == VS_MODE_SOCKETS) {
+	if (mode == VSCAN_SOCKETS && !s->priv->vwarned) {
+		/* Once a run, when the first group has services to probe. */
+		s->priv->vwarned = 1;
+		progress_clear();
+		fprintf(stderr,
+			"Warning: cannot stop the kernel resetting fathom's "
+			"connections (%s); -sV probes go through kernel "
+			"sockets\n",
+			s->priv->vwhy);
+	}
+	if (mode == VSCAN_SOCKETS) {
 		v.sk = vsock_new(v.maxc > 8192 ? v.maxc + 1024 : 8192,
 				 v.o->src ? s->hop.src : 0, VS_CONNECT_MS, 60000, vs_on_event, err,
 				 errlen);
@@ -346,8 +359,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 		/* One descriptor per connection: the cap follows the limit. */
 		if (v.maxc > vsock_capacity(v.sk))
 			v.maxc = vsock_capacity(v.sk);
-	} else if (open_userspace(&v, mode == VS_MODE_FOREIGN, err,
-				  errlen) < 0) {
+	} else if (open_userspace(&v, err, errlen) < 0) {
 		goto done;
 	}
 	loop(&v);
@@ -356,14 +368,14 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 			"vscan: %zu services, %s, peak %zu connections at "
 			"once (%zu established)\n",
 			v.nsvc,
-			mode == VS_MODE_FOREIGN ? "userspace TCP (foreign -S)"
-			: mode == VS_MODE_GUARD ? "userspace TCP (nft guard)"
+			mode == VSCAN_FOREIGN ? "userspace TCP (foreign -S)"
+			: mode == VSCAN_GUARD ? "userspace TCP (nft guard)"
 						: "kernel sockets",
 			v.conns_peak, v.est_peak);
 	if (v.o->debug && v.io)
 		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
 			(unsigned long long)pktio_drops(v.io));
-	if (v.o->debug && v.io && mode == VS_MODE_FOREIGN)
+	if (v.o->debug && v.io && mode == VSCAN_FOREIGN)
 		fprintf(stderr, "vscan: answered %llu ARP requests\n",
 			(unsigned long long)pktio_arp_answered(v.io));
 	rc = 0;
@@ -380,8 +392,8 @@ done:
 	free(v.svcs);
 	free(v.tls_probes);
 	tls_ctx_free(v.tls);
-	pktio_close(v.io);
-	rstguard_remove(&guard);
+	if (v.io && pktio_pause(v.io, err, errlen) < 0)
+		rc = -1;
 	route_table_free(&rt);
 	return rc;
 }

@@ -38,6 +38,7 @@ struct pktio {
 	pcap_t *pc;
 	int pfd;
 	char *bpf;            /* the caller's filter */
+	char *active;         /* bpf, widened for ARP when answering it */
 	uint32_t arp_addr;    /* answer ARP for it (0: no) */
 	uint8_t arp_mac[6];
 	uint64_t arp_answered;
@@ -155,6 +156,7 @@ void pktio_close(struct pktio *io)
 	if (io->ln)
 		libnet_destroy(io->ln);
 	free(io->bpf);
+	free(io->active);
 	free(io);
 }
 
@@ -216,9 +218,59 @@ int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
 		return -1;
 	}
 	pcap_freecode(&prog);
-	free(f);
+	free(io->active);
+	io->active = f;
 	io->arp_addr = addr;
 	memcpy(io->arp_mac, mac, 6);
+	return 0;
+}
+
+/* Installs filter f (a pcap expression) on the capture. */
+static int set_filter(struct pktio *io, const char *f, char *err,
+		      size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(io->pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "pcap filter '%s': %s", f,
+			 pcap_geterr(io->pc));
+		return -1;
+	}
+	if (pcap_setfilter(io->pc, &prog) != 0) {
+		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(io->pc));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+int pktio_pause(struct pktio *io, char *err, size_t errlen)
+{
+	/* "len <= 0" holds for no frame: the kernel queues nothing. */
+	return set_filter(io, "less 0", err, errlen);
+}
+
+static void discard(const uint8_t *frame, size_t caplen, uint64_t ts,
+		    void *arg)
+{
+	(void)frame;
+	(void)caplen;
+	(void)ts;
+	(void)arg;
+}
+
+int pktio_resume(struct pktio *io, char *err, size_t errlen)
+{
+	if (set_filter(io, io->active ? io->active : io->bpf, err, errlen) < 0)
+		return -1;
+	/*
+	 * What is queued arrived before the phase sent anything: an earlier
+	 * phase's or group's late replies. ARP requests among them are still
+	 * answered by pktio_dispatch().
+	 */
+	while (pktio_dispatch(io, -1, discard, NULL) > 0)
+		;
 	return 0;
 }
 

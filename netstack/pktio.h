@@ -59,6 +59,16 @@ int pktio_wait(struct pktio *io, int timeout_ms);
  */
 int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
 		     char *err, size_t errlen);
+/*
+ * A handle opened at set-up lives for the whole run, idle between the
+ * phases that use it. pktio_pause() makes the kernel queue nothing for it
+ * (a filter that accepts no frame); pktio_resume() restores its filter
+ * (with the ARP widening, if any) and discards what was queued before.
+ * Neither needs privileges. Return 0, or -1 with err.
+ */
+int pktio_pause(struct pktio *io, char *err, size_t errlen);
+int pktio_resume(struct pktio *io, char *err, size_t errlen);
+
 /* ARP requests answered so far (for -d). */
 uint64_t pktio_arp_answered(const struct pktio *io);
 
