@@ -785,6 +785,10 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	}
 	/* The run's capture (privsetup), its port range fixed with it. */
 	v.port0 = s->priv->os_port0;
+	if (s->priv->os == NULL) { /* set-up saw no -O (a dry run) */
+		snprintf(err, errlen, "no -O capture was opened");
+		goto done;
+	}
 	if (pktio_resume(s->priv->os, err, errlen) < 0)
 		goto done;
 	v.io = s->priv->os;

@@ -200,6 +200,10 @@ static int open_userspace(struct vs *v, char *err, size_t errlen)
 	struct scan *s = v->s;
 	struct tcp_cfg cfg = { 0 };
 
+	if (s->priv->vscan == NULL) { /* set-up saw no -sV (a dry run) */
+		snprintf(err, errlen, "no -sV capture was opened");
+		return -1;
+	}
 	if (pktio_resume(s->priv->vscan, err, errlen) < 0)
 		return -1;
 	v->io = s->priv->vscan;
