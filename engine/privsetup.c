@@ -23,12 +23,20 @@ static void monitor_main(struct rstguard *g, int rfd)
 {
 	char buf[64];
 	long maxfd = sysconf(_SC_OPEN_MAX);
+	int null = open("/dev/null", O_RDWR);
 
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	/* The captures, the outputs: none of them is the monitor's. */
+	/*
+	 * The captures, the outputs, the terminal or pipes on 0-2 (a reader
+	 * of fathom's stdout must see EOF when fathom ends): none of them is
+	 * the monitor's.
+	 */
+	for (int fd = 0; fd <= 2 && null >= 0; fd++)
+		if (fd != rfd)
+			dup2(null, fd);
 	for (long fd = 3; fd < (maxfd > 0 ? maxfd : 1024); fd++)
 		if (fd != rfd)
 			close((int)fd);
