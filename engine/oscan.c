@@ -12,13 +12,13 @@
 #include <time.h>
 
 #include "engine/hostiter.h"
+#include "engine/privsetup.h"
 #include "engine/progress.h"
 #include "engine/util.h"
 #include "engine/vscan.h"
 #include "fingerprints/osattr.h"
 #include "fingerprints/osprobe.h"
 #include "netstack/packet.h"
-#include "engine/privsetup.h"
 #include "netstack/pktio.h"
 
 /*

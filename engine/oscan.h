@@ -39,8 +39,8 @@ struct pktio *oscan_open_capture(const struct scan_opts *o,
  * rest >= 25 ms apart per host, retried up to 3 times), every host of a
  * group at once, at most opt->max_os_tries rounds, stopping at the first
  * perfect match against db (which may be NULL: fingerprint only). The
- * run's capture (s->priv), filtered to the probes' ports. Returns 0, or -1 with err for a
- * runtime failure.
+ * run's capture (s->priv), filtered to the probes' ports. Returns 0, or
+ * -1 with err for a runtime failure.
  */
 int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	      char *err, size_t errlen);

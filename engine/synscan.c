@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/permute.h"
+#include "engine/privsetup.h"
 #include "engine/progress.h"
 #include "engine/ratelimit.h"
 #include "engine/targetfile.h"
@@ -21,7 +22,6 @@
 #include "netstack/cookie.h"
 #include "netstack/craft.h"
 #include "netstack/packet.h"
-#include "engine/privsetup.h"
 #include "netstack/pktio.h"
 
 /*
