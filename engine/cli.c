@@ -65,6 +65,7 @@ enum {
 	OPT_RESUME,
 	OPT_STATSEVERY,
 	OPT_MAXHOSTGROUP,
+	OPT_SU,
 };
 
 /*
@@ -81,7 +82,7 @@ static const struct option longopts[] = {
 	{ "Pn", no_argument, NULL, OPT_PN },
 	{ "sS", no_argument, NULL, OPT_SS },
 	{ "sT", no_argument, NULL, OPT_SCANTYPE },
-	{ "sU", no_argument, NULL, OPT_SCANTYPE },
+	{ "sU", no_argument, NULL, OPT_SU },
 	{ "sn", no_argument, NULL, OPT_SCANTYPE },
 	{ "sA", no_argument, NULL, OPT_SCANTYPE },
 	{ "sV", no_argument, NULL, OPT_SV },
@@ -126,6 +127,39 @@ static const struct option longopts[] = {
 };
 
 static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OA";
+
+/*
+ * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
+ * ports reach UDP too; only the UDP list of the result is kept.
+ */
+static int udp_reparse(const char *arg, struct scan_opts *o, int exclude,
+		       char *err, size_t errlen)
+{
+	struct port_spec tmp = { 0 };
+	size_t len = strlen(arg) + 3;
+	char *u = xmalloc(len);
+	int rc;
+
+	snprintf(u, len, "U:%s", arg);
+	if (exclude) {
+		/* Exclusions apply in place: run on a spec holding only UDP. */
+		tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
+		rc = ports_exclude(u, o->services, &tmp, err, errlen);
+		o->ports.proto[SVC_UDP] = tmp.proto[SVC_UDP];
+		memset(&tmp.proto[SVC_UDP], 0, sizeof(tmp.proto[SVC_UDP]));
+	} else {
+		rc = ports_parse(u, o->services, &tmp, err, errlen);
+		if (rc == 0) {
+			struct port_list keep = tmp.proto[SVC_UDP];
+
+			tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
+			o->ports.proto[SVC_UDP] = keep;
+		}
+	}
+	ports_free(&tmp);
+	free(u);
+	return rc;
+}
 
 __attribute__((format(printf, 1, 0)))
 static int usage_error(const char *fmt, const char *arg)
@@ -355,6 +389,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->skip_ping = 1;
 			break;
 		case OPT_SS:
+			o->syn_scan = 1;
+			break;
+		case OPT_SU:
+			o->udp_scan = 1;
 			break;
 		case OPT_OPEN:
 			o->open_only = 1;
@@ -556,29 +594,51 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 		o->services_path = xstrdup(path);
 	}
+	/*
+	 * nmap's rule: ports without a T:/U: prefix go to every protocol
+	 * scanned. ports_parse() gives them to TCP; parsing "U:" + arg
+	 * again gives them to UDP, with T:/U: items still where they say.
+	 */
+	o->syn_scan = o->syn_scan || !o->udp_scan;
 	if (portarg) {
 		if (ports_parse(portarg, o->services, &o->ports, err,
-				sizeof(err)) < 0) {
+				sizeof(err)) < 0 ||
+		    (o->udp_scan &&
+		     udp_reparse(portarg, o, 0, err, sizeof(err)) < 0)) {
 			fprintf(stderr, "fathom: %s\n", err);
 			goto out;
 		}
 	} else {
-		ports_top(o->services, SVC_TCP,
-			  top ? top : fast ? 100 : 1000, &o->ports);
+		if (o->syn_scan)
+			ports_top(o->services, SVC_TCP,
+				  top ? top : fast ? 100 : 1000, &o->ports);
+		if (o->udp_scan)
+			ports_top(o->services, SVC_UDP,
+				  top ? top : fast ? 100 : 1000, &o->ports);
 	}
-	if (exclports && ports_exclude(exclports, o->services, &o->ports, err,
-				       sizeof(err)) < 0) {
+	if (exclports &&
+	    (ports_exclude(exclports, o->services, &o->ports, err,
+			   sizeof(err)) < 0 ||
+	     (o->udp_scan &&
+	      udp_reparse(exclports, o, 1, err, sizeof(err)) < 0))) {
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
+	/* -sU alone: the TCP list (unprefixed or T: ports) goes unused. */
+	if (!o->syn_scan)
+		o->ports.proto[SVC_TCP].n = 0;
 	ports_finalize(&o->ports);
-	if (o->ports.proto[SVC_UDP].n) {
-		fprintf(stderr, "fathom: UDP ports given but UDP scanning "
-				"(-sU) is not supported yet\n");
+	if (o->ports.proto[SVC_UDP].n && !o->udp_scan) {
+		fprintf(stderr, "fathom: UDP ports (U:) given but no UDP scan "
+				"(-sU)\n");
 		goto out;
 	}
-	if (o->ports.proto[SVC_TCP].n == 0) {
+	if (o->syn_scan && o->ports.proto[SVC_TCP].n == 0) {
 		fprintf(stderr, "fathom: no TCP ports to scan\n");
+		goto out;
+	}
+	if (o->udp_scan && o->ports.proto[SVC_UDP].n == 0) {
+		fprintf(stderr, "fathom: no UDP ports to scan\n");
 		goto out;
 	}
 

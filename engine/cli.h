@@ -58,6 +58,8 @@ struct scan_opts {
 	int open_only;
 	int reason;
 	int dry_run; /* build and count every probe, send nothing */
+	int syn_scan; /* -sS given (the default scan when no -sU) */
+	int udp_scan; /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
 	int no_drop; /* --no-drop: keep root and capabilities after set-up */
 
 	/* Version detection (-sV). */

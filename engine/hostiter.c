@@ -50,7 +50,8 @@ static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
 	it->res = results_sorted(((struct scan *)s)->res, &it->nres);
 	it->nt = targets_count(o->targets);
 	if (rows_wanted)
-		it->rows = xcalloc(o->ports.proto[SVC_TCP].n + 1,
+		it->rows = xcalloc(o->ports.proto[SVC_TCP].n +
+					   o->ports.proto[SVC_UDP].n + 1,
 				   sizeof(*it->rows));
 	if (o->skip_ping)
 		return it;
@@ -139,34 +140,46 @@ static int state_ignored(const struct scan_opts *o, int st, uint64_t n)
 	return n > max_shown;
 }
 
-/* Merges the scanned ports with the answered ones; counts and ignores. */
-static void fill_rows(struct hostiter *it)
+/*
+ * Merges one protocol's scanned ports with the answered ones into rows
+ * from *k on; *j walks h->res (sorted by protocol, then port).
+ */
+static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 {
 	const struct scan_opts *o = it->s->opt;
-	const struct port_list *pl = &o->ports.proto[SVC_TCP];
+	const struct port_list *pl =
+		&o->ports.proto[proto == IPPROTO_UDP ? SVC_UDP : SVC_TCP];
 	struct hostiter_host *h = &it->h;
-	size_t j = 0, k = 0;
+	int pi = proto == IPPROTO_UDP;
 
 	for (size_t i = 0; i < pl->n; i++) {
-		struct hostiter_row *r = &it->rows[k];
+		struct hostiter_row *r = &it->rows[*k];
+		const struct port_result *x;
 
 		/* -iL host:port: the ports this host was not scanned on. */
 		if (o->pairs && !pairs_wanted(o->pairs, h->addr, pl->ports[i]))
 			continue;
-		k++;
+		(*k)++;
 
 		memset(r, 0, sizeof(*r));
 		r->port = pl->ports[i];
-		while (j < h->nres && h->res[j].port < r->port)
-			j++;
-		if (j < h->nres && h->res[j].port == r->port) {
-			r->state = h->res[j].state;
-			r->reason = h->res[j].reason;
-			r->ttl = h->res[j].ttl;
-			if (h->res[j].from != h->addr)
-				r->from = h->res[j].from;
+		r->proto = (uint8_t)proto;
+		while (*j < h->nres &&
+		       (h->res[*j].proto < proto ||
+			(h->res[*j].proto == proto &&
+			 h->res[*j].port < r->port)))
+			(*j)++;
+		x = *j < h->nres ? &h->res[*j] : NULL;
+		if (x && x->proto == proto && x->port == r->port) {
+			r->state = x->state;
+			r->reason = x->reason;
+			r->ttl = x->ttl;
+			if (x->from != h->addr)
+				r->from = x->from;
 		} else {
-			r->state = PS_FILTERED;
+			/* nmap: silence is filtered for SYN, open|filtered
+			 * for UDP (an open port may simply not answer). */
+			r->state = pi ? PS_OPEN_FILTERED : PS_FILTERED;
 			r->reason = RS_NO_RESPONSE;
 		}
 		if (r->state >= PS_NSTATES)
@@ -175,7 +188,20 @@ static void fill_rows(struct hostiter *it)
 			r->reason = RS_NONE;
 		h->count[r->state]++;
 		h->rcount[r->state][r->reason]++;
+		h->prcount[pi][r->state][r->reason]++;
 	}
+}
+
+/* Merges the scanned ports with the answered ones; counts and ignores. */
+static void fill_rows(struct hostiter *it)
+{
+	const struct scan_opts *o = it->s->opt;
+	struct hostiter_host *h = &it->h;
+	size_t j = 0, k = 0;
+
+	fill_proto(it, IPPROTO_TCP, &j, &k);
+	if (o->udp_scan)
+		fill_proto(it, IPPROTO_UDP, &j, &k);
 	h->rows = it->rows;
 	h->nrows = k;
 	for (int st = 0; st < PS_NSTATES; st++) {
@@ -298,10 +324,14 @@ size_t hostiter_count_up(const struct scan *s)
 void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out)
 {
-	const char *table = services_name(s->opt->services, SVC_TCP, row->port);
+	int udp = row->proto == IPPROTO_UDP;
+	const char *table = services_name(s->opt->services,
+					  udp ? SVC_UDP : SVC_TCP, row->port);
+	/* Version detection probes TCP only. */
 	const struct svc_result *r =
-		row->state == PS_OPEN ? vscan_find(s->svc, h->addr, row->port)
-				      : NULL;
+		row->state == PS_OPEN && !udp
+			? vscan_find(s->svc, h->addr, row->port)
+			: NULL;
 
 	memset(out, 0, sizeof(*out));
 	out->conf = 3;
@@ -513,4 +543,9 @@ void report_write_all(const struct report_writer *w, FILE *f,
 	hostiter_free(it);
 	w->end(f, s, s->st.interrupted,
 	       s->st.interrupted ? "interrupted" : NULL);
+}
+
+const char *hostiter_proto_name(int proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
 }

@@ -25,7 +25,9 @@
 /* One scanned port of a host: its reply, or the lack of one. */
 struct hostiter_row {
 	uint16_t port;
-	uint8_t state;  /* enum port_state; PS_FILTERED when unanswered */
+	uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;  /* enum port_state; unanswered: PS_FILTERED (TCP),
+			   PS_OPEN_FILTERED (UDP) */
 	uint8_t reason; /* enum port_reason; RS_NO_RESPONSE when unanswered */
 	uint8_t ttl;    /* of the reply; 0 when unanswered */
 	uint32_t from;  /* who answered when not the target (a router's ICMP
@@ -69,11 +71,16 @@ struct hostiter_host {
 	const struct port_result *res; /* its answered probes, by port */
 	size_t nres;
 
-	/* Every scanned TCP port, ascending: answered or implied filtered. */
+	/*
+	 * Every scanned port, TCP then UDP (nmap's order), each ascending:
+	 * answered or implied (TCP filtered, UDP open|filtered).
+	 */
 	const struct hostiter_row *rows;
 	size_t nrows;
 	uint64_t count[PS_NSTATES];               /* rows per state */
 	uint64_t rcount[PS_NSTATES][RS_NREASONS]; /* rows per state, reason */
+	/* rcount split by protocol: [0] TCP, [1] UDP. */
+	uint64_t prcount[2][PS_NSTATES][RS_NREASONS];
 	/*
 	 * States summarised instead of listed ("Not shown:", <extraports>):
 	 * with --open every state with rows but open, open|filtered and
@@ -196,5 +203,8 @@ struct hostiter_ranges {
 #define HOSTITER_RANGES_INIT(file) { .f = (file) }
 void hostiter_ranges_add(struct hostiter_ranges *r, uint16_t port);
 void hostiter_ranges_end(struct hostiter_ranges *r);
+
+/* "tcp" or "udp" for a row's protocol, as nmap names it in reports. */
+const char *hostiter_proto_name(int proto);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,7 +149,8 @@ static int group_versions(struct run *r, struct scan *g, struct emitter *em,
 	int rc;
 
 	for (size_t i = 0; i < nres; i++) {
-		if (pr[i].state != PS_OPEN)
+		/* -sV probes TCP only: an open UDP port waits for nothing. */
+		if (pr[i].state != PS_OPEN || pr[i].proto != IPPROTO_TCP)
 			continue;
 		nopen++;
 		if (em->npending && em->pending[em->npending - 1] == pr[i].addr)
@@ -240,13 +242,13 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 	scan_init(&g, &gopt, &stop_flag);
 	g.priv = &r->priv;
 	atomic_store(&r->counts.undergoing, count);
-	task(r, REPORT_TASK_BEGIN, "SYN Stealth Scan", 0, NULL);
+	task(r, REPORT_TASK_BEGIN, synscan_task_name(o), 0, NULL);
 	if (o->verbose) {
 		snprintf(info, sizeof(info),
 			 "Scanning %llu host%s [%zu port%s/host]\n",
 			 (unsigned long long)count, count == 1 ? "" : "s",
-			 o->ports.proto[SVC_TCP].n,
-			 o->ports.proto[SVC_TCP].n == 1 ? "" : "s");
+			 synscan_ports_per_host(o),
+			 synscan_ports_per_host(o) == 1 ? "" : "s");
 		outputs_screen(r->out, info);
 	}
 	if (synscan_run(&g, err, errlen) < 0)
@@ -258,9 +260,9 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 		goto out;
 	}
 	snprintf(info, sizeof(info), "%llu total ports",
-		 (unsigned long long)(count * o->ports.proto[SVC_TCP].n));
+		 (unsigned long long)(count * synscan_ports_per_host(o)));
 	if (!g.st.interrupted)
-		task(r, REPORT_TASK_END, "SYN Stealth Scan",
+		task(r, REPORT_TASK_END, synscan_task_name(o),
 		     (now_ns() - t0) / 1e9, info);
 
 	em.g = &g;

@@ -179,7 +179,8 @@ static void print_host(FILE *f, const struct scan *s,
 		 * nmap 7.9x: one group per (state, reason), largest first,
 		 * always "ports"; a blank line when none is hidden.
 		 */
-		struct { int st, rs; uint64_t n; } g[PS_NSTATES * RS_NREASONS];
+		struct { int st, rs, pr; uint64_t n; }
+			g[2 * PS_NSTATES * RS_NREASONS];
 		size_t ng = 0;
 
 		if (h->shown == 0)
@@ -190,27 +191,31 @@ static void print_host(FILE *f, const struct scan *s,
 		for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
 			if (!h->ignored[st])
 				continue;
+			for (int pr = 0; pr < 2; pr++)
 			for (int rs = 0; rs < RS_NREASONS; rs++) {
 				size_t k = ng;
+				uint64_t n = h->prcount[pr][st][rs];
 
-				if (h->rcount[st][rs] == 0)
+				if (n == 0)
 					continue;
 				/* Insertion keeps equal counts in state order. */
-				while (k > 0 && g[k - 1].n < h->rcount[st][rs]) {
+				while (k > 0 && g[k - 1].n < n) {
 					g[k] = g[k - 1];
 					k--;
 				}
 				g[k].st = st;
 				g[k].rs = rs;
-				g[k].n = h->rcount[st][rs];
+				g[k].pr = pr;
+				g[k].n = n;
 				ng++;
 			}
 		}
 		for (size_t k = 0; k < ng; k++)
-			fprintf(f, "%s%llu %s tcp ports (%s)",
+			fprintf(f, "%s%llu %s %s ports (%s)",
 				k ? ", " : "Not shown: ",
 				(unsigned long long)g[k].n,
 				port_state_name(g[k].st),
+				g[k].pr ? "udp" : "tcp",
 				port_reason_name(g[k].rs));
 		fputc('\n', f);
 		if (h->shown == 0)
@@ -223,7 +228,8 @@ static void print_host(FILE *f, const struct scan *s,
 
 		if (h->ignored[rows[i].state])
 			continue;
-		snprintf(buf, sizeof(buf), "%u/tcp", rows[i].port);
+		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
+			 hostiter_proto_name(rows[i].proto));
 		if (strlen(buf) > wport)
 			wport = strlen(buf);
 		if (strlen(port_state_name(rows[i].state)) > wstate)
@@ -269,7 +275,8 @@ static void print_host(FILE *f, const struct scan *s,
 			continue;
 		service_cells(s, h, &rows[i], svc, sizeof(svc), ver,
 			      sizeof(ver));
-		snprintf(buf, sizeof(buf), "%u/tcp", rows[i].port);
+		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
+			 hostiter_proto_name(rows[i].proto));
 		n = snprintf(line, sizeof(line), "%-*s %-*s ", (int)wport, buf,
 			     (int)wstate, port_state_name(rows[i].state));
 		if (o->reason) {

@@ -40,14 +40,19 @@ void grep_begin(FILE *f, const struct scan *s)
 	put_safe(f, o->cmdline ? o->cmdline : "fathom");
 	fputc('\n', f);
 	if (o->verbose) {
-		const struct port_list *pl = &o->ports.proto[SVC_TCP];
-		struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+		fputs("# Ports scanned:", f);
+		for (int p = 0; p < SVC_NPROTO; p++) {
+			const struct port_list *pl = &o->ports.proto[p];
+			struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
 
-		fprintf(f, "# Ports scanned: TCP(%zu;", pl->n);
-		for (size_t i = 0; i < pl->n; i++)
-			hostiter_ranges_add(&rg, pl->ports[i]);
-		hostiter_ranges_end(&rg);
-		fputs(") UDP(0;) SCTP(0;) PROTOCOLS(0;)\n", f);
+			fprintf(f, " %s(%zu;", p == SVC_TCP ? "TCP" : "UDP",
+				pl->n);
+			for (size_t i = 0; i < pl->n; i++)
+				hostiter_ranges_add(&rg, pl->ports[i]);
+			hostiter_ranges_end(&rg);
+			fputc(')', f);
+		}
+		fputs(" SCTP(0;) PROTOCOLS(0;)\n", f);
 	}
 	fflush(f);
 }
@@ -94,8 +99,9 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			snprintf(rpc, sizeof(rpc), "(%s:%u*%u-%u)",
 				 sv.name ? sv.name : "", sv.rpc_prog,
 				 sv.rpc_low, sv.rpc_high);
-		fprintf(f, "%s%u/%s/tcp//%s/%s/%s/", first ? "" : ", ",
-			r->port, port_state_name(r->state), svc, rpc, ver);
+		fprintf(f, "%s%u/%s/%s//%s/%s/%s/", first ? "" : ", ",
+			r->port, port_state_name(r->state),
+			hostiter_proto_name(r->proto), svc, rpc, ver);
 		first = 0;
 	}
 	if (h->nignored == 1)

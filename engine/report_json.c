@@ -72,7 +72,17 @@ void json_begin(FILE *f, const struct scan *s)
 	for (size_t i = 0; i < pl->n; i++)
 		hostiter_ranges_add(&rg, pl->ports[i]);
 	hostiter_ranges_end(&rg);
-	fputs("\"}\n", f);
+	fputc('"', f);
+	if (o->udp_scan) {
+		const struct port_list *ul = &o->ports.proto[SVC_UDP];
+
+		fputs(",\"udp_ports\":\"", f);
+		for (size_t i = 0; i < ul->n; i++)
+			hostiter_ranges_add(&rg, ul->ports[i]);
+		hostiter_ranges_end(&rg);
+		fputc('"', f);
+	}
+	fputs("}\n", f);
 	fflush(f);
 }
 
@@ -212,9 +222,9 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			continue;
 		fprintf(f,
 			"{\"type\":\"port\",\"ip\":\"%s\",\"port\":%u,"
-			"\"proto\":\"tcp\",\"state\":\"%s\",\"reason\":\"%s\","
+			"\"proto\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\","
 			"\"ttl\":%u",
-			h->ip, r->port, port_state_name(r->state),
+			h->ip, r->port, hostiter_proto_name(r->proto), port_state_name(r->state),
 			port_reason_name(r->reason), r->ttl);
 		service(f, s, h, r);
 		fputs("}\n", f);

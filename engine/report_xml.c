@@ -118,8 +118,6 @@ static void attr_fp(FILE *f, const char *fp)
 void xml_begin(FILE *f, const struct scan *s)
 {
 	const struct scan_opts *o = s->opt;
-	const struct port_list *pl = &o->ports.proto[SVC_TCP];
-	struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
 	char when[64];
 
 	hostiter_ctime(s->st.start_wall, when, sizeof(when));
@@ -139,14 +137,23 @@ void xml_begin(FILE *f, const struct scan *s)
 	attr(f, "startstr", when);
 	attr(f, "version", PACKAGE_VERSION);
 	fputs(" xmloutputversion=\"1.05\">\n", f);
-	fprintf(f,
-		"<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"%zu\" "
-		"services=\"",
-		pl->n);
-	for (size_t i = 0; i < pl->n; i++)
-		hostiter_ranges_add(&rg, pl->ports[i]);
-	hostiter_ranges_end(&rg);
-	fputs("\"/>\n", f);
+	/* One <scaninfo> per scan type, as nmap: SYN first, then UDP. */
+	for (int p = 0; p < SVC_NPROTO; p++) {
+		const struct port_list *pl = &o->ports.proto[p];
+		struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+
+		if (p == SVC_TCP ? !o->syn_scan : !o->udp_scan)
+			continue;
+		fprintf(f,
+			"<scaninfo type=\"%s\" protocol=\"%s\" "
+			"numservices=\"%zu\" services=\"",
+			p == SVC_TCP ? "syn" : "udp",
+			p == SVC_TCP ? "tcp" : "udp", pl->n);
+		for (size_t i = 0; i < pl->n; i++)
+			hostiter_ranges_add(&rg, pl->ports[i]);
+		hostiter_ranges_end(&rg);
+		fputs("\"/>\n", f);
+	}
 	fprintf(f, "<verbose level=\"%d\"/>\n<debugging level=\"%d\"/>\n",
 		o->verbose, o->debug);
 	fflush(f);
@@ -160,26 +167,29 @@ static void extraports(FILE *f, const struct hostiter_host *h)
 
 		fprintf(f, "<extraports state=\"%s\" count=\"%llu\">\n",
 			port_state_name(st), (unsigned long long)h->count[st]);
-		for (;;) {
+		for (int pr = 0; pr < 2; pr++)
+		for (memset(done, 0, sizeof(done));;) {
 			struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
-			int best = -1;
+			const uint64_t *rc = h->prcount[pr][st];
+			int best = -1, proto = pr ? IPPROTO_UDP : IPPROTO_TCP;
 
 			for (int rs = 0; rs < RS_NREASONS; rs++)
-				if (!done[rs] && h->rcount[st][rs] &&
-				    (best < 0 ||
-				     h->rcount[st][rs] > h->rcount[st][best]))
+				if (!done[rs] && rc[rs] &&
+				    (best < 0 || rc[rs] > rc[best]))
 					best = rs;
 			if (best < 0)
 				break;
 			done[best] = 1;
 			fprintf(f,
 				"<extrareasons reason=\"%s\" count=\"%llu\" "
-				"proto=\"tcp\" ports=\"",
+				"proto=\"%s\" ports=\"",
 				port_reason_name(best),
-				(unsigned long long)h->rcount[st][best]);
+				(unsigned long long)rc[best],
+				hostiter_proto_name(proto));
 			for (size_t i = 0; i < h->nrows; i++)
 				if (h->rows[i].state == st &&
-				    h->rows[i].reason == best)
+				    h->rows[i].reason == best &&
+				    h->rows[i].proto == proto)
 					hostiter_ranges_add(&rg,
 							    h->rows[i].port);
 			hostiter_ranges_end(&rg);
@@ -242,9 +252,9 @@ static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
 		 const struct hostiter_row *r)
 {
 	fprintf(f,
-		"<port protocol=\"tcp\" portid=\"%u\"><state state=\"%s\" "
+		"<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
 		"reason=\"%s\" reason_ttl=\"%u\"",
-		r->port, port_state_name(r->state), port_reason_name(r->reason),
+		hostiter_proto_name(r->proto), r->port, port_state_name(r->state), port_reason_name(r->reason),
 		r->ttl);
 	if (r->from) {
 		struct in_addr in = { .s_addr = htonl(r->from) };

@@ -32,6 +32,7 @@ enum port_reason {
 	RS_ADMIN_PROHIBITED,
 	RS_TIME_EXCEEDED,
 	RS_USER_SET,
+	RS_UDP_RESPONSE, /* -sU: the port answered */
 	RS_NREASONS
 };
 
@@ -46,7 +47,7 @@ struct port_result {
 	uint32_t from;     /* who answered (an ICMP error may be a router) */
 	uint32_t rtt_us;   /* 0 = unknown */
 	uint16_t port;
-	uint8_t proto;     /* IPPROTO_TCP */
+	uint8_t proto;     /* IPPROTO_TCP or IPPROTO_UDP */
 	uint8_t state;     /* enum port_state */
 	uint8_t reason;    /* enum port_reason */
 	uint8_t ttl;       /* of the reply */

@@ -23,6 +23,7 @@
 #include "netstack/craft.h"
 #include "netstack/packet.h"
 #include "netstack/pktio.h"
+#include "probes/udpprobe.h"
 
 /*
  * Source ports above the kernel's ephemeral range (32768-60999 by
@@ -36,6 +37,13 @@
 #define SENDLOG_BITS 16 /* send times of the last 65536 probes, for RTT */
 #define ARP_TRIES 3
 #define MAX_ONLINK_ARP (1u << 20)
+/*
+ * -sU: how long a pass waits at least for its replies (Linux's default
+ * icmp_ratelimit interval), and how many passes at most while the
+ * passes keep drawing new port unreachables.
+ */
+#define UDP_LINGER_MS 1000
+#define UDP_MAX_PASSES 200
 
 struct sendlog_slot {
 	_Atomic uint64_t pos; /* permutation position + 1 */
@@ -51,9 +59,16 @@ struct sweep {
 	struct permute perm;
 	struct cookie_key key;
 	struct craft_tmpl syn;
-	uint64_t nt, np, total; /* targets, ports, probes */
-	const uint16_t *ports;
-	const int32_t *port_index;
+	/*
+	 * The probe space is targets x slots: slots [0, ntcp) are the TCP
+	 * ports, [ntcp, np) the UDP ports (-sU), so one permutation and one
+	 * results index cover both protocols.
+	 */
+	uint64_t nt, np, total; /* targets, slots, probes */
+	uint64_t ntcp;
+	uint16_t *ports;               /* per slot */
+	const int32_t *port_index;     /* TCP port -> slot, or -1 */
+	const int32_t *udp_index;      /* UDP port -> slot - ntcp, or -1 */
 	uint16_t sport_base, sport_count;
 	struct sendlog_slot *sendlog;
 	uint64_t wall_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
@@ -65,6 +80,7 @@ struct sweep {
 	_Atomic uint64_t srtt_us, rttvar_us, nsamples;
 	/* Counters written by rx. */
 	_Atomic uint64_t recv, bytes_recv, valid, bogus;
+	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */
 	/* Counters written by tx. */
 	_Atomic uint64_t sent, bytes_sent, noroute, unresolved;
 };
@@ -133,26 +149,102 @@ static void record(struct sweep *w, uint32_t target, uint16_t port,
 		   const struct port_result *pr_in, uint64_t ts)
 {
 	int64_t ti = targets_index_of(w->o->targets, target);
-	uint64_t idx, pos;
+	uint64_t idx, pos, slot;
 	struct port_result pr = *pr_in;
+	int udp = pr.proto == IPPROTO_UDP;
 
-	if (ti < 0 || w->port_index[port] < 0)
+	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
 		return;
-	idx = (uint64_t)ti + (uint64_t)w->port_index[port] * w->nt;
+	slot = udp ? w->ntcp + (uint64_t)w->udp_index[port]
+		   : (uint64_t)w->port_index[port];
+	idx = (uint64_t)ti + slot * w->nt;
 	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
 	pr.rtt_us = rtt_of(w, pos, ts);
 	if (pr.rtt_us && pr.from == target)
 		rtt_sample(w, pr.rtt_us);
 	if (!results_add(w->s->res, idx, &pr))
 		return;
+	if (udp && pr.state == PS_CLOSED)
+		atomic_fetch_add(&w->udp_closed, 1);
 	if (w->o->verbose && pr.state == PS_OPEN) {
 		char a[INET_ADDRSTRLEN];
 
 		ip_str(target, a, sizeof(a));
 		progress_clear();
-		printf("Discovered open port %u/tcp on %s\n", port, a);
+		printf("Discovered open port %u/%s on %s\n", port,
+		       udp ? "udp" : "tcp", a);
 		fflush(stdout);
 	}
+}
+
+/* A UDP reply to a -sU probe: open, if it answers our cookie. */
+static void on_udp(struct sweep *w, const struct pkt_info *p, uint64_t mono)
+{
+	uint32_t our = w->s->hop.src;
+	struct port_result pr = { 0 };
+	struct cookie c;
+
+	if (w->np == w->ntcp || p->ip.dst != our ||
+	    w->udp_index[p->udp.sport] < 0)
+		return;
+	c = cookie_make(&w->key, our, p->ip.src, p->udp.sport, IPPROTO_UDP,
+			w->sport_base, w->sport_count);
+	if (p->udp.dport != c.sport ||
+	    !udpprobe_reply_ok(p->udp.sport, c.seq, p->payload,
+			       p->payload_len)) {
+		atomic_fetch_add(&w->bogus, 1);
+		return;
+	}
+	pr.state = PS_OPEN;
+	pr.reason = RS_UDP_RESPONSE;
+	pr.addr = pr.from = p->ip.src;
+	pr.port = p->udp.sport;
+	pr.proto = IPPROTO_UDP;
+	pr.ttl = p->ip.ttl;
+	atomic_fetch_add(&w->valid, 1);
+	record(w, p->ip.src, p->udp.sport, &pr, mono);
+}
+
+/*
+ * An ICMP error quoting a -sU probe. The quote carries our source port
+ * (the cookie) and the datagram's length, both checked. Port unreachable
+ * from the target itself is nmap's "closed"; every other unreachable (or
+ * a port unreachable from a router) is "filtered".
+ */
+static void on_udp_icmp(struct sweep *w, const struct pkt_info *p,
+			uint64_t mono)
+{
+	uint32_t our = w->s->hop.src, dst = p->inner.ip.dst;
+	uint8_t scratch[UDPPROBE_MAX];
+	struct port_result pr = { 0 };
+	struct cookie c;
+	size_t plen;
+
+	if (w->np == w->ntcp || p->ip.dst != our || p->inner.ip.src != our ||
+	    !p->inner.has_l4 || w->udp_index[p->inner.dport] < 0)
+		return;
+	c = cookie_make(&w->key, our, dst, p->inner.dport, IPPROTO_UDP,
+			w->sport_base, w->sport_count);
+	plen = udpprobe_payload(p->inner.dport, c.seq, scratch);
+	/* inner.seq holds the quoted UDP length and checksum. */
+	if (p->inner.sport != c.sport || (p->inner.seq >> 16) != 8 + plen) {
+		atomic_fetch_add(&w->bogus, 1);
+		return;
+	}
+	pr.reason = (uint8_t)port_reason_from_icmp(p->icmp.type,
+						   p->icmp.code);
+	if (pr.reason == RS_NONE)
+		return;
+	pr.state = pr.reason == RS_PORT_UNREACH && p->ip.src == dst
+			   ? PS_CLOSED
+			   : PS_FILTERED;
+	pr.addr = dst;
+	pr.from = p->ip.src;
+	pr.port = p->inner.dport;
+	pr.proto = IPPROTO_UDP;
+	pr.ttl = p->ip.ttl;
+	atomic_fetch_add(&w->valid, 1);
+	record(w, dst, p->inner.dport, &pr, mono);
 }
 
 static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
@@ -199,7 +291,14 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		atomic_fetch_add(&w->valid, 1);
 		record(w, p.ip.src, p.tcp.sport, &pr, mono);
 		return;
+	case PKT_UDP:
+		on_udp(w, &p, mono);
+		return;
 	case PKT_ICMP_ERR:
+		if (p.inner.ip.proto == IPPROTO_UDP) {
+			on_udp_icmp(w, &p, mono);
+			return;
+		}
 		/* The quote must be our probe, cookie and all. */
 		if (p.ip.dst != our || p.inner.ip.src != our ||
 		    p.inner.ip.proto != IPPROTO_TCP || !p.inner.has_l4 ||
@@ -298,7 +397,17 @@ static void linger(struct sweep *w)
 	uint64_t start = now_ns();
 
 	while (!stopped(w)) {
-		uint64_t now = now_ns(), end = start + rto_ms(w) * 1000000ull;
+		uint64_t wait_ms = rto_ms(w), now = now_ns(), end;
+
+		/*
+		 * -sU: a Linux target sends port unreachables from a token
+		 * bucket (net.ipv4.icmp_ratelimit, 1 per second after a burst
+		 * of 6). Waiting a whole second lets the next pass draw at
+		 * least one more answer per host instead of none.
+		 */
+		if (w->np > w->ntcp && wait_ms < UDP_LINGER_MS)
+			wait_ms = UDP_LINGER_MS;
+		end = start + wait_ms * 1000000ull;
 
 		if (now >= end || results_count(w->s->res) >= w->total)
 			break;
@@ -423,14 +532,30 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 				goto out;
 		}
 		credit--;
-		c = cookie_make(&w->key, w->s->hop.src, addr, w->ports[pi],
-				IPPROTO_TCP, w->sport_base, w->sport_count);
 		/* Random IP IDs: nothing ties the probes together. */
 		ipid = ipid * 1103515245u + 12345u;
-		craft_tcp_fill(&w->syn, frames[n], mac, addr, c.sport,
-			       w->ports[pi], c.seq, 0, (uint16_t)(ipid >> 16));
+		if (pi >= w->ntcp) {
+			uint8_t pl[UDPPROBE_MAX];
+			size_t plen;
+
+			c = cookie_make(&w->key, w->s->hop.src, addr,
+					w->ports[pi], IPPROTO_UDP,
+					w->sport_base, w->sport_count);
+			plen = udpprobe_payload(w->ports[pi], c.seq, pl);
+			iov[n].iov_len = craft_udp_frame(
+				frames[n], w->s->hop.if_mac, mac,
+				w->s->hop.src, addr, c.sport, w->ports[pi],
+				(uint16_t)(ipid >> 16), 64, pl, plen);
+		} else {
+			c = cookie_make(&w->key, w->s->hop.src, addr,
+					w->ports[pi], IPPROTO_TCP,
+					w->sport_base, w->sport_count);
+			craft_tcp_fill(&w->syn, frames[n], mac, addr, c.sport,
+				       w->ports[pi], c.seq, 0,
+				       (uint16_t)(ipid >> 16));
+			iov[n].iov_len = w->syn.len;
+		}
 		iov[n].iov_base = frames[n];
-		iov[n].iov_len = w->syn.len;
 		/*
 		 * Invalidate, write, publish: the receiver reads pos, t, pos
 		 * and trusts t only if pos did not change. Release order is
@@ -490,8 +615,13 @@ static void sweep_loop(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
 
-	for (int pass = 0; pass <= o->max_retries; pass++) {
+	int udp = w->np > w->ntcp;
+
+	for (int pass = 0; pass <= o->max_retries ||
+			   (udp && pass < UDP_MAX_PASSES);
+	     pass++) {
 		size_t before = results_count(w->s->res);
+		uint64_t closed0 = atomic_load(&w->udp_closed);
 
 		if (pass > 0 && before >= w->total)
 			break;
@@ -517,6 +647,14 @@ static void sweep_loop(struct sweep *w)
 		 * loss); a filtered port costs one retry, not max_retries.
 		 */
 		if (pass >= 1 && results_count(w->s->res) == before)
+			break;
+		/*
+		 * Past max_retries, -sU goes on only while each pass still
+		 * draws port unreachables: the target's ICMP rate limit, not
+		 * loss, is what holds them back (nmap slows down likewise).
+		 */
+		if (pass >= o->max_retries &&
+		    atomic_load(&w->udp_closed) == closed0)
 			break;
 	}
 }
@@ -665,8 +803,8 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
 	ip_str(hop->src, src, sizeof(src));
 	snprintf(bpf, sizeof(bpf),
 		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
-		 "(dst host %s and (tcp or icmp))",
-		 hop->src, src);
+		 "(dst host %s and (tcp or icmp%s))",
+		 hop->src, src, o->udp_scan ? " or udp" : "");
 	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
 	if (io == NULL)
 		return NULL;
@@ -677,6 +815,20 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
 		return NULL;
 	}
 	return io;
+}
+
+const char *synscan_task_name(const struct scan_opts *o)
+{
+	if (!o->udp_scan)
+		return "SYN Stealth Scan";
+	return o->ports.proto[SVC_TCP].n ? "SYN Stealth and UDP Scan"
+					 : "UDP Scan";
+}
+
+size_t synscan_ports_per_host(const struct scan_opts *o)
+{
+	return o->ports.proto[SVC_TCP].n +
+	       (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
 }
 
 int synscan_run(struct scan *s, char *err, size_t errlen)
@@ -694,10 +846,17 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->s = s;
 	w->o = o;
 	w->nt = targets_count(o->targets);
-	w->np = o->ports.proto[SVC_TCP].n;
+	w->ntcp = o->ports.proto[SVC_TCP].n;
+	w->np = w->ntcp + (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
 	w->total = w->nt * w->np;
-	w->ports = o->ports.proto[SVC_TCP].ports;
+	w->ports = xcalloc(w->np ? w->np : 1, sizeof(*w->ports));
+	memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
+	       w->ntcp * sizeof(*w->ports));
+	if (w->np > w->ntcp)
+		memcpy(w->ports + w->ntcp, o->ports.proto[SVC_UDP].ports,
+		       (w->np - w->ntcp) * sizeof(*w->ports));
 	w->port_index = o->ports.proto[SVC_TCP].index;
+	w->udp_index = o->ports.proto[SVC_UDP].index;
 	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
 	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
@@ -748,7 +907,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		}
 		rx_started = 1;
 	}
-	progress_task_set("SYN Stealth Scan", &w->pos, w->total);
+	progress_task_set(synscan_task_name(o), &w->pos, w->total);
 	progress_start(&w->pos, &w->pass, w->total, &w->sent, s->res);
 	sweep_loop(w);
 	progress_stop();
@@ -782,6 +941,7 @@ out:
 	}
 	route_table_free(&w->rt);
 	free(w->sendlog);
+	free(w->ports);
 	free(w);
 	return rc;
 }

@@ -102,4 +102,11 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
  */
 int synscan_run(struct scan *s, char *err, size_t errlen);
 
+/*
+ * The sweep's name for progress and task lines ("SYN Stealth Scan",
+ * "UDP Scan", or both), and the ports it probes per host (TCP + UDP).
+ */
+const char *synscan_task_name(const struct scan_opts *o);
+size_t synscan_ports_per_host(const struct scan_opts *o);
+
 #endif

@@ -113,6 +113,48 @@ void craft_tcp_fill(const struct craft_tmpl *t, uint8_t *out,
 	wr16(tcp + 16, pkt_csum_fold(sum));
 }
 
+size_t craft_udp_frame(uint8_t *out, const uint8_t smac[6],
+		       const uint8_t dmac[6], uint32_t saddr, uint32_t daddr,
+		       uint16_t sport, uint16_t dport, uint16_t ipid,
+		       uint8_t ttl, const uint8_t *payload, size_t plen)
+{
+	uint8_t *ip = out + ETH_LEN, *udp = ip + IP_LEN, pseudo[12];
+	size_t ulen = 8 + plen;
+	uint32_t sum;
+	uint16_t csum;
+
+	memcpy(out, dmac, 6);
+	memcpy(out + 6, smac, 6);
+	wr16(out + 12, 0x0800);
+	ip[0] = 0x45;
+	ip[1] = 0;
+	wr16(ip + 2, (uint16_t)(IP_LEN + ulen));
+	wr16(ip + 4, ipid);
+	wr16(ip + 6, 0x4000); /* DF */
+	ip[8] = ttl;
+	ip[9] = IPPROTO_UDP;
+	wr16(ip + 10, 0);
+	wr32(ip + 12, saddr);
+	wr32(ip + 16, daddr);
+	wr16(ip + 10, pkt_csum_fold(pkt_csum_add(0, ip, IP_LEN)));
+	wr16(udp, sport);
+	wr16(udp + 2, dport);
+	wr16(udp + 4, (uint16_t)ulen);
+	wr16(udp + 6, 0);
+	if (plen)
+		memcpy(udp + 8, payload, plen);
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	wr16(pseudo + 10, (uint16_t)ulen);
+	sum = pkt_csum_add(0, pseudo, sizeof(pseudo));
+	sum = pkt_csum_add(sum, udp, ulen);
+	csum = pkt_csum_fold(sum);
+	/* RFC 768: a computed zero is sent as all ones. */
+	wr16(udp + 6, csum ? csum : 0xffff);
+	return ETH_LEN + IP_LEN + ulen;
+}
+
 static int build_arp(libnet_t *l, uint16_t op, uint8_t *out, size_t *len,
 		     const uint8_t smac[6], uint32_t saddr,
 		     const uint8_t tha[6], const uint8_t edst[6],

@@ -46,6 +46,16 @@ void craft_tcp_fill(const struct craft_tmpl *t, uint8_t *out,
 		    uint16_t dport, uint32_t seq, uint32_t ack, uint16_t ipid);
 
 /*
+ * Writes a whole Ethernet + IPv4 + UDP frame into out (CRAFT_MAX bytes;
+ * plen at most CRAFT_MAX - 42) without libnet: DF set, TTL ttl, both
+ * checksums. Returns the frame's length.
+ */
+size_t craft_udp_frame(uint8_t *out, const uint8_t smac[6],
+		       const uint8_t dmac[6], uint32_t saddr, uint32_t daddr,
+		       uint16_t sport, uint16_t dport, uint16_t ipid,
+		       uint8_t ttl, const uint8_t *payload, size_t plen);
+
+/*
  * An ARP request "who-has target tell saddr" (broadcast), built with libnet.
  * out must hold 64 bytes; *len gets the frame length. 0 or -1 with err.
  */
