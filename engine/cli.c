@@ -140,6 +140,11 @@ static int udp_reparse(const char *arg, struct scan_opts *o, int exclude,
 	char *u = xmalloc(len);
 	int rc;
 
+	/* Unprefixed items can only lead: "T:22,80" has none. */
+	if (arg[0] != '\0' && arg[1] == ':') {
+		free(u);
+		return 0;
+	}
 	snprintf(u, len, "U:%s", arg);
 	if (exclude) {
 		/* Exclusions apply in place: run on a spec holding only UDP. */
