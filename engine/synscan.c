@@ -38,12 +38,10 @@
 #define ARP_TRIES 3
 #define MAX_ONLINK_ARP (1u << 20)
 /*
- * -sU: how long a pass waits at least for its replies (Linux's default
- * icmp_ratelimit interval), and how many passes at most while the
- * passes keep drawing new port unreachables.
+ * -sU: how long a pass waits at least for its replies, Linux's default
+ * icmp_ratelimit interval (see sweep_loop()).
  */
 #define UDP_LINGER_MS 1000
-#define UDP_MAX_PASSES 200
 
 struct sendlog_slot {
 	_Atomic uint64_t pos; /* permutation position + 1 */
@@ -614,12 +612,19 @@ static void run_pass(struct sweep *w, int pass)
 static void sweep_loop(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
+	int udp = w->np > w->ntcp, extend = 0;
 
-	int udp = w->np > w->ntcp;
-
-	for (int pass = 0; pass <= o->max_retries ||
-			   (udp && pass < UDP_MAX_PASSES);
-	     pass++) {
+	/*
+	 * Passes 0..max_retries, and for -sU more while the last
+	 * retransmission still drew new port unreachables: a target's ICMP
+	 * rate limit (Linux: net.ipv4.icmp_ratelimit, one per second per
+	 * peer after a burst of 6), not loss, is then what holds the
+	 * closed ports back. Each such pass records at least one more
+	 * result, so this ends; it costs about a second per closed port
+	 * beyond the burst, as nmap's -sU does. --max-retries 0 sends
+	 * once, never more.
+	 */
+	for (int pass = 0; pass <= o->max_retries || extend; pass++) {
 		size_t before = results_count(w->s->res);
 		uint64_t closed0 = atomic_load(&w->udp_closed);
 
@@ -648,14 +653,8 @@ static void sweep_loop(struct sweep *w)
 		 */
 		if (pass >= 1 && results_count(w->s->res) == before)
 			break;
-		/*
-		 * Past max_retries, -sU goes on only while each pass still
-		 * draws port unreachables: the target's ICMP rate limit, not
-		 * loss, is what holds them back (nmap slows down likewise).
-		 */
-		if (pass >= o->max_retries &&
-		    atomic_load(&w->udp_closed) == closed0)
-			break;
+		extend = udp && pass >= 1 &&
+			 atomic_load(&w->udp_closed) != closed0;
 	}
 }
 
