@@ -20,6 +20,7 @@ void usage_print(FILE *f)
 "  -n: Never do DNS resolution\n"
 "SCAN TECHNIQUES:\n"
 "  -sS: TCP SYN scan (the default)\n"
+"  -sU: UDP scan (with -sS: both)\n"
 "SERVICE/VERSION DETECTION:\n"
 "  -sV: Probe open ports to determine service/version info\n"
 "  --version-intensity <level>: Set from 0 (light) to 9 (try all probes)\n"
