@@ -17,6 +17,7 @@
 #include "engine/privsetup.h"
 #include "engine/progress.h"
 #include "engine/ratelimit.h"
+#include "engine/synscan_int.h"
 #include "engine/targetfile.h"
 #include "engine/util.h"
 #include "netstack/cookie.h"
@@ -34,7 +35,6 @@
 #define SPORT_COUNT 1024
 
 #define BATCH 64
-#define SENDLOG_BITS 16 /* send times of the last 65536 probes, for RTT */
 #define ARP_TRIES 3
 #define MAX_ONLINK_ARP (1u << 20)
 /*
@@ -42,46 +42,6 @@
  * icmp_ratelimit interval (see sweep_loop()).
  */
 #define UDP_LINGER_MS 1000
-
-struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1 */
-	_Atomic uint64_t t;   /* send time, ns */
-};
-
-/* Shared between the sending and the receiving thread of one sweep. */
-struct sweep {
-	struct scan *s;
-	const struct scan_opts *o;
-	struct pktio *io;
-	struct route_table rt;
-	struct permute perm;
-	struct cookie_key key;
-	struct craft_tmpl syn;
-	/*
-	 * The probe space is targets x slots: slots [0, ntcp) are the TCP
-	 * ports, [ntcp, np) the UDP ports (-sU), so one permutation and one
-	 * results index cover both protocols.
-	 */
-	uint64_t nt, np, total; /* targets, slots, probes */
-	uint64_t ntcp;
-	uint16_t *ports;               /* per slot */
-	const int32_t *port_index;     /* TCP port -> slot, or -1 */
-	const int32_t *udp_index;      /* UDP port -> slot - ntcp, or -1 */
-	uint16_t sport_base, sport_count;
-	struct sendlog_slot *sendlog;
-	uint64_t wall_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
-
-	_Atomic int rx_stop;
-	_Atomic uint64_t pos;  /* sender's position in the current pass */
-	_Atomic int pass;
-	/* RTT estimator (RFC 6298), written by rx only. */
-	_Atomic uint64_t srtt_us, rttvar_us, nsamples;
-	/* Counters written by rx. */
-	_Atomic uint64_t recv, bytes_recv, valid, bogus;
-	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */
-	/* Counters written by tx. */
-	_Atomic uint64_t sent, bytes_sent, noroute, unresolved;
-};
 
 static void ip_str(uint32_t a, char *buf, size_t len)
 {
@@ -143,8 +103,8 @@ static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
 						       : (now - t) / 1000);
 }
 
-static void record(struct sweep *w, uint32_t target, uint16_t port,
-		   const struct port_result *pr_in, uint64_t ts)
+void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
+		  const struct port_result *pr_in, uint64_t ts)
 {
 	int64_t ti = targets_index_of(w->o->targets, target);
 	uint64_t idx, pos, slot;
@@ -173,76 +133,6 @@ static void record(struct sweep *w, uint32_t target, uint16_t port,
 		       udp ? "udp" : "tcp", a);
 		fflush(stdout);
 	}
-}
-
-/* A UDP reply to a -sU probe: open, if it answers our cookie. */
-static void on_udp(struct sweep *w, const struct pkt_info *p, uint64_t mono)
-{
-	uint32_t our = w->s->hop.src;
-	struct port_result pr = { 0 };
-	struct cookie c;
-
-	if (w->np == w->ntcp || p->ip.dst != our ||
-	    w->udp_index[p->udp.sport] < 0)
-		return;
-	c = cookie_make(&w->key, our, p->ip.src, p->udp.sport, IPPROTO_UDP,
-			w->sport_base, w->sport_count);
-	if (p->udp.dport != c.sport ||
-	    !udpprobe_reply_ok(p->udp.sport, c.seq, p->payload,
-			       p->payload_len)) {
-		atomic_fetch_add(&w->bogus, 1);
-		return;
-	}
-	pr.state = PS_OPEN;
-	pr.reason = RS_UDP_RESPONSE;
-	pr.addr = pr.from = p->ip.src;
-	pr.port = p->udp.sport;
-	pr.proto = IPPROTO_UDP;
-	pr.ttl = p->ip.ttl;
-	atomic_fetch_add(&w->valid, 1);
-	record(w, p->ip.src, p->udp.sport, &pr, mono);
-}
-
-/*
- * An ICMP error quoting a -sU probe. The quote carries our source port
- * (the cookie) and the datagram's length, both checked. Port unreachable
- * from the target itself is nmap's "closed"; every other unreachable (or
- * a port unreachable from a router) is "filtered".
- */
-static void on_udp_icmp(struct sweep *w, const struct pkt_info *p,
-			uint64_t mono)
-{
-	uint32_t our = w->s->hop.src, dst = p->inner.ip.dst;
-	uint8_t scratch[UDPPROBE_MAX];
-	struct port_result pr = { 0 };
-	struct cookie c;
-	size_t plen;
-
-	if (w->np == w->ntcp || p->ip.dst != our || p->inner.ip.src != our ||
-	    !p->inner.has_l4 || w->udp_index[p->inner.dport] < 0)
-		return;
-	c = cookie_make(&w->key, our, dst, p->inner.dport, IPPROTO_UDP,
-			w->sport_base, w->sport_count);
-	plen = udpprobe_payload(p->inner.dport, c.seq, scratch);
-	/* inner.seq holds the quoted UDP length and checksum. */
-	if (p->inner.sport != c.sport || (p->inner.seq >> 16) != 8 + plen) {
-		atomic_fetch_add(&w->bogus, 1);
-		return;
-	}
-	pr.reason = (uint8_t)port_reason_from_icmp(p->icmp.type,
-						   p->icmp.code);
-	if (pr.reason == RS_NONE)
-		return;
-	pr.state = pr.reason == RS_PORT_UNREACH && p->ip.src == dst
-			   ? PS_CLOSED
-			   : PS_FILTERED;
-	pr.addr = dst;
-	pr.from = p->ip.src;
-	pr.port = p->inner.dport;
-	pr.proto = IPPROTO_UDP;
-	pr.ttl = p->ip.ttl;
-	atomic_fetch_add(&w->valid, 1);
-	record(w, dst, p->inner.dport, &pr, mono);
 }
 
 static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
@@ -287,14 +177,14 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		record(w, p.ip.src, p.tcp.sport, &pr, mono);
+		sweep_record(w, p.ip.src, p.tcp.sport, &pr, mono);
 		return;
 	case PKT_UDP:
-		on_udp(w, &p, mono);
+		udpscan_on_reply(w, &p, mono);
 		return;
 	case PKT_ICMP_ERR:
 		if (p.inner.ip.proto == IPPROTO_UDP) {
-			on_udp_icmp(w, &p, mono);
+			udpscan_on_icmp(w, &p, mono);
 			return;
 		}
 		/* The quote must be our probe, cookie and all. */
@@ -319,7 +209,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
+		sweep_record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
 		return;
 	default:
 		return;
@@ -814,20 +704,6 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
 		return NULL;
 	}
 	return io;
-}
-
-const char *synscan_task_name(const struct scan_opts *o)
-{
-	if (!o->udp_scan)
-		return "SYN Stealth Scan";
-	return o->ports.proto[SVC_TCP].n ? "SYN Stealth and UDP Scan"
-					 : "UDP Scan";
-}
-
-size_t synscan_ports_per_host(const struct scan_opts *o)
-{
-	return o->ports.proto[SVC_TCP].n +
-	       (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
 }
 
 int synscan_run(struct scan *s, char *err, size_t errlen)
