@@ -560,11 +560,15 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 	const struct scan *s = v->s;
 	struct os_result *o = h->out;
 
-	o->open_port = o->closed_port = -1;
+	o->open_port = o->closed_port = o->closed_udp = -1;
 	for (size_t i = 0; i < hh->nres; i++) {
 		const struct port_result *r = &hh->res[i];
 		const struct svc_result *sv;
 
+		/* nmap's U1 goes to a UDP port -sU found closed, if any. */
+		if (r->proto == IPPROTO_UDP && r->state == PS_CLOSED &&
+		    r->port && o->closed_udp < 0)
+			o->closed_udp = r->port;
 		if (r->proto != IPPROTO_TCP || r->port == 0)
 			continue;
 		if (r->state == PS_OPEN && o->open_port < 0) {
@@ -578,7 +582,8 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 	/* Every open port tcpwrapped: nmap still uses the last one. */
 	if (o->open_port < 0)
 		for (size_t i = 0; i < hh->nres; i++)
-			if (hh->res[i].state == PS_OPEN && hh->res[i].port)
+			if (hh->res[i].state == PS_OPEN && hh->res[i].port &&
+			    hh->res[i].proto == IPPROTO_TCP)
 				o->open_port = hh->res[i].port;
 	h->closed_known = o->closed_port >= 0;
 	o->unreliable = o->open_port < 0 || o->closed_port < 0;
@@ -596,7 +601,8 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 	}
 	if (o->closed_port < 0)
 		o->closed_port = (int)(30000 + rnd32(v) % 14781);
-	o->closed_udp = (int)(30000 + rnd32(v) % 14781);
+	if (o->closed_udp < 0)
+		o->closed_udp = (int)(30000 + rnd32(v) % 14781);
 	return 1;
 }
 
