@@ -1,12 +1,36 @@
 /* test_udpprobe.c -- -sU payloads, reply checks and the UDP frame. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "netstack/craft.h"
 #include "netstack/packet.h"
 #include "probes/udpprobe.h"
 #include "tests/unit/harness.h"
+
+/*
+ * A reply captured from the lab (fx-svc's bind and rpcbind) to the probe
+ * with tag 0xa1b2c3d4, stored as the fuzz seed: port (2), tag (4), reply.
+ */
+static size_t load_seed(const char *name, uint8_t *out, size_t cap)
+{
+	char path[512];
+	const char *dir = getenv("FATHOM_SRCDIR");
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/udpprobe/%s",
+		 dir ? dir : ".", name);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		printf("# cannot open %s\n", path);
+		return 0;
+	}
+	n = fread(out, 1, cap, f);
+	fclose(f);
+	return n;
+}
 
 /* A BER TLV's length must cover exactly the rest of its parent. */
 static int ber_len_ok(const uint8_t *p, size_t n)
@@ -99,6 +123,19 @@ int main(void)
 		CHECK(!udpprobe_reply_ok(161, tag + 1, b, 43));
 		/* No ID to echo: any datagram */
 		CHECK(udpprobe_reply_ok(9999, tag, NULL, 0));
+	}
+	CASE("lab replies: bind and rpcbind echo the ID")
+	{
+		uint8_t r[600];
+		size_t n = load_seed("dns-version-bind", r, sizeof(r));
+
+		CHECK(n > 6 + 12);
+		CHECK(udpprobe_reply_ok(53, tag, r + 6, n - 6));
+		CHECK(!udpprobe_reply_ok(53, tag + 1, r + 6, n - 6));
+		n = load_seed("rpcbind-null", r, sizeof(r));
+		CHECK_EQ_U(n, 6 + 24);
+		CHECK(udpprobe_reply_ok(111, tag, r + 6, n - 6));
+		CHECK(!udpprobe_reply_ok(111, ~tag, r + 6, n - 6));
 	}
 	CASE("frame: parses back, both checksums verify")
 	{
