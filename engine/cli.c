@@ -701,6 +701,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}
+	/* -iL HOST:PORT lines name TCP ports; -sU has no such form. */
+	if (o->pairs && o->udp_scan) {
+		fprintf(stderr, "fathom: -iL HOST:PORT targets are TCP only: "
+				"not with -sU\n");
+		goto out;
+	}
 	if (ri && ri->finished) {
 		printf("fathom: nothing to resume: the scan finished\n");
 		rc = 1;

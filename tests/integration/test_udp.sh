@@ -81,3 +81,15 @@ check "U: ports without -sU: says so" grep -q -- '-sU' "$tmp/b1.err"
 fathom -n -sU -p T:22 "$SVC" >"$tmp/b2.out" 2>"$tmp/b2.err"
 check "-sU with only T: ports: exit 2, no UDP ports" \
 	sh -c "test $? = 2 && grep -qx 'fathom: no UDP ports to scan' '$tmp/b2.err'"
+fathom -n -sU -iL <(printf '%s:22\n' "$SVC") >"$tmp/b3.out" 2>"$tmp/b3.err"
+check "-sU with -iL HOST:PORT: exit 2" \
+	sh -c "test $? = 2 && grep -q 'not with -sU' '$tmp/b3.err'"
+
+# Ports without a prefix go to every protocol scanned, as nmap; so do
+# --exclude-ports items.
+fathom -n -sS -sU -p 22,53 "$SVC" >"$tmp/g.txt"
+check "-sS -sU -p 22,53: both protocols get both ports" \
+	test "$(grep -oE '^[0-9]+/(tcp|udp)' "$tmp/g.txt" | tr '\n' ' ')" = "22/tcp 53/tcp 22/udp 53/udp "
+fathom -n -sU -p 7,53,111 --exclude-ports 7 "$SVC" >"$tmp/x.txt"
+check "-sU --exclude-ports 7: 53 and 111 left" \
+	test "$(grep -oE '^[0-9]+/udp' "$tmp/x.txt" | tr '\n' ' ')" = "53/udp 111/udp "
