@@ -725,8 +725,9 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->np = w->ntcp + (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
 	w->total = w->nt * w->np;
 	w->ports = xcalloc(w->np ? w->np : 1, sizeof(*w->ports));
-	memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
-	       w->ntcp * sizeof(*w->ports));
+	if (w->ntcp) /* -sU alone: the TCP list may be NULL */
+		memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
+		       w->ntcp * sizeof(*w->ports));
 	if (w->np > w->ntcp)
 		memcpy(w->ports + w->ntcp, o->ports.proto[SVC_UDP].ports,
 		       (w->np - w->ntcp) * sizeof(*w->ports));
