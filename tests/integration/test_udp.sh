@@ -55,7 +55,12 @@ check "XML: scaninfo type=udp protocol=udp" \
 	grep -q '<scaninfo type="udp" protocol="udp" numservices="2" services="7,53"/>' "$tmp/m.xml"
 check "XML: port protocol=udp portid=53 open udp-response" \
 	grep -q '<port protocol="udp" portid="53"><state state="open" reason="udp-response"' "$tmp/m.xml"
-check "XML is well-formed" xmllint --noout "$tmp/m.xml"
+sed 's/<nmaprun scanner="fathom"/<nmaprun scanner="nmap"/' "$tmp/m.xml" >"$tmp/m.nmap.xml"
+check "XML is valid against nmap.dtd" \
+	xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$tmp/m.nmap.xml"
+# ndiff: no host, port, state or service differs from nmap's own XML.
+ip netns exec fx-scan nmap -n -sS -sU -p T:22,113,U:53,7 "$SVC" -oX "$tmp/mn.xml" >/dev/null 2>&1
+check "ndiff: -sS -sU XML equal to nmap's" ndiff "$tmp/m.xml" "$tmp/mn.xml"
 check "grepable: 53/open/udp//domain///" grep -q '53/open/udp//domain///' "$tmp/m.gnmap"
 check "grepable: 7/closed/udp//echo///" grep -q '7/closed/udp//echo///' "$tmp/m.gnmap"
 check "NDJSON: a udp port record" \
