@@ -113,7 +113,7 @@ static FILE *xml_continue(const char *path)
 
 	if (f == NULL)
 		return NULL;
-	buf = read_all(f, &n);
+	buf = read_all(f, READ_MAX_LIST, &n);
 	cut = buf ? resume_xml_cut(buf, n) : -1;
 	free(buf);
 	if (cut < 0 || ftruncate(fileno(f), (off_t)cut) < 0 ||

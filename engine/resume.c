@@ -381,10 +381,11 @@ int resume_load(const char *path, struct resume_info *ri, char ***argv,
 		errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	buf = read_all(f, &n);
+	buf = read_all(f, READ_MAX_LIST, &n);
 	fclose(f);
 	if (buf == NULL) {
-		errf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		errf(err, errlen, "%s: cannot read: %s", path,
+		     errno == EFBIG ? "larger than 1 GiB" : strerror(errno));
 		return -1;
 	}
 	rc = resume_parse(buf, n, ri, why, sizeof(why));

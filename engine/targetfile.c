@@ -337,9 +337,10 @@ int targetfile_load(struct target_set *ts, struct port_pairs *pp,
 		errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	buf = read_all(f, &n);
+	buf = read_all(f, READ_MAX_LIST, &n);
 	if (buf == NULL) {
-		errf(err, errlen, "%s: read error", is_stdin ? "stdin" : path);
+		errf(err, errlen, "%s: %s", is_stdin ? "stdin" : path,
+		     errno == EFBIG ? "larger than 1 GiB" : "read error");
 		rc = -1;
 	} else {
 		rc = targetfile_parse(ts, pp, is_stdin ? "stdin" : path, buf, n,

@@ -548,6 +548,14 @@ int targets_add_file(struct target_set *ts, const char *path, int exclude,
 		if (c != EOF && !comment && !isspace(c)) {
 			if (n == 0)
 				tokline = line;
+			/* No target is this long: stop a file with no
+			 * blanks (or /dev/zero) from growing without end. */
+			if (n >= 4096) {
+				errf(err, errlen, "%s:%zu: target longer than "
+				     "4096 bytes", shown, tokline);
+				rc = -1;
+				break;
+			}
 			tok = xgrow(tok, &cap, n + 2, 1);
 			tok[n++] = (char)c;
 			continue;

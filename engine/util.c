@@ -129,7 +129,7 @@ int parse_time_ms(const char *s, uint64_t *ms)
 	return 0;
 }
 
-char *read_all(FILE *f, size_t *n)
+char *read_all(FILE *f, size_t max, size_t *n)
 {
 	char *buf = NULL;
 	size_t cap = 0, r;
@@ -139,7 +139,12 @@ char *read_all(FILE *f, size_t *n)
 		buf = xgrow(buf, &cap, *n + 65537, 1);
 		r = fread(buf + *n, 1, cap - *n - 1, f);
 		*n += r;
-	} while (r > 0);
+	} while (r > 0 && *n <= max);
+	if (*n > max) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
 	if (ferror(f)) {
 		free(buf);
 		return NULL;

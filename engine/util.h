@@ -45,8 +45,14 @@ int parse_time_ms(const char *s, uint64_t *ms);
 
 /*
  * Reads all of f into a malloc'd buffer (NUL-terminated, *n bytes
- * before the NUL). NULL on a read error (errno set).
+ * before the NUL). NULL on a read error (errno set), or with errno
+ * EFBIG once more than max bytes arrive: a user's "file" may be
+ * /dev/zero or a FIFO that never ends, and memory must stay bounded.
  */
-char *read_all(FILE *f, size_t *n);
+char *read_all(FILE *f, size_t max, size_t *n);
+
+/* Limits for read_all: databases, and target/output files. */
+#define READ_MAX_DB ((size_t)64 << 20)
+#define READ_MAX_LIST ((size_t)1 << 30)
 
 #endif

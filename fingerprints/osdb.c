@@ -564,26 +564,22 @@ int osdb_load_file(struct osdb *db, const char *path, char *err,
 		   size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf;
+	size_t len;
 	int rc;
 
 	if (f == NULL) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		buf = xgrow(buf, &cap, len + 65536, 1);
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		errf(err, errlen, "%s: read error", path);
-		fclose(f);
-		free(buf);
+	buf = read_all(f, READ_MAX_DB, &len);
+	fclose(f);
+	if (buf == NULL) {
+		errf(err, errlen, "%s: %s", path,
+		     errno == EFBIG ? "file larger than 64 MiB"
+				    : strerror(errno));
 		return -1;
 	}
-	fclose(f);
 	rc = osdb_load_buf(db, path, buf, len, err, errlen);
 	free(buf);
 	return rc;

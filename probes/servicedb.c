@@ -12,7 +12,6 @@
 #include "engine/util.h"
 #include "probes/svcmatch.h"
 
-#define SVC_FILE_MAX (64u << 20)
 
 /*
  * nmap HEAD's PCRE2 limits: a pathological pattern or a megabyte banner
@@ -544,27 +543,22 @@ int svcdb_load_file(struct svcdb *db, const char *path, char *err,
 		    size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
+	char *buf;
+	size_t len;
 	int rc;
 
 	if (f == NULL) {
 		errf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		buf = xgrow(buf, &cap, len + 65536, 1);
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0 && len <= SVC_FILE_MAX);
-	if (ferror(f) || len > SVC_FILE_MAX) {
+	buf = read_all(f, READ_MAX_DB, &len);
+	fclose(f);
+	if (buf == NULL) {
 		errf(err, errlen, "%s: %s", path,
-		     ferror(f) ? strerror(errno) : "file larger than 64 MiB");
-		fclose(f);
-		free(buf);
+		     errno == EFBIG ? "file larger than 64 MiB"
+				    : strerror(errno));
 		return -1;
 	}
-	fclose(f);
 	rc = svcdb_load_buf(db, buf, len, path, err, errlen);
 	free(buf);
 	return rc;

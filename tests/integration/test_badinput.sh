@@ -42,6 +42,9 @@ expect_usage "top-ports" "0" --top-ports 0 "$SVC"
 expect_usage "missing -iL file" "/nonexistent/list" -iL /nonexistent/list
 printf '198.18.0.10\n# comment\n198.18.0.999\n' >"$tmp/list"
 expect_usage "-iL line" "$tmp/list:3" -p22 -iL "$tmp/list"
+expect_usage "endless --os-db" "larger than 64 MiB" -O --os-db /dev/zero -p22 "$SVC"
+expect_usage "endless --service-db" "larger than 64 MiB" -sV --service-db /dev/zero -p22 "$SVC"
+expect_usage "endless --excludefile" "longer than 4096" --excludefile /dev/zero -p22 "$SVC"
 expect_usage "exclusion emptying the set" "no targets" -p22 --exclude "$SVC" "$SVC"
 expect_usage "no targets" "no targets" -p22
 expect_usage "option without argument" "-p" "$SVC" -p
