@@ -54,9 +54,17 @@ void udpscan_on_icmp(struct sweep *w, const struct pkt_info *p,
 		return;
 	c = cookie_make(&w->key, our, dst, p->inner.dport, IPPROTO_UDP,
 			w->sport_base, w->sport_count);
+	if (p->inner.sport != c.sport) {
+		atomic_fetch_add(&w->bogus, 1);
+		return;
+	}
+	/*
+	 * Only a quote that passed the cookie costs a payload build: the
+	 * length is the payload's, and inner.seq holds the quoted UDP
+	 * length and checksum.
+	 */
 	plen = udpprobe_payload(p->inner.dport, c.seq, scratch);
-	/* inner.seq holds the quoted UDP length and checksum. */
-	if (p->inner.sport != c.sport || (p->inner.seq >> 16) != 8 + plen) {
+	if ((p->inner.seq >> 16) != 8 + plen) {
 		atomic_fetch_add(&w->bogus, 1);
 		return;
 	}
