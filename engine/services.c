@@ -12,7 +12,6 @@
 /* Longer names are certainly typos or binary junk, not service names. */
 #define SVC_NAME_MAX 63
 /* The whole table is a few hundred kilobytes; refuse anything absurd. */
-#define SVC_FILE_MAX (64u << 20)
 
 struct svc_entry {
 	uint16_t port;
@@ -250,32 +249,22 @@ fail:
 struct services *services_load(const char *path, char *err, size_t errlen)
 {
 	struct services *s = NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	char *buf;
+	size_t len;
 	FILE *f = fopen(path, "rb");
 
 	if (f == NULL) {
 		errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		buf = xgrow(buf, &cap, len + 65536, 1);
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-		if (len > SVC_FILE_MAX) {
-			errf(err, errlen, "%s: file too large", path);
-			goto out;
-		}
-	}
-	if (ferror(f)) {
-		errf(err, errlen, "%s: read error", path);
-		goto out;
+	buf = read_all(f, READ_MAX_DB, &len);
+	fclose(f);
+	if (buf == NULL) {
+		errf(err, errlen, "%s: %s", path,
+		     errno == EFBIG ? "file too large" : "read error");
+		return NULL;
 	}
 	s = services_parse(buf, len, path, err, errlen);
-out:
-	fclose(f);
 	free(buf);
 	return s;
 }

@@ -129,6 +129,28 @@ int parse_time_ms(const char *s, uint64_t *ms)
 	return 0;
 }
 
+char *read_file(const char *path, size_t max, size_t *n, char *err,
+		size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (f == NULL) {
+		errf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = read_all(f, max, n);
+	if (buf == NULL) {
+		if (errno == EFBIG)
+			errf(err, errlen, "%s: file larger than %zu MiB", path,
+			     max >> 20);
+		else
+			errf(err, errlen, "%s: %s", path, strerror(errno));
+	}
+	fclose(f);
+	return buf;
+}
+
 char *read_all(FILE *f, size_t max, size_t *n)
 {
 	char *buf = NULL;

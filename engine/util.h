@@ -51,6 +51,14 @@ int parse_time_ms(const char *s, uint64_t *ms);
  */
 char *read_all(FILE *f, size_t max, size_t *n);
 
+/*
+ * Reads the whole file at path (at most max bytes) for a parser. NULL
+ * with err = "PATH: reason" (the OS's words, or "file larger than N
+ * MiB"); the databases' loaders share it so their messages agree.
+ */
+char *read_file(const char *path, size_t max, size_t *n, char *err,
+		size_t errlen);
+
 /* Limits for read_all: databases, and target/output files. */
 #define READ_MAX_DB ((size_t)64 << 20)
 #define READ_MAX_LIST ((size_t)1 << 30)

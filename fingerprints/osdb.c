@@ -563,23 +563,13 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 int osdb_load_file(struct osdb *db, const char *path, char *err,
 		   size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t len;
 	int rc;
 
-	if (f == NULL) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+	buf = read_file(path, READ_MAX_DB, &len, err, errlen);
+	if (buf == NULL)
 		return -1;
-	}
-	buf = read_all(f, READ_MAX_DB, &len);
-	fclose(f);
-	if (buf == NULL) {
-		errf(err, errlen, "%s: %s", path,
-		     errno == EFBIG ? "file larger than 64 MiB"
-				    : strerror(errno));
-		return -1;
-	}
 	rc = osdb_load_buf(db, path, buf, len, err, errlen);
 	free(buf);
 	return rc;

@@ -542,23 +542,13 @@ int svcdb_load_buf(struct svcdb *db, const char *buf, size_t len,
 int svcdb_load_file(struct svcdb *db, const char *path, char *err,
 		    size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t len;
 	int rc;
 
-	if (f == NULL) {
-		errf(err, errlen, "%s: %s", path, strerror(errno));
+	buf = read_file(path, READ_MAX_DB, &len, err, errlen);
+	if (buf == NULL)
 		return -1;
-	}
-	buf = read_all(f, READ_MAX_DB, &len);
-	fclose(f);
-	if (buf == NULL) {
-		errf(err, errlen, "%s: %s", path,
-		     errno == EFBIG ? "file larger than 64 MiB"
-				    : strerror(errno));
-		return -1;
-	}
 	rc = svcdb_load_buf(db, buf, len, path, err, errlen);
 	free(buf);
 	return rc;

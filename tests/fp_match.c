@@ -36,27 +36,6 @@ static void usage(void)
 	exit(FATHOM_EXIT_USAGE);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, got;
-
-	*len = 0;
-	if (f == NULL) {
-		fprintf(stderr, "fp-match: %s: %s\n", path, strerror(errno));
-		exit(FATHOM_EXIT_USAGE);
-	}
-	do {
-		buf = xgrow(buf, &cap, *len + 4097, 1);
-		got = fread(buf + *len, 1, cap - *len - 1, f);
-		*len += got;
-	} while (got > 0);
-	fclose(f);
-	buf[*len] = '\0';
-	return buf;
-}
-
 /* The tests of a print, grouped by name: variants[t][k] "T1(...)". */
 struct merged {
 	char *variants[OSFP_NTESTS][MAX_VARIANTS];
@@ -173,7 +152,11 @@ int main(int argc, char **argv)
 		usage();
 
 	memset(&r, 0, sizeof(r));
-	text = read_file(argv[i], &len);
+	text = read_file(argv[i], READ_MAX_DB, &len, err, sizeof(err));
+	if (text == NULL) {
+		fprintf(stderr, "fp-match: %s\n", err);
+		exit(FATHOM_EXIT_USAGE);
+	}
 	/* the strict parser first, for its line-numbered errors */
 	struct merged merged;
 	int rc = osfp_parse(&r.fp, text, len, err, sizeof(err));
