@@ -698,17 +698,11 @@ uint64_t targets_count(const struct target_set *ts)
 	return ts->count;
 }
 
-uint32_t targets_at(const struct target_set *ts, uint64_t i)
+/* The interval holding target index i (< count): largest k, before[k] <= i. */
+static size_t interval_of_index(const struct target_set *ts, uint64_t i)
 {
-	size_t lo = 0, hi;
+	size_t lo = 0, hi = ts->inc.n - 1;
 
-	if (i >= ts->count) {
-		fprintf(stderr, "fathom: target index %llu out of range\n",
-			(unsigned long long)i);
-		abort();
-	}
-	/* Largest k with before[k] <= i. */
-	hi = ts->inc.n - 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2;
 
@@ -717,7 +711,20 @@ uint32_t targets_at(const struct target_set *ts, uint64_t i)
 		else
 			hi = mid - 1;
 	}
-	return ts->inc.v[lo].first + (uint32_t)(i - ts->before[lo]);
+	return lo;
+}
+
+uint32_t targets_at(const struct target_set *ts, uint64_t i)
+{
+	size_t k;
+
+	if (i >= ts->count) {
+		fprintf(stderr, "fathom: target index %llu out of range\n",
+			(unsigned long long)i);
+		abort();
+	}
+	k = interval_of_index(ts, i);
+	return ts->inc.v[k].first + (uint32_t)(i - ts->before[k]);
 }
 
 int64_t targets_index_of(const struct target_set *ts, uint32_t addr)
@@ -782,25 +789,26 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 
 	if (end > ts->count)
 		end = ts->count;
-	/* Interval by interval: a /8 slice stays one interval. */
-	while (first < end) {
-		uint32_t a = targets_at(ts, first);
-		size_t lo = 0, hi = ts->inc.n - 1;
-		uint64_t run;
+	/*
+	 * Interval by interval: a /8 slice stays one interval. Only the
+	 * first needs a search; the slice then walks the intervals.
+	 */
+	if (first < end) {
+		size_t k = interval_of_index(ts, first);
+		uint32_t a = ts->inc.v[k].first +
+			     (uint32_t)(first - ts->before[k]);
 
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo + 1) / 2;
+		for (;;) {
+			uint64_t run = (uint64_t)ts->inc.v[k].last - a + 1;
 
-			if (ts->inc.v[mid].first <= a)
-				lo = mid;
-			else
-				hi = mid - 1;
+			if (run > end - first)
+				run = end - first;
+			targets_push(&out->inc, a, (uint32_t)(a + run - 1));
+			first += run;
+			if (first >= end || ++k >= ts->inc.n)
+				break;
+			a = ts->inc.v[k].first;
 		}
-		run = (uint64_t)ts->inc.v[lo].last - a + 1;
-		if (run > end - first)
-			run = end - first;
-		targets_push(&out->inc, a, (uint32_t)(a + run - 1));
-		first += run;
 	}
 	/* finalize keeps only the names of addresses in the slice. */
 	for (size_t i = 0; i < ts->nnames; i++)
