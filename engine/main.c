@@ -10,16 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/cli.h"
-#include "engine/hostiter.h"
-#include "engine/oscan.h"
-#include "engine/outputs.h"
-#include "engine/privs.h"
-#include "engine/privsetup.h"
-#include "engine/stats.h"
-#include "engine/synscan.h"
-#include "engine/util.h"
-#include "engine/vscan.h"
+#include "engine/cli/cli.h"
+#include "engine/core/hostiter.h"
+#include "engine/oscan/oscan.h"
+#include "engine/report/outputs.h"
+#include "engine/core/privs.h"
+#include "engine/core/privsetup.h"
+#include "engine/report/stats.h"
+#include "engine/sweep/synscan.h"
+#include "netstack/base/util.h"
+#include "engine/vscan/vscan.h"
 
 static volatile sig_atomic_t stop_flag;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 #include "fingerprints/osdb_int.h"
 
 /*

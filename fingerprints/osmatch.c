@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 #include "fingerprints/osdb_int.h"
 
 /* nmap's OSSCAN_GUESS_THRESHOLD: worse entries are never listed. */

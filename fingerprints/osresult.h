@@ -11,7 +11,7 @@
 #define OSRESULT_MAX_SEQ 6
 
 /*
- * Filled by engine/oscan.c, read by the report writers (normal, XML,
+ * Filled by engine/oscan/oscan.c, read by the report writers (normal, XML,
  * grepable, NDJSON) and by fingerprints/osreport.c. Plain data: no
  * pointers except into the osdb, which outlives the reports.
  */

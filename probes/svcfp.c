@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 
 #define FP_WRAP 74      /* columns per line */
 #define FP_DATA_MAX 900 /* bytes of one response shown */

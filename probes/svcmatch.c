@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 
 #define TV_MAX_ARGS 5
 #define TV_STR_MAX 128 /* nmap's SUBSTARGS_STRLEN, NUL included */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 #include "fingerprints/osreport.h"
 
 /*

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/resume.h"
-#include "engine/targetfile.h"
+#include "engine/cli/resume.h"
+#include "engine/cli/targetfile.h"
 #include "tests/fuzz/fuzz.h"
 
 const char fuzz_name[] = "inputs";

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ports.h"
-#include "engine/targets.h"
+#include "engine/cli/ports.h"
+#include "engine/cli/targets.h"
 #include "tests/fuzz/fuzz.h"
 
 const char fuzz_name[] = "targets";

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "engine/permute.h"
+#include "engine/sweep/permute.h"
 #include "tests/unit/harness.h"
 
 /* Visits all of [0, n) once: every value hit exactly once, inverse holds. */

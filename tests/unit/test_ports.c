@@ -1,11 +1,11 @@
-/* test_ports.c -- unit tests for engine/ports.c (-p, -F, --top-ports). */
+/* test_ports.c -- unit tests for engine/cli/ports.c (-p, -F, --top-ports). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ports.h"
-#include "engine/services.h"
+#include "engine/cli/ports.h"
+#include "engine/core/services.h"
 #include "tests/unit/harness.h"
 
 static char err[512];

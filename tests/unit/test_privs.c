@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/privs.h"
+#include "engine/core/privs.h"
 #include "tests/unit/harness.h"
 
 /* Bits a child sets in its exit status for each fault it saw. */

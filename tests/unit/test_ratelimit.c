@@ -1,7 +1,7 @@
 /* test_ratelimit.c -- the pacing schedule, driven by a fake clock. */
 #include <stdint.h>
 
-#include "engine/ratelimit.h"
+#include "engine/sweep/ratelimit.h"
 #include "tests/unit/harness.h"
 
 int main(void)

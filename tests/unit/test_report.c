@@ -1,5 +1,5 @@
 /* test_report.c -- number formatting as nmap prints latencies. */
-#include "engine/report.h"
+#include "engine/report/report.h"
 #include "tests/unit/harness.h"
 
 int main(void)

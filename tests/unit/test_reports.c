@@ -8,14 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/cli.h"
-#include "engine/hostiter.h"
-#include "engine/report.h"
-#include "engine/report_grep.h"
-#include "engine/report_json.h"
-#include "engine/report_xml.h"
-#include "engine/synscan.h"
-#include "engine/vscan.h"
+#include "engine/cli/cli.h"
+#include "engine/core/hostiter.h"
+#include "engine/report/report.h"
+#include "engine/report/report_grep.h"
+#include "engine/report/report_json.h"
+#include "engine/report/report_xml.h"
+#include "engine/sweep/synscan.h"
+#include "engine/vscan/vscan.h"
 #include "tests/unit/harness.h"
 
 /*

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/outputs.h"
-#include "engine/resume.h"
-#include "engine/stats.h"
-#include "engine/util.h"
+#include "engine/report/outputs.h"
+#include "engine/cli/resume.h"
+#include "engine/report/stats.h"
+#include "netstack/base/util.h"
 #include "tests/unit/harness.h"
 
 static char *slurp(const char *name, size_t *n)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 #include "probes/servicedb.h"
 #include "probes/svcmatch.h"
 #include "tests/unit/harness.h"

@@ -1,10 +1,10 @@
-/* test_services.c -- unit tests for engine/services.c and its table file. */
+/* test_services.c -- unit tests for engine/core/services.c and its table file. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/services.h"
+#include "engine/core/services.h"
 #include "tests/unit/harness.h"
 
 static char err[512];

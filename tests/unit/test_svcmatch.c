@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/util.h"
+#include "netstack/base/util.h"
 #include "probes/servicedb.h"
 #include "probes/svcfp.h"
 #include "probes/svcmatch.h"

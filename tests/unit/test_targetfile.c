@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/targetfile.h"
+#include "engine/cli/targetfile.h"
 #include "tests/unit/harness.h"
 
 static const char *data(const char *name)

@@ -1,4 +1,4 @@
-/* test_targets.c -- unit tests for engine/targets.c (no DNS needed). */
+/* test_targets.c -- unit tests for engine/cli/targets.c (no DNS needed). */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/targets.h"
-#include "engine/util.h"
+#include "engine/cli/targets.h"
+#include "netstack/base/util.h"
 #include "tests/unit/harness.h"
 
 #define A(a, b, c, d)                                                          \

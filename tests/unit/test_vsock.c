@@ -7,8 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "engine/util.h"
-#include "engine/vscan_int.h"
+#include "netstack/base/util.h"
+#include "engine/vscan/vscan_int.h"
 #include "tests/unit/harness.h"
 
 /* What the transport told one connection, in order. */

@@ -1,0 +1,842 @@
+/* cli.c -- nmap-style command line into one validated scan configuration. */
+#include "config.h"
+
+#include "engine/cli/cli.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "engine/cli/cli_int.h"
+#include "engine/cli/resume.h"
+#include "engine/cli/targetfile.h"
+#include "engine/cli/usage.h"
+#include "netstack/base/util.h"
+
+enum {
+	OPT_EXCLUDE = 1000,
+	OPT_EXCLUDEFILE,
+	OPT_TOPPORTS,
+	OPT_MINRATE,
+	OPT_MAXRATE,
+	OPT_MAXRETRIES,
+	OPT_HOSTTIMEOUT,
+	OPT_SEED,
+	OPT_OPEN,
+	OPT_REASON,
+	OPT_DRYRUN,
+	OPT_NODROP,
+	OPT_IL,
+	OPT_ON,
+	OPT_OX,
+	OPT_OG,
+	OPT_OJ,
+	OPT_OA,
+	OPT_PN,
+	OPT_SS,
+	OPT_SCANTYPE,
+	OPT_DATADIR,
+	OPT_EXCLUDEPORTS,
+	OPT_MINRTT,
+	OPT_MAXRTT,
+	OPT_INITRTT,
+	OPT_SCANDELAY,
+	OPT_LATER,
+	OPT_SV,
+	OPT_VINTENSITY,
+	OPT_VLIGHT,
+	OPT_VALL,
+	OPT_VTRACE,
+	OPT_MAXPAR,
+	OPT_SERVICEDB,
+	OPT_ALLPORTS,
+	OPT_VERSIONDB,
+	OPT_OSGUESS,
+	OPT_OSLIMIT,
+	OPT_MAXOSTRIES,
+	OPT_OSDB,
+	OPT_APPEND,
+	OPT_RESUME,
+	OPT_STATSEVERY,
+	OPT_MAXHOSTGROUP,
+	OPT_SU,
+};
+
+/*
+ * getopt_long_only gives nmap's single-dash multi-letter options (-iL,
+ * -oN, -Pn, -sS) while "-v", "-p80" and "-T4" stay short options.
+ */
+static const struct option longopts[] = {
+	{ "iL", required_argument, NULL, OPT_IL },
+	{ "oN", required_argument, NULL, OPT_ON },
+	{ "oX", required_argument, NULL, OPT_OX },
+	{ "oG", required_argument, NULL, OPT_OG },
+	{ "oJ", required_argument, NULL, OPT_OJ },
+	{ "oA", required_argument, NULL, OPT_OA },
+	{ "Pn", no_argument, NULL, OPT_PN },
+	{ "sS", no_argument, NULL, OPT_SS },
+	{ "sT", no_argument, NULL, OPT_SCANTYPE },
+	{ "sU", no_argument, NULL, OPT_SU },
+	{ "sn", no_argument, NULL, OPT_SCANTYPE },
+	{ "sA", no_argument, NULL, OPT_SCANTYPE },
+	{ "sV", no_argument, NULL, OPT_SV },
+	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
+	{ "version-light", no_argument, NULL, OPT_VLIGHT },
+	{ "version-all", no_argument, NULL, OPT_VALL },
+	{ "version-trace", no_argument, NULL, OPT_VTRACE },
+	{ "max-parallelism", required_argument, NULL, OPT_MAXPAR },
+	{ "service-db", required_argument, NULL, OPT_SERVICEDB },
+	{ "allports", no_argument, NULL, OPT_ALLPORTS },
+	{ "versiondb", required_argument, NULL, OPT_VERSIONDB },
+	{ "osscan-guess", no_argument, NULL, OPT_OSGUESS },
+	{ "fuzzy", no_argument, NULL, OPT_OSGUESS },
+	{ "osscan-limit", no_argument, NULL, OPT_OSLIMIT },
+	{ "max-os-tries", required_argument, NULL, OPT_MAXOSTRIES },
+	{ "os-db", required_argument, NULL, OPT_OSDB },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "excludefile", required_argument, NULL, OPT_EXCLUDEFILE },
+	{ "exclude-ports", required_argument, NULL, OPT_EXCLUDEPORTS },
+	{ "top-ports", required_argument, NULL, OPT_TOPPORTS },
+	{ "min-rate", required_argument, NULL, OPT_MINRATE },
+	{ "max-rate", required_argument, NULL, OPT_MAXRATE },
+	{ "max-retries", required_argument, NULL, OPT_MAXRETRIES },
+	{ "host-timeout", required_argument, NULL, OPT_HOSTTIMEOUT },
+	{ "min-rtt-timeout", required_argument, NULL, OPT_MINRTT },
+	{ "max-rtt-timeout", required_argument, NULL, OPT_MAXRTT },
+	{ "initial-rtt-timeout", required_argument, NULL, OPT_INITRTT },
+	{ "scan-delay", required_argument, NULL, OPT_SCANDELAY },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "open", no_argument, NULL, OPT_OPEN },
+	{ "reason", no_argument, NULL, OPT_REASON },
+	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+	{ "no-drop", no_argument, NULL, OPT_NODROP },
+	{ "datadir", required_argument, NULL, OPT_DATADIR },
+	{ "append-output", no_argument, NULL, OPT_APPEND },
+	{ "resume", required_argument, NULL, OPT_RESUME },
+	{ "stats-every", required_argument, NULL, OPT_STATSEVERY },
+	{ "max-hostgroup", required_argument, NULL, OPT_MAXHOSTGROUP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OA";
+
+/*
+ * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
+ * ports reach UDP too; only the UDP list of the result is kept.
+ */
+static int udp_reparse(const char *arg, struct scan_opts *o, int exclude,
+		       char *err, size_t errlen)
+{
+	struct port_spec tmp = { 0 };
+	size_t len = strlen(arg) + 3;
+	char *u = xmalloc(len);
+	int rc;
+
+	/* Unprefixed items can only lead: "T:22,80" has none. */
+	if (arg[0] != '\0' && arg[1] == ':') {
+		free(u);
+		return 0;
+	}
+	snprintf(u, len, "U:%s", arg);
+	if (exclude) {
+		/* Exclusions apply in place: run on a spec holding only UDP. */
+		tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
+		rc = ports_exclude(u, o->services, &tmp, err, errlen);
+		o->ports.proto[SVC_UDP] = tmp.proto[SVC_UDP];
+		memset(&tmp.proto[SVC_UDP], 0, sizeof(tmp.proto[SVC_UDP]));
+	} else {
+		rc = ports_parse(u, o->services, &tmp, err, errlen);
+		if (rc == 0) {
+			struct port_list keep = tmp.proto[SVC_UDP];
+
+			tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
+			o->ports.proto[SVC_UDP] = keep;
+		}
+	}
+	ports_free(&tmp);
+	free(u);
+	return rc;
+}
+
+__attribute__((format(printf, 1, 0)))
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("fathom: ", stderr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fputs(" (see fathom -h)\n", stderr);
+	return FATHOM_EXIT_USAGE;
+}
+
+static int parse_rate(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtod(s, &end);
+	if (*end != '\0' || !(v > 0) || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = p = xmalloc(len);
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		memcpy(p, argv[i], n);
+		p += n;
+		*p++ = i + 1 < argc ? ' ' : '\0';
+	}
+	if (argc == 0)
+		*p = '\0';
+	return s;
+}
+
+static int parse(int argc, char **argv, struct scan_opts *o,
+		 const struct resume_info *ri)
+{
+	char err[512];
+	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
+	size_t npend = 0, top = 0;
+	const char *portarg = NULL, *exclports = NULL;
+	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
+	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
+	int delay_set = 0;
+	const char *versiondb = NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->src_port = -1;
+	o->version_intensity = 7;
+	o->max_os_tries = 5;
+	o->host_timeout_ms = UINT64_MAX; /* unset */
+	o->cmdline = join_argv(argc, argv);
+	opterr = 0;
+	optind = 1;
+	if (argc < 2) {
+		usage_print(stdout);
+		free(pend);
+		return 1;
+	}
+	for (;;) {
+		const char *bad;
+
+		c = getopt_long_only(argc, argv, shortopts, longopts, NULL);
+		if (c == -1)
+			break;
+		/*
+		 * The option itself, for messages: the word before its
+		 * separate argument, or the word that held both.
+		 */
+		if (c == ':' && optopt > 0 && optopt < 128 &&
+		    strchr(shortopts, optopt))
+			bad = NULL;
+		else if (optarg && optind >= 2 && optarg == argv[optind - 1])
+			bad = argv[optind - 2];
+		else
+			bad = optind >= 1 && optind <= argc ? argv[optind - 1]
+							    : "?";
+		{
+			static char one[3];
+
+			if (bad == NULL) {
+				one[0] = '-';
+				one[1] = (char)optopt;
+				bad = one;
+			}
+		}
+
+		switch (c) {
+		case 'h':
+			usage_print(stdout);
+			free(pend);
+			return 1;
+		case 'V':
+			printf("fathom version %s\n", PACKAGE_VERSION);
+			printf("Compiled with: libnet, libpcap, OpenSSL, "
+			       "PCRE2\n");
+			free(pend);
+			return 1;
+		case 'p':
+			portarg = optarg;
+			break;
+		case 'F':
+			fast = 1;
+			break;
+		case OPT_TOPPORTS:
+			if (parse_u64(optarg, 65536, &v) < 0 || v == 0) {
+				usage_error("bad --top-ports value '%s'",
+					    optarg);
+				goto out;
+			}
+			top = (size_t)v;
+			break;
+		case OPT_EXCLUDEPORTS:
+			exclports = optarg;
+			break;
+		case 'T':
+			tlevel = cli_parse_timing(optarg);
+			if (tlevel < 0) {
+				usage_error("bad timing template '-T%s' "
+					    "(0-5 or paranoid..insane)",
+					    optarg);
+				goto out;
+			}
+			break;
+		case OPT_MINRATE:
+			if (parse_rate(optarg, &o->min_rate) < 0) {
+				usage_error("bad --min-rate value '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_MAXRATE:
+			if (parse_rate(optarg, &o->max_rate) < 0) {
+				usage_error("bad --max-rate value '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_MAXRETRIES:
+			if (parse_u64(optarg, 50, &v) < 0) {
+				usage_error("bad --max-retries value '%s' "
+					    "(0-50)",
+					    optarg);
+				goto out;
+			}
+			retries = (int)v;
+			break;
+		case OPT_HOSTTIMEOUT:
+			if (parse_time_ms(optarg, &v) < 0) {
+				usage_error("bad --host-timeout value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->host_timeout_ms = v;
+			break;
+		case OPT_MINRTT:
+		case OPT_MAXRTT:
+		case OPT_INITRTT:
+		case OPT_SCANDELAY:
+			if (parse_time_ms(optarg, &v) < 0) {
+				usage_error("bad time value '%s'", optarg);
+				goto out;
+			}
+			if (c == OPT_MINRTT)
+				min_rtt = v ? v : 1;
+			else if (c == OPT_MAXRTT)
+				max_rtt = v ? v : 1;
+			else if (c == OPT_INITRTT)
+				init_rtt = v ? v : 1;
+			else {
+				delay = v;
+				delay_set = 1;
+			}
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, UINT64_MAX, &o->seed) < 0) {
+				usage_error("bad --seed value '%s'", optarg);
+				goto out;
+			}
+			o->seed_set = 1;
+			break;
+		case 'r':
+			o->sequential = 1;
+			break;
+		case 'e':
+			free(o->iface);
+			o->iface = xstrdup(optarg);
+			break;
+		case 'S': {
+			struct in_addr a;
+
+			if (inet_pton(AF_INET, optarg, &a) != 1) {
+				usage_error("bad -S address '%s'", optarg);
+				goto out;
+			}
+			o->src = ntohl(a.s_addr);
+			break;
+		}
+		case 'g':
+			if (parse_u64(optarg, 65535, &v) < 0 || v == 0) {
+				usage_error("bad -g source port '%s'", optarg);
+				goto out;
+			}
+			o->src_port = (int)v;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'd':
+			o->debug++;
+			break;
+		case 'n':
+			o->no_dns = 1;
+			break;
+		case OPT_PN:
+			o->skip_ping = 1;
+			break;
+		case OPT_SS:
+			o->syn_scan = 1;
+			break;
+		case OPT_SU:
+			o->udp_scan = 1;
+			break;
+		case OPT_OPEN:
+			o->open_only = 1;
+			break;
+		case OPT_REASON:
+			o->reason = 1;
+			break;
+		case OPT_DRYRUN:
+			o->dry_run = 1;
+			break;
+		case OPT_NODROP:
+			o->no_drop = 1;
+			break;
+		case OPT_APPEND:
+			o->append_output = 1;
+			break;
+		case OPT_RESUME:
+			usage_error("%s must be the only option: fathom "
+				    "--resume FILE",
+				    bad);
+			goto out;
+		case OPT_STATSEVERY:
+			if (parse_time_ms(optarg, &v) < 0 || v == 0) {
+				usage_error("bad --stats-every value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->stats_every_ms = v;
+			break;
+		case OPT_MAXHOSTGROUP:
+			if (parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0) {
+				usage_error("bad --max-hostgroup value '%s'",
+					    optarg);
+				goto out;
+			}
+			o->max_hostgroup = v;
+			break;
+		case OPT_DATADIR:
+			cli_set_datadir(optarg);
+			break;
+		case OPT_IL:
+			pend[npend++] = (struct pending){ PEND_INPUT_FILE, optarg };
+			break;
+		case OPT_EXCLUDE:
+			pend[npend++] = (struct pending){ PEND_EXCLUDE, optarg };
+			break;
+		case OPT_EXCLUDEFILE:
+			pend[npend++] = (struct pending){ PEND_EXCLUDE_FILE, optarg };
+			break;
+		case OPT_ON:
+			free(o->out_normal);
+			o->out_normal = xstrdup(optarg);
+			break;
+		case OPT_OX:
+			free(o->out_xml);
+			o->out_xml = xstrdup(optarg);
+			break;
+		case OPT_OG:
+			free(o->out_grep);
+			o->out_grep = xstrdup(optarg);
+			break;
+		case OPT_OJ:
+			free(o->out_json);
+			o->out_json = xstrdup(optarg);
+			break;
+		case OPT_OA: {
+			/* nmap's -oA (BASE.nmap, .xml, .gnmap) plus .ndjson. */
+			size_t n = strlen(optarg) + sizeof(".ndjson");
+
+			if (strcmp(optarg, "-") == 0) {
+				usage_error("%s needs a base file name, not '-'",
+					    bad);
+				goto out;
+			}
+			free(o->out_normal);
+			free(o->out_xml);
+			free(o->out_grep);
+			free(o->out_json);
+			o->out_normal = xmalloc(n);
+			o->out_xml = xmalloc(n);
+			o->out_grep = xmalloc(n);
+			o->out_json = xmalloc(n);
+			snprintf(o->out_normal, n, "%s.nmap", optarg);
+			snprintf(o->out_xml, n, "%s.xml", optarg);
+			snprintf(o->out_grep, n, "%s.gnmap", optarg);
+			snprintf(o->out_json, n, "%s.ndjson", optarg);
+			break;
+		}
+		case OPT_SCANTYPE:
+			usage_error("scan type '%s' is not supported yet "
+				    "(only -sS)",
+				    bad);
+			goto out;
+		case OPT_SV:
+			o->version_detect = 1;
+			break;
+		case 'A':
+			/* nmap's -A: -sV -O (scripts and traceroute later). */
+			o->version_detect = 1;
+			o->os_detect = 1;
+			break;
+		case 'O':
+			o->os_detect = 1;
+			break;
+		case OPT_OSGUESS:
+			o->osscan_guess = 1;
+			break;
+		case OPT_OSLIMIT:
+			o->osscan_limit = 1;
+			break;
+		case OPT_MAXOSTRIES:
+			if (parse_u64(optarg, 50, &v) < 0 || v == 0) {
+				usage_error("bad --max-os-tries value '%s' "
+					    "(1-50)",
+					    optarg);
+				goto out;
+			}
+			o->max_os_tries = (int)v;
+			break;
+		case OPT_OSDB:
+			pend[npend++] = (struct pending){ PEND_OS_DB, optarg };
+			break;
+		case OPT_VINTENSITY:
+			if (parse_u64(optarg, 9, &v) < 0) {
+				usage_error("bad --version-intensity '%s' (0-9)",
+					    optarg);
+				goto out;
+			}
+			o->version_intensity = (int)v;
+			break;
+		case OPT_VLIGHT:
+			o->version_intensity = 2;
+			break;
+		case OPT_VALL:
+			o->version_intensity = 9;
+			break;
+		case OPT_VTRACE:
+			o->version_trace = 1;
+			break;
+		case OPT_MAXPAR:
+			if (parse_u64(optarg, 100000, &v) < 0 || v == 0) {
+				usage_error("bad --max-parallelism '%s' "
+					    "(1-100000)",
+					    optarg);
+				goto out;
+			}
+			o->max_parallelism = (int)v;
+			break;
+		case OPT_ALLPORTS:
+			o->allports = 1;
+			break;
+		case OPT_SERVICEDB:
+			pend[npend++] = (struct pending){ PEND_SERVICE_DB, optarg };
+			break;
+		case OPT_VERSIONDB:
+			versiondb = optarg;
+			break;
+		case OPT_LATER:
+			usage_error("option '%s' is not available in this "
+				    "version yet",
+				    bad);
+			goto out;
+		case '6':
+			usage_error("%s: IPv6 scanning is not supported yet",
+				    "-6");
+			goto out;
+		case ':':
+			usage_error("option '%s' needs an argument", bad);
+			goto out;
+		default:
+			usage_error("unrecognized option '%s'", bad);
+			goto out;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		pend[npend++] = (struct pending){ PEND_TARGET, argv[i] };
+
+	if (o->min_rate && o->max_rate && o->min_rate > o->max_rate) {
+		fprintf(stderr, "fathom: --min-rate must not exceed "
+				"--max-rate (see fathom -h)\n");
+		goto out;
+	}
+	if (portarg && (fast || top)) {
+		usage_error("%s: -p cannot be combined with -F or --top-ports",
+			    portarg);
+		goto out;
+	}
+
+	/* Services table, then ports. */
+	{
+		char path[PATH_MAX + 32];
+
+		snprintf(path, sizeof(path), "%s/fathom-services",
+			 cli_datadir());
+		o->services = services_load(path, err, sizeof(err));
+		if (o->services == NULL) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+		o->services_path = xstrdup(path);
+	}
+	/*
+	 * nmap's rule: ports without a T:/U: prefix go to every protocol
+	 * scanned. ports_parse() gives them to TCP; parsing "U:" + arg
+	 * again gives them to UDP, with T:/U: items still where they say.
+	 */
+	o->syn_scan = o->syn_scan || !o->udp_scan;
+	if (portarg) {
+		if (ports_parse(portarg, o->services, &o->ports, err,
+				sizeof(err)) < 0 ||
+		    (o->udp_scan &&
+		     udp_reparse(portarg, o, 0, err, sizeof(err)) < 0)) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+	} else {
+		if (o->syn_scan)
+			ports_top(o->services, SVC_TCP,
+				  top ? top : fast ? 100 : 1000, &o->ports);
+		if (o->udp_scan)
+			ports_top(o->services, SVC_UDP,
+				  top ? top : fast ? 100 : 1000, &o->ports);
+	}
+	if (exclports &&
+	    (ports_exclude(exclports, o->services, &o->ports, err,
+			   sizeof(err)) < 0 ||
+	     (o->udp_scan &&
+	      udp_reparse(exclports, o, 1, err, sizeof(err)) < 0))) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	/* -sU alone: the TCP list (unprefixed or T: ports) goes unused. */
+	if (!o->syn_scan)
+		o->ports.proto[SVC_TCP].n = 0;
+	ports_finalize(&o->ports);
+	if (o->ports.proto[SVC_UDP].n && !o->udp_scan) {
+		fprintf(stderr, "fathom: UDP ports (U:) given but no UDP scan "
+				"(-sU)\n");
+		goto out;
+	}
+	if (o->syn_scan && o->ports.proto[SVC_TCP].n == 0) {
+		fprintf(stderr, "fathom: no TCP ports to scan\n");
+		goto out;
+	}
+	if (o->udp_scan && o->ports.proto[SVC_UDP].n == 0) {
+		fprintf(stderr, "fathom: no UDP ports to scan\n");
+		goto out;
+	}
+
+	/* Targets. Those given without a port are kept apart too: with
+	 * host:port entries (-iL), only they get the -p ports. */
+	o->targets = targets_new();
+	o->pairs = pairs_new();
+	for (size_t i = 0; i < npend; i++) {
+		struct target_set *bare = o->pairs->bare;
+		int r;
+
+		if (pend[i].kind == PEND_SERVICE_DB ||
+		    pend[i].kind == PEND_OS_DB)
+			continue; /* loaded by cli_load_dbs() */
+		switch (pend[i].kind) {
+		case PEND_TARGET:
+			r = targets_add(o->targets, pend[i].arg, o->no_dns,
+					err, sizeof(err));
+			if (r == 0)
+				r = targets_add(bare, pend[i].arg, o->no_dns,
+						err, sizeof(err));
+			break;
+		case PEND_EXCLUDE:
+			r = targets_exclude_list(o->targets, pend[i].arg,
+						 o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_exclude_list(bare, pend[i].arg,
+							 o->no_dns, err,
+							 sizeof(err));
+			break;
+		case PEND_INPUT_FILE:
+			r = targetfile_load(o->targets, o->pairs, pend[i].arg,
+					    o->no_dns, err, sizeof(err));
+			break;
+		default: /* PEND_EXCLUDE_FILE */
+			r = targets_add_file(o->targets, pend[i].arg, 1,
+					     o->no_dns, err, sizeof(err));
+			if (r == 0)
+				r = targets_add_file(bare, pend[i].arg, 1,
+						     o->no_dns, err,
+						     sizeof(err));
+			break;
+		}
+		if (r < 0) {
+			fprintf(stderr, "fathom: %s\n", err);
+			goto out;
+		}
+	}
+	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	if (pairs_apply(&o->pairs, &o->ports, o->services, exclports, err,
+			sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		goto out;
+	}
+	/* -iL HOST:PORT lines name TCP ports; -sU has no such form. */
+	if (o->pairs && o->udp_scan) {
+		fprintf(stderr, "fathom: -iL HOST:PORT targets are TCP only: "
+				"not with -sU\n");
+		goto out;
+	}
+	if (ri && ri->finished) {
+		printf("fathom: nothing to resume: the scan finished\n");
+		rc = 1;
+		goto out;
+	}
+	/* --resume: every target up to the last completed one is done. */
+	if (ri && ri->have_last) {
+		uint64_t lo = 0, hi = targets_count(o->targets);
+
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+
+			if (targets_at(o->targets, mid) <= ri->last)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		o->resume_done = lo;
+		o->resume_up = ri->ndone;
+		if (lo == targets_count(o->targets)) {
+			printf("fathom: nothing to resume: every target was "
+			       "already scanned\n");
+			rc = 1;
+			goto out;
+		}
+	}
+
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0)
+		goto out;
+
+	/* Timing: template, then explicit options win. */
+	o->timing = *cli_timing_template(tlevel);
+	if (min_rtt)
+		o->timing.min_rtt_ms = min_rtt;
+	if (max_rtt)
+		o->timing.max_rtt_ms = max_rtt;
+	if (init_rtt)
+		o->timing.init_rtt_ms = init_rtt;
+	if (delay_set)
+		o->timing.scan_delay_ms = delay;
+	if (o->timing.min_rtt_ms > o->timing.max_rtt_ms) {
+		fprintf(stderr, "fathom: --min-rtt-timeout is above "
+				"--max-rtt-timeout\n");
+		goto out;
+	}
+	if (!o->seed_set &&
+	    getrandom(&o->seed, sizeof(o->seed), 0) != sizeof(o->seed))
+		o->seed = (uint64_t)now_ns();
+	o->max_retries = retries >= 0 ? retries : o->timing.max_retries;
+	if (o->host_timeout_ms == UINT64_MAX)
+		o->host_timeout_ms = o->timing.host_timeout_ms;
+	/* A gap between probes sets the rate; no gap (even under -T0..-T2
+	 * with --scan-delay 0) means T3's pace. */
+	o->rate = o->timing.scan_delay_ms
+			  ? 1000.0 / (double)o->timing.scan_delay_ms
+			  : o->timing.rate > 0 ? o->timing.rate
+					       : cli_timing_template(3)->rate;
+	if (o->max_rate && (o->rate == 0 || o->rate > o->max_rate))
+		o->rate = o->max_rate;
+	if (o->min_rate && o->rate < o->min_rate)
+		o->rate = o->min_rate;
+	{
+		/* nmap: "Cannot display multiple output types to stdout." */
+		const char *outs[] = { o->out_normal, o->out_xml, o->out_grep,
+				       o->out_json };
+		int ndash = 0;
+
+		for (size_t i = 0; i < sizeof(outs) / sizeof(*outs); i++)
+			ndash += outs[i] && strcmp(outs[i], "-") == 0;
+		if (ndash > 1) {
+			fprintf(stderr, "fathom: only one output format can "
+					"go to stdout ('-')\n");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(pend);
+	return rc;
+}
+
+/* fathom --resume FILE: the interrupted run's options, minus done targets. */
+static int parse_resume(int argc, char **argv, struct scan_opts *o)
+{
+	struct resume_info ri;
+	char err[512], **nargv;
+	int nargc, rc;
+
+	memset(o, 0, sizeof(*o));
+	if (argc != 3)
+		return usage_error("%s must be the only option: fathom "
+				   "--resume FILE",
+				   argv[1]);
+	nargc = resume_load(argv[2], &ri, &nargv, err, sizeof(err));
+	if (nargc < 0) {
+		fprintf(stderr, "fathom: --resume %s\n", err);
+		return FATHOM_EXIT_USAGE;
+	}
+	rc = parse(nargc, nargv, o, &ri);
+	if (rc == 0)
+		o->resume_path = xstrdup(argv[2]);
+	free(nargv[0]);
+	free(nargv);
+	resume_info_free(&ri);
+	return rc;
+}
+
+int cli_parse(int argc, char **argv, struct scan_opts *o)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--resume") == 0 ||
+			  strcmp(argv[1], "-resume") == 0))
+		return parse_resume(argc, argv, o);
+	return parse(argc, argv, o, NULL);
+}
+
+void cli_free(struct scan_opts *o)
+{
+	targets_free(o->targets);
+	ports_free(&o->ports);
+	services_free(o->services);
+	free(o->services_path);
+	free(o->iface);
+	free(o->out_normal);
+	free(o->out_xml);
+	free(o->out_grep);
+	free(o->out_json);
+	free(o->cmdline);
+	free(o->resume_path);
+	pairs_free(o->pairs);
+	svcdb_free(o->svcdb);
+	osdb_free(o->osdb);
+	memset(o, 0, sizeof(*o));
+}

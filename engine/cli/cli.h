@@ -1,0 +1,117 @@
+/* cli.h -- nmap-style command line into one validated scan configuration. */
+#ifndef FATHOM_CLI_H
+#define FATHOM_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/cli/ports.h"
+#include "engine/core/services.h"
+#include "engine/cli/targets.h"
+#include "fingerprints/osmatch.h"
+#include "probes/servicedb.h"
+
+/* nmap's timing templates, -T0..-T5 (values from nmap's timing table). */
+struct timing {
+	int level;                /* 0..5 */
+	uint64_t init_rtt_ms;     /* first retransmission timeout */
+	uint64_t min_rtt_ms;      /* RTO floor */
+	uint64_t max_rtt_ms;      /* RTO ceiling */
+	uint64_t scan_delay_ms;   /* T0-T2: fixed gap between probes */
+	int max_retries;          /* retransmissions per probe */
+	uint64_t host_timeout_ms; /* 0 = none */
+	double rate;              /* default packets/s for T3-T5 */
+};
+
+/*
+ * Everything a scan needs to know, fully validated: once cli_parse() has
+ * returned 0 no further user-input error can happen, so nothing is sent
+ * before every token has been checked.
+ */
+struct scan_opts {
+	struct target_set *targets;
+	/* Ports per host (-iL host:port, masscan -oL, NDJSON), or NULL when
+	 * every target gets every port. engine/cli/targetfile.h */
+	struct port_pairs *pairs;
+	struct port_spec ports;
+	struct services *services;
+	char *services_path;
+
+	struct timing timing;
+	double min_rate, max_rate; /* 0 = unset */
+	double rate;               /* the resulting send rate, packets/s */
+	int max_retries;
+	uint64_t host_timeout_ms;
+
+	uint64_t seed;
+	int seed_set;
+	int sequential; /* -r */
+
+	char *iface;      /* -e */
+	uint32_t src;     /* -S, host order; 0 = from the route */
+	int src_port;     /* -g; -1 = fathom's own range */
+
+	int skip_ping; /* -Pn */
+	int no_dns;    /* -n */
+	int verbose;
+	int debug; /* -d: pass timings on stderr */
+	int open_only;
+	int reason;
+	int dry_run; /* build and count every probe, send nothing */
+	int syn_scan; /* -sS given (the default scan when no -sU) */
+	int udp_scan; /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
+	int no_drop; /* --no-drop: keep root and capabilities after set-up */
+
+	/* Version detection (-sV). */
+	int version_detect;
+	int version_intensity; /* 0-9, default 7 */
+	int version_trace;
+	int max_parallelism;    /* -sV connections at once; 0 = default */
+	int allports;          /* probe even the Exclude'd ports */
+	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
+
+	/* OS detection (-O). */
+	int os_detect;
+	int osscan_guess;      /* --osscan-guess, --fuzzy */
+	int osscan_limit;      /* skip hosts without an open and a closed port */
+	int max_os_tries;      /* rounds per host, default 5 */
+	struct osdb *osdb;     /* fathom's OS DB plus --os-db files */
+
+	char *out_normal; /* -oN FILE; "-" = stdout */
+	char *out_xml;    /* -oX FILE; "-" = stdout */
+	char *out_grep;   /* -oG FILE; "-" = stdout */
+	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
+	char *cmdline;    /* argv joined, for report headers */
+	int append_output;       /* --append-output: append, don't truncate */
+	char *resume_path;       /* --resume FILE: continue that run */
+	uint64_t resume_done;    /* targets it had finished: the first ones,
+				    in address order; the scan starts after */
+	uint64_t resume_up;      /* of those, hosts it reported up */
+	uint64_t stats_every_ms; /* --stats-every; 0 = only on a key press */
+	uint64_t max_hostgroup;  /* --max-hostgroup; 0 = all targets at once */
+};
+
+/*
+ * Parses argv. "fathom --resume FILE" (nmap: the only option) parses the
+ * command line recorded in FILE instead, without the targets FILE
+ * reports as done (engine/cli/resume.h), and sets resume_path: the outputs
+ * are then appended to. Returns 0 to scan, 1 when the command was fully handled
+ * (-h, -V: print and exit 0), or 2 after printing one line to stderr
+ * naming the bad option, value, target, port or file ("fathom: ...").
+ * Data files (fathom-services, fathom-service-probes) come from
+ * cli_datadir().
+ */
+int cli_parse(int argc, char **argv, struct scan_opts *o);
+
+void cli_free(struct scan_opts *o);
+
+/* The data folder: $FATHOM_DATADIR, else the source tree, else pkgdatadir. */
+const char *cli_datadir(void);
+
+/*
+ * fathom's own OS database: fathom-os-db in the data folder, or in the
+ * source tree's fingerprints/ beside probes/. Writes the path into buf.
+ */
+void cli_os_db_path(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+/* cli_int.h -- what cli.c shares with cli_data.c; not for other modules. */
+#ifndef FATHOM_CLI_INT_H
+#define FATHOM_CLI_INT_H
+
+#include <stddef.h>
+
+#include "engine/cli/cli.h"
+
+/*
+ * Arguments kept until every option is read: targets need -n first,
+ * databases need -sV/-O. Kept in command-line order.
+ */
+enum pending_kind {
+	PEND_TARGET,       /* a target token */
+	PEND_EXCLUDE,      /* --exclude LIST */
+	PEND_INPUT_FILE,   /* -iL FILE */
+	PEND_EXCLUDE_FILE, /* --excludefile FILE */
+	PEND_SERVICE_DB,   /* --service-db FILE */
+	PEND_OS_DB,        /* --os-db FILE */
+};
+
+struct pending {
+	enum pending_kind kind;
+	const char *arg;
+};
+
+/* --datadir: where cli_datadir() looks first from now on. */
+void cli_set_datadir(const char *dir);
+
+/* Timing template 0-5 (-T0..-T5); level must be in range. */
+const struct timing *cli_timing_template(int level);
+/* -T's argument: a digit 0-5 or nmap's name ("aggressive"); -1 if bad. */
+int cli_parse_timing(const char *s);
+
+/*
+ * Loads what -sV and -O need into o->svcdb and o->osdb: fathom's own
+ * files (or --versiondb instead of the own service file), then every
+ * --service-db / --os-db in pend, in command-line order. Every file is
+ * parsed before any packet is sent; the first error is printed as
+ * "fathom: FILE:LINE: reason" and -1 returned.
+ */
+int cli_load_dbs(struct scan_opts *o, const char *versiondb,
+		 const struct pending *pend, size_t npend);
+
+#endif

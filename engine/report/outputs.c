@@ -1,0 +1,348 @@
+/* outputs.c -- a scan's reports: screen, -oN/-oX/-oG/-oJ files, streamed. */
+#include "config.h"
+
+#include "engine/report/outputs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/report/report.h"
+#include "engine/report/report_grep.h"
+#include "engine/report/report_json.h"
+#include "engine/report/report_xml.h"
+#include "engine/cli/resume.h"
+#include "netstack/base/util.h"
+
+#define NMACHINE 3 /* XML, grepable, NDJSON */
+
+struct outputs {
+	const struct scan_opts *o;
+	pthread_mutex_t lock;
+	int screen;      /* interactive output on stdout */
+	int normal_out;  /* -oN - : the file form goes to stdout */
+	FILE *normal;    /* -oN FILE */
+	char *normal_path;
+	struct machine {
+		const struct report_writer *w;
+		char *path;
+		FILE *f;
+		int continued; /* resumed XML: the document is already open */
+	} m[NMACHINE];
+	int partial; /* outputs_partial() was called */
+};
+
+/* strftime with one of the fixed formats above. */
+static size_t tm_format(char *buf, size_t len, const char *fmt,
+			const struct tm *tm)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	return strftime(buf, len, fmt, tm);
+#pragma GCC diagnostic pop
+}
+
+int outputs_expand_name(const char *in, time_t t, char *out, size_t len)
+{
+	struct tm tm;
+	size_t n = 0;
+
+	localtime_r(&t, &tm);
+	for (const char *p = in; *p; p++) {
+		const char *fmt = NULL;
+		char one[2] = { 0, 0 }, buf[32];
+		size_t k;
+
+		if (*p == '%' && p[1]) {
+			switch (*++p) {
+			case 'H': fmt = "%H"; break;
+			case 'M': fmt = "%M"; break;
+			case 'S': fmt = "%S"; break;
+			case 'm': fmt = "%m"; break;
+			case 'd': fmt = "%d"; break;
+			case 'y': fmt = "%y"; break;
+			case 'Y': fmt = "%Y"; break;
+			case 'T': fmt = "%H%M%S"; break;
+			case 'R': fmt = "%H%M"; break;
+			case 'D': fmt = "%m%d%y"; break;
+			default: one[0] = *p; break;
+			}
+		} else {
+			one[0] = *p;
+		}
+		if (fmt)
+			k = tm_format(buf, sizeof(buf), fmt, &tm);
+		else
+			k = (size_t)snprintf(buf, sizeof(buf), "%s", one);
+		if (n + k + 1 > len)
+			return -1;
+		memcpy(out + n, buf, k);
+		n += k;
+	}
+	if (n + 1 > len)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+static char *expand(const char *name, time_t t)
+{
+	size_t len = strlen(name) * 8 + 64;
+	char *s = xmalloc(len);
+
+	if (outputs_expand_name(name, t, s, len) < 0)
+		snprintf(s, len, "%s", name);
+	return s;
+}
+
+/*
+ * The interrupted run's XML, cut where the resumed run continues it.
+ * Returns the file opened for appending, NULL with errno, or NULL with
+ * errno 0 when there is nothing to continue (then it is written anew).
+ */
+static FILE *xml_continue(const char *path)
+{
+	FILE *f = fopen(path, "r+");
+	char *buf;
+	size_t n;
+	long cut;
+
+	if (f == NULL)
+		return NULL;
+	buf = read_all(f, READ_MAX_LIST, &n);
+	cut = buf ? resume_xml_cut(buf, n) : -1;
+	free(buf);
+	if (cut < 0 || ftruncate(fileno(f), (off_t)cut) < 0 ||
+	    fseek(f, cut, SEEK_SET) < 0) {
+		fclose(f);
+		errno = 0;
+		return NULL;
+	}
+	return f;
+}
+
+/* Opens path for a format; "-" is stdout, which the format then owns. */
+static FILE *open_one(const char *path, int append, int *took_stdout)
+{
+	if (strcmp(path, "-") == 0) {
+		int fd = dup(STDOUT_FILENO);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+		/* Like nmap: the screen output goes to /dev/null. */
+		if (f == NULL || freopen("/dev/null", "w", stdout) == NULL)
+			return NULL;
+		*took_stdout = 1;
+		return f;
+	}
+	return fopen(path, append ? "a" : "w");
+}
+
+struct outputs *outputs_open(const struct scan_opts *o, time_t start)
+{
+	struct outputs *out = xmalloc(sizeof(*out));
+	const char *paths[NMACHINE] = { o->out_xml, o->out_grep, o->out_json };
+	const struct report_writer *ws[NMACHINE] = {
+		&report_xml_writer, &report_grep_writer, &report_json_writer
+	};
+	int append = o->append_output || o->resume_path, took = 0;
+	const char *bad = NULL;
+
+	out->o = o;
+	pthread_mutex_init(&out->lock, NULL);
+	out->screen = 1;
+	if (o->out_normal && strcmp(o->out_normal, "-") == 0) {
+		out->normal_out = 1;
+		out->screen = 0;
+	} else if (o->out_normal) {
+		out->normal_path = expand(o->out_normal, start);
+		out->normal = fopen(out->normal_path, append ? "a" : "w");
+		bad = out->normal_path;
+		if (out->normal == NULL)
+			goto fail;
+	}
+	for (int i = 0; i < NMACHINE; i++) {
+		struct machine *m = &out->m[i];
+
+		m->w = ws[i];
+		if (paths[i] == NULL)
+			continue;
+		m->path = strcmp(paths[i], "-") == 0 ? xstrdup("-")
+						     : expand(paths[i], start);
+		if (i == 0 && o->resume_path && strcmp(m->path, "-") != 0) {
+			m->f = xml_continue(m->path);
+			m->continued = m->f != NULL;
+			bad = m->path;
+			if (m->f == NULL && errno != 0 && errno != ENOENT)
+				goto fail;
+			if (m->f == NULL)
+				m->f = fopen(m->path, "w");
+		} else {
+			m->f = open_one(m->path, append, &took);
+		}
+		bad = m->path;
+		if (m->f == NULL)
+			goto fail;
+		if (took)
+			out->screen = 0;
+	}
+	return out;
+fail:
+	fprintf(stderr, "fathom: cannot write %s: %s\n",
+		bad ? bad : "-", strerror(errno ? errno : EIO));
+	outputs_close(out, NULL, 1, NULL);
+	return NULL;
+}
+
+void outputs_begin(struct outputs *out, const struct scan *s)
+{
+	pthread_mutex_lock(&out->lock);
+	if (out->screen)
+		report_header(stdout, s, 0);
+	if (out->normal_out)
+		report_header(stdout, s, 1);
+	if (out->normal)
+		report_header(out->normal, s, 1);
+	fflush(stdout);
+	if (out->normal)
+		fflush(out->normal);
+	for (int i = 0; i < NMACHINE; i++)
+		if (out->m[i].f && !out->m[i].continued)
+			out->m[i].w->begin(out->m[i].f, s);
+	pthread_mutex_unlock(&out->lock);
+}
+
+void outputs_host(struct outputs *out, const struct scan *s,
+		  const struct hostiter_host *h)
+{
+	pthread_mutex_lock(&out->lock);
+	if (out->screen || out->normal_out) {
+		report_host(stdout, s, h);
+		fflush(stdout);
+	}
+	if (out->normal) {
+		report_host(out->normal, s, h);
+		fflush(out->normal);
+	}
+	for (int i = 0; i < NMACHINE; i++)
+		if (out->m[i].f)
+			out->m[i].w->host(out->m[i].f, s, h);
+	pthread_mutex_unlock(&out->lock);
+}
+
+void outputs_batch_end(struct outputs *out, const struct scan *s)
+{
+	pthread_mutex_lock(&out->lock);
+	if (out->screen || out->normal_out) {
+		report_fingerprints(stdout, s);
+		fflush(stdout);
+	}
+	if (out->normal) {
+		report_fingerprints(out->normal, s);
+		fflush(out->normal);
+	}
+	pthread_mutex_unlock(&out->lock);
+}
+
+void outputs_partial(struct outputs *out, const struct scan *s)
+{
+	pthread_mutex_lock(&out->lock);
+	if (!out->partial) {
+		out->partial = 1;
+		if (out->normal_out)
+			puts(REPORT_PARTIAL_LINE);
+		if (out->normal) {
+			fputs(REPORT_PARTIAL_LINE "\n", out->normal);
+			fflush(out->normal);
+		}
+		for (int i = 0; i < NMACHINE; i++)
+			if (out->m[i].f && out->m[i].w->partial)
+				out->m[i].w->partial(out->m[i].f, s);
+	}
+	pthread_mutex_unlock(&out->lock);
+}
+
+void outputs_task(struct outputs *out, const struct scan *s,
+		  const struct report_task *t)
+{
+	struct tm tm;
+	char hm[16];
+
+	pthread_mutex_lock(&out->lock);
+	localtime_r(&t->time, &tm);
+	strftime(hm, sizeof(hm), "%H:%M", &tm);
+	if (out->screen && s->opt->verbose && t->event != REPORT_TASK_PROGRESS) {
+		if (t->event == REPORT_TASK_BEGIN)
+			printf("Initiating %s at %s\n", t->task, hm);
+		else
+			printf("Completed %s at %s, %.2fs elapsed%s%s%s\n",
+			       t->task, hm, t->elapsed, t->extrainfo ? " (" : "",
+			       t->extrainfo ? t->extrainfo : "",
+			       t->extrainfo ? ")" : "");
+		fflush(stdout);
+	}
+	for (int i = 0; i < NMACHINE; i++)
+		if (out->m[i].f && out->m[i].w->task)
+			out->m[i].w->task(out->m[i].f, s, t);
+	pthread_mutex_unlock(&out->lock);
+}
+
+void outputs_screen(struct outputs *out, const char *text)
+{
+	pthread_mutex_lock(&out->lock);
+	if (out->screen) {
+		fputs(text, stdout);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&out->lock);
+}
+
+static int close_one(FILE *f, const char *path)
+{
+	if (f == NULL)
+		return 0;
+	if (fclose(f) != 0) {
+		fprintf(stderr, "fathom: writing %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int outputs_close(struct outputs *out, const struct scan *s, int error,
+		  const char *errmsg)
+{
+	int rc = 0;
+
+	if (out == NULL)
+		return 0;
+	/* A failed run (not an interrupted one) ends without a summary. */
+	if (s && (!error || s->st.interrupted)) {
+		if (out->screen)
+			report_footer(stdout, s, 0);
+		if (out->normal_out)
+			report_footer(stdout, s, 1);
+		if (out->normal)
+			report_footer(out->normal, s, 1);
+	}
+	if (s) {
+		for (int i = 0; i < NMACHINE; i++)
+			if (out->m[i].f)
+				out->m[i].w->end(out->m[i].f, s, error, errmsg);
+	}
+	if (close_one(out->normal, out->normal_path) < 0)
+		rc = -1;
+	for (int i = 0; i < NMACHINE; i++) {
+		if (close_one(out->m[i].f, out->m[i].path) < 0)
+			rc = -1;
+		free(out->m[i].path);
+	}
+	fflush(stdout);
+	free(out->normal_path);
+	pthread_mutex_destroy(&out->lock);
+	free(out);
+	return rc;
+}

@@ -1,0 +1,81 @@
+/* outputs.h -- a scan's reports: screen, -oN/-oX/-oG/-oJ files, streamed. */
+#ifndef FATHOM_OUTPUTS_H
+#define FATHOM_OUTPUTS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "engine/core/hostiter.h"
+#include "engine/report/report_writer.h"
+#include "engine/sweep/synscan.h"
+
+/*
+ * Every format a run writes, driven alike and as the scan goes: the
+ * header when it starts, each host when it is complete, phase events,
+ * the footer at the end. Each write is flushed, so a reader (tail -f,
+ * python-libnmap's NmapProcess, a pipeline reading -oJ -) sees a host
+ * as soon as fathom knows it. Calls may come from two threads (the
+ * scan, and the status thread of --stats-every); each call is atomic
+ * with respect to the others.
+ */
+struct outputs;
+
+/*
+ * nmap's file-name escapes, expanded with time t (the scan's start):
+ * %H %M %S %m %d %y %Y as in strftime(3), %T = %H%M%S, %R = %H%M,
+ * %D = %m%d%y (no ':' or '/' in a file name); '%' before any other
+ * character gives that character ("%%" is "%"). Returns 0, or -1 when
+ * out (len bytes) is too small.
+ */
+int outputs_expand_name(const char *in, time_t t, char *out, size_t len);
+
+/*
+ * Expands the names (start time `start`) and opens every file of o:
+ * truncated, or appended to with o->append_output. With o->resume_path,
+ * a -oX file that holds the interrupted run's document is reopened so
+ * the hosts continue that document: its closing <runstats>/</nmaprun>
+ * and any hosts marked incomplete are cut off (fathom's extension: nmap
+ * appends a second document). Returns NULL after a one-line message on
+ * stderr ("fathom: cannot write FILE: reason").
+ */
+struct outputs *outputs_open(const struct scan_opts *o, time_t start);
+
+/* Headers (screen "Starting fathom", "# fathom ... as:", <nmaprun>). */
+void outputs_begin(struct outputs *out, const struct scan *s);
+
+/* One complete host, to every format. */
+void outputs_host(struct outputs *out, const struct scan *s,
+		  const struct hostiter_host *h);
+
+/* After a batch of hosts: the unrecognised services' fingerprints. */
+void outputs_batch_end(struct outputs *out, const struct scan *s);
+
+/*
+ * The hosts written from now on were cut short (interrupted): the
+ * files say so, and --resume scans them again.
+ */
+void outputs_partial(struct outputs *out, const struct scan *s);
+
+/*
+ * A phase event: <taskbegin>/<taskprogress>/<taskend> in XML, "task"
+ * records in NDJSON, and at -v nmap's "Initiating ..."/"Completed ..."
+ * lines on the screen.
+ */
+void outputs_task(struct outputs *out, const struct scan *s,
+		  const struct report_task *t);
+
+/*
+ * Lines for the screen (stdout) while the scan runs, such as the
+ * "Stats:" status; nothing when a format owns stdout.
+ */
+void outputs_screen(struct outputs *out, const char *text);
+
+/*
+ * Footers (error != 0: exit="error" with errmsg), then closes every
+ * file. Returns 0, or -1 after a message when a write failed (disk
+ * full). Accepts NULL.
+ */
+int outputs_close(struct outputs *out, const struct scan *s, int error,
+		  const char *errmsg);
+
+#endif

@@ -1,0 +1,398 @@
+/* report.c -- nmap's normal output: the interactive screen and -oN files. */
+#include "config.h"
+
+#include "engine/report/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/core/hostiter.h"
+#include "engine/oscan/oscan.h"
+#include "netstack/base/util.h"
+#include "engine/vscan/vscan.h"
+#include "fingerprints/osreport.h"
+
+void report_sigdigits(double v, int digits, char *buf, size_t len)
+{
+	int decimals = 0;
+
+	if (v > 0) {
+		int mag = (int)floor(log10(v));
+
+		decimals = digits - 1 - mag;
+		if (decimals < 0)
+			decimals = 0;
+		if (decimals > 12)
+			decimals = 12;
+	}
+	snprintf(buf, len, "%.*f", decimals, v);
+}
+
+size_t report_hosts_up(const struct scan *s)
+{
+	return hostiter_count_up(s);
+}
+
+static void row_reason(const struct hostiter_row *r, char *buf, size_t len)
+{
+	if (r->reason == RS_NO_RESPONSE)
+		snprintf(buf, len, "no-response");
+	else
+		snprintf(buf, len, "%s ttl %u", port_reason_name(r->reason),
+			 r->ttl);
+}
+
+/* SERVICE and VERSION cells for a row, as nmap prints them. */
+static void service_cells(const struct scan *s, const struct hostiter_host *h,
+			  const struct hostiter_row *row, char *svc,
+			  size_t slen, char *ver, size_t vlen)
+{
+	struct hostiter_svc sv;
+
+	hostiter_service(s, h, row, &sv);
+	hostiter_svc_cell(&sv, svc, slen);
+	hostiter_svc_version(&sv, ver, vlen);
+}
+
+/* nmap's "Service Info:" line from the host's matched services. */
+static void service_info(FILE *f, const struct scan *s,
+			 const struct hostiter_host *h)
+{
+	char host[96] = "", os[48] = "", dev[48] = "", cpes[512] = "";
+	char t[160];
+	size_t n = 0;
+
+	if (s->svc == NULL)
+		return;
+	for (size_t k = 0; k < h->nres; k++) {
+		const struct svc_result *r;
+
+		if (h->res[k].state != PS_OPEN)
+			continue;
+		r = vscan_find(s->svc, h->addr, h->res[k].port);
+		if (r == NULL || r->state != VS_MATCHED)
+			continue;
+		/* Untrimmed: nmap prints the template's text as it is. */
+		if (!host[0] && r->ans.hostname[0])
+			hostiter_safe_text(r->ans.hostname, host, sizeof(host));
+		if (!os[0] && r->ans.ostype[0])
+			hostiter_safe_text(r->ans.ostype, os, sizeof(os));
+		if (!dev[0] && r->ans.devicetype[0])
+			hostiter_safe_text(r->ans.devicetype, dev, sizeof(dev));
+		for (int c = 0; c < r->ans.ncpe; c++) {
+			const char *cpe = r->ans.cpe[c];
+
+			/* Only OS and hardware CPEs, each once. */
+			if (strncmp(cpe, "cpe:/o", 6) != 0 &&
+			    strncmp(cpe, "cpe:/h", 6) != 0)
+				continue;
+			hostiter_safe_text(cpe, t, sizeof(t));
+			if (strstr(cpes, t))
+				continue;
+			n = strlen(cpes);
+			snprintf(cpes + n, sizeof(cpes) - n, "%s%s",
+				 n ? ", " : "", t);
+		}
+	}
+	if (!host[0] && !os[0] && !dev[0] && !cpes[0])
+		return;
+	fputs("Service Info:", f);
+	n = 0;
+	if (host[0])
+		fprintf(f, "%s Host: %s", n++ ? ";" : "", host);
+	if (os[0])
+		fprintf(f, "%s OS: %s", n++ ? ";" : "", os);
+	if (dev[0])
+		fprintf(f, "%s Device: %s", n++ ? ";" : "", dev);
+	if (cpes[0])
+		fprintf(f, "%s CPE: %s", n++ ? ";" : "", cpes);
+	fputc('\n', f);
+}
+
+/* What osreport needs to know about the command line. */
+static void os_opts(const struct scan *s, const struct os_result *r,
+		    struct osreport_opts *ro)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->guess = s->opt->osscan_guess;
+	ro->verbose = s->opt->verbose;
+	ro->debug = s->opt->debug;
+	ro->omit_reason = r->omit_reason;
+}
+
+/*
+ * nmap's OS lines after the MAC address (printosscanoutput): matches or
+ * the fingerprint, then uptime, distance and the sequence classes.
+ */
+static void os_block(FILE *f, const struct scan *s,
+		     const struct hostiter_host *h)
+{
+	const struct os_result *r = h->os;
+	struct osreport_opts ro;
+	time_t now = time(NULL);
+	size_t n;
+	char *t;
+
+	if (r == NULL)
+		return;
+	os_opts(s, r, &ro);
+	n = osreport_normal(r, &ro, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_normal(r, &ro, t, n + 1);
+	fputs(t, f);
+	free(t);
+	n = osreport_after(r, &ro, now, NULL, 0);
+	t = xmalloc(n + 1);
+	osreport_after(r, &ro, now, t, n + 1);
+	fputs(t, f);
+	free(t);
+}
+
+static void print_host(FILE *f, const struct scan *s,
+		       const struct hostiter_host *h)
+{
+	const struct scan_opts *o = s->opt;
+	const struct hostiter_row *rows = h->rows;
+	size_t nrows = h->nrows, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
+	char lat[96] = "", buf[64];
+	const char *a = h->ip, *name = h->name;
+
+	if (name)
+		fprintf(f, "Nmap scan report for %s (%s)\n", name, a);
+	else
+		fprintf(f, "Nmap scan report for %s\n", a);
+	if (h->rtt_us) {
+		report_sigdigits(h->rtt_us / 1e6, 2, buf, sizeof(buf));
+		snprintf(lat, sizeof(lat), " (%ss latency)", buf);
+	}
+	if (o->reason && h->why == HI_WHY_REPLY)
+		fprintf(f, "Host is up, received %s ttl %u%s.\n", h->reason,
+			h->reason_ttl, lat);
+	else if (o->reason && h->reason)
+		fprintf(f, "Host is up, received %s%s.\n", h->reason, lat);
+	else
+		fprintf(f, "Host is up%s.\n", lat);
+
+	{
+		/*
+		 * nmap 7.9x: one group per (state, reason), largest first,
+		 * always "ports"; a blank line when none is hidden.
+		 */
+		struct { int st, rs, pr; uint64_t n; }
+			g[2 * PS_NSTATES * RS_NREASONS];
+		size_t ng = 0;
+
+		if (h->shown == 0)
+			fprintf(f,
+				"All %zu scanned ports on %s are in ignored "
+				"states.\n",
+				nrows, name ? name : a);
+		for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
+			if (!h->ignored[st])
+				continue;
+			for (int pr = 0; pr < 2; pr++)
+			for (int rs = 0; rs < RS_NREASONS; rs++) {
+				size_t k = ng;
+				uint64_t n = h->prcount[pr][st][rs];
+
+				if (n == 0)
+					continue;
+				/* Insertion keeps equal counts in state order. */
+				while (k > 0 && g[k - 1].n < n) {
+					g[k] = g[k - 1];
+					k--;
+				}
+				g[k].st = st;
+				g[k].rs = rs;
+				g[k].pr = pr;
+				g[k].n = n;
+				ng++;
+			}
+		}
+		for (size_t k = 0; k < ng; k++)
+			fprintf(f, "%s%llu %s %s ports (%s)",
+				k ? ", " : "Not shown: ",
+				(unsigned long long)g[k].n,
+				port_state_name(g[k].st),
+				g[k].pr ? "udp" : "tcp",
+				port_reason_name(g[k].rs));
+		fputc('\n', f);
+		if (h->shown == 0)
+			goto mac;
+	}
+
+	/* Column widths: the widest cell plus one space, as nmap pads. */
+	for (size_t i = 0; i < nrows; i++) {
+		char svc[96], ver[400];
+
+		if (h->ignored[rows[i].state])
+			continue;
+		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
+			 hostiter_proto_name(rows[i].proto));
+		if (strlen(buf) > wport)
+			wport = strlen(buf);
+		if (strlen(port_state_name(rows[i].state)) > wstate)
+			wstate = strlen(port_state_name(rows[i].state));
+		service_cells(s, h, &rows[i], svc, sizeof(svc), ver,
+			      sizeof(ver));
+		if (strlen(svc) > wsvc)
+			wsvc = strlen(svc);
+		if (o->reason) {
+			char rs[48];
+
+			row_reason(&rows[i], rs, sizeof(rs));
+			if (strlen(rs) > wreason)
+				wreason = strlen(rs);
+		}
+	}
+	{
+		char head[160];
+		int n = snprintf(head, sizeof(head), "%-*s %-*s ", (int)wport,
+				 "PORT", (int)wstate, "STATE");
+
+		if (o->reason)
+			n += snprintf(head + n, sizeof(head) - (size_t)n,
+				      "%-*s %-*s", (int)wsvc, "SERVICE",
+				      (int)wreason, "REASON");
+		else
+			n += snprintf(head + n, sizeof(head) - (size_t)n,
+				      "%-*s", (int)wsvc, "SERVICE");
+		if (s->svc)
+			snprintf(head + n, sizeof(head) - (size_t)n,
+				 " VERSION");
+		/* No trailing spaces, as nmap. */
+		n = (int)strlen(head);
+		while (n > 0 && head[n - 1] == ' ')
+			head[--n] = '\0';
+		fprintf(f, "%s\n", head);
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		char svc[96], ver[400], rs[48], line[700];
+		int n;
+
+		if (h->ignored[rows[i].state])
+			continue;
+		service_cells(s, h, &rows[i], svc, sizeof(svc), ver,
+			      sizeof(ver));
+		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
+			 hostiter_proto_name(rows[i].proto));
+		n = snprintf(line, sizeof(line), "%-*s %-*s ", (int)wport, buf,
+			     (int)wstate, port_state_name(rows[i].state));
+		if (o->reason) {
+			row_reason(&rows[i], rs, sizeof(rs));
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%-*s %-*s", (int)wsvc, svc,
+				      (int)wreason, rs);
+		} else {
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%-*s", (int)wsvc, svc);
+		}
+		if (s->svc && ver[0])
+			snprintf(line + n, sizeof(line) - (size_t)n, " %s",
+				 ver);
+		/* No trailing spaces, as nmap. */
+		n = (int)strlen(line);
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		fprintf(f, "%s\n", line);
+	}
+mac:
+	if (h->mac)
+		fprintf(f,
+			"MAC Address: %02X:%02X:%02X:%02X:%02X:%02X "
+			"(Unknown)\n",
+			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+			h->mac[5]);
+	os_block(f, s, h);
+	service_info(f, s, h);
+	fputc('\n', f);
+}
+
+void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+{
+	if (h->hidden)
+		return;
+	if (h->timed_out)
+		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
+	else
+		print_host(f, s, h);
+}
+
+void report_fingerprints(FILE *f, const struct scan *s)
+{
+	size_t nfp = 0;
+
+	if (s->svc == NULL)
+		return;
+	for (size_t i = 0; i < s->svc->n; i++)
+		nfp += s->svc->r[i].fp != NULL;
+	if (nfp == 0)
+		return;
+	/* nmap prints at most 9, asking for submissions. */
+	fprintf(f,
+		"%zu service%s unrecognized despite returning data. If you "
+		"know the service/version, please add a signature to "
+		"fathom-service-probes:\n",
+		nfp, nfp == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < s->svc->n && k < 9; i++) {
+		if (s->svc->r[i].fp == NULL)
+			continue;
+		fprintf(f, "==============NEXT SERVICE FINGERPRINT (SUBMIT "
+			   "INDIVIDUALLY)==============\n%s\n",
+			s->svc->r[i].fp);
+		k++;
+	}
+}
+
+void report_hosts(FILE *f, const struct scan *s)
+{
+	struct hostiter *it = hostiter_new(s);
+	const struct hostiter_host *h;
+
+	while ((h = hostiter_next(it)) != NULL)
+		report_host(f, s, h);
+	hostiter_free(it);
+	report_fingerprints(f, s);
+}
+
+void report_header(FILE *f, const struct scan *s, int file)
+{
+	char buf[64];
+	struct tm tm;
+
+	if (file) {
+		hostiter_ctime(s->st.start_wall, buf, sizeof(buf));
+		fprintf(f, "# fathom %s scan initiated %s as: %s\n",
+			PACKAGE_VERSION, buf, s->opt->cmdline);
+		return;
+	}
+	localtime_r(&s->st.start_wall, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M %Z", &tm);
+	fprintf(f, "Starting fathom %s at %s\n", PACKAGE_VERSION, buf);
+}
+
+void report_footer(FILE *f, const struct scan *s, int file)
+{
+	uint64_t nt = hostiter_total(s);
+	size_t up = report_hosts_up(s);
+	double el = (double)(s->st.end_ns - s->st.start_ns) / 1e9;
+	char when[64], what[160];
+
+	snprintf(what, sizeof(what),
+		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
+		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
+		 up == 1 ? "" : "s", el);
+	if (s->svc || s->os)
+		fprintf(f, "%s detection performed. Please report any "
+			   "incorrect results to the fathom project.\n",
+			s->svc && s->os ? "OS and Service"
+			: s->os		? "OS"
+					: "Service");
+	if (file) {
+		hostiter_ctime(s->st.end_wall, when, sizeof(when));
+		fprintf(f, "# fathom done at %s -- %s\n", when, what);
+	} else {
+		fprintf(f, "fathom done: %s\n", what);
+	}
+}

@@ -1,0 +1,45 @@
+/* report.h -- nmap's normal output: the interactive screen and -oN files. */
+#ifndef FATHOM_REPORT_H
+#define FATHOM_REPORT_H
+
+#include <stdio.h>
+
+#include "engine/sweep/synscan.h"
+
+/*
+ * Interactive output (file == 0) starts with "Starting fathom ..." and ends
+ * with "fathom done: ..."; an -oN file (file == 1) gets nmap's "# ... scan
+ * initiated ... as: ARGS" header and "# ... done at ..." footer instead.
+ * Everything between is the same: one block per host that is up, in
+ * address order, laid out like nmap's (PORT STATE SERVICE [REASON] table,
+ * "Not shown:" lines for ports in ignored states).
+ */
+void report_header(FILE *f, const struct scan *s, int file);
+void report_hosts(FILE *f, const struct scan *s);
+/*
+ * report_hosts() in parts, for output that streams: one host's block
+ * (nothing for a hidden host), and the unrecognised services'
+ * fingerprints that close a batch of hosts.
+ */
+struct hostiter_host;
+void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
+void report_fingerprints(FILE *f, const struct scan *s);
+void report_footer(FILE *f, const struct scan *s, int file);
+
+/*
+ * The comment line -oN and -oG files get before hosts that an
+ * interruption cut short; --resume scans those hosts again.
+ */
+#define REPORT_PARTIAL_LINE \
+	"# fathom: interrupted; the hosts below are incomplete"
+
+/* Number of hosts report_hosts() reports as up. */
+size_t report_hosts_up(const struct scan *s);
+
+/*
+ * Formats v with `digits` significant digits and no exponent, as nmap
+ * prints latencies ("0.00011", "1.2", "120"). For tests.
+ */
+void report_sigdigits(double v, int digits, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,823 @@
+/* synscan.c -- the stateless SYN sweep: send, validate, retransmit. */
+#include "engine/sweep/synscan.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "engine/sweep/permute.h"
+#include "engine/core/privsetup.h"
+#include "engine/report/progress.h"
+#include "engine/sweep/ratelimit.h"
+#include "engine/sweep/synscan_int.h"
+#include "engine/cli/targetfile.h"
+#include "netstack/base/util.h"
+#include "netstack/cookie.h"
+#include "netstack/craft.h"
+#include "netstack/packet.h"
+#include "netstack/pktio.h"
+#include "probes/udpprobe.h"
+
+/*
+ * Source ports above the kernel's ephemeral range (32768-60999 by
+ * default), so replies to fathom never collide with the host's own
+ * connections and a firewall rule can name fathom's traffic exactly.
+ */
+#define SPORT_BASE 61000
+#define SPORT_COUNT 1024
+
+#define BATCH 64
+#define ARP_TRIES 3
+#define MAX_ONLINK_ARP (1u << 20)
+/*
+ * -sU: how long a pass waits at least for its replies, Linux's default
+ * icmp_ratelimit interval (see sweep_loop()).
+ */
+#define UDP_LINGER_MS 1000
+
+static void ip_str(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &in, buf, (socklen_t)len);
+}
+
+void scan_init(struct scan *s, const struct scan_opts *o,
+	       volatile sig_atomic_t *stop)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = o;
+	s->res = results_new();
+	s->neigh = neigh_new();
+	s->stop = stop;
+}
+
+void scan_free(struct scan *s)
+{
+	results_free(s->res);
+	neigh_free(s->neigh);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- receive path ------------------------------------------------- */
+
+static void rtt_sample(struct sweep *w, uint64_t rtt_us)
+{
+	uint64_t srtt = atomic_load(&w->srtt_us);
+	uint64_t var = atomic_load(&w->rttvar_us);
+
+	if (atomic_fetch_add(&w->nsamples, 1) == 0) {
+		srtt = rtt_us;
+		var = rtt_us / 2;
+	} else {
+		uint64_t d = srtt > rtt_us ? srtt - rtt_us : rtt_us - srtt;
+
+		var = (3 * var + d) / 4;
+		srtt = (7 * srtt + rtt_us) / 8;
+	}
+	atomic_store(&w->srtt_us, srtt);
+	atomic_store(&w->rttvar_us, var);
+}
+
+/* RTT of the probe at permutation position pos, or 0 if unknown. */
+static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
+{
+	struct sendlog_slot *sl =
+		&w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
+	uint64_t t;
+
+	if (atomic_load(&sl->pos) != pos + 1)
+		return 0;
+	t = atomic_load(&sl->t);
+	if (atomic_load(&sl->pos) != pos + 1 || t == 0 || now <= t)
+		return 0;
+	return (uint32_t)((now - t) / 1000 > UINT32_MAX ? UINT32_MAX
+						       : (now - t) / 1000);
+}
+
+void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
+		  const struct port_result *pr_in, uint64_t ts)
+{
+	int64_t ti = targets_index_of(w->o->targets, target);
+	uint64_t idx, pos, slot;
+	struct port_result pr = *pr_in;
+	int udp = pr.proto == IPPROTO_UDP;
+
+	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
+		return;
+	slot = udp ? w->ntcp + (uint64_t)w->udp_index[port]
+		   : (uint64_t)w->port_index[port];
+	idx = (uint64_t)ti + slot * w->nt;
+	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
+	pr.rtt_us = rtt_of(w, pos, ts);
+	if (pr.rtt_us && pr.from == target)
+		rtt_sample(w, pr.rtt_us);
+	if (!results_add(w->s->res, idx, &pr))
+		return;
+	if (udp && pr.state == PS_CLOSED)
+		atomic_fetch_add(&w->udp_closed, 1);
+	if (w->o->verbose && pr.state == PS_OPEN) {
+		char a[INET_ADDRSTRLEN];
+
+		ip_str(target, a, sizeof(a));
+		progress_clear();
+		printf("Discovered open port %u/%s on %s\n", port,
+		       udp ? "udp" : "tcp", a);
+		fflush(stdout);
+	}
+}
+
+static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
+		     void *arg)
+{
+	struct sweep *w = arg;
+	struct pkt_info p;
+	struct port_result pr = { 0 };
+	struct cookie c;
+	uint32_t our = w->s->hop.src;
+	/*
+	 * The capture's timestamp (wall clock, taken by the kernel on
+	 * arrival) in the monotonic clock the send log uses: RTTs do not
+	 * include the time a frame waited in the ring.
+	 */
+	uint64_t mono = ts - w->wall_minus_mono;
+
+	atomic_fetch_add_explicit(&w->recv, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
+				  memory_order_relaxed);
+	switch (pkt_parse(frame, caplen, &p)) {
+	case PKT_TCP:
+		if (p.ip.dst != our || w->port_index[p.tcp.sport] < 0)
+			return;
+		c = cookie_make(&w->key, our, p.ip.src, p.tcp.sport,
+				IPPROTO_TCP, w->sport_base, w->sport_count);
+		if (p.tcp.dport != c.sport || p.tcp.ack != c.seq + 1) {
+			atomic_fetch_add(&w->bogus, 1);
+			return;
+		}
+		if ((p.tcp.flags & (PKT_SYN | PKT_ACK)) == (PKT_SYN | PKT_ACK)) {
+			pr.state = PS_OPEN;
+			pr.reason = RS_SYN_ACK;
+		} else if (p.tcp.flags & PKT_RST) {
+			pr.state = PS_CLOSED;
+			pr.reason = RS_RESET;
+		} else {
+			return;
+		}
+		pr.addr = pr.from = p.ip.src;
+		pr.port = p.tcp.sport;
+		pr.proto = IPPROTO_TCP;
+		pr.ttl = p.ip.ttl;
+		atomic_fetch_add(&w->valid, 1);
+		sweep_record(w, p.ip.src, p.tcp.sport, &pr, mono);
+		return;
+	case PKT_UDP:
+		udpscan_on_reply(w, &p, mono);
+		return;
+	case PKT_ICMP_ERR:
+		if (p.inner.ip.proto == IPPROTO_UDP) {
+			udpscan_on_icmp(w, &p, mono);
+			return;
+		}
+		/* The quote must be our probe, cookie and all. */
+		if (p.ip.dst != our || p.inner.ip.src != our ||
+		    p.inner.ip.proto != IPPROTO_TCP || !p.inner.has_l4 ||
+		    w->port_index[p.inner.dport] < 0)
+			return;
+		c = cookie_make(&w->key, our, p.inner.ip.dst, p.inner.dport,
+				IPPROTO_TCP, w->sport_base, w->sport_count);
+		if (p.inner.sport != c.sport || p.inner.seq != c.seq) {
+			atomic_fetch_add(&w->bogus, 1);
+			return;
+		}
+		pr.reason = (uint8_t)port_reason_from_icmp(p.icmp.type,
+							   p.icmp.code);
+		if (pr.reason == RS_NONE)
+			return;
+		pr.state = PS_FILTERED;
+		pr.addr = p.inner.ip.dst;
+		pr.from = p.ip.src;
+		pr.port = p.inner.dport;
+		pr.proto = IPPROTO_TCP;
+		pr.ttl = p.ip.ttl;
+		atomic_fetch_add(&w->valid, 1);
+		sweep_record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
+		return;
+	default:
+		return;
+	}
+}
+
+static void *rx_main(void *arg)
+{
+	struct sweep *w = arg;
+
+	while (!atomic_load(&w->rx_stop)) {
+		pktio_wait(w->io, 5);
+		if (pktio_dispatch(w->io, 4096, on_frame, w) < 0)
+			break;
+	}
+	/* Whatever is already queued still counts. */
+	while (pktio_dispatch(w->io, 4096, on_frame, w) > 0)
+		;
+	return NULL;
+}
+
+/* ---- send path ---------------------------------------------------- */
+
+static uint64_t rto_ms(struct sweep *w)
+{
+	const struct timing *t = &w->o->timing;
+	uint64_t ms;
+
+	if (atomic_load(&w->nsamples) == 0) {
+		ms = t->init_rtt_ms;
+	} else {
+		uint64_t us = atomic_load(&w->srtt_us) +
+			      4 * atomic_load(&w->rttvar_us);
+
+		ms = (us + 999) / 1000;
+	}
+	if (ms < t->min_rtt_ms)
+		ms = t->min_rtt_ms;
+	if (ms > t->max_rtt_ms)
+		ms = t->max_rtt_ms;
+	return ms;
+}
+
+static int stopped(struct sweep *w)
+{
+	const struct scan_opts *o = w->o;
+
+	if (*w->s->stop)
+		return 1;
+	if (o->host_timeout_ms &&
+	    now_ns() - w->s->st.start_ns > o->host_timeout_ms * 1000000ull) {
+		w->s->st.timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000ull),
+			       (long)(ns % 1000000000ull) };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Waits one retransmission timeout after a pass for its replies. The RTO
+ * is re-read while waiting: on a small scan the first RTT samples arrive
+ * only now, and the initial 1 s guess would otherwise be waited in full.
+ */
+static void linger(struct sweep *w)
+{
+	uint64_t start = now_ns();
+
+	while (!stopped(w)) {
+		uint64_t wait_ms = rto_ms(w), now = now_ns(), end;
+
+		/*
+		 * -sU: a Linux target sends port unreachables from a token
+		 * bucket (net.ipv4.icmp_ratelimit, 1 per second after a burst
+		 * of 6). Waiting a whole second lets the next pass draw at
+		 * least one more answer per host instead of none.
+		 */
+		if (w->np > w->ntcp && wait_ms < UDP_LINGER_MS)
+			wait_ms = UDP_LINGER_MS;
+		end = start + wait_ms * 1000000ull;
+
+		if (now >= end || results_count(w->s->res) >= w->total)
+			break;
+		sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
+	}
+}
+
+/* Next-hop MAC for target addr, or NULL (counted) when there is none. */
+static const uint8_t *nexthop_mac(struct sweep *w, uint32_t addr)
+{
+	static const uint8_t zero[6];
+	uint32_t gw;
+	const uint8_t *mac;
+
+	if (w->o->dry_run)
+		return zero;
+	if (route_table_nexthop(&w->rt, addr, &gw) < 0) {
+		atomic_fetch_add_explicit(&w->noroute, 1, memory_order_relaxed);
+		return NULL;
+	}
+	mac = neigh_get(w->s->neigh, gw ? gw : addr);
+	if (mac == NULL)
+		atomic_fetch_add_explicit(&w->unresolved, 1,
+					  memory_order_relaxed);
+	return mac;
+}
+
+static void flush(struct sweep *w, struct iovec *iov, unsigned n)
+{
+	unsigned done = 0;
+	int tries = 0;
+
+	if (w->o->dry_run)
+		done = n;
+	while (done < n && tries < 1000) {
+		int r = pktio_send(w->io, iov + done, n - done);
+
+		if (r < 0)
+			break;
+		done += (unsigned)r;
+		if (done < n) {
+			/* The socket queue is full: let the NIC drain it. */
+			sleep_ns(20000);
+			tries++;
+		}
+	}
+	{
+		uint64_t bytes = 0;
+
+		/* One shared-counter update per batch, not per frame. */
+		for (unsigned i = 0; i < done; i++)
+			bytes += iov[i].iov_len;
+		atomic_fetch_add_explicit(&w->sent, done,
+					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&w->bytes_sent, bytes,
+					  memory_order_relaxed);
+	}
+}
+
+static void send_pass(struct sweep *w, int pass, unsigned lane,
+		      unsigned nlanes)
+{
+	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
+	struct iovec iov[BATCH];
+	struct ratelimit rl;
+	const struct scan_opts *o = w->o;
+	uint64_t burst = o->rate >= 20000 ? BATCH : 1, x, credit = 0;
+	unsigned n = 0;
+	uint32_t ipid;
+
+	if (getrandom(&ipid, sizeof(ipid), 0) != sizeof(ipid))
+		ipid = (uint32_t)now_ns();
+	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
+	ratelimit_init(&rl, o->rate / nlanes, 4 * burst, now_ns());
+	for (x = lane; x < w->total; x += nlanes) {
+		uint64_t idx, ti, pi, wait = 0;
+		uint32_t addr;
+		const uint8_t *mac;
+		struct cookie c;
+		struct sendlog_slot *sl;
+
+		if ((x & 255) < nlanes) {
+			if (lane == 0)
+				atomic_store(&w->pos, x);
+			if (stopped(w))
+				break;
+		}
+		idx = o->sequential ? x : permute_at(&w->perm, x);
+		if (pass > 0 && results_seen(w->s->res, idx))
+			continue;
+		ti = idx % w->nt;
+		pi = idx / w->nt;
+		addr = targets_at(o->targets, ti);
+		/* -iL host:port: this host is scanned on its own ports. */
+		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
+			continue;
+		mac = nexthop_mac(w, addr);
+		if (mac == NULL)
+			continue;
+		while (credit == 0) {
+			/* Waiting anyway: a slow scan's progress stays fresh. */
+			if (lane == 0)
+				atomic_store_explicit(&w->pos, x,
+						      memory_order_relaxed);
+			if (n) {
+				/* Do not hold packets while waiting. */
+				flush(w, iov, n);
+				n = 0;
+			}
+			credit = ratelimit_take(&rl, now_ns(), burst, &wait);
+			if (credit)
+				break;
+			/*
+			 * Sleep until a whole batch is due rather than spin
+			 * per packet: the receive thread needs the other core.
+			 */
+			wait += (uint64_t)((double)(burst - 1) * 1e9 * nlanes /
+					   o->rate);
+			if (wait > 30000)
+				sleep_ns(wait - 10000);
+			if (stopped(w))
+				goto out;
+		}
+		credit--;
+		/* Random IP IDs: nothing ties the probes together. */
+		ipid = ipid * 1103515245u + 12345u;
+		if (pi >= w->ntcp) {
+			uint8_t pl[UDPPROBE_MAX];
+			size_t plen;
+
+			c = cookie_make(&w->key, w->s->hop.src, addr,
+					w->ports[pi], IPPROTO_UDP,
+					w->sport_base, w->sport_count);
+			plen = udpprobe_payload(w->ports[pi], c.seq, pl);
+			iov[n].iov_len = craft_udp_frame(
+				frames[n], w->s->hop.if_mac, mac,
+				w->s->hop.src, addr, c.sport, w->ports[pi],
+				(uint16_t)(ipid >> 16), 64, pl, plen);
+		} else {
+			c = cookie_make(&w->key, w->s->hop.src, addr,
+					w->ports[pi], IPPROTO_TCP,
+					w->sport_base, w->sport_count);
+			craft_tcp_fill(&w->syn, frames[n], mac, addr, c.sport,
+				       w->ports[pi], c.seq, 0,
+				       (uint16_t)(ipid >> 16));
+			iov[n].iov_len = w->syn.len;
+		}
+		iov[n].iov_base = frames[n];
+		/*
+		 * Invalidate, write, publish: the receiver reads pos, t, pos
+		 * and trusts t only if pos did not change. Release order is
+		 * enough, not a full fence per probe.
+		 */
+		sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
+		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
+		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
+		atomic_store_explicit(&sl->pos, x + 1, memory_order_release);
+		if (++n == burst) {
+			flush(w, iov, n);
+			n = 0;
+		}
+	}
+out:
+	if (n)
+		flush(w, iov, n);
+	if (lane == 0)
+		atomic_store(&w->pos, w->total);
+}
+
+struct lane {
+	struct sweep *w;
+	int pass;
+	unsigned id, n;
+};
+
+static void *lane_main(void *arg)
+{
+	struct lane *l = arg;
+
+	send_pass(l->w, l->pass, l->id, l->n);
+	return NULL;
+}
+
+/*
+ * Sends one pass. Above 200 kpps two threads share it (even and odd
+ * positions, half the rate each): on Linux the kernel's work for a frame
+ * sent on a veth or a local bridge runs in the sender's context, and one
+ * core tops out near 250 kpps here.
+ */
+static void run_pass(struct sweep *w, int pass)
+{
+	struct lane second = { w, pass, 1, 2 };
+	pthread_t th;
+
+	if (w->o->rate < 200000 || w->total < 4096 ||
+	    pthread_create(&th, NULL, lane_main, &second) != 0) {
+		send_pass(w, pass, 0, 1);
+		return;
+	}
+	send_pass(w, pass, 0, 2);
+	pthread_join(th, NULL);
+}
+
+static void sweep_loop(struct sweep *w)
+{
+	const struct scan_opts *o = w->o;
+	int udp = w->np > w->ntcp, extend = 0;
+
+	/*
+	 * Passes 0..max_retries, and for -sU more while the last
+	 * retransmission still drew new port unreachables: a target's ICMP
+	 * rate limit (Linux: net.ipv4.icmp_ratelimit, one per second per
+	 * peer after a burst of 6), not loss, is then what holds the
+	 * closed ports back. Each such pass records at least one more
+	 * result, so this ends; it costs about a second per closed port
+	 * beyond the burst, as nmap's -sU does. --max-retries 0 sends
+	 * once, never more.
+	 */
+	for (int pass = 0; pass <= o->max_retries || extend; pass++) {
+		size_t before = results_count(w->s->res);
+		uint64_t closed0 = atomic_load(&w->udp_closed);
+
+		if (pass > 0 && before >= w->total)
+			break;
+		atomic_store(&w->pass, pass);
+		w->s->st.passes = pass + 1;
+		run_pass(w, pass);
+		if (o->debug)
+			fprintf(stderr, "pass %d: sent by %.3fs, %zu replies\n",
+				pass, (now_ns() - w->s->st.start_ns) / 1e9,
+				results_count(w->s->res));
+		if (stopped(w))
+			break;
+		linger(w);
+		if (o->debug)
+			fprintf(stderr, "pass %d: waited until %.3fs (RTO %llu ms), "
+				"%zu replies\n", pass,
+				(now_ns() - w->s->st.start_ns) / 1e9,
+				(unsigned long long)rto_ms(w),
+				results_count(w->s->res));
+		/*
+		 * nmap's rule, statelessly: retransmit again only while
+		 * retransmissions are seen to draw replies (evidence of
+		 * loss); a filtered port costs one retry, not max_retries.
+		 */
+		if (pass >= 1 && results_count(w->s->res) == before)
+			break;
+		extend = udp && pass >= 1 &&
+			 atomic_load(&w->udp_closed) != closed0;
+	}
+}
+
+/* ---- set-up: routes, interface, ARP ------------------------------- */
+
+static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
+		   void *arg)
+{
+	struct sweep *w = arg;
+	struct pkt_info p;
+
+	(void)ts;
+	if (pkt_parse(frame, caplen, &p) == PKT_ARP && p.arp.op == 2 &&
+	    p.arp.tpa == w->s->hop.src)
+		neigh_put(w->s->neigh, p.arp.spa, p.arp.sha);
+}
+
+/* Adds to *list every address whose next hop must be resolved. */
+static int collect_nexthops(struct sweep *w, uint32_t **list, size_t *n,
+			    char *err, size_t errlen)
+{
+	const struct target_set *ts = w->o->targets;
+	size_t cap = 0;
+
+	*list = NULL;
+	*n = 0;
+	for (size_t k = 0; k < w->rt.n; k++) {
+		const struct route_entry *e = &w->rt.e[k];
+		uint32_t lo = e->prefix, hi = e->prefix | ~e->mask;
+
+		for (size_t i = 0; i < targets_nintervals(ts); i++) {
+			uint32_t a, b, gw;
+
+			targets_interval(ts, i, &a, &b);
+			if (b < lo || a > hi)
+				continue;
+			if (e->gateway) {
+				*list = xgrow(*list, &cap, *n + 1,
+					      sizeof(**list));
+				(*list)[(*n)++] = e->gateway;
+				break;
+			}
+			a = a > lo ? a : lo;
+			b = b < hi ? b : hi;
+			for (uint64_t x = a; x <= b; x++) {
+				/* A more specific route may take it. */
+				if (route_table_nexthop(&w->rt, (uint32_t)x,
+							&gw) < 0 ||
+				    gw != 0)
+					continue;
+				if (*n >= MAX_ONLINK_ARP) {
+					snprintf(err, errlen,
+						 "more than %u on-link targets "
+						 "to resolve with ARP",
+						 MAX_ONLINK_ARP);
+					return -1;
+				}
+				*list = xgrow(*list, &cap, *n + 1,
+					      sizeof(**list));
+				(*list)[(*n)++] = (uint32_t)x;
+			}
+		}
+	}
+	return 0;
+}
+
+static int resolve_nexthops(struct sweep *w, char *err, size_t errlen)
+{
+	uint32_t *list;
+	size_t n;
+	uint8_t frame[64];
+	size_t flen;
+	struct ratelimit rl;
+	double rate = w->o->rate < 1000 ? 1000 : w->o->rate;
+
+	if (collect_nexthops(w, &list, &n, err, errlen) < 0)
+		return -1;
+	for (int t = 0; t < ARP_TRIES && !*w->s->stop; t++) {
+		size_t pending = 0;
+
+		ratelimit_init(&rl, rate, 1, now_ns());
+		for (size_t i = 0; i < n && !*w->s->stop; i++) {
+			struct iovec iov;
+			uint64_t wait;
+
+			if (neigh_get(w->s->neigh, list[i]))
+				continue;
+			pending++;
+			if (craft_arp_request(pktio_libnet(w->io), frame, &flen,
+					      w->s->hop.if_mac, w->s->hop.src,
+					      list[i], err, errlen) < 0) {
+				free(list);
+				return -1;
+			}
+			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
+				sleep_ns(wait);
+			iov.iov_base = frame;
+			iov.iov_len = flen;
+			if (pktio_send(w->io, &iov, 1) == 1)
+				w->s->st.arp_sent++;
+			pktio_dispatch(w->io, -1, on_arp, w);
+		}
+		if (pending == 0)
+			break;
+		/* Wait for answers: a LAN answers ARP in well under this. */
+		{
+			uint64_t end = now_ns() +
+				       (t + 1) * 200ull * 1000000ull;
+
+			while (now_ns() < end && !*w->s->stop &&
+			       neigh_count(w->s->neigh) < n) {
+				pktio_wait(w->io, 10);
+				pktio_dispatch(w->io, -1, on_arp, w);
+			}
+		}
+	}
+	free(list);
+	return 0;
+}
+
+int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
+		       char *err, size_t errlen)
+{
+	uint32_t first = targets_at(o->targets, 0);
+
+	memset(hop, 0, sizeof(*hop));
+	if (o->iface && o->src && o->dry_run) {
+		if (route_iface(o->iface, hop, err, errlen) < 0)
+			return -1;
+	} else if (route_get(first, o->iface, hop, err, errlen) < 0) {
+		return -1;
+	}
+	if (o->src)
+		hop->src = o->src;
+	return 0;
+}
+
+struct pktio *synscan_open_capture(const struct scan_opts *o,
+				   const struct route_hop *hop, char *err,
+				   size_t errlen)
+{
+	char bpf[256], src[INET_ADDRSTRLEN];
+	struct pktio *io;
+
+	ip_str(hop->src, src, sizeof(src));
+	snprintf(bpf, sizeof(bpf),
+		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
+		 "(dst host %s and (tcp or icmp%s))",
+		 hop->src, src, o->udp_scan ? " or udp" : "");
+	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
+	if (io == NULL)
+		return NULL;
+	/* -S with an address the kernel does not own: fathom answers ARP. */
+	if (!o->dry_run && !route_is_local_addr(hop->src) &&
+	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
+		pktio_close(io);
+		return NULL;
+	}
+	return io;
+}
+
+int synscan_run(struct scan *s, char *err, size_t errlen)
+{
+	const struct scan_opts *o = s->opt;
+	static const uint8_t syn_opts[4] = { 2, 4, 0x05, 0xb4 }; /* MSS 1460 */
+	struct craft_tcp_opts co = { .flags = PKT_SYN, .win = 64240,
+				     .ttl = 64, .df = 1, .opts = syn_opts,
+				     .optlen = sizeof(syn_opts) };
+	struct sweep *w = xmalloc(sizeof(*w));
+	pthread_t rx;
+	uint64_t drops0 = 0;
+	int rc = -1, rx_started = 0;
+
+	w->s = s;
+	w->o = o;
+	w->nt = targets_count(o->targets);
+	w->ntcp = o->ports.proto[SVC_TCP].n;
+	w->np = w->ntcp + (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
+	w->total = w->nt * w->np;
+	w->ports = xcalloc(w->np ? w->np : 1, sizeof(*w->ports));
+	if (w->ntcp) /* -sU alone: the TCP list may be NULL */
+		memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
+		       w->ntcp * sizeof(*w->ports));
+	if (w->np > w->ntcp)
+		memcpy(w->ports + w->ntcp, o->ports.proto[SVC_UDP].ports,
+		       (w->np - w->ntcp) * sizeof(*w->ports));
+	w->port_index = o->ports.proto[SVC_TCP].index;
+	w->udp_index = o->ports.proto[SVC_UDP].index;
+	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
+	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
+	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
+	permute_init(&w->perm, w->total, o->seed);
+	if (cookie_key_random(&w->key) < 0) {
+		snprintf(err, errlen, "getrandom: %s", strerror(errno));
+		goto out;
+	}
+
+	s->st.start_ns = now_ns();
+	s->st.start_wall = time(NULL);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		w->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
+				     (uint64_t)rt.tv_nsec - now_ns();
+	}
+	/* The route and the capture were set up once for the run. */
+	s->hop = s->priv->hop;
+	if (route_table_load(s->hop.ifname, &w->rt, err, errlen) < 0)
+		goto out;
+	if (pktio_resume(s->priv->sweep, err, errlen) < 0)
+		goto out;
+	w->io = s->priv->sweep;
+	drops0 = pktio_drops(w->io);
+	if (craft_tcp_template(pktio_libnet(w->io), &w->syn, s->hop.if_mac,
+			       s->hop.src, &co, err, errlen) < 0)
+		goto out;
+	if (!o->dry_run) {
+		uint32_t gw;
+
+		if (route_table_nexthop(&w->rt, targets_at(o->targets, 0),
+					&gw) < 0 &&
+		    targets_count(o->targets) == 1) {
+			char a[INET_ADDRSTRLEN];
+
+			ip_str(targets_at(o->targets, 0), a, sizeof(a));
+			snprintf(err, errlen, "no route to %s via %s", a,
+				 s->hop.ifname);
+			goto out;
+		}
+		if (resolve_nexthops(w, err, errlen) < 0)
+			goto out;
+		if (pthread_create(&rx, NULL, rx_main, w) != 0) {
+			snprintf(err, errlen, "cannot start receive thread");
+			goto out;
+		}
+		rx_started = 1;
+	}
+	progress_task_set(synscan_task_name(o), &w->pos, w->total);
+	progress_start(&w->pos, &w->pass, w->total, &w->sent, s->res);
+	sweep_loop(w);
+	progress_stop();
+	progress_task_clear();
+	rc = 0;
+out:
+	if (rx_started) {
+		atomic_store(&w->rx_stop, 1);
+		pthread_join(rx, NULL);
+	}
+	s->st.end_ns = now_ns();
+	s->st.end_wall = time(NULL);
+	s->st.interrupted = *s->stop != 0;
+	s->st.sent = atomic_load(&w->sent);
+	s->st.bytes_sent = atomic_load(&w->bytes_sent);
+	s->st.recv = atomic_load(&w->recv);
+	s->st.bytes_recv = atomic_load(&w->bytes_recv);
+	s->st.valid = atomic_load(&w->valid);
+	s->st.bogus = atomic_load(&w->bogus);
+	s->st.noroute = atomic_load(&w->noroute);
+	s->st.unresolved = atomic_load(&w->unresolved);
+	if (w->io) {
+		char perr[256];
+
+		s->st.pcap_drops = pktio_drops(w->io) - drops0;
+		/* Idle until the next group: nothing queues meanwhile. */
+		if (pktio_pause(w->io, perr, sizeof(perr)) < 0 && rc == 0) {
+			snprintf(err, errlen, "%s", perr);
+			rc = -1;
+		}
+	}
+	route_table_free(&w->rt);
+	free(w->sendlog);
+	free(w->ports);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/* synscan.h -- the stateless SYN sweep: send, validate, retransmit. */
+#ifndef FATHOM_SYNSCAN_H
+#define FATHOM_SYNSCAN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "engine/cli/cli.h"
+#include "engine/core/results.h"
+#include "netstack/neigh.h"
+#include "netstack/route.h"
+
+struct scan_stats {
+	uint64_t sent, bytes_sent;   /* probes and their bytes, all passes */
+	uint64_t recv, bytes_recv;   /* frames captured */
+	uint64_t valid, bogus;       /* replies whose cookie held / failed */
+	uint64_t noroute;            /* probes skipped: no route */
+	uint64_t unresolved;         /* probes skipped: next hop silent */
+	uint64_t pcap_drops;
+	uint64_t arp_sent;
+	int passes;                  /* 1 + retransmission passes made */
+	int interrupted;             /* SIGINT/SIGTERM */
+	int timed_out;               /* --host-timeout expired */
+	uint64_t start_ns, end_ns;
+	time_t start_wall, end_wall;
+};
+
+/*
+ * One scan's state: everything per-target lives here or in the results
+ * store, never in globals, so several scans (shards, later phases) can
+ * exist in one process.
+ */
+struct vscan_results;
+struct os_results;
+struct privsetup;
+struct pktio;
+
+struct scan {
+	const struct scan_opts *opt;
+	struct vscan_results *svc; /* -sV results, or NULL */
+	struct os_results *os;     /* -O results, or NULL */
+	struct results *res;
+	struct neigh *neigh;     /* on-link targets that answered ARP */
+	struct route_hop hop;    /* interface, our address */
+	/* The run's route and capture handles (engine/core/privsetup.h). */
+	struct privsetup *priv;
+	struct scan_stats st;
+	volatile sig_atomic_t *stop; /* set by the signal handler */
+	/*
+	 * Called by version detection when every open port of addr (host
+	 * order) has its answer, so the host can be reported at once. NULL
+	 * when nobody listens.
+	 */
+	void (*host_done)(void *arg, uint32_t addr);
+	void *host_done_arg;
+	/*
+	 * A line for the screen while a phase runs (-v progress such as
+	 * "Initiating OS detection"); NULL: stdout.
+	 */
+	void (*screen)(void *arg, const char *text);
+	void *screen_arg;
+	/*
+	 * A whole run made of host groups (one struct scan each) reports
+	 * its totals through this one: hosts_up counts every group's, and
+	 * hostiter_count_up() returns it instead of counting s->res.
+	 */
+	int grouped;
+	size_t hosts_up;
+};
+
+void scan_init(struct scan *s, const struct scan_opts *o,
+	       volatile sig_atomic_t *stop);
+void scan_free(struct scan *s);
+
+/*
+ * The route the run takes: the interface and source address towards the
+ * first target (or -e/-S). Unprivileged. Returns 0, or -1 with err.
+ */
+int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
+		       char *err, size_t errlen);
+
+/*
+ * Opens the sweep's capture and injection handle on hop (privileged:
+ * called by privsetup_open() only), answering ARP for a foreign -S.
+ * Returns NULL with err on failure.
+ */
+struct pktio *synscan_open_capture(const struct scan_opts *o,
+				   const struct route_hop *hop, char *err,
+				   size_t errlen);
+
+/*
+ * Takes the route and the handle from s->priv (opened once for the run;
+ * resumed here, paused again at the end), resolves
+ * next hops with ARP, then sweeps every (target, port) in a seeded
+ * permutation at opt->rate, retransmitting unanswered probes in passes
+ * for as long as retransmissions keep drawing new replies (at most
+ * opt->max_retries). Results land in s->res as they are validated.
+ * Returns 0 (also when interrupted: s->st.interrupted), or -1 with err for
+ * a runtime failure (no route, interface down, pcap/libnet error).
+ */
+int synscan_run(struct scan *s, char *err, size_t errlen);
+
+/*
+ * The sweep's name for progress and task lines ("SYN Stealth Scan",
+ * "UDP Scan", or both), and the ports it probes per host (TCP + UDP).
+ */
+const char *synscan_task_name(const struct scan_opts *o);
+size_t synscan_ports_per_host(const struct scan_opts *o);
+
+#endif

@@ -1,0 +1,648 @@
+/* vscan.c -- -sV probe scheduling: precedence, TLS tunnel, verdicts. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "engine/report/progress.h"
+#include "engine/core/services.h"
+#include "netstack/base/util.h"
+#include "engine/vscan/vscan_int.h"
+
+/*
+ * Once a plain-text probe has a hard answer, a TLS probe that has heard
+ * nothing for this long is not talking to TLS: a TLS server answers a
+ * ClientHello at once, and waiting its full 5 s would stall every
+ * plain-text service that ignores the hello (redis, most databases).
+ */
+#define VS_TLS_GRACE_MS 1000
+/*
+ * A NULL probe that has heard nothing for this long keeps listening (a
+ * slow greeter is still named by it), but the next probes start beside it
+ * instead of after its full wait: this is where nmap spends most of -sV.
+ */
+#define VS_NULL_GRACE_MS 1000
+/* How long the NULL probe listens alone for a greeting (see phase1). */
+#define VS_GREET_MS 250
+
+uint64_t vs_now_ms(void)
+{
+	return now_ns() / 1000000ull;
+}
+
+void vs_mark_dirty(struct service *sv)
+{
+	if (sv->dirty || sv->done)
+		return;
+	sv->dirty = 1;
+	sv->next_dirty = sv->vs->dirty;
+	sv->vs->dirty = sv;
+}
+
+void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
+{
+	char a[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = htonl(pc->svc->out->addr) };
+
+	if (!v->o->version_trace)
+		return;
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	progress_clear();
+	fprintf(stderr, "Service scan: %.3fs %s:%u %s%s %s (%zu bytes)\n",
+		(now_ns() - v->s->st.start_ns) / 1e9, a, pc->svc->out->port,
+		pc->svc->tunnel ? "ssl/" : "", pc->probe->name, what, pc->len);
+}
+
+/* Sends the probe's payload (through TLS when tunnelling). */
+static void send_payload(struct pconn *pc, uint64_t now)
+{
+	const struct svc_probe *p = pc->probe;
+
+	if (pc->sent)
+		return;
+	pc->sent = 1;
+	pc->deadline = now + p->totalwaitms;
+	if (p->payload_len == 0)
+		return;
+	if (pc->tls) {
+		uint8_t out[16384];
+		size_t n;
+
+		if (tls_write(pc->tls, p->payload, p->payload_len) < 0)
+			return;
+		while ((n = tls_take(pc->tls, out, sizeof(out))) > 0)
+			vs_conn_send(pc->svc->vs, pc->conn, out, n, now);
+	} else {
+		vs_conn_send(pc->svc->vs, pc->conn, p->payload,
+			     p->payload_len, now);
+	}
+}
+
+/*
+ * Buffers start small and double: most answers are a banner line, and
+ * 10,000 connections at once must not each hold VS_MAX_RESP.
+ */
+void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
+{
+	if (n > VS_MAX_RESP - pc->len)
+		n = VS_MAX_RESP - pc->len;
+	if (pc->len + n > pc->cap) {
+		size_t cap = pc->cap ? pc->cap : 512;
+
+		while (cap < pc->len + n)
+			cap *= 2;
+		if (cap > VS_MAX_RESP)
+			cap = VS_MAX_RESP;
+		pc->buf = xrealloc(pc->buf, cap);
+		pc->cap = cap;
+	}
+	if (n)
+		memcpy(pc->buf + pc->len, d, n);
+	pc->len += n;
+}
+
+/* Runs the matcher on what the probe has so far. */
+static void try_match(struct pconn *pc)
+{
+	struct service *sv = pc->svc;
+	struct svc_answer a;
+	int k;
+
+	if (pc->len == 0 || pc->concluded)
+		return;
+	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
+			 sv->have_soft ? sv->soft.service : NULL, &a);
+	if (k == SVC_HARD) {
+		/*
+		 * TLS outranks everything said in plain text: a plain probe
+		 * answered by an HTTPS server's "400 plain HTTP" page must not
+		 * hide the tunnel.
+		 */
+		int tls = !sv->tunnel && strcmp(a.service, "ssl") == 0;
+
+		if (tls || sv->best.kind != SVC_HARD ||
+		    (pc->rank < sv->best_rank &&
+		     strcmp(sv->best.service, "ssl") != 0)) {
+			sv->best = a;
+			sv->best_rank = pc->rank;
+		}
+		pc->concluded = 1;
+		vs_trace(sv->vs, pc, "matched");
+		vs_mark_dirty(sv);
+	} else if (k == SVC_SOFT && !sv->have_soft) {
+		sv->soft = a;
+		sv->have_soft = 1;
+		vs_trace(sv->vs, pc, "softmatched");
+		vs_mark_dirty(sv);
+	}
+}
+
+/* TLS: move ciphertext both ways, plaintext into the buffer. */
+static void tls_pump(struct pconn *pc, uint64_t now)
+{
+	uint8_t buf[16384];
+	size_t n;
+	enum tls_state st = tls_step(pc->tls);
+
+	while ((n = tls_take(pc->tls, buf, sizeof(buf))) > 0)
+		vs_conn_send(pc->svc->vs, pc->conn, buf, n, now);
+	if (st == TLS_FAILED) {
+		pc->tls_failed = 1;
+		pc->concluded = 1;
+		vs_mark_dirty(pc->svc);
+		return;
+	}
+	if (st == TLS_OPEN) {
+		if (!pc->sent)
+			send_payload(pc, now);
+		while ((n = tls_read(pc->tls, buf, sizeof(buf))) > 0)
+			vs_append(pc, buf, n);
+	}
+}
+
+void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		 size_t len, void *user)
+{
+	struct pconn *pc = user;
+	uint64_t now = vs_now_ms();
+
+	(void)c;
+	if (ev == TCP_EV_CONNECTED && !pc->established) {
+		struct vs *v = pc->svc->vs;
+
+		pc->established = 1;
+		if (++v->est_now > v->est_peak)
+			v->est_peak = v->est_now;
+	}
+	if (ev == TCP_EV_CLOSED) {
+		vs_conn_closed(pc->svc->vs);
+		if (pc->established)
+			pc->svc->vs->est_now--;
+	}
+	if (pc->is_rpc) {
+		vsrpc_event(pc, ev, data, len);
+		vs_mark_dirty(pc->svc);
+		return;
+	}
+	switch (ev) {
+	case TCP_EV_CONNECTED:
+		pc->connected_at = now;
+		if (pc->svc->tunnel) {
+			pc->tls = tls_conn_new(pc->svc->vs->tls,
+					       targets_name(pc->svc->vs->o->targets,
+							    pc->svc->out->addr));
+			pc->deadline = now + VS_CONNECT_MS;
+			if (pc->tls)
+				tls_pump(pc, now);
+		} else {
+			send_payload(pc, now);
+		}
+		break;
+	case TCP_EV_DATA:
+		if (pc->tls) {
+			tls_feed(pc->tls, data, len);
+			tls_pump(pc, now);
+		} else {
+			vs_append(pc, data, len);
+		}
+		try_match(pc);
+		vsrpc_note(pc);
+		/* A TLS probe answered by something that is not TLS. */
+		if (pc->is_tls_probe && pc->len && pc->buf[0] != 0x16 &&
+		    pc->buf[0] != 0x15)
+			pc->concluded = 1;
+		if (pc->len >= VS_MAX_RESP)
+			pc->concluded = 1;
+		break;
+	case TCP_EV_EOF:
+		pc->got_eof = 1;
+		pc->concluded = 1;
+		break;
+	case TCP_EV_RESET:
+	case TCP_EV_TIMEOUT:
+	case TCP_EV_LIMIT:
+		pc->reset = ev == TCP_EV_RESET;
+		pc->concluded = 1;
+		break;
+	case TCP_EV_CLOSED:
+		pc->conn = NULL;
+		pc->closed = 1;
+		pc->concluded = 1;
+		break;
+	}
+	vs_mark_dirty(pc->svc);
+}
+
+static int start_probe(struct service *sv, const struct svc_probe *p,
+		       int rank, int is_tls_probe)
+{
+	struct vs *v = sv->vs;
+	struct pconn *pc = xcalloc(1, sizeof(*pc));
+	uint64_t now = vs_now_ms();
+
+	pc->svc = sv;
+	pc->probe = p;
+	pc->rank = rank;
+	pc->is_tls_probe = is_tls_probe;
+	pc->deadline = now + VS_CONNECT_MS;
+	pc->conn = vs_conn_open(v, sv, pc, now);
+	if (pc->conn == NULL) {
+		free(pc);
+		return -1;
+	}
+	pc->next = sv->conns;
+	sv->conns = pc;
+	return 0;
+}
+
+static int probe_rank(const struct vs *v, const struct svc_probe *p)
+{
+	if (p == svcdb_null_probe(v->db))
+		return 0;
+	/* TLS probes rank as they stand in the file, before the others. */
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++)
+		if (svcdb_probe(v->db, i) == p)
+			return (int)i + 1;
+	return 1 << 20;
+}
+
+static int is_tls_probe(const struct vs *v, const struct svc_probe *p)
+{
+	for (size_t i = 0; i < v->ntls; i++)
+		if (v->tls_probes[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Phase 1: the TLS-detecting probes and the port's favoured probes. */
+static void phase1_rest(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	uint16_t port = sv->out->port;
+
+	sv->phase = 1;
+	if (!sv->tunnel && !sv->tls_gave_up)
+		for (size_t i = 0; i < v->ntls; i++)
+			start_probe(sv, v->tls_probes[i],
+				    probe_rank(v, v->tls_probes[i]), 1);
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto != IPPROTO_TCP || is_tls_probe(v, p))
+			continue;
+		if (svc_probe_port_listed(p, port, sv->tunnel))
+			start_probe(sv, p, (int)i + 1, 0);
+	}
+}
+
+/*
+ * The NULL probe starts alone (phase 0) and the rest join it when it has
+ * heard nothing for VS_GREET_MS, or heard something that is not a hard
+ * match: a service that greets (ssh, ftp, smtp...) is named on one
+ * connection, as nmap does, instead of costing the server a connection
+ * (a fork, for sshd) per parallel probe. Through TLS all start at once.
+ */
+static void phase1(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	const struct svc_probe *null = svcdb_null_probe(v->db);
+
+	sv->next_probe = 0;
+	sv->phase = 0;
+	if (null)
+		start_probe(sv, null, 0, 0);
+	if (null == NULL || sv->tunnel)
+		phase1_rest(sv);
+}
+
+/*
+ * The greeting window: longer where the port's usual service (the
+ * services table's name) is one the NULL probe can name, i.e. one that
+ * greets: a busy sshd forking for hundreds of connections may take a
+ * while to say hello, and every extra probe would add to its load.
+ */
+static uint64_t greet_ms(const struct service *sv)
+{
+	const struct vs *v = sv->vs;
+	const char *table = services_name(v->o->services, SVC_TCP,
+					  sv->out->port);
+
+	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
+		return VS_NULL_GRACE_MS;
+	return VS_GREET_MS;
+}
+
+/* Phase 0 over: the greeting window passed, or the NULL probe spoke. */
+static int greeting_over(const struct service *sv, uint64_t now)
+{
+	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
+
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next) {
+		if (pc->probe != null || pc->rank >= (1 << 21))
+			continue;
+		return pc->concluded || pc->len > 0 ||
+		       (pc->connected_at &&
+			now - pc->connected_at >= greet_ms(sv));
+	}
+	return 1;
+}
+
+static int already_tried(const struct service *sv, const struct svc_probe *p)
+{
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
+		if (pc->probe == p)
+			return 1;
+	return 0;
+}
+
+/* Phase 2: the next probes by file order within the intensity. */
+static void phase2_fill(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	int inflight = 0;
+
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
+		inflight += !pc->concluded;
+	while (inflight < VS_PHASE2_PAR &&
+	       sv->next_probe < svcdb_nprobes(v->db)) {
+		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
+		/* After every port-favoured probe, as nmap orders them. */
+		int rank = (int)(svcdb_nprobes(v->db) + sv->next_probe) + 1;
+
+		sv->next_probe++;
+		if (p->proto != IPPROTO_TCP || already_tried(sv, p))
+			continue;
+		if (sv->tunnel && is_tls_probe(v, p))
+			continue;
+		if (sv->have_soft && v->o->version_intensity < 9) {
+			/* Only probes that can confirm the softmatch. */
+			if (!svc_probe_can_match(p, sv->soft.service))
+				continue;
+		} else if (p->rarity > v->o->version_intensity) {
+			continue;
+		}
+		if (start_probe(sv, p, rank, 0) == 0)
+			inflight++;
+	}
+}
+
+static void close_all(struct service *sv)
+{
+	uint64_t now = vs_now_ms();
+
+	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
+		if (pc->conn && !pc->closed)
+			vs_conn_abort(sv->vs, pc->conn, now);
+}
+
+void vs_free_conns(struct service *sv)
+{
+	struct pconn *pc = sv->conns, *nx;
+
+	for (; pc; pc = nx) {
+		nx = pc->next;
+		tls_conn_free(pc->tls);
+		free(pc->buf);
+		free(pc);
+	}
+	sv->conns = NULL;
+	vsrpc_free(sv);
+}
+
+/* Frees the probe connections whose TCP connection has ended. */
+static void reap(struct service *sv)
+{
+	struct pconn **pp = &sv->conns;
+
+	while (*pp) {
+		struct pconn *pc = *pp;
+
+		if (pc->closed && (sv->done || pc->fp_added || pc->len == 0 ||
+				   pc->rank >= (1 << 21))) {
+			*pp = pc->next;
+			tls_conn_free(pc->tls);
+			free(pc->buf);
+			free(pc);
+		} else {
+			pp = &pc->next;
+		}
+	}
+}
+
+/* Tells the scan when the last open port of sv's host is answered. */
+static void host_check(struct service *sv)
+{
+	struct vs *v = sv->vs;
+	size_t i = (size_t)(sv - v->svcs), a = i, b = i;
+	uint32_t addr = sv->out->addr;
+
+	if (v->s->host_done == NULL)
+		return;
+	/* Sorted by address: the host's services are neighbours. */
+	while (a > 0 && v->svcs[a - 1].out->addr == addr)
+		a--;
+	while (b + 1 < v->nsvc && v->svcs[b + 1].out->addr == addr)
+		b++;
+	for (size_t k = a; k <= b; k++)
+		if (!v->svcs[k].done)
+			return;
+	v->s->host_done(v->s->host_done_arg, addr);
+}
+
+void vs_finish(struct service *sv, int state)
+{
+	struct svc_result *r = sv->out;
+
+	if (sv->done)
+		return;
+	r->state = (uint8_t)state;
+	r->tunnel = (uint8_t)sv->tunnel;
+	if (state == VS_MATCHED)
+		r->ans = sv->best;
+	else if (state == VS_SOFT)
+		r->ans = sv->soft;
+	if (state != VS_MATCHED && sv->fp_used &&
+	    sv->vs->o->version_intensity >= 7)
+		r->fp = xstrdup(svcfp_text(&sv->fp));
+	svcfp_free(&sv->fp);
+	sv->done = 1;
+	close_all(sv);
+	reap(sv);
+	sv->vs->active--;
+	sv->vs->reserved -= sv->budget;
+	sv->vs->finished++;
+	atomic_fetch_add(&sv->vs->ndone, 1);
+	host_check(sv);
+}
+
+/* Restarts the service's probes through TLS, or back in plain text. */
+static void restart(struct service *sv, int tunnel)
+{
+	close_all(sv);
+	sv->tunnel = tunnel;
+	if (!tunnel)
+		sv->tls_gave_up = 1;
+	memset(&sv->best, 0, sizeof(sv->best));
+	memset(&sv->soft, 0, sizeof(sv->soft));
+	sv->have_soft = 0;
+	svcfp_free(&sv->fp);
+	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
+		   sv->out->port, IPPROTO_TCP, tunnel,
+		   sv->vs->o->version_intensity, time(NULL));
+	sv->fp_used = 0;
+	/* The old connections end through their CLOSED events. */
+	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
+		pc->concluded = 1, pc->rank = 1 << 21;
+	phase1(sv);
+}
+
+/* Decides what a service's state means: done, tunnel, next probes. */
+void vs_evaluate(struct service *sv, uint64_t now)
+{
+	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
+	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
+	int silent_null = 0;
+	int tls_failed = 0, tunnel_conns = 0;
+
+	if (sv->rpc) {
+		vsrpc_evaluate(sv, now);
+		return;
+	}
+
+	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
+		if (pc->rank >= (1 << 21))
+			continue; /* from before a restart */
+		if (!pc->concluded && pc->deadline && now >= pc->deadline) {
+			pc->concluded = 1;
+			vs_trace(sv->vs, pc, "timed out");
+		}
+		if (!pc->concluded && pc->is_tls_probe && pc->len == 0 &&
+		    sv->best.kind == SVC_HARD && pc->connected_at &&
+		    now - pc->connected_at >= VS_TLS_GRACE_MS) {
+			pc->concluded = 1;
+			vs_trace(sv->vs, pc, "silent after a plain answer");
+		}
+		if (pc->concluded && !pc->closed && pc->conn)
+			vs_conn_abort(sv->vs, pc->conn, now);
+		if (pc->tls) {
+			tunnel_conns++;
+			tls_failed += pc->tls_failed;
+			tls_ok += tls_version(pc->tls)[0] != '\0';
+		}
+		if (!pc->concluded) {
+			pending++;
+			pending_tls += pc->is_tls_probe;
+			silent_null += pc->probe == null && pc->len == 0 &&
+				       pc->connected_at &&
+				       now - pc->connected_at >=
+					       VS_NULL_GRACE_MS;
+			/*
+			 * nmap's precedence is file order: wait for earlier
+			 * probes still running, except a NULL probe that has
+			 * heard nothing (a silent service's banner wait).
+			 */
+			if (sv->best.kind == SVC_HARD &&
+			    pc->rank < sv->best_rank &&
+			    (pc->probe != null || pc->len > 0))
+				lower_busy = 1;
+		}
+		/* The NULL probe closing without a byte: tcpwrapped. */
+		if (pc->probe == null && pc->concluded && pc->len == 0 &&
+		    (pc->got_eof || pc->reset) && pc->connected_at &&
+		    now - pc->connected_at < null->tcpwrappedms &&
+		    sv->best.kind != SVC_HARD && !sv->have_soft &&
+		    !sv->tunnel) {
+			vs_finish(sv, VS_TCPWRAPPED);
+			return;
+		}
+	}
+	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
+		if (greeting_over(sv, now))
+			phase1_rest(sv);
+		return;
+	}
+	if (sv->best.kind == SVC_HARD) {
+		if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
+		    !sv->tls_gave_up) {
+			restart(sv, 1);
+			return;
+		}
+		if (pending_tls == 0 && !lower_busy) {
+			if (vsrpc_begin(sv, VS_MATCHED))
+				close_all(sv);
+			else
+				vs_finish(sv, VS_MATCHED);
+			return;
+		}
+	}
+	if (sv->tunnel && tunnel_conns > 0 && tls_ok == 0 &&
+	    tls_failed == tunnel_conns) {
+		/* TLS failed everywhere: answer from plain probes (#2528). */
+		restart(sv, 0);
+		return;
+	}
+	if (pending && pending != silent_null)
+		return;
+	/* Every probe so far has concluded (or is a silent NULL): record
+	 * the answers for the fingerprint, then go on. */
+	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
+		if (pc->rank >= (1 << 21) || pc->len == 0 || pc->fp_added ||
+		    !pc->concluded)
+			continue;
+		if (!pc->tls_failed) {
+			svcfp_add(&sv->fp, pc->probe->name, pc->buf, pc->len);
+			sv->fp_used = 1;
+		}
+		pc->fp_added = 1;
+	}
+	if (sv->phase == 1)
+		sv->phase = 2;
+	phase2_fill(sv);
+	reap(sv);
+	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
+		if (!pc->concluded)
+			return;
+	if (vsrpc_begin(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH))
+		close_all(sv);
+	else
+		vs_finish(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH);
+}
+size_t vs_service_budget(const struct vs *v, uint16_t port)
+{
+	size_t n = 1 + v->ntls;
+
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto == IPPROTO_TCP && !is_tls_probe(v, p) &&
+		    svc_probe_port_listed(p, port, 0))
+			n++;
+	}
+	return n > 1 + VS_PHASE2_PAR ? n : 1 + VS_PHASE2_PAR;
+}
+
+void vs_start_service(struct service *sv)
+{
+	struct vs *v = sv->vs;
+
+	int reachable = sv->mac != NULL || v->sk != NULL;
+
+	v->active++;
+	sv->budget = vs_service_budget(v, sv->out->port);
+	v->reserved += sv->budget;
+	if (!reachable ||
+	    (svcdb_excluded(v->db, IPPROTO_TCP, sv->out->port) &&
+	     !v->o->allports)) {
+		vs_finish(sv, reachable ? VS_EXCLUDED : VS_NOMATCH);
+		return;
+	}
+	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
+		   sv->out->port, IPPROTO_TCP, 0, v->o->version_intensity,
+		   time(NULL));
+	phase1(sv);
+	vs_mark_dirty(sv);
+}
+

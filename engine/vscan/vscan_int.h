@@ -1,0 +1,178 @@
+/* vscan_int.h -- what the -sV modules share: probe connections, services, the run. */
+#ifndef FATHOM_VSCAN_INT_H
+#define FATHOM_VSCAN_INT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/vscan/vscan.h"
+#include "netstack/tcp.h"
+#include "probes/rpc.h"
+#include "probes/svcfp.h"
+#include "probes/tls.h"
+
+/*
+ * engine/vscan/vscan.c       probe scheduling, precedence, TLS tunnel, verdicts
+ * engine/vscan/vscan_run.c   set-up, the transport (userspace TCP or sockets),
+ *                      the event loop, results
+ * engine/vscan/vscan_rpc.c   SunRPC grinding after a service looks like RPC
+ * engine/vscan/vscan_sock.c  kernel connect() sockets: the fallback transport
+ */
+
+/* fathom's connection ports: above the sweep's 61000-62023. */
+#define VS_PORT_LO 62100
+#define VS_PORT_HI 65500
+/*
+ * Default services probed at once (--max-parallelism changes it). Each
+ * holds 2-6 connections in phase 1; at 512 the crowd's single sshd
+ * (listen backlog 128, a fork per connection) dropped handshakes and 32
+ * of 256 ssh services came out unnamed; at 128 all 512 services of the
+ * sv-crowd benchmark are named.
+ */
+#define VS_MAX_SERVICES 128
+#define VS_PHASE2_PAR 3       /* rarity probes in flight per service */
+#define VS_MAX_RESP 16384     /* bytes kept per probe response */
+#define VS_CONNECT_MS 5000
+
+struct vs;
+struct service;
+struct vsock;
+struct vsrpc;
+
+/* One probe (or the RPC grinder) on its own connection. */
+struct pconn {
+	struct service *svc;
+	const struct svc_probe *probe; /* NULL for the RPC grinder */
+	int rank;              /* file order: earlier probes take precedence */
+	void *conn;            /* transport's connection, NULL once closed */
+	struct tls_conn *tls;
+	uint8_t *buf;
+	size_t len, cap;
+	uint64_t deadline;     /* ms */
+	uint64_t connected_at; /* ms, 0 until connected */
+	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
+	int is_tls_probe, is_rpc;
+	int established;        /* counted in vs.est_now */
+	struct pconn *next;    /* in the service's list */
+};
+
+struct service {
+	struct vs *vs;
+	struct svc_result *out;
+	const uint8_t *mac;
+	int tunnel;            /* probing through TLS */
+	int tls_gave_up;       /* TLS did not work: plain only (nmap #2528) */
+	int phase;             /* 1 parallel start, 2 by rarity */
+	size_t next_probe;     /* phase 2 position in the DB */
+	int done, dirty;
+	struct svc_answer best; /* hard match candidate */
+	int best_rank;
+	struct svc_answer soft;
+	int have_soft;
+	struct svcfp fp;
+	int fp_used;
+	int rpc_seen;          /* an RPC call drew an RPC reply */
+	size_t budget;         /* connections it may hold at once */
+	struct vsrpc *rpc;     /* grinding, or NULL */
+	struct pconn *conns;
+	struct service *next_dirty;
+};
+
+/* A DUMP answer of one host's rpcbind, for its other ports. */
+struct vs_dump {
+	uint32_t addr;
+	struct rpc_mapping *m;
+	size_t n;
+};
+
+struct vs {
+	struct scan *s;
+	const struct scan_opts *o;
+	const struct svcdb *db;
+	struct pktio *io;
+	struct tcp_stack *tcp;  /* userspace TCP, or */
+	struct vsock *sk;       /* kernel sockets (the fallback) */
+	struct tls_ctx *tls;
+	struct service *svcs;
+	size_t nsvc, next_start, active, finished;
+	size_t max_services;
+	size_t conns_now, conns_peak; /* probe connections open at once */
+	size_t est_now, est_peak;     /* of them, past the handshake */
+	size_t reserved;              /* sum of the active services' budgets */
+	size_t maxc;                  /* cap on reserved (0: none) */
+	struct service *dirty;
+	uint16_t next_port;
+	uint64_t rng;
+	const struct svc_probe **tls_probes;
+	size_t ntls;
+	struct vs_dump *dumps;
+	size_t ndumps;
+	_Atomic uint64_t ndone; /* for status lines (progress_task_get) */
+};
+
+uint64_t vs_now_ms(void);
+void vs_mark_dirty(struct service *sv);
+void vs_trace(struct vs *v, const struct pconn *pc, const char *what);
+
+/* vscan.c: one service's life. */
+/*
+ * The most connections a service on port opens at once: the NULL probe,
+ * the TLS-detecting and port-favoured probes of phase 1, or phase 2's
+ * VS_PHASE2_PAR beside a silent NULL. --max-parallelism admits services
+ * while the sum of these stays under it.
+ */
+size_t vs_service_budget(const struct vs *v, uint16_t port);
+void vs_start_service(struct service *sv);
+void vs_evaluate(struct service *sv, uint64_t now);
+void vs_finish(struct service *sv, int state);
+void vs_free_conns(struct service *sv);
+/* The transport's event callback (tcp.h's contract, for both). */
+void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		 size_t len, void *user);
+/* Appends received bytes to pc's bounded buffer (grown as needed). */
+void vs_append(struct pconn *pc, const uint8_t *d, size_t n);
+
+/* vscan_run.c: the transport. */
+void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
+		   uint64_t now);
+int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
+		 uint64_t now);
+void vs_conn_abort(struct vs *v, void *conn, uint64_t now);
+/* Records that a connection ended (for the simultaneous count). */
+void vs_conn_closed(struct vs *v);
+
+/* vscan_rpc.c: SunRPC grinding. */
+/* Notes an RPC reply to an RPC call probe (sv->rpc_seen). */
+void vsrpc_note(struct pconn *pc);
+/*
+ * Called instead of finishing with state: 1 if the service is RPC and
+ * grinding started (vs_finish comes later, from vsrpc_evaluate), else 0.
+ */
+int vsrpc_begin(struct service *sv, int state);
+void vsrpc_event(struct pconn *pc, enum tcp_event ev, const uint8_t *data,
+		 size_t len);
+void vsrpc_evaluate(struct service *sv, uint64_t now);
+void vsrpc_free(struct service *sv);
+void vsrpc_dumps_free(struct vs *v);
+
+/* vscan_sock.c: probes over kernel sockets (non-blocking, epoll). */
+/* saddr (host order): the -S address to bind, or 0 for the kernel's. */
+struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
+			uint32_t connect_ms, uint32_t life_ms,
+			void (*event)(struct tcp_conn *, enum tcp_event,
+				      const uint8_t *, size_t, void *),
+			char *err, size_t errlen);
+void vsock_free(struct vsock *k);
+/* Connections it can hold (bounded by the descriptor limit). */
+size_t vsock_capacity(const struct vsock *k);
+/* Non-blocking connect; NULL when out of descriptors or slots. */
+void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
+		    void *user, uint64_t now);
+int vsock_send(struct vsock *k, void *c, const void *d, size_t n);
+/* Resets (SO_LINGER 0) and closes; CLOSED is delivered before return. */
+void vsock_abort(struct vsock *k, void *c);
+/* Waits up to timeout_ms and delivers events; then runs deadlines. */
+void vsock_poll(struct vsock *k, int timeout_ms, uint64_t now);
+
+#endif

@@ -1,0 +1,403 @@
+/* vscan_run.c -- -sV set-up, transports (userspace TCP or sockets), event loop. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "engine/core/privsetup.h"
+#include "engine/report/progress.h"
+#include "netstack/base/util.h"
+#include "engine/vscan/vscan_int.h"
+#include "netstack/packet.h"
+#include "netstack/pktio.h"
+#include "netstack/route.h"
+#include "netstack/rstguard.h"
+
+#define VS_STARTS_PER_DRAIN 128
+
+static uint32_t rnd32(struct vs *v)
+{
+	v->rng ^= v->rng << 13;
+	v->rng ^= v->rng >> 7;
+	v->rng ^= v->rng << 17;
+	return (uint32_t)(v->rng >> 16);
+}
+
+static int xmit(void *arg, const uint8_t *frame, size_t len)
+{
+	struct vs *v = arg;
+	struct iovec iov = { (void *)frame, len };
+
+	return pktio_send(v->io, &iov, 1) == 1 ? 0 : -1;
+}
+
+void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
+		   uint64_t now)
+{
+	void *c = NULL;
+
+	if (v->sk) {
+		c = vsock_connect(v->sk, sv->out->addr, sv->out->port, pc,
+				  now);
+	} else {
+		/* A free 4-tuple: ports rotate through fathom's range. */
+		for (int tries = 0; tries < 64 && c == NULL; tries++) {
+			uint16_t sport = v->next_port++;
+
+			if (v->next_port > VS_PORT_HI)
+				v->next_port = VS_PORT_LO;
+			c = tcp_connect(v->tcp, sv->out->addr, sv->out->port,
+					sport, rnd32(v), sv->mac, pc, now);
+		}
+	}
+	if (c && ++v->conns_now > v->conns_peak)
+		v->conns_peak = v->conns_now;
+	return c;
+}
+
+int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
+		 uint64_t now)
+{
+	if (conn == NULL)
+		return -1;
+	if (v->sk)
+		return vsock_send(v->sk, conn, d, n);
+	return tcp_send(conn, d, n, now);
+}
+
+void vs_conn_abort(struct vs *v, void *conn, uint64_t now)
+{
+	if (v->sk)
+		vsock_abort(v->sk, conn);
+	else
+		tcp_abort(conn, now);
+}
+
+void vs_conn_closed(struct vs *v)
+{
+	if (v->conns_now)
+		v->conns_now--;
+}
+
+static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
+		     void *arg)
+{
+	struct vs *v = arg;
+	struct pkt_info p;
+
+	(void)ts;
+	if (pkt_parse(frame, caplen, &p) != PKT_TCP ||
+	    p.ip.dst != v->s->hop.src)
+		return;
+	tcp_input(v->tcp, &p, vs_now_ms());
+}
+
+static int cmp_svc(const void *a, const void *b)
+{
+	const struct svc_result *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return (int)x->port - (int)y->port;
+}
+
+const struct svc_result *vscan_find(const struct vscan_results *vr,
+				    uint32_t addr, uint16_t port)
+{
+	struct svc_result key = { .addr = addr, .port = port };
+
+	if (vr == NULL || vr->n == 0)
+		return NULL;
+	return bsearch(&key, vr->r, vr->n, sizeof(*vr->r), cmp_svc);
+}
+
+void vscan_results_free(struct vscan_results *vr)
+{
+	for (size_t i = 0; i < vr->n; i++)
+		free(vr->r[i].fp);
+	free(vr->r);
+	vr->r = NULL;
+	vr->n = 0;
+}
+
+/* The open ports to probe, and where their frames go. */
+static size_t collect(struct vs *v, struct vscan_results *out,
+		      struct route_table *rt)
+{
+	size_t n, k = 0;
+	const struct port_result *r = results_sorted(v->s->res, &n);
+
+	out->r = xcalloc(n ? n : 1, sizeof(*out->r));
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].state != PS_OPEN || r[i].proto != IPPROTO_TCP)
+			continue;
+		out->r[k].addr = r[i].addr;
+		out->r[k].port = r[i].port;
+		k++;
+	}
+	out->n = k;
+	v->svcs = xcalloc(k ? k : 1, sizeof(*v->svcs));
+	for (size_t i = 0; i < k; i++) {
+		struct service *sv = &v->svcs[i];
+		uint32_t gw = 0;
+
+		sv->vs = v;
+		sv->out = &out->r[i];
+		if (route_table_nexthop(rt, sv->out->addr, &gw) == 0)
+			sv->mac = neigh_get(v->s->neigh,
+					    gw ? gw : sv->out->addr);
+	}
+	return k;
+}
+
+/* The capture of whole frames to fathom's -sV ports. */
+static struct pktio *open_capture(const struct route_hop *hop, int foreign,
+				  char *err, size_t errlen)
+{
+	char bpf[160], a[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = htonl(hop->src) };
+	struct pktio *io;
+
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	snprintf(bpf, sizeof(bpf),
+		 "tcp and dst host %s and dst portrange %u-%u", a, VS_PORT_LO,
+		 VS_PORT_HI);
+	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
+	if (io == NULL)
+		return NULL;
+	if (foreign &&
+	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
+		pktio_close(io);
+		return NULL;
+	}
+	return io;
+}
+
+int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
+		struct pktio **io, char *why, size_t whylen, char *err,
+		size_t errlen)
+{
+	int mode;
+
+	*io = NULL;
+	why[0] = '\0';
+	if (!route_is_local_addr(hop->src))
+		mode = VSCAN_FOREIGN;
+	else if (rstguard_install(guard, hop->src, VS_PORT_LO, 65535, why,
+				  whylen) == 0)
+		mode = VSCAN_GUARD;
+	else
+		return VSCAN_SOCKETS;
+	*io = open_capture(hop, mode == VSCAN_FOREIGN, err, errlen);
+	return *io ? mode : -1;
+}
+
+/* The userspace TCP transport over the run's -sV capture. */
+static int open_userspace(struct vs *v, char *err, size_t errlen)
+{
+	struct scan *s = v->s;
+	struct tcp_cfg cfg = { 0 };
+
+	if (s->priv->vscan == NULL) { /* set-up saw no -sV (a dry run) */
+		snprintf(err, errlen, "no -sV capture was opened");
+		return -1;
+	}
+	if (pktio_resume(s->priv->vscan, err, errlen) < 0)
+		return -1;
+	v->io = s->priv->vscan;
+	cfg.saddr = s->hop.src;
+	memcpy(cfg.smac, s->hop.if_mac, 6);
+	cfg.mss = 1460;
+	cfg.rcv_wnd = 65535;
+	cfg.ttl = 64;
+	/* Admission keeps about max_parallelism open; room for overshoot. */
+	cfg.max_conns = v->maxc > 8192 ? v->maxc + 1024 : 8192;
+	cfg.rx_cap = 256 * 1024;
+	cfg.reasm_cap = 64 * 1024;
+	cfg.tx_cap = 64 * 1024;
+	cfg.syn_timeout_ms = VS_CONNECT_MS;
+	cfg.rto_min_ms = 200;
+	cfg.rto_max_ms = 3000;
+	cfg.life_ms = 60000;
+	cfg.xmit = xmit;
+	cfg.event = vs_on_event;
+	cfg.arg = v;
+	v->tcp = tcp_stack_new(&cfg, vs_now_ms());
+	return 0;
+}
+
+/*
+ * The next service may start: under the service count and, with
+ * --max-parallelism, its connection budget fits (one service always
+ * may, or a cap below one service's budget would stall the scan).
+ */
+static int can_start(const struct vs *v)
+{
+	if (v->next_start >= v->nsvc || v->active >= v->max_services)
+		return 0;
+	return v->maxc == 0 || v->active == 0 ||
+	       v->reserved + vs_service_budget(
+				     v, v->svcs[v->next_start].out->port) <=
+		       v->maxc;
+}
+
+static void loop(struct vs *v)
+{
+	struct scan *s = v->s;
+
+	while (v->finished < v->nsvc) {
+		struct service *turn;
+		uint64_t now;
+		int64_t wait;
+
+		if (*s->stop)
+			break;
+		/*
+		 * Thousands of SYNs in one burst come back as SYN-ACKs
+		 * faster than a turn that starts them all gets back to the
+		 * capture ring: drain it every VS_STARTS_PER_DRAIN starts.
+		 */
+		for (int k = 1; can_start(v); k++) {
+			vs_start_service(&v->svcs[v->next_start++]);
+			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
+				pktio_dispatch(v->io, -1, on_frame, v);
+		}
+		now = vs_now_ms();
+		if (v->tcp)
+			tcp_tick(v->tcp, now);
+		/* Deadlines: every active service is looked at each turn. */
+		for (size_t i = 0; i < v->next_start; i++)
+			if (!v->svcs[i].done)
+				vs_mark_dirty(&v->svcs[i]);
+		/*
+		 * This turn's dirty services only: frames drained meanwhile
+		 * mark services for the next turn, so a busy capture cannot
+		 * keep the loop from starting new services.
+		 */
+		turn = v->dirty;
+		v->dirty = NULL;
+		for (int k = 1; turn; k++) {
+			struct service *sv = turn;
+
+			turn = sv->next_dirty;
+			sv->dirty = 0;
+			if (!sv->done)
+				vs_evaluate(sv, now);
+			/* Evaluations start probes too: drain as above. */
+			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
+				pktio_dispatch(v->io, -1, on_frame, v);
+		}
+		if (v->finished >= v->nsvc)
+			break;
+		if (v->sk) {
+			vsock_poll(v->sk, v->dirty ? 0 : 10, vs_now_ms());
+			continue;
+		}
+		wait = tcp_next_timeout(v->tcp, vs_now_ms());
+		if (wait < 0 || wait > 10)
+			wait = 10;
+		if (v->dirty)
+			wait = 0; /* marked while draining: next turn at once */
+		pktio_wait(v->io, (int)wait);
+		pktio_dispatch(v->io, -1, on_frame, v);
+	}
+}
+
+int vscan_run(struct scan *s, const struct svcdb *db,
+	      struct vscan_results *out, char *err, size_t errlen)
+{
+	struct vs v = { .s = s, .o = s->opt, .db = db,
+			.next_port = VS_PORT_LO };
+	struct route_table rt = { 0 };
+	enum vscan_mode mode = s->priv->vmode;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
+		v.rng = now_ns() | 1;
+	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
+		return -1;
+	v.nsvc = collect(&v, out, &rt);
+	progress_task_set("Service scan", &v.ndone, v.nsvc);
+	if (v.nsvc == 0) {
+		rc = 0;
+		goto done;
+	}
+	/* --max-parallelism bounds connections; services follow from it. */
+	v.max_services = v.o->max_parallelism ? (size_t)v.o->max_parallelism
+					      : VS_MAX_SERVICES;
+	v.maxc = (size_t)v.o->max_parallelism;
+	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
+	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
+	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
+		const struct svc_probe *p = svcdb_probe(db, i);
+
+		/* A TLS record or SSLv2 hello as payload, and an ssl line. */
+		if (p->proto == IPPROTO_TCP && p->rarity <= 1 &&
+		    p->payload_len > 0 &&
+		    (p->payload[0] == 0x16 || p->payload[0] == 0x80) &&
+		    svc_probe_can_match(p, "ssl"))
+			v.tls_probes[v.ntls++] = p;
+	}
+	v.tls = tls_ctx_new(err, errlen);
+	if (v.tls == NULL)
+		goto done;
+	if (mode == VSCAN_SOCKETS && !s->priv->vwarned) {
+		/* Once a run, when the first group has services to probe. */
+		s->priv->vwarned = 1;
+		progress_clear();
+		fprintf(stderr,
+			"Warning: cannot stop the kernel resetting fathom's "
+			"connections (%s); -sV probes go through kernel "
+			"sockets\n",
+			s->priv->vwhy);
+	}
+	if (mode == VSCAN_SOCKETS) {
+		v.sk = vsock_new(v.maxc > 8192 ? v.maxc + 1024 : 8192,
+				 v.o->src ? s->hop.src : 0, VS_CONNECT_MS, 60000, vs_on_event, err,
+				 errlen);
+		if (v.sk == NULL)
+			goto done;
+		/* One descriptor per connection: the cap follows the limit. */
+		if (v.maxc > vsock_capacity(v.sk))
+			v.maxc = vsock_capacity(v.sk);
+	} else if (open_userspace(&v, err, errlen) < 0) {
+		goto done;
+	}
+	loop(&v);
+	if (v.o->debug)
+		fprintf(stderr,
+			"vscan: %zu services, %s, peak %zu connections at "
+			"once (%zu established)\n",
+			v.nsvc,
+			mode == VSCAN_FOREIGN ? "userspace TCP (foreign -S)"
+			: mode == VSCAN_GUARD ? "userspace TCP (nft guard)"
+						: "kernel sockets",
+			v.conns_peak, v.est_peak);
+	if (v.o->debug && v.io)
+		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
+			(unsigned long long)pktio_drops(v.io));
+	if (v.o->debug && v.io && mode == VSCAN_FOREIGN)
+		fprintf(stderr, "vscan: answered %llu ARP requests\n",
+			(unsigned long long)pktio_arp_answered(v.io));
+	rc = 0;
+done:
+	progress_task_clear();
+	if (v.tcp)
+		tcp_stack_free(v.tcp, vs_now_ms());
+	vsock_free(v.sk);
+	for (size_t i = 0; i < v.nsvc; i++) {
+		svcfp_free(&v.svcs[i].fp);
+		vs_free_conns(&v.svcs[i]);
+	}
+	vsrpc_dumps_free(&v);
+	free(v.svcs);
+	free(v.tls_probes);
+	tls_ctx_free(v.tls);
+	if (v.io && pktio_pause(v.io, err, errlen) < 0)
+		rc = -1;
+	route_table_free(&rt);
+	return rc;
+}
