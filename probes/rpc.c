@@ -210,7 +210,7 @@ int rpc_dump_versions(const struct rpc_mapping *m, size_t n, uint32_t prog,
 			*high = m[i].vers;
 		found = 1;
 	}
-	return found;
+	return found && rpc_versions_sane(*low, *high);
 }
 
 uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n,
@@ -220,6 +220,48 @@ uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n,
 		if (m[i].proto == proto && m[i].port == port)
 			return m[i].prog;
 	return 0;
+}
+
+int rpc_versions_sane(uint32_t low, uint32_t high)
+{
+	return low <= high && high - low <= RPC_MAX_VERS_SPAN;
+}
+
+void rpc_grind_init(struct rpc_grind *g, uint32_t xid, size_t ncalls)
+{
+	memset(g, 0, sizeof(*g));
+	g->xid = xid;
+	g->ncalls = ncalls < RPC_GRIND_XID_DUMP ? ncalls : RPC_GRIND_XID_DUMP;
+}
+
+int rpc_grind_reply(struct rpc_grind *g, const struct rpc_reply *r)
+{
+	uint32_t i = r->xid - g->xid;
+
+	if (i == RPC_GRIND_XID_DUMP) {
+		if (g->dump_answered)
+			return RPC_GRIND_IGNORED;
+		g->dump_answered = 1;
+		g->dump_ok = r->status == RPC_ST_SUCCESS;
+		return g->dump_ok ? RPC_GRIND_DUMP : RPC_GRIND_IGNORED;
+	}
+	if (i >= g->ncalls || (g->seen[i / 8] >> (i % 8)) & 1)
+		return RPC_GRIND_IGNORED;
+	g->seen[i / 8] |= (uint8_t)(1u << (i % 8));
+	g->answered++;
+	if (r->status == RPC_ST_PROG_MISMATCH && !g->found &&
+	    rpc_versions_sane(r->low, r->high)) {
+		g->found = 1;
+		g->prog = rpc_grind_program(i);
+		g->low = r->low;
+		g->high = r->high;
+	}
+	return RPC_GRIND_CALL;
+}
+
+int rpc_grind_done(const struct rpc_grind *g)
+{
+	return g->ncalls > 0 && g->answered >= g->ncalls && g->dump_answered;
 }
 
 size_t rpc_grind_count(void)

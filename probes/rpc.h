@@ -87,7 +87,8 @@ int rpc_dump_parse(const uint8_t *body, size_t len, struct rpc_mapping *out,
 /*
  * The versions of prog served over proto according to a DUMP list:
  * returns 1 with *low and *high, or 0 if prog is not listed for that port
- * (port 0: any port).
+ * (port 0: any port) or its versions are no believable range
+ * (rpc_versions_sane()).
  */
 int rpc_dump_versions(const struct rpc_mapping *m, size_t n, uint32_t prog,
 		      uint32_t proto, uint16_t port, uint32_t *low,
@@ -95,6 +96,50 @@ int rpc_dump_versions(const struct rpc_mapping *m, size_t n, uint32_t prog,
 /* The program registered for proto/port in a DUMP list, or 0. */
 uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n,
 			  uint32_t proto, uint16_t port);
+
+/*
+ * The widest version range believed: real programs serve a handful
+ * (nfs 2-4, nlockmgr 1-4); a peer claiming 2-4294967295 is broken or
+ * lying, and its answer names no version at all.
+ */
+#define RPC_MAX_VERS_SPAN 64
+
+/* 1 if low..high is a believable version range (low <= high, narrow). */
+int rpc_versions_sane(uint32_t low, uint32_t high);
+
+/*
+ * One port's grinding tally. Call i (i < ncalls) goes out with xid
+ * base + i, the DUMP with base + RPC_GRIND_XID_DUMP. Each call counts
+ * once however often it is answered (a peer may answer every call
+ * twice): the first answer to an xid is the one believed, and the
+ * program is the first call answered PROG_MISMATCH with a believable
+ * range.
+ */
+#define RPC_GRIND_XID_DUMP 0xffu
+struct rpc_grind {
+	uint32_t xid;                      /* base; low byte 0 */
+	size_t ncalls;                     /* <= RPC_GRIND_XID_DUMP */
+	size_t answered;                   /* distinct calls answered */
+	uint8_t seen[RPC_GRIND_XID_DUMP / 8 + 1]; /* by call index */
+	int dump_answered, dump_ok;
+	int found;
+	uint32_t prog, low, high;          /* when found */
+};
+
+enum rpc_grind_what {
+	RPC_GRIND_IGNORED, /* an unknown xid, or one already answered */
+	RPC_GRIND_CALL,    /* the first answer to a grinding call */
+	RPC_GRIND_DUMP,    /* the first DUMP answer, a SUCCESS: keep r->body */
+};
+
+/* Starts a tally for ncalls calls (capped at RPC_GRIND_XID_DUMP) at xid. */
+void rpc_grind_init(struct rpc_grind *g, uint32_t xid, size_t ncalls);
+
+/* Counts reply r; returns enum rpc_grind_what. */
+int rpc_grind_reply(struct rpc_grind *g, const struct rpc_reply *r);
+
+/* 1 once every call and the DUMP have been answered. */
+int rpc_grind_done(const struct rpc_grind *g);
 
 /* The common programs ground on an unknown port, in the order tried. */
 size_t rpc_grind_count(void);

@@ -8,9 +8,11 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -174,7 +176,22 @@ static const int denied[] = {
 
 #define NDENIED (sizeof(denied) / sizeof(denied[0]))
 
-static int install_seccomp(char *err, size_t errlen)
+static int is_exec(int nr)
+{
+#ifdef SYS_execve
+	if (nr == SYS_execve)
+		return 1;
+#endif
+#ifdef SYS_execveat
+	if (nr == SYS_execveat)
+		return 1;
+#endif
+	(void)nr;
+	return 0;
+}
+
+/* allow_exec: the nft guard's monitor must still exec nft. */
+static int install_seccomp(int allow_exec, char *err, size_t errlen)
 {
 #ifndef FATHOM_AUDIT_ARCH
 	snprintf(err, errlen, "seccomp: this architecture is not supported "
@@ -203,6 +220,8 @@ static int install_seccomp(char *err, size_t errlen)
 					      SECCOMP_RET_ERRNO | EPERM);
 #endif
 	for (size_t i = 0; i < NDENIED; i++) {
+		if (allow_exec && is_exec(denied[i]))
+			continue;
 		f[n++] = (struct sock_filter)BPF_JUMP(
 			BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[i], 0, 1);
 		f[n++] = (struct sock_filter)BPF_STMT(
@@ -289,7 +308,7 @@ int privs_drop(char *what, size_t whatlen, char *err, size_t errlen)
 	/* The sanitizers' leak check at exit must be able to ptrace us. */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 #endif
-	if (install_seccomp(err, errlen) < 0)
+	if (install_seccomp(0, err, errlen) < 0)
 		return -1;
 	snprintf(what, whatlen,
 		 "%s, capabilities cleared, no_new_privs, seccomp deny-list "
@@ -298,5 +317,100 @@ int privs_drop(char *what, size_t whatlen, char *err, size_t errlen)
 			   : geteuid() == 0 ? "uid 0 kept (no user nobody)"
 					    : "uid unchanged (not root)",
 		 NDENIED);
+	return 0;
+}
+
+/* Sets the effective, permitted and inheritable sets to exactly caps0. */
+static int set_caps(uint32_t caps0, char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0
+	};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = data[0].inheritable = caps0;
+	if (syscall(SYS_capset, &hdr, data) != 0) {
+		snprintf(err, errlen, "capset: %s", strerror(errno));
+		return -1;
+	}
+	memset(data, 0xff, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0 ||
+	    data[0].effective != caps0 || data[0].permitted != caps0 ||
+	    data[1].effective || data[1].permitted) {
+		snprintf(err, errlen, "capabilities other than "
+				      "CAP_NET_ADMIN remain");
+		return -1;
+	}
+	return 0;
+}
+
+/* To nobody, keeping the permitted set; nft then gets it as ambient. */
+static int monitor_to_nobody(const struct passwd *pw, char *err,
+			     size_t errlen)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setgroups(0, NULL) ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid)) {
+		snprintf(err, errlen, "cannot become nobody: %s",
+			 strerror(errno));
+		return -1;
+	}
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (setuid(0) == 0) {
+		snprintf(err, errlen, "cannot become nobody");
+		return -1;
+	}
+	return 0;
+}
+
+int privs_confine_monitor(char *what, size_t whatlen, char *err,
+			  size_t errlen)
+{
+	const uint32_t keep = 1u << CAP_NET_ADMIN;
+	const struct rlimit none = { 0, 0 };
+	const struct passwd *pw = NULL;
+
+	/* Ambient capabilities (Linux 4.3) carry NET_ADMIN into nft. */
+	if (geteuid() == 0 && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET,
+				    CAP_NET_ADMIN, 0, 0) >= 0)
+		pw = getpwnam("nobody");
+	for (int c = 0; c <= 63; c++)
+		if (c != CAP_NET_ADMIN && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) &&
+		    errno != EINVAL && errno != EPERM) {
+			snprintf(err, errlen, "capability bounding set: %s",
+				 strerror(errno));
+			return -1;
+		}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (pw && monitor_to_nobody(pw, err, errlen) < 0)
+		return -1;
+	if (set_caps(keep, err, errlen) < 0)
+		return -1;
+	if (pw && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0,
+			0) != 0) {
+		snprintf(err, errlen, "ambient CAP_NET_ADMIN: %s",
+			 strerror(errno));
+		return -1;
+	}
+#ifndef FATHOM_ASAN
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* no ptrace, no /proc/PID/mem */
+#endif
+	/* Neither it nor nft writes a file or dumps core. */
+	if (setrlimit(RLIMIT_CORE, &none) != 0 ||
+	    setrlimit(RLIMIT_FSIZE, &none) != 0) {
+		snprintf(err, errlen, "setrlimit: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(err, errlen, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (install_seccomp(1, err, errlen) < 0)
+		return -1;
+	snprintf(what, whatlen,
+		 "%s, CAP_NET_ADMIN only, no_new_privs, seccomp deny-list "
+		 "(exec allowed)",
+		 pw ? "uid/gid nobody" : "uid unchanged");
 	return 0;
 }

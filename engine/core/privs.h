@@ -27,4 +27,22 @@ int privs_have_net_raw(void);
  */
 int privs_drop(char *what, size_t whatlen, char *err, size_t errlen);
 
+/*
+ * For the nft guard's monitor (privsetup.c), a forked process whose one
+ * job is to run `nft delete table` when fathom ends; that needs
+ * CAP_NET_ADMIN and nothing else (in a network namespace too: it is the
+ * init namespace's capability that nftables checks). So: the bounding
+ * set down to CAP_NET_ADMIN; as root, when the user "nobody" exists and
+ * the kernel has ambient capabilities, setgroups(0)/setresgid/setresuid
+ * to nobody, keeping CAP_NET_ADMIN as the one effective, permitted,
+ * inheritable and ambient capability so the nft it execs gets it (a uid 0
+ * without capabilities would still own most of the file system); not
+ * dumpable; RLIMIT_CORE and RLIMIT_FSIZE 0; PR_SET_NO_NEW_PRIVS; and
+ * privs_drop()'s seccomp deny-list except exec. Writes what was done in
+ * what. Returns 0, or -1 with err; the monitor still does its job then,
+ * with whatever it could not give up.
+ */
+int privs_confine_monitor(char *what, size_t whatlen, char *err,
+			  size_t errlen);
+
 #endif

@@ -9,22 +9,32 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/core/privs.h"
 #include "engine/oscan/oscan.h"
 #include "engine/sweep/synscan.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/pktio.h"
 
 /*
- * The monitor: root, deaf to the terminal's signals, holding nothing but
- * the pipe's read end. EOF means the main process is gone, however it
+ * The monitor: CAP_NET_ADMIN alone, deaf to the terminal's signals,
+ * holding nothing but the pipe's read end. EOF means the main process is gone, however it
  * went; then the table goes too.
  */
 static void monitor_main(struct rstguard *g, int rfd)
 {
-	char buf[64];
+	char buf[64], what[160], err[160];
 	long maxfd = sysconf(_SC_OPEN_MAX);
 	int null = open("/dev/null", O_RDWR);
 
+	/*
+	 * It lives as long as the run: it keeps CAP_NET_ADMIN for nft and
+	 * nothing else (privs_confine_monitor()). Said while stderr is
+	 * still fathom's; if some step fails it still does its one job.
+	 */
+	if (privs_confine_monitor(what, sizeof(what), err, sizeof(err)) < 0)
+		fprintf(stderr, "fathom: warning: the nft guard's monitor "
+				"keeps more privileges than it needs: %s\n",
+			err);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);

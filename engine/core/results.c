@@ -174,8 +174,12 @@ static int cmp_result(const void *a, const void *b)
 
 const struct port_result *results_sorted(struct results *r, size_t *n)
 {
-	/* Reports ask several times; millions of results sort once. */
-	if (!r->sorted)
+	/*
+	 * Reports ask several times; millions of results sort once. No
+	 * results (a dead host, --dry-run) leave items NULL, and qsort's
+	 * base must not be NULL even for zero elements (UBSan aborts).
+	 */
+	if (!r->sorted && r->nitems > 0)
 		qsort(r->items, r->nitems, sizeof(*r->items), cmp_result);
 	r->sorted = 1;
 	*n = r->nitems;

@@ -4,6 +4,7 @@
 #include "engine/report/outputs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,16 @@ struct outputs {
 	int normal_out;  /* -oN - : the file form goes to stdout */
 	FILE *normal;    /* -oN FILE */
 	char *normal_path;
+	int normal_err;     /* errno of its first failed write, or 0 */
+	int normal_created; /* this run created it (removed if open fails) */
 	struct machine {
 		const struct report_writer *w;
 		char *path;
 		FILE *f;
 		int continued; /* resumed XML: the document is already open */
+		int err;       /* errno of the first failed write, or 0 */
+		int created;   /* this run created the file */
+		long cut;      /* truncate here once all are open; -1: keep */
 	} m[NMACHINE];
 	int partial; /* outputs_partial() was called */
 };
@@ -100,24 +106,23 @@ static char *expand(const char *name, time_t t)
 }
 
 /*
- * The interrupted run's XML, cut where the resumed run continues it.
- * Returns the file opened for appending, NULL with errno, or NULL with
- * errno 0 when there is nothing to continue (then it is written anew).
+ * The interrupted run's XML: *cut is where the resumed run continues it
+ * (outputs_open() cuts it there once every file is open). Returns the
+ * file, NULL with errno, or NULL with errno 0 when there is nothing to
+ * continue (then it is written anew).
  */
-static FILE *xml_continue(const char *path)
+static FILE *xml_continue(const char *path, long *cut)
 {
 	FILE *f = fopen(path, "r+");
 	char *buf;
 	size_t n;
-	long cut;
 
 	if (f == NULL)
 		return NULL;
 	buf = read_all(f, READ_MAX_LIST, &n);
-	cut = buf ? resume_xml_cut(buf, n) : -1;
+	*cut = buf ? resume_xml_cut(buf, n) : -1;
 	free(buf);
-	if (cut < 0 || ftruncate(fileno(f), (off_t)cut) < 0 ||
-	    fseek(f, cut, SEEK_SET) < 0) {
+	if (*cut < 0) {
 		fclose(f);
 		errno = 0;
 		return NULL;
@@ -125,8 +130,59 @@ static FILE *xml_continue(const char *path)
 	return f;
 }
 
+/*
+ * Opens path for writing without truncating it: outputs_open() opens
+ * every file first and empties them only once all are open, so a bad
+ * path among several (-oN keep.txt -oX /nonexistent/x.xml) ends the run
+ * with every existing file as it was. Why not temporaries renamed over
+ * the names: a rename replaces what the user named (a symlink, a FIFO,
+ * /dev/stdout, a file a reader follows with tail -f) and needs a
+ * writable directory; truncating the file itself keeps all of those.
+ * *created says the file is new, to be removed if another one fails.
+ */
+static FILE *open_keep(const char *path, int append, int *created)
+{
+	int flags = O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0);
+	int fd = open(path, flags | O_CREAT | O_EXCL, 0666);
+	FILE *f;
+
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, flags);
+	/* A dangling symlink: create its target, as fopen "w" would. */
+	if (fd < 0 && errno == ENOENT)
+		fd = open(path, flags | O_CREAT, 0666);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, append ? "a" : "w");
+	if (f == NULL) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+	}
+	return f;
+}
+
+/*
+ * Empties (cut 0) or cuts a file opened by open_keep() or xml_continue();
+ * cut < 0 leaves it. Only regular files have a length: a FIFO, a
+ * terminal or /dev/null is written as it is, as O_TRUNC would.
+ */
+static int cut_file(FILE *f, long cut)
+{
+	struct stat st;
+
+	if (cut < 0 || fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (ftruncate(fileno(f), (off_t)cut) < 0 || fseek(f, cut, SEEK_SET) < 0)
+		return -1;
+	return 0;
+}
+
 /* Opens path for a format; "-" is stdout, which the format then owns. */
-static FILE *open_one(const char *path, int append, int *took_stdout)
+static FILE *open_one(const char *path, int append, int *took_stdout,
+		      int *created)
 {
 	if (strcmp(path, "-") == 0) {
 		int fd = dup(STDOUT_FILENO);
@@ -138,63 +194,135 @@ static FILE *open_one(const char *path, int append, int *took_stdout)
 		*took_stdout = 1;
 		return f;
 	}
-	return fopen(path, append ? "a" : "w");
+	return open_keep(path, append, created);
+}
+
+/*
+ * Opens machine format i on path (expanded), not yet truncated. Returns
+ * 0, or -1 with errno (0: no reason known).
+ */
+static int open_machine(struct outputs *out, int i, const char *path,
+			time_t start)
+{
+	const struct scan_opts *o = out->o;
+	struct machine *m = &out->m[i];
+	int append = o->append_output || o->resume_path, took = 0;
+
+	m->path = strcmp(path, "-") == 0 ? xstrdup("-") : expand(path, start);
+	m->cut = append ? -1 : 0;
+	if (i == 0 && o->resume_path && strcmp(m->path, "-") != 0) {
+		m->f = xml_continue(m->path, &m->cut);
+		m->continued = m->f != NULL;
+		if (m->f == NULL && errno != 0 && errno != ENOENT)
+			return -1;
+		if (m->f == NULL) {
+			/* Nothing to continue: written anew. */
+			m->cut = 0;
+			m->f = open_keep(m->path, 0, &m->created);
+		}
+	} else {
+		m->f = open_one(m->path, append, &took, &m->created);
+	}
+	if (m->f == NULL)
+		return -1;
+	if (took) {
+		out->screen = 0;
+		m->cut = -1; /* stdout: the shell's > or >> decided */
+	}
+	return 0;
+}
+
+/* A failed open: the files this run created go again. */
+static void unlink_created(struct outputs *out)
+{
+	if (out->normal_created)
+		unlink(out->normal_path);
+	for (int i = 0; i < NMACHINE; i++)
+		if (out->m[i].created)
+			unlink(out->m[i].path);
 }
 
 struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 {
-	struct outputs *out = xmalloc(sizeof(*out));
+	struct outputs *out = xcalloc(1, sizeof(*out));
 	const char *paths[NMACHINE] = { o->out_xml, o->out_grep, o->out_json };
 	const struct report_writer *ws[NMACHINE] = {
 		&report_xml_writer, &report_grep_writer, &report_json_writer
 	};
-	int append = o->append_output || o->resume_path, took = 0;
+	int append = o->append_output || o->resume_path;
 	const char *bad = NULL;
 
 	out->o = o;
 	pthread_mutex_init(&out->lock, NULL);
 	out->screen = 1;
+	for (int i = 0; i < NMACHINE; i++)
+		out->m[i].w = ws[i];
+	/* Every file opened first, none emptied: see open_keep(). */
 	if (o->out_normal && strcmp(o->out_normal, "-") == 0) {
 		out->normal_out = 1;
 		out->screen = 0;
 	} else if (o->out_normal) {
 		out->normal_path = expand(o->out_normal, start);
-		out->normal = fopen(out->normal_path, append ? "a" : "w");
+		out->normal = open_keep(out->normal_path, append,
+					&out->normal_created);
 		bad = out->normal_path;
 		if (out->normal == NULL)
 			goto fail;
 	}
 	for (int i = 0; i < NMACHINE; i++) {
-		struct machine *m = &out->m[i];
-
-		m->w = ws[i];
 		if (paths[i] == NULL)
 			continue;
-		m->path = strcmp(paths[i], "-") == 0 ? xstrdup("-")
-						     : expand(paths[i], start);
-		if (i == 0 && o->resume_path && strcmp(m->path, "-") != 0) {
-			m->f = xml_continue(m->path);
-			m->continued = m->f != NULL;
-			bad = m->path;
-			if (m->f == NULL && errno != 0 && errno != ENOENT)
-				goto fail;
-			if (m->f == NULL)
-				m->f = fopen(m->path, "w");
-		} else {
-			m->f = open_one(m->path, append, &took);
-		}
-		bad = m->path;
-		if (m->f == NULL)
+		errno = 0;
+		if (open_machine(out, i, paths[i], start) < 0) {
+			bad = out->m[i].path;
 			goto fail;
-		if (took)
-			out->screen = 0;
+		}
+	}
+	/* All open: now the run starts, and replaces what was there. */
+	bad = out->normal_path;
+	if (out->normal && cut_file(out->normal, append ? -1 : 0) < 0)
+		goto fail;
+	for (int i = 0; i < NMACHINE; i++) {
+		bad = out->m[i].path;
+		if (out->m[i].f && cut_file(out->m[i].f, out->m[i].cut) < 0)
+			goto fail;
 	}
 	return out;
 fail:
 	fprintf(stderr, "fathom: cannot write %s: %s\n",
 		bad ? bad : "-", strerror(errno ? errno : EIO));
+	unlink_created(out);
 	outputs_close(out, NULL, 1, NULL);
 	return NULL;
+}
+
+/*
+ * A write that failed (a full disk, a closed pipe, an I/O error) sets the
+ * stream's error indicator, and every writer flushes: so after each
+ * event a failure shows here. It is said once, naming the file, and the
+ * run ends with exit 1 (outputs_close()) instead of a report silently
+ * cut short; the other formats go on.
+ */
+static void check_one(FILE *f, const char *path, int *err)
+{
+	if (f == NULL || *err || !ferror(f))
+		return;
+	*err = errno ? errno : EIO;
+	fprintf(stderr, "fathom: cannot write %s: %s\n",
+		strcmp(path, "-") == 0 ? "stdout" : path, strerror(*err));
+}
+
+/* check_one() on every file; -oN - makes stdout a file too. */
+static void check_writes(struct outputs *out)
+{
+	int e = errno;
+
+	if (out->normal_out)
+		check_one(stdout, "-", &out->normal_err);
+	check_one(out->normal, out->normal_path, &out->normal_err);
+	for (int i = 0; i < NMACHINE; i++)
+		check_one(out->m[i].f, out->m[i].path, &out->m[i].err);
+	errno = e;
 }
 
 void outputs_begin(struct outputs *out, const struct scan *s)
@@ -212,6 +340,7 @@ void outputs_begin(struct outputs *out, const struct scan *s)
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f && !out->m[i].continued)
 			out->m[i].w->begin(out->m[i].f, s);
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
@@ -230,6 +359,7 @@ void outputs_host(struct outputs *out, const struct scan *s,
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f)
 			out->m[i].w->host(out->m[i].f, s, h);
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
@@ -244,6 +374,7 @@ void outputs_batch_end(struct outputs *out, const struct scan *s)
 		report_fingerprints(out->normal, s);
 		fflush(out->normal);
 	}
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
@@ -262,6 +393,7 @@ void outputs_partial(struct outputs *out, const struct scan *s)
 			if (out->m[i].f && out->m[i].w->partial)
 				out->m[i].w->partial(out->m[i].f, s);
 	}
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
@@ -287,6 +419,7 @@ void outputs_task(struct outputs *out, const struct scan *s,
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f && out->m[i].w->task)
 			out->m[i].w->task(out->m[i].f, s, t);
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
@@ -297,19 +430,24 @@ void outputs_screen(struct outputs *out, const char *text)
 		fputs(text, stdout);
 		fflush(stdout);
 	}
+	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
-static int close_one(FILE *f, const char *path)
+/* Closes f; -1 when any write to it failed (said once, by check_one()). */
+static int close_one(FILE *f, const char *path, int *err)
 {
 	if (f == NULL)
-		return 0;
-	if (fclose(f) != 0) {
-		fprintf(stderr, "fathom: writing %s: %s\n", path,
+		return *err ? -1 : 0;
+	fflush(f);
+	check_one(f, path, err);
+	if (fclose(f) != 0 && !*err) {
+		*err = errno;
+		fprintf(stderr, "fathom: cannot write %s: %s\n",
+			strcmp(path, "-") == 0 ? "stdout" : path,
 			strerror(errno));
-		return -1;
 	}
-	return 0;
+	return *err ? -1 : 0;
 }
 
 int outputs_close(struct outputs *out, const struct scan *s, int error,
@@ -333,10 +471,14 @@ int outputs_close(struct outputs *out, const struct scan *s, int error,
 			if (out->m[i].f)
 				out->m[i].w->end(out->m[i].f, s, error, errmsg);
 	}
-	if (close_one(out->normal, out->normal_path) < 0)
+	if (out->normal_out) {
+		fflush(stdout);
+		check_one(stdout, "-", &out->normal_err);
+	}
+	if (close_one(out->normal, out->normal_path, &out->normal_err) < 0)
 		rc = -1;
 	for (int i = 0; i < NMACHINE; i++) {
-		if (close_one(out->m[i].f, out->m[i].path) < 0)
+		if (close_one(out->m[i].f, out->m[i].path, &out->m[i].err) < 0)
 			rc = -1;
 		free(out->m[i].path);
 	}

@@ -35,8 +35,11 @@ int outputs_expand_name(const char *in, time_t t, char *out, size_t len);
  * a -oX file that holds the interrupted run's document is reopened so
  * the hosts continue that document: its closing <runstats>/</nmaprun>
  * and any hosts marked incomplete are cut off (fathom's extension: nmap
- * appends a second document). Returns NULL after a one-line message on
- * stderr ("fathom: cannot write FILE: reason").
+ * appends a second document). Every file is opened before any is
+ * truncated or cut: when one cannot be opened, the existing ones are
+ * left as they were and the ones this call created are removed. Returns
+ * NULL after a one-line message on stderr ("fathom: cannot write FILE:
+ * reason").
  */
 struct outputs *outputs_open(const struct scan_opts *o, time_t start);
 
@@ -72,8 +75,11 @@ void outputs_screen(struct outputs *out, const char *text);
 
 /*
  * Footers (error != 0: exit="error" with errmsg), then closes every
- * file. Returns 0, or -1 after a message when a write failed (disk
- * full). Accepts NULL.
+ * file. Returns 0, or -1 when any write to any file failed during the
+ * run (disk full, closed pipe; -oN/-oX/-oG/-oJ, and stdout when a
+ * format owns it): each such file was named once on stderr, at its first
+ * failure ("fathom: cannot write FILE: reason"), and the caller exits 1.
+ * Accepts NULL.
  */
 int outputs_close(struct outputs *out, const struct scan *s, int error,
 		  const char *errmsg);

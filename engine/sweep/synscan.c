@@ -69,46 +69,31 @@ void scan_free(struct scan *s)
 
 /* ---- receive path ------------------------------------------------- */
 
-static void rtt_sample(struct sweep *w, uint64_t rtt_us)
-{
-	uint64_t srtt = atomic_load(&w->srtt_us);
-	uint64_t var = atomic_load(&w->rttvar_us);
-
-	if (atomic_fetch_add(&w->nsamples, 1) == 0) {
-		srtt = rtt_us;
-		var = rtt_us / 2;
-	} else {
-		uint64_t d = srtt > rtt_us ? srtt - rtt_us : rtt_us - srtt;
-
-		var = (3 * var + d) / 4;
-		srtt = (7 * srtt + rtt_us) / 8;
-	}
-	atomic_store(&w->srtt_us, srtt);
-	atomic_store(&w->rttvar_us, var);
-}
-
-/* RTT of the probe at permutation position pos, or 0 if unknown. */
-static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
+/*
+ * When the probe at permutation position pos was last sent, from the
+ * send log: 1 with *t and *retx (a retransmission pass sent it), or 0 if
+ * the log no longer holds it.
+ */
+static int sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *retx)
 {
 	struct sendlog_slot *sl =
 		&w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
-	uint64_t t;
+	uint64_t p = atomic_load(&sl->pos);
 
-	if (atomic_load(&sl->pos) != pos + 1)
+	if ((p & ~SENDLOG_RETX) != pos + 1)
 		return 0;
-	t = atomic_load(&sl->t);
-	if (atomic_load(&sl->pos) != pos + 1 || t == 0 || now <= t)
-		return 0;
-	return (uint32_t)((now - t) / 1000 > UINT32_MAX ? UINT32_MAX
-						       : (now - t) / 1000);
+	*t = atomic_load(&sl->t);
+	*retx = (p & SENDLOG_RETX) != 0;
+	return atomic_load(&sl->pos) == p && *t != 0;
 }
 
 void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts)
 {
 	int64_t ti = targets_index_of(w->o->targets, target);
-	uint64_t idx, pos, slot;
+	uint64_t idx, pos, slot, sent;
 	struct port_result pr = *pr_in;
+	int retx;
 	int udp = pr.proto == IPPROTO_UDP;
 
 	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
@@ -117,9 +102,16 @@ void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 		   : (uint64_t)w->port_index[port];
 	idx = (uint64_t)ti + slot * w->nt;
 	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
-	pr.rtt_us = rtt_of(w, pos, ts);
-	if (pr.rtt_us && pr.from == target)
-		rtt_sample(w, pr.rtt_us);
+	pr.rtt_us = 0;
+	if (sent_at(w, pos, &sent, &retx)) {
+		if (ts > sent)
+			pr.rtt_us = (ts - sent) / 1000 > UINT32_MAX
+					    ? UINT32_MAX
+					    : (uint32_t)((ts - sent) / 1000);
+		/* The host's own answer, not a router's ICMP. */
+		if (pr.from == target)
+			rto_sample(&w->rto, sent, ts, retx);
+	}
 	if (!results_add(w->s->res, idx, &pr))
 		return;
 	if (udp && pr.state == PS_CLOSED)
@@ -233,26 +225,6 @@ static void *rx_main(void *arg)
 
 /* ---- send path ---------------------------------------------------- */
 
-static uint64_t rto_ms(struct sweep *w)
-{
-	const struct timing *t = &w->o->timing;
-	uint64_t ms;
-
-	if (atomic_load(&w->nsamples) == 0) {
-		ms = t->init_rtt_ms;
-	} else {
-		uint64_t us = atomic_load(&w->srtt_us) +
-			      4 * atomic_load(&w->rttvar_us);
-
-		ms = (us + 999) / 1000;
-	}
-	if (ms < t->min_rtt_ms)
-		ms = t->min_rtt_ms;
-	if (ms > t->max_rtt_ms)
-		ms = t->max_rtt_ms;
-	return ms;
-}
-
 static int stopped(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
@@ -285,7 +257,7 @@ static void linger(struct sweep *w)
 	uint64_t start = now_ns();
 
 	while (!stopped(w)) {
-		uint64_t wait_ms = rto_ms(w), now = now_ns(), end;
+		uint64_t wait_ms = rto_ms(&w->rto), now = now_ns(), end;
 
 		/*
 		 * -sU: a Linux target sends port unreachables from a token
@@ -452,7 +424,9 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
 		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
 		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
-		atomic_store_explicit(&sl->pos, x + 1, memory_order_release);
+		atomic_store_explicit(&sl->pos,
+				      (x + 1) | (pass > 0 ? SENDLOG_RETX : 0),
+				      memory_order_release);
 		if (++n == burst) {
 			flush(w, iov, n);
 			n = 0;
@@ -530,12 +504,15 @@ static void sweep_loop(struct sweep *w)
 		if (stopped(w))
 			break;
 		linger(w);
-		if (o->debug)
-			fprintf(stderr, "pass %d: waited until %.3fs (RTO %llu ms), "
+		if (o->debug) {
+			char why[256];
+
+			rto_describe(&w->rto, why, sizeof(why));
+			fprintf(stderr, "pass %d: waited until %.3fs (%s), "
 				"%zu replies\n", pass,
-				(now_ns() - w->s->st.start_ns) / 1e9,
-				(unsigned long long)rto_ms(w),
+				(now_ns() - w->s->st.start_ns) / 1e9, why,
 				results_count(w->s->res));
+		}
 		/*
 		 * nmap's rule, statelessly: retransmit again only while
 		 * retransmissions are seen to draw replies (evidence of
@@ -736,6 +713,8 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
 	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
+	rto_init(&w->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
+		 o->timing.max_rtt_ms);
 	permute_init(&w->perm, w->total, o->seed);
 	if (cookie_key_random(&w->key) < 0) {
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
@@ -817,6 +796,7 @@ out:
 	}
 	route_table_free(&w->rt);
 	free(w->sendlog);
+	rto_destroy(&w->rto);
 	free(w->ports);
 	free(w);
 	return rc;

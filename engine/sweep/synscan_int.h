@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "engine/sweep/permute.h"
+#include "engine/sweep/rto.h"
 #include "engine/sweep/synscan.h"
 #include "netstack/cookie.h"
 #include "netstack/craft.h"
@@ -14,8 +15,14 @@
 
 #define SENDLOG_BITS 16 /* send times of the last 65536 probes, for RTT */
 
+/*
+ * pos's top bit: the probe was sent by a retransmission pass, so a reply
+ * to it is not timed (Karn's rule, engine/sweep/rto.h).
+ */
+#define SENDLOG_RETX (1ull << 63)
+
 struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1 */
+	_Atomic uint64_t pos; /* permutation position + 1, | SENDLOG_RETX */
 	_Atomic uint64_t t;   /* send time, ns */
 };
 
@@ -45,8 +52,7 @@ struct sweep {
 	_Atomic int rx_stop;
 	_Atomic uint64_t pos;  /* sender's position in the current pass */
 	_Atomic int pass;
-	/* RTT estimator (RFC 6298), written by rx only. */
-	_Atomic uint64_t srtt_us, rttvar_us, nsamples;
+	struct rto rto; /* sampled by rx, read by tx */
 	/* Counters written by rx. */
 	_Atomic uint64_t recv, bytes_recv, valid, bogus;
 	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */

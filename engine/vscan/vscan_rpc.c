@@ -18,16 +18,14 @@
  * connection. One round trip per port instead of nmap's one per program.
  */
 #define RPC_WAIT_MS 5000
-#define RPC_XID_DUMP 0xffu /* xid low byte of the DUMP call */
 #define RPC_MAX_MAPPINGS 1024
 
 struct vsrpc {
 	struct pconn pc;
 	int state;            /* the verdict if grinding finds nothing */
-	uint32_t xid;         /* base: call i has xid + i */
-	size_t ncalls, answered, used;
-	int dump_answered, dump_ok, broken, found;
-	uint32_t prog, low, high;
+	struct rpc_grind t;   /* the calls sent and what they drew */
+	size_t used;          /* bytes of pc.buf taken as replies */
+	int broken;
 	uint64_t deadline;
 };
 
@@ -108,7 +106,7 @@ int vsrpc_begin(struct service *sv, int state)
 	g->state = state;
 	g->pc.svc = sv;
 	g->pc.is_rpc = 1;
-	g->xid = (uint32_t)now_ns() & 0xffffff00u;
+	rpc_grind_init(&g->t, (uint32_t)now_ns() & 0xffffff00u, 0);
 	g->deadline = now + RPC_WAIT_MS;
 	sv->rpc = g;
 	g->pc.conn = vs_conn_open(v, sv, &g->pc, now);
@@ -123,12 +121,14 @@ static void send_calls(struct vsrpc *g, uint64_t now)
 	size_t n = rpc_grind_count(), k = 0;
 	uint8_t *out = xmalloc((n + 1) * RPC_CALL_LEN);
 
-	for (size_t i = 0; i < n && i < RPC_XID_DUMP; i++)
-		k += rpc_call_encode(out + k, RPC_CALL_LEN, g->xid + (uint32_t)i,
+	for (size_t i = 0; i < n && i < RPC_GRIND_XID_DUMP; i++)
+		k += rpc_call_encode(out + k, RPC_CALL_LEN,
+				     g->t.xid + (uint32_t)i,
 				     rpc_grind_program(i), RPC_BOGUS_VERS, 0);
-	g->ncalls = k / RPC_CALL_LEN;
-	k += rpc_call_encode(out + k, RPC_CALL_LEN, g->xid + RPC_XID_DUMP,
-			     RPC_PROG_PORTMAP, 2, RPC_PMAP_DUMP);
+	rpc_grind_init(&g->t, g->t.xid, k / RPC_CALL_LEN);
+	k += rpc_call_encode(out + k, RPC_CALL_LEN,
+			     g->t.xid + RPC_GRIND_XID_DUMP, RPC_PROG_PORTMAP,
+			     2, RPC_PMAP_DUMP);
 	if (vs_conn_send(g->pc.svc->vs, g->pc.conn, out, k, now) < 0)
 		g->broken = 1;
 	free(out);
@@ -163,7 +163,6 @@ static void take_replies(struct vsrpc *g)
 		size_t rl;
 		long used = rpc_record_take(pc->buf + g->used,
 					    pc->len - g->used, rec, cap, &rl);
-		uint32_t i;
 
 		if (used == 0)
 			break;
@@ -172,22 +171,9 @@ static void take_replies(struct vsrpc *g)
 			break;
 		}
 		g->used += (size_t)used;
-		i = r.xid - g->xid;
-		if (i == RPC_XID_DUMP) {
-			g->dump_answered = 1;
-			if (r.status == RPC_ST_SUCCESS) {
-				g->dump_ok = 1;
-				keep_dump(pc->svc->vs, pc->svc->out->addr, &r);
-			}
-		} else if (i < g->ncalls) {
-			g->answered++;
-			if (r.status == RPC_ST_PROG_MISMATCH && !g->found) {
-				g->found = 1;
-				g->prog = rpc_grind_program(i);
-				g->low = r.low;
-				g->high = r.high;
-			}
-		}
+		/* Counted per call, not per reply: see rpc_grind_reply(). */
+		if (rpc_grind_reply(&g->t, &r) == RPC_GRIND_DUMP)
+			keep_dump(pc->svc->vs, pc->svc->out->addr, &r);
 	}
 	free(rec);
 }
@@ -229,7 +215,7 @@ void vsrpc_evaluate(struct service *sv, uint64_t now)
 	struct pconn *pc = &g->pc;
 
 	if (!pc->concluded && !g->broken && now < g->deadline &&
-	    (g->ncalls == 0 || g->answered < g->ncalls || !g->dump_answered))
+	    !rpc_grind_done(&g->t))
 		return;
 	if (pc->conn && !pc->closed)
 		vs_conn_abort(sv->vs, pc->conn, now);
@@ -243,15 +229,15 @@ void vsrpc_evaluate(struct service *sv, uint64_t now)
 			"Service scan: RPC grind %s:%u: %zu of %zu calls "
 			"answered, program %u versions %u-%u, DUMP %s (%zu "
 			"mappings)\n",
-			a, sv->out->port, g->answered, g->ncalls, g->prog,
-			g->low, g->high,
-			g->dump_ok	   ? "answered"
-			: g->dump_answered ? "refused"
-					   : "unanswered",
+			a, sv->out->port, g->t.answered, g->t.ncalls,
+			g->t.prog, g->t.low, g->t.high,
+			g->t.dump_ok	     ? "answered"
+			: g->t.dump_answered ? "refused"
+					     : "unanswered",
 			d ? d->n : 0);
 	}
-	if (g->found) {
-		set_answer(sv, g->prog, g->low, g->high);
+	if (g->t.found) {
+		set_answer(sv, g->t.prog, g->t.low, g->t.high);
 		vs_finish(sv, VS_MATCHED);
 	} else {
 		vs_finish(sv, g->state);

@@ -71,6 +71,19 @@ check "running fathom: CapPrm 0" test "$(field "$pid" CapPrm)" = 000000000000000
 check "running fathom: CapBnd 0" test "$(field "$pid" CapBnd)" = 0000000000000000
 check "running fathom: NoNewPrivs 1" test "$(field "$pid" NoNewPrivs)" = 1
 check "running fathom: the nft guard fathom_$pid is installed" has_table "$pid"
+# The guard's monitor (fathom's one child): CAP_NET_ADMIN for nft, no more.
+mon=""
+for c in $(cat /proc/$pid/task/*/children 2>/dev/null); do
+	[ "$(cat /proc/$c/comm 2>/dev/null)" = fathom ] && mon=$c
+done
+check "monitor: found (a child of fathom)" test -n "$mon"
+check "monitor: CapEff is CAP_NET_ADMIN alone" test "$(field "$mon" CapEff)" = 0000000000001000
+check "monitor: CapPrm is CAP_NET_ADMIN alone" test "$(field "$mon" CapPrm)" = 0000000000001000
+check "monitor: CapBnd is CAP_NET_ADMIN alone" test "$(field "$mon" CapBnd)" = 0000000000001000
+check "monitor: Uid all nobody" \
+	test "$(field "$mon" Uid)" = "$(printf '%s\t%s\t%s\t%s' "$NOBODY" "$NOBODY" "$NOBODY" "$NOBODY")"
+check "monitor: NoNewPrivs 1, Seccomp 2" \
+	test "$(field "$mon" NoNewPrivs)/$(field "$mon" Seccomp)" = 1/2
 wait "$bg"
 rc=$?
 check "dropped run exits 0 (rc=$rc)" test "$rc" = 0
@@ -80,7 +93,7 @@ check "dropped run: ssh still named" grep -qE '^22/tcp +open +ssh +OpenSSH' "$tm
 check "dropped run: http still named" grep -qE '^80/tcp +open +http +Apache' "$tmp/d.txt"
 check "dropped run: 7002 reported open" grep -qE '^7002/tcp +open ' "$tmp/d.txt"
 check "dropped run: -oN file written (opened before the drop)" grep -q '^# fathom done at' "$tmp/d.nmap"
-check "dropped run: no error on stderr" sh -c "! grep -q '^fathom:' '$tmp/d.err'"
+check "dropped run: no error or warning on stderr" sh -c "! grep -q '^fathom:' '$tmp/d.err'"
 
 # ---- --no-drop keeps root -------------------------------------------------------
 fathom -n -d --no-drop -sV -p7002 "$HOSTILE" >"$tmp/k.txt" 2>"$tmp/k.err" &
@@ -98,7 +111,7 @@ check "--no-drop: interrupted run exits 130 (rc=$rc)" test "$rc" = 130
 check "--no-drop: the table is gone after SIGINT" table_gone "$pid"
 check "--no-drop: -d says privileges were kept" grep -q '^privileges: kept (--no-drop)' "$tmp/k.err"
 
-# ---- kill -9: the root monitor still removes the table ----------------------------
+# ---- kill -9: the monitor still removes the table ----------------------------
 fathom -n -sV -p7002 "$HOSTILE" >"$tmp/x.txt" 2>"$tmp/x.err" &
 bg=$!
 pid=$(fathom_pid "$bg")

@@ -60,6 +60,20 @@ static int one_reply(const uint8_t *s, size_t len, long *used,
 	return rpc_reply_parse(rec, rl, r);
 }
 
+/* A parsed reply, as rpc_reply_parse() would give it. */
+static struct rpc_reply reply(uint32_t xid, int status, uint32_t lo,
+			      uint32_t hi)
+{
+	struct rpc_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.xid = xid;
+	r.status = status;
+	r.low = lo;
+	r.high = hi;
+	return r;
+}
+
 int main(void)
 {
 	static uint8_t s[70000], rec[RPC_MAX_RECORD];
@@ -209,6 +223,94 @@ int main(void)
 		CHECK(rpc_grind_count() >= 20);
 		CHECK_EQ_U(rpc_grind_program(0), 100000);
 		CHECK_EQ_U(rpc_grind_program(rpc_grind_count()), 0);
+	}
+	CASE("grinding: a peer answering every call twice: 28 of 28, not 56")
+	{
+		struct rpc_grind g;
+		struct rpc_reply d = reply(0x1000 + RPC_GRIND_XID_DUMP,
+					   RPC_ST_SUCCESS, 0, 0);
+
+		rpc_grind_init(&g, 0x1000, 28);
+		for (int twice = 0; twice < 2; twice++) {
+			for (uint32_t i = 0; i < 28; i++) {
+				/* The copy claims other versions: ignored. */
+				struct rpc_reply x =
+					i == 3 ? reply(0x1000 + i,
+						       RPC_ST_PROG_MISMATCH,
+						       twice ? 7 : 2,
+						       twice ? 9 : 4)
+					       : reply(0x1000 + i,
+						       RPC_ST_PROG_UNAVAIL, 0,
+						       0);
+
+				CHECK_EQ_U(rpc_grind_reply(&g, &x),
+					   twice ? RPC_GRIND_IGNORED
+						 : RPC_GRIND_CALL);
+			}
+		}
+		CHECK_EQ_U(g.answered, 28);
+		CHECK(g.found);
+		CHECK_EQ_U(g.prog, rpc_grind_program(3));
+		CHECK_EQ_U(g.low, 2);
+		CHECK_EQ_U(g.high, 4);
+		CHECK(!rpc_grind_done(&g)); /* the DUMP is still out */
+		CHECK_EQ_U(rpc_grind_reply(&g, &d), RPC_GRIND_DUMP);
+		CHECK_EQ_U(rpc_grind_reply(&g, &d), RPC_GRIND_IGNORED);
+		CHECK(g.dump_ok);
+		CHECK(rpc_grind_done(&g));
+		/* xids never sent count for nothing. */
+		d = reply(0x1000 - 1, RPC_ST_PROG_UNAVAIL, 0, 0);
+		CHECK_EQ_U(rpc_grind_reply(&g, &d), RPC_GRIND_IGNORED);
+		d = reply(0x1000 + 28, RPC_ST_PROG_UNAVAIL, 0, 0);
+		CHECK_EQ_U(rpc_grind_reply(&g, &d), RPC_GRIND_IGNORED);
+		CHECK_EQ_U(g.answered, 28);
+	}
+
+	CASE("grinding: an absurd version range names no program")
+	{
+		struct rpc_grind g;
+		struct rpc_reply x;
+
+		CHECK(rpc_versions_sane(2, 4));
+		CHECK(rpc_versions_sane(7, 7));
+		CHECK(rpc_versions_sane(1, 1 + RPC_MAX_VERS_SPAN));
+		CHECK(!rpc_versions_sane(1, 2 + RPC_MAX_VERS_SPAN));
+		CHECK(!rpc_versions_sane(4, 2));
+		CHECK(!rpc_versions_sane(2, 4294967295u));
+		rpc_grind_init(&g, 0x2000, 5);
+		/* The lab's real reply, its high version made 4294967295. */
+		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		CHECK(n == 36);
+		s[32] = s[33] = s[34] = s[35] = 0xff;
+		CHECK(one_reply(s, n, &used, rec, &x) == 0);
+		CHECK_EQ_U(x.high, 4294967295u);
+		x.xid = 0x2000;
+		CHECK_EQ_U(rpc_grind_reply(&g, &x), RPC_GRIND_CALL);
+		CHECK(!g.found);
+		/* A believable answer to another call still counts. */
+		x = reply(0x2001, RPC_ST_PROG_MISMATCH, 1, 3);
+		CHECK_EQ_U(rpc_grind_reply(&g, &x), RPC_GRIND_CALL);
+		CHECK(g.found);
+		CHECK_EQ_U(g.prog, rpc_grind_program(1));
+		CHECK_EQ_U(g.answered, 2);
+		/* More calls than xids below the DUMP's are capped. */
+		rpc_grind_init(&g, 0, 1000);
+		CHECK_EQ_U(g.ncalls, RPC_GRIND_XID_DUMP);
+	}
+
+	CASE("DUMP versions: an absurd range is no answer")
+	{
+		struct rpc_mapping m[3] = {
+			{ 100003, 2, 6, 2049 },
+			{ 100003, 4294967295u, 6, 2049 },
+			{ 100005, 3, 6, 20048 },
+		};
+		uint32_t lo = 0, hi = 0;
+
+		CHECK(!rpc_dump_versions(m, 3, 100003, 6, 2049, &lo, &hi));
+		CHECK(rpc_dump_versions(m, 3, 100005, 6, 20048, &lo, &hi));
+		CHECK_EQ_U(lo, 3);
+		CHECK_EQ_U(hi, 3);
 	}
 	return DONE();
 }
