@@ -1,4 +1,4 @@
-/* main.c -- fathom: parse, outputs, phase set-up, drop, groups x phases, report. */
+/* main.c -- fathom: parse, outputs, set-up, drop, groups x phases, report. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* phase.c -- the run's phase list: built from the options, set up, run per host group. */
+/* phase.c -- the phase list: built from the options, set up, run per group. */
 #include "engine/core/phase.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* phase.h -- a scan phase as a struct of callbacks, and the list a run goes through. */
+/* phase.h -- a scan phase as a struct of callbacks, and the run's list. */
 #ifndef FATHOM_PHASE_H
 #define FATHOM_PHASE_H
 

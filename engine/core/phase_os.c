@@ -1,4 +1,4 @@
-/* phase_os.c -- OS detection (-O) as a phase: nmap's probes to every up host of a group. */
+/* phase_os.c -- OS detection (-O) as a phase: nmap's probes to up hosts. */
 #include <stdio.h>
 #include <stdlib.h>
 

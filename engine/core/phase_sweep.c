@@ -1,4 +1,4 @@
-/* phase_sweep.c -- the sweep as a phase: SYN/UDP probes to every (target, port) of a group. */
+/* phase_sweep.c -- the SYN/UDP sweep as a phase: every (target, port). */
 #include <stdio.h>
 
 #include "engine/core/phase.h"

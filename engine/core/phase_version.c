@@ -1,4 +1,4 @@
-/* phase_version.c -- version detection (-sV) as a phase: the open TCP ports of a group. */
+/* phase_version.c -- version detection (-sV) as a phase: open TCP ports. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>

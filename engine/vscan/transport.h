@@ -1,4 +1,4 @@
-/* transport.h -- -sV's connections behind one set of operations: userspace TCP or kernel sockets. */
+/* transport.h -- -sV's connections behind one interface: own TCP, sockets. */
 #ifndef FATHOM_VS_TRANSPORT_H
 #define FATHOM_VS_TRANSPORT_H
 

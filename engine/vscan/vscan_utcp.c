@@ -1,4 +1,4 @@
-/* vscan_utcp.c -- -sV's transport over fathom's userspace TCP and the run's -sV capture. */
+/* vscan_utcp.c -- -sV's transport over fathom's userspace TCP. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>

@@ -1,4 +1,4 @@
-/* test_phase.c -- the phase list: which phases, in which order, and when hosts are written. */
+/* test_phase.c -- the phase list: which phases, their order, when hosts go. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>

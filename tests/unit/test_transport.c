@@ -1,4 +1,4 @@
-/* test_transport.c -- -sV's transports through transport.h: kernel sockets against loopback. */
+/* test_transport.c -- -sV's transports through transport.h, on loopback. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
