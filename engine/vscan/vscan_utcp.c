@@ -17,6 +17,7 @@ struct utcp {
 	uint32_t src;       /* frames to other addresses are not ours */
 	uint16_t next_port; /* source ports rotate through fathom's range */
 	uint64_t rng;
+	size_t max_conns;
 };
 
 static uint32_t rnd32(struct utcp *u)
@@ -105,10 +106,12 @@ static void utcp_wait(struct vs_transport *t, int max_ms)
 	pktio_dispatch(u->io, -1, on_frame, u);
 }
 
+/* Its table's size: no descriptor per connection to run out of. */
 static size_t utcp_capacity(const struct vs_transport *t)
 {
-	(void)t;
-	return (size_t)-1; /* the table grows to max_conns; no descriptors */
+	const struct utcp *u = t->impl;
+
+	return u->max_conns;
 }
 
 static void utcp_free(struct vs_transport *t, uint64_t now)
@@ -147,6 +150,7 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *vc,
 	u->io = io;
 	u->src = hop->src;
 	u->next_port = VS_PORT_LO;
+	u->max_conns = vc->max_conns;
 	if (getrandom(&u->rng, sizeof(u->rng), 0) != sizeof(u->rng) || !u->rng)
 		u->rng = now_ns() | 1;
 	cfg.saddr = hop->src;

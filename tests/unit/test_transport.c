@@ -225,6 +225,7 @@ int main(void)
 			break;
 		CHECK_STR(u->ops->name, "userspace TCP");
 		CHECK(u->ops->needs_mac);
+		CHECK_EQ_U(u->ops->capacity(u), 16);
 		CHECK(u->ops->open(u, 0xc6120002, 80, NULL, &s,
 				   vs_now_ms()) == NULL);
 		CHECK(s.n == 0);
