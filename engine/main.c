@@ -1,4 +1,4 @@
-/* main.c -- fathom's entry point: parse, check privileges, scan, report. */
+/* main.c -- fathom: parse, outputs, set-up, drop, groups x phases, report. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,15 +11,12 @@
 #include <unistd.h>
 
 #include "engine/cli/cli.h"
-#include "engine/core/hostiter.h"
-#include "engine/oscan/oscan.h"
-#include "engine/report/outputs.h"
+#include "engine/core/phase.h"
 #include "engine/core/privs.h"
 #include "engine/core/privsetup.h"
+#include "engine/report/outputs.h"
 #include "engine/report/stats.h"
-#include "engine/sweep/synscan.h"
 #include "netstack/base/util.h"
-#include "engine/vscan/vscan.h"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -29,210 +26,29 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-/* The whole run: its totals, its outputs, its status counters. */
-struct run {
-	struct scan top; /* totals only: its results stay empty */
-	struct outputs *out;
-	struct privsetup priv; /* every group's route and handles */
-	struct stats_counts counts;
-	uint64_t noroute, unresolved;
-	int version_ran, os_ran;
-};
-
-/*
- * Writes a group's hosts in address order, each as soon as it is
- * complete: at once when it has no open port (or no -sV), else when
- * version detection has answered its last open port.
- */
-struct emitter {
-	struct run *run;
-	const struct scan *g;
-	struct hostiter *it;
-	const struct hostiter_host *h; /* next to write; NULL at the end */
-	uint32_t *pending;             /* hosts with open ports, sorted */
-	uint8_t *done;                 /* their answers are all in */
-	size_t npending;
-	int hold;                      /* -O: nothing is complete before it */
-};
-
-static int is_pending(const struct emitter *em, uint32_t addr)
+static void write_host(struct phase_run *run, const struct scan *g,
+		       const struct hostiter_host *h)
 {
-	size_t lo = 0, hi = em->npending;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (em->pending[mid] == addr)
-			return !em->done[mid];
-		if (em->pending[mid] < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	outputs_host(run->out, g, h);
 }
 
-static void emit_one(struct emitter *em)
+static void write_partial(struct phase_run *run, const struct scan *g)
 {
-	outputs_host(em->run->out, em->g, em->h);
-	atomic_fetch_add(&em->run->counts.completed, 1);
-	if (atomic_load(&em->run->counts.undergoing) > 0)
-		atomic_fetch_sub(&em->run->counts.undergoing, 1);
-	em->h = hostiter_next(em->it);
-}
-
-static void emit_ready(struct emitter *em)
-{
-	if (em->hold)
-		return;
-	while (em->h && !is_pending(em, em->h->addr))
-		emit_one(em);
-}
-
-static void on_host_done(void *arg, uint32_t addr)
-{
-	struct emitter *em = arg;
-	size_t lo = 0, hi = em->npending;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (em->pending[mid] == addr) {
-			em->done[mid] = 1;
-			break;
-		}
-		if (em->pending[mid] < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	emit_ready(em);
-}
-
-static void task(struct run *r, int event, const char *name, double elapsed,
-		 const char *extrainfo)
-{
-	struct report_task t = { .event = event, .task = name,
-				 .time = time(NULL), .elapsed = elapsed,
-				 .extrainfo = extrainfo };
-
-	outputs_task(r->out, &r->top, &t);
-}
-
-/* Adds a group's counters to the run's. */
-static void add_stats(struct scan_stats *to, const struct scan_stats *g)
-{
-	to->sent += g->sent;
-	to->bytes_sent += g->bytes_sent;
-	to->recv += g->recv;
-	to->bytes_recv += g->bytes_recv;
-	to->valid += g->valid;
-	to->bogus += g->bogus;
-	to->pcap_drops += g->pcap_drops;
-	to->arp_sent += g->arp_sent;
-	to->noroute += g->noroute;
-	to->unresolved += g->unresolved;
-	to->passes = g->passes > to->passes ? g->passes : to->passes;
-	to->interrupted |= g->interrupted;
-	to->timed_out |= g->timed_out;
-}
-
-/* Version detection over a group, writing hosts as they complete. */
-static int group_versions(struct run *r, struct scan *g, struct emitter *em,
-			  struct vscan_results *vres, char *err, size_t errlen)
-{
-	const struct scan_opts *o = g->opt;
-	size_t nres, nopen = 0, cap = 0;
-	const struct port_result *pr = results_sorted(g->res, &nres);
-	uint64_t t0 = now_ns();
-	char info[96];
-	int rc;
-
-	for (size_t i = 0; i < nres; i++) {
-		/* -sV probes TCP only: an open UDP port waits for nothing. */
-		if (pr[i].state != PS_OPEN || pr[i].proto != IPPROTO_TCP)
-			continue;
-		nopen++;
-		if (em->npending && em->pending[em->npending - 1] == pr[i].addr)
-			continue;
-		em->pending = xgrow(em->pending, &cap, em->npending + 1,
-				    sizeof(*em->pending));
-		em->pending[em->npending++] = pr[i].addr;
-	}
-	em->done = xcalloc(em->npending + 1, 1);
-	emit_ready(em); /* the hosts with nothing to identify */
-	snprintf(info, sizeof(info), "%zu service%s on %zu host%s", nopen,
-		 nopen == 1 ? "" : "s", em->npending,
-		 em->npending == 1 ? "" : "s");
-	task(r, REPORT_TASK_BEGIN, "Service scan", 0, NULL);
-	if (o->verbose) {
-		char line[128];
-
-		snprintf(line, sizeof(line), "Scanning %s\n", info);
-		outputs_screen(r->out, line);
-	}
-	g->svc = vres;
-	g->host_done = on_host_done;
-	g->host_done_arg = em;
-	rc = vscan_run(g, o->svcdb, vres, err, errlen);
-	g->host_done = NULL;
-	r->version_ran = 1;
-	if (rc < 0)
-		return -1;
-	if (!*g->stop)
-		task(r, REPORT_TASK_END, "Service scan", (now_ns() - t0) / 1e9, info);
-	return 0;
-}
-
-static void screen_line(void *arg, const char *text)
-{
-	outputs_screen(arg, text);
-}
-
-/* OS detection over a group; its hosts are written after it. */
-static int group_os(struct run *r, struct scan *g, struct os_results *ores,
-		    char *err, size_t errlen)
-{
-	uint64_t t0 = now_ns();
-	struct scan_stats before = g->st;
-	int rc;
-
-	/* nmap writes no task events for it: only its -v round lines. */
-	g->screen = screen_line;
-	g->screen_arg = r->out;
-	rc = oscan_run(g, g->opt->osdb, ores, err, errlen);
-	g->screen = NULL;
-	/* The run's totals took the sweep's counts already: add -O's. */
-	r->top.st.sent += g->st.sent - before.sent;
-	r->top.st.bytes_sent += g->st.bytes_sent - before.bytes_sent;
-	r->top.st.recv += g->st.recv - before.recv;
-	r->top.st.bytes_recv += g->st.bytes_recv - before.bytes_recv;
-	r->os_ran = 1;
-	if (rc < 0)
-		return -1;
-	g->os = ores;
-	if (g->opt->debug)
-		fprintf(stderr, "OS detection: %.3fs\n",
-			(now_ns() - t0) / 1e9);
-	return 0;
+	outputs_partial(run->out, g);
 }
 
 /*
- * One host group: sweep, identify, write. Returns 0, or -1 with err for
- * a runtime failure.
+ * One host group: every phase over a slice of the targets, its hosts
+ * written as they complete. Returns 0, or -1 with err for a runtime
+ * failure.
  */
-static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
-		     size_t errlen)
+static int run_group(struct phase_list *pl, struct phase_run *r,
+		     uint64_t first, uint64_t count, char *err, size_t errlen)
 {
 	const struct scan_opts *o = r->top.opt;
 	struct scan_opts gopt = *o; /* shallow: only targets differ */
 	struct scan g;
-	struct vscan_results vres = { 0 };
-	struct os_results ores = { 0 };
-	struct emitter em = { .run = r, .hold = o->os_detect };
-	char info[96];
-	uint64_t t0 = now_ns();
-	int rc = -1;
+	int rc;
 
 	if (count < targets_count(o->targets)) {
 		gopt.targets = targets_slice(o->targets, first, count);
@@ -242,85 +58,53 @@ static int run_group(struct run *r, uint64_t first, uint64_t count, char *err,
 	scan_init(&g, &gopt, &stop_flag);
 	g.priv = &r->priv;
 	atomic_store(&r->counts.undergoing, count);
-	task(r, REPORT_TASK_BEGIN, synscan_task_name(o), 0, NULL);
-	if (o->verbose) {
-		snprintf(info, sizeof(info),
-			 "Scanning %llu host%s [%zu port%s/host]\n",
-			 (unsigned long long)count, count == 1 ? "" : "s",
-			 synscan_ports_per_host(o),
-			 synscan_ports_per_host(o) == 1 ? "" : "s");
-		outputs_screen(r->out, info);
-	}
-	if (synscan_run(&g, err, errlen) < 0)
-		goto out;
-	add_stats(&r->top.st, &g.st);
-	if (g.st.sent == 0 && g.st.noroute > 0 && !o->dry_run) {
-		snprintf(err, errlen, "no route to any target via %s",
-			 g.hop.ifname);
-		goto out;
-	}
-	snprintf(info, sizeof(info), "%llu total ports",
-		 (unsigned long long)(count * synscan_ports_per_host(o)));
-	if (!g.st.interrupted)
-		task(r, REPORT_TASK_END, synscan_task_name(o),
-		     (now_ns() - t0) / 1e9, info);
-
-	em.g = &g;
-	em.it = hostiter_new(&g);
-	em.h = hostiter_next(em.it);
-	{
-		size_t up = hostiter_count_up(&g);
-
-		r->top.hosts_up += up;
-		atomic_fetch_add(&r->counts.up, up);
-		/* The hosts found down are complete now. */
-		atomic_fetch_add(&r->counts.completed, count - up);
-		atomic_store(&r->counts.undergoing, up);
-	}
-	if (o->version_detect && !g.st.interrupted) {
-		if (group_versions(r, &g, &em, &vres, err, errlen) < 0)
-			goto out;
-		if (stop_flag)
-			r->top.st.interrupted = 1;
-	}
-	if (o->os_detect && !g.st.interrupted && !r->top.st.interrupted) {
-		if (group_os(r, &g, &ores, err, errlen) < 0)
-			goto out;
-		if (stop_flag)
-			r->top.st.interrupted = 1;
-	}
-	if (em.hold) {
-		/* Walk again: the first host was read before -O's results. */
-		hostiter_free(em.it);
-		em.it = hostiter_new(&g);
-		em.h = hostiter_next(em.it);
-		em.hold = 0;
-	}
-	/* Always marked, so --resume knows the run did not finish. */
-	if (r->top.st.interrupted || g.st.interrupted)
-		outputs_partial(r->out, &g);
-	while (em.h)
-		emit_one(&em);
-	outputs_batch_end(r->out, &g);
-	rc = 0;
-out:
-	hostiter_free(em.it);
-	free(em.pending);
-	free(em.done);
-	vscan_results_free(&vres);
-	oscan_results_free(&ores);
+	rc = phase_list_run_group(pl, r, &g, err, errlen);
+	if (rc == 0)
+		outputs_batch_end(r->out, &g);
+	phase_list_end_group(pl, r, &g);
 	scan_free(&g);
 	if (gopt.targets != o->targets)
 		targets_free(gopt.targets);
 	return rc;
 }
 
+/*
+ * Everything privileged, once, then the privileges go: before any
+ * thread starts, after the outputs, -iL and --resume files are open.
+ * Returns 0, or -1 with err.
+ */
+static int setup_and_drop(struct phase_list *pl, struct phase_run *r,
+			  char *err, size_t errlen)
+{
+	const struct scan_opts *o = r->top.opt;
+	char what[160], why[256];
+
+	if (privsetup_open(&r->priv, o, err, errlen) < 0)
+		return -1;
+	if (phase_list_priv_setup(pl, r, err, errlen) < 0 ||
+	    privsetup_seal(&r->priv, err, errlen) < 0) {
+		privsetup_close(&r->priv);
+		return -1;
+	}
+	if (o->no_drop) {
+		if (o->debug)
+			fprintf(stderr, "privileges: kept (--no-drop)\n");
+		return 0;
+	}
+	if (privs_drop(what, sizeof(what), why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot drop privileges: %s", why);
+		return -1;
+	}
+	if (o->debug)
+		fprintf(stderr, "privileges: dropped: %s\n", what);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct vscan_results no_services;
-	static const struct os_results no_os;
 	struct scan_opts opt;
-	struct run r;
+	struct phase_run r;
+	struct phase_list *pl;
 	struct stats *stats;
 	struct sigaction sa;
 	char err[512] = "";
@@ -345,12 +129,15 @@ int main(int argc, char **argv)
 	r.top.hosts_up = opt.resume_up; /* the summary counts the whole scan */
 	r.top.st.start_wall = time(NULL);
 	r.top.st.start_ns = now_ns();
+	r.host = write_host;
+	r.partial = write_partial;
 	r.out = outputs_open(&opt, r.top.st.start_wall);
 	if (r.out == NULL) {
 		scan_free(&r.top);
 		cli_free(&opt);
 		return FATHOM_EXIT_FAIL;
 	}
+	pl = phase_list_new(&opt);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -359,30 +146,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	outputs_begin(r.out, &r.top);
-	/*
-	 * Everything privileged, once, then the privileges go: before any
-	 * thread starts, after the outputs, -iL and --resume files are open.
-	 */
-	if (privsetup_open(&r.priv, &opt, err, sizeof(err)) < 0) {
-		failed = 1;
-	} else if (!opt.no_drop) {
-		char what[160];
-
-		if (privs_drop(what, sizeof(what), err, sizeof(err)) < 0) {
-			char why[sizeof(err)];
-
-			snprintf(why, sizeof(why), "cannot drop privileges: %s",
-				 err);
-			snprintf(err, sizeof(err), "%s", why);
-			failed = 1;
-		} else if (opt.debug) {
-			fprintf(stderr, "privileges: dropped: %s\n", what);
-		}
-	} else if (opt.debug) {
-		fprintf(stderr, "privileges: kept (--no-drop)\n");
-	}
-	if (failed)
+	if (setup_and_drop(pl, &r, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fathom: %s\n", err);
+		failed = 1;
+	}
 	stats = stats_start(r.out, &r.top, &r.counts, opt.stats_every_ms);
 	nt = targets_count(opt.targets);
 	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
@@ -390,8 +157,9 @@ int main(int argc, char **argv)
 	atomic_store(&r.counts.completed, opt.resume_done);
 	for (uint64_t first = opt.resume_done; first < nt && !failed;
 	     first += group) {
-		if (run_group(&r, first, nt - first < group ? nt - first : group,
-			      err, sizeof(err)) < 0) {
+		if (run_group(pl, &r, first,
+			      nt - first < group ? nt - first : group, err,
+			      sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
 			failed = 1;
 			break;
@@ -407,10 +175,6 @@ int main(int argc, char **argv)
 		outputs_partial(r.out, &r.top); /* once: between groups too */
 	r.top.st.end_ns = now_ns();
 	r.top.st.end_wall = time(NULL);
-	if (r.version_ran)
-		r.top.svc = (struct vscan_results *)&no_services;
-	if (r.os_ran)
-		r.top.os = (struct os_results *)&no_os;
 	if (r.top.st.unresolved)
 		fprintf(stderr,
 			"Warning: %llu probes skipped: their next hop did not "
@@ -449,8 +213,10 @@ int main(int argc, char **argv)
 		    0 &&
 	    rc == 0)
 		rc = FATHOM_EXIT_FAIL;
+	/* The phases' footer markers (top.svc, top.os) are static. */
 	r.top.svc = NULL;
 	r.top.os = NULL;
+	phase_list_free(pl, &r);
 	scan_free(&r.top);
 	cli_free(&opt);
 	return rc;

@@ -10,9 +10,7 @@
 #include <unistd.h>
 
 #include "engine/core/privs.h"
-#include "engine/oscan/oscan.h"
 #include "engine/sweep/synscan.h"
-#include "engine/vscan/vscan.h"
 #include "netstack/pktio.h"
 
 /*
@@ -92,8 +90,6 @@ static int start_monitor(struct privsetup *ps, char *err, size_t errlen)
 int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
 		   char *err, size_t errlen)
 {
-	char perr[256];
-
 	memset(ps, 0, sizeof(*ps));
 	ps->monitor_fd = -1;
 	if (synscan_plan_route(o, &ps->hop, err, errlen) < 0)
@@ -101,34 +97,18 @@ int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
 	ps->sweep = synscan_open_capture(o, &ps->hop, err, errlen);
 	if (ps->sweep == NULL)
 		goto fail;
-	/* A dry run finds nothing open: no later phase has work. */
-	if (o->version_detect && !o->dry_run) {
-		int m = vscan_setup(&ps->hop, &ps->guard, &ps->vscan, ps->vwhy,
-				    sizeof(ps->vwhy), err, errlen);
-
-		if (ps->guard.active && start_monitor(ps, err, errlen) < 0)
-			goto fail;
-		if (m < 0)
-			goto fail;
-		ps->vmode = (enum vscan_mode)m;
-	}
-	if (o->os_detect && !o->dry_run) {
-		ps->os = oscan_open_capture(o, &ps->hop, &ps->os_port0, err,
-					    errlen);
-		if (ps->os == NULL)
-			goto fail;
-	}
-	/* Idle until a phase resumes them: nothing queues meanwhile. */
-	if (pktio_pause(ps->sweep, perr, sizeof(perr)) < 0 ||
-	    (ps->vscan && pktio_pause(ps->vscan, perr, sizeof(perr)) < 0) ||
-	    (ps->os && pktio_pause(ps->os, perr, sizeof(perr)) < 0)) {
-		snprintf(err, errlen, "%s", perr);
-		goto fail;
-	}
 	return 0;
 fail:
 	privsetup_close(ps);
 	return -1;
+}
+
+int privsetup_seal(struct privsetup *ps, char *err, size_t errlen)
+{
+	if (ps->guard.active && start_monitor(ps, err, errlen) < 0)
+		return -1;
+	/* Idle until the sweep resumes it: nothing queues meanwhile. */
+	return pktio_pause(ps->sweep, err, errlen);
 }
 
 void privsetup_close(struct privsetup *ps)

@@ -46,12 +46,21 @@ struct privsetup {
 };
 
 /*
- * Plans the route, opens the sweep's handle, -sV's (with -sV, deciding
- * its mode and installing the guard) and -O's (with -O); with --dry-run
- * only the sweep's. Returns 0, or -1 with err (ps is then closed).
+ * The part every phase shares: plans the route and opens the sweep's
+ * handle (also with --dry-run). The phases then open their own into ps
+ * (phase.h's priv_setup: -sV's capture, mode and guard; -O's capture
+ * and port base), then privsetup_seal(). Returns 0, or -1 with err (ps
+ * is then closed).
  */
 int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
 		   char *err, size_t errlen);
+
+/*
+ * After the phases' set-up, still privileged: hands an installed guard's
+ * table to the monitor and pauses the sweep's handle. Returns 0, or -1
+ * with err (the caller closes ps).
+ */
+int privsetup_seal(struct privsetup *ps, char *err, size_t errlen);
 
 /*
  * Closes the handles and ends the monitor, which deletes the guard's

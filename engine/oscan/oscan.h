@@ -23,7 +23,7 @@ void oscan_results_free(struct os_results *or); /* frees submissions too */
 struct pktio;
 
 /*
- * -O's privileged set-up, called once a run by privsetup_open(): picks
+ * -O's privileged set-up, called once a run by its phase (phase_os.c): picks
  * the run's random source-port base (*port0) and opens the capture of
  * whole frames for its replies. Returns NULL with err on failure.
  */

@@ -628,7 +628,7 @@ void vs_start_service(struct service *sv)
 {
 	struct vs *v = sv->vs;
 
-	int reachable = sv->mac != NULL || v->sk != NULL;
+	int reachable = sv->mac != NULL || !v->tr->ops->needs_mac;
 
 	v->active++;
 	sv->budget = vs_service_budget(v, sv->out->port);

@@ -43,11 +43,12 @@ struct pktio;
 struct rstguard;
 
 /*
- * -sV's privileged set-up, called once a run by privsetup_open(): picks
- * how the kernel is kept from resetting fathom's connections (a foreign
- * -S: fathom answers ARP; else the nft guard; when nft refuses: kernel
- * sockets, with its refusal in why) and opens the capture the userspace
- * modes use (*io; NULL for sockets). Returns the enum vscan_mode, or -1
+ * -sV's privileged set-up, called once a run by its phase's priv_setup
+ * (engine/core/phase_version.c): picks how the kernel is kept from
+ * resetting fathom's connections (a foreign -S: fathom answers ARP; else
+ * the nft guard; when nft refuses: kernel sockets, with its refusal in
+ * why) and opens the capture the userspace modes use (*io; NULL for
+ * sockets). Returns the enum vscan_mode, or -1
  * with err when the capture cannot be opened.
  */
 int vscan_setup(const struct route_hop *hop, struct rstguard *guard,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/vscan/transport.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/tcp.h"
 #include "probes/rpc.h"
@@ -14,10 +15,12 @@
 
 /*
  * engine/vscan/vscan.c       probe scheduling, precedence, TLS tunnel, verdicts
- * engine/vscan/vscan_run.c   set-up, the transport (userspace TCP or sockets),
- *                      the event loop, results
+ * engine/vscan/vscan_run.c   set-up, picking the transport, the event loop,
+ *                            results
  * engine/vscan/vscan_rpc.c   SunRPC grinding after a service looks like RPC
- * engine/vscan/vscan_sock.c  kernel connect() sockets: the fallback transport
+ * engine/vscan/transport.h   the transports' one interface:
+ * engine/vscan/vscan_utcp.c    fathom's userspace TCP over the -sV capture
+ * engine/vscan/vscan_sock.c    kernel connect() sockets: the fallback
  */
 
 /* fathom's connection ports: above the sweep's 61000-62023. */
@@ -90,9 +93,8 @@ struct vs {
 	struct scan *s;
 	const struct scan_opts *o;
 	const struct svcdb *db;
-	struct pktio *io;
-	struct tcp_stack *tcp;  /* userspace TCP, or */
-	struct vsock *sk;       /* kernel sockets (the fallback) */
+	struct pktio *io;       /* the userspace transport's capture, or NULL */
+	struct vs_transport *tr; /* every probe connection goes through it */
 	struct tls_ctx *tls;
 	struct service *svcs;
 	size_t nsvc, next_start, active, finished;
@@ -102,8 +104,6 @@ struct vs {
 	size_t reserved;              /* sum of the active services' budgets */
 	size_t maxc;                  /* cap on reserved (0: none) */
 	struct service *dirty;
-	uint16_t next_port;
-	uint64_t rng;
 	const struct svc_probe **tls_probes;
 	size_t ntls;
 	struct vs_dump *dumps;
@@ -133,7 +133,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 /* Appends received bytes to pc's bounded buffer (grown as needed). */
 void vs_append(struct pconn *pc, const uint8_t *d, size_t n);
 
-/* vscan_run.c: the transport. */
+/* vscan_run.c: probe connections, through v->tr (transport.h). */
 void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 		   uint64_t now);
 int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,

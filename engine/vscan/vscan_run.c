@@ -1,57 +1,27 @@
-/* vscan_run.c -- -sV set-up, transports (userspace TCP or sockets), event loop. */
+/* vscan_run.c -- -sV set-up, picking the transport, the event loop, results. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "engine/core/privsetup.h"
 #include "engine/report/progress.h"
 #include "netstack/base/util.h"
+#include "engine/vscan/transport.h"
 #include "engine/vscan/vscan_int.h"
-#include "netstack/packet.h"
 #include "netstack/pktio.h"
 #include "netstack/route.h"
 #include "netstack/rstguard.h"
 
 #define VS_STARTS_PER_DRAIN 128
 
-static uint32_t rnd32(struct vs *v)
-{
-	v->rng ^= v->rng << 13;
-	v->rng ^= v->rng >> 7;
-	v->rng ^= v->rng << 17;
-	return (uint32_t)(v->rng >> 16);
-}
-
-static int xmit(void *arg, const uint8_t *frame, size_t len)
-{
-	struct vs *v = arg;
-	struct iovec iov = { (void *)frame, len };
-
-	return pktio_send(v->io, &iov, 1) == 1 ? 0 : -1;
-}
-
 void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 		   uint64_t now)
 {
-	void *c = NULL;
+	void *c = v->tr->ops->open(v->tr, sv->out->addr, sv->out->port,
+				   sv->mac, pc, now);
 
-	if (v->sk) {
-		c = vsock_connect(v->sk, sv->out->addr, sv->out->port, pc,
-				  now);
-	} else {
-		/* A free 4-tuple: ports rotate through fathom's range. */
-		for (int tries = 0; tries < 64 && c == NULL; tries++) {
-			uint16_t sport = v->next_port++;
-
-			if (v->next_port > VS_PORT_HI)
-				v->next_port = VS_PORT_LO;
-			c = tcp_connect(v->tcp, sv->out->addr, sv->out->port,
-					sport, rnd32(v), sv->mac, pc, now);
-		}
-	}
 	if (c && ++v->conns_now > v->conns_peak)
 		v->conns_peak = v->conns_now;
 	return c;
@@ -62,36 +32,18 @@ int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
 {
 	if (conn == NULL)
 		return -1;
-	if (v->sk)
-		return vsock_send(v->sk, conn, d, n);
-	return tcp_send(conn, d, n, now);
+	return v->tr->ops->send(v->tr, conn, d, n, now);
 }
 
 void vs_conn_abort(struct vs *v, void *conn, uint64_t now)
 {
-	if (v->sk)
-		vsock_abort(v->sk, conn);
-	else
-		tcp_abort(conn, now);
+	v->tr->ops->abort(v->tr, conn, now);
 }
 
 void vs_conn_closed(struct vs *v)
 {
 	if (v->conns_now)
 		v->conns_now--;
-}
-
-static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
-		     void *arg)
-{
-	struct vs *v = arg;
-	struct pkt_info p;
-
-	(void)ts;
-	if (pkt_parse(frame, caplen, &p) != PKT_TCP ||
-	    p.ip.dst != v->s->hop.src)
-		return;
-	tcp_input(v->tcp, &p, vs_now_ms());
 }
 
 static int cmp_svc(const void *a, const void *b)
@@ -194,12 +146,33 @@ int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
 	return *io ? mode : -1;
 }
 
-/* The userspace TCP transport over the run's -sV capture. */
-static int open_userspace(struct vs *v, char *err, size_t errlen)
+/*
+ * The transport set-up's mode calls for: fathom's own TCP over the
+ * run's -sV capture (resumed here, paused by vscan_run at the end), or
+ * kernel sockets when nothing could keep the kernel's RSTs off.
+ */
+static int open_transport(struct vs *v, enum vscan_mode mode, char *err,
+			  size_t errlen)
 {
 	struct scan *s = v->s;
-	struct tcp_cfg cfg = { 0 };
+	/* Admission keeps about max_parallelism open; room for overshoot. */
+	struct vs_transport_cfg cfg = {
+		.max_conns = v->maxc > 8192 ? v->maxc + 1024 : 8192,
+		.connect_ms = VS_CONNECT_MS,
+		.life_ms = 60000,
+		.event = vs_on_event,
+	};
 
+	if (mode == VSCAN_SOCKETS) {
+		v->tr = vs_transport_sockets(&cfg, v->o->src ? s->hop.src : 0,
+					     err, errlen);
+		if (v->tr == NULL)
+			return -1;
+		/* One descriptor per connection: the cap follows the limit. */
+		if (v->maxc > v->tr->ops->capacity(v->tr))
+			v->maxc = v->tr->ops->capacity(v->tr);
+		return 0;
+	}
 	if (s->priv->vscan == NULL) { /* set-up saw no -sV (a dry run) */
 		snprintf(err, errlen, "no -sV capture was opened");
 		return -1;
@@ -207,24 +180,7 @@ static int open_userspace(struct vs *v, char *err, size_t errlen)
 	if (pktio_resume(s->priv->vscan, err, errlen) < 0)
 		return -1;
 	v->io = s->priv->vscan;
-	cfg.saddr = s->hop.src;
-	memcpy(cfg.smac, s->hop.if_mac, 6);
-	cfg.mss = 1460;
-	cfg.rcv_wnd = 65535;
-	cfg.ttl = 64;
-	/* Admission keeps about max_parallelism open; room for overshoot. */
-	cfg.max_conns = v->maxc > 8192 ? v->maxc + 1024 : 8192;
-	cfg.rx_cap = 256 * 1024;
-	cfg.reasm_cap = 64 * 1024;
-	cfg.tx_cap = 64 * 1024;
-	cfg.syn_timeout_ms = VS_CONNECT_MS;
-	cfg.rto_min_ms = 200;
-	cfg.rto_max_ms = 3000;
-	cfg.life_ms = 60000;
-	cfg.xmit = xmit;
-	cfg.event = vs_on_event;
-	cfg.arg = v;
-	v->tcp = tcp_stack_new(&cfg, vs_now_ms());
+	v->tr = vs_transport_utcp(&cfg, v->io, &s->hop);
 	return 0;
 }
 
@@ -250,7 +206,6 @@ static void loop(struct vs *v)
 	while (v->finished < v->nsvc) {
 		struct service *turn;
 		uint64_t now;
-		int64_t wait;
 
 		if (*s->stop)
 			break;
@@ -261,12 +216,11 @@ static void loop(struct vs *v)
 		 */
 		for (int k = 1; can_start(v); k++) {
 			vs_start_service(&v->svcs[v->next_start++]);
-			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
-				pktio_dispatch(v->io, -1, on_frame, v);
+			if (k % VS_STARTS_PER_DRAIN == 0)
+				v->tr->ops->drain(v->tr);
 		}
 		now = vs_now_ms();
-		if (v->tcp)
-			tcp_tick(v->tcp, now);
+		v->tr->ops->tick(v->tr, now);
 		/* Deadlines: every active service is looked at each turn. */
 		for (size_t i = 0; i < v->next_start; i++)
 			if (!v->svcs[i].done)
@@ -286,37 +240,25 @@ static void loop(struct vs *v)
 			if (!sv->done)
 				vs_evaluate(sv, now);
 			/* Evaluations start probes too: drain as above. */
-			if (k % VS_STARTS_PER_DRAIN == 0 && v->io)
-				pktio_dispatch(v->io, -1, on_frame, v);
+			if (k % VS_STARTS_PER_DRAIN == 0)
+				v->tr->ops->drain(v->tr);
 		}
 		if (v->finished >= v->nsvc)
 			break;
-		if (v->sk) {
-			vsock_poll(v->sk, v->dirty ? 0 : 10, vs_now_ms());
-			continue;
-		}
-		wait = tcp_next_timeout(v->tcp, vs_now_ms());
-		if (wait < 0 || wait > 10)
-			wait = 10;
-		if (v->dirty)
-			wait = 0; /* marked while draining: next turn at once */
-		pktio_wait(v->io, (int)wait);
-		pktio_dispatch(v->io, -1, on_frame, v);
+		/* Marked while draining: the next turn at once. */
+		v->tr->ops->wait(v->tr, v->dirty ? 0 : 10);
 	}
 }
 
 int vscan_run(struct scan *s, const struct svcdb *db,
 	      struct vscan_results *out, char *err, size_t errlen)
 {
-	struct vs v = { .s = s, .o = s->opt, .db = db,
-			.next_port = VS_PORT_LO };
+	struct vs v = { .s = s, .o = s->opt, .db = db };
 	struct route_table rt = { 0 };
 	enum vscan_mode mode = s->priv->vmode;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
-		v.rng = now_ns() | 1;
 	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
 		return -1;
 	v.nsvc = collect(&v, out, &rt);
@@ -354,18 +296,8 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 			"sockets\n",
 			s->priv->vwhy);
 	}
-	if (mode == VSCAN_SOCKETS) {
-		v.sk = vsock_new(v.maxc > 8192 ? v.maxc + 1024 : 8192,
-				 v.o->src ? s->hop.src : 0, VS_CONNECT_MS, 60000, vs_on_event, err,
-				 errlen);
-		if (v.sk == NULL)
-			goto done;
-		/* One descriptor per connection: the cap follows the limit. */
-		if (v.maxc > vsock_capacity(v.sk))
-			v.maxc = vsock_capacity(v.sk);
-	} else if (open_userspace(&v, err, errlen) < 0) {
+	if (open_transport(&v, mode, err, errlen) < 0)
 		goto done;
-	}
 	loop(&v);
 	if (v.o->debug)
 		fprintf(stderr,
@@ -385,9 +317,8 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	rc = 0;
 done:
 	progress_task_clear();
-	if (v.tcp)
-		tcp_stack_free(v.tcp, vs_now_ms());
-	vsock_free(v.sk);
+	if (v.tr)
+		v.tr->ops->free(v.tr, vs_now_ms());
 	for (size_t i = 0; i < v.nsvc; i++) {
 		svcfp_free(&v.svcs[i].fp);
 		vs_free_conns(&v.svcs[i]);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "netstack/base/util.h"
+#include "engine/vscan/transport.h"
 #include "engine/vscan/vscan_int.h"
 
 /*
@@ -305,4 +306,89 @@ void vsock_poll(struct vsock *k, int timeout_ms, uint64_t now)
 		}
 	}
 	reap_dead(k);
+}
+
+/* ---- the same through transport.h ---- */
+
+static void *sk_open(struct vs_transport *t, uint32_t addr, uint16_t port,
+		     const uint8_t *mac, void *user, uint64_t now)
+{
+	(void)mac; /* the kernel routes */
+	return vsock_connect(t->impl, addr, port, user, now);
+}
+
+static int sk_send(struct vs_transport *t, void *conn, const void *d,
+		   size_t n, uint64_t now)
+{
+	(void)now;
+	return vsock_send(t->impl, conn, d, n);
+}
+
+static void sk_abort(struct vs_transport *t, void *conn, uint64_t now)
+{
+	(void)now;
+	vsock_abort(t->impl, conn);
+}
+
+/* Its deadlines are checked by vsock_poll, in wait(). */
+static void sk_tick(struct vs_transport *t, uint64_t now)
+{
+	(void)t, (void)now;
+}
+
+/*
+ * Nothing to take between bursts: the kernel queues each socket's
+ * bytes, there is no shared ring to overflow.
+ */
+static void sk_drain(struct vs_transport *t)
+{
+	(void)t;
+}
+
+static void sk_wait(struct vs_transport *t, int max_ms)
+{
+	vsock_poll(t->impl, max_ms, vs_now_ms());
+}
+
+static size_t sk_capacity(const struct vs_transport *t)
+{
+	return vsock_capacity(t->impl);
+}
+
+static void sk_free(struct vs_transport *t, uint64_t now)
+{
+	(void)now;
+	if (t == NULL)
+		return;
+	vsock_free(t->impl);
+	free(t);
+}
+
+static const struct vs_transport_ops sk_ops = {
+	.name = "kernel sockets",
+	.needs_mac = 0,
+	.open = sk_open,
+	.send = sk_send,
+	.abort = sk_abort,
+	.tick = sk_tick,
+	.drain = sk_drain,
+	.wait = sk_wait,
+	.capacity = sk_capacity,
+	.free = sk_free,
+};
+
+struct vs_transport *vs_transport_sockets(const struct vs_transport_cfg *cfg,
+					  uint32_t saddr, char *err,
+					  size_t errlen)
+{
+	struct vsock *k = vsock_new(cfg->max_conns, saddr, cfg->connect_ms,
+				    cfg->life_ms, cfg->event, err, errlen);
+	struct vs_transport *t;
+
+	if (k == NULL)
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->ops = &sk_ops;
+	t->impl = k;
+	return t;
 }

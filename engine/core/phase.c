@@ -1,0 +1,320 @@
+/* phase.c -- the phase list: built from the options, set up, run per group. */
+#include "engine/core/phase.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/report/outputs.h"
+#include "netstack/base/util.h"
+
+/*
+ * The phases, in the order they run on each host group. Adding one is
+ * its file (a `const struct phase phase_NAME`) and one line here.
+ */
+#define PHASE_LIST(X) \
+	X(sweep)      \
+	X(version)    \
+	X(os)
+
+#define PHASE_ENTRY(n) &phase_##n,
+static const struct phase *const builtin[] = { PHASE_LIST(PHASE_ENTRY) };
+#define NBUILTIN (sizeof(builtin) / sizeof(builtin[0]))
+
+struct phase_list {
+	size_t n;
+	struct phase *ops;       /* each type with its defaults filled in */
+	struct phase_inst *ph;
+};
+
+/* ---- the defaults a NULL callback stands for ---- */
+
+int phase_default_enabled(const struct scan_opts *o)
+{
+	(void)o;
+	return 1;
+}
+
+int phase_default_priv_setup(struct phase_inst *ph, struct phase_run *run,
+			     char *err, size_t errlen)
+{
+	(void)ph, (void)run, (void)err, (void)errlen;
+	return 0;
+}
+
+int phase_default_holds(struct phase_inst *ph, const struct scan *g,
+			const struct hostiter_host *h)
+{
+	(void)ph, (void)g, (void)h;
+	return 1;
+}
+
+int phase_default_run(struct phase_inst *ph, struct phase_run *run,
+		      struct scan *g, char *err, size_t errlen)
+{
+	(void)ph, (void)run, (void)g, (void)err, (void)errlen;
+	return 0;
+}
+
+void phase_default_group_end(struct phase_inst *ph, struct phase_run *run,
+			     struct scan *g)
+{
+	(void)ph, (void)run, (void)g;
+}
+
+void phase_default_free(struct phase_inst *ph, struct phase_run *run)
+{
+	(void)run;
+	free(ph->ctx);
+	ph->ctx = NULL;
+}
+
+/* ---- the list ---- */
+
+static void fill_defaults(struct phase *d, const struct phase *t)
+{
+	*d = *t;
+#define DEF(f) \
+	if (d->f == NULL) \
+		d->f = phase_default_##f
+	DEF(enabled);
+	DEF(priv_setup);
+	DEF(holds);
+	DEF(run);
+	DEF(group_end);
+	DEF(free);
+#undef DEF
+}
+
+struct phase_list *phase_list_from(const struct phase *const *order,
+				   size_t n, const struct scan_opts *o)
+{
+	struct phase_list *pl = xcalloc(1, sizeof(*pl));
+
+	pl->ops = xcalloc(n + 1, sizeof(*pl->ops));
+	pl->ph = xcalloc(n + 1, sizeof(*pl->ph));
+	for (size_t i = 0; i < n; i++) {
+		struct phase t;
+
+		fill_defaults(&t, order[i]);
+		if (!t.enabled(o))
+			continue;
+		pl->ops[pl->n] = t;
+		pl->ph[pl->n].type = order[i];
+		pl->n++;
+	}
+	return pl;
+}
+
+struct phase_list *phase_list_new(const struct scan_opts *o)
+{
+	return phase_list_from(builtin, NBUILTIN, o);
+}
+
+size_t phase_list_count(const struct phase_list *pl)
+{
+	return pl->n;
+}
+
+const struct phase *phase_list_at(const struct phase_list *pl, size_t i)
+{
+	return i < pl->n ? pl->ph[i].type : NULL;
+}
+
+int phase_list_priv_setup(struct phase_list *pl, struct phase_run *run,
+			  char *err, size_t errlen)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->ops[i].priv_setup(&pl->ph[i], run, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+void phase_list_end_group(struct phase_list *pl, struct phase_run *run,
+			  struct scan *g)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		pl->ops[i].group_end(&pl->ph[i], run, g);
+}
+
+void phase_list_free(struct phase_list *pl, struct phase_run *run)
+{
+	if (pl == NULL)
+		return;
+	for (size_t i = 0; i < pl->n; i++)
+		pl->ops[i].free(&pl->ph[i], run);
+	free(pl->ops);
+	free(pl->ph);
+	free(pl);
+}
+
+/* ---- one group: its phases, its hosts written as they complete ---- */
+
+/*
+ * Writes a group's hosts in address order, each as soon as no phase
+ * still to finish holds it. It knows nothing of which phases there are:
+ * only their holds() and the hosts the running one reported done.
+ */
+struct emitter {
+	struct phase_list *pl;
+	struct phase_run *run;
+	struct scan *g;
+	struct hostiter *it;           /* NULL until the first phase ends */
+	const struct hostiter_host *h; /* next to write; NULL at the end */
+	uint64_t written;
+	size_t cur;                    /* phases finished for the group */
+	uint32_t *done;                /* min-heap: reported by phase cur */
+	size_t ndone, cap;
+};
+
+static void heap_push(struct emitter *em, uint32_t a)
+{
+	size_t i = em->ndone;
+
+	em->done = xgrow(em->done, &em->cap, em->ndone + 1,
+			 sizeof(*em->done));
+	em->ndone++;
+	for (; i > 0 && em->done[(i - 1) / 2] > a; i = (i - 1) / 2)
+		em->done[i] = em->done[(i - 1) / 2];
+	em->done[i] = a;
+}
+
+static void heap_pop(struct emitter *em)
+{
+	uint32_t last = em->done[--em->ndone];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= em->ndone)
+			break;
+		if (c + 1 < em->ndone && em->done[c + 1] < em->done[c])
+			c++;
+		if (em->done[c] >= last)
+			break;
+		em->done[i] = em->done[c];
+		i = c;
+	}
+	if (em->ndone)
+		em->done[i] = last;
+}
+
+/* Did the running phase report h done? Hosts come in address order. */
+static int reported(struct emitter *em, uint32_t addr)
+{
+	while (em->ndone && em->done[0] < addr)
+		heap_pop(em);
+	return em->ndone && em->done[0] == addr;
+}
+
+static int held(struct emitter *em, const struct hostiter_host *h)
+{
+	for (size_t j = em->cur; j < em->pl->n; j++) {
+		struct phase_inst *ph = &em->pl->ph[j];
+
+		if (!em->pl->ops[j].holds(ph, em->g, h))
+			continue;
+		if (j == em->cur && reported(em, h->addr))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static void emit_one(struct emitter *em)
+{
+	struct stats_counts *c = &em->run->counts;
+
+	em->run->host(em->run, em->g, em->h);
+	atomic_fetch_add(&c->completed, 1);
+	if (atomic_load(&c->undergoing) > 0)
+		atomic_fetch_sub(&c->undergoing, 1);
+	em->written++;
+	em->h = hostiter_next(em->it);
+}
+
+static void emit_ready(struct emitter *em)
+{
+	if (em->it == NULL)
+		return;
+	while (em->h && !held(em, em->h))
+		emit_one(em);
+}
+
+/*
+ * A new walk, past the hosts written: a host is read when it is next in
+ * line, and a phase that ended since may have added to it (-O's result).
+ */
+static void refresh(struct emitter *em)
+{
+	if (em->it && em->h == NULL)
+		return;
+	hostiter_free(em->it);
+	em->it = hostiter_new(em->g);
+	em->h = hostiter_next(em->it);
+	for (uint64_t k = 0; k < em->written && em->h; k++)
+		em->h = hostiter_next(em->it);
+}
+
+static void on_host_done(void *arg, uint32_t addr)
+{
+	struct emitter *em = arg;
+
+	heap_push(em, addr);
+	emit_ready(em);
+}
+
+static int interrupted(const struct phase_run *run, const struct scan *g)
+{
+	return g->st.interrupted || run->top.st.interrupted;
+}
+
+int phase_list_run_group(struct phase_list *pl, struct phase_run *run,
+			 struct scan *g, char *err, size_t errlen)
+{
+	struct emitter em = { .pl = pl, .run = run, .g = g };
+	int rc = -1;
+
+	for (size_t i = 0; i < pl->n && !interrupted(run, g); i++) {
+		int r;
+
+		g->host_done = on_host_done;
+		g->host_done_arg = &em;
+		r = pl->ops[i].run(&pl->ph[i], run, g, err, errlen);
+		g->host_done = NULL;
+		g->host_done_arg = NULL;
+		if (r < 0)
+			goto out;
+		if (g->stop && *g->stop)
+			run->top.st.interrupted = 1;
+		em.cur = i + 1;
+		em.ndone = 0;
+		if (interrupted(run, g))
+			break;
+		refresh(&em);
+		emit_ready(&em);
+	}
+	/* Always marked, so --resume knows the run did not finish. */
+	if (interrupted(run, g))
+		run->partial(run, g);
+	em.cur = pl->n;
+	refresh(&em);
+	while (em.h)
+		emit_one(&em);
+	rc = 0;
+out:
+	hostiter_free(em.it);
+	free(em.done);
+	return rc;
+}
+
+void phase_task(struct phase_run *run, int event, const char *name,
+		double elapsed, const char *extrainfo)
+{
+	struct report_task t = { .event = event, .task = name,
+				 .time = time(NULL), .elapsed = elapsed,
+				 .extrainfo = extrainfo };
+
+	outputs_task(run->out, &run->top, &t);
+}

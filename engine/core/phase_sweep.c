@@ -1,0 +1,73 @@
+/* phase_sweep.c -- the SYN/UDP sweep as a phase: every (target, port). */
+#include <stdio.h>
+
+#include "engine/core/phase.h"
+#include "engine/report/outputs.h"
+#include "netstack/base/util.h"
+
+/* Adds a group's counters to the run's. */
+static void add_stats(struct scan_stats *to, const struct scan_stats *g)
+{
+	to->sent += g->sent;
+	to->bytes_sent += g->bytes_sent;
+	to->recv += g->recv;
+	to->bytes_recv += g->bytes_recv;
+	to->valid += g->valid;
+	to->bogus += g->bogus;
+	to->pcap_drops += g->pcap_drops;
+	to->arp_sent += g->arp_sent;
+	to->noroute += g->noroute;
+	to->unresolved += g->unresolved;
+	to->passes = g->passes > to->passes ? g->passes : to->passes;
+	to->interrupted |= g->interrupted;
+	to->timed_out |= g->timed_out;
+}
+
+/*
+ * Its handle and route are the run's shared ones (privsetup_open), so
+ * it has no privileged set-up of its own.
+ */
+static int sweep_run(struct phase_inst *ph, struct phase_run *run,
+		     struct scan *g, char *err, size_t errlen)
+{
+	const struct scan_opts *o = g->opt;
+	uint64_t count = targets_count(o->targets), t0 = now_ns();
+	size_t pph = synscan_ports_per_host(o), up;
+	char info[96];
+
+	(void)ph;
+	phase_task(run, REPORT_TASK_BEGIN, synscan_task_name(o), 0, NULL);
+	if (o->verbose) {
+		snprintf(info, sizeof(info),
+			 "Scanning %llu host%s [%zu port%s/host]\n",
+			 (unsigned long long)count, count == 1 ? "" : "s", pph,
+			 pph == 1 ? "" : "s");
+		outputs_screen(run->out, info);
+	}
+	if (synscan_run(g, err, errlen) < 0)
+		return -1;
+	add_stats(&run->top.st, &g->st);
+	if (g->st.sent == 0 && g->st.noroute > 0 && !o->dry_run) {
+		snprintf(err, errlen, "no route to any target via %s",
+			 g->hop.ifname);
+		return -1;
+	}
+	snprintf(info, sizeof(info), "%llu total ports",
+		 (unsigned long long)(count * pph));
+	if (!g->st.interrupted)
+		phase_task(run, REPORT_TASK_END, synscan_task_name(o),
+			   (now_ns() - t0) / 1e9, info);
+	up = hostiter_count_up(g);
+	run->top.hosts_up += up;
+	atomic_fetch_add(&run->counts.up, up);
+	/* The hosts found down are complete now. */
+	atomic_fetch_add(&run->counts.completed, count - up);
+	atomic_store(&run->counts.undergoing, up);
+	return 0;
+}
+
+/* Always on; every host waits for it (the default holds). */
+const struct phase phase_sweep = {
+	.name = "sweep",
+	.run = sweep_run,
+};

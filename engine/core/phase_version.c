@@ -1,0 +1,112 @@
+/* phase_version.c -- version detection (-sV) as a phase: open TCP ports. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/core/phase.h"
+#include "engine/report/outputs.h"
+#include "engine/vscan/vscan.h"
+#include "netstack/base/util.h"
+#include "netstack/pktio.h"
+
+static int version_enabled(const struct scan_opts *o)
+{
+	return o->version_detect;
+}
+
+/*
+ * Decides how the kernel is kept from resetting fathom's connections
+ * (the nft guard's table is handed to privsetup's monitor afterwards)
+ * and opens the capture the userspace modes use, paused.
+ */
+static int version_priv_setup(struct phase_inst *ph, struct phase_run *run,
+			      char *err, size_t errlen)
+{
+	struct privsetup *ps = &run->priv;
+	int m;
+
+	(void)ph;
+	/* A dry run finds nothing open: no work for -sV. */
+	if (run->top.opt->dry_run)
+		return 0;
+	m = vscan_setup(&ps->hop, &ps->guard, &ps->vscan, ps->vwhy,
+			sizeof(ps->vwhy), err, errlen);
+	if (m < 0)
+		return -1;
+	ps->vmode = (enum vscan_mode)m;
+	return ps->vscan ? pktio_pause(ps->vscan, err, errlen) : 0;
+}
+
+/* -sV probes TCP only: an open UDP port waits for nothing. */
+static int is_open_tcp(const struct port_result *r)
+{
+	return r->state == PS_OPEN && r->proto == IPPROTO_TCP;
+}
+
+static int version_holds(struct phase_inst *ph, const struct scan *g,
+			 const struct hostiter_host *h)
+{
+	(void)ph, (void)g;
+	for (size_t i = 0; i < h->nres; i++)
+		if (is_open_tcp(&h->res[i]))
+			return 1;
+	return 0;
+}
+
+static int version_run(struct phase_inst *ph, struct phase_run *run,
+		       struct scan *g, char *err, size_t errlen)
+{
+	static const struct vscan_results ran; /* the footer: "Service" */
+	const struct scan_opts *o = g->opt;
+	size_t nres, nopen = 0, nhosts = 0, last = 0;
+	const struct port_result *pr = results_sorted(g->res, &nres);
+	uint64_t t0 = now_ns();
+	char info[96];
+	int rc;
+
+	for (size_t i = 0; i < nres; i++) {
+		if (!is_open_tcp(&pr[i]))
+			continue;
+		nhosts += nopen++ == 0 || pr[i].addr != pr[last].addr;
+		last = i;
+	}
+	snprintf(info, sizeof(info), "%zu service%s on %zu host%s", nopen,
+		 nopen == 1 ? "" : "s", nhosts, nhosts == 1 ? "" : "s");
+	phase_task(run, REPORT_TASK_BEGIN, "Service scan", 0, NULL);
+	if (o->verbose) {
+		char line[128];
+
+		snprintf(line, sizeof(line), "Scanning %s\n", info);
+		outputs_screen(run->out, line);
+	}
+	ph->ctx = xcalloc(1, sizeof(struct vscan_results));
+	g->svc = ph->ctx;
+	rc = vscan_run(g, o->svcdb, g->svc, err, errlen);
+	run->top.svc = (struct vscan_results *)&ran;
+	if (rc < 0)
+		return -1;
+	if (!*g->stop)
+		phase_task(run, REPORT_TASK_END, "Service scan",
+			   (now_ns() - t0) / 1e9, info);
+	return 0;
+}
+
+static void version_group_end(struct phase_inst *ph, struct phase_run *run,
+			      struct scan *g)
+{
+	(void)run;
+	if (ph->ctx)
+		vscan_results_free(ph->ctx);
+	free(ph->ctx);
+	ph->ctx = NULL;
+	g->svc = NULL;
+}
+
+const struct phase phase_version = {
+	.name = "version",
+	.enabled = version_enabled,
+	.priv_setup = version_priv_setup,
+	.holds = version_holds,
+	.run = version_run,
+	.group_end = version_group_end,
+};
