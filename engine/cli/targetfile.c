@@ -62,9 +62,10 @@ int pairs_wanted(const struct port_pairs *pp, uint32_t addr, uint16_t port)
 {
 	uint64_t key = (uint64_t)addr << 16 | port;
 	size_t lo = 0, hi = pp->n;
+	struct addr ta = addr_from_v4(addr);
 
 	if (pp->base[port] && !pp->bare_empty &&
-	    targets_index_of(pp->bare, addr) >= 0)
+	    targets_index_of(pp->bare, &ta) >= 0)
 		return 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -60,7 +60,8 @@ static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
 	 * usually far fewer than targets.
 	 */
 	for (uint64_t t = 0; t < it->nt && neigh_count(s->neigh); t++) {
-		uint32_t a = targets_at(o->targets, t);
+		struct addr ta = targets_at(o->targets, t);
+		uint32_t a = addr_v4(&ta);
 
 		if (neigh_get(s->neigh, a)) {
 			it->arp = xgrow(it->arp, &cap, it->narp + 1,
@@ -234,7 +235,11 @@ static void fill_host(struct hostiter *it, uint32_t addr,
 	memset(h, 0, sizeof(*h));
 	h->addr = addr;
 	inet_ntop(AF_INET, &in, h->ip, sizeof(h->ip));
-	h->name = targets_name(s->opt->targets, addr);
+	{
+		struct addr ta = addr_from_v4(addr);
+
+		h->name = targets_name(s->opt->targets, &ta);
+	}
 	h->res = r;
 	h->nres = nr;
 	h->mac = neigh_get(s->neigh, addr);
@@ -275,7 +280,11 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 
 		if (it->t >= it->nt)
 			return NULL;
-		a = targets_at(o->targets, it->t++);
+		{
+			struct addr ta = targets_at(o->targets, it->t++);
+
+			a = addr_v4(&ta);
+		}
 		while (it->i < nres && res[it->i].addr < a)
 			it->i++;
 		for (j = it->i; j < nres && res[j].addr == a; j++)

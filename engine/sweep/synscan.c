@@ -106,7 +106,8 @@ static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
 void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts)
 {
-	int64_t ti = targets_index_of(w->o->targets, target);
+	struct addr ta = addr_from_v4(target); /* IPv4 frames, for now */
+	int64_t ti = targets_index_of(w->o->targets, &ta);
 	uint64_t idx, pos, slot;
 	struct port_result pr = *pr_in;
 	int udp = pr.proto == IPPROTO_UDP;
@@ -372,6 +373,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	ratelimit_init(&rl, o->rate / nlanes, 4 * burst, now_ns());
 	for (x = lane; x < w->total; x += nlanes) {
 		uint64_t idx, ti, pi, wait = 0;
+		struct addr ta;
 		uint32_t addr;
 		const uint8_t *mac;
 		struct cookie c;
@@ -388,7 +390,8 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			continue;
 		ti = idx % w->nt;
 		pi = idx / w->nt;
-		addr = targets_at(o->targets, ti);
+		ta = targets_at(o->targets, ti);
+		addr = addr_v4(&ta); /* the IPv4 frame's edge */
 		/* -iL host:port: this host is scanned on its own ports. */
 		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
 			continue;
@@ -576,9 +579,13 @@ static int collect_nexthops(struct sweep *w, uint32_t **list, size_t *n,
 		uint32_t lo = e->prefix, hi = e->prefix | ~e->mask;
 
 		for (size_t i = 0; i < targets_nintervals(ts); i++) {
+			struct addr fa, fb;
 			uint32_t a, b, gw;
 
-			targets_interval(ts, i, &a, &b);
+			/* ARP and the IPv4 routes: IPv4 by nature. */
+			targets_interval(ts, i, &fa, &fb);
+			a = addr_v4(&fa);
+			b = addr_v4(&fb);
 			if (b < lo || a > hi)
 				continue;
 			if (e->gateway) {
@@ -668,7 +675,8 @@ static int resolve_nexthops(struct sweep *w, char *err, size_t errlen)
 int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
 		       char *err, size_t errlen)
 {
-	uint32_t first = targets_at(o->targets, 0);
+	struct addr fa = targets_at(o->targets, 0);
+	uint32_t first = addr_v4(&fa); /* the IPv4 route lookup */
 
 	memset(hop, 0, sizeof(*hop));
 	if (o->iface && o->src && o->dry_run) {
@@ -763,14 +771,14 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 			       s->hop.src, &co, err, errlen) < 0)
 		goto out;
 	if (!o->dry_run) {
+		struct addr t0 = targets_at(o->targets, 0);
 		uint32_t gw;
 
-		if (route_table_nexthop(&w->rt, targets_at(o->targets, 0),
-					&gw) < 0 &&
+		if (route_table_nexthop(&w->rt, addr_v4(&t0), &gw) < 0 &&
 		    targets_count(o->targets) == 1) {
-			char a[INET_ADDRSTRLEN];
+			char a[ADDR_STRLEN];
 
-			ip_str(targets_at(o->targets, 0), a, sizeof(a));
+			addr_format(&t0, a);
 			snprintf(err, errlen, "no route to %s via %s", a,
 				 s->hop.ifname);
 			goto out;
