@@ -226,6 +226,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	o->src_port = -1;
+	o->family = ADDR_V4;
 	o->version_intensity = 7;
 	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
@@ -561,9 +562,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				    bad);
 			goto out;
 		case '6':
-			usage_error("%s: IPv6 scanning is not supported yet",
-				    "-6");
-			goto out;
+			o->family = ADDR_V6;
+			break;
 		case ':':
 			usage_error("option '%s' needs an argument", bad);
 			goto out;
@@ -651,6 +651,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();
 	o->pairs = pairs_new();
+	targets_set_family(o->targets, o->family);
+	targets_set_family(o->pairs->bare, o->family);
 	for (size_t i = 0; i < npend; i++) {
 		struct target_set *bare = o->pairs->bare;
 		int r;
@@ -784,7 +786,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			goto out;
 		}
 	}
-	rc = 0;
+	rc = cli_v6_gate(o);
 out:
 	free(pend);
 	return rc;

@@ -51,6 +51,7 @@ struct scan_opts {
 	uint32_t src;     /* -S, host order; 0 = from the route */
 	int src_port;     /* -g; -1 = fathom's own range */
 
+	int family;    /* ADDR_V4, or ADDR_V6 with -6: every target's */
 	int skip_ping; /* -Pn */
 	int no_dns;    /* -n */
 	int verbose;

@@ -341,11 +341,13 @@ static int targets_v6_range(struct target_ivs *out, const struct addr *lo,
 		hi.b[14] = (uint8_t)(g >> 8);
 		hi.b[15] = (uint8_t)g;
 	}
-	if (addr_diff(&hi, lo, &n) < 0) {
+	if (addr_cmp(&hi, lo) < 0) {
 		errf(why, whylen, "range end '%s' is below its start", s);
 		return -1;
 	}
-	if (n >= (1ull << (128 - TARGETS_V6_MIN_PREFIX))) {
+	/* addr_diff fails past 2^64: too many as well. */
+	if (addr_diff(&hi, lo, &n) < 0 ||
+	    n >= (1ull << (128 - TARGETS_V6_MIN_PREFIX))) {
 		errf(why, whylen, "range has more than the 2^%u addresses "
 			     "fathom enumerates", 128 - TARGETS_V6_MIN_PREFIX);
 		return -1;
