@@ -49,22 +49,23 @@ struct emitter {
 	const struct scan *g;
 	struct hostiter *it;
 	const struct hostiter_host *h; /* next to write; NULL at the end */
-	uint32_t *pending;             /* hosts with open ports, sorted */
+	struct addr *pending;          /* hosts with open ports, sorted */
 	uint8_t *done;                 /* their answers are all in */
 	size_t npending;
 	int hold;                      /* -O: nothing is complete before it */
 };
 
-static int is_pending(const struct emitter *em, uint32_t addr)
+static int is_pending(const struct emitter *em, const struct addr *addr)
 {
 	size_t lo = 0, hi = em->npending;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = addr_cmp(&em->pending[mid], addr);
 
-		if (em->pending[mid] == addr)
+		if (c == 0)
 			return !em->done[mid];
-		if (em->pending[mid] < addr)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -85,23 +86,24 @@ static void emit_ready(struct emitter *em)
 {
 	if (em->hold)
 		return;
-	while (em->h && !is_pending(em, em->h->addr))
+	while (em->h && !is_pending(em, &em->h->addr))
 		emit_one(em);
 }
 
-static void on_host_done(void *arg, uint32_t addr)
+static void on_host_done(void *arg, const struct addr *addr)
 {
 	struct emitter *em = arg;
 	size_t lo = 0, hi = em->npending;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = addr_cmp(&em->pending[mid], addr);
 
-		if (em->pending[mid] == addr) {
+		if (c == 0) {
 			em->done[mid] = 1;
 			break;
 		}
-		if (em->pending[mid] < addr)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -153,7 +155,8 @@ static int group_versions(struct run *r, struct scan *g, struct emitter *em,
 		if (pr[i].state != PS_OPEN || pr[i].proto != IPPROTO_TCP)
 			continue;
 		nopen++;
-		if (em->npending && em->pending[em->npending - 1] == pr[i].addr)
+		if (em->npending &&
+		    addr_eq(&em->pending[em->npending - 1], &pr[i].addr))
 			continue;
 		em->pending = xgrow(em->pending, &cap, em->npending + 1,
 				    sizeof(*em->pending));

@@ -103,11 +103,10 @@ static uint32_t rtt_of(struct sweep *w, uint64_t pos, uint64_t now)
 						       : (now - t) / 1000);
 }
 
-void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
+void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts)
 {
-	struct addr ta = addr_from_v4(target); /* IPv4 frames, for now */
-	int64_t ti = targets_index_of(w->o->targets, &ta);
+	int64_t ti = targets_index_of(w->o->targets, target);
 	uint64_t idx, pos, slot;
 	struct port_result pr = *pr_in;
 	int udp = pr.proto == IPPROTO_UDP;
@@ -119,16 +118,16 @@ void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 	idx = (uint64_t)ti + slot * w->nt;
 	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
 	pr.rtt_us = rtt_of(w, pos, ts);
-	if (pr.rtt_us && pr.from == target)
+	if (pr.rtt_us && addr_eq(&pr.from, target))
 		rtt_sample(w, pr.rtt_us);
 	if (!results_add(w->s->res, idx, &pr))
 		return;
 	if (udp && pr.state == PS_CLOSED)
 		atomic_fetch_add(&w->udp_closed, 1);
 	if (w->o->verbose && pr.state == PS_OPEN) {
-		char a[INET_ADDRSTRLEN];
+		char a[ADDR_STRLEN];
 
-		ip_str(target, a, sizeof(a));
+		addr_format(target, a);
 		progress_clear();
 		printf("Discovered open port %u/%s on %s\n", port,
 		       udp ? "udp" : "tcp", a);
@@ -173,12 +172,13 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		} else {
 			return;
 		}
-		pr.addr = pr.from = p.ip.src;
+		/* The IPv4 frame's edge: struct addr from here on. */
+		pr.addr = pr.from = addr_from_v4(p.ip.src);
 		pr.port = p.tcp.sport;
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, p.ip.src, p.tcp.sport, &pr, mono);
+		sweep_record(w, &pr.addr, p.tcp.sport, &pr, mono);
 		return;
 	case PKT_UDP:
 		udpscan_on_reply(w, &p, mono);
@@ -204,13 +204,13 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		if (pr.reason == RS_NONE)
 			return;
 		pr.state = PS_FILTERED;
-		pr.addr = p.inner.ip.dst;
-		pr.from = p.ip.src;
+		pr.addr = addr_from_v4(p.inner.ip.dst);
+		pr.from = addr_from_v4(p.ip.src);
 		pr.port = p.inner.dport;
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
+		sweep_record(w, &pr.addr, p.inner.dport, &pr, mono);
 		return;
 	default:
 		return;
@@ -393,7 +393,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		ta = targets_at(o->targets, ti);
 		addr = addr_v4(&ta); /* the IPv4 frame's edge */
 		/* -iL host:port: this host is scanned on its own ports. */
-		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
+		if (o->pairs && !pairs_wanted(o->pairs, &ta, w->ports[pi]))
 			continue;
 		mac = nexthop_mac(w, addr);
 		if (mac == NULL)

@@ -39,7 +39,7 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 	void *c = NULL;
 
 	if (v->sk) {
-		c = vsock_connect(v->sk, sv->out->addr, sv->out->port, pc,
+		c = vsock_connect(v->sk, &sv->out->addr, sv->out->port, pc,
 				  now);
 	} else {
 		/* A free 4-tuple: ports rotate through fathom's range. */
@@ -48,7 +48,9 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 
 			if (v->next_port > VS_PORT_HI)
 				v->next_port = VS_PORT_LO;
-			c = tcp_connect(v->tcp, sv->out->addr, sv->out->port,
+			/* fathom's TCP speaks IPv4 for now: its edge. */
+			c = tcp_connect(v->tcp, addr_v4(&sv->out->addr),
+					sv->out->port,
 					sport, rnd32(v), sv->mac, pc, now);
 		}
 	}
@@ -97,16 +99,17 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 static int cmp_svc(const void *a, const void *b)
 {
 	const struct svc_result *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	if (c != 0)
+		return c;
 	return (int)x->port - (int)y->port;
 }
 
 const struct svc_result *vscan_find(const struct vscan_results *vr,
-				    uint32_t addr, uint16_t port)
+				    const struct addr *addr, uint16_t port)
 {
-	struct svc_result key = { .addr = addr, .port = port };
+	struct svc_result key = { .addr = *addr, .port = port };
 
 	if (vr == NULL || vr->n == 0)
 		return NULL;
@@ -145,9 +148,11 @@ static size_t collect(struct vs *v, struct vscan_results *out,
 
 		sv->vs = v;
 		sv->out = &out->r[i];
-		if (route_table_nexthop(rt, sv->out->addr, &gw) == 0)
+		/* The IPv4 route and ARP: IPv4 by nature. */
+		if (!addr_is_v6(&sv->out->addr) &&
+		    route_table_nexthop(rt, addr_v4(&sv->out->addr), &gw) == 0)
 			sv->mac = neigh_get(v->s->neigh,
-					    gw ? gw : sv->out->addr);
+					    gw ? gw : addr_v4(&sv->out->addr));
 	}
 	return k;
 }

@@ -124,19 +124,20 @@ static void watch(struct vsock *k, struct vconn *c)
 	epoll_ctl(k->ep, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
+void *vsock_connect(struct vsock *k, const struct addr *addr, uint16_t port,
 		    void *user, uint64_t now)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(addr) };
+	struct sockaddr_storage to;
+	socklen_t tolen = (socklen_t)addr_to_sockaddr(
+		addr, port, (struct sockaddr *)&to, sizeof(to));
 	struct epoll_event ev = { .events = EPOLLOUT };
 	struct vconn *c;
 	int fd;
 
 	if (k->n >= k->max)
 		return NULL;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(addr_is_v6(addr) ? AF_INET6 : AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
 	if (k->saddr) {
@@ -149,7 +150,7 @@ void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
 			return NULL;
 		}
 	}
-	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 &&
+	if (connect(fd, (struct sockaddr *)&to, tolen) < 0 &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return NULL;

@@ -11,6 +11,9 @@
 #include "engine/vscan/vscan_int.h"
 #include "tests/unit/harness.h"
 
+/* 127.0.0.1 as vsock_connect takes it. */
+#define LOOPBACK4 (&(struct addr){ .family = ADDR_V4, .b = { 127, 0, 0, 1 } })
+
 /* What the transport told one connection, in order. */
 struct seen {
 	int ev[16];
@@ -77,7 +80,7 @@ int main(void)
 		ssize_t n;
 
 		CHECK(k != NULL && l >= 0);
-		c = vsock_connect(k, INADDR_LOOPBACK, port, &s, vs_now_ms());
+		c = vsock_connect(k, LOOPBACK4, port, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(k, &s, TCP_EV_CONNECTED));
 		a = accept(l, NULL, NULL);
@@ -112,7 +115,7 @@ int main(void)
 		void *c;
 
 		close(l); /* nothing listens there now */
-		c = vsock_connect(k, INADDR_LOOPBACK, port, &s, vs_now_ms());
+		c = vsock_connect(k, LOOPBACK4, port, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(k, &s, TCP_EV_RESET));
 		CHECK(s.n == 1); /* no CONNECTED before it */
@@ -129,7 +132,7 @@ int main(void)
 		int l = listener(&port);
 		void *c;
 
-		c = vsock_connect(brief, INADDR_LOOPBACK, port, &s,
+		c = vsock_connect(brief, LOOPBACK4, port, &s,
 				  vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(brief, &s, TCP_EV_CONNECTED));
@@ -152,11 +155,11 @@ int main(void)
 		memset(s, 0, sizeof(s));
 		CHECK(small != NULL && vsock_capacity(small) == 2);
 		for (int i = 0; i < 3; i++)
-			c[i] = vsock_connect(small, INADDR_LOOPBACK, port,
+			c[i] = vsock_connect(small, LOOPBACK4, port,
 					     &s[i], vs_now_ms());
 		CHECK(c[0] && c[1] && c[2] == NULL);
 		vsock_abort(small, c[0]);
-		c[2] = vsock_connect(small, INADDR_LOOPBACK, port, &s[2],
+		c[2] = vsock_connect(small, LOOPBACK4, port, &s[2],
 				     vs_now_ms());
 		CHECK(c[2] != NULL);
 		vsock_free(small);
