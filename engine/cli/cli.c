@@ -717,13 +717,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	/* --resume: every target up to the last completed one is done. */
 	if (ri && ri->have_last) {
 		uint64_t lo = 0, hi = targets_count(o->targets);
-		struct addr last = addr_from_v4(ri->last);
+		const struct addr *last = &ri->last;
 
 		while (lo < hi) {
 			uint64_t mid = lo + (hi - lo) / 2;
 			struct addr a = targets_at(o->targets, mid);
 
-			if (addr_cmp(&a, &last) <= 0)
+			if (addr_cmp(&a, last) <= 0)
 				lo = mid + 1;
 			else
 				hi = mid;
