@@ -365,16 +365,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			free(o->iface);
 			o->iface = xstrdup(optarg);
 			break;
-		case 'S': {
-			struct in_addr a;
-
-			if (inet_pton(AF_INET, optarg, &a) != 1) {
+		case 'S':
+			if (addr_parse(optarg, &o->src) < 0) {
 				usage_error("bad -S address '%s'", optarg);
 				goto out;
 			}
-			o->src = ntohl(a.s_addr);
+			o->src_set = 1;
 			break;
-		}
 		case 'g':
 			if (parse_u64(optarg, 65535, &v) < 0 || v == 0) {
 				usage_error("bad -g source port '%s'", optarg);
@@ -647,6 +644,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		goto out;
 	}
 
+	/* -6 may come after -S: the family is known only now. */
+	if (o->src_set && (o->src.family == ADDR_V6) != (o->family == ADDR_V6)) {
+		fprintf(stderr, "fathom: -S %s: the source must be %s\n",
+			addr_format(&o->src, err),
+			o->family == ADDR_V6 ? "IPv6 with -6" : "IPv4 without -6");
+		goto out;
+	}
 	/* Targets. Those given without a port are kept apart too: with
 	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();

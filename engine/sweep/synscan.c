@@ -679,14 +679,14 @@ int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
 	uint32_t first = addr_v4(&fa); /* the IPv4 route lookup */
 
 	memset(hop, 0, sizeof(*hop));
-	if (o->iface && o->src && o->dry_run) {
+	if (o->iface && o->src_set && o->dry_run) {
 		if (route_iface(o->iface, hop, err, errlen) < 0)
 			return -1;
 	} else if (route_get(first, o->iface, hop, err, errlen) < 0) {
 		return -1;
 	}
-	if (o->src)
-		hop->src = o->src;
+	if (o->src_set)
+		hop->src = addr_v4(&o->src); /* the IPv4 hop's edge */
 	return 0;
 }
 
