@@ -338,9 +338,17 @@ static int targets_index(struct target_set *ts)
 {
 	ts->before = xcalloc(ts->inc.n, sizeof(*ts->before));
 	ts->count = 0;
+	ts->all_v4 = 1;
 	for (size_t i = 0; i < ts->inc.n; i++) {
+		struct target_iv *iv = &ts->inc.v[i];
 		uint64_t d;
 
+		if (addr_is_v6(&iv->first)) {
+			ts->all_v4 = 0;
+		} else {
+			iv->v4first = addr_v4(&iv->first);
+			iv->v4last = addr_v4(&iv->last);
+		}
 		ts->before[i] = ts->count;
 		if (addr_diff(&ts->inc.v[i].last, &ts->inc.v[i].first, &d) < 0 ||
 		    d >= TARGETS_MAX_COUNT - ts->count) {
@@ -428,14 +436,13 @@ static struct addr targets_offset(const struct addr *first, uint64_t off)
 {
 	struct addr a;
 
-	/* The sweep's common case: no byte loop. */
-	if (first->family == ADDR_V4)
-		return addr_from_v4(addr_v4(first) + (uint32_t)off);
 	addr_add(first, off, &a);
 	return a;
 }
 
-struct addr targets_at(const struct target_set *ts, uint64_t i)
+/* The interval holding index i, which must be in range. */
+static const struct target_iv *targets_iv_at(const struct target_set *ts,
+					     uint64_t i, uint64_t *off)
 {
 	size_t k;
 
@@ -445,7 +452,58 @@ struct addr targets_at(const struct target_set *ts, uint64_t i)
 		abort();
 	}
 	k = interval_of_index(ts, i);
-	return targets_offset(&ts->inc.v[k].first, i - ts->before[k]);
+	*off = i - ts->before[k];
+	return &ts->inc.v[k];
+}
+
+struct addr targets_at(const struct target_set *ts, uint64_t i)
+{
+	uint64_t off;
+	const struct target_iv *iv = targets_iv_at(ts, i, &off);
+	uint32_t v;
+	struct addr a = { .family = ADDR_V4 };
+
+	if (addr_is_v6(&iv->first))
+		return targets_offset(&iv->first, off);
+	/* Once a probe: integer arithmetic, no call into addr.c. */
+	v = iv->v4first + (uint32_t)off;
+	a.b[0] = (uint8_t)(v >> 24);
+	a.b[1] = (uint8_t)(v >> 16);
+	a.b[2] = (uint8_t)(v >> 8);
+	a.b[3] = (uint8_t)v;
+	return a;
+}
+
+uint32_t targets_at_v4(const struct target_set *ts, uint64_t i)
+{
+	uint64_t off;
+	const struct target_iv *iv = targets_iv_at(ts, i, &off);
+
+	if (addr_is_v6(&iv->first)) {
+		fprintf(stderr, "fathom: targets_at_v4 on an IPv6 target\n");
+		abort();
+	}
+	return iv->v4first + (uint32_t)off;
+}
+
+/* index_of for a set of IPv4 intervals: integer compares only. */
+static int64_t targets_index_of_v4(const struct target_set *ts, uint32_t v)
+{
+	size_t lo = 0, hi = ts->inc.n - 1;
+
+	if (v < ts->inc.v[0].v4first)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (ts->inc.v[mid].v4first <= v)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	if (v > ts->inc.v[lo].v4last)
+		return -1;
+	return (int64_t)(ts->before[lo] + (v - ts->inc.v[lo].v4first));
 }
 
 int64_t targets_index_of(const struct target_set *ts, const struct addr *addr)
@@ -453,7 +511,12 @@ int64_t targets_index_of(const struct target_set *ts, const struct addr *addr)
 	size_t lo = 0, hi;
 	uint64_t off;
 
-	if (ts->count == 0 || addr_cmp(addr, &ts->inc.v[0].first) < 0)
+	if (ts->count == 0)
+		return -1;
+	if (ts->all_v4)
+		return addr_is_v6(addr) ? -1
+					: targets_index_of_v4(ts, addr_v4(addr));
+	if (addr_cmp(addr, &ts->inc.v[0].first) < 0)
 		return -1;
 	/* Largest k with first <= addr. */
 	hi = ts->inc.n - 1;

@@ -101,6 +101,12 @@ uint64_t targets_count(const struct target_set *ts);
  */
 struct addr targets_at(const struct target_set *ts, uint64_t i);
 
+/*
+ * The same as a host-order integer, for code that is IPv4 by nature (the
+ * sweep's IPv4 frames): the set must hold IPv4 there (abort otherwise).
+ */
+uint32_t targets_at_v4(const struct target_set *ts, uint64_t i);
+
 /* Index of addr, or -1 if addr is not in the set. O(log intervals). */
 int64_t targets_index_of(const struct target_set *ts,
 			 const struct addr *addr);

@@ -12,6 +12,9 @@
  * the last IPv4 address has no successor (addr_add fails). */
 struct target_iv {
 	struct addr first, last;
+	/* Host order, set by finalize for IPv4 intervals: the sweep's
+	 * lookups stay integer arithmetic, as before struct addr. */
+	uint32_t v4first, v4last;
 };
 
 struct target_ivs {
@@ -30,6 +33,7 @@ struct target_set {
 	struct target_ivs inc, exc; /* exc is only used until finalize */
 	uint64_t *before; /* before[k]: addresses in intervals 0..k-1 */
 	uint64_t count;
+	int all_v4; /* every interval IPv4: index_of may use v4first/last */
 	struct target_name *names;
 	size_t nnames, capnames;
 	int finalized;
