@@ -17,11 +17,15 @@
 
 static char err[512];
 
+/* targets_at_v4 disagreeing with targets_at, over every at4() call. */
+static unsigned v4_mismatches;
+
 /* The IPv4 cases compare host-order integers. */
 static uint32_t at4(const struct target_set *ts, uint64_t i)
 {
 	struct addr a = targets_at(ts, i);
 
+	v4_mismatches += targets_at_v4(ts, i) != addr_v4(&a);
 	return addr_v4(&a);
 }
 
@@ -565,5 +569,9 @@ int main(void)
 	}
 
 	targets_free(NULL);
+	CASE("targets_at_v4 agrees with targets_at everywhere above")
+	{
+		CHECK_EQ_U(v4_mismatches, 0);
+	}
 	return DONE();
 }
