@@ -157,8 +157,8 @@ void vsrpc_free(struct service *sv);
 void vsrpc_dumps_free(struct vs *v);
 
 /* vscan_sock.c: probes over kernel sockets (non-blocking, epoll). */
-/* saddr (host order): the -S address to bind, or 0 for the kernel's. */
-struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
+/* saddr: the -S address to bind, or NULL for the kernel's choice. */
+struct vsock *vsock_new(size_t max_conns, const struct addr *saddr,
 			uint32_t connect_ms, uint32_t life_ms,
 			void (*event)(struct tcp_conn *, enum tcp_event,
 				      const uint8_t *, size_t, void *),

@@ -39,7 +39,8 @@ struct vconn {
 struct vsock {
 	int ep;
 	size_t max;
-	uint32_t saddr;
+	struct addr saddr; /* when have_saddr */
+	int have_saddr;
 	uint32_t connect_ms, life_ms;
 	void (*event)(struct tcp_conn *, enum tcp_event, const uint8_t *,
 		      size_t, void *);
@@ -49,7 +50,7 @@ struct vsock {
 	uint64_t last_scan;
 };
 
-struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
+struct vsock *vsock_new(size_t max_conns, const struct addr *saddr,
 			uint32_t connect_ms, uint32_t life_ms,
 			void (*event)(struct tcp_conn *, enum tcp_event,
 				      const uint8_t *, size_t, void *),
@@ -74,7 +75,10 @@ struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
 		return NULL;
 	}
 	k->max = max_conns;
-	k->saddr = saddr;
+	if (saddr) {
+		k->saddr = *saddr;
+		k->have_saddr = 1;
+	}
 	k->connect_ms = connect_ms;
 	k->life_ms = life_ms;
 	k->event = event;
@@ -140,12 +144,12 @@ void *vsock_connect(struct vsock *k, const struct addr *addr, uint16_t port,
 		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (k->saddr) {
-		struct sockaddr_in from = { .sin_family = AF_INET,
-					    .sin_addr.s_addr =
-						    htonl(k->saddr) };
+	if (k->have_saddr) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = (socklen_t)addr_to_sockaddr(
+			&k->saddr, 0, (struct sockaddr *)&from, sizeof(from));
 
-		if (bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0) {
+		if (bind(fd, (struct sockaddr *)&from, fromlen) < 0) {
 			close(fd);
 			return NULL;
 		}
