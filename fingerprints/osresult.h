@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "netstack/addr.h"
 #include "osfp.h"
 #include "osmatch.h"
 
@@ -16,7 +17,7 @@
  * pointers except into the osdb, which outlives the reports.
  */
 struct os_result {
-	uint32_t addr;          /* host order */
+	struct addr addr;
 	int done;               /* OS detection ran for this host */
 
 	int open_port;          /* portused: -1 none */

@@ -226,6 +226,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	o->src_port = -1;
+	o->family = ADDR_V4;
 	o->version_intensity = 7;
 	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
@@ -364,16 +365,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			free(o->iface);
 			o->iface = xstrdup(optarg);
 			break;
-		case 'S': {
-			struct in_addr a;
-
-			if (inet_pton(AF_INET, optarg, &a) != 1) {
+		case 'S':
+			if (addr_parse(optarg, &o->src) < 0) {
 				usage_error("bad -S address '%s'", optarg);
 				goto out;
 			}
-			o->src = ntohl(a.s_addr);
+			o->src_set = 1;
 			break;
-		}
 		case 'g':
 			if (parse_u64(optarg, 65535, &v) < 0 || v == 0) {
 				usage_error("bad -g source port '%s'", optarg);
@@ -561,9 +559,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				    bad);
 			goto out;
 		case '6':
-			usage_error("%s: IPv6 scanning is not supported yet",
-				    "-6");
-			goto out;
+			o->family = ADDR_V6;
+			break;
 		case ':':
 			usage_error("option '%s' needs an argument", bad);
 			goto out;
@@ -647,10 +644,19 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		goto out;
 	}
 
+	/* -6 may come after -S: the family is known only now. */
+	if (o->src_set && (o->src.family == ADDR_V6) != (o->family == ADDR_V6)) {
+		fprintf(stderr, "fathom: -S %s: the source must be %s\n",
+			addr_format(&o->src, err),
+			o->family == ADDR_V6 ? "IPv6 with -6" : "IPv4 without -6");
+		goto out;
+	}
 	/* Targets. Those given without a port are kept apart too: with
 	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();
 	o->pairs = pairs_new();
+	targets_set_family(o->targets, o->family);
+	targets_set_family(o->pairs->bare, o->family);
 	for (size_t i = 0; i < npend; i++) {
 		struct target_set *bare = o->pairs->bare;
 		int r;
@@ -715,11 +721,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	/* --resume: every target up to the last completed one is done. */
 	if (ri && ri->have_last) {
 		uint64_t lo = 0, hi = targets_count(o->targets);
+		const struct addr *last = &ri->last;
 
 		while (lo < hi) {
 			uint64_t mid = lo + (hi - lo) / 2;
+			struct addr a = targets_at(o->targets, mid);
 
-			if (targets_at(o->targets, mid) <= ri->last)
+			if (addr_cmp(&a, last) <= 0)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -782,7 +790,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			goto out;
 		}
 	}
-	rc = 0;
+	rc = cli_v6_gate(o);
 out:
 	free(pend);
 	return rc;

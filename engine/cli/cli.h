@@ -8,6 +8,7 @@
 #include "engine/cli/ports.h"
 #include "engine/core/services.h"
 #include "engine/cli/targets.h"
+#include "netstack/addr.h"
 #include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
 
@@ -48,9 +49,11 @@ struct scan_opts {
 	int sequential; /* -r */
 
 	char *iface;      /* -e */
-	uint32_t src;     /* -S, host order; 0 = from the route */
+	struct addr src;  /* -S, of the run's family; when src_set */
+	int src_set;      /* 0: the source address comes from the route */
 	int src_port;     /* -g; -1 = fathom's own range */
 
+	int family;    /* ADDR_V4, or ADDR_V6 with -6: every target's */
 	int skip_ping; /* -Pn */
 	int no_dns;    /* -n */
 	int verbose;

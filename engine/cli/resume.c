@@ -53,25 +53,22 @@ static const char *find(const char *s, size_t n, const char *needle)
 	return NULL;
 }
 
-static int addr_of(const char *s, size_t n, uint32_t *out)
+/* An address of either family from s[0, n): a -6 run's files too. */
+static int addr_of(const char *s, size_t n, struct addr *out)
 {
-	char buf[INET_ADDRSTRLEN];
-	struct in_addr a;
+	char buf[ADDR_STRLEN];
 
 	if (n == 0 || n >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -1;
-	*out = ntohl(a.s_addr);
-	return 0;
+	return addr_parse(buf, out);
 }
 
-static void done(struct resume_info *ri, uint32_t a)
+static void done(struct resume_info *ri, const struct addr *a)
 {
-	if (!ri->have_last || a > ri->last)
-		ri->last = a;
+	if (!ri->have_last || addr_cmp(a, &ri->last) > 0)
+		ri->last = *a;
 	ri->have_last = 1;
 	ri->ndone++;
 }
@@ -155,7 +152,7 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 		      int *partial)
 {
 	const char *p;
-	uint32_t a;
+	struct addr a;
 
 	if (starts(l, n, "# ") && (p = find(l, n, " scan initiated ")) &&
 	    (p = find(p, n - (size_t)(p - l), " as: ")) && !ri->cmdline) {
@@ -184,23 +181,23 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 		if (e > s && e[-1] == ')' && (p = memchr(s, '(', (size_t)(e - s))))
 			s = p + 1, e--;
 		if (addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, a);
+			done(ri, &a);
 	} else if (starts(l, n, "Host: ") && find(l, n, "\tStatus: ")) {
 		const char *s = l + 6, *e = memchr(s, ' ', n - 6);
 
 		if (e && addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, a);
+			done(ri, &a);
 	} else if (starts(l, n, "Skipping host ") &&
 		   find(l, n, " due to host timeout")) {
 		const char *s = l + 14, *e = memchr(s, ' ', n - 14);
 
 		if (e && addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, a);
+			done(ri, &a);
 	}
 }
 
 static void xml_line(struct resume_info *ri, const char *l, size_t n,
-		     int *partial, uint32_t *cur, int *in_host)
+		     int *partial, struct addr *cur, int *in_host)
 {
 	const char *p, *q;
 
@@ -223,18 +220,19 @@ static void xml_line(struct resume_info *ri, const char *l, size_t n,
 		ri->finished = 0;
 	if (find(l, n, "<host ") || find(l, n, "<host>")) {
 		*in_host = 1;
-		*cur = 0;
+		cur->family = 0; /* none yet */
 	}
 	if (*in_host && (p = find(l, n, "<address addr=\"")) &&
-	    find(l, n, "addrtype=\"ipv4\"")) {
+	    (find(l, n, "addrtype=\"ipv4\"") ||
+	     find(l, n, "addrtype=\"ipv6\""))) {
 		p += 15;
 		q = memchr(p, '"', n - (size_t)(p - l));
 		if (q)
 			addr_of(p, (size_t)(q - p), cur);
 	}
 	if (*in_host && find(l, n, "</host>")) {
-		if (!*partial && *cur)
-			done(ri, *cur);
+		if (!*partial && cur->family != 0)
+			done(ri, cur);
 		*in_host = 0;
 	}
 }
@@ -243,7 +241,7 @@ static void json_line(struct resume_info *ri, const char *l, size_t n,
 		      int *partial)
 {
 	const char *p;
-	uint32_t a;
+	struct addr a;
 
 	ri->finished = 0;
 	if (starts(l, n, "{\"type\":\"begin\"")) {
@@ -261,7 +259,7 @@ static void json_line(struct resume_info *ri, const char *l, size_t n,
 		const char *s = p + 6, *e = memchr(s, '"', n - (size_t)(s - l));
 
 		if (e && addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, a);
+			done(ri, &a);
 	}
 }
 
@@ -272,7 +270,7 @@ int resume_parse(const char *buf, size_t len, struct resume_info *ri,
 	const char *l;
 	size_t n;
 	int fmt = -1, partial = 0, in_host = 0;
-	uint32_t cur = 0;
+	struct addr cur = { 0 }; /* family 0: no <address> in this <host> */
 
 	memset(ri, 0, sizeof(*ri));
 	while (next_line(&li, &l, &n)) {

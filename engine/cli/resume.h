@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netstack/addr.h"
+
 /*
  * fathom scans its targets in address order, one host group after the
  * other, and writes a host only once it is complete (its group swept,
@@ -19,7 +21,7 @@
  */
 struct resume_info {
 	char *cmdline;  /* the first run's command line, as it was joined */
-	uint32_t last;  /* highest completed address, host order */
+	struct addr last; /* highest completed address (addr_cmp order) */
 	int have_last;  /* 0: no host was completed */
 	size_t ndone;   /* completed host records seen */
 	int finished;   /* the last run in the file ended normally: there is
@@ -30,7 +32,7 @@ struct resume_info {
  * Parses the output of an interrupted run: fathom's -oN or -oG (nmap's
  * "# ... scan initiated ... as: CMD" header; "Nmap scan report for" and
  * "Host: ADDR" lines), its -oX (nmaprun@args, <address addrtype="ipv4">
- * of each <host>) or its -oJ NDJSON ("begin" args, "host" records).
+ * or "ipv6" of each <host>) or its -oJ NDJSON ("begin" args, "host" records).
  * Pure: bytes in, *ri out (ri->cmdline malloc'd; resume_info_free()).
  * Returns 0, or -1 with err ("no command line found (is it fathom's -oN,
  * -oG, -oX or -oJ output?)", or "LINE: ...").

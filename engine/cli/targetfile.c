@@ -31,17 +31,22 @@ void pairs_free(struct port_pairs *pp)
 	free(pp);
 }
 
-void pairs_add(struct port_pairs *pp, uint32_t addr, uint16_t port)
+void pairs_add(struct port_pairs *pp, const struct addr *addr, uint16_t port)
 {
 	pp->v = xgrow(pp->v, &pp->cap, pp->n + 1, sizeof(*pp->v));
-	pp->v[pp->n++] = (uint64_t)addr << 16 | port;
+	pp->v[pp->n].addr = *addr;
+	pp->v[pp->n].port = port;
+	pp->n++;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_pair(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	const struct port_pair *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
 
-	return x < y ? -1 : x > y;
+	if (c != 0)
+		return c;
+	return (int)x->port - (int)y->port;
 }
 
 void pairs_finalize(struct port_pairs *pp)
@@ -50,17 +55,18 @@ void pairs_finalize(struct port_pairs *pp)
 	char err[128];
 
 	if (pp->n > 1)
-		qsort(pp->v, pp->n, sizeof(*pp->v), cmp_u64);
+		qsort(pp->v, pp->n, sizeof(*pp->v), cmp_pair);
 	for (size_t i = 0; i < pp->n; i++)
-		if (k == 0 || pp->v[k - 1] != pp->v[i])
+		if (k == 0 || cmp_pair(&pp->v[k - 1], &pp->v[i]) != 0)
 			pp->v[k++] = pp->v[i];
 	pp->n = k;
 	pp->bare_empty = targets_finalize(pp->bare, err, sizeof(err)) < 0;
 }
 
-int pairs_wanted(const struct port_pairs *pp, uint32_t addr, uint16_t port)
+int pairs_wanted(const struct port_pairs *pp, const struct addr *addr,
+		 uint16_t port)
 {
-	uint64_t key = (uint64_t)addr << 16 | port;
+	struct port_pair key = { .addr = *addr, .port = port };
 	size_t lo = 0, hi = pp->n;
 
 	if (pp->base[port] && !pp->bare_empty &&
@@ -68,10 +74,11 @@ int pairs_wanted(const struct port_pairs *pp, uint32_t addr, uint16_t port)
 		return 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_pair(&pp->v[mid], &key);
 
-		if (pp->v[mid] == key)
+		if (c == 0)
 			return 1;
-		if (pp->v[mid] < key)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -97,18 +104,21 @@ static int port_of(const char *s, size_t n, uint16_t *port)
 	return 0;
 }
 
-/* One address for a host:port host: a literal, or a name (first IPv4). */
-static int host_addr(const char *host, int no_dns, uint32_t *addr,
-		     char *why, size_t whylen)
+/*
+ * One address for a host:port host: a literal, or a name (the first
+ * address of the set's family). A literal of the other family is left
+ * to targets_add, which names the mismatch.
+ */
+static int host_addr(const struct target_set *ts, const char *host,
+		     int no_dns, struct addr *addr, char *why, size_t whylen)
 {
-	struct in_addr a;
-	struct addrinfo hints = { .ai_family = AF_INET }, *res = NULL;
+	int v6 = targets_family(ts) == ADDR_V6;
+	struct addrinfo hints = { .ai_family = v6 ? AF_INET6 : AF_INET },
+			*res = NULL;
 	int rc;
 
-	if (inet_pton(AF_INET, host, &a) == 1) {
-		*addr = ntohl(a.s_addr);
+	if (addr_parse(host, addr) == 0)
 		return 0;
-	}
 	if (strpbrk(host, "/,*") || (isdigit((unsigned char)host[0]) &&
 				     strspn(host, "0123456789.-") ==
 					     strlen(host))) {
@@ -120,49 +130,75 @@ static int host_addr(const char *host, int no_dns, uint32_t *addr,
 		return -1;
 	}
 	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		errf(why, whylen, "cannot resolve: %s", gai_strerror(rc));
+	if (rc != 0 || res == NULL ||
+	    addr_from_sockaddr(res->ai_addr, addr, NULL) < 0) {
+		errf(why, whylen, "cannot resolve: %s",
+		     rc ? gai_strerror(rc) : "no address");
+		if (res)
+			freeaddrinfo(res);
 		return -1;
 	}
-	*addr = ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
 	freeaddrinfo(res);
 	return 0;
+}
+
+/*
+ * Where HOST ends and ":PORT" starts in tok, or NULL for a plain target:
+ * "[v6]:port" in brackets; otherwise the only colon (a token with more
+ * colons and no brackets is an IPv6 target). *hlen and *host0 frame HOST.
+ */
+static const char *port_colon(const char *tok, const char **host0,
+			      size_t *hlen)
+{
+	const char *colon = strchr(tok, ':');
+
+	if (tok[0] == '[') {
+		const char *close = strchr(tok, ']');
+
+		if (close == NULL || close[1] != ':')
+			return NULL; /* targets_add refuses it */
+		*host0 = tok + 1;
+		*hlen = (size_t)(close - tok - 1);
+		return close + 1;
+	}
+	if (colon == NULL || strchr(colon + 1, ':'))
+		return NULL;
+	*host0 = tok;
+	*hlen = (size_t)(colon - tok);
+	return colon;
 }
 
 /* A target token: HOST:PORT, or nmap's grammar (also kept as bare). */
 static int token(struct target_set *ts, struct port_pairs *pp,
 		 const char *tok, int no_dns, char *why, size_t whylen)
 {
-	const char *colon = strrchr(tok, ':');
+	const char *host0 = NULL, *colon;
 	char host[300], inner[400];
+	size_t hlen = 0;
 	uint16_t port;
-	uint32_t addr;
+	struct addr addr;
 
+	colon = port_colon(tok, &host0, &hlen);
 	if (colon == NULL) {
 		if (targets_add(ts, tok, no_dns, why, whylen) < 0)
 			return -1;
 		return targets_add(pp->bare, tok, no_dns, inner, sizeof(inner));
 	}
-	if (strchr(tok, ':') != colon) {
-		errf(why, whylen, "bad target '%s': IPv6 is not supported yet",
-		     tok);
-		return -1;
-	}
-	if ((size_t)(colon - tok) >= sizeof(host) || colon == tok ||
+	if (hlen >= sizeof(host) || hlen == 0 ||
 	    port_of(colon + 1, strlen(colon + 1), &port) < 0) {
-		errf(why, whylen, "bad target '%s': expected HOST:PORT with a "
-				  "port 1-65535", tok);
+		errf(why, whylen, "bad target '%s': expected HOST:PORT (IPv6: "
+				  "[ADDR]:PORT) with a port 1-65535", tok);
 		return -1;
 	}
-	memcpy(host, tok, (size_t)(colon - tok));
-	host[colon - tok] = '\0';
-	if (host_addr(host, no_dns, &addr, inner, sizeof(inner)) < 0) {
+	memcpy(host, host0, hlen);
+	host[hlen] = '\0';
+	if (host_addr(ts, host, no_dns, &addr, inner, sizeof(inner)) < 0) {
 		errf(why, whylen, "bad target '%s': %s", tok, inner);
 		return -1;
 	}
 	if (targets_add(ts, host, no_dns, why, whylen) < 0)
 		return -1;
-	pairs_add(pp, addr, port);
+	pairs_add(pp, &addr, port);
 	return 0;
 }
 
@@ -182,7 +218,7 @@ static int json_record(struct target_set *ts, struct port_pairs *pp,
 		       const char *l, size_t n, char *why, size_t whylen)
 {
 	const char *type = json_value(l, "type"), *ip, *port, *proto;
-	char addr[INET_ADDRSTRLEN], tok[32];
+	char addr[ADDR_STRLEN], tok[ADDR_STRLEN + 16];
 	size_t k;
 	uint16_t pn;
 
@@ -215,7 +251,8 @@ static int json_record(struct target_set *ts, struct port_pairs *pp,
 		errf(why, whylen, "bad port in port record");
 		return -1;
 	}
-	snprintf(tok, sizeof(tok), "%s:%u", addr, pn);
+	snprintf(tok, sizeof(tok), strchr(addr, ':') ? "[%s]:%u" : "%s:%u",
+		 addr, pn);
 	return token(ts, pp, tok, 1, why, whylen);
 }
 
@@ -223,7 +260,7 @@ static int json_record(struct target_set *ts, struct port_pairs *pp,
 static int masscan_line(struct target_set *ts, struct port_pairs *pp,
 			char **w, int nw, char *why, size_t whylen, int *rc)
 {
-	char tok[64];
+	char tok[ADDR_STRLEN + 16];
 	uint16_t port;
 
 	if (nw < 4 || (strcmp(w[0], "open") != 0 &&
@@ -247,7 +284,14 @@ static int masscan_line(struct target_set *ts, struct port_pairs *pp,
 		*rc = -1;
 		return 1;
 	}
-	snprintf(tok, sizeof(tok), "%s:%u", w[3], port);
+	/* masscan writes IPv6 bare: bracket it for token(). */
+	if (strlen(w[3]) >= ADDR_STRLEN) {
+		errf(why, whylen, "masscan line with a bad address");
+		*rc = -1;
+		return 1;
+	}
+	snprintf(tok, sizeof(tok), strchr(w[3], ':') ? "[%s]:%u" : "%s:%u",
+		 w[3], port);
 	*rc = token(ts, pp, tok, 1, why, whylen);
 	return 1;
 }
@@ -371,7 +415,7 @@ int pairs_apply(struct port_pairs **ppp, struct port_spec *ports,
 		pl->n = 0;
 	pl->ports = xrealloc(pl->ports, (pl->n + pp->n) * sizeof(*pl->ports));
 	for (size_t i = 0; i < pp->n; i++)
-		pl->ports[pl->n++] = (uint16_t)(pp->v[i] & 0xffff);
+		pl->ports[pl->n++] = pp->v[i].port;
 	if (exclports && ports_exclude(exclports, svc, ports, err, errlen) < 0)
 		return -1;
 	ports_finalize(ports);

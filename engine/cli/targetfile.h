@@ -14,8 +14,13 @@
  * (on the command line or in the file) are also kept in `bare`, and get
  * the -p ports (or the default ones).
  */
+struct port_pair {
+	struct addr addr;
+	uint16_t port;
+};
+
 struct port_pairs {
-	uint64_t *v;              /* addr << 16 | port, sorted, unique */
+	struct port_pair *v;      /* sorted by address, then port; unique */
 	size_t n, cap;
 	struct target_set *bare;  /* the targets given without a port */
 	int bare_empty;           /* no target came without a port */
@@ -24,12 +29,14 @@ struct port_pairs {
 
 struct port_pairs *pairs_new(void);
 void pairs_free(struct port_pairs *pp); /* accepts NULL */
-void pairs_add(struct port_pairs *pp, uint32_t addr, uint16_t port);
+void pairs_add(struct port_pairs *pp, const struct addr *addr,
+	       uint16_t port);
 /* Sorts and deduplicates; finalizes bare (bare_empty when it is empty). */
 void pairs_finalize(struct port_pairs *pp);
 
-/* Is port to be probed on addr (host order)? */
-int pairs_wanted(const struct port_pairs *pp, uint32_t addr, uint16_t port);
+/* Is port to be probed on addr? (The send loop asks, once a probe.) */
+int pairs_wanted(const struct port_pairs *pp, const struct addr *addr,
+		 uint16_t port);
 
 /*
  * Finalizes *ppp and fits the port list to it: the scanned ports become
@@ -45,7 +52,8 @@ int pairs_apply(struct port_pairs **ppp, struct port_spec *ports,
 /*
  * Reads an -iL file ("-" = stdin) of lines in any mix of:
  *   nmap target tokens, whitespace-separated, '#' comments  -> ts, bare
- *   HOST:PORT tokens (one address or hostname each)         -> ts, pairs
+ *   HOST:PORT tokens (one address or hostname each; an IPv6
+ *                address in brackets: [fd5a::1]:80)          -> ts, pairs
  *   masscan -oL: "open tcp PORT ADDR TIME" ("#masscan", "# end" and
  *                banner/closed lines are skipped)            -> ts, pairs
  *   fathom NDJSON (-oJ): {"type":"port","ip":..,"port":..} -> ts, pairs

@@ -1,61 +1,45 @@
-/* targets.c -- nmap-style IPv4 target specs kept as merged intervals. */
+/* targets.c -- target specs of either family kept as merged intervals. */
+#include "config.h"
+
 #include "engine/cli/targets.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
+#include "engine/cli/targets_int.h"
 #include "netstack/base/util.h"
 
 /*
- * "-.-.-.1,3,5" is legal and expands to 2^24 x 3 ranges that cannot
- * merge. Past 2^24 ranges (256 MiB of intervals plus prefix sums) a
- * typo would take the machine down, so such tokens are refused.
+ * The most addresses a set may hold: the whole IPv4 space. Indices,
+ * the permutation and the results index are sized for it (targets x
+ * ports), and IPv6 sets are held to the same (targets_parse.c).
  */
-#define TARGETS_MAX_RANGES (1u << 24)
-#define TARGETS_HOST_MAX 253
-#define TARGETS_LABEL_MAX 63
-
-struct target_iv {
-	uint32_t first, last; /* inclusive, host order */
-};
-
-struct target_ivs {
-	struct target_iv *v;
-	size_t n, cap;
-};
-
-struct target_name {
-	uint32_t addr;
-	size_t seq; /* order given: the first name for an address wins */
-	char *name;
-};
-
-struct target_set {
-	struct target_ivs inc, exc; /* exc is only used until finalize */
-	uint64_t *before; /* before[k]: addresses in intervals 0..k-1 */
-	uint64_t count;
-	struct target_name *names;
-	size_t nnames, capnames;
-	int finalized;
-};
-
-/* One octet of a range token: which of the 256 values it allows. */
-struct target_octet {
-	uint8_t on[256];
-	int plain;	/* a single decimal number, so CIDR may follow */
-	unsigned value; /* that number, when plain */
-};
+#define TARGETS_MAX_COUNT (1ull << 32)
 
 struct target_set *targets_new(void)
 {
-	return xmalloc(sizeof(struct target_set));
+	struct target_set *ts = xmalloc(sizeof(struct target_set));
+
+	ts->family = ADDR_V4;
+	return ts;
+}
+
+void targets_set_family(struct target_set *ts, int family)
+{
+	if (ts->inc.n || ts->exc.n || ts->finalized ||
+	    (family != 0 && family != ADDR_V4 && family != ADDR_V6)) {
+		fprintf(stderr, "fathom: bad targets_set_family\n");
+		abort();
+	}
+	ts->family = family;
+}
+
+int targets_family(const struct target_set *ts)
+{
+	return ts->family;
 }
 
 void targets_free(struct target_set *ts)
@@ -73,381 +57,65 @@ void targets_free(struct target_set *ts)
 	free(ts);
 }
 
-/*
- * Appends [first, last], merging into the previous interval when they
- * touch: tokens expand in ascending order, so "198.18.0-255.0-255"
- * collapses to one interval as it is generated.
- */
-static void targets_push(struct target_ivs *l, uint32_t first, uint32_t last)
+
+/* a - 1; a must not be its family's lowest address. */
+static struct addr targets_pred(const struct addr *a)
+{
+	struct addr r = *a;
+
+	for (int i = (int)addr_bits(a) / 8 - 1; i >= 0; i--)
+		if (r.b[i]-- != 0)
+			break;
+	return r;
+}
+
+/* Does an interval starting at first continue or overlap t? */
+static int targets_touches(const struct target_iv *t, const struct addr *first)
+{
+	struct addr next;
+
+	if (addr_cmp(first, &t->first) < 0)
+		return 0;
+	if (addr_cmp(first, &t->last) <= 0)
+		return 1;
+	return addr_add(&t->last, 1, &next) == 0 && addr_eq(&next, first);
+}
+
+void targets_push(struct target_ivs *l, const struct addr *first,
+		  const struct addr *last)
 {
 	struct target_iv *t;
 
 	if (l->n > 0) {
 		t = &l->v[l->n - 1];
-		if (first >= t->first && first <= (uint64_t)t->last + 1) {
-			if (last > t->last)
-				t->last = last;
+		if (targets_touches(t, first)) {
+			if (addr_cmp(last, &t->last) > 0)
+				t->last = *last;
 			return;
 		}
 	}
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	l->v[l->n].first = first;
-	l->v[l->n].last = last;
+	l->v[l->n].first = *first;
+	l->v[l->n].last = *last;
 	l->n++;
 }
 
-/* Parses "N", "N-M", "-M", "N-" or "-" (len > 0) into [*lo, *hi]. */
-static int targets_octet_item(const char *s, size_t len, unsigned *lo,
-			      unsigned *hi, char *why, size_t whylen)
+void targets_push_v4(struct target_ivs *l, uint32_t first, uint32_t last)
 {
-	const char *dash = memchr(s, '-', len);
-	unsigned v[2] = { 0, 255 };
-	size_t part[2][2], i, k;
-	int nparts;
+	struct addr f = addr_from_v4(first), t = addr_from_v4(last);
 
-	if (dash == NULL) {
-		part[0][0] = 0;
-		part[0][1] = len;
-		nparts = 1;
-	} else {
-		if (memchr(dash + 1, '-', len - (size_t)(dash - s) - 1)) {
-			errf(why, whylen, "more than one '-' in '%.*s'",
-			     (int)len, s);
-			return -1;
-		}
-		part[0][0] = 0;
-		part[0][1] = (size_t)(dash - s);
-		part[1][0] = (size_t)(dash - s) + 1;
-		part[1][1] = len;
-		nparts = 2;
-	}
-	for (k = 0; k < (size_t)nparts; k++) {
-		size_t a = part[k][0], b = part[k][1];
-		unsigned n = 0;
-
-		if (a == b)
-			continue; /* open end of a range: keep 0 or 255 */
-		for (i = a; i < b; i++) {
-			if (!isdigit((unsigned char)s[i])) {
-				errf(why, whylen, "bad octet '%.*s'", (int)len,
-				     s);
-				return -1;
-			}
-			if (n <= 255)
-				n = n * 10 + (unsigned)(s[i] - '0');
-		}
-		if (n > 255) {
-			errf(why, whylen, "octet '%.*s' is out of range 0-255",
-			     (int)(b - a), s + a);
-			return -1;
-		}
-		v[k] = n;
-	}
-	if (nparts == 1)
-		v[1] = v[0];
-	if (v[0] > v[1]) {
-		errf(why, whylen, "octet range '%.*s' is reversed", (int)len,
-		     s);
-		return -1;
-	}
-	*lo = v[0];
-	*hi = v[1];
-	return 0;
+	targets_push(l, &f, &t);
 }
 
-/* One dot-separated piece: a comma list of octet items. */
-static int targets_octet(const char *s, size_t len, struct target_octet *o,
-			 char *why, size_t whylen)
-{
-	size_t i, start = 0;
-	unsigned lo, hi, v;
-
-	memset(o, 0, sizeof(*o));
-	if (len == 0) {
-		errf(why, whylen, "empty octet");
-		return -1;
-	}
-	o->plain = 1;
-	for (i = 0; i < len; i++)
-		if (!isdigit((unsigned char)s[i]))
-			o->plain = 0;
-	for (i = 0; i <= len; i++) {
-		if (i < len && s[i] != ',')
-			continue;
-		if (i == start) {
-			errf(why, whylen, "empty item in octet list '%.*s'",
-			     (int)len, s);
-			return -1;
-		}
-		if (targets_octet_item(s + start, i - start, &lo, &hi, why,
-				       whylen) < 0)
-			return -1;
-		for (v = lo; v <= hi; v++)
-			o->on[v] = 1;
-		o->value = lo;
-		start = i + 1;
-	}
-	return 0;
-}
-
-struct target_expand {
-	const struct target_octet *o;
-	int k;		/* octet whose runs become intervals */
-	unsigned shift; /* bits below octet k, all free */
-	unsigned runs[128][2];
-	size_t nruns;
-	struct target_ivs *out;
-};
-
-static void targets_expand(const struct target_expand *x, int level,
-			   uint32_t prefix)
-{
-	uint32_t low = (uint32_t)((1ull << x->shift) - 1), first, last;
-	unsigned v;
-	size_t r;
-
-	if (level == x->k) {
-		for (r = 0; r < x->nruns; r++) {
-			first = prefix | (uint32_t)x->runs[r][0] << x->shift;
-			last = prefix | (uint32_t)x->runs[r][1] << x->shift;
-			targets_push(x->out, first, last | low);
-		}
-		return;
-	}
-	for (v = 0; v < 256; v++) {
-		if (!x->o[level].on[v])
-			continue;
-		first = prefix | (uint32_t)v << (24 - 8 * level);
-		targets_expand(x, level + 1, first);
-	}
-}
-
-/*
- * Turns four octet sets into intervals. Trailing octets that allow all
- * 256 values fold into the interval width, so "10.0-255.-.-" is one
- * interval and "198.18.0-255.1-254" is 256, not 65024.
- */
-static int targets_octets(const struct target_octet o[4],
-			  struct target_ivs *out, char *why, size_t whylen)
-{
-	struct target_expand x = { .o = o, .out = out };
-	unsigned v, full = 0;
-	uint64_t ranges = 1;
-	int i;
-
-	for (i = 3; i >= 0; i--) {
-		for (v = 0; v < 256 && o[i].on[v]; v++)
-			;
-		if (v < 256)
-			break;
-		full++;
-	}
-	if (full == 4) {
-		targets_push(out, 0, UINT32_MAX);
-		return 0;
-	}
-	x.k = 3 - (int)full;
-	x.shift = 8 * full;
-	for (v = 0; v < 256; v++) {
-		if (!o[x.k].on[v])
-			continue;
-		if (v == 0 || !o[x.k].on[v - 1])
-			x.runs[x.nruns++][0] = v;
-		x.runs[x.nruns - 1][1] = v;
-	}
-	for (i = 0; i < x.k; i++) {
-		uint64_t c = 0;
-
-		for (v = 0; v < 256; v++)
-			c += o[i].on[v];
-		ranges *= c;
-	}
-	ranges *= x.nruns;
-	if (ranges > TARGETS_MAX_RANGES) {
-		errf(why, whylen, "expands to %llu ranges (limit %u)",
-		     (unsigned long long)ranges, TARGETS_MAX_RANGES);
-		return -1;
-	}
-	targets_expand(&x, 0, 0);
-	return 0;
-}
-
-static int targets_hostname_ok(const char *s, char *why, size_t whylen)
-{
-	size_t i, label = 0, len = strlen(s);
-
-	if (len > TARGETS_HOST_MAX) {
-		errf(why, whylen, "hostname longer than %d characters",
-		     TARGETS_HOST_MAX);
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.') {
-			/* One trailing dot is a fully-qualified name. */
-			if (label == 0) {
-				errf(why, whylen, "empty label in hostname");
-				return -1;
-			}
-			label = 0;
-			continue;
-		}
-		if (!isalnum(c) && c != '-' && c != '_') {
-			if (isprint(c))
-				errf(why, whylen,
-				     "invalid character '%c' in hostname", c);
-			else
-				errf(why, whylen,
-				     "invalid byte 0x%02x in hostname", c);
-			return -1;
-		}
-		if (++label > TARGETS_LABEL_MAX) {
-			errf(why, whylen, "hostname label longer than %d",
-			     TARGETS_LABEL_MAX);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int targets_resolve(const char *host, uint32_t *addr, char *why,
-			   size_t whylen)
-{
-	struct addrinfo hints, *res = NULL;
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		errf(why, whylen, "cannot resolve: %s",
-		     rc ? gai_strerror(rc) : "no IPv4 address");
-		if (res)
-			freeaddrinfo(res);
-		return -1;
-	}
-	/* The first address, as nmap does; the rest are not scanned. */
-	*addr = ntohl(
-		((struct sockaddr_in *)(void *)res->ai_addr)->sin_addr.s_addr);
-	freeaddrinfo(res);
-	return 0;
-}
-
-static void targets_cidr(struct target_ivs *out, uint32_t addr, unsigned bits)
-{
-	uint32_t mask = bits ? (uint32_t)(UINT32_MAX << (32 - bits)) : 0;
-
-	targets_push(out, addr & mask, (addr & mask) | ~mask);
-}
-
-static void targets_add_name(struct target_set *ts, uint32_t addr,
-			     const char *name)
+void targets_add_name(struct target_set *ts, const struct addr *addr,
+		      const char *name)
 {
 	ts->names = xgrow(ts->names, &ts->capnames, ts->nnames + 1,
 			  sizeof(*ts->names));
-	ts->names[ts->nnames].addr = addr;
+	ts->names[ts->nnames].addr = *addr;
 	ts->names[ts->nnames].seq = ts->nnames;
 	ts->names[ts->nnames].name = xstrdup(name);
 	ts->nnames++;
-}
-
-/* Is the token an IPv6 literal (optionally with /len or %zone)? */
-static int targets_is_ipv6(const char *token)
-{
-	char buf[INET6_ADDRSTRLEN + 1];
-	unsigned char a[16];
-	size_t n = strcspn(token, "/%");
-
-	if (n >= sizeof(buf) || memchr(token, ':', n) == NULL)
-		return 0;
-	memcpy(buf, token, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET6, buf, a) == 1;
-}
-
-/*
- * Parses one token into out; records hostnames in ts when names != 0.
- * On error writes only the reason to why; the caller adds the token.
- */
-static int targets_token(struct target_set *ts, const char *token, int no_dns,
-			 struct target_ivs *out, int names, char *why,
-			 size_t whylen)
-{
-	struct target_octet o[4];
-	char *base = xstrdup(token), *slash, *p;
-	uint64_t bits = 32;
-	uint32_t addr = 0;
-	int rc = -1, dots = 0, i;
-
-	if (*token == '\0') {
-		errf(why, whylen, "empty target");
-		goto out;
-	}
-	if (targets_is_ipv6(token)) {
-		errf(why, whylen, "IPv6 needs -6 (not supported yet)");
-		goto out;
-	}
-	slash = strchr(base, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		if (parse_u64(slash + 1, 32, &bits) < 0) {
-			errf(why, whylen, "bad CIDR prefix '/%s' (want /0-/32)",
-			     slash + 1);
-			goto out;
-		}
-		if (*base == '\0') {
-			errf(why, whylen, "missing address before '/'");
-			goto out;
-		}
-	}
-	if (base[strspn(base, "0123456789.,-")] != '\0') {
-		if (targets_hostname_ok(base, why, whylen) < 0)
-			goto out;
-		if (no_dns) {
-			errf(why, whylen,
-			     "is a hostname and name resolution is off");
-			goto out;
-		}
-		if (targets_resolve(base, &addr, why, whylen) < 0)
-			goto out;
-		targets_cidr(out, addr, (unsigned)bits);
-		if (names)
-			targets_add_name(ts, addr, base);
-		rc = 0;
-		goto out;
-	}
-	for (p = base; *p; p++)
-		dots += *p == '.';
-	if (dots != 3) {
-		errf(why, whylen, "need 4 octets, got %d", dots + 1);
-		goto out;
-	}
-	p = base;
-	for (i = 0; i < 4; i++) {
-		size_t len = strcspn(p, ".");
-
-		if (targets_octet(p, len, &o[i], why, whylen) < 0)
-			goto out;
-		p += len + 1;
-	}
-	if (slash == NULL) {
-		rc = targets_octets(o, out, why, whylen);
-		goto out;
-	}
-	for (i = 0; i < 4; i++) {
-		if (!o[i].plain) {
-			errf(why, whylen, "CIDR needs a plain address");
-			goto out;
-		}
-		addr = addr << 8 | o[i].value;
-	}
-	targets_cidr(out, addr, (unsigned)bits);
-	rc = 0;
-out:
-	free(base);
-	return rc;
 }
 
 static int targets_one(struct target_set *ts, const char *token, int exclude,
@@ -480,12 +148,15 @@ int targets_exclude(struct target_set *ts, const char *token, int no_dns,
 }
 
 /* A piece continues the previous token's last octet list ("…1,2"). */
+/* A piece continues the previous token's last octet list ("…1,2"); an
+ * IPv6 piece never does (its hex digits may be all decimal). */
 static int targets_continues(const char *piece, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (piece[i] == '.' || isalpha((unsigned char)piece[i]))
+		if (piece[i] == '.' || piece[i] == ':' ||
+		    isalpha((unsigned char)piece[i]))
 			return 0;
 	return 1;
 }
@@ -586,21 +257,21 @@ int targets_add_file(struct target_set *ts, const char *path, int exclude,
 	return rc;
 }
 
+
 static int targets_cmp_iv(const void *a, const void *b)
 {
 	const struct target_iv *x = a, *y = b;
 
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return 0;
+	return addr_cmp(&x->first, &y->first);
 }
 
 static int targets_cmp_name(const void *a, const void *b)
 {
 	const struct target_name *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	if (c != 0)
+		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -616,42 +287,101 @@ static void targets_normalize(struct target_ivs *l)
 	m.v = xcalloc(l->n, sizeof(*m.v));
 	m.cap = l->n;
 	for (i = 0; i < l->n; i++)
-		targets_push(&m, l->v[i].first, l->v[i].last);
+		targets_push(&m, &l->v[i].first, &l->v[i].last);
 	free(l->v);
 	*l = m;
 }
 
-/* inc minus exc, both normalized; exc only ever moves forward. */
+/*
+ * One included interval minus the excluded ones from *j on (both lists
+ * normalized; *j only moves forward) into out.
+ */
+static void targets_cut(const struct target_iv *iv, const struct target_ivs *exc,
+			size_t *j, struct target_ivs *out)
+{
+	struct addr cur = iv->first, prev;
+	const struct addr *end = &iv->last;
+
+	while (*j < exc->n && addr_cmp(&exc->v[*j].last, &cur) < 0)
+		(*j)++;
+	for (size_t k = *j; k < exc->n; k++) {
+		const struct target_iv *x = &exc->v[k];
+
+		if (addr_cmp(&x->first, end) > 0)
+			break;
+		if (addr_cmp(&x->first, &cur) > 0) {
+			prev = targets_pred(&x->first);
+			targets_push(out, &cur, &prev);
+		}
+		if (addr_cmp(&x->last, &cur) >= 0 &&
+		    (addr_add(&x->last, 1, &cur) < 0 ||
+		     addr_cmp(&cur, end) > 0))
+			return; /* excluded to the end of the interval */
+	}
+	targets_push(out, &cur, end);
+}
+
+/* inc minus exc, both normalized. */
 static void targets_subtract(struct target_set *ts)
 {
 	struct target_ivs out = { 0 };
-	const struct target_ivs *exc = &ts->exc;
-	size_t i, j = 0, k;
+	size_t i, j = 0;
 
-	for (i = 0; i < ts->inc.n; i++) {
-		uint64_t cur = ts->inc.v[i].first, end = ts->inc.v[i].last;
-
-		while (j < exc->n && exc->v[j].last < cur)
-			j++;
-		for (k = j; k < exc->n && exc->v[k].first <= end && cur <= end;
-		     k++) {
-			if (exc->v[k].first > cur)
-				targets_push(&out, (uint32_t)cur,
-					     exc->v[k].first - 1);
-			if ((uint64_t)exc->v[k].last + 1 > cur)
-				cur = (uint64_t)exc->v[k].last + 1;
-		}
-		if (cur <= end)
-			targets_push(&out, (uint32_t)cur, (uint32_t)end);
-	}
+	for (i = 0; i < ts->inc.n; i++)
+		targets_cut(&ts->inc.v[i], &ts->exc, &j, &out);
 	free(ts->inc.v);
 	ts->inc = out;
 }
 
-int targets_finalize(struct target_set *ts, char *err, size_t errlen)
+/* Prefix sums; -1 past TARGETS_MAX_COUNT addresses in all. */
+static int targets_index(struct target_set *ts)
+{
+	ts->before = xcalloc(ts->inc.n, sizeof(*ts->before));
+	ts->count = 0;
+	ts->all_v4 = 1;
+	for (size_t i = 0; i < ts->inc.n; i++) {
+		struct target_iv *iv = &ts->inc.v[i];
+		uint64_t d;
+
+		if (addr_is_v6(&iv->first)) {
+			ts->all_v4 = 0;
+		} else {
+			iv->v4first = addr_v4(&iv->first);
+			iv->v4last = addr_v4(&iv->last);
+		}
+		ts->before[i] = ts->count;
+		if (addr_diff(&ts->inc.v[i].last, &ts->inc.v[i].first, &d) < 0 ||
+		    d >= TARGETS_MAX_COUNT - ts->count) {
+			ts->count = 0;
+			return -1;
+		}
+		ts->count += d + 1;
+	}
+	return 0;
+}
+
+/* Keep the first name given per address, and only for kept ones. */
+static void targets_prune_names(struct target_set *ts)
 {
 	size_t i, k;
 
+	if (ts->nnames > 1)
+		qsort(ts->names, ts->nnames, sizeof(*ts->names),
+		      targets_cmp_name);
+	for (i = k = 0; i < ts->nnames; i++) {
+		if ((k > 0 &&
+		     addr_eq(&ts->names[k - 1].addr, &ts->names[i].addr)) ||
+		    targets_index_of(ts, &ts->names[i].addr) < 0) {
+			free(ts->names[i].name);
+			continue;
+		}
+		ts->names[k++] = ts->names[i];
+	}
+	ts->nnames = k;
+}
+
+int targets_finalize(struct target_set *ts, char *err, size_t errlen)
+{
 	if (ts->finalized) {
 		fprintf(stderr, "fathom: targets finalized twice\n");
 		abort();
@@ -670,26 +400,13 @@ int targets_finalize(struct target_set *ts, char *err, size_t errlen)
 		errf(err, errlen, "no targets left after exclusions");
 		return -1;
 	}
-	ts->before = xcalloc(ts->inc.n, sizeof(*ts->before));
-	ts->count = 0;
-	for (i = 0; i < ts->inc.n; i++) {
-		ts->before[i] = ts->count;
-		ts->count +=
-			(uint64_t)ts->inc.v[i].last - ts->inc.v[i].first + 1;
+	if (targets_index(ts) < 0) {
+		errf(err, errlen, "the targets add up to more than %llu "
+			     "addresses (2^32), the most fathom enumerates",
+		     (unsigned long long)TARGETS_MAX_COUNT);
+		return -1;
 	}
-	/* Keep the first name given per address, and only for kept ones. */
-	if (ts->nnames > 1)
-		qsort(ts->names, ts->nnames, sizeof(*ts->names),
-		      targets_cmp_name);
-	for (i = k = 0; i < ts->nnames; i++) {
-		if ((k > 0 && ts->names[k - 1].addr == ts->names[i].addr) ||
-		    targets_index_of(ts, ts->names[i].addr) < 0) {
-			free(ts->names[i].name);
-			continue;
-		}
-		ts->names[k++] = ts->names[i];
-	}
-	ts->nnames = k;
+	targets_prune_names(ts);
 	return 0;
 }
 
@@ -714,7 +431,18 @@ static size_t interval_of_index(const struct target_set *ts, uint64_t i)
 	return lo;
 }
 
-uint32_t targets_at(const struct target_set *ts, uint64_t i)
+/* first + off within one interval (off never leaves it). */
+static struct addr targets_offset(const struct addr *first, uint64_t off)
+{
+	struct addr a;
+
+	addr_add(first, off, &a);
+	return a;
+}
+
+/* The interval holding index i, which must be in range. */
+static const struct target_iv *targets_iv_at(const struct target_set *ts,
+					     uint64_t i, uint64_t *off)
 {
 	size_t k;
 
@@ -724,31 +452,89 @@ uint32_t targets_at(const struct target_set *ts, uint64_t i)
 		abort();
 	}
 	k = interval_of_index(ts, i);
-	return ts->inc.v[k].first + (uint32_t)(i - ts->before[k]);
+	*off = i - ts->before[k];
+	return &ts->inc.v[k];
 }
 
-int64_t targets_index_of(const struct target_set *ts, uint32_t addr)
+struct addr targets_at(const struct target_set *ts, uint64_t i)
+{
+	uint64_t off;
+	const struct target_iv *iv = targets_iv_at(ts, i, &off);
+	uint32_t v;
+	struct addr a = { .family = ADDR_V4 };
+
+	if (addr_is_v6(&iv->first))
+		return targets_offset(&iv->first, off);
+	/* Once a probe: integer arithmetic, no call into addr.c. */
+	v = iv->v4first + (uint32_t)off;
+	a.b[0] = (uint8_t)(v >> 24);
+	a.b[1] = (uint8_t)(v >> 16);
+	a.b[2] = (uint8_t)(v >> 8);
+	a.b[3] = (uint8_t)v;
+	return a;
+}
+
+uint32_t targets_at_v4(const struct target_set *ts, uint64_t i)
+{
+	uint64_t off;
+	const struct target_iv *iv = targets_iv_at(ts, i, &off);
+
+	if (addr_is_v6(&iv->first)) {
+		fprintf(stderr, "fathom: targets_at_v4 on an IPv6 target\n");
+		abort();
+	}
+	return iv->v4first + (uint32_t)off;
+}
+
+/* index_of for a set of IPv4 intervals: integer compares only. */
+static int64_t targets_index_of_v4(const struct target_set *ts, uint32_t v)
+{
+	size_t lo = 0, hi = ts->inc.n - 1;
+
+	if (v < ts->inc.v[0].v4first)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (ts->inc.v[mid].v4first <= v)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	if (v > ts->inc.v[lo].v4last)
+		return -1;
+	return (int64_t)(ts->before[lo] + (v - ts->inc.v[lo].v4first));
+}
+
+int64_t targets_index_of(const struct target_set *ts, const struct addr *addr)
 {
 	size_t lo = 0, hi;
+	uint64_t off;
 
-	if (ts->count == 0 || addr < ts->inc.v[0].first)
+	if (ts->count == 0)
+		return -1;
+	if (ts->all_v4)
+		return addr_is_v6(addr) ? -1
+					: targets_index_of_v4(ts, addr_v4(addr));
+	if (addr_cmp(addr, &ts->inc.v[0].first) < 0)
 		return -1;
 	/* Largest k with first <= addr. */
 	hi = ts->inc.n - 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo + 1) / 2;
 
-		if (ts->inc.v[mid].first <= addr)
+		if (addr_cmp(&ts->inc.v[mid].first, addr) <= 0)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
-	if (addr > ts->inc.v[lo].last)
+	if (addr_cmp(addr, &ts->inc.v[lo].last) > 0 ||
+	    addr_diff(addr, &ts->inc.v[lo].first, &off) < 0)
 		return -1;
-	return (int64_t)(ts->before[lo] + (addr - ts->inc.v[lo].first));
+	return (int64_t)(ts->before[lo] + off);
 }
 
-const char *targets_name(const struct target_set *ts, uint32_t addr)
+const char *targets_name(const struct target_set *ts, const struct addr *addr)
 {
 	size_t lo = 0, hi = ts->nnames;
 
@@ -757,10 +543,11 @@ const char *targets_name(const struct target_set *ts, uint32_t addr)
 		return NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int c = addr_cmp(&ts->names[mid].addr, addr);
 
-		if (ts->names[mid].addr == addr)
+		if (c == 0)
 			return ts->names[mid].name;
-		if (ts->names[mid].addr < addr)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -773,8 +560,8 @@ size_t targets_nintervals(const struct target_set *ts)
 	return ts->inc.n;
 }
 
-void targets_interval(const struct target_set *ts, size_t k, uint32_t *first,
-		      uint32_t *last)
+void targets_interval(const struct target_set *ts, size_t k,
+		      struct addr *first, struct addr *last)
 {
 	*first = ts->inc.v[k].first;
 	*last = ts->inc.v[k].last;
@@ -787,6 +574,7 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 	uint64_t end = first + count;
 	char err[64];
 
+	out->family = ts->family;
 	if (end > ts->count)
 		end = ts->count;
 	/*
@@ -795,15 +583,19 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 	 */
 	if (first < end) {
 		size_t k = interval_of_index(ts, first);
-		uint32_t a = ts->inc.v[k].first +
-			     (uint32_t)(first - ts->before[k]);
+		struct addr a = targets_offset(&ts->inc.v[k].first,
+					       first - ts->before[k]);
 
 		for (;;) {
-			uint64_t run = (uint64_t)ts->inc.v[k].last - a + 1;
+			uint64_t run;
+			struct addr b;
 
+			addr_diff(&ts->inc.v[k].last, &a, &run);
+			run++;
 			if (run > end - first)
 				run = end - first;
-			targets_push(&out->inc, a, (uint32_t)(a + run - 1));
+			b = targets_offset(&a, run - 1);
+			targets_push(&out->inc, &a, &b);
 			first += run;
 			if (first >= end || ++k >= ts->inc.n)
 				break;
@@ -812,11 +604,10 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 	}
 	/* finalize keeps only the names of addresses in the slice. */
 	for (size_t i = 0; i < ts->nnames; i++)
-		targets_add_name(out, ts->names[i].addr, ts->names[i].name);
+		targets_add_name(out, &ts->names[i].addr, ts->names[i].name);
 	if (targets_finalize(out, err, sizeof(err)) < 0) {
 		targets_free(out);
 		return NULL;
 	}
 	return out;
 }
-

@@ -20,20 +20,26 @@ struct hostiter {
 	const struct port_result *res; /* every answer, by address and port */
 	size_t nres, i;                /* next unread answer */
 	uint64_t t, nt;                /* next target (-Pn walk) */
-	uint32_t *arp;                 /* targets that answered ARP, sorted */
+	struct addr *arp;              /* targets that answered ARP, sorted */
 	size_t narp, k;                /* next unread ARP answer */
 	int rows_wanted;               /* 0: hostiter_count_up() */
 	struct hostiter_row *rows;     /* one per scanned TCP port */
 	struct hostiter_host h;
 };
 
-static int is_up(const struct scan *s, uint32_t addr,
+/* The MAC an IPv4 target answered ARP with, or NULL (ARP is IPv4's). */
+static const uint8_t *arp_mac(const struct scan *s, const struct addr *a)
+{
+	return addr_is_v6(a) ? NULL : neigh_get(s->neigh, addr_v4(a));
+}
+
+static int is_up(const struct scan *s, const struct addr *addr,
 		 const struct port_result *r, size_t nr)
 {
-	if (s->opt->skip_ping || neigh_get(s->neigh, addr))
+	if (s->opt->skip_ping || arp_mac(s, addr))
 		return 1;
 	for (size_t i = 0; i < nr; i++)
-		if (r[i].from == addr)
+		if (addr_eq(&r[i].from, addr))
 			return 1;
 	return 0;
 }
@@ -60,9 +66,9 @@ static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
 	 * usually far fewer than targets.
 	 */
 	for (uint64_t t = 0; t < it->nt && neigh_count(s->neigh); t++) {
-		uint32_t a = targets_at(o->targets, t);
+		struct addr a = targets_at(o->targets, t);
 
-		if (neigh_get(s->neigh, a)) {
+		if (arp_mac(s, &a)) {
 			it->arp = xgrow(it->arp, &cap, it->narp + 1,
 					sizeof(*it->arp));
 			it->arp[it->narp++] = a;
@@ -98,7 +104,7 @@ static void fill_times(const struct scan *s, struct hostiter_host *h)
 		const struct port_result *r = &h->res[i];
 		int64_t d;
 
-		if (r->from != h->addr || r->rtt_us == 0)
+		if (!addr_eq(&r->from, &h->addr) || r->rtt_us == 0)
 			continue;
 		if (h->rtt_us == 0 || r->rtt_us < h->rtt_us)
 			h->rtt_us = r->rtt_us;
@@ -157,7 +163,7 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 		const struct port_result *x;
 
 		/* -iL host:port: the ports this host was not scanned on. */
-		if (o->pairs && !pairs_wanted(o->pairs, h->addr, pl->ports[i]))
+		if (o->pairs && !pairs_wanted(o->pairs, &h->addr, pl->ports[i]))
 			continue;
 		(*k)++;
 
@@ -174,8 +180,10 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 			r->state = x->state;
 			r->reason = x->reason;
 			r->ttl = x->ttl;
-			if (x->from != h->addr)
+			if (!addr_eq(&x->from, &h->addr)) {
+				r->routed = 1;
 				r->from = x->from;
+			}
 		} else {
 			/* nmap: silence is filtered for SYN, open|filtered
 			 * for UDP (an open port may simply not answer). */
@@ -224,20 +232,19 @@ static void fill_rows(struct hostiter *it)
 		    h->count[PS_UNFILTERED] == 0;
 }
 
-static void fill_host(struct hostiter *it, uint32_t addr,
+static void fill_host(struct hostiter *it, const struct addr *addr,
 		      const struct port_result *r, size_t nr)
 {
 	const struct scan *s = it->s;
 	struct hostiter_host *h = &it->h;
-	struct in_addr in = { .s_addr = htonl(addr) };
 
 	memset(h, 0, sizeof(*h));
-	h->addr = addr;
-	inet_ntop(AF_INET, &in, h->ip, sizeof(h->ip));
+	h->addr = *addr;
+	addr_format(addr, h->ip);
 	h->name = targets_name(s->opt->targets, addr);
 	h->res = r;
 	h->nres = nr;
-	h->mac = neigh_get(s->neigh, addr);
+	h->mac = arp_mac(s, addr);
 	h->timed_out = s->st.timed_out;
 	h->os = oscan_find(s->os, addr);
 	/* nmap still ARPs on-link hosts under -Pn, and says so. */
@@ -249,7 +256,7 @@ static void fill_host(struct hostiter *it, uint32_t addr,
 		h->reason = "user-set";
 	} else {
 		for (size_t i = 0; i < nr; i++) {
-			if (r[i].from != addr)
+			if (!addr_eq(&r[i].from, addr))
 				continue;
 			h->why = HI_WHY_REPLY;
 			h->reason = port_reason_name(r[i].reason);
@@ -270,38 +277,39 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 
 	/* -Pn: every target, in order, whatever it answered. */
 	if (o->skip_ping) {
-		uint32_t a;
+		struct addr a;
 		size_t j;
 
 		if (it->t >= it->nt)
 			return NULL;
 		a = targets_at(o->targets, it->t++);
-		while (it->i < nres && res[it->i].addr < a)
+		while (it->i < nres && addr_cmp(&res[it->i].addr, &a) < 0)
 			it->i++;
-		for (j = it->i; j < nres && res[j].addr == a; j++)
+		for (j = it->i; j < nres && addr_eq(&res[j].addr, &a); j++)
 			;
-		fill_host(it, a, res + it->i, j - it->i);
+		fill_host(it, &a, res + it->i, j - it->i);
 		it->i = j;
 		return &it->h;
 	}
 	/* Replies and ARP answers, merged in address order. */
 	while (it->i < nres || it->k < it->narp) {
-		uint32_t a;
+		struct addr a;
 		size_t j, i0 = it->i;
 
 		if (it->k < it->narp &&
-		    (it->i >= nres || it->arp[it->k] <= res[it->i].addr))
+		    (it->i >= nres ||
+		     addr_cmp(&it->arp[it->k], &res[it->i].addr) <= 0))
 			a = it->arp[it->k];
 		else
 			a = res[it->i].addr;
-		while (it->k < it->narp && it->arp[it->k] == a)
+		while (it->k < it->narp && addr_eq(&it->arp[it->k], &a))
 			it->k++;
-		for (j = i0; j < nres && res[j].addr == a; j++)
+		for (j = i0; j < nres && addr_eq(&res[j].addr, &a); j++)
 			;
 		it->i = j;
-		if (!is_up(it->s, a, res + i0, j - i0))
+		if (!is_up(it->s, &a, res + i0, j - i0))
 			continue;
-		fill_host(it, a, res + i0, j - i0);
+		fill_host(it, &a, res + i0, j - i0);
 		return &it->h;
 	}
 	return NULL;
@@ -330,7 +338,7 @@ void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 	/* Version detection probes TCP only. */
 	const struct svc_result *r =
 		row->state == PS_OPEN && !udp
-			? vscan_find(s->svc, h->addr, row->port)
+			? vscan_find(s->svc, &h->addr, row->port)
 			: NULL;
 
 	memset(out, 0, sizeof(*out));

@@ -30,8 +30,8 @@ struct hostiter_row {
 			   PS_OPEN_FILTERED (UDP) */
 	uint8_t reason; /* enum port_reason; RS_NO_RESPONSE when unanswered */
 	uint8_t ttl;    /* of the reply; 0 when unanswered */
-	uint32_t from;  /* who answered when not the target (a router's ICMP
-			   error), host order; 0 otherwise */
+	uint8_t routed; /* another host answered (a router's ICMP error) */
+	struct addr from; /* that host, when routed */
 };
 
 /* Why a host counts as up. */
@@ -43,8 +43,8 @@ enum hostiter_why {
 };
 
 struct hostiter_host {
-	uint32_t addr;     /* host order */
-	char ip[16];       /* dotted quad */
+	struct addr addr;
+	char ip[ADDR_STRLEN]; /* addr_format(): dotted quad or RFC 5952 */
 	const char *name;  /* the name the user typed for it, or NULL */
 
 	int why;             /* enum hostiter_why */

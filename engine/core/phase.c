@@ -163,25 +163,26 @@ struct emitter {
 	const struct hostiter_host *h; /* next to write; NULL at the end */
 	uint64_t written;
 	size_t cur;                    /* phases finished for the group */
-	uint32_t *done;                /* min-heap: reported by phase cur */
+	struct addr *done;             /* min-heap: reported by phase cur */
 	size_t ndone, cap;
 };
 
-static void heap_push(struct emitter *em, uint32_t a)
+static void heap_push(struct emitter *em, const struct addr *a)
 {
 	size_t i = em->ndone;
 
 	em->done = xgrow(em->done, &em->cap, em->ndone + 1,
 			 sizeof(*em->done));
 	em->ndone++;
-	for (; i > 0 && em->done[(i - 1) / 2] > a; i = (i - 1) / 2)
+	for (; i > 0 && addr_cmp(&em->done[(i - 1) / 2], a) > 0;
+	     i = (i - 1) / 2)
 		em->done[i] = em->done[(i - 1) / 2];
-	em->done[i] = a;
+	em->done[i] = *a;
 }
 
 static void heap_pop(struct emitter *em)
 {
-	uint32_t last = em->done[--em->ndone];
+	struct addr last = em->done[--em->ndone];
 	size_t i = 0;
 
 	for (;;) {
@@ -189,9 +190,10 @@ static void heap_pop(struct emitter *em)
 
 		if (c >= em->ndone)
 			break;
-		if (c + 1 < em->ndone && em->done[c + 1] < em->done[c])
+		if (c + 1 < em->ndone &&
+		    addr_cmp(&em->done[c + 1], &em->done[c]) < 0)
 			c++;
-		if (em->done[c] >= last)
+		if (addr_cmp(&em->done[c], &last) >= 0)
 			break;
 		em->done[i] = em->done[c];
 		i = c;
@@ -201,11 +203,11 @@ static void heap_pop(struct emitter *em)
 }
 
 /* Did the running phase report h done? Hosts come in address order. */
-static int reported(struct emitter *em, uint32_t addr)
+static int reported(struct emitter *em, const struct addr *addr)
 {
-	while (em->ndone && em->done[0] < addr)
+	while (em->ndone && addr_cmp(&em->done[0], addr) < 0)
 		heap_pop(em);
-	return em->ndone && em->done[0] == addr;
+	return em->ndone && addr_eq(&em->done[0], addr);
 }
 
 static int held(struct emitter *em, const struct hostiter_host *h)
@@ -215,7 +217,7 @@ static int held(struct emitter *em, const struct hostiter_host *h)
 
 		if (!em->pl->ops[j].holds(ph, em->g, h))
 			continue;
-		if (j == em->cur && reported(em, h->addr))
+		if (j == em->cur && reported(em, &h->addr))
 			continue;
 		return 1;
 	}
@@ -257,7 +259,7 @@ static void refresh(struct emitter *em)
 		em->h = hostiter_next(em->it);
 }
 
-static void on_host_done(void *arg, uint32_t addr)
+static void on_host_done(void *arg, const struct addr *addr)
 {
 	struct emitter *em = arg;
 

@@ -164,9 +164,10 @@ size_t results_count(struct results *r)
 static int cmp_result(const void *a, const void *b)
 {
 	const struct port_result *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	if (c != 0)
+		return c;
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
 	return (int)x->port - (int)y->port;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netstack/addr.h"
+
 enum port_state {
 	PS_UNKNOWN = 0,
 	PS_OPEN,
@@ -43,8 +45,8 @@ int port_reason_from_icmp(uint8_t type, uint8_t code);
 
 /* One answered probe. Unanswered probes are not stored: they are implied. */
 struct port_result {
-	uint32_t addr;     /* target, host order */
-	uint32_t from;     /* who answered (an ICMP error may be a router) */
+	struct addr addr;  /* target */
+	struct addr from;  /* who answered (an ICMP error may be a router) */
 	uint32_t rtt_us;   /* 0 = unknown */
 	uint16_t port;
 	uint8_t proto;     /* IPPROTO_TCP or IPPROTO_UDP */

@@ -572,7 +572,7 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 		if (r->proto != IPPROTO_TCP || r->port == 0)
 			continue;
 		if (r->state == PS_OPEN && o->open_port < 0) {
-			sv = vscan_find(s->svc, hh->addr, r->port);
+			sv = vscan_find(s->svc, &hh->addr, r->port);
 			if (sv == NULL || sv->state != VS_TCPWRAPPED)
 				o->open_port = r->port;
 		}
@@ -675,7 +675,7 @@ static void run_group(struct os *v)
 }
 
 const struct os_result *oscan_find(const struct os_results *or,
-				   uint32_t addr)
+				   const struct addr *addr)
 {
 	size_t lo = 0, hi;
 
@@ -684,10 +684,11 @@ const struct os_result *oscan_find(const struct os_results *or,
 	hi = or->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
+		int c = addr_cmp(&or->r[mid].addr, addr);
 
-		if (or->r[mid].addr == addr)
+		if (c == 0)
 			return or->r[mid].done ? &or->r[mid] : NULL;
-		if (or->r[mid].addr < addr)
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -755,7 +756,9 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		uint32_t gw = 0;
 		const uint8_t *mac = NULL;
 
-		if (hh->timed_out)
+		/* nmap's IPv6 OS engine is another one (FPEngine): these
+		 * IPv4 probes skip IPv6 hosts, which get no OS result. */
+		if (hh->timed_out || addr_is_v6(&hh->addr))
 			continue;
 		out->r = xgrow(out->r, &ocap, out->n + 1, sizeof(*out->r));
 		o = &out->r[out->n++];
@@ -764,12 +767,12 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		o->distance = -1;
 		o->seq_index = -1;
 		memset(&h, 0, sizeof(h));
-		h.addr = hh->addr;
+		h.addr = addr_v4(&hh->addr);
 		h.out = o;
 		if (!pick_ports(&v, hh, &h))
 			continue; /* --osscan-limit */
-		if (route_table_nexthop(&rt, hh->addr, &gw) == 0)
-			mac = neigh_get(s->neigh, gw ? gw : hh->addr);
+		if (route_table_nexthop(&rt, h.addr, &gw) == 0)
+			mac = neigh_get(s->neigh, gw ? gw : h.addr);
 		if (mac == NULL)
 			continue; /* no next hop: nothing can be sent */
 		o->done = 1;
@@ -781,7 +784,7 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 	hostiter_free(it);
 	/* out->r moved while growing: point the hosts at their results. */
 	for (size_t i = 0, k = 0; i < nall; i++) {
-		while (out->r[k].addr != all[i].addr)
+		while (addr_v4(&out->r[k].addr) != all[i].addr)
 			k++;
 		all[i].out = &out->r[k];
 	}

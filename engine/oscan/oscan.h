@@ -17,7 +17,7 @@ struct os_results {
 
 /* The host's result, or NULL (no -O, or the host was skipped). */
 const struct os_result *oscan_find(const struct os_results *or,
-				   uint32_t addr);
+				   const struct addr *addr);
 void oscan_results_free(struct os_results *or); /* frees submissions too */
 
 struct pktio;

@@ -70,7 +70,7 @@ static void service_info(FILE *f, const struct scan *s,
 
 		if (h->res[k].state != PS_OPEN)
 			continue;
-		r = vscan_find(s->svc, h->addr, h->res[k].port);
+		r = vscan_find(s->svc, &h->addr, h->res[k].port);
 		if (r == NULL || r->state != VS_MATCHED)
 			continue;
 		/* Untrimmed: nmap prints the template's text as it is. */

@@ -256,13 +256,11 @@ static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
 		"reason=\"%s\" reason_ttl=\"%u\"",
 		hostiter_proto_name(r->proto), r->port, port_state_name(r->state), port_reason_name(r->reason),
 		r->ttl);
-	if (r->from) {
-		struct in_addr in = { .s_addr = htonl(r->from) };
-		char ip[INET_ADDRSTRLEN];
+	if (r->routed) {
+		char ip[ADDR_STRLEN];
 
 		/* The router whose ICMP error decided the state. */
-		inet_ntop(AF_INET, &in, ip, sizeof(ip));
-		attr(f, "reason_ip", ip);
+		attr(f, "reason_ip", addr_format(&r->from, ip));
 	}
 	fputs("/>", f);
 	service(f, s, h, r);
@@ -279,7 +277,8 @@ static void host_head(FILE *f, const struct scan *s,
 		h->timed_out ? " timedout=\"true\"" : "");
 	fprintf(f, "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
-	fprintf(f, "<address addr=\"%s\" addrtype=\"ipv4\"/>\n", h->ip);
+	fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", h->ip,
+		addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
 	if (h->mac)
 		fprintf(f,
 			"<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" "

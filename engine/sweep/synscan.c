@@ -87,7 +87,7 @@ static int sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *retx)
 	return atomic_load(&sl->pos) == p && *t != 0;
 }
 
-void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
+void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts)
 {
 	int64_t ti = targets_index_of(w->o->targets, target);
@@ -109,7 +109,7 @@ void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 					    ? UINT32_MAX
 					    : (uint32_t)((ts - sent) / 1000);
 		/* The host's own answer, not a router's ICMP. */
-		if (pr.from == target)
+		if (addr_eq(&pr.from, target))
 			rto_sample(&w->rto, sent, ts, retx);
 	}
 	if (!results_add(w->s->res, idx, &pr))
@@ -117,9 +117,9 @@ void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
 	if (udp && pr.state == PS_CLOSED)
 		atomic_fetch_add(&w->udp_closed, 1);
 	if (w->o->verbose && pr.state == PS_OPEN) {
-		char a[INET_ADDRSTRLEN];
+		char a[ADDR_STRLEN];
 
-		ip_str(target, a, sizeof(a));
+		addr_format(target, a);
 		progress_clear();
 		printf("Discovered open port %u/%s on %s\n", port,
 		       udp ? "udp" : "tcp", a);
@@ -164,12 +164,13 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		} else {
 			return;
 		}
-		pr.addr = pr.from = p.ip.src;
+		/* The IPv4 frame's edge: struct addr from here on. */
+		pr.addr = pr.from = addr_from_v4(p.ip.src);
 		pr.port = p.tcp.sport;
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, p.ip.src, p.tcp.sport, &pr, mono);
+		sweep_record(w, &pr.addr, p.tcp.sport, &pr, mono);
 		return;
 	case PKT_UDP:
 		udpscan_on_reply(w, &p, mono);
@@ -195,13 +196,13 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		if (pr.reason == RS_NONE)
 			return;
 		pr.state = PS_FILTERED;
-		pr.addr = p.inner.ip.dst;
-		pr.from = p.ip.src;
+		pr.addr = addr_from_v4(p.inner.ip.dst);
+		pr.from = addr_from_v4(p.ip.src);
 		pr.port = p.inner.dport;
 		pr.proto = IPPROTO_TCP;
 		pr.ttl = p.ip.ttl;
 		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, p.inner.ip.dst, p.inner.dport, &pr, mono);
+		sweep_record(w, &pr.addr, p.inner.dport, &pr, mono);
 		return;
 	default:
 		return;
@@ -344,6 +345,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	ratelimit_init(&rl, o->rate / nlanes, 4 * burst, now_ns());
 	for (x = lane; x < w->total; x += nlanes) {
 		uint64_t idx, ti, pi, wait = 0;
+		struct addr ta;
 		uint32_t addr;
 		const uint8_t *mac;
 		struct cookie c;
@@ -360,10 +362,15 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			continue;
 		ti = idx % w->nt;
 		pi = idx / w->nt;
-		addr = targets_at(o->targets, ti);
+		/* The IPv4 frame's edge: a host-order integer, as fast as
+		 * before struct addr (one lookup, no conversion calls). */
+		addr = targets_at_v4(o->targets, ti);
 		/* -iL host:port: this host is scanned on its own ports. */
-		if (o->pairs && !pairs_wanted(o->pairs, addr, w->ports[pi]))
-			continue;
+		if (o->pairs) {
+			ta = addr_from_v4(addr);
+			if (!pairs_wanted(o->pairs, &ta, w->ports[pi]))
+				continue;
+		}
 		mac = nexthop_mac(w, addr);
 		if (mac == NULL)
 			continue;
@@ -553,9 +560,13 @@ static int collect_nexthops(struct sweep *w, uint32_t **list, size_t *n,
 		uint32_t lo = e->prefix, hi = e->prefix | ~e->mask;
 
 		for (size_t i = 0; i < targets_nintervals(ts); i++) {
+			struct addr fa, fb;
 			uint32_t a, b, gw;
 
-			targets_interval(ts, i, &a, &b);
+			/* ARP and the IPv4 routes: IPv4 by nature. */
+			targets_interval(ts, i, &fa, &fb);
+			a = addr_v4(&fa);
+			b = addr_v4(&fb);
 			if (b < lo || a > hi)
 				continue;
 			if (e->gateway) {
@@ -645,17 +656,18 @@ static int resolve_nexthops(struct sweep *w, char *err, size_t errlen)
 int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
 		       char *err, size_t errlen)
 {
-	uint32_t first = targets_at(o->targets, 0);
+	struct addr fa = targets_at(o->targets, 0);
+	uint32_t first = addr_v4(&fa); /* the IPv4 route lookup */
 
 	memset(hop, 0, sizeof(*hop));
-	if (o->iface && o->src && o->dry_run) {
+	if (o->iface && o->src_set && o->dry_run) {
 		if (route_iface(o->iface, hop, err, errlen) < 0)
 			return -1;
 	} else if (route_get(first, o->iface, hop, err, errlen) < 0) {
 		return -1;
 	}
-	if (o->src)
-		hop->src = o->src;
+	if (o->src_set)
+		hop->src = addr_v4(&o->src); /* the IPv4 hop's edge */
 	return 0;
 }
 
@@ -742,14 +754,14 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 			       s->hop.src, &co, err, errlen) < 0)
 		goto out;
 	if (!o->dry_run) {
+		struct addr t0 = targets_at(o->targets, 0);
 		uint32_t gw;
 
-		if (route_table_nexthop(&w->rt, targets_at(o->targets, 0),
-					&gw) < 0 &&
+		if (route_table_nexthop(&w->rt, addr_v4(&t0), &gw) < 0 &&
 		    targets_count(o->targets) == 1) {
-			char a[INET_ADDRSTRLEN];
+			char a[ADDR_STRLEN];
 
-			ip_str(targets_at(o->targets, 0), a, sizeof(a));
+			addr_format(&t0, a);
 			snprintf(err, errlen, "no route to %s via %s", a,
 				 s->hop.ifname);
 			goto out;

@@ -53,7 +53,7 @@ struct scan {
 	 * order) has its answer, so the host can be reported at once. NULL
 	 * when nobody listens.
 	 */
-	void (*host_done)(void *arg, uint32_t addr);
+	void (*host_done)(void *arg, const struct addr *addr);
 	void *host_done_arg;
 	/*
 	 * A line for the screen while a phase runs (-v progress such as

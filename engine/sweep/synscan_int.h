@@ -64,7 +64,7 @@ struct sweep {
  * Records a validated reply for (target, pr_in->proto, port) under its
  * probe index, with the RTT from the send log (receive thread only).
  */
-void sweep_record(struct sweep *w, uint32_t target, uint16_t port,
+void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts);
 
 /* -sU replies (engine/sweep/udpscan.c): a UDP datagram, an ICMP error. */

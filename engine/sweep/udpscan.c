@@ -26,12 +26,13 @@ void udpscan_on_reply(struct sweep *w, const struct pkt_info *p,
 	}
 	pr.state = PS_OPEN;
 	pr.reason = RS_UDP_RESPONSE;
-	pr.addr = pr.from = p->ip.src;
+	/* The IPv4 frame's edge: its addresses become struct addr here. */
+	pr.addr = pr.from = addr_from_v4(p->ip.src);
 	pr.port = p->udp.sport;
 	pr.proto = IPPROTO_UDP;
 	pr.ttl = p->ip.ttl;
 	atomic_fetch_add(&w->valid, 1);
-	sweep_record(w, p->ip.src, p->udp.sport, &pr, mono);
+	sweep_record(w, &pr.addr, p->udp.sport, &pr, mono);
 }
 
 /*
@@ -75,13 +76,13 @@ void udpscan_on_icmp(struct sweep *w, const struct pkt_info *p,
 	pr.state = pr.reason == RS_PORT_UNREACH && p->ip.src == dst
 			   ? PS_CLOSED
 			   : PS_FILTERED;
-	pr.addr = dst;
-	pr.from = p->ip.src;
+	pr.addr = addr_from_v4(dst);
+	pr.from = addr_from_v4(p->ip.src);
 	pr.port = p->inner.dport;
 	pr.proto = IPPROTO_UDP;
 	pr.ttl = p->ip.ttl;
 	atomic_fetch_add(&w->valid, 1);
-	sweep_record(w, dst, p->inner.dport, &pr, mono);
+	sweep_record(w, &pr.addr, p->inner.dport, &pr, mono);
 }
 
 const char *synscan_task_name(const struct scan_opts *o)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netstack/addr.h"
 #include "netstack/route.h"
 #include "netstack/tcp.h"
 
@@ -43,7 +44,7 @@ struct vs_transport_cfg {
  * back with every event. Returns the connection, or NULL when none can
  * be opened now (out of ports, slots or descriptors).
  */
-typedef void *vs_tr_open_fn(struct vs_transport *t, uint32_t addr,
+typedef void *vs_tr_open_fn(struct vs_transport *t, const struct addr *addr,
 			    uint16_t port, const uint8_t *mac, void *user,
 			    uint64_t now);
 
@@ -115,11 +116,11 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *cfg,
 				       const struct route_hop *hop);
 
 /*
- * Kernel sockets, bound to saddr (host order; 0: the kernel's choice).
+ * Kernel sockets, bound to saddr (NULL: the kernel's choice).
  * Returns NULL with err when epoll cannot be had.
  */
 struct vs_transport *vs_transport_sockets(const struct vs_transport_cfg *cfg,
-					  uint32_t saddr, char *err,
+					  const struct addr *saddr, char *err,
 					  size_t errlen);
 
 #endif

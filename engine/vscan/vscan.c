@@ -44,12 +44,11 @@ void vs_mark_dirty(struct service *sv)
 
 void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
 {
-	char a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = htonl(pc->svc->out->addr) };
+	char a[ADDR_STRLEN];
 
 	if (!v->o->version_trace)
 		return;
-	inet_ntop(AF_INET, &in, a, sizeof(a));
+	addr_format(&pc->svc->out->addr, a);
 	progress_clear();
 	fprintf(stderr, "Service scan: %.3fs %s:%u %s%s %s (%zu bytes)\n",
 		(now_ns() - v->s->st.start_ns) / 1e9, a, pc->svc->out->port,
@@ -193,7 +192,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		if (pc->svc->tunnel) {
 			pc->tls = tls_conn_new(pc->svc->vs->tls,
 					       targets_name(pc->svc->vs->o->targets,
-							    pc->svc->out->addr));
+							    &pc->svc->out->addr));
 			pc->deadline = now + VS_CONNECT_MS;
 			if (pc->tls)
 				tls_pump(pc, now);
@@ -437,14 +436,14 @@ static void host_check(struct service *sv)
 {
 	struct vs *v = sv->vs;
 	size_t i = (size_t)(sv - v->svcs), a = i, b = i;
-	uint32_t addr = sv->out->addr;
+	const struct addr *addr = &sv->out->addr;
 
 	if (v->s->host_done == NULL)
 		return;
 	/* Sorted by address: the host's services are neighbours. */
-	while (a > 0 && v->svcs[a - 1].out->addr == addr)
+	while (a > 0 && addr_eq(&v->svcs[a - 1].out->addr, addr))
 		a--;
-	while (b + 1 < v->nsvc && v->svcs[b + 1].out->addr == addr)
+	while (b + 1 < v->nsvc && addr_eq(&v->svcs[b + 1].out->addr, addr))
 		b++;
 	for (size_t k = a; k <= b; k++)
 		if (!v->svcs[k].done)

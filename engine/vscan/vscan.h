@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netstack/addr.h"
+
 #include "engine/sweep/synscan.h"
 #include "probes/servicedb.h"
 #include "probes/svcmatch.h"
@@ -19,7 +21,7 @@ enum vs_state {
 
 /* What version detection concluded about one open port. */
 struct svc_result {
-	uint32_t addr;
+	struct addr addr;
 	uint16_t port;
 	uint8_t state;  /* enum vs_state */
 	uint8_t tunnel; /* answered through TLS: "ssl/" */
@@ -36,7 +38,7 @@ struct vscan_results {
 
 /* The svc_result for addr:port, or NULL. */
 const struct svc_result *vscan_find(const struct vscan_results *vr,
-				    uint32_t addr, uint16_t port);
+				    const struct addr *addr, uint16_t port);
 void vscan_results_free(struct vscan_results *vr);
 
 struct pktio;

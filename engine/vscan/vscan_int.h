@@ -84,7 +84,7 @@ struct service {
 
 /* A DUMP answer of one host's rpcbind, for its other ports. */
 struct vs_dump {
-	uint32_t addr;
+	struct addr addr;
 	struct rpc_mapping *m;
 	size_t n;
 };
@@ -157,8 +157,8 @@ void vsrpc_free(struct service *sv);
 void vsrpc_dumps_free(struct vs *v);
 
 /* vscan_sock.c: probes over kernel sockets (non-blocking, epoll). */
-/* saddr (host order): the -S address to bind, or 0 for the kernel's. */
-struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
+/* saddr: the -S address to bind, or NULL for the kernel's choice. */
+struct vsock *vsock_new(size_t max_conns, const struct addr *saddr,
 			uint32_t connect_ms, uint32_t life_ms,
 			void (*event)(struct tcp_conn *, enum tcp_event,
 				      const uint8_t *, size_t, void *),
@@ -167,7 +167,7 @@ void vsock_free(struct vsock *k);
 /* Connections it can hold (bounded by the descriptor limit). */
 size_t vsock_capacity(const struct vsock *k);
 /* Non-blocking connect; NULL when out of descriptors or slots. */
-void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
+void *vsock_connect(struct vsock *k, const struct addr *addr, uint16_t port,
 		    void *user, uint64_t now);
 int vsock_send(struct vsock *k, void *c, const void *d, size_t n);
 /* Resets (SO_LINGER 0) and closes; CLOSED is delivered before return. */

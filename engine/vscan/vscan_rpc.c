@@ -49,10 +49,11 @@ void vsrpc_note(struct pconn *pc)
 		pc->svc->rpc_seen = 1;
 }
 
-static const struct vs_dump *host_dump(const struct vs *v, uint32_t addr)
+static const struct vs_dump *host_dump(const struct vs *v,
+				       const struct addr *addr)
 {
 	for (size_t i = 0; i < v->ndumps; i++)
-		if (v->dumps[i].addr == addr)
+		if (addr_eq(&v->dumps[i].addr, addr))
 			return &v->dumps[i];
 	return NULL;
 }
@@ -95,7 +96,7 @@ int vsrpc_begin(struct service *sv, int state)
 	if (sv->rpc || sv->tunnel || (!named && !sv->rpc_seen))
 		return 0;
 	/* The host's rpcbind already told us what listens here. */
-	d = host_dump(v, sv->out->addr);
+	d = host_dump(v, &sv->out->addr);
 	if (d && (prog = rpc_dump_program(d->m, d->n, 6, sv->out->port)) &&
 	    rpc_dump_versions(d->m, d->n, prog, 6, sv->out->port, &lo, &hi)) {
 		set_answer(sv, prog, lo, hi);
@@ -134,7 +135,8 @@ static void send_calls(struct vsrpc *g, uint64_t now)
 	free(out);
 }
 
-static void keep_dump(struct vs *v, uint32_t addr, const struct rpc_reply *r)
+static void keep_dump(struct vs *v, const struct addr *addr,
+		      const struct rpc_reply *r)
 {
 	struct rpc_mapping *m = xcalloc(RPC_MAX_MAPPINGS, sizeof(*m));
 	int n = rpc_dump_parse(r->body, r->body_len, m, RPC_MAX_MAPPINGS);
@@ -144,7 +146,7 @@ static void keep_dump(struct vs *v, uint32_t addr, const struct rpc_reply *r)
 		return;
 	}
 	v->dumps = xrealloc(v->dumps, (v->ndumps + 1) * sizeof(*v->dumps));
-	v->dumps[v->ndumps].addr = addr;
+	v->dumps[v->ndumps].addr = *addr;
 	v->dumps[v->ndumps].m = m;
 	v->dumps[v->ndumps].n = n < RPC_MAX_MAPPINGS ? (size_t)n
 						     : RPC_MAX_MAPPINGS;
@@ -173,7 +175,7 @@ static void take_replies(struct vsrpc *g)
 		g->used += (size_t)used;
 		/* Counted per call, not per reply: see rpc_grind_reply(). */
 		if (rpc_grind_reply(&g->t, &r) == RPC_GRIND_DUMP)
-			keep_dump(pc->svc->vs, pc->svc->out->addr, &r);
+			keep_dump(pc->svc->vs, &pc->svc->out->addr, &r);
 	}
 	free(rec);
 }
@@ -220,11 +222,10 @@ void vsrpc_evaluate(struct service *sv, uint64_t now)
 	if (pc->conn && !pc->closed)
 		vs_conn_abort(sv->vs, pc->conn, now);
 	if (sv->vs->o->version_trace) {
-		char a[INET_ADDRSTRLEN];
-		struct in_addr in = { .s_addr = htonl(sv->out->addr) };
-		const struct vs_dump *d = host_dump(sv->vs, sv->out->addr);
+		char a[ADDR_STRLEN];
+		const struct vs_dump *d = host_dump(sv->vs, &sv->out->addr);
 
-		inet_ntop(AF_INET, &in, a, sizeof(a));
+		addr_format(&sv->out->addr, a);
 		fprintf(stderr,
 			"Service scan: RPC grind %s:%u: %zu of %zu calls "
 			"answered, program %u versions %u-%u, DUMP %s (%zu "

@@ -19,7 +19,7 @@
 void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 		   uint64_t now)
 {
-	void *c = v->tr->ops->open(v->tr, sv->out->addr, sv->out->port,
+	void *c = v->tr->ops->open(v->tr, &sv->out->addr, sv->out->port,
 				   sv->mac, pc, now);
 
 	if (c && ++v->conns_now > v->conns_peak)
@@ -49,16 +49,17 @@ void vs_conn_closed(struct vs *v)
 static int cmp_svc(const void *a, const void *b)
 {
 	const struct svc_result *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+	if (c != 0)
+		return c;
 	return (int)x->port - (int)y->port;
 }
 
 const struct svc_result *vscan_find(const struct vscan_results *vr,
-				    uint32_t addr, uint16_t port)
+				    const struct addr *addr, uint16_t port)
 {
-	struct svc_result key = { .addr = addr, .port = port };
+	struct svc_result key = { .addr = *addr, .port = port };
 
 	if (vr == NULL || vr->n == 0)
 		return NULL;
@@ -97,9 +98,11 @@ static size_t collect(struct vs *v, struct vscan_results *out,
 
 		sv->vs = v;
 		sv->out = &out->r[i];
-		if (route_table_nexthop(rt, sv->out->addr, &gw) == 0)
+		/* The IPv4 route and ARP: IPv4 by nature. */
+		if (!addr_is_v6(&sv->out->addr) &&
+		    route_table_nexthop(rt, addr_v4(&sv->out->addr), &gw) == 0)
 			sv->mac = neigh_get(v->s->neigh,
-					    gw ? gw : sv->out->addr);
+					    gw ? gw : addr_v4(&sv->out->addr));
 	}
 	return k;
 }
@@ -164,7 +167,7 @@ static int open_transport(struct vs *v, enum vscan_mode mode, char *err,
 	};
 
 	if (mode == VSCAN_SOCKETS) {
-		v->tr = vs_transport_sockets(&cfg, v->o->src ? s->hop.src : 0,
+		v->tr = vs_transport_sockets(&cfg, v->o->src_set ? &v->o->src : NULL,
 					     err, errlen);
 		if (v->tr == NULL)
 			return -1;

@@ -40,7 +40,8 @@ struct vconn {
 struct vsock {
 	int ep;
 	size_t max;
-	uint32_t saddr;
+	struct addr saddr; /* when have_saddr */
+	int have_saddr;
 	uint32_t connect_ms, life_ms;
 	void (*event)(struct tcp_conn *, enum tcp_event, const uint8_t *,
 		      size_t, void *);
@@ -50,7 +51,7 @@ struct vsock {
 	uint64_t last_scan;
 };
 
-struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
+struct vsock *vsock_new(size_t max_conns, const struct addr *saddr,
 			uint32_t connect_ms, uint32_t life_ms,
 			void (*event)(struct tcp_conn *, enum tcp_event,
 				      const uint8_t *, size_t, void *),
@@ -75,7 +76,10 @@ struct vsock *vsock_new(size_t max_conns, uint32_t saddr,
 		return NULL;
 	}
 	k->max = max_conns;
-	k->saddr = saddr;
+	if (saddr) {
+		k->saddr = *saddr;
+		k->have_saddr = 1;
+	}
 	k->connect_ms = connect_ms;
 	k->life_ms = life_ms;
 	k->event = event;
@@ -125,32 +129,33 @@ static void watch(struct vsock *k, struct vconn *c)
 	epoll_ctl(k->ep, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-void *vsock_connect(struct vsock *k, uint32_t addr, uint16_t port,
+void *vsock_connect(struct vsock *k, const struct addr *addr, uint16_t port,
 		    void *user, uint64_t now)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(addr) };
+	struct sockaddr_storage to;
+	socklen_t tolen = (socklen_t)addr_to_sockaddr(
+		addr, port, (struct sockaddr *)&to, sizeof(to));
 	struct epoll_event ev = { .events = EPOLLOUT };
 	struct vconn *c;
 	int fd;
 
 	if (k->n >= k->max)
 		return NULL;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(addr_is_v6(addr) ? AF_INET6 : AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
-	if (k->saddr) {
-		struct sockaddr_in from = { .sin_family = AF_INET,
-					    .sin_addr.s_addr =
-						    htonl(k->saddr) };
+	if (k->have_saddr) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = (socklen_t)addr_to_sockaddr(
+			&k->saddr, 0, (struct sockaddr *)&from, sizeof(from));
 
-		if (bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0) {
+		if (bind(fd, (struct sockaddr *)&from, fromlen) < 0) {
 			close(fd);
 			return NULL;
 		}
 	}
-	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0 &&
+	if (connect(fd, (struct sockaddr *)&to, tolen) < 0 &&
 	    errno != EINPROGRESS) {
 		close(fd);
 		return NULL;
@@ -310,7 +315,8 @@ void vsock_poll(struct vsock *k, int timeout_ms, uint64_t now)
 
 /* ---- the same through transport.h ---- */
 
-static void *sk_open(struct vs_transport *t, uint32_t addr, uint16_t port,
+static void *sk_open(struct vs_transport *t, const struct addr *addr,
+		     uint16_t port,
 		     const uint8_t *mac, void *user, uint64_t now)
 {
 	(void)mac; /* the kernel routes */
@@ -378,7 +384,7 @@ static const struct vs_transport_ops sk_ops = {
 };
 
 struct vs_transport *vs_transport_sockets(const struct vs_transport_cfg *cfg,
-					  uint32_t saddr, char *err,
+					  const struct addr *saddr, char *err,
 					  size_t errlen)
 {
 	struct vsock *k = vsock_new(cfg->max_conns, saddr, cfg->connect_ms,

@@ -48,13 +48,15 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	tcp_input(u->tcp, &p, vs_now_ms());
 }
 
-static void *utcp_open(struct vs_transport *t, uint32_t addr, uint16_t port,
+static void *utcp_open(struct vs_transport *t, const struct addr *addr,
+		       uint16_t port,
 		       const uint8_t *mac, void *user, uint64_t now)
 {
 	struct utcp *u = t->impl;
 	void *c = NULL;
 
-	if (mac == NULL)
+	/* fathom's TCP speaks IPv4 for now: its edge. */
+	if (mac == NULL || addr_is_v6(addr))
 		return NULL;
 	/* A free 4-tuple: ports rotate through fathom's range. */
 	for (int tries = 0; tries < 64 && c == NULL; tries++) {
@@ -62,8 +64,8 @@ static void *utcp_open(struct vs_transport *t, uint32_t addr, uint16_t port,
 
 		if (u->next_port > VS_PORT_HI)
 			u->next_port = VS_PORT_LO;
-		c = tcp_connect(u->tcp, addr, port, sport, rnd32(u), mac, user,
-				now);
+		c = tcp_connect(u->tcp, addr_v4(addr), port, sport, rnd32(u),
+				mac, user, now);
 	}
 	return c;
 }

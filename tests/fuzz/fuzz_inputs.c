@@ -47,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		pairs_finalize(pp);
 		for (size_t i = 0; i < pp->n; i++)
-			if (!pairs_wanted(pp, (uint32_t)(pp->v[i] >> 16),
-					  (uint16_t)pp->v[i]))
+			if (!pairs_wanted(pp, &pp->v[i].addr, pp->v[i].port))
 				abort();
 	}
 	pairs_free(pp);

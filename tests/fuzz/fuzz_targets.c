@@ -11,8 +11,9 @@ const char fuzz_name[] = "targets";
 /*
  * The input is whitespace-separated tokens: "-p SPEC" parses a port
  * spec, "-x TOKEN" an exclusion, anything else a target (names are
- * errors: no DNS from a fuzzer). Errors must be one line naming the
- * token; a finalized set must answer index/at queries consistently.
+ * errors: no DNS from a fuzzer). The set takes either family, so IPv4
+ * and IPv6 tokens mix. Errors must be one line naming the token; a
+ * finalized set must answer index/at queries consistently.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	memset(&spec, 0, sizeof(spec));
+	targets_set_family(ts, 0);
 	for (tok = strtok_r(text, " \t\n", &save); tok != NULL;
 	     tok = strtok_r(NULL, " \t\n", &save)) {
 		int rc;
@@ -51,11 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t n = targets_count(ts);
 
 		if (n > 0) {
-			uint32_t first = targets_at(ts, 0);
-			uint32_t last = targets_at(ts, n - 1);
+			struct addr first = targets_at(ts, 0);
+			struct addr mid = targets_at(ts, n / 2);
+			struct addr last = targets_at(ts, n - 1);
 
-			if (targets_index_of(ts, first) != 0 ||
-			    targets_index_of(ts, last) != (int64_t)(n - 1))
+			if (targets_index_of(ts, &first) != 0 ||
+			    targets_index_of(ts, &mid) != (int64_t)(n / 2) ||
+			    targets_index_of(ts, &last) != (int64_t)(n - 1) ||
+			    addr_cmp(&first, &last) > (n > 1 ? -1 : 0))
 				abort();
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "engine/cli/cli.h"
 #include "engine/core/phase.h"
+#include "netstack/addr.h"
 #include "tests/unit/harness.h"
 
 static volatile sig_atomic_t stop;
@@ -45,7 +46,7 @@ struct journal {
 	char log[512]; /* "name.callback " in call order */
 	int stop_in;   /* a phase of this number sets the stop flag */
 	int fail_in;   /* a phase of this number fails */
-	uint32_t report[4]; /* hosts the "version" fake reports, in order */
+	struct addr report[4]; /* hosts the "version" fake reports, in order */
 	size_t nreport;
 };
 
@@ -61,7 +62,7 @@ static void note(const char *what)
 static void on_host(struct phase_run *run, const struct scan *g,
 		    const struct hostiter_host *h)
 {
-	char b[32];
+	char b[64];
 
 	(void)run, (void)g;
 	snprintf(b, sizeof(b), "host.%s", h->ip);
@@ -163,9 +164,9 @@ static int ver_run(struct phase_inst *ph, struct phase_run *run,
 	for (size_t i = 0; i < J.nreport; i++) {
 		char b[32];
 
-		snprintf(b, sizeof(b), "ver.done.%u", J.report[i] & 0xff);
+		snprintf(b, sizeof(b), "ver.done.%u", J.report[i].b[3]);
 		note(b);
-		g->host_done(g->host_done_arg, J.report[i]);
+		g->host_done(g->host_done_arg, &J.report[i]);
 		if (J.stop_in == 2 && i == 0) {
 			*g->stop = 1;
 			return 0;
@@ -202,12 +203,12 @@ struct fixture {
 	uint64_t idx;
 };
 
-static uint32_t ip(const char *s)
+static struct addr ip(const char *s)
 {
-	struct in_addr in;
+	struct addr a = { 0 };
 
-	inet_pton(AF_INET, s, &in);
-	return ntohl(in.s_addr);
+	addr_parse(s, &a);
+	return a;
 }
 
 static void answer(struct fixture *fx, const char *addr, uint16_t port,

@@ -35,12 +35,27 @@ struct fixture {
 	uint64_t idx; /* next free probe index */
 };
 
-static uint32_t ip(const char *s)
+static struct addr ip(const char *s)
 {
-	struct in_addr in;
+	struct addr a = { 0 };
 
-	inet_pton(AF_INET, s, &in);
-	return ntohl(in.s_addr);
+	addr_parse(s, &a);
+	return a;
+}
+
+/* Host order, for ARP's table (IPv4 by nature). */
+static uint32_t ip4(const char *s)
+{
+	struct addr a = ip(s);
+
+	return addr_v4(&a);
+}
+
+static int ip_is(const struct addr *a, const char *s)
+{
+	struct addr b = ip(s);
+
+	return addr_eq(a, &b);
 }
 
 static int setup(struct fixture *fx, int argc, const char **argv)
@@ -300,7 +315,7 @@ static int scenario_svc(struct fixture *fx)
 
 	if (setup(fx, 5, argv) < 0)
 		return -1;
-	neigh_put(fx->s.neigh, ip(a), mac);
+	neigh_put(fx->s.neigh, ip4(a), mac);
 	answer(fx, a, 21, PS_OPEN, RS_SYN_ACK, 64, 120, NULL);
 	answer(fx, a, 22, PS_OPEN, RS_SYN_ACK, 64, 90, NULL);
 	answer(fx, a, 80, PS_CLOSED, RS_RESET, 64, 100, NULL);
@@ -355,7 +370,7 @@ static int scenario_multi(struct fixture *fx)
 
 	if (setup(fx, 7, argv) < 0)
 		return -1;
-	neigh_put(fx->s.neigh, ip("198.18.0.10"), mac);
+	neigh_put(fx->s.neigh, ip4("198.18.0.10"), mac);
 	for (uint16_t p = 1; p <= 40; p++) {
 		if (p == 21 || p == 22 || p == 25)
 			answer(fx, "198.18.0.10", p, PS_OPEN, RS_SYN_ACK, 64,
@@ -385,6 +400,43 @@ static int scenario_open(struct fixture *fx)
 	answer(fx, "198.18.0.10", 22, PS_OPEN, RS_SYN_ACK, 64, 80, NULL);
 	answer(fx, "198.18.0.10", 113, PS_CLOSED, RS_RESET, 64, 80, NULL);
 	answer(fx, "198.18.0.11", 113, PS_CLOSED, RS_RESET, 64, 80, NULL);
+	return 0;
+}
+
+/*
+ * An IPv6 host: its own answers, a router's ICMPv6 error and one
+ * service. cli_parse refuses to scan with -6 until the sweep sends IPv6,
+ * so the fixture parses an IPv4 command line and puts the IPv6 target
+ * set in its place, as a -6 run will have it.
+ */
+static int scenario_v6(struct fixture *fx)
+{
+	const char *argv[] = { "fathom", "-n", "--reason", "-p",
+			       "22,80,113", "198.18.0.10" };
+	const char *a = "fd5a:7a6f:1ab0::10";
+	char e[256];
+	struct svc_result *r;
+
+	if (setup(fx, 6, argv) < 0)
+		return -1;
+	free(fx->o.cmdline);
+	fx->o.cmdline = strdup("fathom -6 -n --reason -p 22,80,113 "
+			       "fd5a:7a6f:1ab0::10/127");
+	targets_free(fx->o.targets);
+	fx->o.targets = targets_new();
+	fx->o.family = ADDR_V6;
+	targets_set_family(fx->o.targets, ADDR_V6);
+	if (targets_add(fx->o.targets, "fd5a:7a6f:1ab0::10/127", 1, e,
+			sizeof(e)) < 0 ||
+	    targets_finalize(fx->o.targets, e, sizeof(e)) < 0)
+		return -1;
+	answer(fx, a, 22, PS_OPEN, RS_SYN_ACK, 64, 120, NULL);
+	answer(fx, a, 80, PS_CLOSED, RS_RESET, 64, 100, NULL);
+	answer(fx, a, 113, PS_FILTERED, RS_ADMIN_PROHIBITED, 63, 0,
+	       "fd5a:7a6f:1ab0::1");
+	r = svc_add(fx, a, 22, VS_MATCHED);
+	answer_fields(&r->ans, "ssh", "OpenSSH", "9.2p1 Debian 2+deb12u3",
+		      "protocol 2.0");
 	return 0;
 }
 
@@ -556,20 +608,21 @@ int main(void)
 		while ((h = hostiter_next(it)) != NULL) {
 			n++;
 			CHECK_EQ_U(h->nrows, 40);
-			if (h->addr == ip("198.18.0.10")) {
+			if (ip_is(&h->addr, "198.18.0.10")) {
 				CHECK_EQ_U(h->why, HI_WHY_ARP);
 				CHECK_EQ_U(h->count[PS_CLOSED], 37);
 				CHECK_EQ_U(h->nignored, 1);
 				CHECK_EQ_U(h->order[0], PS_CLOSED);
 				CHECK_EQ_U(h->shown, 3);
 				CHECK_EQ_U(h->rtt_us, 90);
-			} else if (h->addr == ip("198.18.0.11")) {
+			} else if (ip_is(&h->addr, "198.18.0.11")) {
 				CHECK_EQ_U(h->why, HI_WHY_USER);
 				CHECK_EQ_U(
 					h->rcount[PS_FILTERED][RS_NO_RESPONSE],
 					36);
-				CHECK_EQ_U(h->rows[29].from, ip("198.18.0.1"));
-				CHECK_EQ_U(h->rows[32].from, 0);
+				CHECK(h->rows[29].routed &&
+				      ip_is(&h->rows[29].from, "198.18.0.1"));
+				CHECK(!h->rows[32].routed);
 			} else {
 				CHECK_STR(h->name, "localhost");
 				CHECK(h->srtt_us < 0);
@@ -577,6 +630,43 @@ int main(void)
 		}
 		hostiter_free(it);
 		CHECK_EQ_U(n, 3);
+	}
+	teardown(&fx);
+
+	CASE("IPv6 host: every format equals the golden files")
+	{
+		CHECK(scenario_v6(&fx) == 0);
+		check_goldens("v6", &fx, out);
+	}
+	CASE("IPv6 host: addrtype ipv6, RFC 5952 text in every format")
+	{
+		CHECK(out[F_XML] && strstr(out[F_XML],
+				"<address addr=\"fd5a:7a6f:1ab0::10\" "
+				"addrtype=\"ipv6\"/>") != NULL);
+		CHECK(out[F_XML] && strstr(out[F_XML], "addrtype=\"ipv4\"") ==
+					    NULL);
+		CHECK(out[F_XML] && strstr(out[F_XML],
+				"reason_ip=\"fd5a:7a6f:1ab0::1\"") != NULL);
+		CHECK(out[F_GREP] && strstr(out[F_GREP],
+				"Host: fd5a:7a6f:1ab0::10 ()\tPorts: 22/open/"
+				"tcp//ssh//OpenSSH 9.2p1 Debian 2+deb12u3 "
+				"(protocol 2.0)/") != NULL);
+		CHECK(out[F_JSON] && strstr(out[F_JSON],
+				"{\"type\":\"host\",\"ip\":"
+				"\"fd5a:7a6f:1ab0::10\"") != NULL);
+		CHECK(out[F_NORMAL] && strstr(out[F_NORMAL],
+				"scan report for fd5a:7a6f:1ab0::10\n") != NULL);
+		/* Only the host that answered; ::11 said nothing. */
+		CHECK(out[F_NORMAL] && strstr(out[F_NORMAL],
+				"2 IP addresses (1 host up)") != NULL);
+		if (xmllint)
+			CHECK(out[F_XML] && xml_valid(out[F_XML]));
+		if (python)
+			CHECK(out[F_JSON] && json_valid(out[F_JSON]));
+		for (int k = 0; k < F_N; k++) {
+			free(out[k]);
+			out[k] = NULL;
+		}
 	}
 	teardown(&fx);
 

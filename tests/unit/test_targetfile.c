@@ -19,12 +19,23 @@ static const char *data(const char *name)
 	return buf;
 }
 
-static uint32_t ip(const char *s)
+/* s parsed, in one of four slots: enough for one call's arguments. */
+static const struct addr *ip(const char *s)
 {
-	struct in_addr a;
+	static struct addr ring[4];
+	static unsigned k;
+	struct addr *a = &ring[k++ % 4];
 
-	inet_pton(AF_INET, s, &a);
-	return ntohl(a.s_addr);
+	memset(a, 0, sizeof(*a));
+	addr_parse(s, a);
+	return a;
+}
+
+static int in_set(const struct target_set *ts, const char *s)
+{
+	struct addr a;
+
+	return addr_parse(s, &a) == 0 && targets_index_of(ts, &a) >= 0;
 }
 
 /* Loads name into fresh sets; finalizes both. */
@@ -59,8 +70,8 @@ int main(void)
 	{
 		CHECK(load("masscan.txt", &ts, &pp, err, sizeof(err)) == 0);
 		CHECK_EQ_U(targets_count(ts), 2);
-		CHECK(targets_index_of(ts, ip("198.19.0.4")) >= 0);
-		CHECK(targets_index_of(ts, ip("198.19.0.8")) >= 0);
+		CHECK(in_set(ts, "198.19.0.4"));
+		CHECK(in_set(ts, "198.19.0.8"));
 		/* The banner and the closed port add nothing. */
 		CHECK_EQ_U(pp->n, 3);
 		CHECK(pp->bare_empty);
@@ -142,6 +153,55 @@ int main(void)
 		pairs_finalize(pp);
 		CHECK_EQ_U(pp->n, 1); /* duplicates merge */
 		CHECK(!pp->bare_empty);
+		drop(ts, pp);
+	}
+	CASE("-iL -6: [ADDR]:PORT, bare IPv6, NDJSON and masscan lines")
+	{
+		const char *x = "[fd5a:7a6f:1ab0::10]:22 fd5a:7a6f:1ab0::12\n"
+				"open tcp 443 fd5a:7a6f:1ab0::11 1700000000\n"
+				"{\"type\":\"port\",\"ip\":\"fd5a:7a6f:1ab0::10\","
+				"\"port\":8080,\"proto\":\"tcp\"}\n";
+
+		ts = targets_new();
+		pp = pairs_new();
+		targets_set_family(ts, ADDR_V6);
+		targets_set_family(pp->bare, ADDR_V6);
+		CHECK(targetfile_parse(ts, pp, "mem", x, strlen(x), 1, err,
+				       sizeof(err)) == 0);
+		CHECK(targets_finalize(ts, err, sizeof(err)) == 0);
+		pairs_finalize(pp);
+		CHECK_EQ_U(targets_count(ts), 3);
+		CHECK_EQ_U(pp->n, 3);
+		CHECK(pairs_wanted(pp, ip("fd5a:7a6f:1ab0::10"), 22));
+		CHECK(pairs_wanted(pp, ip("fd5a:7a6f:1ab0::10"), 8080));
+		CHECK(!pairs_wanted(pp, ip("fd5a:7a6f:1ab0::10"), 443));
+		CHECK(pairs_wanted(pp, ip("fd5a:7a6f:1ab0::11"), 443));
+		/* The bare target gets the -p ports (base), not the pairs'. */
+		pp->base[80] = 1;
+		CHECK(pairs_wanted(pp, ip("fd5a:7a6f:1ab0::12"), 80));
+		CHECK(!pairs_wanted(pp, ip("fd5a:7a6f:1ab0::10"), 80));
+		drop(ts, pp);
+	}
+	CASE("-iL IPv6 errors: a port needs brackets, and -6")
+	{
+		const char *x = "[fd5a::10]:0\n";
+
+		ts = targets_new();
+		pp = pairs_new();
+		targets_set_family(ts, ADDR_V6);
+		CHECK(targetfile_parse(ts, pp, "mem", x, strlen(x), 1, err,
+				       sizeof(err)) < 0);
+		CHECK_STR(err, "mem:1: bad target '[fd5a::10]:0': expected "
+			       "HOST:PORT (IPv6: [ADDR]:PORT) with a port "
+			       "1-65535");
+		drop(ts, pp);
+		x = "[fd5a::10]:80\n";
+		ts = targets_new();
+		pp = pairs_new();
+		CHECK(targetfile_parse(ts, pp, "mem", x, strlen(x), 1, err,
+				       sizeof(err)) < 0);
+		CHECK_STR(err, "mem:1: bad target 'fd5a::10': is an IPv6 "
+			       "address: scanning IPv6 needs -6");
 		drop(ts, pp);
 	}
 	return DONE();

@@ -20,6 +20,11 @@ struct seen {
 	size_t len;
 };
 
+/* 127.0.0.1 and a lab address, as the transports take them. */
+static const struct addr lo = { .family = ADDR_V4, .b = { 127, 0, 0, 1 } };
+static const struct addr lab = { .family = ADDR_V4,
+				  .b = { 198, 18, 0, 2 } };
+
 static int events_after_free;
 static int freed;
 
@@ -87,7 +92,7 @@ int main(void)
 	char err[128];
 	struct vs_transport_cfg cfg = { .max_conns = 16, .connect_ms = 1000,
 					.event = on_event };
-	struct vs_transport *t = vs_transport_sockets(&cfg, 0, err,
+	struct vs_transport *t = vs_transport_sockets(&cfg, NULL, err,
 						      sizeof(err));
 
 	CASE("sockets: every operation, the kernel routes")
@@ -113,7 +118,7 @@ int main(void)
 		if (t == NULL || l < 0)
 			break;
 		/* No MAC: the kernel finds the next hop itself. */
-		c = t->ops->open(t, INADDR_LOOPBACK, port, NULL, &s,
+		c = t->ops->open(t, &lo, port, NULL, &s,
 				 vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(s.n == 0); /* nothing from inside open() */
@@ -146,7 +151,7 @@ int main(void)
 		if (t == NULL || l < 0)
 			break;
 		close(l);
-		c = t->ops->open(t, INADDR_LOOPBACK, port, NULL, &s,
+		c = t->ops->open(t, &lo, port, NULL, &s,
 				 vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(t, &s, TCP_EV_RESET));
@@ -166,11 +171,11 @@ int main(void)
 		void *c;
 
 		brief.life_ms = 200;
-		b = vs_transport_sockets(&brief, 0, err, sizeof(err));
+		b = vs_transport_sockets(&brief, NULL, err, sizeof(err));
 		CHECK(b != NULL && l >= 0);
 		if (b == NULL || l < 0)
 			break;
-		c = b->ops->open(b, INADDR_LOOPBACK, port, NULL, &s,
+		c = b->ops->open(b, &lo, port, NULL, &s,
 				 vs_now_ms());
 		CHECK(wait_for(b, &s, TCP_EV_CONNECTED));
 		CHECK(wait_for(b, &s, TCP_EV_TIMEOUT));
@@ -191,17 +196,17 @@ int main(void)
 
 		memset(s, 0, sizeof(s));
 		two.max_conns = 2;
-		b = vs_transport_sockets(&two, 0, err, sizeof(err));
+		b = vs_transport_sockets(&two, NULL, err, sizeof(err));
 		CHECK(b != NULL && l >= 0);
 		if (b == NULL || l < 0)
 			break;
 		CHECK_EQ_U(b->ops->capacity(b), 2);
 		for (int i = 0; i < 3; i++)
-			c[i] = b->ops->open(b, INADDR_LOOPBACK, port, NULL,
+			c[i] = b->ops->open(b, &lo, port, NULL,
 					    &s[i], vs_now_ms());
 		CHECK(c[0] && c[1] && c[2] == NULL);
 		b->ops->abort(b, c[0], vs_now_ms());
-		c[2] = b->ops->open(b, INADDR_LOOPBACK, port, NULL, &s[2],
+		c[2] = b->ops->open(b, &lo, port, NULL, &s[2],
 				    vs_now_ms());
 		CHECK(c[2] != NULL);
 		freed = 1;
@@ -226,7 +231,7 @@ int main(void)
 		CHECK_STR(u->ops->name, "userspace TCP");
 		CHECK(u->ops->needs_mac);
 		CHECK_EQ_U(u->ops->capacity(u), 16);
-		CHECK(u->ops->open(u, 0xc6120002, 80, NULL, &s,
+		CHECK(u->ops->open(u, &lab, 80, NULL, &s,
 				   vs_now_ms()) == NULL);
 		CHECK(s.n == 0);
 		u->ops->free(u, vs_now_ms());

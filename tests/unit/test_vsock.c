@@ -11,6 +11,9 @@
 #include "engine/vscan/vscan_int.h"
 #include "tests/unit/harness.h"
 
+/* 127.0.0.1 as vsock_connect takes it. */
+#define LOOPBACK4 (&(struct addr){ .family = ADDR_V4, .b = { 127, 0, 0, 1 } })
+
 /* What the transport told one connection, in order. */
 struct seen {
 	int ev[16];
@@ -49,6 +52,22 @@ static int listener(uint16_t *port)
 	return fd;
 }
 
+/* A listener on ::1 (-1 where the host has no IPv6 loopback). */
+static int listener6(uint16_t *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 8) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0)
+		return -1;
+	*port = ntohs(a.sin6_port);
+	return fd;
+}
+
 /* Polls until the connection has seen ev (or about 2 s passed). */
 static int wait_for(struct vsock *k, struct seen *s, int ev)
 {
@@ -64,7 +83,7 @@ static int wait_for(struct vsock *k, struct seen *s, int ev)
 int main(void)
 {
 	char err[128];
-	struct vsock *k = vsock_new(16, 0, 1000, 0, on_event, err,
+	struct vsock *k = vsock_new(16, NULL, 1000, 0, on_event, err,
 				    sizeof(err));
 
 	CASE("banner, a probe's payload both ways, EOF, one CLOSED")
@@ -77,7 +96,7 @@ int main(void)
 		ssize_t n;
 
 		CHECK(k != NULL && l >= 0);
-		c = vsock_connect(k, INADDR_LOOPBACK, port, &s, vs_now_ms());
+		c = vsock_connect(k, LOOPBACK4, port, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(k, &s, TCP_EV_CONNECTED));
 		a = accept(l, NULL, NULL);
@@ -112,7 +131,7 @@ int main(void)
 		void *c;
 
 		close(l); /* nothing listens there now */
-		c = vsock_connect(k, INADDR_LOOPBACK, port, &s, vs_now_ms());
+		c = vsock_connect(k, LOOPBACK4, port, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(k, &s, TCP_EV_RESET));
 		CHECK(s.n == 1); /* no CONNECTED before it */
@@ -122,14 +141,14 @@ int main(void)
 
 	CASE("a silent peer: the lifetime ends it with TIMEOUT")
 	{
-		struct vsock *brief = vsock_new(4, 0, 1000, 200, on_event, err,
+		struct vsock *brief = vsock_new(4, NULL, 1000, 200, on_event, err,
 						sizeof(err));
 		struct seen s = { 0 };
 		uint16_t port = 0;
 		int l = listener(&port);
 		void *c;
 
-		c = vsock_connect(brief, INADDR_LOOPBACK, port, &s,
+		c = vsock_connect(brief, LOOPBACK4, port, &s,
 				  vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(brief, &s, TCP_EV_CONNECTED));
@@ -142,7 +161,7 @@ int main(void)
 
 	CASE("capacity: no more than max connections at once")
 	{
-		struct vsock *small = vsock_new(2, 0, 1000, 0, on_event, err,
+		struct vsock *small = vsock_new(2, NULL, 1000, 0, on_event, err,
 						sizeof(err));
 		struct seen s[3];
 		uint16_t port = 0;
@@ -152,16 +171,49 @@ int main(void)
 		memset(s, 0, sizeof(s));
 		CHECK(small != NULL && vsock_capacity(small) == 2);
 		for (int i = 0; i < 3; i++)
-			c[i] = vsock_connect(small, INADDR_LOOPBACK, port,
+			c[i] = vsock_connect(small, LOOPBACK4, port,
 					     &s[i], vs_now_ms());
 		CHECK(c[0] && c[1] && c[2] == NULL);
 		vsock_abort(small, c[0]);
-		c[2] = vsock_connect(small, INADDR_LOOPBACK, port, &s[2],
+		c[2] = vsock_connect(small, LOOPBACK4, port, &s[2],
 				     vs_now_ms());
 		CHECK(c[2] != NULL);
 		vsock_free(small);
 		close(l);
 	}
 	vsock_free(k);
+	CASE("IPv6: connect to ::1 from a bound ::1 (-S), banner, CLOSED")
+	{
+		struct addr lo6 = { .family = ADDR_V6, .b = { [15] = 1 } };
+		struct vsock *k6 = vsock_new(4, &lo6, 1000, 0, on_event, err,
+					     sizeof(err));
+		struct seen s = { 0 };
+		struct sockaddr_in6 peer;
+		socklen_t pl = sizeof(peer);
+		uint16_t port = 0;
+		int l = listener6(&port), a = -1;
+		void *c = NULL;
+
+		CHECK(k6 != NULL && l >= 0);
+		if (k6 && l >= 0)
+			c = vsock_connect(k6, &lo6, port, &s, vs_now_ms());
+		CHECK(c != NULL);
+		if (c) {
+			CHECK(wait_for(k6, &s, TCP_EV_CONNECTED));
+			a = accept(l, (struct sockaddr *)&peer, &pl);
+			CHECK(a >= 0 && peer.sin6_family == AF_INET6 &&
+			      IN6_IS_ADDR_LOOPBACK(&peer.sin6_addr));
+			CHECK(a >= 0 && write(a, "220 ok\r\n", 8) == 8);
+			CHECK(wait_for(k6, &s, TCP_EV_DATA));
+			CHECK(s.len == 8 && memcmp(s.data, "220 ok", 6) == 0);
+			vsock_abort(k6, c);
+			CHECK_EQ_U(s.ev[s.n - 1], TCP_EV_CLOSED);
+		}
+		if (a >= 0)
+			close(a);
+		if (l >= 0)
+			close(l);
+		vsock_free(k6);
+	}
 	return DONE();
 }
