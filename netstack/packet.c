@@ -195,8 +195,8 @@ static int is_unspecified(const struct addr *a)
 
 /*
  * NS/NA as RFC 4861 7.1.1/7.1.2 accept them: from the link (hop limit
- * 255), code 0, 24 bytes at least, a unicast target, options of nonzero
- * length that fit. Anything else is a plain ICMPv6 message to us.
+ * 255), code 0, 24 bytes at least, captured whole, a unicast target,
+ * options of nonzero length that fit. Anything else is a plain ICMPv6 message to us.
  */
 static enum pkt_kind parse_nd(const uint8_t *p, size_t avail,
 			      struct pkt_info *out)
@@ -204,7 +204,9 @@ static enum pkt_kind parse_nd(const uint8_t *p, size_t avail,
 	uint8_t want = p[0] == 135 ? 1 : 2; /* source / target LL option */
 	size_t off = 24;
 
-	if (out->ip.ttl != 255 || p[1] != 0 || avail < 24 || p[8] == 0xff)
+	/* A cut capture of a message this small is not one to act on. */
+	if (out->ip.ttl != 255 || p[1] != 0 || avail < 24 || p[8] == 0xff ||
+	    out->l3_len < out->ip.len)
 		return PKT_ICMP6;
 	out->nd.target = addr_from_v6(p + 8);
 	out->nd.flags = p[0] == 136 ? (uint8_t)(p[4] & 0xe0) : 0;

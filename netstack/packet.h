@@ -124,7 +124,8 @@ struct pkt_info {
  * fragment, destination options, AH) are walked, each checked against the
  * datagram; more, ESP, "no next header" or a later fragment is PKT_OTHER.
  * An NS or NA is PKT_ND only as RFC 4861 7.1 accepts it (hop limit 255,
- * code 0, long enough, target not multicast); otherwise PKT_ICMP6. ICMPv6
+ * code 0, long enough and captured whole, target not multicast, sane
+ * options); otherwise PKT_ICMP6. ICMPv6
  * types 1-4 are PKT_ICMP6_ERR when the quote holds an IPv6 header.
  * No checksum is verified (the cookies make forged replies worthless).
  */
