@@ -125,11 +125,11 @@ struct pkt_info {
  * datagram; more, ESP, "no next header" or a later fragment is PKT_OTHER.
  * An NS or NA is PKT_ND only as RFC 4861 7.1 accepts it (hop limit 255,
  * code 0, long enough and captured whole, target not multicast, sane
- * options); otherwise PKT_ICMP6. ICMPv6
- * types 1-4 are PKT_ICMP6_ERR when the quote holds an IPv6 header.
- * No checksum is verified (the cookies make forged replies worthless).
+ * options); otherwise PKT_ICMP6. ICMPv6 types 1-4 are PKT_ICMP6_ERR
+ * when the quote holds an IPv6 header. No checksum is verified (the cookies make forged replies worthless).
  */
 #define PKT_MAX_EXTHDR 8
+
 enum pkt_kind pkt_parse(const uint8_t *frame, size_t caplen,
 			struct pkt_info *out);
 
