@@ -46,6 +46,34 @@ uint32_t pkt_csum_pseudo6(const struct addr *src, const struct addr *dst,
 	return sum + proto;
 }
 
+void pkt_icmp6_as_icmp4(uint8_t type6, uint8_t code6, uint8_t *type4,
+			uint8_t *code4)
+{
+	static const uint8_t unreach[7] = { 0, 13, 1, 1, 3, 13, 13 };
+
+	*type4 = *code4 = 255;
+	switch (type6) {
+	case 1:
+		*type4 = 3;
+		*code4 = code6 < sizeof(unreach) ? unreach[code6] : 1;
+		break;
+	case 2:
+		*type4 = 3;
+		*code4 = 4; /* fragmentation needed */
+		break;
+	case 3:
+		*type4 = 11;
+		*code4 = code6;
+		break;
+	case 4:
+		*type4 = 12;
+		*code4 = code6;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Parses an IPv4 header at p (avail bytes); 0 if it is not a sane one. */
 static int parse_ip(const uint8_t *p, size_t avail, struct pkt_ip *ip)
 {

@@ -133,6 +133,18 @@ struct pkt_info {
 enum pkt_kind pkt_parse(const uint8_t *frame, size_t caplen,
 			struct pkt_info *out);
 
+/*
+ * The ICMP (IPv4) type and code that mean what ICMPv6 type6/code6 means,
+ * so one table of port states and reasons serves both families:
+ * unreachable 1/0 no route -> 3/0 net, 1/1 administratively prohibited
+ * -> 3/13, 1/2 beyond scope and 1/3 address -> 3/1 host, 1/4 port -> 3/3,
+ * 1/5 source policy and 1/6 reject route -> 3/13, other 1/x -> 3/1;
+ * 2 packet too big -> 3/4; 3/c time exceeded -> 11/c; 4/c parameter
+ * problem -> 12/c; anything else -> 255/255 (no ICMPv4 meaning).
+ */
+void pkt_icmp6_as_icmp4(uint8_t type6, uint8_t code6, uint8_t *type4,
+			uint8_t *code4);
+
 /* Internet checksum helpers (RFC 1071), for crafting and verification. */
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
 uint16_t pkt_csum_fold(uint32_t sum);

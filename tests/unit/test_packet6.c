@@ -349,6 +349,29 @@ static void exthdrs(void)
 	}
 }
 
+static void icmp_meaning(void)
+{
+	CASE("ICMPv6 errors read as the ICMPv4 ones that mean the same")
+	{
+		static const uint8_t want[][4] = {
+			{ 1, 0, 3, 0 },	  { 1, 1, 3, 13 }, { 1, 2, 3, 1 },
+			{ 1, 3, 3, 1 },	  { 1, 4, 3, 3 },  { 1, 5, 3, 13 },
+			{ 1, 6, 3, 13 },  { 1, 7, 3, 1 },  { 1, 255, 3, 1 },
+			{ 2, 0, 3, 4 },	  { 3, 0, 11, 0 }, { 3, 1, 11, 1 },
+			{ 4, 1, 12, 1 },  { 128, 0, 255, 255 },
+			{ 129, 0, 255, 255 }, { 136, 0, 255, 255 },
+		};
+
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			uint8_t t, c;
+
+			pkt_icmp6_as_icmp4(want[i][0], want[i][1], &t, &c);
+			CHECK_EQ_U(t, want[i][2]);
+			CHECK_EQ_U(c, want[i][3]);
+		}
+	}
+}
+
 int main(void)
 {
 	uint8_t f[2048];
@@ -358,6 +381,7 @@ int main(void)
 	captured_icmp6();
 	captured_nd();
 	exthdrs();
+	icmp_meaning();
 	CASE("every truncation of every IPv6 frame stays inside it")
 	{
 		for (size_t i = 0; i < NFRAMES6; i++) {
