@@ -1,4 +1,4 @@
-/* nd.c -- answer IPv6 neighbour solicitations for an address fathom claims (-S). */
+/* nd.c -- answer IPv6 neighbour solicitations for a claimed (-S) address. */
 #include "netstack/nd.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* nd.h -- answer IPv6 neighbour solicitations for an address fathom claims (-S). */
+/* nd.h -- answer IPv6 neighbour solicitations for a claimed (-S) address. */
 #ifndef FATHOM_ND_H
 #define FATHOM_ND_H
 

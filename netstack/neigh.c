@@ -1,4 +1,4 @@
-/* neigh.c -- IP address to MAC address table, filled by ARP replies and neighbour advertisements. */
+/* neigh.c -- IP to MAC table, filled by ARP replies and NAs. */
 #include "netstack/neigh.h"
 
 #include <stdlib.h>
@@ -52,7 +52,8 @@ static size_t hash_addr(const struct addr *a, size_t mask)
 	uint64_t h = a->family;
 
 	for (int i = 0; i < 16; i += 4) {
-		uint32_t w = (uint32_t)a->b[i] << 24 | (uint32_t)a->b[i + 1] << 16 |
+		uint32_t w = (uint32_t)a->b[i] << 24 |
+			     (uint32_t)a->b[i + 1] << 16 |
 			     (uint32_t)a->b[i + 2] << 8 | a->b[i + 3];
 
 		h = (h ^ w) * 0x9e3779b97f4a7c15ull;

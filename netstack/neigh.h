@@ -1,4 +1,4 @@
-/* neigh.h -- IP address to MAC address table, filled by ARP replies and neighbour advertisements. */
+/* neigh.h -- IP to MAC table, filled by ARP replies and NAs. */
 #ifndef FATHOM_NEIGH_H
 #define FATHOM_NEIGH_H
 

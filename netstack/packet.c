@@ -224,7 +224,8 @@ static int is_unspecified(const struct addr *a)
 /*
  * NS/NA as RFC 4861 7.1.1/7.1.2 accept them: from the link (hop limit
  * 255), code 0, 24 bytes at least, captured whole, a unicast target,
- * options of nonzero length that fit. Anything else is a plain ICMPv6 message to us.
+ * options of nonzero length that fit. Anything else is a plain ICMPv6
+ * message to us.
  */
 static enum pkt_kind parse_nd(const uint8_t *p, size_t avail,
 			      struct pkt_info *out)

@@ -88,7 +88,8 @@ struct pkt_info {
 		/* The source (NS) or target (NA) link-layer address option,
 		 * or NULL when the message carries none. */
 		const uint8_t *lladdr;
-		uint8_t flags; /* NA: router 0x80, solicited 0x40, override 0x20 */
+		/* NA: router 0x80, solicited 0x40, override 0x20 */
+		uint8_t flags;
 	} nd;
 	struct {
 		uint16_t op; /* 1 request, 2 reply */
@@ -126,7 +127,8 @@ struct pkt_info {
  * An NS or NA is PKT_ND only as RFC 4861 7.1 accepts it (hop limit 255,
  * code 0, long enough and captured whole, target not multicast, sane
  * options); otherwise PKT_ICMP6. ICMPv6 types 1-4 are PKT_ICMP6_ERR
- * when the quote holds an IPv6 header. No checksum is verified (the cookies make forged replies worthless).
+ * when the quote holds an IPv6 header. No checksum is verified (the
+ * cookies make forged replies worthless).
  */
 #define PKT_MAX_EXTHDR 8
 

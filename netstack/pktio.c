@@ -315,13 +315,12 @@ int pktio_filter6(char *buf, size_t len, const struct addr *our,
 	grp = craft_nd_group(our);
 	addr_format(our, a);
 	addr_format(&grp, g);
-	snprintf(proto, sizeof(proto), "%s%s%s%s%s",
-		 what & PKTIO_F6_TCP ? "tcp" : "",
-		 (what & PKTIO_F6_TCP) && (what & (PKTIO_F6_UDP | PKTIO_F6_ICMP6))
-			 ? " or " : "",
-		 what & PKTIO_F6_UDP ? "udp" : "",
-		 (what & PKTIO_F6_UDP) && (what & PKTIO_F6_ICMP6) ? " or " : "",
-		 what & PKTIO_F6_ICMP6 ? "icmp6" : "");
+	if (what & PKTIO_F6_TCP)
+		strcat(proto, "tcp");
+	if (what & PKTIO_F6_UDP)
+		strcat(proto, proto[0] ? " or udp" : "udp");
+	if (what & PKTIO_F6_ICMP6)
+		strcat(proto, proto[0] ? " or icmp6" : "icmp6");
 	if (proto[0] && (what & PKTIO_F6_ND))
 		n = snprintf(buf, len,
 			     "(ip6 dst host %s and (%s)) or (icmp6 and "

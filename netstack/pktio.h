@@ -38,10 +38,10 @@ void pktio_close(struct pktio *io); /* accepts NULL */
 void *pktio_libnet(struct pktio *io);
 
 /*
- * Sends n frames in one sendmmsg(2), each tagged with its Ethernet type's
- * protocol (IPv6 frames as ETH_P_IPV6, the rest as ETH_P_IP). Returns how many went out (the
- * kernel may take fewer when its queue is full; the caller retries the
- * rest), or -1 on a hard error.
+ * Sends n frames in one sendmmsg(2), each tagged with its Ethernet
+ * type's protocol (IPv6 frames as ETH_P_IPV6, the rest as ETH_P_IP).
+ * Returns how many went out (the kernel may take fewer when its queue is
+ * full; the caller retries the rest), or -1 on a hard error.
  */
 int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n);
 

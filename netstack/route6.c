@@ -1,4 +1,4 @@
-/* route6.c -- the kernel's IPv6 route to an address (netlink) and one interface's IPv6 routes. */
+/* route6.c -- the kernel's IPv6 route to an address; one interface's routes. */
 #include "netstack/route.h"
 
 #include <arpa/inet.h>

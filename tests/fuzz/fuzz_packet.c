@@ -1,4 +1,4 @@
-/* fuzz_packet.c -- pkt_parse on any frame a hostile network can deliver (IPv4 and IPv6). */
+/* fuzz_packet.c -- pkt_parse on any frame a hostile network can deliver. */
 #include <stdlib.h>
 #include <string.h>
 

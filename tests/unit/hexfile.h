@@ -1,4 +1,4 @@
-/* hexfile.h -- load a tests/data hex dump (a captured frame) for a unit test. */
+/* hexfile.h -- load a tests/data hex dump for a unit test. */
 #ifndef FATHOM_HEXFILE_H
 #define FATHOM_HEXFILE_H
 

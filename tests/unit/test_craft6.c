@@ -1,4 +1,4 @@
-/* test_craft6.c -- IPv6 frames fathom builds, read back by the parser with checksums verified independently; ND answers; the neighbour table. */
+/* test_craft6.c -- IPv6 frames we build, read back; ND answers; neighbours. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

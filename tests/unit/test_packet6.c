@@ -1,4 +1,4 @@
-/* test_packet6.c -- IPv6 frame parsing from frames captured in the lab, and hostile ones. */
+/* test_packet6.c -- IPv6 parsing of lab-captured and hostile frames. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +47,8 @@ static uint16_t l4_sum6(const struct pkt_info *p)
 		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
 	sum += (uint32_t)(n >> 16) + (uint32_t)(n & 0xffff) + p->ip.proto;
 	for (size_t i = 0; i < n; i += 2)
-		sum += (uint32_t)(p->l4[i] << 8 | (i + 1 < n ? p->l4[i + 1] : 0));
+		sum += (uint32_t)(p->l4[i] << 8 |
+				  (i + 1 < n ? p->l4[i + 1] : 0));
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
@@ -354,12 +355,13 @@ static void icmp_meaning(void)
 	CASE("ICMPv6 errors read as the ICMPv4 ones that mean the same")
 	{
 		static const uint8_t want[][4] = {
-			{ 1, 0, 3, 0 },	  { 1, 1, 3, 13 }, { 1, 2, 3, 1 },
-			{ 1, 3, 3, 1 },	  { 1, 4, 3, 3 },  { 1, 5, 3, 13 },
-			{ 1, 6, 3, 13 },  { 1, 7, 3, 1 },  { 1, 255, 3, 1 },
-			{ 2, 0, 3, 4 },	  { 3, 0, 11, 0 }, { 3, 1, 11, 1 },
-			{ 4, 1, 12, 1 },  { 128, 0, 255, 255 },
-			{ 129, 0, 255, 255 }, { 136, 0, 255, 255 },
+			{ 1, 0, 3, 0 },	 { 1, 1, 3, 13 },  { 1, 2, 3, 1 },
+			{ 1, 3, 3, 1 },	 { 1, 4, 3, 3 },   { 1, 5, 3, 13 },
+			{ 1, 6, 3, 13 }, { 1, 7, 3, 1 },   { 1, 255, 3, 1 },
+			{ 2, 0, 3, 4 },	 { 3, 0, 11, 0 },  { 3, 1, 11, 1 },
+			{ 4, 1, 12, 1 }, { 128, 0, 255, 255 },
+			{ 129, 0, 255, 255 },
+			{ 136, 0, 255, 255 },
 		};
 
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

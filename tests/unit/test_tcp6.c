@@ -1,4 +1,4 @@
-/* test_tcp6.c -- tcpseg frames in both families (IPv4 bytes as before) and the userspace TCP over IPv6. */
+/* test_tcp6.c -- tcpseg in both families; the userspace TCP over IPv6. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
