@@ -166,6 +166,26 @@ static void captured_icmp6(void)
 		CHECK_EQ_U(p.inner.dport, 9);
 		CHECK_EQ_U(l4_sum6(&p), 0);
 	}
+	CASE("packet too big, time exceeded, parameter problem: quotes too")
+	{
+		static const uint8_t kinds[3][2] = { { 2, 0 }, { 3, 0 },
+						     { 4, 1 } };
+
+		for (size_t i = 0; i < 3; i++) {
+			n = load_hex("frame6-unreach-port.hex", f, sizeof(f));
+			f[54] = kinds[i][0];
+			f[55] = kinds[i][1];
+			f[58] = 0; /* MTU 1280 / pointer 1280 */
+			f[59] = 0;
+			f[60] = 0x05;
+			f[61] = 0x00;
+			CHECK(pkt_parse(f, n, &p) == PKT_ICMP6_ERR);
+			CHECK_EQ_U(p.icmp.type, kinds[i][0]);
+			CHECK_EQ_U(p.icmp.unused, 1280);
+			CHECK_EQ_U(p.inner.dport, 3306);
+			CHECK(p.inner.has_l4);
+		}
+	}
 	CASE("ICMPv6 echo reply")
 	{
 		n = load_hex("frame6-echo-reply.hex", f, sizeof(f));
