@@ -2,6 +2,7 @@
 #include "netstack/cookie.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/random.h>
 
 #include "netstack/siphash.h"
@@ -43,4 +44,41 @@ struct cookie cookie_make(const struct cookie_key *key, uint32_t saddr,
 			  ? sport_base
 			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
 	return c;
+}
+
+struct cookie cookie_make_addr(const struct cookie_key *key,
+			       const struct addr *saddr,
+			       const struct addr *daddr, uint16_t dport,
+			       uint8_t proto, uint16_t sport_base,
+			       uint16_t sport_count)
+{
+	uint8_t in[35];
+	uint64_t h;
+	struct cookie c;
+
+	if (!addr_is_v6(saddr) && !addr_is_v6(daddr))
+		return cookie_make(key, addr_v4(saddr), addr_v4(daddr), dport,
+				   proto, sport_base, sport_count);
+	memcpy(in, saddr->b, 16);
+	memcpy(in + 16, daddr->b, 16);
+	in[32] = (uint8_t)dport;
+	in[33] = (uint8_t)(dport >> 8);
+	in[34] = proto;
+	h = siphash24(key->k0, key->k1, in, sizeof(in));
+	c.seq = (uint32_t)h;
+	c.sport = sport_count <= 1
+			  ? sport_base
+			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
+	return c;
+}
+
+int cookie_check(const struct cookie_key *key, const struct addr *saddr,
+		 const struct addr *daddr, uint16_t dport, uint8_t proto,
+		 uint16_t sport_base, uint16_t sport_count, uint16_t our_port,
+		 uint32_t value, uint32_t delta)
+{
+	struct cookie c = cookie_make_addr(key, saddr, daddr, dport, proto,
+					   sport_base, sport_count);
+
+	return c.sport == our_port && c.seq + delta == value;
 }

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "netstack/addr.h"
+
 /*
  * Every probe fathom sends carries a cookie: the SYN's sequence number and
  * its source port are both derived from SipHash-2-4 of (our address, their
@@ -33,5 +35,29 @@ int cookie_key_random(struct cookie_key *key);
 struct cookie cookie_make(const struct cookie_key *key, uint32_t saddr,
 			  uint32_t daddr, uint16_t dport, uint8_t proto,
 			  uint16_t sport_base, uint16_t sport_count);
+
+/*
+ * The same for either family. IPv4 addresses give exactly cookie_make's
+ * cookie (the same 11 hashed bytes), so a run can switch to struct addr
+ * without changing a probe. IPv6 hashes both 16-byte addresses as on the
+ * wire, then dport (little-endian) and proto: 35 bytes, the same
+ * construction and key.
+ */
+struct cookie cookie_make_addr(const struct cookie_key *key,
+			       const struct addr *saddr,
+			       const struct addr *daddr, uint16_t dport,
+			       uint8_t proto, uint16_t sport_base,
+			       uint16_t sport_count);
+
+/*
+ * 1 if a reply to our probe (saddr -> daddr:dport over proto) is ours:
+ * it went to the cookie's source port and acknowledges (TCP) or echoes
+ * (a quoted probe's seq, a UDP request ID's 32 bits) value, which must be
+ * the cookie's seq + delta (1 for a SYN-ACK/RST's ack, 0 for a quote).
+ */
+int cookie_check(const struct cookie_key *key, const struct addr *saddr,
+		 const struct addr *daddr, uint16_t dport, uint8_t proto,
+		 uint16_t sport_base, uint16_t sport_count, uint16_t our_port,
+		 uint32_t value, uint32_t delta);
 
 #endif

@@ -65,6 +65,7 @@ int craft_tcp_template(void *ln, struct craft_tmpl *t, const uint8_t smac[6],
 	if (cull(l, t->frame, sizeof(t->frame), &t->len, err, errlen) < 0)
 		return -1;
 	t->l4_len = tcp_len;
+	t->ver = 4;
 	return 0;
 lerr:
 	snprintf(err, errlen, "libnet: %s", libnet_geterror(l));

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "netstack/arpd.h"
+#include "netstack/craft.h"
+#include "netstack/nd.h"
 #include "netstack/route.h"
 
 /*
@@ -34,14 +36,17 @@
 struct pktio {
 	libnet_t *ln;
 	int fd;
-	struct sockaddr_ll to;
+	struct sockaddr_ll to, to6; /* ETH_P_IP, ETH_P_IPV6 */
 	pcap_t *pc;
 	int pfd;
 	char *bpf;            /* the caller's filter */
-	char *active;         /* bpf, widened for ARP when answering it */
+	char *active;         /* bpf, widened for ARP/ND when answering them */
 	uint32_t arp_addr;    /* answer ARP for it (0: no) */
 	uint8_t arp_mac[6];
 	uint64_t arp_answered;
+	struct addr nd_addr;  /* answer NS for it (family 0: no) */
+	uint8_t nd_mac[6];
+	uint64_t nd_answered;
 };
 
 /*
@@ -94,6 +99,8 @@ struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
 	io->to.sll_ifindex = hop.ifindex;
 	io->to.sll_protocol = htons(ETH_P_IP);
 	io->to.sll_halen = 6;
+	io->to6 = io->to;
+	io->to6.sll_protocol = htons(ETH_P_IPV6);
 
 	io->pc = pcap_create(ifname, ebuf);
 	if (io->pc == NULL) {
@@ -177,9 +184,14 @@ int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
 
 		memset(msg, 0, sizeof(msg[0]) * k);
 		for (i = 0; i < k; i++) {
-			msg[i].msg_hdr.msg_iov = (struct iovec *)&frames[done + i];
+			const struct iovec *v = &frames[done + i];
+			const uint8_t *f = v->iov_base;
+			int six = v->iov_len >= 14 && f[12] == 0x86 &&
+				  f[13] == 0xdd;
+
+			msg[i].msg_hdr.msg_iov = (struct iovec *)v;
 			msg[i].msg_hdr.msg_iovlen = 1;
-			msg[i].msg_hdr.msg_name = &io->to;
+			msg[i].msg_hdr.msg_name = six ? &io->to6 : &io->to;
 			msg[i].msg_hdr.msg_namelen = sizeof(io->to);
 		}
 		r = sendmmsg(io->fd, msg, k, 0);
@@ -195,34 +207,6 @@ int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
 			break;
 	}
 	return (int)done;
-}
-
-int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
-		     char *err, size_t errlen)
-{
-	struct bpf_program prog;
-	size_t n = strlen(io->bpf) + 96;
-	char *f = malloc(n);
-
-	if (f == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	snprintf(f, n, "(arp and arp[6:2] = 1 and arp[24:4] = 0x%08x) or (%s)",
-		 addr, io->bpf);
-	if (pcap_compile(io->pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-	    pcap_setfilter(io->pc, &prog) != 0) {
-		snprintf(err, errlen, "pcap filter '%s': %s", f,
-			 pcap_geterr(io->pc));
-		free(f);
-		return -1;
-	}
-	pcap_freecode(&prog);
-	free(io->active);
-	io->active = f;
-	io->arp_addr = addr;
-	memcpy(io->arp_mac, mac, 6);
-	return 0;
 }
 
 /* Installs filter f (a pcap expression) on the capture. */
@@ -243,6 +227,114 @@ static int set_filter(struct pktio *io, const char *f, char *err,
 	}
 	pcap_freecode(&prog);
 	return 0;
+}
+
+/*
+ * The caller's filter widened by the clauses of the answering modes on
+ * (ARP first, so an ARP-only filter reads as it always did), installed
+ * and kept as the one pktio_resume() restores.
+ */
+static int widen(struct pktio *io, char *err, size_t errlen)
+{
+	char arp[96] = "", nd[2 * ADDR_STRLEN + 96] = "";
+	size_t n;
+	char *f;
+
+	if (io->arp_addr)
+		snprintf(arp, sizeof(arp),
+			 "(arp and arp[6:2] = 1 and arp[24:4] = 0x%08x) or ",
+			 io->arp_addr);
+	if (io->nd_addr.family == ADDR_V6) {
+		char a[ADDR_STRLEN], g[ADDR_STRLEN];
+		struct addr grp = craft_nd_group(&io->nd_addr);
+
+		snprintf(nd, sizeof(nd),
+			 "(icmp6 and ip6[40] = 135 and (ip6 dst host %s or "
+			 "ip6 dst host %s)) or ",
+			 addr_format(&grp, g), addr_format(&io->nd_addr, a));
+	}
+	n = strlen(arp) + strlen(nd) + strlen(io->bpf) + 3;
+	f = malloc(n);
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(f, n, "%s%s(%s)", arp, nd, io->bpf);
+	if (set_filter(io, f, err, errlen) < 0) {
+		free(f);
+		return -1;
+	}
+	free(io->active);
+	io->active = f;
+	return 0;
+}
+
+int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
+		     char *err, size_t errlen)
+{
+	uint32_t old = io->arp_addr;
+
+	io->arp_addr = addr;
+	if (widen(io, err, errlen) < 0) {
+		io->arp_addr = old;
+		return -1;
+	}
+	memcpy(io->arp_mac, mac, 6);
+	return 0;
+}
+
+int pktio_answer_nd(struct pktio *io, const struct addr *addr,
+		    const uint8_t mac[6], char *err, size_t errlen)
+{
+	struct addr old = io->nd_addr;
+
+	if (!addr_is_v6(addr)) {
+		snprintf(err, errlen, "neighbour discovery needs an IPv6 "
+				      "address");
+		return -1;
+	}
+	io->nd_addr = *addr;
+	if (widen(io, err, errlen) < 0) {
+		io->nd_addr = old;
+		return -1;
+	}
+	memcpy(io->nd_mac, mac, 6);
+	return 0;
+}
+
+int pktio_filter6(char *buf, size_t len, const struct addr *our,
+		  unsigned what)
+{
+	char a[ADDR_STRLEN], g[ADDR_STRLEN], proto[64] = "";
+	struct addr grp;
+	int n;
+
+	if (!addr_is_v6(our) || !(what & (PKTIO_F6_TCP | PKTIO_F6_UDP |
+					  PKTIO_F6_ICMP6 | PKTIO_F6_ND)))
+		return -1;
+	grp = craft_nd_group(our);
+	addr_format(our, a);
+	addr_format(&grp, g);
+	if (what & PKTIO_F6_TCP)
+		strcat(proto, "tcp");
+	if (what & PKTIO_F6_UDP)
+		strcat(proto, proto[0] ? " or udp" : "udp");
+	if (what & PKTIO_F6_ICMP6)
+		strcat(proto, proto[0] ? " or icmp6" : "icmp6");
+	if (proto[0] && (what & PKTIO_F6_ND))
+		n = snprintf(buf, len,
+			     "(ip6 dst host %s and (%s)) or (icmp6 and "
+			     "(ip6[40] = 135 or ip6[40] = 136) and "
+			     "(ip6 dst host %s or ip6 dst host %s))",
+			     a, proto, a, g);
+	else if (proto[0])
+		n = snprintf(buf, len, "(ip6 dst host %s and (%s))", a, proto);
+	else
+		n = snprintf(buf, len,
+			     "(icmp6 and (ip6[40] = 135 or ip6[40] = 136) and "
+			     "(ip6 dst host %s or ip6 dst host %s))",
+			     a, g);
+	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 int pktio_pause(struct pktio *io, char *err, size_t errlen)
@@ -279,6 +371,11 @@ uint64_t pktio_arp_answered(const struct pktio *io)
 	return io->arp_answered;
 }
 
+uint64_t pktio_nd_answered(const struct pktio *io)
+{
+	return io->nd_answered;
+}
+
 struct dispatch_ctx {
 	struct pktio *io;
 	pktio_cb cb;
@@ -303,6 +400,19 @@ static void on_pcap(u_char *user, const struct pcap_pkthdr *h,
 			       reply)) {
 			if (pktio_send(io, &iov, 1) == 1)
 				io->arp_answered++;
+			return;
+		}
+	}
+	/* Nor does a neighbour solicitation for our -S IPv6 address. */
+	if (io->nd_addr.family == ADDR_V6 && h->caplen >= 78 &&
+	    bytes[12] == 0x86 && bytes[13] == 0xdd) {
+		uint8_t reply[ND_FRAME_LEN];
+		struct iovec iov = { reply, sizeof(reply) };
+
+		if (nd_reply(bytes, h->caplen, &io->nd_addr, io->nd_mac,
+			     reply)) {
+			if (pktio_send(io, &iov, 1) == 1)
+				io->nd_answered++;
 			return;
 		}
 	}

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "netstack/addr.h"
+
 struct pktio;
 
 /* A captured frame handed to the caller; bytes valid during the call. */
@@ -36,9 +38,10 @@ void pktio_close(struct pktio *io); /* accepts NULL */
 void *pktio_libnet(struct pktio *io);
 
 /*
- * Sends n frames in one sendmmsg(2). Returns how many went out (the
- * kernel may take fewer when its queue is full; the caller retries the
- * rest), or -1 on a hard error.
+ * Sends n frames in one sendmmsg(2), each tagged with its Ethernet
+ * type's protocol (IPv6 frames as ETH_P_IPV6, the rest as ETH_P_IP).
+ * Returns how many went out (the kernel may take fewer when its queue is
+ * full; the caller retries the rest), or -1 on a hard error.
  */
 int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n);
 
@@ -60,6 +63,34 @@ int pktio_wait(struct pktio *io, int timeout_ms);
 int pktio_answer_arp(struct pktio *io, uint32_t addr, const uint8_t mac[6],
 		     char *err, size_t errlen);
 /*
+ * The same for IPv6 (-S with an IPv6 address the kernel does not own):
+ * neighbour solicitations for addr are answered "addr is-at mac"
+ * (nd_reply) inside pktio_dispatch() and not handed to the callback; the
+ * filter is widened to let them in (to addr's solicited-node group or
+ * to addr itself). Both may be on at once. Returns 0, or -1 with err.
+ */
+int pktio_answer_nd(struct pktio *io, const struct addr *addr,
+		    const uint8_t mac[6], char *err, size_t errlen);
+
+/*
+ * Capture filter fragments for IPv6, for the engine to combine with its
+ * own (or with IPv4's) by "or". PKTIO_F6_TCP/UDP/ICMP6: IPv6 datagrams
+ * of that protocol to our address (protocol as the fixed header's next
+ * header: replies with extension headers are not expected). PKTIO_F6_ND:
+ * NS and NA to our address or its solicited-node group (next hops'
+ * answers, and solicitations of us). Writes a pcap expression into buf
+ * and returns its length, or -1 when our is not IPv6, what is 0, or buf
+ * is too small (PKTIO_FILTER6_MAX always fits).
+ */
+#define PKTIO_F6_TCP 0x1
+#define PKTIO_F6_UDP 0x2
+#define PKTIO_F6_ICMP6 0x4
+#define PKTIO_F6_ND 0x8
+#define PKTIO_FILTER6_MAX 512
+int pktio_filter6(char *buf, size_t len, const struct addr *our,
+		  unsigned what);
+
+/*
  * A handle opened at set-up lives for the whole run, idle between the
  * phases that use it. pktio_pause() makes the kernel queue nothing for it
  * (a filter that accepts no frame); pktio_resume() restores its filter
@@ -71,6 +102,8 @@ int pktio_resume(struct pktio *io, char *err, size_t errlen);
 
 /* ARP requests answered so far (for -d). */
 uint64_t pktio_arp_answered(const struct pktio *io);
+/* Neighbour solicitations answered so far. */
+uint64_t pktio_nd_answered(const struct pktio *io);
 
 /* Frames the kernel dropped before libpcap saw them (ring full). */
 uint64_t pktio_drops(struct pktio *io);

@@ -202,7 +202,12 @@ int route_get(uint32_t dst, const char *ifname, struct route_hop *out,
 		return -1;
 	}
 	out->gateway = gw;
-	return route_iface(dev, out, err, errlen);
+	if (route_iface(dev, out, err, errlen) < 0)
+		return -1;
+	out->saddr = addr_from_v4(out->src);
+	if (gw)
+		out->gw = addr_from_v4(gw);
+	return 0;
 }
 
 static int cmp_mask(const void *a, const void *b)

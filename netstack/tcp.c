@@ -27,23 +27,40 @@ static void *zalloc(size_t n)
 
 /* Table: chained hash of (daddr, dport, sport); we pick the keys. */
 
-static size_t conn_hash(const struct tcp_stack *st, uint32_t daddr,
+/*
+ * An IPv4 address hashes as its value, as before IPv6 (bucket order is
+ * RST order at tcp_stack_free); an IPv6 one as its four words xored.
+ */
+static uint32_t addr_word(const struct addr *a)
+{
+	uint32_t w = 0;
+
+	if (!addr_is_v6(a))
+		return addr_v4(a);
+	for (int i = 0; i < 16; i += 4)
+		w ^= (uint32_t)a->b[i] << 24 | (uint32_t)a->b[i + 1] << 16 |
+		     (uint32_t)a->b[i + 2] << 8 | a->b[i + 3];
+	return w;
+}
+
+static size_t conn_hash(const struct tcp_stack *st, const struct addr *daddr,
 			uint16_t dport, uint16_t sport)
 {
-	uint32_t h = daddr * 0x9e3779b1u ^
+	uint32_t h = addr_word(daddr) * 0x9e3779b1u ^
 		     ((uint32_t)dport << 16 | sport) * 0x85ebca6bu;
 
 	h ^= h >> 15;
 	return (size_t)(h * 0xc2b2ae35u >> 8) & st->mask;
 }
 
-static struct tcp_conn *table_find(const struct tcp_stack *st, uint32_t daddr,
-				   uint16_t dport, uint16_t sport)
+static struct tcp_conn *table_find(const struct tcp_stack *st,
+				   const struct addr *daddr, uint16_t dport,
+				   uint16_t sport)
 {
 	struct tcp_conn *c = st->bucket[conn_hash(st, daddr, dport, sport)];
 
-	while (c &&
-	       (c->daddr != daddr || c->dport != dport || c->sport != sport))
+	while (c && (c->dport != dport || c->sport != sport ||
+		     !addr_eq(&c->daddr, daddr)))
 		c = c->hnext;
 	return c;
 }
@@ -52,7 +69,7 @@ static void table_remove(struct tcp_conn *c)
 {
 	struct tcp_stack *st = c->st;
 	struct tcp_conn **pp =
-		&st->bucket[conn_hash(st, c->daddr, c->dport, c->sport)];
+		&st->bucket[conn_hash(st, &c->daddr, c->dport, c->sport)];
 
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
@@ -487,17 +504,30 @@ struct tcp_conn *tcp_connect(struct tcp_stack *st, uint32_t daddr,
 			     uint16_t dport, uint16_t sport, uint32_t isn,
 			     const uint8_t dmac[6], void *user, uint64_t now_ms)
 {
+	struct addr a = addr_from_v4(daddr);
+
+	return tcp_connect_addr(st, &a, dport, sport, isn, dmac, user,
+				now_ms);
+}
+
+struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
+				  const struct addr *daddr, uint16_t dport,
+				  uint16_t sport, uint32_t isn,
+				  const uint8_t dmac[6], void *user,
+				  uint64_t now_ms)
+{
 	struct tcp_conn *c;
 	size_t h;
 
 	if (st == NULL || st->closing || st->count >= st->cfg.max_conns ||
+	    (addr_is_v6(daddr) && st->cfg.saddr6.family != ADDR_V6) ||
 	    table_find(st, daddr, dport, sport))
 		return NULL;
 	c = zalloc(sizeof(*c));
 	tw_entry_init(&c->timer);
 	c->st = st;
 	c->user = user;
-	c->daddr = daddr;
+	c->daddr = *daddr;
 	c->dport = dport;
 	c->sport = sport;
 	memcpy(c->dmac, dmac, 6);
@@ -525,10 +555,12 @@ int tcp_input(struct tcp_stack *st, const struct pkt_info *p, uint64_t now_ms)
 {
 	struct tcp_conn *c;
 
-	if (st == NULL || p == NULL || p->kind != PKT_TCP ||
-	    p->ip.dst != st->cfg.saddr)
+	if (st == NULL || p == NULL || p->kind != PKT_TCP)
 		return 0;
-	c = table_find(st, p->ip.src, p->tcp.sport, p->tcp.dport);
+	if (p->ip.ver == 6 ? !addr_eq(&p->ip.daddr, &st->cfg.saddr6)
+			   : p->ip.dst != st->cfg.saddr)
+		return 0;
+	c = table_find(st, &p->ip.saddr, p->tcp.sport, p->tcp.dport);
 	if (c == NULL)
 		return 0;
 	/*
@@ -610,7 +642,12 @@ void tcp_conn_set_user(struct tcp_conn *c, void *user)
 
 uint32_t tcp_conn_daddr(const struct tcp_conn *c)
 {
-	return c->daddr;
+	return addr_is_v6(&c->daddr) ? 0 : addr_v4(&c->daddr);
+}
+
+const struct addr *tcp_conn_addr(const struct tcp_conn *c)
+{
+	return &c->daddr;
 }
 
 uint16_t tcp_conn_dport(const struct tcp_conn *c)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netstack/addr.h"
 #include "netstack/packet.h"
 
 /*
@@ -39,9 +40,12 @@ enum tcp_event {
  * defaults 1460, 65535, 64, 200, 60000 and 10000; zero life_ms is no limit.
  */
 struct tcp_cfg {
-	uint32_t saddr;          /* our address, host order */
+	uint32_t saddr;          /* our IPv4 address, host order (0: none) */
+	struct addr saddr6;      /* our IPv6 address (family 0: none) */
 	uint8_t smac[6];         /* our MAC */
-	uint16_t mss;            /* advertised in our SYN (1460) */
+	/* Advertised in our SYN (1460); IPv6 connections advertise 20 less,
+	 * the larger header on the same MTU. */
+	uint16_t mss;
 	uint16_t rcv_wnd;        /* advertised window (65535 max) */
 	uint8_t ttl;
 	size_t max_conns;
@@ -78,6 +82,15 @@ struct tcp_conn *tcp_connect(struct tcp_stack *st, uint32_t daddr,
 			     uint16_t dport, uint16_t sport, uint32_t isn,
 			     const uint8_t dmac[6], void *user,
 			     uint64_t now_ms);
+/*
+ * The same for either family: an IPv6 daddr needs cfg.saddr6 (NULL
+ * without it). An IPv4 daddr is exactly tcp_connect.
+ */
+struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
+				  const struct addr *daddr, uint16_t dport,
+				  uint16_t sport, uint32_t isn,
+				  const uint8_t dmac[6], void *user,
+				  uint64_t now_ms);
 
 /*
  * Handles one received segment addressed to us. Returns 1 if it belonged to
@@ -110,7 +123,10 @@ int64_t tcp_next_timeout(const struct tcp_stack *st, uint64_t now_ms);
 size_t tcp_count(const struct tcp_stack *st);
 void *tcp_conn_user(const struct tcp_conn *c);
 void tcp_conn_set_user(struct tcp_conn *c, void *user);
+/* The peer's IPv4 address (host order; 0 for an IPv6 connection). */
 uint32_t tcp_conn_daddr(const struct tcp_conn *c);
+/* The peer's address, either family. */
+const struct addr *tcp_conn_addr(const struct tcp_conn *c);
 uint16_t tcp_conn_dport(const struct tcp_conn *c);
 uint16_t tcp_conn_sport(const struct tcp_conn *c);
 /* Bytes received in order so far. */

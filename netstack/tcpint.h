@@ -46,7 +46,7 @@ struct tcp_conn {
 	struct tcpq txq;  /* from snd_una: unacked, then unsent bytes */
 	struct tcpra *ra; /* out-of-order bytes, NULL when none */
 	uint64_t born_ms, rexmt_at, rtt_ts, oow_ok_ms, rx_bytes;
-	uint32_t daddr;
+	struct addr daddr;
 	uint16_t dport, sport;
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
 	uint32_t fin_seq, recover, rtt_seq, rcv_nxt, peer_fin;

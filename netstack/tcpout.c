@@ -23,7 +23,8 @@ void tcpout_xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags,
 	struct tcpseg s = {
 		.smac = st->cfg.smac,
 		.dmac = c->dmac,
-		.saddr = st->cfg.saddr,
+		.saddr = addr_is_v6(&c->daddr) ? st->cfg.saddr6
+					       : addr_from_v4(st->cfg.saddr),
 		.daddr = c->daddr,
 		.sport = c->sport,
 		.dport = c->dport,
@@ -33,7 +34,9 @@ void tcpout_xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags,
 		.win = st->cfg.rcv_wnd,
 		.ttl = st->cfg.ttl,
 		.ipid = next_ipid(st),
-		.mss = (flags & PKT_SYN) ? st->cfg.mss : 0,
+		.mss = !(flags & PKT_SYN)	? 0
+		       : addr_is_v6(&c->daddr) ? (uint16_t)(st->cfg.mss - 20)
+					       : st->cfg.mss,
 		.data = d,
 		.len = len,
 	};

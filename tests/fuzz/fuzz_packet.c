@@ -47,8 +47,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case PKT_UDP:
 	case PKT_ICMP:
 	case PKT_ICMP_ERR:
+	case PKT_ICMP6:
+	case PKT_ICMP6_ERR:
+	case PKT_ND:
 		sink += touch(p.payload, p.payload_len);
 		sink += touch(p.l3, p.l3_len);
+		sink += touch(p.l4, p.l4_len);
+		if (p.l4 && (p.l4 < p.l3 || p.l4 + p.l4_len > p.l3 + p.l3_len))
+			abort(); /* L4 lies inside the datagram */
+		if (p.nd.lladdr)
+			sink += touch(p.nd.lladdr, 6);
 		break;
 	case PKT_ARP:
 		sink += touch(p.arp.sha, 6) + touch(p.arp.tha, 6);
