@@ -436,7 +436,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->max_hostgroup = v;
 			break;
 		case OPT_DATADIR:
-			cli_set_datadir(optarg);
+			if (cli_set_datadir(optarg) < 0) {
+				usage_error("--datadir '%s': not a readable "
+					    "directory",
+					    optarg);
+				goto out;
+			}
 			break;
 		case OPT_IL:
 			pend[npend++] = (struct pending){ PEND_INPUT_FILE, optarg };
@@ -590,8 +595,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	{
 		char path[PATH_MAX + 32];
 
-		snprintf(path, sizeof(path), "%s/fathom-services",
-			 cli_datadir());
+		cli_data_path("fathom-services", "nmap-services", path,
+			      sizeof(path));
 		o->services = services_load(path, err, sizeof(err));
 		if (o->services == NULL) {
 			fprintf(stderr, "fathom: %s\n", err);
@@ -734,7 +739,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 
-	if (cli_load_dbs(o, versiondb, pend, npend) < 0)
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
+	    cli_load_names(o, versiondb) < 0)
 		goto out;
 
 	/* Timing: template, then explicit options win. */
@@ -828,6 +834,8 @@ void cli_free(struct scan_opts *o)
 	ports_free(&o->ports);
 	services_free(o->services);
 	free(o->services_path);
+	services_free(o->names);
+	free(o->db_label);
 	free(o->iface);
 	free(o->out_normal);
 	free(o->out_xml);

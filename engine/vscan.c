@@ -385,7 +385,7 @@ static void phase1(struct service *sv)
 static uint64_t greet_ms(const struct service *sv)
 {
 	const struct vs *v = sv->vs;
-	const char *table = services_name(v->o->services, SVC_TCP,
+	const char *table = services_name(cli_names(v->o), SVC_TCP,
 					  sv->out->port);
 
 	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
