@@ -230,6 +230,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
 	o->cmdline = join_argv(argc, argv);
+	cli_set_datadir(NULL); /* an earlier parse's --datadir is not this one's */
 	opterr = 0;
 	optind = 1;
 	if (argc < 2) {

@@ -60,6 +60,10 @@ int cli_set_datadir(const char *dir)
 {
 	struct stat st;
 
+	if (dir == NULL) {
+		userdir_buf[0] = '\0';
+		return 0;
+	}
 	if (dir[0] == '\0' || strlen(dir) >= PATH_MAX ||
 	    stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
 	    access(dir, R_OK | X_OK) != 0)

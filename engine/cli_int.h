@@ -26,7 +26,8 @@ struct pending {
 
 /*
  * --datadir: where data files are looked for first from now on.
- * Returns -1 (nothing changed) unless dir is a readable directory.
+ * Returns -1 (nothing changed) unless dir is a readable directory;
+ * NULL forgets the last one.
  */
 int cli_set_datadir(const char *dir);
 
