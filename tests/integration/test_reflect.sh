@@ -4,17 +4,17 @@
 # nmap's; the port must be there whenever the lab's registry lists it.
 source "$(dirname "$0")/lib.sh"
 
-# The registry's tcp/7 services: "HOST ADDR 7 PACKAGE" (ADDR "-" when the
-# lab does not run that host).
+# The registry's tcp/7 services: "HOST ADDR 7 PACKAGE STATE" (the lab's
+# own daemon table: tools/bench.d/labreg.sh).
 echo_ports=$("$top/tools/bench.d/labreg.sh" '.*' | awk '$3 == 7')
 if [ -z "$echo_ports" ]; then
 	ok "reflection # SKIP the lab's registry lists no tcp/7 echo service"
 	exit 0
 fi
 
-while read -r host addr _ _; do
-	if [ "$addr" = - ]; then
-		notok "fx-$host:7: the registry lists it but the lab does not run fx-$host"
+while read -r host addr _ _ state; do
+	if [ "$addr" = - ] || [ "$state" != up ]; then
+		notok "fx-$host:7: the registry lists it but the lab reports it $state ($addr)"
 		continue
 	fi
 	if ! ip netns exec "fx-$host" ss -ltnH 'sport = :7' | grep -q .; then

@@ -1,26 +1,26 @@
 #!/bin/bash
-# labreg.sh -- the lab's registry of service hosts: "HOST ADDR PORT PACKAGE" per TCP port.
+# labreg.sh -- the lab's registry of service hosts: "HOST ADDR PORT PACKAGE STATE" per TCP port.
 #
 #   tools/bench.d/labreg.sh [HOST-REGEX]     (default ^svc[0-9]*$)
 #
-# Reads tools/lab.d (LAB_HOSTS, LAB_DAEMONS, host_addr) instead of a copy of
-# it, so hosts the lab adds (fx-svc2, fx-svc3, ...) are picked up. Hosts whose
-# namespace does not exist are still listed: a caller decides whether a host
-# the registry names but the lab does not run is a failure.
-set -euo pipefail
-LAB_DIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../lab.d" && pwd)
+# Asks the lab itself (`tools/lab status`, its daemon table, and `tools/lab
+# addr`) instead of keeping a copy, so hosts and daemons the lab adds
+# (fx-svc2, fx-svc3, ...) are picked up. STATE is the lab's "up" or "down"
+# for that daemon and ADDR is "-" when the lab cannot tell one: a caller
+# decides whether a daemon the registry names but the lab does not run is a
+# failure. Read-only: never starts or stops anything.
+set -u
+LAB=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)/lab
 want=${1:-'^svc[0-9]*$'}
-# shellcheck source=../lab.d/common.sh
-. "$LAB_DIR/common.sh"
-# shellcheck source=../lab.d/net.sh
-. "$LAB_DIR/net.sh"
-# shellcheck source=../lab.d/daemons.sh
-. "$LAB_DIR/daemons.sh"
-for e in "${LAB_DAEMONS[@]}"; do
-    read -r host _ ports pkg <<<"$e"
-    [[ $host =~ $want ]] || continue
-    addr=$( (host_addr "$host") 2>/dev/null) || addr=-
-    for p in ${ports//,/ }; do
-        [[ $p == tcp/* ]] && printf '%s %s %s %s\n' "$host" "$addr" "${p#tcp/}" "${pkg%%,*}"
-    done
-done | sort -u -k1,1 -k3,3n
+declare -A addr
+# status exits non-zero when something is down; its table is still whole.
+"$LAB" status 2>/dev/null |
+    awk '/^DAEMON +STATE +PORTS/ { t = 1; next } t && NF >= 4 { print $1, $2, $3, $5 }' |
+    while read -r hn state ports pkg; do
+        host=${hn%%/*}
+        [[ $host =~ $want ]] || continue
+        [[ -n ${addr[$host]:-} ]] || addr[$host]=$("$LAB" addr "$host" 2>/dev/null || echo -)
+        for p in ${ports//,/ }; do
+            [[ $p == tcp/* ]] && printf '%s %s %s %s %s\n' "$host" "${addr[$host]}" "${p#tcp/}" "${pkg:--}" "$state"
+        done
+    done | sort -u -k1,1 -k3,3n
