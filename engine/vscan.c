@@ -151,6 +151,7 @@ static int check_reflection(struct pconn *pc, int final)
 					  pc->len, final);
 
 	pc->deferred = r == REFLECT_MAYBE;
+	pc->svc->spoke |= r == REFLECT_NO;
 	if (r != REFLECT_YES)
 		return r != REFLECT_NO;
 	pc->reflected = 1;
@@ -585,7 +586,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->best, 0, sizeof(sv->best));
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	sv->have_soft = 0;
-	sv->reflected = 0;
+	sv->reflected = sv->spoke = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -599,14 +600,15 @@ static void restart(struct service *sv, int tunnel)
 
 /*
  * Every probe has concluded without a hard match: a softmatch stands; a
- * service that only ever returned our probes is an echo (nmap names
- * inetd's echo "echo"); else the table's guess, or RPC grinding.
+ * service that only ever returned our probes (and said nothing of its
+ * own) is an echo (nmap names inetd's echo "echo"); else the table's
+ * guess, or RPC grinding.
  */
 static void finish_unmatched(struct service *sv)
 {
 	int state = sv->have_soft ? VS_SOFT : VS_NOMATCH;
 
-	if (state == VS_NOMATCH && sv->reflected) {
+	if (state == VS_NOMATCH && sv->reflected && !sv->spoke) {
 		echo_answer(sv);
 		vs_finish(sv, VS_MATCHED);
 		return;

@@ -76,6 +76,7 @@ struct service {
 	int fp_used;
 	int rpc_seen;          /* an RPC call drew an RPC reply */
 	int reflected;         /* some probe came back as sent: an echo */
+	int spoke;             /* some reply was not a probe sent back */
 	size_t budget;         /* connections it may hold at once */
 	struct vsrpc *rpc;     /* grinding, or NULL */
 	struct pconn *conns;

@@ -34,16 +34,18 @@ static const char db_text[] =
 	"match reverse m|^\\x16\\x03\\x01| p/Reverse from an echo/\n"
 	"match hello m|^HELLO-BACK| p/Hello server/\n";
 
-enum peer { PEER_ECHO, PEER_BOTH };
+enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO };
 
-/* One connection: echo everything, or answer each probe its own way. */
+/* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
 {
 	char buf[512];
 	ssize_t n;
 
+	if (mode == PEER_GREET_ECHO && write(c, "hi there\r\n", 10) != 10)
+		return;
 	while ((n = read(c, buf, sizeof(buf))) > 0) {
-		if (mode == PEER_ECHO) {
+		if (mode != PEER_BOTH) {
 			if (write(c, buf, (size_t)n) != n)
 				break;
 		} else if (buf[0] == 'A') {
@@ -167,6 +169,19 @@ int main(void)
 		/* Named once every probe came back: not the NULL's 1.5 s. */
 		CHECK(ms < 1500);
 		printf("# echo named in %llu ms\n", (unsigned long long)ms);
+	}
+	CASE("a greeting of its own, then echoes: not called echo")
+	{
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_GREET_ECHO, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_NOMATCH);
+		free(r.fp);
 	}
 	CASE("nmap's order: the plain probe before the TLS probe answers")
 	{
