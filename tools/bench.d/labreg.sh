@@ -9,8 +9,10 @@
 # for that daemon and ADDR is "-" when the lab cannot tell one: a caller
 # decides whether a daemon the registry names but the lab does not run is a
 # failure. Read-only: never starts or stops anything.
+#   FATHOM_LAB=PATH   ask that tools/lab instead (another tree's registry)
 set -u
-LAB=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)/lab
+# FATHOM_LAB: another tree's tools/lab (the running lab's registry).
+LAB=${FATHOM_LAB:-$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)/lab}
 want=${1:-'^svc[0-9]*$'}
 declare -A addr
 # status exits non-zero when something is down; its table is still whole.
