@@ -231,6 +231,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
 	o->cmdline = join_argv(argc, argv);
+	cli_set_datadir(NULL); /* an earlier parse's --datadir is not this one's */
 	opterr = 0;
 	optind = 1;
 	if (argc < 2) {
@@ -434,7 +435,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->max_hostgroup = v;
 			break;
 		case OPT_DATADIR:
-			cli_set_datadir(optarg);
+			if (cli_set_datadir(optarg) < 0) {
+				usage_error("--datadir '%s': not a readable "
+					    "directory",
+					    optarg);
+				goto out;
+			}
 			break;
 		case OPT_IL:
 			pend[npend++] = (struct pending){ PEND_INPUT_FILE, optarg };
@@ -587,8 +593,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	{
 		char path[PATH_MAX + 32];
 
-		snprintf(path, sizeof(path), "%s/fathom-services",
-			 cli_datadir());
+		cli_data_path("fathom-services", "nmap-services", path,
+			      sizeof(path));
 		o->services = services_load(path, err, sizeof(err));
 		if (o->services == NULL) {
 			fprintf(stderr, "fathom: %s\n", err);
@@ -742,7 +748,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 
-	if (cli_load_dbs(o, versiondb, pend, npend) < 0)
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
+	    cli_load_names(o, versiondb) < 0)
 		goto out;
 
 	/* Timing: template, then explicit options win. */
@@ -836,6 +843,8 @@ void cli_free(struct scan_opts *o)
 	ports_free(&o->ports);
 	services_free(o->services);
 	free(o->services_path);
+	services_free(o->names);
+	free(o->db_label);
 	free(o->iface);
 	free(o->out_normal);
 	free(o->out_xml);

@@ -37,6 +37,13 @@ struct scan_opts {
 	struct port_spec ports;
 	struct services *services;
 	char *services_path;
+	/*
+	 * The names the reports give ports (the SERVICE column, "ssh?"
+	 * guesses): nmap's nmap-services when nmap's data is in use
+	 * (--datadir holding it, or an nmap-service-probes loaded with
+	 * one beside it), so the names are nmap's; NULL: services.
+	 */
+	struct services *names;
 
 	struct timing timing;
 	double min_rate, max_rate; /* 0 = unset */
@@ -79,6 +86,10 @@ struct scan_opts {
 	int osscan_limit;      /* skip hosts without an open and a closed port */
 	int max_os_tries;      /* rounds per host, default 5 */
 	struct osdb *osdb;     /* fathom's OS DB plus --os-db files */
+	/* The -sV and -O database files loaded, by file name ("a, b"), and
+	 * whether every one of them is nmap's own (named nmap-*). */
+	char *db_label;
+	int db_nmap;
 
 	char *out_normal; /* -oN FILE; "-" = stdout */
 	char *out_xml;    /* -oX FILE; "-" = stdout */
@@ -102,14 +113,31 @@ struct scan_opts {
  * (-h, -V: print and exit 0), or 2 after printing one line to stderr
  * naming the bad option, value, target, port or file ("fathom: ...").
  * Data files (fathom-services, fathom-service-probes) come from
- * cli_datadir().
+ * cli_data_path().
  */
 int cli_parse(int argc, char **argv, struct scan_opts *o);
 
 void cli_free(struct scan_opts *o);
 
-/* The data folder: $FATHOM_DATADIR, else the source tree, else pkgdatadir. */
+/*
+ * The data folder: --datadir, else $FATHOM_DATADIR, else the source
+ * tree, else pkgdatadir.
+ */
 const char *cli_datadir(void);
+
+/* The --datadir directory, or NULL. */
+const char *cli_user_datadir(void);
+
+/*
+ * A data file's path: in --datadir, fathom's name own, else nmap's name
+ * nmaps (nmap's --datadir: "fathom-services", "nmap-services"); without
+ * either there, own in the default folder.
+ */
+void cli_data_path(const char *own, const char *nmaps, char *buf,
+		   size_t len);
+
+/* The names table reports use: o->names, else o->services. */
+const struct services *cli_names(const struct scan_opts *o);
 
 /*
  * fathom's own OS database: fathom-os-db in the data folder, or in the

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/cli/cli_int.h"
+#include "netstack/base/util.h"
 #include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
 
@@ -52,13 +54,31 @@ static int file_exists(const char *path)
 }
 
 static char datadir_buf[PATH_MAX + 16];
+static char userdir_buf[PATH_MAX + 16]; /* --datadir */
 
-void cli_set_datadir(const char *dir)
+int cli_set_datadir(const char *dir)
 {
-	snprintf(datadir_buf, sizeof(datadir_buf), "%s", dir);
+	struct stat st;
+
+	if (dir == NULL) {
+		userdir_buf[0] = '\0';
+		return 0;
+	}
+	if (dir[0] == '\0' || strlen(dir) >= PATH_MAX ||
+	    stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(dir, R_OK | X_OK) != 0)
+		return -1;
+	snprintf(userdir_buf, sizeof(userdir_buf), "%s", dir);
+	return 0;
 }
 
-const char *cli_datadir(void)
+const char *cli_user_datadir(void)
+{
+	return userdir_buf[0] ? userdir_buf : NULL;
+}
+
+/* Where fathom's own files are when --datadir has none of them. */
+static const char *default_datadir(void)
 {
 	const char *env = getenv("FATHOM_DATADIR");
 	char exe[PATH_MAX], try[PATH_MAX + 32];
@@ -92,11 +112,41 @@ const char *cli_datadir(void)
 	return datadir_buf;
 }
 
+const char *cli_datadir(void)
+{
+	return userdir_buf[0] ? userdir_buf : default_datadir();
+}
+
+/*
+ * nmap's --datadir: the directory is searched first, for fathom's file
+ * and then nmap's (so --datadir /usr/share/nmap scans with nmap's data);
+ * a file it lacks comes from the usual place.
+ */
+static int in_user_dir(const char *own, const char *nmaps, char *buf,
+		       size_t len)
+{
+	if (!userdir_buf[0])
+		return 0;
+	snprintf(buf, len, "%s/%s", userdir_buf, own);
+	if (file_exists(buf))
+		return 1;
+	snprintf(buf, len, "%s/%s", userdir_buf, nmaps);
+	return file_exists(buf);
+}
+
+void cli_data_path(const char *own, const char *nmaps, char *buf, size_t len)
+{
+	if (!in_user_dir(own, nmaps, buf, len))
+		snprintf(buf, len, "%s/%s", default_datadir(), own);
+}
+
 void cli_os_db_path(char *buf, size_t len)
 {
-	const char *dir = cli_datadir();
+	const char *dir = default_datadir();
 	size_t n = strlen(dir);
 
+	if (in_user_dir("fathom-os-db", "nmap-os-db", buf, len))
+		return;
 	snprintf(buf, len, "%s/fathom-os-db", dir);
 	if (file_exists(buf))
 		return;
@@ -104,6 +154,57 @@ void cli_os_db_path(char *buf, size_t len)
 	if (n >= 7 && strcmp(dir + n - 7, "/probes") == 0)
 		snprintf(buf, len, "%.*s/fingerprints/fathom-os-db",
 			 (int)(n - 7), dir);
+}
+
+/* Adds path's file name to the footer's list of databases. */
+static void note_db(struct scan_opts *o, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n = o->db_label ? strlen(o->db_label) : 0;
+
+	base = base ? base + 1 : path;
+	if (n == 0)
+		o->db_nmap = 1;
+	o->db_nmap &= strncmp(base, "nmap-", 5) == 0;
+	o->db_label = xrealloc(o->db_label, n + strlen(base) + 3);
+	snprintf(o->db_label + n, strlen(base) + 3, "%s%s", n ? ", " : "",
+		 base);
+}
+
+const struct services *cli_names(const struct scan_opts *o)
+{
+	return o->names ? o->names : o->services;
+}
+
+int cli_load_names(struct scan_opts *o, const char *versiondb)
+{
+	char path[PATH_MAX + 32], err[512];
+	const char *slash;
+
+	if (cli_user_datadir()) {
+		snprintf(path, sizeof(path), "%s/nmap-services",
+			 cli_user_datadir());
+	} else if (o->version_detect && versiondb &&
+		   (slash = strrchr(versiondb, '/')) != NULL &&
+		   strcmp(slash + 1, "nmap-service-probes") == 0) {
+		snprintf(path, sizeof(path), "%.*s/nmap-services",
+			 (int)(slash - versiondb), versiondb);
+	} else if (o->version_detect && versiondb &&
+		   strcmp(versiondb, "nmap-service-probes") == 0) {
+		snprintf(path, sizeof(path), "nmap-services");
+	} else {
+		return 0;
+	}
+	/* Absent, or already the port table: nothing more to load. */
+	if (!file_exists(path) ||
+	    (o->services_path && strcmp(path, o->services_path) == 0))
+		return 0;
+	o->names = services_load(path, err, sizeof(err));
+	if (o->names == NULL) {
+		fprintf(stderr, "fathom: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_load_dbs(struct scan_opts *o, const char *versiondb,
@@ -121,12 +222,13 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 		if (versiondb)
 			snprintf(path, sizeof(path), "%s", versiondb);
 		else
-			snprintf(path, sizeof(path), "%s/fathom-service-probes",
-				 cli_datadir());
+			cli_data_path("fathom-service-probes",
+				      "nmap-service-probes", path, sizeof(path));
 		if (svcdb_load_file(o->svcdb, path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
 			return -1;
 		}
+		note_db(o, path);
 		for (size_t i = 0; i < npend; i++) {
 			if (pend[i].kind != PEND_SERVICE_DB)
 				continue;
@@ -135,6 +237,7 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 				fprintf(stderr, "fathom: %s\n", err);
 				return -1;
 			}
+			note_db(o, pend[i].arg);
 		}
 		if (svcdb_finalize(o->svcdb, err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
@@ -153,6 +256,7 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 			fprintf(stderr, "fathom: %s\n", err);
 			return -1;
 		}
+		note_db(o, path);
 		for (size_t i = 0; i < npend; i++) {
 			if (pend[i].kind != PEND_OS_DB)
 				continue;
@@ -161,6 +265,7 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 				fprintf(stderr, "fathom: %s\n", err);
 				return -1;
 			}
+			note_db(o, pend[i].arg);
 		}
 	}
 	return 0;

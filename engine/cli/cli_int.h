@@ -24,8 +24,19 @@ struct pending {
 	const char *arg;
 };
 
-/* --datadir: where cli_datadir() looks first from now on. */
-void cli_set_datadir(const char *dir);
+/*
+ * --datadir: where data files are looked for first from now on.
+ * Returns -1 (nothing changed) unless dir is a readable directory;
+ * NULL forgets the last one.
+ */
+int cli_set_datadir(const char *dir);
+
+/*
+ * Loads o->names (see cli.h) when nmap's data is in use: nmap-services
+ * in --datadir, or beside versiondb when that is an nmap-service-probes
+ * (with -sV). Returns 0, or -1 after printing "fathom: FILE:LINE: why".
+ */
+int cli_load_names(struct scan_opts *o, const char *versiondb);
 
 /* Timing template 0-5 (-T0..-T5); level must be in range. */
 const struct timing *cli_timing_template(int level);

@@ -333,7 +333,7 @@ void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out)
 {
 	int udp = row->proto == IPPROTO_UDP;
-	const char *table = services_name(s->opt->services,
+	const char *table = services_name(cli_names(s->opt),
 					  udp ? SVC_UDP : SVC_TCP, row->port);
 	/* Version detection probes TCP only. */
 	const struct svc_result *r =

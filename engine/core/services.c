@@ -62,7 +62,8 @@ static int svc_name_ok(const char *s)
 	for (i = 1; s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (!isalnum(c) && c != '_' && c != '.' && c != '+' && c != '-')
+		/* ':' for nmap's X11:1 ... X11:59 */
+		if (!isalnum(c) && !strchr("_.+-:", c))
 			return 0;
 	}
 	return i <= SVC_NAME_MAX;
@@ -154,6 +155,8 @@ static int svc_parse_line(struct services *s, char *line, uint8_t *seen,
 		proto = SVC_TCP;
 	} else if (strcmp(slash + 1, "udp") == 0) {
 		proto = SVC_UDP;
+	} else if (strcmp(slash + 1, "sctp") == 0) {
+		return 0; /* nmap's file lists SCTP; fathom scans no SCTP */
 	} else {
 		errf(err, errlen, "bad proto '%s'", slash + 1);
 		return -1;

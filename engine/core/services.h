@@ -10,7 +10,8 @@ enum svc_proto { SVC_TCP = 0, SVC_UDP = 1, SVC_NPROTO = 2 };
 /*
  * The table file (probes/fathom-services) has one entry per line:
  *     NAME  PORT/PROTO  FREQUENCY  [# comment]
- * NAME is [A-Za-z0-9][A-Za-z0-9_.+-]*, PORT 0-65535, PROTO tcp|udp,
+ * NAME is [A-Za-z0-9][A-Za-z0-9_.+:-]*, PORT 0-65535, PROTO tcp|udp
+ * (sctp lines are skipped, so nmap's nmap-services loads as it is),
  * FREQUENCY a decimal fraction in [0,1] (how often the port is found open
  * on the Internet; only the order matters). Blank lines and '#' lines are
  * skipped. A (port, proto) pair may appear once.

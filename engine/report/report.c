@@ -4,8 +4,10 @@
 #include "engine/report/report.h"
 
 #include <math.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/core/hostiter.h"
 #include "engine/oscan/oscan.h"
@@ -55,58 +57,101 @@ static void service_cells(const struct scan *s, const struct hostiter_host *h,
 	hostiter_svc_version(&sv, ver, vlen);
 }
 
+/* nmap keeps at most this many of each kind (MAX_SERVICE_INFO_FIELDS). */
+#define SI_MAX 5
+
+#define SI_W 160
+
+/* What the host's services said about the host, deduplicated. */
+struct svcinfo {
+	char host[SI_MAX][SI_W], os[SI_MAX][SI_W], dev[SI_MAX][SI_W];
+	char cpe[SI_MAX][SI_W];
+	int nhost, nos, ndev, ncpe;
+};
+
+/* Adds text (made safe to print) to tbl unless there, or tbl is full. */
+static void si_add(char tbl[][SI_W], int *n, const char *text, int nocase)
+{
+	char t[SI_W];
+
+	hostiter_safe_text(text, t, sizeof(t));
+	for (int i = 0; i < *n; i++)
+		if (nocase ? strcasecmp(tbl[i], t) == 0
+			   : strcmp(tbl[i], t) == 0)
+			return;
+	if (*n < SI_MAX)
+		memcpy(tbl[(*n)++], t, sizeof(t));
+}
+
+/*
+ * Gathers, as nmap's printserviceinfooutput does, from every open port
+ * with a service answer in port order: hostnames (not the name the
+ * target was given; compared without case), OS and device types, and
+ * the host-wide CPEs (o and h; a belongs to one port: XML only).
+ */
+static void si_collect(const struct scan *s, const struct hostiter_host *h,
+		       struct svcinfo *si)
+{
+	memset(si, 0, sizeof(*si));
+	for (size_t k = 0; k < h->nres; k++) {
+		const struct port_result *pr = &h->res[k];
+		const struct svc_result *r;
+		struct hostiter_svc sv = { 0 };
+		const char *cpe[3];
+		int n;
+
+		if (pr->state != PS_OPEN || pr->proto != IPPROTO_TCP)
+			continue;
+		r = vscan_find(s->svc, &h->addr, pr->port);
+		if (r == NULL ||
+		    (r->state != VS_MATCHED && r->state != VS_SOFT))
+			continue;
+		if (r->ans.hostname[0] &&
+		    !(h->name && strcasecmp(h->name, r->ans.hostname) == 0))
+			si_add(si->host, &si->nhost, r->ans.hostname, 1);
+		if (r->ans.ostype[0])
+			si_add(si->os, &si->nos, r->ans.ostype, 0);
+		if (r->ans.devicetype[0])
+			si_add(si->dev, &si->ndev, r->ans.devicetype, 0);
+		sv.ans = &r->ans;
+		n = hostiter_svc_cpes(&sv, cpe);
+		for (int c = 0; c < n; c++)
+			if (strncmp(cpe[c], "cpe:/a", 6) != 0)
+				si_add(si->cpe, &si->ncpe, cpe[c], 0);
+	}
+}
+
+/* One "Host: a" / "OSs: a, b" part; the noun takes an s for several. */
+static void si_part(FILE *f, int *first, const char *noun, int plural,
+		    char tbl[][SI_W], int n)
+{
+	if (n == 0)
+		return;
+	fprintf(f, "%s%s%s: ", *first ? " " : "; ", noun,
+		plural && n > 1 ? "s" : "");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", tbl[i]);
+	*first = 0;
+}
+
 /* nmap's "Service Info:" line from the host's matched services. */
 static void service_info(FILE *f, const struct scan *s,
 			 const struct hostiter_host *h)
 {
-	char host[96] = "", os[48] = "", dev[48] = "", cpes[512] = "";
-	char t[160];
-	size_t n = 0;
+	struct svcinfo si;
+	int first = 1;
 
 	if (s->svc == NULL)
 		return;
-	for (size_t k = 0; k < h->nres; k++) {
-		const struct svc_result *r;
-
-		if (h->res[k].state != PS_OPEN)
-			continue;
-		r = vscan_find(s->svc, &h->addr, h->res[k].port);
-		if (r == NULL || r->state != VS_MATCHED)
-			continue;
-		/* Untrimmed: nmap prints the template's text as it is. */
-		if (!host[0] && r->ans.hostname[0])
-			hostiter_safe_text(r->ans.hostname, host, sizeof(host));
-		if (!os[0] && r->ans.ostype[0])
-			hostiter_safe_text(r->ans.ostype, os, sizeof(os));
-		if (!dev[0] && r->ans.devicetype[0])
-			hostiter_safe_text(r->ans.devicetype, dev, sizeof(dev));
-		for (int c = 0; c < r->ans.ncpe; c++) {
-			const char *cpe = r->ans.cpe[c];
-
-			/* Only OS and hardware CPEs, each once. */
-			if (strncmp(cpe, "cpe:/o", 6) != 0 &&
-			    strncmp(cpe, "cpe:/h", 6) != 0)
-				continue;
-			hostiter_safe_text(cpe, t, sizeof(t));
-			if (strstr(cpes, t))
-				continue;
-			n = strlen(cpes);
-			snprintf(cpes + n, sizeof(cpes) - n, "%s%s",
-				 n ? ", " : "", t);
-		}
-	}
-	if (!host[0] && !os[0] && !dev[0] && !cpes[0])
+	si_collect(s, h, &si);
+	if (!si.nhost && !si.nos && !si.ndev && !si.ncpe)
 		return;
 	fputs("Service Info:", f);
-	n = 0;
-	if (host[0])
-		fprintf(f, "%s Host: %s", n++ ? ";" : "", host);
-	if (os[0])
-		fprintf(f, "%s OS: %s", n++ ? ";" : "", os);
-	if (dev[0])
-		fprintf(f, "%s Device: %s", n++ ? ";" : "", dev);
-	if (cpes[0])
-		fprintf(f, "%s CPE: %s", n++ ? ";" : "", cpes);
+	si_part(f, &first, "Host", 1, si.host, si.nhost);
+	si_part(f, &first, "OS", 1, si.os, si.nos);
+	si_part(f, &first, "Device", 1, si.dev, si.ndev);
+	/* nmap writes "CPE:" however many there are. */
+	si_part(f, &first, "CPE", 0, si.cpe, si.ncpe);
 	fputc('\n', f);
 }
 
@@ -372,6 +417,28 @@ void report_header(FILE *f, const struct scan *s, int file)
 	fprintf(f, "Starting fathom %s at %s\n", PACKAGE_VERSION, buf);
 }
 
+/*
+ * nmap's line after a -sV/-O scan that found hosts up, naming the
+ * databases that gave the answers: nmap's own text, asking for
+ * submissions at nmap.org, only when every database loaded was nmap's.
+ */
+static void detection_footer(FILE *f, const struct scan *s)
+{
+	const char *what = s->svc && s->os ? "OS and Service"
+			   : s->os	   ? "OS"
+					   : "Service";
+	const char *dbs = s->opt->db_label;
+
+	if (dbs && s->opt->db_nmap)
+		fprintf(f, "%s detection performed. Please report any "
+			   "incorrect results at https://nmap.org/submit/ .\n",
+			what);
+	else
+		fprintf(f, "%s detection performed with %s. Please report "
+			   "any incorrect results to the fathom project.\n",
+			what, dbs ? dbs : "fathom's databases");
+}
+
 void report_footer(FILE *f, const struct scan *s, int file)
 {
 	uint64_t nt = hostiter_total(s);
@@ -383,12 +450,8 @@ void report_footer(FILE *f, const struct scan *s, int file)
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
 		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
 		 up == 1 ? "" : "s", el);
-	if (s->svc || s->os)
-		fprintf(f, "%s detection performed. Please report any "
-			   "incorrect results to the fathom project.\n",
-			s->svc && s->os ? "OS and Service"
-			: s->os		? "OS"
-					: "Service");
+	if ((s->svc || s->os) && up > 0)
+		detection_footer(f, s);
 	if (file) {
 		hostiter_ctime(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

@@ -11,6 +11,7 @@
 #include "engine/core/services.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan_int.h"
+#include "probes/reflect.h"
 
 /*
  * Once a plain-text probe has a hard answer, a TLS probe that has heard
@@ -104,14 +105,12 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 }
 
 /* Runs the matcher on what the probe has so far. */
-static void try_match(struct pconn *pc)
+static void match_now(struct pconn *pc)
 {
 	struct service *sv = pc->svc;
 	struct svc_answer a;
 	int k;
 
-	if (pc->len == 0 || pc->concluded)
-		return;
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft ? sv->soft.service : NULL, &a);
 	if (k == SVC_HARD) {
@@ -137,6 +136,55 @@ static void try_match(struct pconn *pc)
 		vs_trace(sv->vs, pc, "softmatched");
 		vs_mark_dirty(sv);
 	}
+}
+
+/*
+ * The reply is our probe sent back (probes/reflect.h): it names nothing,
+ * so it is never matched. A strict prefix of the probe waits (deferred)
+ * for more bytes or the end of the connection (final).
+ */
+static int check_reflection(struct pconn *pc, int final)
+{
+	const struct svc_probe *p = pc->probe;
+	enum reflect r = reflect_classify(p->payload, p->payload_len, pc->buf,
+					  pc->len, final);
+
+	pc->deferred = r == REFLECT_MAYBE;
+	pc->svc->spoke |= r == REFLECT_NO;
+	if (r != REFLECT_YES)
+		return r != REFLECT_NO;
+	pc->reflected = 1;
+	pc->concluded = 1;
+	pc->svc->reflected = 1;
+	vs_trace(pc->svc->vs, pc, "came back as sent (echo)");
+	vs_mark_dirty(pc->svc);
+	return 1;
+}
+
+static void try_match(struct pconn *pc)
+{
+	if (pc->len == 0 || pc->concluded)
+		return;
+	if (!check_reflection(pc, 0))
+		match_now(pc);
+}
+
+/* A deferred prefix when its connection ended: an echo, or matched now. */
+static void settle_deferred(struct pconn *pc)
+{
+	if (!pc->deferred || !pc->concluded)
+		return;
+	if (!check_reflection(pc, 1))
+		match_now(pc);
+	pc->deferred = 0;
+}
+
+/* nmap's answer for a service that returned our probes: "echo". */
+static void echo_answer(struct service *sv)
+{
+	memset(&sv->best, 0, sizeof(sv->best));
+	sv->best.kind = SVC_HARD;
+	snprintf(sv->best.service, sizeof(sv->best.service), "echo");
 }
 
 /* TLS: move ciphertext both ways, plaintext into the buffer. */
@@ -208,7 +256,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 			vs_append(pc, data, len);
 		}
 		try_match(pc);
-		vsrpc_note(pc);
+		if (!pc->reflected)
+			vsrpc_note(pc);
 		/* A TLS probe answered by something that is not TLS. */
 		if (pc->is_tls_probe && pc->len && pc->buf[0] != 0x16 &&
 		    pc->buf[0] != 0x15)
@@ -257,14 +306,24 @@ static int start_probe(struct service *sv, const struct svc_probe *p,
 	return 0;
 }
 
-static int probe_rank(const struct vs *v, const struct svc_probe *p)
+/*
+ * nmap's order (reference/nmap-internals.md section 2): the NULL probe,
+ * then the probes listing the port in file order, then the rest in file
+ * order. An answer stands only if no probe before it in this order could
+ * still say something else.
+ */
+static int probe_rank(const struct service *sv, const struct svc_probe *p)
 {
+	const struct vs *v = sv->vs;
+	size_t n = svcdb_nprobes(v->db);
+
 	if (p == svcdb_null_probe(v->db))
 		return 0;
-	/* TLS probes rank as they stand in the file, before the others. */
-	for (size_t i = 0; i < svcdb_nprobes(v->db); i++)
+	for (size_t i = 0; i < n; i++)
 		if (svcdb_probe(v->db, i) == p)
-			return (int)i + 1;
+			return svc_probe_port_listed(p, sv->out->port, sv->tunnel)
+				       ? (int)i + 1
+				       : (int)(n + i) + 1;
 	return 1 << 20;
 }
 
@@ -286,7 +345,7 @@ static void phase1_rest(struct service *sv)
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
 			start_probe(sv, v->tls_probes[i],
-				    probe_rank(v, v->tls_probes[i]), 1);
+				    probe_rank(sv, v->tls_probes[i]), 1);
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
 
@@ -326,7 +385,7 @@ static void phase1(struct service *sv)
 static uint64_t greet_ms(const struct service *sv)
 {
 	const struct vs *v = sv->vs;
-	const char *table = services_name(v->o->services, SVC_TCP,
+	const char *table = services_name(cli_names(v->o), SVC_TCP,
 					  sv->out->port);
 
 	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
@@ -357,35 +416,74 @@ static int already_tried(const struct service *sv, const struct svc_probe *p)
 	return 0;
 }
 
-/* Phase 2: the next probes by file order within the intensity. */
-static void phase2_fill(struct service *sv)
+/* The NULL probe still listening but silent past its grace period. */
+static int silent_null(const struct pconn *pc, uint64_t now)
+{
+	return pc->probe == svcdb_null_probe(pc->svc->vs->db) &&
+	       pc->len == 0 && pc->connected_at &&
+	       now - pc->connected_at >= VS_NULL_GRACE_MS;
+}
+
+/* Whether phase 2 sends p at all: TCP, new, within the intensity. */
+static int phase2_wants(const struct service *sv, const struct svc_probe *p)
+{
+	const struct vs *v = sv->vs;
+
+	if (p->proto != IPPROTO_TCP || already_tried(sv, p))
+		return 0;
+	/* Phase 1 sent these (their connections may be reaped by now). */
+	if (svc_probe_port_listed(p, sv->out->port, sv->tunnel))
+		return 0;
+	if (is_tls_probe(v, p) && (sv->tunnel || !sv->tls_gave_up))
+		return 0;
+	/* After a softmatch: only probes that can confirm it. */
+	if (sv->have_soft && v->o->version_intensity < 9)
+		return svc_probe_can_match(p, sv->soft.service);
+	return p->rarity <= v->o->version_intensity;
+}
+
+/*
+ * Phase 2: the next probes by file order within the intensity, 3 at a
+ * time, only those ranked before max_rank.
+ */
+static void phase2_fill(struct service *sv, int max_rank)
 {
 	struct vs *v = sv->vs;
+	size_t n = svcdb_nprobes(v->db);
 	int inflight = 0;
 
 	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
 		inflight += !pc->concluded;
-	while (inflight < VS_PHASE2_PAR &&
-	       sv->next_probe < svcdb_nprobes(v->db)) {
+	while (inflight < VS_PHASE2_PAR && sv->next_probe < n) {
 		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
 		/* After every port-favoured probe, as nmap orders them. */
-		int rank = (int)(svcdb_nprobes(v->db) + sv->next_probe) + 1;
+		int rank = (int)(n + sv->next_probe) + 1;
 
+		if (rank >= max_rank)
+			break;
 		sv->next_probe++;
-		if (p->proto != IPPROTO_TCP || already_tried(sv, p))
-			continue;
-		if (sv->tunnel && is_tls_probe(v, p))
-			continue;
-		if (sv->have_soft && v->o->version_intensity < 9) {
-			/* Only probes that can confirm the softmatch. */
-			if (!svc_probe_can_match(p, sv->soft.service))
-				continue;
-		} else if (p->rarity > v->o->version_intensity) {
-			continue;
-		}
-		if (start_probe(sv, p, rank, 0) == 0)
+		if (phase2_wants(sv, p) && start_probe(sv, p, rank, 0) == 0)
 			inflight++;
 	}
+}
+
+/*
+ * A probe nmap would send before the one that gave the hard answer and
+ * that has not been sent: a TLS probe of phase 1 answers early, but
+ * nmap reaches it only after every plain probe before it in the file.
+ */
+static int unsent_before_best(const struct service *sv)
+{
+	const struct vs *v = sv->vs;
+	size_t n = svcdb_nprobes(v->db);
+
+	for (size_t i = sv->next_probe; i < n; i++) {
+		if ((int)(n + i) + 1 >= sv->best_rank)
+			break;
+		if (phase2_wants(sv, svcdb_probe(v->db, i)))
+			return 1;
+	}
+	return 0;
 }
 
 static void close_all(struct service *sv)
@@ -487,6 +585,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->best, 0, sizeof(sv->best));
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	sv->have_soft = 0;
+	sv->reflected = sv->spoke = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -498,12 +597,33 @@ static void restart(struct service *sv, int tunnel)
 	phase1(sv);
 }
 
+/*
+ * Every probe has concluded without a hard match: a softmatch stands; a
+ * service that only ever returned our probes (and said nothing of its
+ * own) is an echo (nmap names inetd's echo "echo"); else the table's
+ * guess, or RPC grinding.
+ */
+static void finish_unmatched(struct service *sv)
+{
+	int state = sv->have_soft ? VS_SOFT : VS_NOMATCH;
+
+	if (state == VS_NOMATCH && sv->reflected && !sv->spoke) {
+		echo_answer(sv);
+		vs_finish(sv, VS_MATCHED);
+		return;
+	}
+	if (vsrpc_begin(sv, state))
+		close_all(sv);
+	else
+		vs_finish(sv, state);
+}
+
 /* Decides what a service's state means: done, tunnel, next probes. */
 void vs_evaluate(struct service *sv, uint64_t now)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
 	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
-	int silent_null = 0;
+	int silent_nulls = 0;
 	int tls_failed = 0, tunnel_conns = 0;
 
 	if (sv->rpc) {
@@ -524,6 +644,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			pc->concluded = 1;
 			vs_trace(sv->vs, pc, "silent after a plain answer");
 		}
+		settle_deferred(pc);
 		if (pc->concluded && !pc->closed && pc->conn)
 			vs_conn_abort(sv->vs, pc->conn, now);
 		if (pc->tls) {
@@ -534,10 +655,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded) {
 			pending++;
 			pending_tls += pc->is_tls_probe;
-			silent_null += pc->probe == null && pc->len == 0 &&
-				       pc->connected_at &&
-				       now - pc->connected_at >=
-					       VS_NULL_GRACE_MS;
+			silent_nulls += silent_null(pc, now);
 			/*
 			 * nmap's precedence is file order: wait for earlier
 			 * probes still running, except a NULL probe that has
@@ -569,6 +687,11 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			restart(sv, 1);
 			return;
 		}
+		if (pending_tls == 0 && !lower_busy &&
+		    unsent_before_best(sv)) {
+			phase2_fill(sv, sv->best_rank);
+			return;
+		}
 		if (pending_tls == 0 && !lower_busy) {
 			if (vsrpc_begin(sv, VS_MATCHED))
 				close_all(sv);
@@ -583,7 +706,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		restart(sv, 0);
 		return;
 	}
-	if (pending && pending != silent_null)
+	if (pending && pending != silent_nulls)
 		return;
 	/* Every probe so far has concluded (or is a silent NULL): record
 	 * the answers for the fingerprint, then go on. */
@@ -599,15 +722,12 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	}
 	if (sv->phase == 1)
 		sv->phase = 2;
-	phase2_fill(sv);
+	phase2_fill(sv, 1 << 22);
 	reap(sv);
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
-		if (!pc->concluded)
+		if (!pc->concluded && !(sv->reflected && silent_null(pc, now)))
 			return;
-	if (vsrpc_begin(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH))
-		close_all(sv);
-	else
-		vs_finish(sv, sv->have_soft ? VS_SOFT : VS_NOMATCH);
+	finish_unmatched(sv);
 }
 size_t vs_service_budget(const struct vs *v, uint16_t port)
 {

@@ -57,6 +57,8 @@ struct pconn {
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
 	int established;        /* counted in vs.est_now */
+	int reflected;          /* the reply was the probe sent back */
+	int deferred;           /* a prefix of the probe so far: not matched */
 	struct pconn *next;    /* in the service's list */
 };
 
@@ -76,6 +78,8 @@ struct service {
 	struct svcfp fp;
 	int fp_used;
 	int rpc_seen;          /* an RPC call drew an RPC reply */
+	int reflected;         /* some probe came back as sent: an echo */
+	int spoke;             /* some reply was not a probe sent back */
 	size_t budget;         /* connections it may hold at once */
 	struct vsrpc *rpc;     /* grinding, or NULL */
 	struct pconn *conns;

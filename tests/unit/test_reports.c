@@ -315,6 +315,8 @@ static int scenario_svc(struct fixture *fx)
 
 	if (setup(fx, 5, argv) < 0)
 		return -1;
+	/* As cli_load_dbs() records fathom's own service database. */
+	fx->o.db_label = strdup("fathom-service-probes");
 	neigh_put(fx->s.neigh, ip4(a), mac);
 	answer(fx, a, 21, PS_OPEN, RS_SYN_ACK, 64, 120, NULL);
 	answer(fx, a, 22, PS_OPEN, RS_SYN_ACK, 64, 90, NULL);
@@ -419,6 +421,7 @@ static int scenario_v6(struct fixture *fx)
 
 	if (setup(fx, 6, argv) < 0)
 		return -1;
+	fx->o.db_label = strdup("fathom-service-probes");
 	free(fx->o.cmdline);
 	fx->o.cmdline = strdup("fathom -6 -n --reason -p 22,80,113 "
 			       "fd5a:7a6f:1ab0::10/127");
@@ -667,6 +670,84 @@ int main(void)
 			free(out[k]);
 			out[k] = NULL;
 		}
+	}
+	CASE("Service Info: every port's hosts, OSs, devices, o/h CPEs, as nmap")
+	{
+		const char *argv[] = { "fathom", "-n", "-sV", "-p", "1-9",
+				       "198.18.0.10" };
+		const char *a = "198.18.0.10";
+		struct svc_result *r;
+		char *txt;
+
+		CHECK(setup(&fx, 6, argv) == 0);
+		for (uint16_t p = 1; p <= 9; p++)
+			answer(&fx, a, p, PS_OPEN, RS_SYN_ACK, 64, 100, NULL);
+		r = svc_add(&fx, a, 1, VS_MATCHED);
+		answer_fields(&r->ans, "smtp", "Postfix smtpd", "", "");
+		snprintf(r->ans.hostname, 81, "Mail.Example");
+		snprintf(r->ans.ostype, 33, "Unix");
+		snprintf(r->ans.cpe[0], 128, "cpe:/a:postfix:postfix");
+		snprintf(r->ans.cpe[1], 128, "cpe:/o:vendor:unix");
+		r->ans.ncpe = 2;
+		r = svc_add(&fx, a, 2, VS_MATCHED);
+		answer_fields(&r->ans, "ssh", "OpenSSH", "9.2p1", "");
+		snprintf(r->ans.hostname, 81, "mail.example"); /* same host */
+		snprintf(r->ans.ostype, 33, "Linux");
+		snprintf(r->ans.devicetype, 33, "router");
+		/* nmap keeps the last CPE of each part, in a, h, o order. */
+		snprintf(r->ans.cpe[0], 128, "cpe:/o:linux:linux");
+		snprintf(r->ans.cpe[1], 128, "cpe:/o:linux:linux_kernel");
+		snprintf(r->ans.cpe[2], 128, "cpe:/h:cisco:router");
+		r->ans.ncpe = 3;
+		r = svc_add(&fx, a, 3, VS_SOFT);
+		answer_fields(&r->ans, "http", "", "", "");
+		snprintf(r->ans.hostname, 81, "other");
+		snprintf(r->ans.ostype, 33, "Linux");
+		snprintf(r->ans.cpe[0], 128, "cpe:/o:vendor:unix");
+		r->ans.ncpe = 1;
+		svc_add(&fx, a, 4, VS_NOMATCH);
+		svc_add(&fx, a, 5, VS_TCPWRAPPED);
+		/* Devices past nmap's five are dropped. */
+		for (uint16_t p = 6; p <= 9; p++) {
+			r = svc_add(&fx, a, p, VS_MATCHED);
+			answer_fields(&r->ans, "x", "", "", "");
+			snprintf(r->ans.devicetype, 33, "d%u", p);
+		}
+		txt = render(&fx.s, F_NORMAL);
+		CHECK(strstr(txt, "\nService Info: Hosts: Mail.Example, other; "
+				  "OSs: Unix, Linux; Devices: router, d6, d7, "
+				  "d8, d9; CPE: cpe:/o:vendor:unix, "
+				  "cpe:/h:cisco:router, "
+				  "cpe:/o:linux:linux_kernel\n") != NULL);
+		free(txt);
+		/* Several CPEs are still "CPE:"; one host is "Host:". */
+		fx.vr.n = 2;
+		txt = render(&fx.s, F_NORMAL);
+		CHECK(strstr(txt, "\nService Info: Host: Mail.Example; OSs: "
+				  "Unix, Linux; Device: router; CPE: ") != NULL);
+		free(txt);
+	}
+	CASE("footer: names the database; nmap's own text for nmap's only")
+	{
+		char *txt;
+
+		free(fx.o.db_label);
+		fx.o.db_label = strdup("fathom-service-probes, my.probes");
+		fx.o.db_nmap = 0;
+		txt = render(&fx.s, F_NORMAL);
+		CHECK(strstr(txt, "\nService detection performed with "
+				  "fathom-service-probes, my.probes. Please "
+				  "report any incorrect results to the fathom "
+				  "project.\n") != NULL);
+		free(txt);
+		free(fx.o.db_label);
+		fx.o.db_label = strdup("nmap-service-probes");
+		fx.o.db_nmap = 1;
+		txt = render(&fx.s, F_NORMAL);
+		CHECK(strstr(txt, "\nService detection performed. Please "
+				  "report any incorrect results at "
+				  "https://nmap.org/submit/ .\n") != NULL);
+		free(txt);
 	}
 	teardown(&fx);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/core/services.h"
 #include "tests/unit/harness.h"
@@ -176,7 +177,7 @@ int main(void)
 		CHECK(fails("x 8o/tcp 0.1\n", "t:1: bad port '8o'"));
 		CHECK(fails("x /tcp 0.1\n", "t:1: bad port ''"));
 		CHECK(fails("x -1/tcp 0.1\n", "t:1: bad port '-1'"));
-		CHECK(fails("\n\nx 80/sctp 0.1\n", "t:3: bad proto 'sctp'"));
+		CHECK(fails("\n\nx 80/ftp 0.1\n", "t:3: bad proto 'ftp'"));
 		CHECK(fails("x 80/TCP 0.1\n", "t:1: bad proto 'TCP'"));
 		CHECK(fails("x 80/ 0.1\n", "t:1: bad proto ''"));
 		CHECK(fails("x 80 0.1\n",
@@ -267,6 +268,37 @@ int main(void)
 		CHECK_EQ_U(services_top(s, SVC_UDP, 1, top), 1);
 		CHECK_EQ_U(top[0], 53);
 		services_free(s);
+	}
+
+	CASE("sctp lines are skipped, as nmap's nmap-services has them")
+	{
+		struct services *t = parse("x 80/sctp 0.1\nhttp 80/tcp 0.2\n"
+					   "x 80/sctp 0.1 # again\n");
+
+		CHECK(t != NULL);
+		CHECK_STR(t ? services_name(t, SVC_TCP, 80) : NULL, "http");
+		services_free(t);
+	}
+
+	CASE("nmap's own nmap-services loads, with nmap's names")
+	{
+		const char *path = "/usr/share/nmap/nmap-services";
+		struct services *n;
+
+		if (access(path, R_OK) != 0) {
+			printf("# %s not installed: nothing to compare\n", path);
+			continue;
+		}
+		n = services_load(path, err, sizeof(err));
+		CHECK(n != NULL);
+		if (n == NULL) {
+			printf("#   %s\n", err);
+			break;
+		}
+		CHECK_STR(services_name(n, SVC_TCP, 6000), "X11");
+		CHECK_STR(services_name(n, SVC_TCP, 9100), "jetdirect");
+		CHECK_STR(services_name(n, SVC_TCP, 22), "ssh");
+		services_free(n);
 	}
 
 	return DONE();

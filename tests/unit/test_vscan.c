@@ -1,0 +1,214 @@
+/* test_vscan.c -- -sV scheduling against loopback peers: echoes and nmap's probe order. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netstack/base/util.h"
+#include "engine/vscan/transport.h"
+#include "engine/vscan/vscan_int.h"
+#include "tests/unit/harness.h"
+
+/*
+ * A small database: a NULL probe that waits 1.5 s, a plain probe, and a
+ * TLS-looking probe (rarity 1, a 0x16 record, an "ssl" line) that phase
+ * 1 sends beside the NULL probe. Its "reverse" line matches a ClientHello
+ * sent back, as nmap's reverse-ssl line does; "smb" matches our own
+ * plain probe sent back, as an SMB negotiate echoed reads as SMB.
+ */
+static const char db_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 1500\n"
+	"Probe TCP Alpha q|ALPHA\\r\\n|\n"
+	"rarity 1\n"
+	"match alpha m|^alpha-ok| p/Alpha server/\n"
+	"match smb m|^ALPHA| p/SMB from an echo/\n"
+	"Probe TCP Hello q|\\x16\\x03\\x01\\x00\\x05hello|\n"
+	"rarity 1\n"
+	"match ssl m|^\\x15\\x03|\n"
+	"match reverse m|^\\x16\\x03\\x01| p/Reverse from an echo/\n"
+	"match hello m|^HELLO-BACK| p/Hello server/\n";
+
+enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO };
+
+/* One connection: echo (after a greeting), or answer each probe its own way. */
+static void serve(int c, enum peer mode)
+{
+	char buf[512];
+	ssize_t n;
+
+	if (mode == PEER_GREET_ECHO && write(c, "hi there\r\n", 10) != 10)
+		return;
+	while ((n = read(c, buf, sizeof(buf))) > 0) {
+		if (mode != PEER_BOTH) {
+			if (write(c, buf, (size_t)n) != n)
+				break;
+		} else if (buf[0] == 'A') {
+			if (write(c, "alpha-ok\r\n", 10) != 10)
+				break;
+		} else if (buf[0] == 0x16) {
+			if (write(c, "HELLO-BACK", 10) != 10)
+				break;
+		}
+	}
+	close(c);
+}
+
+/* A forked server on 127.0.0.1 (a process per connection); its pid. */
+static pid_t peer_start(enum peer mode, uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_IGN);
+		for (;;) {
+			int c = accept(fd, NULL, NULL);
+
+			if (c < 0)
+				continue;
+			if (fork() == 0) {
+				close(fd);
+				serve(c, mode);
+				_exit(0);
+			}
+			close(c);
+		}
+	}
+	close(fd);
+	return pid;
+}
+
+/* Runs one service to its verdict over kernel sockets; 0 or -1. */
+static int probe_one(const struct svcdb *db, uint16_t port,
+		     struct svc_result *out, uint64_t *ms)
+{
+	struct scan s = { 0 };
+	struct scan_opts o = { 0 };
+	struct vs v = { .s = &s, .o = &o, .db = db, .max_services = 1 };
+	struct service sv = { .vs = &v, .out = out };
+	const struct svc_probe *tls[4];
+	char err[128];
+	uint64_t t0 = vs_now_ms();
+
+	o.version_intensity = 7;
+	s.opt = &o;
+	out->addr = addr_from_v4(INADDR_LOOPBACK);
+	out->port = port;
+	/* As vscan_run picks them: rarity 1, a TLS record, an ssl line. */
+	for (size_t i = 0; i < svcdb_nprobes(db) && v.ntls < 4; i++) {
+		const struct svc_probe *p = svcdb_probe(db, i);
+
+		if (p->rarity <= 1 && p->payload[0] == 0x16 &&
+		    svc_probe_can_match(p, "ssl"))
+			tls[v.ntls++] = p;
+	}
+	v.tls_probes = tls;
+	v.svcs = &sv;
+	v.nsvc = 1;
+	struct vs_transport_cfg cfg = { .max_conns = 64, .connect_ms = 1000,
+					.life_ms = 10000,
+					.event = vs_on_event };
+
+	v.tr = vs_transport_sockets(&cfg, NULL, err, sizeof(err));
+	if (v.tr == NULL)
+		return -1;
+	vs_start_service(&sv);
+	while (!sv.done && vs_now_ms() - t0 < 10000) {
+		v.tr->ops->wait(v.tr, 10);
+		v.tr->ops->drain(v.tr);
+		v.tr->ops->tick(v.tr, vs_now_ms());
+		vs_evaluate(&sv, vs_now_ms());
+	}
+	*ms = vs_now_ms() - t0;
+	v.tr->ops->free(v.tr, vs_now_ms());
+	vs_free_conns(&sv);
+	svcfp_free(&sv.fp);
+	return sv.done ? 0 : -1;
+}
+
+int main(void)
+{
+	struct svcdb *db = svcdb_new();
+	char err[256];
+	uint16_t port = 0;
+	struct svc_result r;
+	uint64_t ms = 0;
+	pid_t pid;
+
+	signal(SIGPIPE, SIG_IGN);
+	CASE("the test database loads")
+	{
+		CHECK(svcdb_load_buf(db, db_text, sizeof(db_text) - 1, "t",
+				     err, sizeof(err)) == 0 &&
+		      svcdb_finalize(db, err, sizeof(err)) == 0);
+		if (err[0])
+			printf("#   %s\n", err);
+	}
+	CASE("an echo is 'echo': no line matches our own probe sent back")
+	{
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_ECHO, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "echo");
+		CHECK_STR(r.ans.product, "");
+		/* Named once every probe came back: not the NULL's 1.5 s. */
+		CHECK(ms < 1500);
+		printf("# echo named in %llu ms\n", (unsigned long long)ms);
+	}
+	CASE("a greeting of its own, then echoes: not called echo")
+	{
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_GREET_ECHO, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_NOMATCH);
+		free(r.fp);
+	}
+	CASE("nmap's order: the plain probe before the TLS probe answers")
+	{
+		/*
+		 * The TLS probe goes out at once (phase 1) and its answer
+		 * hard-matches first, but nmap sends Alpha before it: Alpha's
+		 * answer is the one nmap gives.
+		 */
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_BOTH, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "alpha");
+		CHECK_STR(r.ans.product, "Alpha server");
+	}
+	svcdb_free(db);
+	return DONE();
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""accuracy.py -- scores -sV answers (nmap XML, -oX) against the lab's truth files.
+
+Usage (tools/bench accuracy runs it):
+  accuracy.py --hosts HOSTS_TSV --truth FILE [FILE...]
+              --tool LABEL XML SECONDS RSS_KB [--tool ...]
+
+HOSTS_TSV: "host addr" lines (tools/bench.d/labreg.sh). Truth files:
+"host<TAB>port<TAB>service<TAB>product<TAB>package", '#' comments; host is
+a lab name (svc) or an address; product "-" when the wire carries none;
+package "-" when the wire shows no version, else the truth version is the
+upstream part of `dpkg-query -W -f '${Version}' package`. The first file
+listing a (host, port) wins. The first --tool is fathom with its own DB,
+the second nmap, the third fathom with nmap's DB.
+
+Verdicts per port:
+  right    service right and product right (none when the truth has
+           none); version right when the truth has one and the tool
+           printed one
+  wrong    a name, product or version printed that is not the truth's
+           (the worst: a false answer looks like an answer)
+  missing  not open, a port-table guess ("ssh?"), tcpwrapped, no product
+           where the truth has one
+Prints a table per host, the counts, time and peak RSS per tool, and GOAL
+lines. python3 standard library only.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+W = 30  # table column width
+
+
+def upstream(pkg):
+    """The upstream version of an installed package: no epoch, no revision."""
+    if pkg == '-':
+        return None
+    try:
+        v = subprocess.run(['dpkg-query', '-W', '-f', '${Version}', pkg],
+                           capture_output=True, text=True,
+                           check=False).stdout.strip()
+    except OSError:
+        return None
+    if not v:
+        return None
+    v = re.sub(r'^[0-9]+:', '', v)
+    v = re.sub(r'-[^-]*$', '', v)
+    return re.sub(r'[+~].*$', '', v)
+
+
+def read_truth(files, addr_of):
+    truth = {}
+    for path in files:
+        with open(path, encoding='utf-8') as f:
+            for n, line in enumerate(f, 1):
+                line = line.rstrip('\n')
+                if not line.strip() or line.startswith('#'):
+                    continue
+                c = line.split('\t')
+                if len(c) != 5 or not c[1].isdigit():
+                    sys.exit(f'accuracy: {path}:{n}: want 5 tab-separated '
+                             'fields host, port, service, product, package')
+                addr = addr_of.get(c[0], c[0])
+                key = (addr, int(c[1]))
+                if key not in truth:
+                    truth[key] = {'host': c[0], 'service': c[2],
+                                  'product': c[3], 'version': upstream(c[4])}
+    return truth
+
+
+def read_xml(path):
+    """(addr, port) -> dict of the service's attributes, open TCP ports only."""
+    out = {}
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as e:
+        print(f'accuracy: {path}: {e}', file=sys.stderr)
+        return out
+    for h in root.iter('host'):
+        a = h.find("address[@addrtype='ipv4']")
+        if a is None:
+            continue
+        for p in h.iter('port'):
+            st = p.find('state')
+            if p.get('protocol') != 'tcp' or st is None or \
+                    st.get('state') != 'open':
+                continue
+            s = p.find('service')
+            d = dict(s.attrib) if s is not None else {}
+            out[(a.get('addr'), int(p.get('portid')))] = d
+    return out
+
+
+def shown(d):
+    """The port as normal output shows it: SERVICE and VERSION."""
+    if d is None:
+        return '(not open)'
+    name = ('ssl/' if d.get('tunnel') == 'ssl' else '') + \
+        d.get('name', 'unknown') + ('?' if d.get('method') == 'table' else '')
+    ver = ' '.join(x for x in (d.get('product'), d.get('version')) if x)
+    if d.get('extrainfo'):
+        ver += (' ' if ver else '') + '(' + d['extrainfo'] + ')'
+    return (name + ' ' + ver).strip()
+
+
+def version_ok(truth, printed):
+    """The truth's upstream version starts what the tool printed."""
+    if not truth or not printed:
+        return True
+    if not printed.startswith(truth):
+        return False
+    rest = printed[len(truth):]
+    return rest == '' or not (rest[0].isdigit() or rest[0] == '.')
+
+
+def verdict(t, d):
+    if d is None or d.get('method') != 'probed' or \
+            d.get('name') in (None, 'tcpwrapped', 'unknown'):
+        return 'missing'
+    name = d['name']
+    want = t['service']
+    if want.startswith('ssl/'):
+        name = ('ssl/' if d.get('tunnel') == 'ssl' else '') + name
+    if name != want:
+        return 'wrong'
+    prod = d.get('product', '')
+    if t['product'] == '-':
+        return 'wrong' if prod else 'right'
+    if not prod:
+        return 'missing'
+    if prod.lower() != t['product'].lower():
+        return 'wrong'
+    return 'right' if version_ok(t['version'], d.get('version')) else 'wrong'
+
+
+def comparable(d):
+    """What must agree between nmap and fathom on nmap's DB."""
+    s = shown(d)
+    return re.sub(r'uptime [0-9]+ seconds', 'uptime N seconds', s)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--hosts', required=True)
+    ap.add_argument('--truth', nargs='+', required=True)
+    ap.add_argument('--tool', nargs=4, action='append', required=True,
+                    metavar=('LABEL', 'XML', 'SECONDS', 'RSS_KB'))
+    a = ap.parse_args()
+    addr_of = {}
+    with open(a.hosts, encoding='utf-8') as f:
+        for line in f:
+            c = line.split()
+            if len(c) >= 2:
+                addr_of[c[0]] = c[1]
+    truth = read_truth(a.truth, addr_of)
+    tools = [(lbl, read_xml(x), float(t), int(r or 0))
+             for lbl, x, t, r in a.tool]
+    counts = [{'right': 0, 'wrong': 0, 'missing': 0} for _ in tools]
+    per_host = {}
+    for addr in sorted({k[0] for k in truth},
+                       key=lambda s: [int(x) for x in s.split('.')]
+                       if re.match(r'^[0-9.]+$', s) else [999, s]):
+        ports = sorted(p for (h, p) in truth if h == addr)
+        host = truth[(addr, ports[0])]['host']
+        print(f'\n== accuracy: {host} ({addr}), {len(ports)} ports')
+        print((f"  {'PORT':<6} {'TRUTH':<{W}} " +
+               ' '.join(f'{lbl[:W + 8]:<{W + 8}}' for lbl, *_ in tools))
+              .rstrip())
+        ph = per_host.setdefault(host, [0] * len(tools))
+        for p in ports:
+            t = truth[(addr, p)]
+            want = ' '.join(x for x in (t['service'],
+                                        '' if t['product'] == '-'
+                                        else t['product'],
+                                        t['version'] or '') if x)
+            cells = []
+            for i, (_, res, _, _) in enumerate(tools):
+                d = res.get((addr, p))
+                v = verdict(t, d)
+                counts[i][v] += 1
+                ph[i] += v == 'right'
+                cells.append(f'{v:<7} {shown(d)[:W]:<{W}}')
+            print((f'  {p:<6} {want[:W]:<{W}} ' + ' '.join(cells)).rstrip())
+    total = len(truth)
+    print(f'\n== accuracy: {total} ports of truth on {len(per_host)} hosts')
+    for i, (lbl, _, secs, rss) in enumerate(tools):
+        c = counts[i]
+        print(f"  {lbl:<34} right {c['right']:>3}  wrong {c['wrong']:>3}  "
+              f"missing {c['missing']:>3}   {secs:7.2f} s  "
+              f"peak RSS {rss / 1024:6.1f} MB")
+    goals(tools, counts, per_host, total)
+
+
+def goals(tools, counts, per_host, total):
+    own, nm = counts[0], counts[1]
+    ok_hosts = all(v[0] >= v[1] for v in per_host.values())
+    pct = 100.0 * own['right'] / total if total else 0.0
+    hosts = ', '.join(f'{h} {v[0]}/{v[1]}' for h, v in sorted(per_host.items()))
+    res = ok_hosts and own['wrong'] == 0 and pct >= 95.0
+    print(f"GOAL accuracy-own: own DB names >= nmap on every host, 0 wrong, "
+          f">= 95% right: {'PASS' if res else 'FAIL'} ({pct:.1f}% right, "
+          f"{own['wrong']} wrong; nmap {nm['right']}/{total} right, "
+          f"{nm['wrong']} wrong; right own/nmap per host: {hosts})")
+    if len(tools) >= 3:
+        nres, fres = tools[1][1], tools[2][1]
+        diffs = [k for k in sorted(set(nres) | set(fres))
+                 if comparable(nres.get(k)) != comparable(fres.get(k))]
+        print(f"GOAL accuracy-nmapdb: with nmap's DB fathom gives nmap's "
+              f"answer on every port: {'PASS' if not diffs else 'FAIL'} "
+              f"({len(set(nres) | set(fres)) - len(diffs)}/"
+              f"{len(set(nres) | set(fres))} open ports agree)")
+        for k in diffs:
+            print(f'  differs {k[0]}:{k[1]}: nmap [{shown(nres.get(k))}]'
+                  f' fathom [{shown(fres.get(k))}]')
+    tf, tn = tools[0][2], tools[1][2]
+    print(f"GOAL accuracy-time: fathom -sV <= 0.1 x nmap -sV -T4: "
+          f"{'PASS' if tn and tf <= 0.1 * tn else 'FAIL'} (fathom {tf:.2f} s,"
+          f" nmap {tn:.2f} s, ratio {tf / tn if tn else 0:.3f})")
+
+
+if __name__ == '__main__':
+    main()
