@@ -261,6 +261,18 @@ const char *rc_os_word(struct svc_answer *a, const char *word, size_t n)
 	return NULL;
 }
 
+/* A later word of a product's name ("GStreamer RTSP server"). */
+static int is_word(const char *s, size_t n)
+{
+	if (n == 0 || n > 40 || !is_alpha((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]) &&
+		    !is_alpha((unsigned char)s[i]) && !strchr("._+-", s[i]))
+			return 0;
+	return 1;
+}
+
 /* The comment "(...)" at s (after spaces): its inside, or 0 if none. */
 static size_t comment_at(const char *s, const char **inside)
 {
@@ -297,7 +309,8 @@ int rc_product_field(const char *value, struct svc_answer *a)
 		/* "Asterisk PBX 18.10.0": up to three words, then a version. */
 		const char *p = s;
 
-		while (words < 3 && rc_is_product(s, n) && !rc_is_version(s, n)) {
+		while (words < 3 && !rc_is_version(s, n) &&
+		       (words ? is_word(s, n) : rc_is_product(s, n))) {
 			pn = (size_t)(s + n - p);
 			words++;
 			s += n;

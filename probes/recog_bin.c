@@ -319,14 +319,27 @@ int recog_pgsql(const struct recog_in *in, struct svc_answer *a)
 		z = memchr(p, 0, sl - 4);
 		if (z && (size_t)(z - p) == 14 &&
 		    memcmp(p, "server_version", 14) == 0) {
-			size_t vl = strnlen((const char *)z + 1,
-					    (size_t)(p + sl - 4 - z - 1));
+			const char *v = (const char *)z + 1;
+			size_t vl = strnlen(v, (size_t)(p + sl - 4 - z - 1));
+			/* "16.4 (Debian 16.4-1.pgdg120+1)": version, comment. */
+			size_t tl = strcspn(v, " ");
 
-			if (vl < 40 && rc_is_version((const char *)z + 1, vl)) {
+			tl = tl < vl ? tl : vl;
+			if (vl < 120 && printable(z + 1, vl) &&
+			    rc_is_version(v, tl)) {
 				rc_set(a->product, sizeof(a->product),
 				       "PostgreSQL DB");
 				rc_set(a->version, sizeof(a->version), "%.*s",
-				       (int)vl, (const char *)z + 1);
+				       (int)tl, v);
+				if (tl + 2 < vl && v[tl + 1] == '(' &&
+				    v[vl - 1] == ')') {
+					char c[120];
+
+					rc_set(c, sizeof(c), "%.*s",
+					       (int)(vl - tl - 3), v + tl + 2);
+					rc_add(a->info, sizeof(a->info), c);
+					rc_os_word(a, c, strcspn(c, " "));
+				}
 			}
 			break;
 		}

@@ -74,20 +74,18 @@ static void ldap_attr(const struct ber *attr, struct svc_answer *a)
 		       (const char *)v.c);
 	else if (type.len == 13 &&
 		 rc_prefix_ci((const char *)type.c, "vendorVersion")) {
-		/* "389-Directory/2.4.5 B2024.010": the first version token. */
-		for (size_t i = 0; i < v.len; i++) {
-			size_t n;
+		/* "389-Directory/2.4.5 B2024.010": after a '/' when there
+		 * is one (a name/version token), else the first token. */
+		const uint8_t *sl = memchr(v.c, '/', v.len);
+		const char *s = sl ? (const char *)sl + 1 : (const char *)v.c;
+		size_t left = v.len - (size_t)((const uint8_t *)s - v.c);
+		size_t n = 0;
 
-			if (i && !strchr(" /_", v.c[i - 1]))
-				continue;
-			n = strcspn((const char *)v.c + i, " /");
-			n = n < v.len - i ? n : v.len - i;
-			if (rc_is_version((const char *)v.c + i, n)) {
-				rc_set(a->version, sizeof(a->version), "%.*s",
-				       (int)n, (const char *)v.c + i);
-				break;
-			}
-		}
+		while (n < left && s[n] != ' ')
+			n++;
+		if (rc_is_version(s, n))
+			rc_set(a->version, sizeof(a->version), "%.*s", (int)n,
+			       s);
 	}
 }
 

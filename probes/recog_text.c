@@ -114,8 +114,9 @@ static int greet_product(const struct tok *t, size_t nt, size_t i,
 		return 0;
 	rc_set(word, sizeof(word), "%.*s", (int)t[i].n, t[i].s);
 	ftpd = t[i].n > 4 && rc_has_ci(word, "ftpd");
-	if (j + 1 < nt && (tok_is(&t[j], "server") || tok_is(&t[j], "daemon")) &&
-	    version_len(&t[j + 1]))
+	/* "FileZilla Server 1.8.1", "Cyrus IMAP v3.4.4": one filler word. */
+	if (j + 1 < nt && !rc_is_product(t[j].s, t[j].n) &&
+	    !is_comment(&t[j]) && version_len(&t[j + 1]))
 		j++;
 	if (j < nt && (vn = version_len(&t[j])) > 0) {
 		set_version(a, &t[j], vn);
@@ -127,6 +128,9 @@ static int greet_product(const struct tok *t, size_t nt, size_t i,
 		return 0;
 	}
 	rc_set(a->product, sizeof(a->product), "%.*s", (int)t[i].n, t[i].s);
+	/* "ProFTPD 1.3.8 Server (Debian)": the comment after one filler. */
+	if (j + 1 < nt && !is_comment(&t[j]) && !rc_is_product(t[j].s, t[j].n))
+		j++;
 	if (j < nt && is_comment(&t[j]))
 		set_comment(a, &t[j]);
 	return 1;

@@ -174,10 +174,10 @@ static void name_entry(const X509_NAME *n, int nid, char *buf, size_t len)
 		return;
 	d = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
 	k = d ? ASN1_STRING_to_UTF8(&u, d) : -1;
+	/* A NUL inside the name ends it: what precedes is what we keep. */
 	if (k > 0)
 		snprintf(buf, len, "%.*s", k, (const char *)u);
 	OPENSSL_free(u);
-	/* A NUL inside the name would cut it anywhere: keep what precedes. */
 }
 
 int tls_peer_names(const struct tls_conn *c, struct tls_names *out)
