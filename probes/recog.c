@@ -73,11 +73,11 @@ int recog_fold(struct svc_answer *a, const struct svc_answer *g)
 {
 	struct svc_answer old = *a;
 
-	if (a->kind == SVC_NONE && a->service[0] == '\0') {
-		if (g->service[0] == '\0')
-			return 0;
+	if (a->service[0] == '\0' && g->service[0] != '\0') {
 		*a = *g;
 		a->kind = SVC_SOFT;
+		/* Certificate names a held before g came keep their place. */
+		fill_empty(a->info, sizeof(a->info), old.info);
 		return 1;
 	}
 	if (g->service[0] == '\0') {
@@ -336,4 +336,19 @@ int rc_product_field(const char *value, struct svc_answer *a)
 		rc_os_word(a, c, strcspn(c, ";) /"));
 	}
 	return 1;
+}
+
+void recog_offer(struct svc_answer *acc, const char *probe,
+		 const struct tls_conn *tls, const uint8_t *data, size_t len)
+{
+	struct tls_names tn;
+	struct recog_in in = {
+		.probe = probe, .tls = tls != NULL, .data = data, .len = len,
+	};
+	struct svc_answer g;
+
+	if (tls && tls_peer_names(tls, &tn) == 0)
+		in.cert = &tn;
+	recog_run(&in, &g);
+	recog_fold(acc, &g);
 }

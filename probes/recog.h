@@ -61,15 +61,26 @@ int recog_run(const struct recog_in *in, struct svc_answer *out);
 
 /*
  * Folds a generic answer g (from recog_run()) into a, the answer the
- * database gave (or an empty one, kind SVC_NONE):
- *   a empty, g names a service:      a = g (kind SVC_SOFT);
+ * database gave (or one that names nothing yet, service ""):
+ *   a names nothing, g a service:    a = g (kind SVC_SOFT), keeping an
+ *                                    extrainfo a already held;
  *   same service, a's product empty: g's non-empty fields fill a's empty
  *                                    ones (cpes appended);
- *   g without service (certificate): g's extrainfo fills a's empty one
- *                                    when a names a service;
+ *   g names no service (only the     g's extrainfo fills a's empty one
+ *   certificate's names):            (a still names nothing if it did);
  *   otherwise:                       a unchanged.
  * a's kind and service never change once set. Returns 1 if a changed.
  */
 int recog_fold(struct svc_answer *a, const struct svc_answer *g);
+
+/*
+ * For the engine, per reply that no match line hard-matched: runs
+ * recog_run() on data (received through tls when it is not NULL: its
+ * peer certificate's names come along) and folds the answer into acc,
+ * the service's generic answer so far (zeroed when the service starts).
+ * The first service named wins; later replies only fill empty fields.
+ */
+void recog_offer(struct svc_answer *acc, const char *probe,
+		 const struct tls_conn *tls, const uint8_t *data, size_t len);
 
 #endif

@@ -261,9 +261,14 @@ static void test_fold(void)
 		answer(&a, SVC_HARD, "imap", "Dovecot", "Debian");
 		CHECK(recog_fold(&a, &c) == 0);
 		CHECK_STR(a.info, "Debian");
+		/* Held while nothing is named, kept when a name comes. */
 		memset(&a, 0, sizeof(a));
-		CHECK(recog_fold(&a, &c) == 0); /* no service: no answer */
+		CHECK(recog_fold(&a, &c) == 1);
 		CHECK(a.kind == SVC_NONE && a.service[0] == '\0');
+		CHECK(recog_fold(&a, &g) == 1);
+		CHECK(a.kind == SVC_SOFT);
+		CHECK_STR(a.service, "http");
+		CHECK_STR(a.info, "cert CN=x");
 	}
 }
 
