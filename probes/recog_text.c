@@ -468,7 +468,9 @@ int recog_xmpp(const struct recog_in *in, struct svc_answer *a)
 	if ((k = xml_attr(s, e, "from", &v)) > 0 && k < 80) {
 		struct tok t = { .s = v, .n = k };
 
-		if (is_hostname(&t))
+		/* Our own stream header names fathom.invalid: not theirs. */
+		if (is_hostname(&t) &&
+		    !(k >= 8 && rc_prefix_ci(v + k - 8, ".invalid")))
 			rc_set(a->hostname, sizeof(a->hostname), "%.*s",
 			       (int)k, v);
 	}

@@ -89,6 +89,10 @@ fx("memcached-trailing", b"VERSION 1.6.18\r\nERROR\r\n")
 fx("xmpp-client", b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
    b"xmlns:stream='http://etherx.jabber.org/streams' id='c2s_123' "
    b"from='example.com' version='1.0' xml:lang='en'>")
+fx("xmpp-echoed-to", b"<stream:stream xmlns='jabber:client' "
+   b"xmlns:stream='http://etherx.jabber.org/streams' from='fathom.invalid' "
+   b"version='1.0'><stream:error><host-unknown "
+   b"xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>")
 fx("xmpp-other-ns", b"<stream:stream xmlns='urn:example' from='example.com'>")
 
 # HTTP (RFC 9112), RTSP (RFC 7826), SIP (RFC 3261): header blocks.
