@@ -355,7 +355,7 @@ static void mysql_product(const char *v, struct svc_answer *a)
 	const char *t = strstr(v, "-TiDB-v");
 
 	if (m) {
-		if (strncmp(v, "5.5.5-", 6) == 0)
+		if (strncmp(v, "5.5.5-", 6) == 0 && m > v + 6)
 			v += 6; /* MariaDB 10+ fakes 5.5.5 for old clients */
 		rc_set(a->product, sizeof(a->product), "MariaDB");
 		if (rc_is_version(v, (size_t)(m - v)))

@@ -270,9 +270,11 @@ int recog_pop3(const struct recog_in *in, struct svc_answer *a)
 		return 0;
 	rc_set(a->service, sizeof(a->service), "pop3");
 	nt = tokenize(line + 4, t, MAX_TOK);
-	if (nt && is_hostname(&t[0]))
+	if (nt && is_hostname(&t[0])) {
 		rc_set(a->hostname, sizeof(a->hostname), "%.*s", (int)t[0].n,
-		       t[i++].s);
+		       t[0].s);
+		i = 1;
+	}
 	greet_product(t, nt, i, a);
 	return 1;
 }
@@ -293,9 +295,11 @@ int recog_imap(const struct recog_in *in, struct svc_answer *a)
 	text = strchr(line, ']');
 	text = text ? text + 1 : line + 5;
 	nt = tokenize(text, t, MAX_TOK);
-	if (nt && is_hostname(&t[0]))
+	if (nt && is_hostname(&t[0])) {
 		rc_set(a->hostname, sizeof(a->hostname), "%.*s", (int)t[0].n,
-		       t[i++].s);
+		       t[0].s);
+		i = 1;
+	}
 	greet_product(t, nt, i, a);
 	return 1;
 }
@@ -378,25 +382,27 @@ int recog_redis(const struct recog_in *in, struct svc_answer *a)
 	    rc_line(in->data, in->len, off, line, &off) < 0 ||
 	    strcmp(line, "# Server") != 0)
 		return 0;
-	for (int k = 0; k < 64; k++) {
+	/* The section ends at an empty line: only then is it all here. */
+	for (int k = 0;; k++) {
 		char *v;
 
-		if (rc_line(in->data, in->len, off, line, &off) < 0)
+		if (k == 64 || rc_line(in->data, in->len, off, line, &off) < 0)
 			return 0;
 		if (line[0] == '\0')
 			break;
 		if ((v = strchr(line, ':')) == NULL)
 			return 0;
 		*v++ = '\0';
-		if (strcmp(line, "redis_version") == 0 && ver[0] == '\0')
+		if (strcmp(line, "redis_version") == 0 && ver[0] == '\0') {
 			rc_set(ver, sizeof(ver), "%s", v);
-		else if (strcmp(line, "valkey_version") == 0)
-			rc_set(ver, sizeof(ver), "%s", v),
-				rc_set(product, sizeof(product), "Valkey");
-		else if (strcmp(line, "dragonfly_version") == 0)
+		} else if (strcmp(line, "valkey_version") == 0) {
+			rc_set(ver, sizeof(ver), "%s", v);
+			rc_set(product, sizeof(product), "Valkey");
+		} else if (strcmp(line, "dragonfly_version") == 0) {
 			rc_set(product, sizeof(product), "Dragonfly");
-		else if (strcmp(line, "os") == 0)
+		} else if (strcmp(line, "os") == 0) {
 			rc_os_word(a, v, strcspn(v, " "));
+		}
 	}
 	if (ver[0] == '\0' || !rc_is_version(ver, strlen(ver)))
 		return 0;
