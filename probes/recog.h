@@ -1,4 +1,4 @@
-/* recog.h -- generic recognisers: service, product and version from a protocol's framing. */
+/* recog.h -- generic recognisers: product and version from the framing. */
 #ifndef FATHOM_RECOG_H
 #define FATHOM_RECOG_H
 

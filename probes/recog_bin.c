@@ -1,4 +1,4 @@
-/* recog_bin.c -- recognisers for binary replies: SOCKS, RFB, X11, MQTT, AMQP, PostgreSQL, MySQL. */
+/* recog_bin.c -- binary replies: SOCKS, RFB, X11, MQTT, AMQP, PostgreSQL, MySQL. */
 #include <stdio.h>
 #include <string.h>
 
@@ -288,7 +288,33 @@ static int pg_error(const uint8_t *m, size_t n, struct svc_answer *a)
 	return 1;
 }
 
-/* PostgreSQL's answer to a StartupMessage: R (auth) or E (error). */
+/* ParameterStatus "server_version" ("16.4 (Debian 16.4-1.pgdg120+1)"). */
+static void pg_version(const uint8_t *v, size_t vl, struct svc_answer *a)
+{
+	const char *s = (const char *)v;
+	size_t tl = 0;
+
+	while (tl < vl && s[tl] != ' ')
+		tl++;
+	if (vl >= 120 || !printable(v, vl) || !rc_is_version(s, tl))
+		return;
+	rc_set(a->product, sizeof(a->product), "PostgreSQL DB");
+	rc_set(a->version, sizeof(a->version), "%.*s", (int)tl, s);
+	if (tl + 2 < vl && s[tl + 1] == '(' && s[vl - 1] == ')') {
+		char c[120];
+
+		rc_set(c, sizeof(c), "%.*s", (int)(vl - tl - 3), s + tl + 2);
+		rc_add(a->info, sizeof(a->info), c);
+		rc_os_word(a, c, strcspn(c, " "));
+	}
+}
+
+/*
+ * PostgreSQL's answer to a StartupMessage (protocol 3, 55.7): R, an
+ * authentication request (Ok, cleartext, MD5 with salt, SASL with its
+ * mechanisms), or E, an ErrorResponse. After AuthenticationOk come
+ * ParameterStatus messages, one of them server_version.
+ */
 int recog_pgsql(const struct recog_in *in, struct svc_answer *a)
 {
 	const uint8_t *d = in->data;
@@ -309,7 +335,6 @@ int recog_pgsql(const struct recog_in *in, struct svc_answer *a)
 	rc_set(a->info, sizeof(a->info), "%s",
 	       code == 3 ? "password auth" : code == 5 ? "md5 auth" :
 	       code == 10 ? "SASL auth" : "");
-	/* AuthenticationOk: ParameterStatus messages, one server_version. */
 	for (off = 1 + ml; code == 0 && off + 5 <= n && d[off] == 'S';) {
 		size_t sl = be32(d + off + 1);
 		const uint8_t *p = d + off + 5, *z;
@@ -317,30 +342,11 @@ int recog_pgsql(const struct recog_in *in, struct svc_answer *a)
 		if (sl < 4 || sl > 4096 || off + 1 + sl > n)
 			break;
 		z = memchr(p, 0, sl - 4);
-		if (z && (size_t)(z - p) == 14 &&
-		    memcmp(p, "server_version", 14) == 0) {
-			const char *v = (const char *)z + 1;
-			size_t vl = strnlen(v, (size_t)(p + sl - 4 - z - 1));
-			/* "16.4 (Debian 16.4-1.pgdg120+1)": version, comment. */
-			size_t tl = strcspn(v, " ");
+		if (z && z - p == 14 && memcmp(p, "server_version", 14) == 0) {
+			size_t left = (size_t)(p + sl - 4 - z - 1);
+			const uint8_t *e = memchr(z + 1, 0, left);
 
-			tl = tl < vl ? tl : vl;
-			if (vl < 120 && printable(z + 1, vl) &&
-			    rc_is_version(v, tl)) {
-				rc_set(a->product, sizeof(a->product),
-				       "PostgreSQL DB");
-				rc_set(a->version, sizeof(a->version), "%.*s",
-				       (int)tl, v);
-				if (tl + 2 < vl && v[tl + 1] == '(' &&
-				    v[vl - 1] == ')') {
-					char c[120];
-
-					rc_set(c, sizeof(c), "%.*s",
-					       (int)(vl - tl - 3), v + tl + 2);
-					rc_add(a->info, sizeof(a->info), c);
-					rc_os_word(a, c, strcspn(c, " "));
-				}
-			}
+			pg_version(z + 1, e ? (size_t)(e - z - 1) : left, a);
 			break;
 		}
 		off += 1 + sl;

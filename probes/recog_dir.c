@@ -1,4 +1,4 @@
-/* recog_dir.c -- recognisers for directory and file-sharing replies: LDAP (BER), SMB. */
+/* recog_dir.c -- directory and file-sharing replies: LDAP (BER), SMB. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* recog_text.c -- recognisers for line protocols: greetings and text replies. */
+/* recog_text.c -- line protocols: greetings and text replies. */
 #include <stdio.h>
 #include <string.h>
 
