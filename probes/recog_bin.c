@@ -1,4 +1,4 @@
-/* recog_bin.c -- binary replies: SOCKS, RFB, X11, MQTT, AMQP, PostgreSQL, MySQL. */
+/* recog_bin.c -- binary replies: SOCKS, RFB, X11, MQTT, AMQP, PgSQL, MySQL. */
 #include <stdio.h>
 #include <string.h>
 
