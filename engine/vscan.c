@@ -119,8 +119,7 @@ static void try_match(struct pconn *pc)
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
-		recog_offer(&sv->generic, pc->probe->name, pc->tls, pc->buf,
-			    pc->len);
+		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
 	if (k == SVC_HARD) {
 		/*
 		 * TLS outranks everything said in plain text: a plain probe

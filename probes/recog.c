@@ -50,6 +50,11 @@ int recog_run(const struct recog_in *in, struct svc_answer *out)
 	int named = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* An echo of what we sent (a chargen/echo service, a proxy looping
+	 * us back) says nothing about the server, whatever it looks like. */
+	if (in->sent_len && in->len >= in->sent_len &&
+	    memcmp(in->data, in->sent, in->sent_len) == 0)
+		n = 0;
 	for (size_t i = 0; in->data && in->len && i < n && !named; i++) {
 		if (recog_all[i].run(in, out) && out->service[0])
 			named = 1;
@@ -338,12 +343,17 @@ int rc_product_field(const char *value, struct svc_answer *a)
 	return 1;
 }
 
-void recog_offer(struct svc_answer *acc, const char *probe,
+void recog_offer(struct svc_answer *acc, const struct svc_probe *probe,
 		 const struct tls_conn *tls, const uint8_t *data, size_t len)
 {
 	struct tls_names tn;
 	struct recog_in in = {
-		.probe = probe, .tls = tls != NULL, .data = data, .len = len,
+		.probe = probe->name,
+		.sent = probe->payload,
+		.sent_len = probe->payload_len,
+		.tls = tls != NULL,
+		.data = data,
+		.len = len,
 	};
 	struct svc_answer g;
 

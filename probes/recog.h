@@ -26,6 +26,8 @@
 /* One reply, as the engine has it. */
 struct recog_in {
 	const char *probe;   /* the probe's name ("NULL", "GetRequest"...) */
+	const uint8_t *sent; /* the probe's payload (may be NULL if none) */
+	size_t sent_len;
 	int tls;             /* the bytes came through TLS */
 	const struct tls_names *cert; /* the TLS peer's names, or NULL */
 	const uint8_t *data; /* everything the probe received so far */
@@ -51,7 +53,8 @@ const struct recog *recog_table(size_t *n);
 
 /*
  * Runs the recognisers on in, first answer wins, and fills *out (always
- * cleared first): kind SVC_SOFT, file "recog", line 0. With in->cert
+ * cleared first): kind SVC_SOFT, file "recog", line 0. A reply that
+ * starts with the whole probe payload is an echo: nothing is named. With in->cert
  * and no extrainfo from the recogniser, the certificate's names become
  * the extrainfo. When no recogniser answers but a certificate is known,
  * out carries only that extrainfo, with an empty service (see
@@ -80,7 +83,7 @@ int recog_fold(struct svc_answer *a, const struct svc_answer *g);
  * the service's generic answer so far (zeroed when the service starts).
  * The first service named wins; later replies only fill empty fields.
  */
-void recog_offer(struct svc_answer *acc, const char *probe,
+void recog_offer(struct svc_answer *acc, const struct svc_probe *probe,
 		 const struct tls_conn *tls, const uint8_t *data, size_t len);
 
 #endif

@@ -33,7 +33,8 @@ static void check_answer(const struct svc_answer *a)
 
 /*
  * Input: byte 0 picks the probe (bit 7: through TLS, with certificate
- * names taken from bytes 1-8), the rest is the reply. Besides no crash
+ * names taken from bytes 1-8; bit 6: the reply's first 4 bytes are the
+ * probe's payload, an echo), the rest is the reply. Besides no crash
  * and no overread: answers are well-formed, and folding one into a hard
  * match never changes the match's service or product.
  */
@@ -45,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	in.probe = probes[(data[0] & 0x7f) % (sizeof(probes) / sizeof(probes[0]))];
+	in.probe = probes[(data[0] & 0x3f) % (sizeof(probes) / sizeof(probes[0]))];
 	in.tls = data[0] >> 7;
 	if (in.tls && size > 9) {
 		memset(&tn, 0, sizeof(tn));
@@ -55,6 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	in.data = data + 1;
 	in.len = size - 1;
+	if ((data[0] & 0x40) && size > 5) {
+		/* The echo rule: the reply begins with "what we sent". */
+		in.sent = data + 1;
+		in.sent_len = 4;
+	}
 	recog_run(&in, &g);
 	check_answer(&g);
 	memset(&hard, 0, sizeof(hard));

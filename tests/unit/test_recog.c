@@ -9,12 +9,14 @@
  * fields empty but never say something the whole reply contradicts.
  * Then recog_fold()'s precedence rules and the certificate extrainfo.
  */
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probes/recog.h"
+#include "probes/servicedb.h"
 #include "tests/unit/harness.h"
 
 #define NFIELDS 6
@@ -90,11 +92,12 @@ static int prefixes_agree(struct recog_in in, const struct svc_answer *whole)
 	return 1;
 }
 
-static int run_case(const char *file, const char *probe, const char *tr,
-		    char *want)
+static int run_case(const struct svcdb *db, const char *file,
+		    const char *probe, const char *tr, char *want)
 {
 	char path[512], *f[NFIELDS];
 	struct recog_in in = { .probe = probe, .tls = strcmp(tr, "tls") == 0 };
+	const struct svc_probe *p = svcdb_find(db, IPPROTO_TCP, probe);
 	struct svc_answer a;
 	size_t len = 0;
 	uint8_t *data;
@@ -102,11 +105,14 @@ static int run_case(const char *file, const char *probe, const char *tr,
 
 	snprintf(path, sizeof(path), "tests/data/recog/%s", file);
 	data = slurp(src_path(path), &len);
-	if (data == NULL || !split(want, f)) {
-		printf("#   %s: cannot read, or bad expectation\n", file);
+	if (data == NULL || !split(want, f) || p == NULL) {
+		printf("#   %s: cannot read, bad expectation or no probe\n",
+		       file);
 		free(data);
 		return 0;
 	}
+	in.sent = p->payload;
+	in.sent_len = p->payload_len;
 	in.data = data;
 	in.len = len;
 	named = recog_run(&in, &a);
@@ -129,7 +135,7 @@ static int run_case(const char *file, const char *probe, const char *tr,
 	return ok;
 }
 
-static void test_cases(void)
+static void test_cases(const struct svcdb *db)
 {
 	FILE *f = fopen(src_path("tests/data/recog/expected.txt"), "r");
 	char line[1024], file[256], probe[64], tr[8], want[600];
@@ -154,7 +160,7 @@ static void test_cases(void)
 		n++;
 		want[0] == '-' ? neg++ : pos++;
 		CASE(name)
-		CHECK(run_case(file, probe, tr, want));
+		CHECK(db && run_case(db, file, probe, tr, want));
 	}
 	if (f)
 		fclose(f);
@@ -313,11 +319,32 @@ static void test_cert(void)
 	}
 }
 
+/* fathom's own probes: the cases' replies answer their payloads. */
+static struct svcdb *load_own(void)
+{
+	char err[512];
+	struct svcdb *db = svcdb_new();
+
+	if (svcdb_load_file(db, src_path("probes/fathom-service-probes"), err,
+			    sizeof(err)) < 0 ||
+	    svcdb_finalize(db, err, sizeof(err)) < 0) {
+		printf("#   load error: %s\n", err);
+		svcdb_free(db);
+		return NULL;
+	}
+	return db;
+}
+
 int main(void)
 {
+	struct svcdb *db = load_own();
+
 	test_table();
-	test_cases();
+	CASE("fathom-service-probes loads")
+	CHECK(db != NULL);
+	test_cases(db);
 	test_fold();
 	test_cert();
+	svcdb_free(db);
 	return DONE();
 }

@@ -121,6 +121,11 @@ fx("socks5-userpass", b"\x05\x02")
 fx("socks5-echo", b"\x05\x02\x00\x02")
 fx("socks4-rejected", b"\x00\x5b\x00\x00\x00\x00\x00\x00")
 
+# Echoes of fathom's own probes (fathom-service-probes): never a name.
+fx("echo-amqp", b"AMQP\x00\x00\x09\x01")
+fx("echo-x11", b"l\0\x0b\0\0\0\0\0\0\0\0\0")
+fx("echo-mqtt", b"\x10\x12\0\x04MQTT\x04\x02\0\x3c\0\x06fathom")
+
 # RFB (RFC 6143 7.1.1).
 fx("rfb-38", b"RFB 003.008\n")
 fx("rfb-junk", b"RFB 003.00x\n")
