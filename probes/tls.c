@@ -3,8 +3,10 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct tls_ctx {
 	SSL_CTX *ssl;
@@ -157,4 +159,42 @@ size_t tls_read(struct tls_conn *c, uint8_t *buf, size_t cap)
 const char *tls_version(const struct tls_conn *c)
 {
 	return c->state == TLS_OPEN ? SSL_get_version(c->ssl) : "";
+}
+
+/* One name entry as UTF-8, cut at the buffer; "" when absent or odd. */
+static void name_entry(const X509_NAME *n, int nid, char *buf, size_t len)
+{
+	int i = n ? X509_NAME_get_index_by_NID(n, nid, -1) : -1;
+	const ASN1_STRING *d;
+	unsigned char *u = NULL;
+	int k;
+
+	buf[0] = '\0';
+	if (i < 0)
+		return;
+	d = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+	k = d ? ASN1_STRING_to_UTF8(&u, d) : -1;
+	/* A NUL inside the name ends it: what precedes is what we keep. */
+	if (k > 0)
+		snprintf(buf, len, "%.*s", k, (const char *)u);
+	OPENSSL_free(u);
+}
+
+int tls_peer_names(const struct tls_conn *c, struct tls_names *out)
+{
+	X509 *crt;
+
+	memset(out, 0, sizeof(*out));
+	crt = SSL_get0_peer_certificate(c->ssl);
+	if (crt == NULL)
+		return -1;
+	name_entry(X509_get_subject_name(crt), NID_commonName, out->subject_cn,
+		   sizeof(out->subject_cn));
+	name_entry(X509_get_subject_name(crt), NID_organizationName,
+		   out->subject_o, sizeof(out->subject_o));
+	name_entry(X509_get_issuer_name(crt), NID_commonName, out->issuer_cn,
+		   sizeof(out->issuer_cn));
+	name_entry(X509_get_issuer_name(crt), NID_organizationName,
+		   out->issuer_o, sizeof(out->issuer_o));
+	return 0;
 }

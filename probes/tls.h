@@ -42,4 +42,16 @@ size_t tls_read(struct tls_conn *c, uint8_t *buf, size_t cap);
 /* The negotiated protocol ("TLSv1.3") or "" before the handshake ends. */
 const char *tls_version(const struct tls_conn *c);
 
+/*
+ * The peer certificate's subject and issuer common name (CN) and
+ * organisation (O), UTF-8, cut to fit; a name the certificate lacks is
+ * "". Returns 0, or -1 (out all "") before the handshake has a peer
+ * certificate. Names are the peer's claim, unverified: fit for a report,
+ * not for trust.
+ */
+struct tls_names {
+	char subject_cn[65], subject_o[65], issuer_cn[65], issuer_o[65];
+};
+int tls_peer_names(const struct tls_conn *c, struct tls_names *out);
+
 #endif

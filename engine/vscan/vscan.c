@@ -12,6 +12,7 @@
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan_int.h"
 #include "probes/reflect.h"
+#include "probes/recog.h"
 
 /*
  * Once a plain-text probe has a hard answer, a TLS probe that has heard
@@ -113,6 +114,10 @@ static void match_now(struct pconn *pc)
 
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft ? sv->soft.service : NULL, &a);
+	/* Generic recognisers: noted here while the reply is in hand (reap
+	 * frees it before the verdict), used by vs_finish only. */
+	if (k != SVC_HARD)
+		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
 	if (k == SVC_HARD) {
 		/*
 		 * TLS outranks everything said in plain text: a plain probe
@@ -555,6 +560,16 @@ void vs_finish(struct service *sv, int state)
 
 	if (sv->done)
 		return;
+	/*
+	 * The generic recognisers (probes/recog.h) name what no match line
+	 * did and fill a same-service match's empty product; they never
+	 * change the service a match line named.
+	 */
+	if (state == VS_MATCHED)
+		recog_fold(&sv->best, &sv->generic);
+	else if (state == VS_SOFT || state == VS_NOMATCH)
+		if (recog_fold(&sv->soft, &sv->generic) && sv->soft.service[0])
+			state = VS_SOFT;
 	r->state = (uint8_t)state;
 	r->tunnel = (uint8_t)sv->tunnel;
 	if (state == VS_MATCHED)
@@ -584,6 +599,7 @@ static void restart(struct service *sv, int tunnel)
 		sv->tls_gave_up = 1;
 	memset(&sv->best, 0, sizeof(sv->best));
 	memset(&sv->soft, 0, sizeof(sv->soft));
+	memset(&sv->generic, 0, sizeof(sv->generic));
 	sv->have_soft = 0;
 	sv->reflected = sv->spoke = 0;
 	svcfp_free(&sv->fp);

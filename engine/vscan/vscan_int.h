@@ -75,6 +75,7 @@ struct service {
 	int best_rank;
 	struct svc_answer soft;
 	int have_soft;
+	struct svc_answer generic; /* the recognisers' answer (probes/recog.h) */
 	struct svcfp fp;
 	int fp_used;
 	int rpc_seen;          /* an RPC call drew an RPC reply */

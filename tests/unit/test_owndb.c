@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 15);
+		CHECK_EQ_U(svcdb_nprobes(db), 23);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)
@@ -447,6 +447,69 @@ static void test_cpe(const struct svcdb *db)
 	}
 }
 
+/* The requests for the generic recognisers (probes/recog.h). */
+static void test_recog_probes(const struct svcdb *db)
+{
+	const struct svc_probe *p;
+	const uint8_t *b;
+
+	CASE("recogniser probes: well-formed, no match lines, rarity 8")
+	{
+		static const char *const names[] = {
+			"LDAPRootDSE", "X11Setup", "RTSPOptions",
+			"SIPOptionsTCP", "MQTTConnect", "Socks5Greeting",
+			"Socks4Connect", "XMPPStream",
+		};
+
+		if (db == NULL) {
+			CHECK(db != NULL);
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			p = tcp_probe(db, names[i]);
+			CHECK(p != NULL);
+			if (p == NULL)
+				continue;
+			CHECK_EQ_U(p->nmatches, 0);
+			CHECK_EQ_U(p->rarity, 8);
+		}
+		/* LDAPMessage SEQUENCE, messageID 7, SearchRequest, base "",
+		 * each length exact; the attributes at the end. */
+		p = tcp_probe(db, "LDAPRootDSE");
+		CHECK(p && p->payload_len == 79);
+		if (p && p->payload_len == 79) {
+			b = p->payload;
+			CHECK(b[0] == 0x30 && b[1] == 79 - 2);
+			CHECK(b[2] == 2 && b[3] == 1 && b[4] == 7);
+			CHECK(b[5] == 0x63 && b[6] == 79 - 7);
+			CHECK(b[7] == 4 && b[8] == 0);
+			CHECK(memmem(b, 79, "\x87\x0bobjectClass", 13));
+			CHECK(memmem(b, 79, "\x04\x0b" "dnsHostName", 13) ==
+			      b + 79 - 13);
+		}
+		p = tcp_probe(db, "X11Setup");
+		CHECK(p && p->payload_len == 12 && p->payload[0] == 'l' &&
+		      p->payload[2] == 11 && p->payload[3] == 0);
+		/* MQTT: remaining length covers the rest exactly. */
+		p = tcp_probe(db, "MQTTConnect");
+		CHECK(p && p->payload_len == 20 && p->payload[0] == 0x10 &&
+		      p->payload[1] == 18 && p->payload[18] == 'o');
+		p = tcp_probe(db, "Socks5Greeting");
+		CHECK(p && p->payload_len == 4 &&
+		      memcmp(p->payload, "\x05\x02\x00\x02", 4) == 0);
+		p = tcp_probe(db, "Socks4Connect");
+		CHECK(p && p->payload_len == 15 && p->payload[0] == 4 &&
+		      be32(p->payload + 4) == 0 && p->payload[14] == 0);
+		p = tcp_probe(db, "SIPOptionsTCP");
+		CHECK(p && memmem(p->payload, p->payload_len,
+				  "Content-Length: 0\r\n\r\n", 21) ==
+				   p->payload + p->payload_len - 21);
+		p = tcp_probe(db, "RTSPOptions");
+		CHECK(p && memcmp(p->payload + p->payload_len - 4,
+				  "\r\n\r\n", 4) == 0);
+	}
+}
+
 int main(void)
 {
 	struct svcdb *db = load_own();
@@ -457,6 +520,7 @@ int main(void)
 	test_expected(db);
 	test_ssl_flow(db);
 	test_cpe(db);
+	test_recog_probes(db);
 	svcdb_free(db);
 	return DONE();
 }

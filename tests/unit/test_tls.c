@@ -94,6 +94,15 @@ int main(void)
 		pump(c, &s);
 		CHECK(tls_step(c) == TLS_OPEN);
 		CHECK(strncmp(tls_version(c), "TLSv1", 5) == 0);
+		{
+			/* The self-signed certificate's names (server_init). */
+			struct tls_names tn;
+
+			CHECK(tls_peer_names(c, &tn) == 0);
+			CHECK_STR(tn.subject_cn, "fx-svc");
+			CHECK_STR(tn.issuer_cn, "fx-svc");
+			CHECK_STR(tn.subject_o, "");
+		}
 		/* SNI went out with the hello. */
 		CHECK_STR(SSL_get_servername(s.ssl, TLSEXT_NAMETYPE_host_name),
 			  "fx-svc.lab");
@@ -118,6 +127,15 @@ int main(void)
 		CHECK(tls_take(c, buf, sizeof(buf)) > 0); /* the hello */
 		tls_feed(c, (const uint8_t *)junk, sizeof(junk) - 1);
 		CHECK(tls_step(c) == TLS_FAILED);
+		{
+			struct tls_names tn;
+
+			/* No peer certificate: -1 and every name empty. */
+			memset(&tn, 'x', sizeof(tn));
+			CHECK(tls_peer_names(c, &tn) == -1);
+			CHECK_STR(tn.subject_cn, "");
+			CHECK_STR(tn.issuer_o, "");
+		}
 		CHECK(tls_write(c, "x", 1) < 0);
 		CHECK_EQ_U(tls_read(c, buf, sizeof(buf)), 0);
 		tls_conn_free(c);
