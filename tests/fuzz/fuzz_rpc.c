@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy, *rec, frame[ARPD_FRAME_LEN];
 	size_t off = 0;
 	volatile unsigned sink = 0;
+	struct rpc_grind g;
 
 	/* An exact-size copy: ASan sees any read past the stream. */
 	copy = malloc(size ? size : 1);
@@ -24,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(copy, data, size);
+	/* xid 0 and 28 calls: stream bytes can hit every slot, twice. */
+	rpc_grind_init(&g, 0, 28);
 	/* The stream as the grinder reads it: record after record. */
 	for (;;) {
 		struct rpc_reply r;
@@ -39,6 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += (size_t)used;
 		if (rpc_reply_parse(rec, rl, &r) < 0)
 			continue;
+		/* The tally never counts a call twice or an absurd range. */
+		rpc_grind_reply(&g, &r);
+		if (g.answered > g.ncalls ||
+		    (g.found && !rpc_versions_sane(g.low, g.high)))
+			abort();
 		if (r.body && (r.body < rec || r.body + r.body_len > rec + rl))
 			abort();
 		if (r.status == RPC_ST_SUCCESS)
