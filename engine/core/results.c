@@ -175,8 +175,9 @@ static int cmp_result(const void *a, const void *b)
 
 const struct port_result *results_sorted(struct results *r, size_t *n)
 {
-	/* Reports ask several times; millions of results sort once. */
-	if (!r->sorted)
+	/* Reports ask several times; millions of results sort once. No
+	 * reply at all leaves items NULL, which qsort must not get. */
+	if (!r->sorted && r->nitems > 1)
 		qsort(r->items, r->nitems, sizeof(*r->items), cmp_result);
 	r->sorted = 1;
 	*n = r->nitems;
