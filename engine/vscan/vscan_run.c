@@ -361,7 +361,8 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	}
 	if (mode == VSCAN_SOCKETS) {
 		v.sk = vsock_new(v.maxc > 8192 ? v.maxc + 1024 : 8192,
-				 v.o->src_set ? &v.o->src : NULL, VS_CONNECT_MS, 60000, vs_on_event, err,
+				 v.o->src_set ? &v.o->src : NULL,
+				 VS_CONNECT_MS, 60000, vs_on_event, err,
 				 errlen);
 		if (v.sk == NULL)
 			goto done;

@@ -10,8 +10,9 @@ const char fuzz_name[] = "inputs";
 
 /*
  * The same bytes go to --resume's parser (and the XML cut) and to the
- * -iL reader (no DNS from a fuzzer; a set of either family). Errors must be one line; a cut
- * must fall inside the input; a parsed command line must split.
+ * -iL reader (no DNS from a fuzzer; a set of either family). Errors
+ * must be one line; a cut must fall inside the input; a parsed command
+ * line must split.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
