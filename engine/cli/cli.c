@@ -654,7 +654,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	if (o->src_set && (o->src.family == ADDR_V6) != (o->family == ADDR_V6)) {
 		fprintf(stderr, "fathom: -S %s: the source must be %s\n",
 			addr_format(&o->src, err),
-			o->family == ADDR_V6 ? "IPv6 with -6" : "IPv4 without -6");
+			o->family == ADDR_V6 ? "IPv6 with -6"
+					     : "IPv4 without -6");
 		goto out;
 	}
 	/* Targets. Those given without a port are kept apart too: with

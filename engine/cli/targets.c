@@ -296,8 +296,9 @@ static void targets_normalize(struct target_ivs *l)
  * One included interval minus the excluded ones from *j on (both lists
  * normalized; *j only moves forward) into out.
  */
-static void targets_cut(const struct target_iv *iv, const struct target_ivs *exc,
-			size_t *j, struct target_ivs *out)
+static void targets_cut(const struct target_iv *iv,
+			const struct target_ivs *exc, size_t *j,
+			struct target_ivs *out)
 {
 	struct addr cur = iv->first, prev;
 	const struct addr *end = &iv->last;

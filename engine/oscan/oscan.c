@@ -48,8 +48,9 @@ struct pstate {
 };
 
 struct oshost {
-	struct os_result *out;
-	uint32_t addr;
+	struct os_result *out; /* out->addr: the host as struct addr */
+	uint32_t addr;         /* the same, host order, for the IPv4 frames
+				  this engine sends and matches */
 	uint8_t mac[6];
 	int onlink;
 	int closed_known;      /* a closed port the sweep saw (R=N for T5-7) */
@@ -444,10 +445,13 @@ static void end_round(struct os *v, struct oshost *h)
 		max_tries = OS_STD_TRIES;
 	if (ml.nperfect > 0 || h->rounds >= max_tries)
 		h->finished = 1;
-	if (v->o->debug)
+	if (v->o->debug) {
+		char a[ADDR_STRLEN];
+
 		fprintf(stderr, "OS round %d on %s: best %.2f%s\n", h->rounds,
-			inet_ntoa((struct in_addr){ htonl(h->addr) }),
-			acc * 100, ml.nperfect ? " (perfect)" : "");
+			addr_format(&h->out->addr, a), acc * 100,
+			ml.nperfect ? " (perfect)" : "");
+	}
 }
 
 /* A -v line for the screen, through the run's outputs when it has them. */
@@ -465,15 +469,13 @@ static void say(struct os *v, const char *line)
 static void print_round(struct os *v, int round, size_t nactive,
 			const struct oshost *one)
 {
-	char a[INET_ADDRSTRLEN], what[64];
-	struct in_addr in;
+	char a[ADDR_STRLEN], what[64];
 
 	if (!v->o->verbose)
 		return;
 	if (nactive == 1) {
-		in.s_addr = htonl(one->addr);
-		inet_ntop(AF_INET, &in, a, sizeof(a));
-		snprintf(what, sizeof(what), "%s", a);
+		snprintf(what, sizeof(what), "%s",
+			 addr_format(&one->out->addr, a));
 	} else {
 		snprintf(what, sizeof(what), "%zu hosts", nactive);
 	}

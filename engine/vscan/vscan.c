@@ -243,9 +243,11 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 	case TCP_EV_CONNECTED:
 		pc->connected_at = now;
 		if (pc->svc->tunnel) {
+			const struct addr *a = &pc->svc->out->addr;
+
 			pc->tls = tls_conn_new(pc->svc->vs->tls,
 					       targets_name(pc->svc->vs->o->targets,
-							    &pc->svc->out->addr));
+							    a));
 			pc->deadline = now + VS_CONNECT_MS;
 			if (pc->tls)
 				tls_pump(pc, now);

@@ -10,8 +10,9 @@ const char fuzz_name[] = "inputs";
 
 /*
  * The same bytes go to --resume's parser (and the XML cut) and to the
- * -iL reader (no DNS from a fuzzer). Errors must be one line; a cut
- * must fall inside the input; a parsed command line must split.
+ * -iL reader (no DNS from a fuzzer; a set of either family). Errors
+ * must be one line; a cut must fall inside the input; a parsed command
+ * line must split.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -23,6 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long cut;
 	int argc;
 
+	/* Either family: IPv4 and IPv6 lines (brackets and all) mix. */
+	targets_set_family(ts, 0);
+	targets_set_family(pp->bare, 0);
 	err[0] = '\0';
 	if (resume_parse(buf, size, &ri, err, sizeof(err)) == 0) {
 		argc = resume_split(ri.cmdline, &argv);
