@@ -262,7 +262,10 @@ int route_table_load(const char *ifname, struct route_table *rt, char *err,
 		rt->n++;
 	}
 	fclose(f);
-	qsort(rt->e, rt->n, sizeof(*rt->e), cmp_mask);
+	/* An interface without routes (-e lo) leaves e NULL: qsort's base
+	 * must not be NULL even for zero elements (UBSan). */
+	if (rt->n > 1)
+		qsort(rt->e, rt->n, sizeof(*rt->e), cmp_mask);
 	return 0;
 }
 
