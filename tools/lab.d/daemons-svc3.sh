@@ -11,7 +11,7 @@ LAB_DAEMONS+=(
     "svc3 postgres tcp/5432 postgresql-15"
     "svc3 varnish tcp/6081 varnish"
     "svc3 inspircd tcp/6667 inspircd"
-    "svc3 influxd tcp/8086,tcp/8088 influxdb"
+    "svc3 influxd tcp/8086 influxdb"
     "svc3 firebird tcp/3050 firebird3.0-server"
     "svc3 caddy tcp/80 caddy"
     "svc3 h2o tcp/8080 h2o"
@@ -133,7 +133,7 @@ start_svc3_influxd() {
     local d=$1
     cat >"$d/influxdb.conf" <<EOF
 reporting-disabled = true
-bind-address = ":8088"
+bind-address = "127.0.0.1:8089"
 [meta]
   dir = "$d/meta"
 [data]
@@ -240,7 +240,7 @@ start_svc3_hgserve() {
 
 start_svc3_fossil() {
     local d=$1
-    [[ -s $d/lab.fossil ]] || HOME=$d fossil init "$d/lab.fossil" >>"$d/out.log" 2>&1
+    [[ -s $d/lab.fossil ]] || HOME=$d USER=lab fossil init -A lab "$d/lab.fossil" >>"$d/out.log" 2>&1
     chown -R nobody "$d"
     launch "$d" "$2" setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$d" \
         /usr/bin/fossil server --port 8088 "$d/lab.fossil"
