@@ -65,14 +65,69 @@ stop_pids() {
     kill -KILL "$@" 2>/dev/null || true
 }
 
-# launch DIR NS CMD... : start a foreground daemon detached in namespace NS,
-# record its pid in DIR/pid and its stdout/stderr in DIR/out.log.
-# `ip netns exec` and `setsid` both exec (setsid does not fork: a background
-# job of a script is not a process-group leader), so $! is the daemon itself.
-# fd 9 (the lab's lock) is closed so daemons do not hold it.
+# ---- the host view: private /run and /tmp per lab host --------------------
+#
+# Network namespaces do not separate files, and many daemons have fixed
+# machine-wide paths compiled in: /run/rpcbind.lock (an rpcbind anywhere on
+# the machine, even in the root namespace, made the lab's fail), /run/inetd.pid,
+# /run/sshd, /run/mysqld, /tmp/.X11-unix... So every lab daemon runs in a
+# private mount namespace where /run and /tmp are that host's own directories,
+# $LAB_STATE/root-HOST/{run,tmp}: daemons of one host share them (statd finds
+# rpcbind's socket), two hosts never do, and nothing lands in the real /run.
+# /run/fathom-lab itself is bound back in (through an fd opened before /run is
+# covered; --no-canonicalize keeps mount from resolving the fd to a path that
+# no longer leads there), so the daemons' DIRs and pid files stay where the lab
+# reads them.
+HOST_VIEW='set -e; r=$1; shift
+exec 3</run/fathom-lab
+mount --bind "$r/run" /run
+mkdir -p /run/fathom-lab
+mount --no-canonicalize --bind /proc/self/fd/3 /run/fathom-lab
+exec 3<&-
+mount --bind "$r/tmp" /tmp
+exec "$@"'
+
+# host_root NS -> the host's root-HOST directory, created with the runtime
+# directories the packages' init scripts would make.
+host_root() {
+    local r=$LAB_STATE/root-${1#"$LAB_PREFIX"}
+    if [[ ! -d $r/tmp ]]; then
+        mkdir -p "$r/run/lock" "$r/run/sshd" "$r/tmp"
+        chmod 1777 "$r/tmp" "$r/run/lock"
+        chmod 755 "$r/run/sshd"
+    fi
+    printf '%s\n' "$r"
+}
+
+# hostx NS CMD...: run CMD in namespace NS inside that host's view. Every step
+# execs, so CMD keeps the pid of the `ip` process.
+hostx() {
+    local ns=$1 r; shift
+    r=$(host_root "$ns")
+    ip netns exec "$ns" unshare -m --propagation private /bin/sh -c "$HOST_VIEW" sh "$r" "$@"
+}
+
+# host_path NS PATH -> where PATH (under /run or /tmp) of the host's view is
+# in the lab's own view, e.g. to prepare a daemon's runtime directory.
+host_path() {
+    local r
+    r=$(host_root "$1")
+    printf '%s%s\n' "$r" "$2"
+}
+
+# launch DIR NS CMD... : start a foreground daemon detached in namespace NS
+# (in its host view), record its pid in DIR/pid and its stdout/stderr in
+# DIR/out.log. `ip netns exec`, unshare, sh's exec and `setsid` all exec
+# (setsid does not fork: a background job of a script is not a process-group
+# leader), so $! is the daemon itself. fd 9 (the lab's lock) is closed so
+# daemons do not hold it.
 launch() {
-    local dir=$1 ns=$2; shift 2
-    ip netns exec "$ns" setsid "$@" </dev/null >>"$dir/out.log" 2>&1 9>&- &
+    local dir=$1 ns=$2 r; shift 2
+    r=$(host_root "$ns")
+    # hostx spelled out: a function run in the background is a subshell, and
+    # $! would be that subshell's pid instead of the daemon's.
+    ip netns exec "$ns" unshare -m --propagation private /bin/sh -c "$HOST_VIEW" sh "$r" \
+        setsid "$@" </dev/null >>"$dir/out.log" 2>&1 9>&- &
     printf '%s\n' "$!" >"$dir/pid"
 }
 
@@ -126,6 +181,10 @@ ensure_packages() {
     export DEBIAN_FRONTEND=noninteractive
     echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections
     echo "postfix postfix/mailname string svc.fathom.test" | debconf-set-selections
+    # The lab writes its own configs: no LDAP directory from slapd's postinst,
+    # no icecast2 passwords asked.
+    echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+    echo "icecast2 icecast2/icecast-setup boolean false" | debconf-set-selections
     # Keep the packages' own init scripts from starting the daemons in the
     # root namespace (they would listen on the real network): the lab starts
     # them itself, inside its namespaces. Only if the machine has no policy yet.
@@ -135,7 +194,12 @@ ensure_packages() {
         added_policy=1
     fi
     local rc=0
-    apt-get install -y "${missing[@]}" || { apt-get update && apt-get install -y "${missing[@]}"; } || rc=$?
+    # No recommends: they would pull in X servers, systemd and hundreds of
+    # megabytes the daemons do not need.
+    # --force-unsafe-io: no fsync per file (a lab machine, minutes saved).
+    local opts=(-y --no-install-recommends -o Dpkg::Options::=--force-unsafe-io)
+    apt-get install "${opts[@]}" "${missing[@]}" ||
+        { apt-get update && apt-get install "${opts[@]}" "${missing[@]}"; } || rc=$?
     ((added_policy)) && rm -f /usr/sbin/policy-rc.d
     ((rc == 0)) || die "apt-get install failed"
 }
@@ -148,4 +212,52 @@ ensure_snakeoil() {
         make-ssl-cert generate-default-snakeoil
 }
 
-pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
+# ---- unpacked packages ----------------------------------------------------
+# A few daemons cannot be installed beside fx-svc's: Debian lets one MTA, one
+# FTP server, one IMAP/POP3 server per machine (Conflicts: mail-transport-agent,
+# ftp-server, imap-server, pop3-server). Those packages are unpacked, not
+# installed: `apt-get download` + `dpkg-deb -x` into LAB_UNPACK/PKG/root (no
+# maintainer scripts run, dpkg does not know them), and the lab starts the
+# binaries from there with configs that name every path. Their library
+# dependencies are installed normally (UNPACK_DEPS). The version is kept in
+# LAB_UNPACK/PKG/VERSION, which pkg_version reads when dpkg has none.
+LAB_UNPACK=/var/lib/fathom-lab/unpack
+UNPACK_PKGS=(exim4-daemon-light proftpd-core pure-ftpd cyrus-imapd cyrus-pop3d opensmtpd)
+UNPACK_DEPS=(cyrus-common libgnutls-dane0 libidn12 libhiredis0.14 libmemcached11
+    libmemcachedutil2 libpcre2-posix3 libsodium23 libevent-2.1-7 libdb5.3)
+
+# ensure_unpacked: fetch and unpack whatever of UNPACK_PKGS is missing.
+ensure_unpacked() {
+    local p t deb missing=()
+    for p in "${UNPACK_DEPS[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        log "installing libraries for unpacked packages: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+            -o Dpkg::Options::=--force-unsafe-io "${missing[@]}" || die "apt-get install failed"
+    fi
+    for p in "${UNPACK_PKGS[@]}"; do
+        [[ -s $LAB_UNPACK/$p/VERSION ]] && continue
+        log "unpacking $p into $LAB_UNPACK/$p"
+        t=$(mktemp -d)
+        (cd "$t" && chmod 777 . && apt-get download "$p" >/dev/null) || { rm -rf "$t"; die "apt-get download $p failed"; }
+        deb=$(ls "$t"/*.deb)
+        rm -rf "${LAB_UNPACK:?}/$p" && mkdir -p "$LAB_UNPACK/$p/root"
+        dpkg-deb -x "$deb" "$LAB_UNPACK/$p/root"
+        dpkg-deb -f "$deb" Version >"$LAB_UNPACK/$p/VERSION"
+        rm -rf "$t"
+    done
+}
+
+# unpacked PKG -> root directory of an unpacked package.
+unpacked() { printf '%s\n' "$LAB_UNPACK/$1/root"; }
+
+pkg_version() {
+    dpkg-query -W -f='${Version}' "$1" 2>/dev/null && return 0
+    if [[ -s $LAB_UNPACK/$1/VERSION ]]; then
+        printf '%s (unpacked)' "$(<"$LAB_UNPACK/$1/VERSION")"
+    else
+        echo '?'
+    fi
+}

@@ -8,11 +8,10 @@
 # instance has its own pid, log, socket and runtime paths. Most run in the
 # foreground under `launch` (the lab records the pid); postfix daemonizes itself.
 #
-# Unavoidable shared paths (compiled into the binaries, no flag to move them):
-#   /run/sshd          sshd's empty privilege-separation dir (only has to exist)
-#   /run/rpcbind.sock, /run/rpcbind/   rpcbind's local socket and lock
-#   /run/inetd.pid     openbsd-inetd's pid file (written even with -i)
-# None of them is a configuration file; down removes the ones the lab created.
+# Every daemon runs in its host's view (common.sh, HOST_VIEW): /run and /tmp
+# are per-host directories, so fixed paths compiled into the binaries
+# (/run/sshd, /run/rpcbind.lock and .sock, /run/inetd.pid) never meet another
+# host's or the machine's own daemons.
 
 LAB_DAEMONS=(
     "svc sshd tcp/22 openssh-server"
@@ -31,6 +30,8 @@ LAB_DAEMONS=(
     "quiet sshd tcp/22 openssh-server"
     "crowd sshd tcp/22 openssh-server"
     "crowd nginx tcp/80 nginx"
+    "crowd6 sshd tcp/22 openssh-server"
+    "crowd6 nginx tcp/80 nginx"
     "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008 python3-minimal"
 )
 # The OS-variant hosts (net.sh, OS_VARIANTS): one sshd each, their only open port.
@@ -52,7 +53,6 @@ ssh_keys() {
 sshd_start() {
     local d=$1 ns=$2
     ssh_keys
-    mkdir -p /run/sshd && chmod 755 /run/sshd
     render sshd_config "$d/sshd_config" HOST "$3" LISTEN "$4" EXTRA "$5" KEYS "$LAB_STATE/ssh-keys"
     # sshd re-executes itself, so it must be started by absolute path.
     launch "$d" "$ns" /usr/sbin/sshd -D "${@:6}" -f "$d/sshd_config" -E "$d/sshd.log"
@@ -126,7 +126,7 @@ start_svc_postfix() {
     # A master left from an earlier run (its pid file lost) would refuse to start twice.
     p=$(pid_of "$q/pid/master.pid") && stop_pids "$p"
     rm -f "$q/pid/master.pid"
-    nsx "$ns" /usr/sbin/postfix -c "$d/etc" start </dev/null >>"$d/out.log" 2>&1 9>&- ||
+    hostx "$ns" /usr/sbin/postfix -c "$d/etc" start </dev/null >>"$d/out.log" 2>&1 9>&- ||
         { log "postfix start failed (see $d/out.log)"; return 0; }
     for ((i = 0; i < 50; i++)); do
         p=$(pid_of "$q/pid/master.pid") && { echo "$p" >"$d/pid"; return 0; }
@@ -155,7 +155,7 @@ start_svc_memcached() {
 }
 
 start_svc_rpcbind() {
-    mkdir -p /run/rpcbind
+    mkdir -p "$(host_path "$2" /run/rpcbind)"
     launch "$1" "$2" /usr/sbin/rpcbind -f
 }
 
@@ -218,6 +218,21 @@ start_crowd_nginx() {
         "        listen 80 backlog=65535 default_server;"
 }
 
+# fx-crowd6: the same two daemons for the IPv6 crowd (fd5a:7a6f:1ab0:200::/112).
+# sshd listens on both families (fx-scan reaches it on 198.18.0.13 too); nginx
+# on [::]:80 only, with the same deep backlog.
+start_crowd6_sshd() {
+    sshd_start "$1" "$2" crowd6 $'ListenAddress 0.0.0.0\nListenAddress ::' "MaxStartups 10000:30:20000" -r
+}
+
+start_crowd6_nginx() {
+    local nofile
+    nofile=$(ulimit -Hn)
+    [[ $nofile == unlimited ]] || ((nofile > 140000)) && nofile=140000
+    nginx_start "$1" "$2" crowd6 2 "$nofile" $((nofile - 100 < 65535 ? nofile - 100 : 65535)) off \
+        "        listen [::]:80 ipv6only=on backlog=65535 default_server;"
+}
+
 # ---- fx-hostile -------------------------------------------------------------
 
 # The misbehaving services (stream, drip, reset, zero window, random, broken
@@ -258,7 +273,9 @@ daemon_up() {
     log "starting $host/$name"
     local fn=start_${host}_${name}
     os_variant "$host" >/dev/null && fn=start_os_${name}
-    "$fn" "$d" "$ns"
+    # A start function that fails (or dies under set -e) must not stop the
+    # rest of the lab: the wait below names what did not come up.
+    "$fn" "$d" "$ns" || log "$host/$name: start failed (see $d/out.log)"
 }
 
 daemons_up() {

@@ -8,6 +8,7 @@
 LAB_V4=198.18.0        # the lab segment, /24
 LAB_V6=fd5a:7a6f:1ab0:1: # the lab segment, /64 (suffix appended as ::N)
 CROWD_NET=198.19.0.0/16  # AnyIP range answered by fx-crowd
+CROWD6_NET=fd5a:7a6f:1ab0:200::/112 # AnyIP range answered by fx-crowd6
 SWITCH=${LAB_PREFIX}lab
 
 # Sysctls for every lab namespace: no ICMP rate limiting (sweeps must see
@@ -77,6 +78,7 @@ nft_load() { nsx "$1" nft -f "$2"; }
 host_scan() {
     host_add scan 2 02:66:78:00:00:02
     ip -n fx-scan route replace "$CROWD_NET" via "$LAB_V4.12" dev eth0
+    ip -n fx-scan -6 route replace "$CROWD6_NET" via "$LAB_V6:13" dev eth0
     ip -n fx-scan route del default >/dev/null 2>&1 || true
     ip -n fx-scan -6 route del default >/dev/null 2>&1 || true
 }
@@ -106,6 +108,28 @@ host_crowd() {
         net.ipv4.tcp_syncookies=1 net.ipv4.icmp_ratelimit=0
     render crowd.nft "$LAB_STATE/crowd.nft"
     nft_load fx-crowd "$LAB_STATE/crowd.nft"
+}
+
+# fx-crowd6: the IPv6 crowd. Answers for all of fd5a:7a6f:1ab0:200::/112
+# (65536 addresses, AnyIP), one in four alive (last 16 bits divisible by 4:
+# 16384 live hosts), sshd on 22 and nginx on 80 like fx-crowd. Its own
+# namespace so a v6 sweep and a v4 sweep do not share one SYN queue.
+host_crowd6() {
+    host_add crowd6 13 02:66:78:00:00:0d
+    ip -n fx-crowd6 -6 route replace local "$CROWD6_NET" dev lo
+    nsctl fx-crowd6 net.ipv4.tcp_max_syn_backlog=262144 net.core.somaxconn=65535 \
+        net.ipv4.tcp_syncookies=1 net.ipv6.icmp.ratelimit=0
+    render crowd6.nft "$LAB_STATE/crowd6.nft"
+    nft_load fx-crowd6 "$LAB_STATE/crowd6.nft"
+}
+
+# fx-svc2, fx-svc3 (.40-.49 are for more service hosts): breadth, dozens of
+# real Debian daemons each (tools/lab.d/daemons-svc2.sh, daemons-svc3.sh).
+host_svc2() {
+    host_add svc2 40 02:66:78:00:00:28
+}
+host_svc3() {
+    host_add svc3 41 02:66:78:00:00:29
 }
 
 # fx-hostile: misbehaving TCP services on 7001-7008 (hostile.py, see daemons.sh)
@@ -169,7 +193,7 @@ host_os() {
     done
 }
 
-LAB_HOSTS=(scan svc quiet crowd hostile)
+LAB_HOSTS=(scan svc quiet crowd crowd6 hostile svc2 svc3)
 for _e in "${OS_VARIANTS[@]}"; do LAB_HOSTS+=("${_e%% *}"); done
 unset _e
 
@@ -189,6 +213,9 @@ host_addr() {
     svc) echo "$LAB_V4.10" ;;
     quiet) echo "$LAB_V4.11" ;;
     crowd) echo "$LAB_V4.12" ;;
+    crowd6) echo "$LAB_V4.13" ;;
+    svc2) echo "$LAB_V4.40" ;;
+    svc3) echo "$LAB_V4.41" ;;
     hostile) echo "$LAB_V4.20" ;;
     *)
         ns=$(ns_name "$n")
