@@ -23,6 +23,9 @@ static const struct recog recog_all[] = {
 	{ .name = "imap", .run = recog_imap },
 	{ .name = "nntp", .run = recog_nntp },
 	{ .name = "irc", .run = recog_irc },
+	{ .name = "rsync", .run = recog_rsync },
+	{ .name = "munin", .run = recog_munin },
+	{ .name = "nats", .run = recog_nats },
 	{ .name = "redis", .run = recog_redis },
 	{ .name = "memcached", .run = recog_memcached },
 	{ .name = "xmpp", .run = recog_xmpp },
@@ -86,7 +89,7 @@ int recog_fold(struct svc_answer *a, const struct svc_answer *g)
 		return 1;
 	}
 	if (g->service[0] == '\0') {
-		/* The certificate's names: only where nothing better is said. */
+		/* The certificate's names: where nothing better is said. */
 		fill_empty(a->info, sizeof(a->info), g->info);
 		return strcmp(a->info, old.info) != 0;
 	}

@@ -122,6 +122,9 @@ int recog_x11(const struct recog_in *in, struct svc_answer *a)
 	if (d[0] == 0) {
 		size_t rl = d[1] < total - 8 ? d[1] : total - 8;
 
+		/* Xorg ends its reason with a newline; keep the words. */
+		while (rl && (d[8 + rl - 1] == '\n' || d[8 + rl - 1] == ' '))
+			rl--;
 		rc_set(a->info, sizeof(a->info), "access denied");
 		if (rl && printable(d + 8, rl) && rl < 120) {
 			char why[128];

@@ -5,7 +5,9 @@ cap-*.bin are copies of replies the lab's daemons sent (../banners/svc-*,
 captured by tools/capture-banners) or of the synthetic fixtures there
 (../banners/syn-*). syn-*.bin are written here by hand from each
 protocol's published format (reference per case); no server sent them.
-Rerunning this script must reproduce the committed files byte for byte.
+cap-lab2-*.bin are not written here: they are replies of the lab's
+fx-svc2 captured on 2026-12-04 (see expected.txt). Rerunning this script
+must reproduce the committed files byte for byte.
 """
 import os
 import shutil
@@ -76,6 +78,9 @@ fx("pop3-apop", b"+OK mail.example.com <1896.697170952@mail.example.com>\r\n")
 fx("imap-cyrus", b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] mail.example.com Cyrus IMAP v3.4.4 server ready\r\n")
 fx("nntp-inn", b"200 news.example.com InterNetNews NNRP server INN 2.7.1 ready (posting ok)\r\n")
 fx("irc-notice", b":irc.example.net NOTICE * :*** Looking up your hostname...\r\n")
+fx("irc-motd-only", b":irc.example.net 372 fathom :- welcome\r\n")
+fx("rsync-bad", b"@RSYNCD: x\n")
+fx("nats-no-id", b'INFO {"version":"2.9.10"}\r\n')
 fx("irc-notice-auth", b"NOTICE AUTH :*** Processing connection to irc.example.org\r\n")
 
 # Redis RESP (INFO's bulk string; errors), memcached text protocol.
