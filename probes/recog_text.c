@@ -338,6 +338,13 @@ int recog_nntp(const struct recog_in *in, struct svc_answer *a)
 /* "ngircd-26.1": the product and version RPL_MYINFO's version names. */
 static void irc_version(const struct tok *t, struct svc_answer *a)
 {
+	/* "3.6-1.3" (BitlBee): a version alone. */
+	if (t->s[0] >= '0' && t->s[0] <= '9') {
+		if (rc_is_version(t->s, t->n))
+			rc_set(a->version, sizeof(a->version), "%.*s",
+			       (int)t->n, t->s);
+		return;
+	}
 	for (size_t i = t->n; i-- > 1;) {
 		if (t->s[i - 1] != '-' || !rc_is_version(t->s + i, t->n - i))
 			continue;
@@ -349,10 +356,7 @@ static void irc_version(const struct tok *t, struct svc_answer *a)
 		       (int)(t->n - i), t->s + i);
 		return;
 	}
-	if (rc_is_version(t->s, t->n))
-		rc_set(a->version, sizeof(a->version), "%.*s", (int)t->n,
-		       t->s);
-	else if (rc_is_product(t->s, t->n))
+	if (rc_is_product(t->s, t->n))
 		rc_set(a->product, sizeof(a->product), "%.*s", (int)t->n,
 		       t->s);
 }

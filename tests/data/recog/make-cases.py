@@ -5,8 +5,9 @@ cap-*.bin are copies of replies the lab's daemons sent (../banners/svc-*,
 captured by tools/capture-banners) or of the synthetic fixtures there
 (../banners/syn-*). syn-*.bin are written here by hand from each
 protocol's published format (reference per case); no server sent them.
-cap-lab2-*.bin are not written here: they are replies of the lab's
-fx-svc2 captured on 2026-12-04 (see expected.txt). Rerunning this script
+cap-lab2-*.bin and cap-lab3-*.bin are not written here: they are
+replies of the lab's fx-svc2 and fx-svc3 captured on 2026-12-04 (see
+expected.txt). Rerunning this script
 must reproduce the committed files byte for byte.
 """
 import os
@@ -117,6 +118,8 @@ fx("rtsp-gstreamer", hdr(b"RTSP/1.0 200 OK", b"CSeq: 1", b"Server: GStreamer RTS
                          b"Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN"))
 fx("sip-asterisk", hdr(b"SIP/2.0 200 OK", b"Via: SIP/2.0/TCP 198.18.0.2:5060;branch=z9hG4bKfathom",
                        b"Server: Asterisk PBX 18.10.0", b"Content-Length: 0"))
+fx("sip-kamailio", hdr(b"SIP/2.0 200 OK", b"Server: kamailio (5.6.3 (x86_64/linux))",
+                       b"Content-Length: 0"))
 fx("sip-useragent", hdr(b"SIP/2.0 404 Not Found", b"User-Agent: FreeSWITCH-mod_sofia/1.10.7-release",
                         b"Content-Length: 0"))
 
