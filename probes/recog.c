@@ -25,6 +25,7 @@ static const struct recog recog_all[] = {
 	{ .name = "irc", .run = recog_irc },
 	{ .name = "rsync", .run = recog_rsync },
 	{ .name = "munin", .run = recog_munin },
+	{ .name = "mpd", .run = recog_mpd },
 	{ .name = "nats", .run = recog_nats },
 	{ .name = "redis", .run = recog_redis },
 	{ .name = "memcached", .run = recog_memcached },

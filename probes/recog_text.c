@@ -430,6 +430,21 @@ int recog_rsync(const struct recog_in *in, struct svc_answer *a)
 	return 1;
 }
 
+/* Music Player Daemon protocol: "OK MPD <protocol version>" on connect. */
+int recog_mpd(const struct recog_in *in, struct svc_answer *a)
+{
+	char line[RC_LINE_MAX];
+
+	if (rc_line(in->data, in->len, 0, line, NULL) < 0 ||
+	    strncmp(line, "OK MPD ", 7) != 0 ||
+	    !rc_is_version(line + 7, strlen(line + 7)) || line[7] == 'v')
+		return 0;
+	rc_set(a->service, sizeof(a->service), "mpd");
+	rc_set(a->product, sizeof(a->product), "Music Player Daemon");
+	rc_set(a->info, sizeof(a->info), "protocol %s", line + 7);
+	return 1;
+}
+
 /* munin-node's greeting: "# munin node at <hostname>". */
 int recog_munin(const struct recog_in *in, struct svc_answer *a)
 {

@@ -81,6 +81,7 @@ fx("nntp-inn", b"200 news.example.com InterNetNews NNRP server INN 2.7.1 ready (
 fx("irc-notice", b":irc.example.net NOTICE * :*** Looking up your hostname...\r\n")
 fx("irc-motd-only", b":irc.example.net 372 fathom :- welcome\r\n")
 fx("rsync-bad", b"@RSYNCD: x\n")
+fx("mpd-ack", b"ACK [5@0] {} unknown command \"GET\"\n")
 fx("nats-no-id", b'INFO {"version":"2.9.10"}\r\n')
 fx("irc-notice-auth", b"NOTICE AUTH :*** Processing connection to irc.example.org\r\n")
 
