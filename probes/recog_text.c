@@ -401,7 +401,8 @@ int recog_irc(const struct recog_in *in, struct svc_answer *a)
 		if (rc_line(in->data, in->len, off, line, &off) < 0)
 			break;
 		if (!irc_line(line, a, &myinfo)) {
-			if (k == 0)
+			/* Anti-spoofing servers PING before the welcome. */
+			if (k == 0 && strncmp(line, "PING :", 6) != 0)
 				return 0;
 			continue; /* MOTD lines and the like */
 		}
