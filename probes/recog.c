@@ -23,6 +23,10 @@ static const struct recog recog_all[] = {
 	{ .name = "imap", .run = recog_imap },
 	{ .name = "nntp", .run = recog_nntp },
 	{ .name = "irc", .run = recog_irc },
+	{ .name = "rsync", .run = recog_rsync },
+	{ .name = "munin", .run = recog_munin },
+	{ .name = "mpd", .run = recog_mpd },
+	{ .name = "nats", .run = recog_nats },
 	{ .name = "redis", .run = recog_redis },
 	{ .name = "memcached", .run = recog_memcached },
 	{ .name = "xmpp", .run = recog_xmpp },
@@ -86,7 +90,7 @@ int recog_fold(struct svc_answer *a, const struct svc_answer *g)
 		return 1;
 	}
 	if (g->service[0] == '\0') {
-		/* The certificate's names: only where nothing better is said. */
+		/* The certificate's names: where nothing better is said. */
 		fill_empty(a->info, sizeof(a->info), g->info);
 		return strcmp(a->info, old.info) != 0;
 	}
@@ -278,17 +282,27 @@ static int is_word(const char *s, size_t n)
 	return 1;
 }
 
-/* The comment "(...)" at s (after spaces): its inside, or 0 if none. */
+/*
+ * The comment "(...)" at s (after spaces), nested comments included
+ * (RFC 9110 5.6.5): its inside, or 0 if none or unbalanced.
+ */
 static size_t comment_at(const char *s, const char **inside)
 {
-	const char *e;
+	int depth = 0;
 
 	while (*s == ' ')
 		s++;
-	if (*s != '(' || (e = strchr(s, ')')) == NULL)
+	if (*s != '(')
 		return 0;
-	*inside = s + 1;
-	return (size_t)(e - s - 1);
+	for (const char *e = s; *e; e++) {
+		depth += *e == '(';
+		depth -= *e == ')';
+		if (depth == 0) {
+			*inside = s + 1;
+			return (size_t)(e - s - 1);
+		}
+	}
+	return 0;
 }
 
 int rc_product_field(const char *value, struct svc_answer *a)
@@ -335,7 +349,19 @@ int rc_product_field(const char *value, struct svc_answer *a)
 	cn = comment_at(s, &c);
 	if (cn > 0 && cn < 80) {
 		char info[81];
+		size_t vn = strcspn(c, " ()");
 
+		/* "kamailio (5.6.3 (x86_64/linux))": the version inside. */
+		if (a->version[0] == '\0' && vn < cn && rc_is_version(c, vn)) {
+			rc_set(a->version, sizeof(a->version), "%.*s",
+			       (int)vn, c);
+			c += vn;
+			cn -= vn;
+			while (cn && (*c == ' ' || *c == '('))
+				c++, cn--;
+			while (cn && c[cn - 1] == ')')
+				cn--;
+		}
 		rc_set(info, sizeof(info), "%.*s", (int)cn, c);
 		rc_add(a->info, sizeof(a->info), info);
 		rc_os_word(a, c, strcspn(c, ";) /"));

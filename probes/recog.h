@@ -54,11 +54,11 @@ const struct recog *recog_table(size_t *n);
 /*
  * Runs the recognisers on in, first answer wins, and fills *out (always
  * cleared first): kind SVC_SOFT, file "recog", line 0. A reply that
- * starts with the whole probe payload is an echo: nothing is named. With in->cert
- * and no extrainfo from the recogniser, the certificate's names become
- * the extrainfo. When no recogniser answers but a certificate is known,
- * out carries only that extrainfo, with an empty service (see
- * recog_fold()). Returns 1 if out names a service, else 0.
+ * starts with the whole probe payload is an echo: nothing is named.
+ * With in->cert and no extrainfo from the recogniser, the certificate's
+ * names become the extrainfo. When no recogniser answers but a
+ * certificate is known, out carries only that extrainfo, with an empty
+ * service (see recog_fold()). Returns 1 if out names a service, else 0.
  */
 int recog_run(const struct recog_in *in, struct svc_answer *out);
 

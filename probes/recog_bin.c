@@ -122,6 +122,9 @@ int recog_x11(const struct recog_in *in, struct svc_answer *a)
 	if (d[0] == 0) {
 		size_t rl = d[1] < total - 8 ? d[1] : total - 8;
 
+		/* Xorg ends its reason with a newline; keep the words. */
+		while (rl && (d[8 + rl - 1] == '\n' || d[8 + rl - 1] == ' '))
+			rl--;
 		rc_set(a->info, sizeof(a->info), "access denied");
 		if (rl && printable(d + 8, rl) && rl < 120) {
 			char why[128];
@@ -279,12 +282,16 @@ static int pg_error(const uint8_t *m, size_t n, struct svc_answer *a)
 			routine = 1;
 		i += vl + 1;
 	}
-	if (i + 1 != n || !sev || !code)
+	/*
+	 * The backend's C source file and routine say PostgreSQL itself.
+	 * Without them it is another speaker of the protocol (PgBouncer
+	 * sends S, C, M only), and the port's own name says more than
+	 * "postgresql" would.
+	 */
+	if (i + 1 != n || !sev || !code || !file_c || !routine)
 		return 0;
 	rc_set(a->service, sizeof(a->service), "postgresql");
-	/* The backend's C source file and routine: PostgreSQL itself. */
-	if (file_c && routine)
-		rc_set(a->product, sizeof(a->product), "PostgreSQL DB");
+	rc_set(a->product, sizeof(a->product), "PostgreSQL DB");
 	return 1;
 }
 

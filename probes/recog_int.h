@@ -10,7 +10,8 @@
 /*
  * probes/recog.c       the table, recog_run(), recog_fold(), these helpers
  * probes/recog_text.c  line protocols: SSH, SMTP, FTP, POP3, IMAP, NNTP,
- *                      IRC, Redis, memcached, XMPP
+ *                      IRC, rsync, munin, MPD, NATS, Redis, memcached,
+ *                      XMPP
  * probes/recog_http.c  header protocols: HTTP, RTSP, SIP
  * probes/recog_bin.c   binary: SOCKS 4/5, RFB, X11, MQTT, AMQP,
  *                      PostgreSQL, MySQL
@@ -85,6 +86,10 @@ int recog_pop3(const struct recog_in *in, struct svc_answer *out);
 int recog_imap(const struct recog_in *in, struct svc_answer *out);
 int recog_nntp(const struct recog_in *in, struct svc_answer *out);
 int recog_irc(const struct recog_in *in, struct svc_answer *out);
+int recog_rsync(const struct recog_in *in, struct svc_answer *out);
+int recog_munin(const struct recog_in *in, struct svc_answer *out);
+int recog_mpd(const struct recog_in *in, struct svc_answer *out);
+int recog_nats(const struct recog_in *in, struct svc_answer *out);
 int recog_redis(const struct recog_in *in, struct svc_answer *out);
 int recog_memcached(const struct recog_in *in, struct svc_answer *out);
 int recog_xmpp(const struct recog_in *in, struct svc_answer *out);

@@ -197,7 +197,7 @@ int recog_ssh(const struct recog_in *in, struct svc_answer *a)
 		rc_set(a->product, sizeof(a->product), "%s", sw);
 	}
 	if (cm && *cm) {
-		/* "Debian-2+deb12u3" reads "Debian 2+deb12u3", as people write it. */
+		/* "Debian-2+deb12u3" reads "Debian 2+deb12u3", as said. */
 		char *dash = strchr(cm, '-');
 
 		if (dash && dash != cm && strchr(cm, ' ') == NULL)
@@ -335,30 +335,171 @@ int recog_nntp(const struct recog_in *in, struct svc_answer *a)
 	return 1;
 }
 
-/* RFC 2812 2.3: ":server NOTICE * :..." before registration. */
+/* "ngircd-26.1": the product and version RPL_MYINFO's version names. */
+static void irc_version(const struct tok *t, struct svc_answer *a)
+{
+	/* "3.6-1.3" (BitlBee): a version alone. */
+	if (t->s[0] >= '0' && t->s[0] <= '9') {
+		if (rc_is_version(t->s, t->n))
+			rc_set(a->version, sizeof(a->version), "%.*s",
+			       (int)t->n, t->s);
+		return;
+	}
+	for (size_t i = t->n; i-- > 1;) {
+		if (t->s[i - 1] != '-' || !rc_is_version(t->s + i, t->n - i))
+			continue;
+		if (!rc_is_product(t->s, i - 1))
+			return;
+		rc_set(a->product, sizeof(a->product), "%.*s", (int)(i - 1),
+		       t->s);
+		rc_set(a->version, sizeof(a->version), "%.*s",
+		       (int)(t->n - i), t->s + i);
+		return;
+	}
+	if (rc_is_product(t->s, t->n))
+		rc_set(a->product, sizeof(a->product), "%.*s", (int)t->n,
+		       t->s);
+}
+
+/* One IRC line: 1 if it is a server's, and RPL_MYINFO read if there. */
+static int irc_line(const char *line, struct svc_answer *a, int *myinfo)
+{
+	struct tok t[6];
+	size_t nt;
+
+	if (strncmp(line, "NOTICE AUTH :", 13) == 0)
+		return 1;
+	if (line[0] != ':' || (nt = tokenize(line + 1, t, 6)) < 3)
+		return 0;
+	/* NOTICE to "*"/"AUTH", 451 "You have not registered", or the
+	 * welcome numerics 001-005 (RFC 2812 5.1) after our registration. */
+	if (!((tok_is(&t[1], "NOTICE") &&
+	       (tok_is(&t[2], "*") || tok_is(&t[2], "AUTH"))) ||
+	      (tok_is(&t[1], "451") && rc_has_ci(line, "registered")) ||
+	      (t[1].n == 3 && strncmp(t[1].s, "00", 2) == 0 &&
+	       t[1].s[2] >= '1' && t[1].s[2] <= '5')))
+		return 0;
+	if (a->hostname[0] == '\0' && is_hostname(&t[0]))
+		rc_set(a->hostname, sizeof(a->hostname), "%.*s", (int)t[0].n,
+		       t[0].s);
+	/* 004: "<server> <version> <user modes> <channel modes>". */
+	if (tok_is(&t[1], "004") && nt >= 5 && !*myinfo) {
+		irc_version(&t[4], a);
+		*myinfo = 1;
+	}
+	return 1;
+}
+
+/* RFC 2812: a server's notices before registration, its numerics after. */
 int recog_irc(const struct recog_in *in, struct svc_answer *a)
 {
 	char line[RC_LINE_MAX];
-	struct tok t[4];
-	size_t nt;
+	size_t off = 0;
+	int named = 0, myinfo = 0;
 
-	if (rc_line(in->data, in->len, 0, line, NULL) < 0)
-		return 0;
-	if (strncmp(line, "NOTICE AUTH :", 13) == 0) {
-		rc_set(a->service, sizeof(a->service), "irc");
-		return 1;
+	for (int k = 0; k < 32; k++) {
+		if (rc_line(in->data, in->len, off, line, &off) < 0)
+			break;
+		if (!irc_line(line, a, &myinfo)) {
+			/* Anti-spoofing servers PING before the welcome. */
+			if (k == 0 && strncmp(line, "PING :", 6) != 0)
+				return 0;
+			continue; /* MOTD lines and the like */
+		}
+		named = 1;
 	}
-	if (line[0] != ':' || (nt = tokenize(line + 1, t, 4)) < 3)
+	if (named)
+		rc_set(a->service, sizeof(a->service), "irc");
+	return named;
+}
+
+/* rsync daemon greeting: "@RSYNCD: <major>.<minor>[ digests]". */
+int recog_rsync(const struct recog_in *in, struct svc_answer *a)
+{
+	char line[RC_LINE_MAX];
+	size_t n;
+
+	if (rc_line(in->data, in->len, 0, line, NULL) < 0 ||
+	    strncmp(line, "@RSYNCD: ", 9) != 0)
 		return 0;
-	/* NOTICE to "*"/"AUTH", or 451 "You have not registered". */
-	if (!((tok_is(&t[1], "NOTICE") &&
-	       (tok_is(&t[2], "*") || tok_is(&t[2], "AUTH"))) ||
-	      (tok_is(&t[1], "451") && rc_has_ci(line, "registered"))))
+	n = strcspn(line + 9, " ");
+	if (!rc_is_version(line + 9, n) || line[9] == 'v')
 		return 0;
-	rc_set(a->service, sizeof(a->service), "irc");
-	if (is_hostname(&t[0]))
-		rc_set(a->hostname, sizeof(a->hostname), "%.*s", (int)t[0].n,
-		       t[0].s);
+	rc_set(a->service, sizeof(a->service), "rsync");
+	rc_set(a->info, sizeof(a->info), "protocol version %.*s", (int)n,
+	       line + 9);
+	return 1;
+}
+
+/* Music Player Daemon protocol: "OK MPD <protocol version>" on connect. */
+int recog_mpd(const struct recog_in *in, struct svc_answer *a)
+{
+	char line[RC_LINE_MAX];
+
+	if (rc_line(in->data, in->len, 0, line, NULL) < 0 ||
+	    strncmp(line, "OK MPD ", 7) != 0 ||
+	    !rc_is_version(line + 7, strlen(line + 7)) || line[7] == 'v')
+		return 0;
+	rc_set(a->service, sizeof(a->service), "mpd");
+	rc_set(a->product, sizeof(a->product), "Music Player Daemon");
+	rc_set(a->info, sizeof(a->info), "protocol %s", line + 7);
+	return 1;
+}
+
+/* munin-node's greeting: "# munin node at <hostname>". */
+int recog_munin(const struct recog_in *in, struct svc_answer *a)
+{
+	char line[RC_LINE_MAX];
+	struct tok t;
+
+	if (rc_line(in->data, in->len, 0, line, NULL) < 0 ||
+	    strncmp(line, "# munin node at ", 16) != 0)
+		return 0;
+	rc_set(a->service, sizeof(a->service), "munin");
+	rc_set(a->product, sizeof(a->product), "Munin node");
+	t.s = line + 16;
+	t.n = strlen(t.s);
+	t.open = t.close = 0;
+	if (is_hostname(&t))
+		rc_set(a->hostname, sizeof(a->hostname), "%s", t.s);
+	return 1;
+}
+
+/* A JSON string member "key":"value" of line, into out; 0 if absent. */
+static size_t json_str(const char *line, const char *key, char *out,
+		       size_t size)
+{
+	char pat[40];
+	const char *v, *e;
+
+	rc_set(pat, sizeof(pat), "\"%s\":\"", key);
+	if ((v = strstr(line, pat)) == NULL)
+		return 0;
+	v += strlen(pat);
+	if ((e = strchr(v, '"')) == NULL || (size_t)(e - v) >= size)
+		return 0;
+	rc_set(out, size, "%.*s", (int)(e - v), v);
+	return (size_t)(e - v);
+}
+
+/* NATS (docs.nats.io, client protocol): "INFO {json}" on connect. */
+int recog_nats(const struct recog_in *in, struct svc_answer *a)
+{
+	char line[RC_LINE_MAX], v[41], id[81], go[41];
+
+	if (rc_line(in->data, in->len, 0, line, NULL) < 8 ||
+	    strncmp(line, "INFO {", 6) != 0 ||
+	    strrchr(line, '}') == NULL ||
+	    json_str(line, "server_id", id, sizeof(id)) == 0)
+		return 0;
+	rc_set(a->service, sizeof(a->service), "nats");
+	if (json_str(line, "version", v, sizeof(v)) &&
+	    rc_is_version(v, strlen(v))) {
+		rc_set(a->product, sizeof(a->product), "NATS Server");
+		rc_set(a->version, sizeof(a->version), "%s", v);
+	}
+	if (json_str(line, "go", go, sizeof(go)))
+		rc_set(a->info, sizeof(a->info), "%s", go);
 	return 1;
 }
 

@@ -13,6 +13,7 @@ static const char *const probes[] = {
 	"NULL", "GetRequest", "Socks5Greeting", "Socks4Connect", "X11Setup",
 	"MQTTConnect", "LDAPRootDSE", "PgStartup", "AMQPHeader", "SMBNegotiate",
 	"RTSPOptions", "SIPOptionsTCP", "XMPPStream", "GenericLines",
+	"IRCRegister",
 };
 
 static void check_answer(const struct svc_answer *a)
@@ -46,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	in.probe = probes[(data[0] & 0x3f) % (sizeof(probes) / sizeof(probes[0]))];
+	in.probe = probes[(data[0] & 0x3f) %
+			  (sizeof(probes) / sizeof(probes[0]))];
 	in.tls = data[0] >> 7;
 	if (in.tls && size > 9) {
 		memset(&tn, 0, sizeof(tn));

@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 23);
+		CHECK_EQ_U(svcdb_nprobes(db), 24);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)
@@ -458,7 +458,7 @@ static void test_recog_probes(const struct svcdb *db)
 		static const char *const names[] = {
 			"LDAPRootDSE", "X11Setup", "RTSPOptions",
 			"SIPOptionsTCP", "MQTTConnect", "Socks5Greeting",
-			"Socks4Connect", "XMPPStream",
+			"Socks4Connect", "XMPPStream", "IRCRegister",
 		};
 
 		if (db == NULL) {
@@ -504,6 +504,11 @@ static void test_recog_probes(const struct svcdb *db)
 		CHECK(p && memmem(p->payload, p->payload_len,
 				  "Content-Length: 0\r\n\r\n", 21) ==
 				   p->payload + p->payload_len - 21);
+		p = tcp_probe(db, "IRCRegister");
+		CHECK(p && p->payload_len > 6 &&
+		      memcmp(p->payload, "NICK ", 5) == 0 &&
+		      memcmp(p->payload + p->payload_len - 6, "QUIT\r\n", 6) ==
+			      0);
 		p = tcp_probe(db, "RTSPOptions");
 		CHECK(p && memcmp(p->payload + p->payload_len - 4,
 				  "\r\n\r\n", 4) == 0);

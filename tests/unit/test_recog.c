@@ -296,8 +296,8 @@ static void test_cert(void)
 		in.len = sizeof(http) - 1;
 		CHECK(recog_run(&in, &a) == 1);
 		CHECK_STR(a.service, "http");
-		CHECK_STR(a.info,
-			  "cert CN=svc.fathom.test, O=Fathom Lab; issuer CN=Fathom CA");
+		CHECK_STR(a.info, "cert CN=svc.fathom.test, O=Fathom Lab; "
+				  "issuer CN=Fathom CA");
 	}
 	CASE("cert: self-signed names the subject once; no service named")
 	{

@@ -5,7 +5,10 @@ cap-*.bin are copies of replies the lab's daemons sent (../banners/svc-*,
 captured by tools/capture-banners) or of the synthetic fixtures there
 (../banners/syn-*). syn-*.bin are written here by hand from each
 protocol's published format (reference per case); no server sent them.
-Rerunning this script must reproduce the committed files byte for byte.
+cap-lab2-*.bin and cap-lab3-*.bin are not written here: they are
+replies of the lab's fx-svc2 and fx-svc3 captured on 2026-12-04 (see
+expected.txt). Rerunning this script
+must reproduce the committed files byte for byte.
 """
 import os
 import shutil
@@ -76,6 +79,13 @@ fx("pop3-apop", b"+OK mail.example.com <1896.697170952@mail.example.com>\r\n")
 fx("imap-cyrus", b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] mail.example.com Cyrus IMAP v3.4.4 server ready\r\n")
 fx("nntp-inn", b"200 news.example.com InterNetNews NNRP server INN 2.7.1 ready (posting ok)\r\n")
 fx("irc-notice", b":irc.example.net NOTICE * :*** Looking up your hostname...\r\n")
+fx("irc-ping-first", b"PING :8F3A21C0\r\n:irc.example.net 001 fathom :Welcome\r\n"
+   b":irc.example.net 004 fathom irc.example.net UnrealIRCd-6.1.4 iowrsxzdHtIDRqpWGTSB lvhopsmntikraqbeI\r\n")
+fx("irc-ping-only", b"PING :8F3A21C0\r\n")
+fx("irc-motd-only", b":irc.example.net 372 fathom :- welcome\r\n")
+fx("rsync-bad", b"@RSYNCD: x\n")
+fx("mpd-ack", b"ACK [5@0] {} unknown command \"GET\"\n")
+fx("nats-no-id", b'INFO {"version":"2.9.10"}\r\n')
 fx("irc-notice-auth", b"NOTICE AUTH :*** Processing connection to irc.example.org\r\n")
 
 # Redis RESP (INFO's bulk string; errors), memcached text protocol.
@@ -112,6 +122,8 @@ fx("rtsp-gstreamer", hdr(b"RTSP/1.0 200 OK", b"CSeq: 1", b"Server: GStreamer RTS
                          b"Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN"))
 fx("sip-asterisk", hdr(b"SIP/2.0 200 OK", b"Via: SIP/2.0/TCP 198.18.0.2:5060;branch=z9hG4bKfathom",
                        b"Server: Asterisk PBX 18.10.0", b"Content-Length: 0"))
+fx("sip-kamailio", hdr(b"SIP/2.0 200 OK", b"Server: kamailio (5.6.3 (x86_64/linux))",
+                       b"Content-Length: 0"))
 fx("sip-useragent", hdr(b"SIP/2.0 404 Not Found", b"User-Agent: FreeSWITCH-mod_sofia/1.10.7-release",
                         b"Content-Length: 0"))
 
