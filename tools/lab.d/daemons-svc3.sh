@@ -49,7 +49,6 @@ LAB_DAEMONS+=(
     "svc3 ssserver tcp/8388 shadowsocks-libev"
     "svc3 pptpd tcp/1723 pptpd"
     "svc3 ocserv tcp/443 ocserv"
-    "svc3 pureftpd tcp/21 pure-ftpd"
 )
 
 LAB_NEEDS+=(
@@ -645,12 +644,4 @@ pid-file = $d/ocserv.pid
 use-occtl = false
 EOF
     launch "$d" "$2" /usr/sbin/ocserv -f -c "$d/ocserv.conf"
-}
-
-# pure-ftpd: unpacked like svc2's proftpd (one FTP server per machine). It
-# runs in the foreground unless -B; -E: no anonymous logins.
-start_svc3_pureftpd() {
-    local d=$1 r
-    r=$(unpacked pure-ftpd)
-    launch "$d" "$2" "$r/usr/sbin/pure-ftpd" -S 0.0.0.0,21 -E -l unix -g "$d/pure-ftpd.pid" -c 50
 }
