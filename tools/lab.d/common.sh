@@ -213,18 +213,18 @@ ensure_snakeoil() {
 }
 
 # ---- unpacked packages ----------------------------------------------------
-# A few daemons cannot be installed beside fx-svc's: Debian lets one MTA, one
-# FTP server, one IMAP/POP3 server per machine (Conflicts: mail-transport-agent,
-# ftp-server, imap-server, pop3-server). Those packages are unpacked, not
+# A few daemons cannot be installed beside fx-svc's: Debian lets one FTP
+# server, one IMAP/POP3 server (and one MTA) per machine (Conflicts:
+# ftp-server, imap-server, pop3-server, mail-transport-agent). Those packages are unpacked, not
 # installed: `apt-get download` + `dpkg-deb -x` into LAB_UNPACK/PKG/root (no
 # maintainer scripts run, dpkg does not know them), and the lab starts the
 # binaries from there with configs that name every path. Their library
 # dependencies are installed normally (UNPACK_DEPS). The version is kept in
 # LAB_UNPACK/PKG/VERSION, which pkg_version reads when dpkg has none.
 LAB_UNPACK=/var/lib/fathom-lab/unpack
-UNPACK_PKGS=(exim4-daemon-light proftpd-core pure-ftpd cyrus-imapd cyrus-pop3d opensmtpd)
-UNPACK_DEPS=(cyrus-common libgnutls-dane0 libidn12 libhiredis0.14 libmemcached11
-    libmemcachedutil2 libpcre2-posix3 libsodium23 libevent-2.1-7 libdb5.3)
+UNPACK_PKGS=(proftpd-core pure-ftpd cyrus-imapd cyrus-pop3d)
+UNPACK_DEPS=(cyrus-common libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3
+    libsodium23)
 
 # ensure_unpacked: fetch and unpack whatever of UNPACK_PKGS is missing.
 ensure_unpacked() {
