@@ -186,15 +186,22 @@ def main():
             print((f'  {p:<6} {want[:W]:<{W}} ' + ' '.join(cells)).rstrip())
     total = len(truth)
     print(f'\n== accuracy: {total} ports of truth on {len(per_host)} hosts')
+    for host in sorted(set(addr_of) - set(per_host)):
+        opened = [len([k for k in res if k[0] == addr_of[host]])
+                  for _, res, _, _ in tools]
+        print(f'  {host} ({addr_of[host]}): no truth rows, not scored; '
+              'open ports ' + ', '.join(f'{lbl} {n}' for (lbl, *_), n
+                                        in zip(tools, opened)))
     for i, (lbl, _, secs, rss) in enumerate(tools):
         c = counts[i]
         print(f"  {lbl:<34} right {c['right']:>3}  wrong {c['wrong']:>3}  "
               f"missing {c['missing']:>3}   {secs:7.2f} s  "
               f"peak RSS {rss / 1024:6.1f} MB")
-    goals(tools, counts, per_host, total)
+    goals(tools, counts, per_host, total,
+          sorted(set(addr_of) - set(per_host)))
 
 
-def goals(tools, counts, per_host, total):
+def goals(tools, counts, per_host, total, unscored):
     own, nm = counts[0], counts[1]
     ok_hosts = all(v[0] >= v[1] for v in per_host.values())
     pct = 100.0 * own['right'] / total if total else 0.0
@@ -203,7 +210,9 @@ def goals(tools, counts, per_host, total):
     print(f"GOAL accuracy-own: own DB names >= nmap on every host, 0 wrong, "
           f">= 95% right: {'PASS' if res else 'FAIL'} ({pct:.1f}% right, "
           f"{own['wrong']} wrong; nmap {nm['right']}/{total} right, "
-          f"{nm['wrong']} wrong; right own/nmap per host: {hosts})")
+          f"{nm['wrong']} wrong; right own/nmap per host: {hosts}"
+          + (f"; no truth yet for {', '.join(unscored)}" if unscored else '')
+          + ')')
     if len(tools) >= 3:
         nres, fres = tools[1][1], tools[2][1]
         diffs = [k for k in sorted(set(nres) | set(fres))
