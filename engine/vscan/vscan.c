@@ -103,6 +103,7 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 	if (n)
 		memcpy(pc->buf + pc->len, d, n);
 	pc->len += n;
+	pc->svc->not_wrapped |= n > 0;
 }
 
 /* Runs the matcher on what the probe has so far. */
@@ -280,6 +281,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 	case TCP_EV_TIMEOUT:
 	case TCP_EV_LIMIT:
 		pc->reset = ev == TCP_EV_RESET;
+		pc->svc->not_wrapped |= ev != TCP_EV_RESET;
 		pc->concluded = 1;
 		break;
 	case TCP_EV_CLOSED:
@@ -618,13 +620,22 @@ static void restart(struct service *sv, int tunnel)
 /*
  * Every probe has concluded without a hard match: a softmatch stands; a
  * service that only ever returned our probes (and said nothing of its
- * own) is an echo (nmap names inetd's echo "echo"); else the table's
+ * own) is an echo (nmap names inetd's echo "echo"); one that closed
+ * every connection without a byte is tcpwrapped; else the table's
  * guess, or RPC grinding.
  */
 static void finish_unmatched(struct service *sv)
 {
 	int state = sv->have_soft ? VS_SOFT : VS_NOMATCH;
 
+	/*
+	 * nmap's end rule: every connection was closed on us without a
+	 * byte and none timed out, even past the NULL probe's threshold.
+	 */
+	if (state == VS_NOMATCH && !sv->not_wrapped && !sv->tunnel) {
+		vs_finish(sv, VS_TCPWRAPPED);
+		return;
+	}
 	if (state == VS_NOMATCH && sv->reflected && !sv->spoke) {
 		echo_answer(sv);
 		vs_finish(sv, VS_MATCHED);
@@ -654,12 +665,14 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			continue; /* from before a restart */
 		if (!pc->concluded && pc->deadline && now >= pc->deadline) {
 			pc->concluded = 1;
+			sv->not_wrapped = 1;
 			vs_trace(sv->vs, pc, "timed out");
 		}
 		if (!pc->concluded && pc->is_tls_probe && pc->len == 0 &&
 		    sv->best.kind == SVC_HARD && pc->connected_at &&
 		    now - pc->connected_at >= VS_TLS_GRACE_MS) {
 			pc->concluded = 1;
+			sv->not_wrapped = 1;
 			vs_trace(sv->vs, pc, "silent after a plain answer");
 		}
 		settle_deferred(pc);

@@ -81,6 +81,8 @@ struct service {
 	int rpc_seen;          /* an RPC call drew an RPC reply */
 	int reflected;         /* some probe came back as sent: an echo */
 	int spoke;             /* some reply was not a probe sent back */
+	/* nmap's tcpwrap_possible, inverted: a byte came, or a probe timed out. */
+	int not_wrapped;
 	size_t budget;         /* connections it may hold at once */
 	struct vsrpc *rpc;     /* grinding, or NULL */
 	struct pconn *conns;

@@ -25,6 +25,7 @@
 static const char db_text[] =
 	"Probe TCP NULL q||\n"
 	"totalwaitms 1500\n"
+	"tcpwrappedms 100\n"
 	"Probe TCP Alpha q|ALPHA\\r\\n|\n"
 	"rarity 1\n"
 	"match alpha m|^alpha-ok| p/Alpha server/\n"
@@ -35,7 +36,7 @@ static const char db_text[] =
 	"match reverse m|^\\x16\\x03\\x01| p/Reverse from an echo/\n"
 	"match hello m|^HELLO-BACK| p/Hello server/\n";
 
-enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO };
+enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE };
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -45,6 +46,11 @@ static void serve(int c, enum peer mode)
 
 	if (mode == PEER_GREET_ECHO && write(c, "hi there\r\n", 10) != 10)
 		return;
+	if (mode == PEER_CLOSE) { /* past the NULL's 100 ms, no byte */
+		usleep(300 * 1000);
+		close(c);
+		return;
+	}
 	while ((n = read(c, buf, sizeof(buf))) > 0) {
 		if (mode != PEER_BOTH) {
 			if (write(c, buf, (size_t)n) != n)
@@ -188,6 +194,21 @@ int main(void)
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		CHECK_EQ_U(r.state, VS_NOMATCH);
+		free(r.fp);
+	}
+	CASE("every connection closed without a byte, none timed out: tcpwrapped")
+	{
+		/* nmap's end rule, even though the NULL probe's close came
+		 * after its tcpwrappedms. */
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_CLOSE, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_TCPWRAPPED);
 		free(r.fp);
 	}
 	CASE("nmap's order: the plain probe before the TLS probe answers")
