@@ -258,12 +258,13 @@ start_os_sshd() {
 
 # ---- lifecycle --------------------------------------------------------------
 
-# daemon_up HOST NAME PORTS: start it unless it is already running and listening.
+# daemon_up HOST NAME PORTS [SET]: start it unless it is already running and
+# listening (SET: a listen_set of the host taken before, see daemons_up).
 daemon_up() {
-    local host=$1 name=$2 ports=$3 d ns pid
+    local host=$1 name=$2 ports=$3 set=${4:-} d ns pid
     d=$LAB_STATE/$host-$name ns=$(ns_name "$host")
     if pid=$(pid_of "$d/pid"); then
-        if pid_in_ns "$pid" "$ns" && ports_up "$ns" "$ports"; then
+        if pid_in_ns "$pid" "$ns" && ports_up "$ns" "$ports" "$set"; then
             return 0
         fi
         log "$host/$name: pid $pid is not serving $ports here; restarting it"
@@ -279,14 +280,19 @@ daemon_up() {
 }
 
 daemons_up() {
-    local e host name ports pkg waiting
+    local e host name ports pkg waiting h
+    local -A socks
+    # One ss per namespace up front (an `ip netns exec` per daemon made a
+    # second `up` of a running lab take a minute).
+    for h in $(printf '%s\n' "${LAB_DAEMONS[@]}" | awk '{print $1}' | sort -u); do
+        ns_exists "$(ns_name "$h")" && socks[$h]=$(listen_set "$(ns_name "$h")")
+    done
     for e in "${LAB_DAEMONS[@]}"; do
         read -r host name ports pkg <<<"$e"
-        daemon_up "$host" "$name" "$ports"
+        daemon_up "$host" "$name" "$ports" "${socks[$host]:-}"
     done
     # Wait (up to 30 s) until every port listens; one ss per namespace per round.
-    local -A socks
-    local deadline=$((SECONDS + 30)) h
+    local deadline=$((SECONDS + 30))
     while :; do
         socks=() waiting=()
         for h in $(printf '%s\n' "${LAB_DAEMONS[@]}" | awk '{print $1}' | sort -u); do
