@@ -22,13 +22,25 @@ int cookie_key_random(struct cookie_key *key)
 	return 0;
 }
 
+/* The sequence number is the hash's low half, the source port a slot of
+ * the range chosen by its high half: the same for both families. */
+static struct cookie cookie_from_hash(uint64_t h, uint16_t sport_base,
+				      uint16_t sport_count)
+{
+	struct cookie c;
+
+	c.seq = (uint32_t)h;
+	c.sport = sport_count <= 1
+			  ? sport_base
+			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
+	return c;
+}
+
 struct cookie cookie_make(const struct cookie_key *key, uint32_t saddr,
 			  uint32_t daddr, uint16_t dport, uint8_t proto,
 			  uint16_t sport_base, uint16_t sport_count)
 {
 	uint8_t in[11];
-	uint64_t h;
-	struct cookie c;
 
 	/* Fixed little-endian layout so the hash does not depend on padding. */
 	for (int i = 0; i < 4; i++) {
@@ -38,12 +50,8 @@ struct cookie cookie_make(const struct cookie_key *key, uint32_t saddr,
 	in[8] = (uint8_t)dport;
 	in[9] = (uint8_t)(dport >> 8);
 	in[10] = proto;
-	h = siphash24(key->k0, key->k1, in, sizeof(in));
-	c.seq = (uint32_t)h;
-	c.sport = sport_count <= 1
-			  ? sport_base
-			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
-	return c;
+	return cookie_from_hash(siphash24(key->k0, key->k1, in, sizeof(in)),
+				sport_base, sport_count);
 }
 
 struct cookie cookie_make_addr(const struct cookie_key *key,
@@ -53,8 +61,6 @@ struct cookie cookie_make_addr(const struct cookie_key *key,
 			       uint16_t sport_count)
 {
 	uint8_t in[35];
-	uint64_t h;
-	struct cookie c;
 
 	if (!addr_is_v6(saddr) && !addr_is_v6(daddr))
 		return cookie_make(key, addr_v4(saddr), addr_v4(daddr), dport,
@@ -64,12 +70,8 @@ struct cookie cookie_make_addr(const struct cookie_key *key,
 	in[32] = (uint8_t)dport;
 	in[33] = (uint8_t)(dport >> 8);
 	in[34] = proto;
-	h = siphash24(key->k0, key->k1, in, sizeof(in));
-	c.seq = (uint32_t)h;
-	c.sport = sport_count <= 1
-			  ? sport_base
-			  : (uint16_t)(sport_base + (h >> 32) % sport_count);
-	return c;
+	return cookie_from_hash(siphash24(key->k0, key->k1, in, sizeof(in)),
+				sport_base, sport_count);
 }
 
 int cookie_check(const struct cookie_key *key, const struct addr *saddr,

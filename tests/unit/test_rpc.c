@@ -6,46 +6,15 @@
 
 #include "probes/rpc.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/hexfile.h"
 
-/* Reads a hex dump (whitespace and '#' comments allowed) from a file. */
-static size_t load_hex(const char *name, uint8_t *out, size_t cap)
+/* The captures live in tests/data/rpc/. */
+static size_t load_rpc(const char *name, uint8_t *out, size_t cap)
 {
-	char path[512];
-	const char *dir = getenv("FATHOM_SRCDIR");
-	FILE *f;
-	int c, hi = -1;
-	size_t n = 0;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/tests/data/rpc/%s", dir ? dir : ".",
-		 name);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		printf("# cannot open %s\n", path);
-		return 0;
-	}
-	while ((c = fgetc(f)) != EOF) {
-		int v;
-
-		if (c == '#') {
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else if (n < cap) {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	fclose(f);
-	return n;
+	snprintf(rel, sizeof(rel), "rpc/%s", name);
+	return load_hex(rel, out, cap);
 }
 
 /* Takes one record from s and parses it as a reply; -1 on any failure. */
@@ -101,7 +70,7 @@ int main(void)
 
 	CASE("lab rpcbind: NULL with a bogus version is PROG_MISMATCH 2-4")
 	{
-		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		CHECK(n == 36);
 		CHECK(one_reply(s, n, &used, rec, &r) == 0);
 		CHECK_EQ_U(used, n);
@@ -113,7 +82,7 @@ int main(void)
 
 	CASE("lab rpcbind: another program is PROG_UNAVAIL")
 	{
-		n = load_hex("rpcbind-prog-unavail.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-prog-unavail.hex", s, sizeof(s));
 		CHECK(one_reply(s, n, &used, rec, &r) == 0);
 		CHECK_EQ_U(r.xid, 0x33333333u);
 		CHECK_EQ_U(r.status, RPC_ST_PROG_UNAVAIL);
@@ -125,7 +94,7 @@ int main(void)
 		uint32_t lo = 0, hi = 0;
 		int k;
 
-		n = load_hex("rpcbind-dump.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-dump.hex", s, sizeof(s));
 		CHECK(one_reply(s, n, &used, rec, &r) == 0);
 		CHECK_EQ_U(r.status, RPC_ST_SUCCESS);
 		k = rpc_dump_parse(r.body, r.body_len, m, 16);
@@ -148,7 +117,7 @@ int main(void)
 		size_t off = 0;
 		int mism = 0, unav = 0;
 
-		n = load_hex("rpcbind-pipelined.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-pipelined.hex", s, sizeof(s));
 		for (int i = 0; i < 4; i++) {
 			CHECK(one_reply(s + off, n - off, &used, rec, &r) == 0);
 			if (used <= 0)
@@ -169,7 +138,7 @@ int main(void)
 	{
 		size_t rl;
 
-		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		for (size_t k = 0; k < n; k++)
 			CHECK(rpc_record_take(s, k, rec, sizeof(rec), &rl) == 0);
 		CHECK(rpc_record_take(s, n, rec, sizeof(rec), &rl) == (long)n);
@@ -181,7 +150,7 @@ int main(void)
 		uint8_t two[64], one[64];
 		size_t rl, rl1;
 
-		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		/* Split the 32-byte record into 12 + 20 byte fragments. */
 		memcpy(two, "\x00\x00\x00\x0c", 4);
 		memcpy(two + 4, s + 4, 12);
@@ -207,7 +176,7 @@ int main(void)
 		CHECK(rpc_reply_parse((const uint8_t *)"SSH-2.0-OpenSSH_9.2p1",
 				      21, &r) == -1);
 		/* Every truncation of a real reply: an error, no overread. */
-		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		for (size_t cut = 0; cut < n - 4; cut++)
 			CHECK(rpc_reply_parse(s + 4, cut, &r) == -1);
 	}
@@ -279,7 +248,7 @@ int main(void)
 		CHECK(!rpc_versions_sane(2, 4294967295u));
 		rpc_grind_init(&g, 0x2000, 5);
 		/* The lab's real reply, its high version made 4294967295. */
-		n = load_hex("rpcbind-null-mismatch.hex", s, sizeof(s));
+		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		CHECK(n == 36);
 		s[32] = s[33] = s[34] = s[35] = 0xff;
 		CHECK(one_reply(s, n, &used, rec, &x) == 0);
