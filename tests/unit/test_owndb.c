@@ -3,8 +3,8 @@
  *
  * Loads probes/fathom-service-probes (under $FATHOM_SRCDIR, default ".")
  * and runs every line of tests/data/banners/expected.txt through
- * svcmatch_run(): the bytes the lab's daemons sent (svc-*.bin, captured by
- * tools/capture-banners) and synthetic fixtures (syn-*.bin, written by
+ * svcmatch_run(): the bytes the lab's daemons sent (svc-*.bin, svc2-*.bin,
+ * svc3-*.bin, captured by tools/capture-banners) and synthetic fixtures (syn-*.bin, written by
  * tests/data/banners/make-synthetic.py) must give the expected service,
  * product, version and extrainfo. A broken or reordered signature fails.
  */
