@@ -3,8 +3,8 @@
  *
  * Loads probes/fathom-service-probes (under $FATHOM_SRCDIR, default ".")
  * and runs every line of tests/data/banners/expected.txt through
- * svcmatch_run(): the bytes the lab's daemons sent (svc-*.bin, captured by
- * tools/capture-banners) and synthetic fixtures (syn-*.bin, written by
+ * svcmatch_run(): the bytes the lab's daemons sent (svc-*.bin, svc2-*.bin,
+ * svc3-*.bin, captured by tools/capture-banners) and synthetic fixtures (syn-*.bin, written by
  * tests/data/banners/make-synthetic.py) must give the expected service,
  * product, version and extrainfo. A broken or reordered signature fails.
  */
@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 24);
+		CHECK_EQ_U(svcdb_nprobes(db), 45);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)
@@ -458,7 +458,7 @@ static void test_recog_probes(const struct svcdb *db)
 		static const char *const names[] = {
 			"LDAPRootDSE", "X11Setup", "RTSPOptions",
 			"SIPOptionsTCP", "MQTTConnect", "Socks5Greeting",
-			"Socks4Connect", "XMPPStream", "IRCRegister",
+			"Socks4Connect", "XMPPStream",
 		};
 
 		if (db == NULL) {
@@ -505,10 +505,12 @@ static void test_recog_probes(const struct svcdb *db)
 				  "Content-Length: 0\r\n\r\n", 21) ==
 				   p->payload + p->payload_len - 21);
 		p = tcp_probe(db, "IRCRegister");
+		/* No QUIT: a server that looks the client up first would read
+		 * it before registering and never send its welcome. */
 		CHECK(p && p->payload_len > 6 &&
 		      memcmp(p->payload, "NICK ", 5) == 0 &&
-		      memcmp(p->payload + p->payload_len - 6, "QUIT\r\n", 6) ==
-			      0);
+		      memcmp(p->payload + p->payload_len - 2, "\r\n", 2) == 0 &&
+		      memmem(p->payload, p->payload_len, "QUIT", 4) == NULL);
 		p = tcp_probe(db, "RTSPOptions");
 		CHECK(p && memcmp(p->payload + p->payload_len - 4,
 				  "\r\n\r\n", 4) == 0);
