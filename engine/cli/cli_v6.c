@@ -1,4 +1,4 @@
-/* cli_v6.c -- -6: the sweep runs, -sV/-O refused until wired; a dry run lists targets. */
+/* cli_v6.c -- -6: sweeps run; -sV/-O refused; a dry run lists targets. */
 #include "config.h"
 
 #include <stdio.h>

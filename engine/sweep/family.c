@@ -1,4 +1,4 @@
-/* family.c -- a probe's family half: target address, next hop, cookie, patch. */
+/* family.c -- a probe's family half: target, next hop, cookie, patch. */
 #include "engine/sweep/synscan_int.h"
 
 #include <stdatomic.h>

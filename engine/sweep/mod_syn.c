@@ -1,4 +1,4 @@
-/* mod_syn.c -- the SYN sweep module: a SYN per port, SYN-ACK open, RST closed. */
+/* mod_syn.c -- the SYN module: a SYN per port; SYN-ACK open, RST closed. */
 #include "engine/sweep/module.h"
 
 #include <netinet/in.h>

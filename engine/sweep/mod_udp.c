@@ -1,4 +1,4 @@
-/* mod_udp.c -- the -sU sweep module: a datagram per port, replies and ICMP errors. */
+/* mod_udp.c -- the -sU module: a datagram per port, replies, ICMP errors. */
 #include "engine/sweep/module.h"
 
 #include <netinet/in.h>

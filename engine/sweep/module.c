@@ -1,4 +1,4 @@
-/* module.c -- what the sweep modules share: cookies, ICMP quotes, ICMP reasons. */
+/* module.c -- what the sweep modules share: cookies, quotes, reasons. */
 #include "engine/sweep/module.h"
 
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-/* module.h -- a sweep module: one probe type (SYN, UDP) behind function pointers. */
+/* module.h -- a sweep module: one probe type behind function pointers. */
 #ifndef FATHOM_SWEEP_MODULE_H
 #define FATHOM_SWEEP_MODULE_H
 

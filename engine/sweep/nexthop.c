@@ -1,4 +1,4 @@
-/* nexthop.c -- the sweep's route, capture and next hops: ARP (IPv4), ND (IPv6). */
+/* nexthop.c -- the sweep's route, capture and next hops (ARP, ND). */
 #include "engine/sweep/synscan_int.h"
 
 #include <stdio.h>
@@ -163,8 +163,10 @@ static int collect6(struct sweep *w, struct hoplist *l, char *err,
 				return -1;
 			}
 			for (uint64_t off = 0; off <= span; off++) {
+				/* A more specific route may take it. */
 				if (addr_add(&a, off, &x) < 0 ||
-				    route_table6_nexthop(&w->rt6, &x, &gw) < 0 ||
+				    route_table6_nexthop(&w->rt6, &x,
+							 &gw) < 0 ||
 				    gw.family != 0)
 					continue;
 				if (hoplist_add(l, &x, err, errlen) < 0)

@@ -1,4 +1,4 @@
-/* synscan_int.h -- the sweep's shared state, for synscan.c, family.c and nexthop.c. */
+/* synscan_int.h -- the sweep's shared state (synscan, family, nexthop). */
 #ifndef FATHOM_SYNSCAN_INT_H
 #define FATHOM_SYNSCAN_INT_H
 

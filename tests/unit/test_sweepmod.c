@@ -1,4 +1,4 @@
-/* test_sweepmod.c -- the sweep modules: templates, patches, reply classification. */
+/* test_sweepmod.c -- sweep modules: templates, patches, classification. */
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +222,8 @@ static void v4_template(struct sweep_tmpl *t, const struct addr *our)
 
 static void templates(void)
 {
-	struct addr our6 = A("fd5a:7a6f:1ab0:1::2"), t6 = A("fd5a:7a6f:1ab0:1::10");
+	struct addr our6 = A("fd5a:7a6f:1ab0:1::2");
+	struct addr t6 = A("fd5a:7a6f:1ab0:1::10");
 	struct addr our4 = A("198.18.0.2"), t4 = A("198.18.0.10");
 	struct sweep_ctx c6 = ctx_for(&our6, 0), c4 = ctx_for(&our4, 0);
 	char err[128];
@@ -293,14 +294,16 @@ static void templates(void)
 		plen = udpprobe_payload(53, k6.seq, pl);
 		CHECK_EQ_U(p.udp.sport, k6.sport);
 		CHECK_EQ_U(p.payload_len, plen);
-		CHECK(p.payload_len == plen && memcmp(p.payload, pl, plen) == 0);
+		CHECK(p.payload_len == plen &&
+		      memcmp(p.payload, pl, plen) == 0);
 		CHECK_EQ_U(csum_errors(f, n), 0);
 		n = sweep_mod_udp.patch4(&t4u, f, mac_peer, addr_v4(&t4), 53,
 					 k4, 7);
 		CHECK(pkt_parse(f, n, &p) == PKT_UDP);
 		plen = udpprobe_payload(53, k4.seq, pl);
 		CHECK_EQ_U(p.udp.sport, k4.sport);
-		CHECK(p.payload_len == plen && memcmp(p.payload, pl, plen) == 0);
+		CHECK(p.payload_len == plen &&
+		      memcmp(p.payload, pl, plen) == 0);
 		CHECK(addr_eq(&p.ip.daddr, &t4));
 		CHECK_EQ_U(csum_errors(f, n), 0);
 	}
@@ -394,17 +397,25 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 	{
 		/* type, code, reason: nmap's filtered, whoever sends it. */
 		static const uint8_t e6[][3] = {
-			{ 1, 0, RS_NET_UNREACH },      { 1, 1, RS_ADMIN_PROHIBITED },
-			{ 1, 2, RS_HOST_UNREACH },     { 1, 3, RS_HOST_UNREACH },
-			{ 1, 4, RS_PORT_UNREACH },     { 1, 5, RS_ADMIN_PROHIBITED },
-			{ 1, 6, RS_ADMIN_PROHIBITED }, { 3, 0, RS_TIME_EXCEEDED },
+			{ 1, 0, RS_NET_UNREACH },
+			{ 1, 1, RS_ADMIN_PROHIBITED },
+			{ 1, 2, RS_HOST_UNREACH },
+			{ 1, 3, RS_HOST_UNREACH },
+			{ 1, 4, RS_PORT_UNREACH },
+			{ 1, 5, RS_ADMIN_PROHIBITED },
+			{ 1, 6, RS_ADMIN_PROHIBITED },
+			{ 3, 0, RS_TIME_EXCEEDED },
 			{ 2, 0, RS_HOST_UNREACH },
 		};
 		static const uint8_t e4[][3] = {
-			{ 3, 0, RS_NET_UNREACH },      { 3, 1, RS_HOST_UNREACH },
-			{ 3, 2, RS_PROTO_UNREACH },    { 3, 3, RS_PORT_UNREACH },
-			{ 3, 9, RS_NET_PROHIBITED },   { 3, 10, RS_HOST_PROHIBITED },
-			{ 3, 13, RS_ADMIN_PROHIBITED }, { 11, 0, RS_TIME_EXCEEDED },
+			{ 3, 0, RS_NET_UNREACH },
+			{ 3, 1, RS_HOST_UNREACH },
+			{ 3, 2, RS_PROTO_UNREACH },
+			{ 3, 3, RS_PORT_UNREACH },
+			{ 3, 9, RS_NET_PROHIBITED },
+			{ 3, 10, RS_HOST_PROHIBITED },
+			{ 3, 13, RS_ADMIN_PROHIBITED },
+			{ 11, 0, RS_TIME_EXCEEDED },
 		};
 		const uint8_t(*e)[3] = v6 ? e6 : e4;
 		size_t ne = v6 ? sizeof(e6) / 3 : sizeof(e4) / 3;
@@ -459,7 +470,7 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 	CASE(v6 ? "UDP classify IPv6: reply open, port unreachable closed"
 		: "UDP classify IPv4: reply open, port unreachable closed")
 	{
-		/* The DNS answer echoes the request's ID (and is a response). */
+		/* The DNS answer echoes the request's ID (and is an answer). */
 		plen = udpprobe_payload(53, k.seq, pl);
 		pl[2] |= 0x80;
 		n = udp_reply(f, &t, &our, 53, k.sport, pl, plen);
