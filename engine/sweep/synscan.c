@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless SYN sweep: send, validate, retransmit. */
+/* synscan.c -- the stateless sweep: send loop, passes, receive thread. */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
