@@ -88,6 +88,12 @@ rows "$tmp/u.txt" | grep /udp >"$tmp/u.rows"
 rows "$tmp/nu.txt" | grep /udp >"$tmp/nu.rows"
 check "-6 -sU: the same rows as nmap -6 -sU" diff "$tmp/nu.rows" "$tmp/u.rows"
 
+# -S with an IPv6 address no interface holds: fathom answers the target's
+# neighbour solicitations for it, so the replies come back.
+fathom -6 -n --reason -S $LAB6::77 -p22,113 "$SVC6" >"$tmp/s.txt" 2>&1
+check "-6 -S foreign: 22/tcp open, 113/tcp closed" \
+	sh -c "grep -qE '^22/tcp +open +ssh +syn-ack' '$tmp/s.txt' && grep -qE '^113/tcp +closed +ident +reset' '$tmp/s.txt'"
+
 # The IPv6 crowd: every live address of the /112 (one in four), and how
 # long it takes next to the IPv4 crowd's /16 of the same shape.
 t0=$(date +%s.%N)
