@@ -54,9 +54,10 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 		 const struct pending *pend, size_t npend);
 
 /*
- * After a -6 command line is fully checked (cli_v6.c): 0 for an IPv4 run
- * (go on), 1 when a -6 --dry-run has listed its targets (done, exit 0),
- * FATHOM_EXIT_USAGE after one line saying IPv6 scanning is not wired.
+ * After a -6 command line is fully checked (cli_v6.c): 0 to go on (an
+ * IPv4 run, or a -6 sweep: -sS, -sU), 1 when a -6 --dry-run has listed
+ * its targets (done, exit 0), FATHOM_EXIT_USAGE after one line naming
+ * the phase (-sV, -O) that does not run over IPv6 yet.
  */
 int cli_v6_gate(const struct scan_opts *o);
 

@@ -1,4 +1,4 @@
-/* cli_v6.c -- -6 until the sweep sends IPv6: refuse to scan, list a dry run's targets. */
+/* cli_v6.c -- -6: sweeps run; -sV/-O refused; a dry run lists targets. */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,7 +20,7 @@ static void cli_v6_list(const struct scan_opts *o)
 	char buf[ADDR_STRLEN];
 
 	printf("fathom dry run: %llu IPv6 address%s x %llu port%s; nothing "
-	       "is sent (IPv6 scanning is not wired yet)\n",
+	       "is sent\n",
 	       (unsigned long long)n, n == 1 ? "" : "es",
 	       (unsigned long long)np, np == 1 ? "" : "s");
 	for (uint64_t i = 0; i < n; i++) {
@@ -39,12 +39,17 @@ int cli_v6_gate(const struct scan_opts *o)
 {
 	if (o->family != ADDR_V6)
 		return 0;
-	if (!o->dry_run) {
-		fprintf(stderr, "fathom: IPv6 scanning is not wired yet (the "
-				"sweep, -sV and -O send IPv4 frames only); "
-				"-6 --dry-run lists the targets\n");
+	/* The sweep (-sS, -sU) sends IPv6; the later phases do not yet. */
+	if (o->version_detect || o->os_detect) {
+		fprintf(stderr, "fathom: %s over IPv6 is not wired yet (-6 "
+				"scans with -sS and -sU only)\n",
+			o->version_detect && o->os_detect ? "-sV and -O"
+			: o->version_detect		   ? "-sV"
+							   : "-O");
 		return FATHOM_EXIT_USAGE;
 	}
+	if (!o->dry_run)
+		return 0;
 	cli_v6_list(o);
 	return 1;
 }

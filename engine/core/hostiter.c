@@ -27,10 +27,13 @@ struct hostiter {
 	struct hostiter_host h;
 };
 
-/* The MAC an IPv4 target answered ARP with, or NULL (ARP is IPv4's). */
+/*
+ * The MAC an on-link target answered ARP (IPv4) or neighbour discovery
+ * (IPv6) with, or NULL.
+ */
 static const uint8_t *arp_mac(const struct scan *s, const struct addr *a)
 {
-	return addr_is_v6(a) ? NULL : neigh_get(s->neigh, addr_v4(a));
+	return neigh_get_addr(s->neigh, a);
 }
 
 static int is_up(const struct scan *s, const struct addr *addr,
@@ -250,7 +253,8 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	/* nmap still ARPs on-link hosts under -Pn, and says so. */
 	if (h->mac) {
 		h->why = HI_WHY_ARP;
-		h->reason = "arp-response";
+		/* nmap's names: ND is IPv6's ARP. */
+		h->reason = addr_is_v6(addr) ? "nd-response" : "arp-response";
 	} else if (s->opt->skip_ping) {
 		h->why = HI_WHY_USER;
 		h->reason = "user-set";

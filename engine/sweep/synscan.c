@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless SYN sweep: send, validate, retransmit. */
+/* synscan.c -- the stateless sweep: send loop, passes, receive thread. */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
@@ -24,7 +24,6 @@
 #include "netstack/craft.h"
 #include "netstack/packet.h"
 #include "netstack/pktio.h"
-#include "probes/udpprobe.h"
 
 /*
  * Source ports above the kernel's ephemeral range (32768-60999 by
@@ -35,20 +34,11 @@
 #define SPORT_COUNT 1024
 
 #define BATCH 64
-#define ARP_TRIES 3
-#define MAX_ONLINK_ARP (1u << 20)
 /*
  * -sU: how long a pass waits at least for its replies, Linux's default
  * icmp_ratelimit interval (see sweep_loop()).
  */
 #define UDP_LINGER_MS 1000
-
-static void ip_str(uint32_t a, char *buf, size_t len)
-{
-	struct in_addr in = { .s_addr = htonl(a) };
-
-	inet_ntop(AF_INET, &in, buf, (socklen_t)len);
-}
 
 void scan_init(struct scan *s, const struct scan_opts *o,
 	       volatile sig_atomic_t *stop)
@@ -132,9 +122,6 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 {
 	struct sweep *w = arg;
 	struct pkt_info p;
-	struct port_result pr = { 0 };
-	struct cookie c;
-	uint32_t our = w->s->hop.src;
 	/*
 	 * The capture's timestamp (wall clock, taken by the kernel on
 	 * arrival) in the monotonic clock the send log uses: RTTs do not
@@ -147,65 +134,28 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 				  memory_order_relaxed);
 	switch (pkt_parse(frame, caplen, &p)) {
 	case PKT_TCP:
-		if (p.ip.dst != our || w->port_index[p.tcp.sport] < 0)
-			return;
-		c = cookie_make(&w->key, our, p.ip.src, p.tcp.sport,
-				IPPROTO_TCP, w->sport_base, w->sport_count);
-		if (p.tcp.dport != c.sport || p.tcp.ack != c.seq + 1) {
-			atomic_fetch_add(&w->bogus, 1);
-			return;
-		}
-		if ((p.tcp.flags & (PKT_SYN | PKT_ACK)) == (PKT_SYN | PKT_ACK)) {
-			pr.state = PS_OPEN;
-			pr.reason = RS_SYN_ACK;
-		} else if (p.tcp.flags & PKT_RST) {
-			pr.state = PS_CLOSED;
-			pr.reason = RS_RESET;
-		} else {
-			return;
-		}
-		/* The IPv4 frame's edge: struct addr from here on. */
-		pr.addr = pr.from = addr_from_v4(p.ip.src);
-		pr.port = p.tcp.sport;
-		pr.proto = IPPROTO_TCP;
-		pr.ttl = p.ip.ttl;
-		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, &pr.addr, p.tcp.sport, &pr, mono);
-		return;
 	case PKT_UDP:
-		udpscan_on_reply(w, &p, mono);
-		return;
 	case PKT_ICMP_ERR:
-		if (p.inner.ip.proto == IPPROTO_UDP) {
-			udpscan_on_icmp(w, &p, mono);
-			return;
-		}
-		/* The quote must be our probe, cookie and all. */
-		if (p.ip.dst != our || p.inner.ip.src != our ||
-		    p.inner.ip.proto != IPPROTO_TCP || !p.inner.has_l4 ||
-		    w->port_index[p.inner.dport] < 0)
-			return;
-		c = cookie_make(&w->key, our, p.inner.ip.dst, p.inner.dport,
-				IPPROTO_TCP, w->sport_base, w->sport_count);
-		if (p.inner.sport != c.sport || p.inner.seq != c.seq) {
-			atomic_fetch_add(&w->bogus, 1);
-			return;
-		}
-		pr.reason = (uint8_t)port_reason_from_icmp(p.icmp.type,
-							   p.icmp.code);
-		if (pr.reason == RS_NONE)
-			return;
-		pr.state = PS_FILTERED;
-		pr.addr = addr_from_v4(p.inner.ip.dst);
-		pr.from = addr_from_v4(p.ip.src);
-		pr.port = p.inner.dport;
-		pr.proto = IPPROTO_TCP;
-		pr.ttl = p.ip.ttl;
-		atomic_fetch_add(&w->valid, 1);
-		sweep_record(w, &pr.addr, p.inner.dport, &pr, mono);
-		return;
+	case PKT_ICMP6_ERR:
+		break;
 	default:
 		return;
+	}
+	/* The modules tell their replies apart (module.h). */
+	for (int m = w->mod_lo; m < w->nmod; m++) {
+		struct port_result pr = { 0 };
+
+		switch (w->mod[m]->classify(&w->ctx[m], &p, &pr)) {
+		case SWEEP_MINE:
+			atomic_fetch_add(&w->valid, 1);
+			sweep_record(w, &pr.addr, pr.port, &pr, mono);
+			return;
+		case SWEEP_BOGUS:
+			atomic_fetch_add(&w->bogus, 1);
+			return;
+		case SWEEP_NOT_OURS:
+			break;
+		}
 	}
 }
 
@@ -276,26 +226,6 @@ static void linger(struct sweep *w)
 	}
 }
 
-/* Next-hop MAC for target addr, or NULL (counted) when there is none. */
-static const uint8_t *nexthop_mac(struct sweep *w, uint32_t addr)
-{
-	static const uint8_t zero[6];
-	uint32_t gw;
-	const uint8_t *mac;
-
-	if (w->o->dry_run)
-		return zero;
-	if (route_table_nexthop(&w->rt, addr, &gw) < 0) {
-		atomic_fetch_add_explicit(&w->noroute, 1, memory_order_relaxed);
-		return NULL;
-	}
-	mac = neigh_get(w->s->neigh, gw ? gw : addr);
-	if (mac == NULL)
-		atomic_fetch_add_explicit(&w->unresolved, 1,
-					  memory_order_relaxed);
-	return mac;
-}
-
 static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 {
 	unsigned done = 0;
@@ -344,11 +274,8 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
 	ratelimit_init(&rl, o->rate / nlanes, 4 * burst, now_ns());
 	for (x = lane; x < w->total; x += nlanes) {
-		uint64_t idx, ti, pi, wait = 0;
-		struct addr ta;
-		uint32_t addr;
-		const uint8_t *mac;
-		struct cookie c;
+		uint64_t idx, wait = 0;
+		size_t len;
 		struct sendlog_slot *sl;
 
 		if ((x & 255) < nlanes) {
@@ -359,20 +286,6 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		}
 		idx = o->sequential ? x : permute_at(&w->perm, x);
 		if (pass > 0 && results_seen(w->s->res, idx))
-			continue;
-		ti = idx % w->nt;
-		pi = idx / w->nt;
-		/* The IPv4 frame's edge: a host-order integer, as fast as
-		 * before struct addr (one lookup, no conversion calls). */
-		addr = targets_at_v4(o->targets, ti);
-		/* -iL host:port: this host is scanned on its own ports. */
-		if (o->pairs) {
-			ta = addr_from_v4(addr);
-			if (!pairs_wanted(o->pairs, &ta, w->ports[pi]))
-				continue;
-		}
-		mac = nexthop_mac(w, addr);
-		if (mac == NULL)
 			continue;
 		while (credit == 0) {
 			/* Waiting anyway: a slow scan's progress stays fresh. */
@@ -398,30 +311,15 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			if (stopped(w))
 				goto out;
 		}
-		credit--;
 		/* Random IP IDs: nothing ties the probes together. */
 		ipid = ipid * 1103515245u + 12345u;
-		if (pi >= w->ntcp) {
-			uint8_t pl[UDPPROBE_MAX];
-			size_t plen;
-
-			c = cookie_make(&w->key, w->s->hop.src, addr,
-					w->ports[pi], IPPROTO_UDP,
-					w->sport_base, w->sport_count);
-			plen = udpprobe_payload(w->ports[pi], c.seq, pl);
-			iov[n].iov_len = craft_udp_frame(
-				frames[n], w->s->hop.if_mac, mac,
-				w->s->hop.src, addr, c.sport, w->ports[pi],
-				(uint16_t)(ipid >> 16), 64, pl, plen);
-		} else {
-			c = cookie_make(&w->key, w->s->hop.src, addr,
-					w->ports[pi], IPPROTO_TCP,
-					w->sport_base, w->sport_count);
-			craft_tcp_fill(&w->syn, frames[n], mac, addr, c.sport,
-				       w->ports[pi], c.seq, 0,
-				       (uint16_t)(ipid >> 16));
-			iov[n].iov_len = w->syn.len;
-		}
+		/* The family's half (family.c) and the module's patch. */
+		len = w->probe(w, idx % w->nt, idx / w->nt, frames[n],
+			       (uint16_t)(ipid >> 16));
+		if (len == 0)
+			continue; /* skipped: its credit stays */
+		credit--;
+		iov[n].iov_len = len;
 		iov[n].iov_base = frames[n];
 		/*
 		 * Invalidate, write, publish: the receiver reads pos, t, pos
@@ -532,176 +430,42 @@ static void sweep_loop(struct sweep *w)
 	}
 }
 
-/* ---- set-up: routes, interface, ARP ------------------------------- */
+/* ---- the run ------------------------------------------------------ */
 
-static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
-		   void *arg)
+/*
+ * The run's modules: SYN for the TCP slots (also with none, so a -sU
+ * run's layout is the same), UDP for -sU; each template built once for
+ * the run's family.
+ */
+static int setup_modules(struct sweep *w, char *err, size_t errlen)
 {
-	struct sweep *w = arg;
-	struct pkt_info p;
+	const int32_t *index[2] = { w->o->ports.proto[SVC_TCP].index,
+				    w->o->ports.proto[SVC_UDP].index };
 
-	(void)ts;
-	if (pkt_parse(frame, caplen, &p) == PKT_ARP && p.arp.op == 2 &&
-	    p.arp.tpa == w->s->hop.src)
-		neigh_put(w->s->neigh, p.arp.spa, p.arp.sha);
-}
-
-/* Adds to *list every address whose next hop must be resolved. */
-static int collect_nexthops(struct sweep *w, uint32_t **list, size_t *n,
-			    char *err, size_t errlen)
-{
-	const struct target_set *ts = w->o->targets;
-	size_t cap = 0;
-
-	*list = NULL;
-	*n = 0;
-	for (size_t k = 0; k < w->rt.n; k++) {
-		const struct route_entry *e = &w->rt.e[k];
-		uint32_t lo = e->prefix, hi = e->prefix | ~e->mask;
-
-		for (size_t i = 0; i < targets_nintervals(ts); i++) {
-			struct addr fa, fb;
-			uint32_t a, b, gw;
-
-			/* ARP and the IPv4 routes: IPv4 by nature. */
-			targets_interval(ts, i, &fa, &fb);
-			a = addr_v4(&fa);
-			b = addr_v4(&fb);
-			if (b < lo || a > hi)
-				continue;
-			if (e->gateway) {
-				*list = xgrow(*list, &cap, *n + 1,
-					      sizeof(**list));
-				(*list)[(*n)++] = e->gateway;
-				break;
-			}
-			a = a > lo ? a : lo;
-			b = b < hi ? b : hi;
-			for (uint64_t x = a; x <= b; x++) {
-				/* A more specific route may take it. */
-				if (route_table_nexthop(&w->rt, (uint32_t)x,
-							&gw) < 0 ||
-				    gw != 0)
-					continue;
-				if (*n >= MAX_ONLINK_ARP) {
-					snprintf(err, errlen,
-						 "more than %u on-link targets "
-						 "to resolve with ARP",
-						 MAX_ONLINK_ARP);
-					return -1;
-				}
-				*list = xgrow(*list, &cap, *n + 1,
-					      sizeof(**list));
-				(*list)[(*n)++] = (uint32_t)x;
-			}
-		}
-	}
-	return 0;
-}
-
-static int resolve_nexthops(struct sweep *w, char *err, size_t errlen)
-{
-	uint32_t *list;
-	size_t n;
-	uint8_t frame[64];
-	size_t flen;
-	struct ratelimit rl;
-	double rate = w->o->rate < 1000 ? 1000 : w->o->rate;
-
-	if (collect_nexthops(w, &list, &n, err, errlen) < 0)
-		return -1;
-	for (int t = 0; t < ARP_TRIES && !*w->s->stop; t++) {
-		size_t pending = 0;
-
-		ratelimit_init(&rl, rate, 1, now_ns());
-		for (size_t i = 0; i < n && !*w->s->stop; i++) {
-			struct iovec iov;
-			uint64_t wait;
-
-			if (neigh_get(w->s->neigh, list[i]))
-				continue;
-			pending++;
-			if (craft_arp_request(pktio_libnet(w->io), frame, &flen,
-					      w->s->hop.if_mac, w->s->hop.src,
-					      list[i], err, errlen) < 0) {
-				free(list);
-				return -1;
-			}
-			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
-				sleep_ns(wait);
-			iov.iov_base = frame;
-			iov.iov_len = flen;
-			if (pktio_send(w->io, &iov, 1) == 1)
-				w->s->st.arp_sent++;
-			pktio_dispatch(w->io, -1, on_arp, w);
-		}
-		if (pending == 0)
-			break;
-		/* Wait for answers: a LAN answers ARP in well under this. */
-		{
-			uint64_t end = now_ns() +
-				       (t + 1) * 200ull * 1000000ull;
-
-			while (now_ns() < end && !*w->s->stop &&
-			       neigh_count(w->s->neigh) < n) {
-				pktio_wait(w->io, 10);
-				pktio_dispatch(w->io, -1, on_arp, w);
-			}
-		}
-	}
-	free(list);
-	return 0;
-}
-
-int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
-		       char *err, size_t errlen)
-{
-	struct addr fa = targets_at(o->targets, 0);
-	uint32_t first = addr_v4(&fa); /* the IPv4 route lookup */
-
-	memset(hop, 0, sizeof(*hop));
-	if (o->iface && o->src_set && o->dry_run) {
-		if (route_iface(o->iface, hop, err, errlen) < 0)
+	w->mod[0] = &sweep_mod_syn;
+	w->mod[1] = &sweep_mod_udp;
+	w->nmod = w->np > w->ntcp ? 2 : 1;
+	w->mod_lo = w->ntcp == 0 && w->nmod == 2; /* -sU alone */
+	for (int m = w->mod_lo; m < w->nmod; m++) {
+		if (w->mod[m]->build(&w->tmpl[m], pktio_libnet(w->io),
+				     w->s->hop.if_mac, &w->s->hop.saddr, err,
+				     errlen) < 0)
 			return -1;
-	} else if (route_get(first, o->iface, hop, err, errlen) < 0) {
-		return -1;
+		w->ctx[m] = (struct sweep_ctx){
+			.key = &w->key,
+			.sport_base = w->sport_base,
+			.sport_count = w->sport_count,
+			.our = w->s->hop.saddr,
+			.our4 = w->tmpl[m].saddr4,
+			.index = index[m],
+		};
 	}
-	if (o->src_set)
-		hop->src = addr_v4(&o->src); /* the IPv4 hop's edge */
 	return 0;
-}
-
-struct pktio *synscan_open_capture(const struct scan_opts *o,
-				   const struct route_hop *hop, char *err,
-				   size_t errlen)
-{
-	char bpf[256], src[INET_ADDRSTRLEN];
-	struct pktio *io;
-
-	ip_str(hop->src, src, sizeof(src));
-	snprintf(bpf, sizeof(bpf),
-		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
-		 "(dst host %s and (tcp or icmp%s))",
-		 hop->src, src, o->udp_scan ? " or udp" : "");
-	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
-	if (io == NULL)
-		return NULL;
-	/* -S with an address the kernel does not own: fathom answers ARP. */
-	if (!o->dry_run && !route_is_local_addr(hop->src) &&
-	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
-		pktio_close(io);
-		return NULL;
-	}
-	return io;
 }
 
 int synscan_run(struct scan *s, char *err, size_t errlen)
 {
 	const struct scan_opts *o = s->opt;
-	static const uint8_t syn_opts[4] = { 2, 4, 0x05, 0xb4 }; /* MSS 1460 */
-	struct craft_tcp_opts co = { .flags = PKT_SYN, .win = 64240,
-				     .ttl = 64, .df = 1, .opts = syn_opts,
-				     .optlen = sizeof(syn_opts) };
 	struct sweep *w = xmalloc(sizeof(*w));
 	pthread_t rx;
 	uint64_t drops0 = 0;
@@ -744,20 +508,19 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	}
 	/* The route and the capture were set up once for the run. */
 	s->hop = s->priv->hop;
-	if (route_table_load(s->hop.ifname, &w->rt, err, errlen) < 0)
+	if (sweep_routes_load(w, err, errlen) < 0)
 		goto out;
 	if (pktio_resume(s->priv->sweep, err, errlen) < 0)
 		goto out;
 	w->io = s->priv->sweep;
 	drops0 = pktio_drops(w->io);
-	if (craft_tcp_template(pktio_libnet(w->io), &w->syn, s->hop.if_mac,
-			       s->hop.src, &co, err, errlen) < 0)
+	if (setup_modules(w, err, errlen) < 0)
 		goto out;
+	sweep_pick_family(w);
 	if (!o->dry_run) {
 		struct addr t0 = targets_at(o->targets, 0);
-		uint32_t gw;
 
-		if (route_table_nexthop(&w->rt, addr_v4(&t0), &gw) < 0 &&
+		if (sweep_has_route(w, &t0) < 0 &&
 		    targets_count(o->targets) == 1) {
 			char a[ADDR_STRLEN];
 
@@ -766,7 +529,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 				 s->hop.ifname);
 			goto out;
 		}
-		if (resolve_nexthops(w, err, errlen) < 0)
+		if (sweep_resolve_nexthops(w, err, errlen) < 0)
 			goto out;
 		if (pthread_create(&rx, NULL, rx_main, w) != 0) {
 			snprintf(err, errlen, "cannot start receive thread");
@@ -806,7 +569,7 @@ out:
 			rc = -1;
 		}
 	}
-	route_table_free(&w->rt);
+	sweep_routes_free(w);
 	free(w->sendlog);
 	rto_destroy(&w->rto);
 	free(w->ports);

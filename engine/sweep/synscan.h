@@ -1,4 +1,4 @@
-/* synscan.h -- the stateless SYN sweep: send, validate, retransmit. */
+/* synscan.h -- the stateless sweep of either family: send, validate, retry. */
 #ifndef FATHOM_SYNSCAN_H
 #define FATHOM_SYNSCAN_H
 
@@ -76,14 +76,17 @@ void scan_free(struct scan *s);
 
 /*
  * The route the run takes: the interface and source address towards the
- * first target (or -e/-S). Unprivileged. Returns 0, or -1 with err.
+ * first target (or -e/-S), of the targets' family: hop->saddr (and, for
+ * IPv4, hop->src). Unprivileged. Returns 0, or -1 with err.
  */
 int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,
 		       char *err, size_t errlen);
 
 /*
  * Opens the sweep's capture and injection handle on hop (privileged:
- * called by privsetup_open() only), answering ARP for a foreign -S.
+ * called by privsetup_open() only), answering ARP (IPv4) or neighbour
+ * solicitations (IPv6) for a foreign -S. The capture keeps next hops'
+ * answers and every module's replies to hop->saddr (module.h filter()).
  * Returns NULL with err on failure.
  */
 struct pktio *synscan_open_capture(const struct scan_opts *o,
@@ -92,8 +95,8 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
 
 /*
  * Takes the route and the handle from s->priv (opened once for the run;
- * resumed here, paused again at the end), resolves
- * next hops with ARP, then sweeps every (target, port) in a seeded
+ * resumed here, paused again at the end), resolves next hops with ARP
+ * or neighbour discovery, then sweeps every (target, port) in a seeded
  * permutation at opt->rate, retransmitting unanswered probes in passes
  * for as long as retransmissions keep drawing new replies (at most
  * opt->max_retries). Results land in s->res as they are validated.

@@ -1,10 +1,11 @@
-/* synscan_int.h -- the sweep's shared state, for synscan.c and udpscan.c. */
+/* synscan_int.h -- the sweep's shared state (synscan, family, nexthop). */
 #ifndef FATHOM_SYNSCAN_INT_H
 #define FATHOM_SYNSCAN_INT_H
 
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "engine/sweep/module.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/rto.h"
 #include "engine/sweep/synscan.h"
@@ -26,15 +27,35 @@ struct sendlog_slot {
 	_Atomic uint64_t t;   /* send time, ns */
 };
 
+struct sweep;
+
 /* Shared between the sending and the receiving thread of one sweep. */
 struct sweep {
 	struct scan *s;
 	const struct scan_opts *o;
 	struct pktio *io;
-	struct route_table rt;
+	struct route_table rt;   /* IPv4 runs */
+	struct route_table6 rt6; /* IPv6 runs */
 	struct permute perm;
 	struct cookie_key key;
-	struct craft_tmpl syn;
+	/*
+	 * The modules: mod[0] SYN for the TCP slots, mod[1] UDP for the
+	 * rest (-sU); nmod of them are in use. Each has its template, built
+	 * once for the run's family, and its context for classify();
+	 * mod_lo is 1 when no TCP port is probed (-sU alone).
+	 */
+	const struct sweep_module *mod[2];
+	struct sweep_tmpl tmpl[2];
+	struct sweep_ctx ctx[2];
+	int mod_lo, nmod;
+	/*
+	 * The family's half of a probe, chosen once (family.c): writes the
+	 * frame for probe (target ti, slot pi) into out and returns its
+	 * length, or 0 when it is skipped (no route, no next hop, not an
+	 * -iL pair).
+	 */
+	size_t (*probe)(struct sweep *w, uint64_t ti, uint64_t pi,
+			uint8_t *out, uint16_t ipid);
 	/*
 	 * The probe space is targets x slots: slots [0, ntcp) are the TCP
 	 * ports, [ntcp, np) the UDP ports (-sU), so one permutation and one
@@ -67,10 +88,21 @@ struct sweep {
 void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts);
 
-/* -sU replies (engine/sweep/udpscan.c): a UDP datagram, an ICMP error. */
-void udpscan_on_reply(struct sweep *w, const struct pkt_info *p,
-		      uint64_t mono);
-void udpscan_on_icmp(struct sweep *w, const struct pkt_info *p,
-		     uint64_t mono);
+/* family.c: w->probe for w's family (its address family's cookies,
+ * next hops and patch callbacks). */
+void sweep_pick_family(struct sweep *w);
+
+/*
+ * nexthop.c: resolves every gateway in use and every on-link target with
+ * ARP (IPv4) or neighbour solicitations (IPv6), 3 tries paced at the
+ * scan's rate (>= 1000/s); answers land in s->neigh. 0, or -1 with err.
+ */
+int sweep_resolve_nexthops(struct sweep *w, char *err, size_t errlen);
+
+/* nexthop.c: the routes via the run's interface, of the run's family. */
+int sweep_routes_load(struct sweep *w, char *err, size_t errlen);
+void sweep_routes_free(struct sweep *w);
+/* 0 if target t0 has a route (either family). */
+int sweep_has_route(struct sweep *w, const struct addr *t0);
 
 #endif
