@@ -1,4 +1,4 @@
-/* cli_v6.c -- -6 until the sweep sends IPv6: refuse to scan, list a dry run's targets. */
+/* cli_v6.c -- what -6 allows today, in one place; a dry run's targets. */
 #include "config.h"
 
 #include <stdio.h>
@@ -35,16 +35,41 @@ static void cli_v6_list(const struct scan_opts *o)
 	fflush(stdout);
 }
 
-int cli_v6_gate(const struct scan_opts *o)
+/*
+ * What an IPv6 run cannot do yet, or NULL when it may go ahead: the one
+ * place each phase's IPv6 readiness is decided. -sV speaks IPv6 (the
+ * userspace TCP and the socket fallback); -O is dropped with a warning
+ * by cli_v6_gate (nmap's IPv6 classifier is not implemented). Every run
+ * sweeps first, and the sweep still sends IPv4 frames only.
+ */
+static const char *v6_refusal(const struct scan_opts *o)
 {
+	(void)o;
+	return "the SYN/UDP sweep sends IPv4 frames only";
+}
+
+int cli_v6_gate(struct scan_opts *o)
+{
+	const char *why;
+
 	if (o->family != ADDR_V6)
 		return 0;
-	if (!o->dry_run) {
-		fprintf(stderr, "fathom: IPv6 scanning is not wired yet (the "
-				"sweep, -sV and -O send IPv4 frames only); "
-				"-6 --dry-run lists the targets\n");
+	if (o->os_detect) {
+		/* Once a run, as nmap warns; the rest of the scan goes on. */
+		fprintf(stderr, "fathom: OS detection (-O) is IPv4-only; "
+				"skipped for IPv6 targets\n");
+		o->os_detect = 0;
+	}
+	why = v6_refusal(o);
+	if (why && !o->dry_run) {
+		fprintf(stderr, "fathom: IPv6 scanning is not wired yet (%s); "
+				"-6 --dry-run lists the targets\n",
+			why);
 		return FATHOM_EXIT_USAGE;
 	}
-	cli_v6_list(o);
-	return 1;
+	if (o->dry_run) {
+		cli_v6_list(o);
+		return 1;
+	}
+	return 0;
 }
