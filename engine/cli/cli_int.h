@@ -57,9 +57,14 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
  * After a -6 command line is fully checked (cli_v6.c): 0 for an IPv4 run
  * or an IPv6 one every phase of which speaks IPv6 (go on), 1 when a -6
  * --dry-run has listed its targets (done, exit 0), FATHOM_EXIT_USAGE
- * after one line naming what is not wired for IPv6 yet. -O with -6 is
- * cleared after one warning line (OS detection is IPv4-only).
+ * after one line naming what is not wired for IPv6 yet.
  */
-int cli_v6_gate(struct scan_opts *o);
+int cli_v6_gate(const struct scan_opts *o);
+
+/*
+ * Once the family is known, before the data files are loaded: with -6,
+ * -O (IPv4-only) is cleared after one warning line on stderr.
+ */
+void cli_v6_options(struct scan_opts *o);
 
 #endif

@@ -39,7 +39,7 @@ static void cli_v6_list(const struct scan_opts *o)
  * What an IPv6 run cannot do yet, or NULL when it may go ahead: the one
  * place each phase's IPv6 readiness is decided. -sV speaks IPv6 (the
  * userspace TCP and the socket fallback); -O is dropped with a warning
- * by cli_v6_gate (nmap's IPv6 classifier is not implemented). Every run
+ * by cli_v6_options (nmap's IPv6 classifier is not implemented). Every run
  * sweeps first, and the sweep still sends IPv4 frames only.
  */
 static const char *v6_refusal(const struct scan_opts *o)
@@ -48,18 +48,26 @@ static const char *v6_refusal(const struct scan_opts *o)
 	return "the SYN/UDP sweep sends IPv4 frames only";
 }
 
-int cli_v6_gate(struct scan_opts *o)
+void cli_v6_options(struct scan_opts *o)
+{
+	if (o->family != ADDR_V6 || !o->os_detect)
+		return;
+	/*
+	 * nmap classifies IPv6 fingerprints with a learned model, not
+	 * nmap-os-db: not implemented. Once a run, as nmap warns; the
+	 * rest of the scan goes on (and no OS database is loaded or named).
+	 */
+	fprintf(stderr, "fathom: OS detection (-O) is IPv4-only; skipped "
+			"for IPv6 targets\n");
+	o->os_detect = 0;
+}
+
+int cli_v6_gate(const struct scan_opts *o)
 {
 	const char *why;
 
 	if (o->family != ADDR_V6)
 		return 0;
-	if (o->os_detect) {
-		/* Once a run, as nmap warns; the rest of the scan goes on. */
-		fprintf(stderr, "fathom: OS detection (-O) is IPv4-only; "
-				"skipped for IPv6 targets\n");
-		o->os_detect = 0;
-	}
 	why = v6_refusal(o);
 	if (why && !o->dry_run) {
 		fprintf(stderr, "fathom: IPv6 scanning is not wired yet (%s); "
