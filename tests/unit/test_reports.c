@@ -671,6 +671,7 @@ int main(void)
 			out[k] = NULL;
 		}
 	}
+	teardown(&fx); /* scenario_v6's (LeakSanitizer in debug builds) */
 	CASE("Service Info: every port's hosts, OSs, devices, o/h CPEs, as nmap")
 	{
 		const char *argv[] = { "fathom", "-n", "-sV", "-p", "1-9",
