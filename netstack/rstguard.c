@@ -48,9 +48,18 @@ static int run_nft(const char *script, char *const argv[], char *out,
 	if (script && write(in[1], script, strlen(script)) < 0)
 		status = -1;
 	close(in[1]);
-	n = read(res[0], out, outlen ? outlen - 1 : 0);
-	if (outlen)
-		out[n > 0 ? n : 0] = '\0';
+	/* nft may write a line at a time: read to EOF (or a full buffer). */
+	for (size_t got = 0; outlen;) {
+		n = read(res[0], out + got, outlen - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			got += (size_t)n;
+		if (n <= 0 || got == outlen - 1) {
+			out[got] = '\0';
+			break;
+		}
+	}
 	close(res[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
