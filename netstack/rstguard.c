@@ -1,7 +1,6 @@
 /* rstguard.c -- keep the kernel from resetting connections fathom owns. */
 #include "netstack/rstguard.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
@@ -49,16 +48,28 @@ static int run_nft(const char *script, char *const argv[], char *out,
 	if (script && write(in[1], script, strlen(script)) < 0)
 		status = -1;
 	close(in[1]);
-	n = read(res[0], out, outlen ? outlen - 1 : 0);
-	if (outlen)
-		out[n > 0 ? n : 0] = '\0';
+	/* nft may write a line at a time: read to EOF (or a full buffer). */
+	for (size_t got = 0; outlen;) {
+		n = read(res[0], out + got, outlen - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0)
+			got += (size_t)n;
+		if (n <= 0 || got == outlen - 1) {
+			out[got] = '\0';
+			break;
+		}
+	}
 	close(res[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Deletes fathom_<pid> tables whose process is gone. */
+/*
+ * Deletes fathom_<pid> tables whose process is gone: inet ones, and the
+ * ip ones of fathom builds before IPv6.
+ */
 static void remove_stale(void)
 {
 	char out[4096], *line, *save = NULL;
@@ -69,11 +80,12 @@ static void remove_stale(void)
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		unsigned long pid;
-		char name[32];
-		char *del[] = { "nft", "delete", "table", "ip", name, NULL };
+		char name[32], fam[8];
+		char *del[] = { "nft", "delete", "table", fam, name, NULL };
 		char junk[256];
 
-		if (sscanf(line, "table ip fathom_%lu", &pid) != 1)
+		if (sscanf(line, "table %7s fathom_%lu", fam, &pid) != 2 ||
+		    (strcmp(fam, "ip") != 0 && strcmp(fam, "inet") != 0))
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -82,26 +94,44 @@ static void remove_stale(void)
 	}
 }
 
-int rstguard_install(struct rstguard *g, uint32_t saddr, uint16_t port_lo,
-		     uint16_t port_hi, char *err, size_t errlen)
+int rstguard_script(char *buf, size_t len, const char *table,
+		    const struct addr *saddr, uint16_t port_lo,
+		    uint16_t port_hi)
 {
-	char script[512], out[512], a[INET_ADDRSTRLEN];
+	char a[ADDR_STRLEN];
+	int n;
+
+	if (saddr->family != ADDR_V4 && saddr->family != ADDR_V6)
+		return -1;
+	n = snprintf(buf, len,
+		     "table inet %s {\n"
+		     "  chain out {\n"
+		     "    type filter hook output priority 0; policy accept;\n"
+		     "    %s saddr %s tcp sport %u-%u tcp flags & rst == rst "
+		     "drop\n"
+		     "  }\n"
+		     "}\n",
+		     table, addr_is_v6(saddr) ? "ip6" : "ip",
+		     addr_format(saddr, a), port_lo, port_hi);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int rstguard_install(struct rstguard *g, const struct addr *saddr,
+		     uint16_t port_lo, uint16_t port_hi, char *err,
+		     size_t errlen)
+{
+	char script[512], out[512];
 	char *argv[] = { "nft", "-f", "-", NULL };
-	struct in_addr in = { .s_addr = htonl(saddr) };
 	int rc;
 
 	memset(g, 0, sizeof(*g));
-	remove_stale();
-	inet_ntop(AF_INET, &in, a, sizeof(a));
 	snprintf(g->table, sizeof(g->table), "fathom_%ld", (long)getpid());
-	snprintf(script, sizeof(script),
-		 "table ip %s {\n"
-		 "  chain out {\n"
-		 "    type filter hook output priority 0; policy accept;\n"
-		 "    ip saddr %s tcp sport %u-%u tcp flags & rst == rst drop\n"
-		 "  }\n"
-		 "}\n",
-		 g->table, a, port_lo, port_hi);
+	if (rstguard_script(script, sizeof(script), g->table, saddr, port_lo,
+			    port_hi) < 0) {
+		snprintf(err, errlen, "nft: no source address to guard");
+		return -1;
+	}
+	remove_stale();
 	rc = run_nft(script, argv, out, sizeof(out));
 	if (rc != 0) {
 		char *nl = strchr(out, '\n');
@@ -119,7 +149,7 @@ int rstguard_install(struct rstguard *g, uint32_t saddr, uint16_t port_lo,
 void rstguard_remove(struct rstguard *g)
 {
 	char out[256];
-	char *argv[] = { "nft", "delete", "table", "ip", g->table, NULL };
+	char *argv[] = { "nft", "delete", "table", "inet", g->table, NULL };
 
 	if (!g->active)
 		return;

@@ -658,6 +658,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 					     : "IPv4 without -6");
 		goto out;
 	}
+	cli_v6_options(o);
 	/* Targets. Those given without a port are kept apart too: with
 	 * host:port entries (-iL), only they get the -p ports. */
 	o->targets = targets_new();

@@ -54,11 +54,16 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 		 const struct pending *pend, size_t npend);
 
 /*
- * After a -6 command line is fully checked (cli_v6.c): 0 to go on (an
- * IPv4 run, or a -6 sweep: -sS, -sU), 1 when a -6 --dry-run has listed
- * its targets (done, exit 0), FATHOM_EXIT_USAGE after one line naming
- * the phase (-sV, -O) that does not run over IPv6 yet.
+ * After a -6 command line is fully checked (cli_v6.c): 0 to go on (every
+ * phase but -O speaks IPv6; cli_v6_options drops -O with a warning), 1
+ * when a -6 --dry-run has listed its targets (done, exit 0).
  */
 int cli_v6_gate(const struct scan_opts *o);
+
+/*
+ * Once the family is known, before the data files are loaded: with -6,
+ * -O (IPv4-only) is cleared after one warning line on stderr.
+ */
+void cli_v6_options(struct scan_opts *o);
 
 #endif

@@ -1,4 +1,4 @@
-/* cli_v6.c -- -6: sweeps run; -sV/-O refused; a dry run lists targets. */
+/* cli_v6.c -- what -6 allows today, in one place; a dry run's targets. */
 #include "config.h"
 
 #include <stdio.h>
@@ -35,21 +35,27 @@ static void cli_v6_list(const struct scan_opts *o)
 	fflush(stdout);
 }
 
+void cli_v6_options(struct scan_opts *o)
+{
+	if (o->family != ADDR_V6 || !o->os_detect)
+		return;
+	/*
+	 * nmap classifies IPv6 fingerprints with a learned model, not
+	 * nmap-os-db: not implemented. Once a run, as nmap warns; the
+	 * rest of the scan goes on (and no OS database is loaded or named).
+	 */
+	fprintf(stderr, "fathom: OS detection (-O) is IPv4-only; skipped "
+			"for IPv6 targets\n");
+	o->os_detect = 0;
+}
+
 int cli_v6_gate(const struct scan_opts *o)
 {
 	if (o->family != ADDR_V6)
 		return 0;
-	/* The sweep (-sS, -sU) sends IPv6; the later phases do not yet. */
-	if (o->version_detect || o->os_detect) {
-		fprintf(stderr, "fathom: %s over IPv6 is not wired yet (-6 "
-				"scans with -sS and -sU only)\n",
-			o->version_detect && o->os_detect ? "-sV and -O"
-			: o->version_detect		   ? "-sV"
-							   : "-O");
-		return FATHOM_EXIT_USAGE;
+	if (o->dry_run) {
+		cli_v6_list(o);
+		return 1;
 	}
-	if (!o->dry_run)
-		return 0;
-	cli_v6_list(o);
-	return 1;
+	return 0;
 }

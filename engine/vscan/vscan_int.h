@@ -102,6 +102,7 @@ struct vs {
 	const struct svcdb *db;
 	struct pktio *io;       /* the userspace transport's capture, or NULL */
 	struct vs_transport *tr; /* every probe connection goes through it */
+	struct neigh *neigh6;   /* IPv6 next hops -sV solicited itself */
 	struct tls_ctx *tls;
 	struct service *svcs;
 	size_t nsvc, next_start, active, finished;
@@ -162,6 +163,34 @@ void vsrpc_event(struct pconn *pc, enum tcp_event ev, const uint8_t *data,
 void vsrpc_evaluate(struct service *sv, uint64_t now);
 void vsrpc_free(struct service *sv);
 void vsrpc_dumps_free(struct vs *v);
+
+/*
+ * vscan_run.c: the address -sV's connections come from: the hop's IPv6
+ * address in an IPv6 run (route6 or -S fill hop->saddr), else its IPv4
+ * one (hop->src, which -S replaces).
+ */
+struct addr vs_hop_src(const struct route_hop *hop);
+
+/*
+ * vscan_nd.c: in an IPv6 run over the userspace transport, every
+ * service's next hop (route_table6 of the run's interface) and its MAC:
+ * from the sweep's neighbour table, else solicited here (NS over
+ * v->io, 3 tries 300 ms apart; v->neigh6 keeps the answers). A hop that
+ * never answers leaves sv->mac NULL: its port is not probed. Returns 0,
+ * or -1 with err when the routes cannot be read.
+ */
+int vs_nexthops6(struct vs *v, char *err, size_t errlen);
+
+/*
+ * vscan_utcp.c, for unit tests: with no capture (io NULL), frames the
+ * stack sends go to sink, and vs_utcp_feed hands it one received frame
+ * as the capture would.
+ */
+void vs_utcp_set_sink(struct vs_transport *t,
+		      int (*sink)(void *arg, const uint8_t *frame,
+				  size_t len),
+		      void *arg);
+void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len);
 
 /* vscan_sock.c: probes over kernel sockets (non-blocking, epoll). */
 /* saddr: the -S address to bind, or NULL for the kernel's choice. */

@@ -10,6 +10,7 @@
 #include "netstack/base/util.h"
 #include "engine/vscan/transport.h"
 #include "engine/vscan/vscan_int.h"
+#include "netstack/neigh.h"
 #include "netstack/pktio.h"
 #include "netstack/route.h"
 #include "netstack/rstguard.h"
@@ -98,7 +99,7 @@ static size_t collect(struct vs *v, struct vscan_results *out,
 
 		sv->vs = v;
 		sv->out = &out->r[i];
-		/* The IPv4 route and ARP: IPv4 by nature. */
+		/* IPv4's route and ARP; IPv6's are vs_nexthops6's. */
 		if (!addr_is_v6(&sv->out->addr) &&
 		    route_table_nexthop(rt, addr_v4(&sv->out->addr), &gw) == 0)
 			sv->mac = neigh_get(v->s->neigh,
@@ -107,23 +108,55 @@ static size_t collect(struct vs *v, struct vscan_results *out,
 	return k;
 }
 
+struct addr vs_hop_src(const struct route_hop *hop)
+{
+	return addr_is_v6(&hop->saddr) ? hop->saddr : addr_from_v4(hop->src);
+}
+
+/*
+ * The -sV capture's filter: TCP to fathom's -sV ports at src; for IPv6
+ * also the neighbour advertisements that answer vs_nexthops6's NS.
+ */
+static int capture_filter(const struct addr *src, char *bpf, size_t len)
+{
+	char a[ADDR_STRLEN], tcp6[PKTIO_FILTER6_MAX], nd6[PKTIO_FILTER6_MAX];
+	int n;
+
+	if (!addr_is_v6(src)) {
+		n = snprintf(bpf, len,
+			     "tcp and dst host %s and dst portrange %u-%u",
+			     addr_format(src, a), VS_PORT_LO, VS_PORT_HI);
+		return n < 0 || (size_t)n >= len ? -1 : 0;
+	}
+	if (pktio_filter6(tcp6, sizeof(tcp6), src, PKTIO_F6_TCP) < 0 ||
+	    pktio_filter6(nd6, sizeof(nd6), src, PKTIO_F6_ND) < 0)
+		return -1;
+	n = snprintf(bpf, len, "(%s and dst portrange %u-%u) or %s", tcp6,
+		     VS_PORT_LO, VS_PORT_HI, nd6);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 /* The capture of whole frames to fathom's -sV ports. */
 static struct pktio *open_capture(const struct route_hop *hop, int foreign,
 				  char *err, size_t errlen)
 {
-	char bpf[160], a[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = htonl(hop->src) };
+	char bpf[2 * PKTIO_FILTER6_MAX + 64];
+	struct addr src = vs_hop_src(hop);
 	struct pktio *io;
+	int rc;
 
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	snprintf(bpf, sizeof(bpf),
-		 "tcp and dst host %s and dst portrange %u-%u", a, VS_PORT_LO,
-		 VS_PORT_HI);
-	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
-	if (io == NULL)
+	if (capture_filter(&src, bpf, sizeof(bpf)) < 0) {
+		snprintf(err, errlen, "-sV capture filter: too long");
 		return NULL;
-	if (foreign &&
-	    pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen) < 0) {
+	}
+	io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
+	if (io == NULL || !foreign)
+		return io;
+	/* -S the kernel does not own: fathom answers for it. */
+	rc = addr_is_v6(&src)
+		     ? pktio_answer_nd(io, &src, hop->if_mac, err, errlen)
+		     : pktio_answer_arp(io, hop->src, hop->if_mac, err, errlen);
+	if (rc < 0) {
 		pktio_close(io);
 		return NULL;
 	}
@@ -134,13 +167,14 @@ int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
 		struct pktio **io, char *why, size_t whylen, char *err,
 		size_t errlen)
 {
+	struct addr src = vs_hop_src(hop);
 	int mode;
 
 	*io = NULL;
 	why[0] = '\0';
-	if (!route_is_local_addr(hop->src))
+	if (!route_is_local(&src))
 		mode = VSCAN_FOREIGN;
-	else if (rstguard_install(guard, hop->src, VS_PORT_LO, 65535, why,
+	else if (rstguard_install(guard, &src, VS_PORT_LO, 65535, why,
 				  whylen) == 0)
 		mode = VSCAN_GUARD;
 	else
@@ -301,6 +335,10 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	}
 	if (open_transport(&v, mode, err, errlen) < 0)
 		goto done;
+	/* IPv6 next hops: the sweep's NAs, else solicited now. */
+	if (v.tr->ops->needs_mac && addr_is_v6(&v.svcs[0].out->addr) &&
+	    vs_nexthops6(&v, err, errlen) < 0)
+		goto done;
 	loop(&v);
 	if (v.o->debug)
 		fprintf(stderr,
@@ -315,8 +353,10 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
 			(unsigned long long)pktio_drops(v.io));
 	if (v.o->debug && v.io && mode == VSCAN_FOREIGN)
-		fprintf(stderr, "vscan: answered %llu ARP requests\n",
-			(unsigned long long)pktio_arp_answered(v.io));
+		fprintf(stderr, "vscan: answered %llu ARP requests, %llu "
+				"neighbour solicitations\n",
+			(unsigned long long)pktio_arp_answered(v.io),
+			(unsigned long long)pktio_nd_answered(v.io));
 	rc = 0;
 done:
 	progress_task_clear();
@@ -327,6 +367,7 @@ done:
 		vs_free_conns(&v.svcs[i]);
 	}
 	vsrpc_dumps_free(&v);
+	neigh_free(v.neigh6);
 	free(v.svcs);
 	free(v.tls_probes);
 	tls_ctx_free(v.tls);

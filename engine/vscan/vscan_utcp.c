@@ -13,8 +13,10 @@
 struct utcp {
 	struct vs_transport tr;
 	struct tcp_stack *tcp;
-	struct pktio *io;
-	uint32_t src;       /* frames to other addresses are not ours */
+	struct pktio *io;   /* NULL in unit tests: frames go to sink */
+	int (*sink)(void *arg, const uint8_t *frame, size_t len);
+	void *sink_arg;
+	struct addr src;    /* frames to other addresses are not ours */
 	uint16_t next_port; /* source ports rotate through fathom's range */
 	uint64_t rng;
 	size_t max_conns;
@@ -33,6 +35,8 @@ static int xmit(void *arg, const uint8_t *frame, size_t len)
 	struct utcp *u = arg;
 	struct iovec iov = { (void *)frame, len };
 
+	if (u->io == NULL)
+		return u->sink ? u->sink(u->sink_arg, frame, len) : -1;
 	return pktio_send(u->io, &iov, 1) == 1 ? 0 : -1;
 }
 
@@ -43,9 +47,27 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	struct pkt_info p;
 
 	(void)ts;
-	if (pkt_parse(frame, caplen, &p) != PKT_TCP || p.ip.dst != u->src)
+	/* Either family: the address the stack sends from is the check. */
+	if (pkt_parse(frame, caplen, &p) != PKT_TCP ||
+	    !addr_eq(&p.ip.daddr, &u->src))
 		return;
 	tcp_input(u->tcp, &p, vs_now_ms());
+}
+
+void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len)
+{
+	on_frame(frame, len, 0, t->impl);
+}
+
+void vs_utcp_set_sink(struct vs_transport *t,
+		      int (*sink)(void *arg, const uint8_t *frame,
+				  size_t len),
+		      void *arg)
+{
+	struct utcp *u = t->impl;
+
+	u->sink = sink;
+	u->sink_arg = arg;
 }
 
 static void *utcp_open(struct vs_transport *t, const struct addr *addr,
@@ -55,8 +77,8 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 	struct utcp *u = t->impl;
 	void *c = NULL;
 
-	/* fathom's TCP speaks IPv4 for now: its edge. */
-	if (mac == NULL || addr_is_v6(addr))
+	/* Frames of its own need the next hop; one family a run. */
+	if (mac == NULL || addr_is_v6(addr) != addr_is_v6(&u->src))
 		return NULL;
 	/* A free 4-tuple: ports rotate through fathom's range. */
 	for (int tries = 0; tries < 64 && c == NULL; tries++) {
@@ -64,8 +86,8 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 
 		if (u->next_port > VS_PORT_HI)
 			u->next_port = VS_PORT_LO;
-		c = tcp_connect(u->tcp, addr_v4(addr), port, sport, rnd32(u),
-				mac, user, now);
+		c = tcp_connect_addr(u->tcp, addr, port, sport, rnd32(u), mac,
+				     user, now);
 	}
 	return c;
 }
@@ -94,7 +116,8 @@ static void utcp_drain(struct vs_transport *t)
 {
 	struct utcp *u = t->impl;
 
-	pktio_dispatch(u->io, -1, on_frame, u);
+	if (u->io)
+		pktio_dispatch(u->io, -1, on_frame, u);
 }
 
 static void utcp_wait(struct vs_transport *t, int max_ms)
@@ -104,6 +127,8 @@ static void utcp_wait(struct vs_transport *t, int max_ms)
 
 	if (wait < 0 || wait > max_ms)
 		wait = max_ms;
+	if (u->io == NULL)
+		return;
 	pktio_wait(u->io, (int)wait);
 	pktio_dispatch(u->io, -1, on_frame, u);
 }
@@ -150,12 +175,16 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *vc,
 	u->tr.ops = &utcp_ops;
 	u->tr.impl = u;
 	u->io = io;
-	u->src = hop->src;
+	u->src = vs_hop_src(hop);
 	u->next_port = VS_PORT_LO;
 	u->max_conns = vc->max_conns;
 	if (getrandom(&u->rng, sizeof(u->rng), 0) != sizeof(u->rng) || !u->rng)
 		u->rng = now_ns() | 1;
-	cfg.saddr = hop->src;
+	/* IPv6 connections advertise 20 bytes less MSS (tcp.h). */
+	if (addr_is_v6(&u->src))
+		cfg.saddr6 = u->src;
+	else
+		cfg.saddr = hop->src;
 	memcpy(cfg.smac, hop->if_mac, 6);
 	cfg.mss = 1460;
 	cfg.rcv_wnd = 65535;

@@ -81,3 +81,17 @@ check "no nft: no '?' guesses" sh -c "! grep -E '^[0-9]+/tcp +open +[a-z/-]+\\? 
 # RSTs other helpers' raw probes draw from fx-scan look the same.)
 check "no nft: no fathom table left" \
 	sh -c "! ip netns exec fx-scan nft list tables 2>/dev/null | grep -q fathom_"
+
+# ---- a crashed run's tables -----------------------------------------------------
+# Tables of processes that are gone, inet (this build) and ip (builds before
+# IPv6): the next run's guard deletes them all, not only the first listed.
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+for t in "ip fathom_$dead" "inet fathom_$((dead + 1000000))" "inet fathom_$((dead + 2000000))"; do
+	ip netns exec fx-scan nft add table $t
+done
+fathom -n -sV -p22 "$SVC" >"$tmp/st.txt" 2>"$tmp/st.err"
+check "stale tables: the run exits 0" test $? = 0
+check "stale tables: every dead run's table (ip and inet) is gone" \
+	sh -c "! ip netns exec fx-scan nft list tables | grep -qE 'fathom_($dead|$((dead + 1000000))|$((dead + 2000000)))\$'"

@@ -56,12 +56,17 @@ int main(void)
 	snprintf(datadir, sizeof(datadir), "%s/probes", dir ? dir : ".");
 	setenv("FATHOM_DATADIR", datadir, 1);
 
-	CASE("-6 scan: every token checked, then one line and exit 2")
+	CASE("-6 scan: accepted; -O dropped with one warning line")
 	{
-		CHECK_EQ_U(run("fathom -6 -n -p80 fd5a:7a6f:1ab0::10", &o), 2);
-		CHECK(strncmp(errs, "fathom: IPv6 scanning is not wired yet (",
-			      40) == 0);
-		CHECK(strchr(errs, '\n') == errs + strlen(errs) - 1);
+		CHECK_EQ_U(run("fathom -6 -n -sV -O -p80 fd5a:7a6f:1ab0::10",
+			       &o), 0);
+		CHECK_STR(errs, "fathom: OS detection (-O) is IPv4-only; "
+				"skipped for IPv6 targets\n");
+		CHECK(o.version_detect && !o.os_detect);
+		cli_free(&o);
+		CHECK_EQ_U(run("fathom -6 -n -sU -p53 fd5a:7a6f:1ab0::10", &o),
+			   0);
+		CHECK_STR(errs, "");
 		cli_free(&o);
 	}
 	CASE("-6 --dry-run lists the targets in scan order and exits 0")
@@ -70,8 +75,7 @@ int main(void)
 			       "fd5a:7a6f:1ab0:1::/127 --exclude fd5a::2", &o),
 			   1);
 		CHECK_STR(out, "fathom dry run: 3 IPv6 addresses x 2 ports; "
-			       "nothing is sent (IPv6 scanning is not wired "
-			       "yet)\nfd5a::1\nfd5a:7a6f:1ab0:1::\n"
+			       "nothing is sent\nfd5a::1\nfd5a:7a6f:1ab0:1::\n"
 			       "fd5a:7a6f:1ab0:1::1\n");
 		CHECK_STR(errs, "");
 		cli_free(&o);

@@ -285,6 +285,28 @@ int main(void)
 		CHECK_STR(buf, "sweep,version,os");
 	}
 
+	CASE("-6: -sV stays, -O is dropped (IPv4-only) after a warning")
+	{
+		char *argv[] = { "fathom", "-6", "-A", "--dry-run", "-n",
+				 "fd5a:7a6f:1ab0:1::10", NULL };
+		struct scan_opts o;
+		struct phase_list *pl;
+		size_t k = 0;
+
+		/* A dry run lists its targets and says 1: done. */
+		CHECK_EQ_U(cli_parse(6, argv, &o), 1);
+		CHECK(o.version_detect && !o.os_detect);
+		pl = phase_list_new(&o);
+		buf[0] = '\0';
+		for (size_t i = 0; i < phase_list_count(pl); i++)
+			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
+					      i ? "," : "",
+					      phase_list_at(pl, i)->name);
+		CHECK_STR(buf, "sweep,version");
+		phase_list_free(pl, NULL);
+		cli_free(&o);
+	}
+
 	CASE("a disabled phase: asked once, no other callback ever called")
 	{
 		static const struct phase *const order[] = {
