@@ -12,9 +12,8 @@
 
 #define TASK "Ping Scan"
 
-/* The run's handle, and the group being worked on. */
+/* The group being worked on (the handle is run->priv.disc). */
 struct disc_phase {
-	struct pktio *io;             /* opened at set-up; NULL with -Pn */
 	struct disc_results res;      /* the group's, until group_end */
 	struct scan_opts narrow_opt;  /* the group's, targets narrowed */
 	const struct scan_opts *orig; /* what g->opt was; NULL: not swapped */
@@ -48,13 +47,16 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
 		 "(dst host %s and (tcp or udp or icmp))",
 		 hop->src, src);
-	dp->io = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
-	if (dp->io == NULL)
+	/* Into the run's set-up: privsetup_close() closes it. */
+	run->priv.disc = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err,
+				    errlen);
+	if (run->priv.disc == NULL)
 		return -1;
 	if (!o->dry_run && !route_is_local_addr(hop->src) &&
-	    pktio_answer_arp(dp->io, hop->src, hop->if_mac, err, errlen) < 0)
+	    pktio_answer_arp(run->priv.disc, hop->src, hop->if_mac, err,
+			     errlen) < 0)
 		return -1;
-	return pktio_pause(dp->io, err, errlen);
+	return pktio_pause(run->priv.disc, err, errlen);
 }
 
 static void add_stats(struct scan_stats *to, const struct disc_stats *st)
@@ -137,7 +139,7 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 		g->st.start_ns = t0;
 		g->st.start_wall = time(NULL);
 	}
-	if (disc_run(g, dp->io, &dp->res, &st, err, errlen) < 0)
+	if (disc_run(g, run->priv.disc, &dp->res, &st, err, errlen) < 0)
 		return -1;
 	add_stats(&run->top.st, &st);
 	g->st.passes = st.passes;
@@ -173,17 +175,6 @@ static void disc_group_end(struct phase_inst *ph, struct phase_run *run,
 	g->disc = NULL;
 }
 
-static void disc_free(struct phase_inst *ph, struct phase_run *run)
-{
-	struct disc_phase *dp = ph->ctx;
-
-	(void)run;
-	if (dp)
-		pktio_close(dp->io);
-	free(dp);
-	ph->ctx = NULL;
-}
-
 /* Every host waits for the end of discovery (the default holds). */
 const struct phase phase_discovery = {
 	.name = "discovery",
@@ -191,5 +182,4 @@ const struct phase phase_discovery = {
 	.priv_setup = disc_priv_setup,
 	.run = disc_run_phase,
 	.group_end = disc_group_end,
-	.free = disc_free,
 };
