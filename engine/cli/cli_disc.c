@@ -140,6 +140,11 @@ int cli_disc_check(struct scan_opts *o, int ports_given)
 				"scan: not with -sn\n");
 		return -1;
 	}
+	if (o->family == ADDR_V6 && !o->skip_ping) {
+		fprintf(stderr, "fathom: -sn: IPv6 host discovery (ICMPv6 "
+				"echo, neighbour discovery) is not done yet\n");
+		return -1;
+	}
 	if (o->os_detect) {
 		fprintf(stderr, "fathom: OS detection (-O) needs a port scan: "
 				"not with -sn\n");

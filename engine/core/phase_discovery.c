@@ -40,7 +40,7 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	char bpf[256], src[INET_ADDRSTRLEN];
 
 	ph->ctx = dp;
-	if (o->skip_ping)
+	if (o->skip_ping || o->family == ADDR_V6)
 		return 0;
 	inet_ntop(AF_INET, &in, src, sizeof(src));
 	snprintf(bpf, sizeof(bpf),
@@ -120,7 +120,11 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	memset(&dp->res, 0, sizeof(dp->res));
 	dp->res.all = o->targets;
 	g->disc = &dp->res;
-	if (o->skip_ping) { /* -Pn -sn: every target, nothing sent */
+	/*
+	 * -Pn -sn: every target, nothing sent. IPv6 (no ICMPv6 echo or ND
+	 * discovery yet): the sweep decides, as it did before discovery.
+	 */
+	if (o->skip_ping || o->family == ADDR_V6) {
 		dp->res.user_set = 1;
 		count(run, g, nt, (size_t)nt);
 		return 0;
