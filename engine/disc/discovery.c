@@ -25,6 +25,7 @@
 #define SPORT_COUNT 1024
 #define BATCH 64
 #define ARP_TRIES 3
+#define MAX_ONLINK_ARP (1u << 20) /* the sweep's bound (synscan.c) */
 #define SENDLOG_BITS 16
 
 struct sendlog_slot {
@@ -102,41 +103,45 @@ static int cmp_arp(const void *a, const void *b)
 }
 
 /* The next hop of every target: the targets on the link, the gateways. */
-static void collect_arp(struct disc *d)
+static int collect_arp(struct disc *d, char *err, size_t errlen)
 {
-	size_t cap = 0;
+	uint32_t gws[64]; /* the gateways seen: a route table has few */
+	size_t cap = 0, ngw = 0, k = 0;
 
 	for (uint64_t t = 0; t < d->nt; t++) {
-		uint32_t a = targets_at_v4(d->o->targets, t), gw, key;
-		int dup = 0;
+		uint32_t a = targets_at_v4(d->o->targets, t), gw;
+		size_t g = 0;
 
 		if (route_table_nexthop(&d->rt, a, &gw) < 0)
 			continue;
-		key = gw ? gw : a;
-		/* Gateways repeat: a small list, checked from its end. */
-		for (size_t i = d->narp; gw && i > 0 && !dup; i--)
-			dup = d->arp[i - 1].addr == key;
-		if (dup)
+		while (gw && g < ngw && gws[g] != gw)
+			g++;
+		if (gw && g < ngw)
 			continue;
+		if (gw && ngw < sizeof(gws) / sizeof(*gws))
+			gws[ngw++] = gw;
+		if (d->narp >= MAX_ONLINK_ARP) {
+			snprintf(err, errlen, "more than %u on-link targets to "
+				 "resolve with ARP", MAX_ONLINK_ARP);
+			return -1;
+		}
 		d->arp = xgrow(d->arp, &cap, d->narp + 1, sizeof(*d->arp));
 		memset(&d->arp[d->narp], 0, sizeof(*d->arp));
-		d->arp[d->narp].addr = key;
+		d->arp[d->narp].addr = gw ? gw : a;
 		d->arp[d->narp].target = gw == 0;
 		d->narp++;
 	}
 	qsort(d->arp, d->narp, sizeof(*d->arp), cmp_arp);
-	/* A gateway may also be a target: keep one entry, a target's. */
-	for (size_t i = 1, k = 1; i <= d->narp; i++) {
-		if (i == d->narp) {
-			d->narp = d->narp ? k : 0;
-			break;
-		}
-		if (d->arp[i].addr == d->arp[k - 1].addr) {
+	/* A gateway may also be a target: one entry, a target's. */
+	for (size_t i = 0; i < d->narp; i++) {
+		if (k && d->arp[k - 1].addr == d->arp[i].addr) {
 			d->arp[k - 1].target |= d->arp[i].target;
 			continue;
 		}
 		d->arp[k++] = d->arp[i];
 	}
+	d->narp = k;
+	return 0;
 }
 
 static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
@@ -317,7 +322,7 @@ static const uint8_t *probe_mac(struct disc *d, uint32_t a)
 
 static void send_pass(struct disc *d, int pass)
 {
-	static uint8_t frames[BATCH][CRAFT_MAX];
+	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
 	struct iovec iov[BATCH];
 	struct ratelimit rl;
 	uint64_t burst = d->o->rate >= 20000 ? BATCH : 1, credit = 0;
@@ -558,8 +563,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	    pktio_resume(io, err, errlen) < 0)
 		goto out;
 	drops0 = pktio_drops(io);
-	collect_arp(d);
-	if (resolve(d, st, err, errlen) < 0)
+	if (collect_arp(d, err, errlen) < 0 || resolve(d, st, err, errlen) < 0)
 		goto out;
 	if (pthread_create(&rx, NULL, rx_main, d) != 0) {
 		snprintf(err, errlen, "cannot start receive thread");
