@@ -91,9 +91,12 @@ static void narrow(struct disc_phase *dp, struct scan *g)
 	g->opt = &dp->narrow_opt;
 }
 
-/* Counts for the status lines and the footer. */
+/*
+ * Counts for the status lines and the footer. last: no sweep follows
+ * to count the hosts up (-sn, or an interruption).
+ */
 static void count(struct phase_run *run, const struct scan *g, uint64_t nt,
-		  size_t up)
+		  size_t up, int last)
 {
 	const struct scan_opts *o = g->opt;
 
@@ -101,7 +104,7 @@ static void count(struct phase_run *run, const struct scan *g, uint64_t nt,
 	if (!(o->verbose && !o->open_only))
 		atomic_fetch_add(&run->counts.completed, nt - up);
 	/* Without -sn the sweep counts the hosts up (the same ones). */
-	if (!o->ping_only)
+	if (!o->ping_only && !last)
 		return;
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);
@@ -126,7 +129,7 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	 */
 	if (o->skip_ping || o->family == ADDR_V6) {
 		dp->res.user_set = 1;
-		count(run, g, nt, (size_t)nt);
+		count(run, g, nt, (size_t)nt, 0);
 		return 0;
 	}
 	/* nmap writes the ping scan's task lines at -v only. */
@@ -150,7 +153,9 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	g->st.end_ns = now_ns();
 	g->st.end_wall = time(NULL);
 	if (*g->stop) {
+		/* The runner writes what was found, after its marker. */
 		g->st.interrupted = 1;
+		count(run, g, nt, dp->res.nup, 1);
 		return 0;
 	}
 	snprintf(info, sizeof(info), "%llu total hosts",
@@ -158,7 +163,7 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	if (o->verbose)
 		phase_task(run, REPORT_TASK_END, TASK, (now_ns() - t0) / 1e9,
 			   info);
-	count(run, g, nt, dp->res.nup);
+	count(run, g, nt, dp->res.nup, 0);
 	if (!o->ping_only)
 		narrow(dp, g);
 	return 0;
