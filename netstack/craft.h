@@ -161,4 +161,23 @@ void craft_nd_advert(uint8_t out[CRAFT_ND_LEN], const uint8_t smac[6],
 		     const struct addr *target, const uint8_t dmac[6],
 		     const struct addr *daddr, uint8_t flags);
 
+/*
+ * ICMPv4 queries (craft_icmp.c), built by hand like the IPv6 forms: the
+ * request types host discovery sends (-PE, -PP, -PM).
+ */
+#define CRAFT_ICMP_ECHO 8       /* reply: 0 */
+#define CRAFT_ICMP_TIMESTAMP 13 /* reply: 14 */
+#define CRAFT_ICMP_MASK 17      /* reply: 18 */
+
+/*
+ * A whole Ethernet + IPv4 + ICMP query of type (CRAFT_ICMP_*) with id
+ * and seq, no DF, TTL ttl, both checksums; echo carries no data, the
+ * timestamp and mask bodies are zero. Addresses host order. Returns
+ * the length, 0 for another type or when cap is too small.
+ */
+size_t craft_icmp4_query(uint8_t *out, size_t cap, const uint8_t smac[6],
+			 const uint8_t dmac[6], uint32_t saddr,
+			 uint32_t daddr, uint8_t type, uint16_t id,
+			 uint16_t seq, uint16_t ipid, uint8_t ttl);
+
 #endif

@@ -66,6 +66,8 @@ enum {
 	OPT_STATSEVERY,
 	OPT_MAXHOSTGROUP,
 	OPT_SU,
+	OPT_SN,
+	OPT_NOARP,
 };
 
 /*
@@ -83,7 +85,8 @@ static const struct option longopts[] = {
 	{ "sS", no_argument, NULL, OPT_SS },
 	{ "sT", no_argument, NULL, OPT_SCANTYPE },
 	{ "sU", no_argument, NULL, OPT_SU },
-	{ "sn", no_argument, NULL, OPT_SCANTYPE },
+	{ "sn", no_argument, NULL, OPT_SN },
+	{ "disable-arp-ping", no_argument, NULL, OPT_NOARP },
 	{ "sA", no_argument, NULL, OPT_SCANTYPE },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
@@ -126,7 +129,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OA";
+/* "P::": -PE, -PS22 (nmap's probe letters, the argument attached). */
+static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OAP::";
 
 /*
  * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
@@ -392,6 +396,18 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		case OPT_PN:
 			o->skip_ping = 1;
 			break;
+		case OPT_SN:
+			o->ping_only = 1;
+			break;
+		case OPT_NOARP:
+			o->disc.no_arp = 1;
+			break;
+		case 'P':
+			if (cli_disc_ping(o, optarg, err, sizeof(err)) < 0) {
+				usage_error("%s", err);
+				goto out;
+			}
+			break;
 		case OPT_SS:
 			o->syn_scan = 1;
 			break;
@@ -602,13 +618,17 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 		o->services_path = xstrdup(path);
 	}
+	if (o->ping_only && cli_disc_check(o, portarg || fast || top) < 0)
+		goto out;
 	/*
 	 * nmap's rule: ports without a T:/U: prefix go to every protocol
 	 * scanned. ports_parse() gives them to TCP; parsing "U:" + arg
 	 * again gives them to UDP, with T:/U: items still where they say.
 	 */
-	o->syn_scan = o->syn_scan || !o->udp_scan;
-	if (portarg) {
+	o->syn_scan = !o->ping_only && (o->syn_scan || !o->udp_scan);
+	if (o->ping_only) {
+		/* -sn: no port is scanned (the lists stay empty). */
+	} else if (portarg) {
 		if (ports_parse(portarg, o->services, &o->ports, err,
 				sizeof(err)) < 0 ||
 		    (o->udp_scan &&
@@ -641,6 +661,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				"(-sU)\n");
 		goto out;
 	}
+	cli_disc_finish(o);
 	if (o->syn_scan && o->ports.proto[SVC_TCP].n == 0) {
 		fprintf(stderr, "fathom: no TCP ports to scan\n");
 		goto out;
@@ -855,6 +876,7 @@ void cli_free(struct scan_opts *o)
 	free(o->cmdline);
 	free(o->resume_path);
 	pairs_free(o->pairs);
+	cli_disc_free(o);
 	svcdb_free(o->svcdb);
 	osdb_free(o->osdb);
 	memset(o, 0, sizeof(*o));

@@ -8,6 +8,7 @@
 #include "engine/cli/ports.h"
 #include "engine/core/services.h"
 #include "engine/cli/targets.h"
+#include "engine/disc/discspec.h"
 #include "netstack/addr.h"
 #include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
@@ -62,6 +63,8 @@ struct scan_opts {
 
 	int family;    /* ADDR_V4, or ADDR_V6 with -6: every target's */
 	int skip_ping; /* -Pn */
+	int ping_only; /* -sn: host discovery, no port scan */
+	struct disc_spec disc; /* -P*: the discovery probes */
 	int no_dns;    /* -n */
 	int verbose;
 	int debug; /* -d: pass timings on stderr */

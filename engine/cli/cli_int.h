@@ -66,4 +66,21 @@ int cli_v6_gate(const struct scan_opts *o);
  */
 void cli_v6_options(struct scan_opts *o);
 
+/*
+ * Host discovery options (cli_disc.c). cli_disc_ping() takes what
+ * follows "-P" ("S22,80", "E", "R"); 0, or -1 with err. After every
+ * option, cli_disc_finish() puts nmap's default probes in when none was
+ * named and sorts them into nmap's order. cli_disc_free() frees them.
+ */
+int cli_disc_ping(struct scan_opts *o, const char *arg, char *err,
+		  size_t errlen);
+void cli_disc_finish(struct scan_opts *o);
+void cli_disc_free(struct scan_opts *o);
+/*
+ * -sn with what needs a port scan: nmap's refusals (-sV is dropped, as
+ * nmap ignores it). ports_given: -p, -F or --top-ports. Returns 0, or
+ * -1 after one line on stderr.
+ */
+int cli_disc_check(struct scan_opts *o, int ports_given);
+
 #endif

@@ -73,6 +73,13 @@ static void done(struct resume_info *ri, const struct addr *a)
 	ri->ndone++;
 }
 
+/* A host discovery found down (-v): done, but not a host up. */
+static void done_down(struct resume_info *ri, const struct addr *a)
+{
+	done(ri, a);
+	ri->ndone--;
+}
+
 /* A copy of s[0, n) with XML's entities and character references undone. */
 static char *xml_text(const char *s, size_t n)
 {
@@ -178,6 +185,12 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 		/* "for ADDR" or "for NAME (ADDR)" */
 		const char *s = l + 21, *e = l + n;
 
+		/* "for ADDR [host down...]" (-v after discovery) */
+		if ((p = find(s, (size_t)(e - s), " [host down")) != NULL) {
+			if (addr_of(s, (size_t)(p - s), &a) == 0)
+				done_down(ri, &a);
+			return;
+		}
 		if (e > s && e[-1] == ')' && (p = memchr(s, '(', (size_t)(e - s))))
 			s = p + 1, e--;
 		if (addr_of(s, (size_t)(e - s), &a) == 0)
@@ -185,8 +198,12 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 	} else if (starts(l, n, "Host: ") && find(l, n, "\tStatus: ")) {
 		const char *s = l + 6, *e = memchr(s, ' ', n - 6);
 
-		if (e && addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, &a);
+		if (e && addr_of(s, (size_t)(e - s), &a) == 0) {
+			if (find(l, n, "\tStatus: Down"))
+				done_down(ri, &a);
+			else
+				done(ri, &a);
+		}
 	} else if (starts(l, n, "Skipping host ") &&
 		   find(l, n, " due to host timeout")) {
 		const char *s = l + 14, *e = memchr(s, ' ', n - 14);
@@ -197,7 +214,7 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 }
 
 static void xml_line(struct resume_info *ri, const char *l, size_t n,
-		     int *partial, struct addr *cur, int *in_host)
+		     int *partial, struct addr *cur, int *in_host, int *down)
 {
 	const char *p, *q;
 
@@ -230,10 +247,18 @@ static void xml_line(struct resume_info *ri, const char *l, size_t n,
 		if (q)
 			addr_of(p, (size_t)(q - p), cur);
 	}
+	/* A down host (discovery, -v): state before address, one line. */
+	if (*in_host && find(l, n, "<status state=\"down\""))
+		*down = 1;
 	if (*in_host && find(l, n, "</host>")) {
-		if (!*partial && cur->family != 0)
-			done(ri, cur);
+		if (!*partial && cur->family != 0) {
+			if (*down)
+				done_down(ri, cur);
+			else
+				done(ri, cur);
+		}
 		*in_host = 0;
+		*down = 0;
 	}
 }
 
@@ -258,8 +283,12 @@ static void json_line(struct resume_info *ri, const char *l, size_t n,
 		   (p = find(l, n, "\"ip\":\""))) {
 		const char *s = p + 6, *e = memchr(s, '"', n - (size_t)(s - l));
 
-		if (e && addr_of(s, (size_t)(e - s), &a) == 0)
-			done(ri, &a);
+		if (e && addr_of(s, (size_t)(e - s), &a) == 0) {
+			if (find(l, n, "\"status\":\"down\""))
+				done_down(ri, &a);
+			else
+				done(ri, &a);
+		}
 	}
 }
 
@@ -269,7 +298,7 @@ int resume_parse(const char *buf, size_t len, struct resume_info *ri,
 	struct lineiter li = { buf, buf + len };
 	const char *l;
 	size_t n;
-	int fmt = -1, partial = 0, in_host = 0;
+	int fmt = -1, partial = 0, in_host = 0, down = 0;
 	struct addr cur = { 0 }; /* family 0: no <address> in this <host> */
 
 	memset(ri, 0, sizeof(*ri));
@@ -282,7 +311,7 @@ int resume_parse(const char *buf, size_t len, struct resume_info *ri,
 					    : FMT_TEXT;
 		}
 		if (fmt == FMT_XML)
-			xml_line(ri, l, n, &partial, &cur, &in_host);
+			xml_line(ri, l, n, &partial, &cur, &in_host, &down);
 		else if (fmt == FMT_JSON)
 			json_line(ri, l, n, &partial);
 		else

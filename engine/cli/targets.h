@@ -123,6 +123,13 @@ const char *targets_name(const struct target_set *ts,
 struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
 				 uint64_t count);
 
+/*
+ * A new finalized set of the n addresses keep (ascending, each in ts),
+ * with their names (targets_subset.c): a host group narrowed to the
+ * hosts discovery found up. NULL when n is 0.
+ */
+struct target_set *targets_subset(const struct target_set *ts,
+				  const struct addr *keep, size_t n);
 /* Number of intervals (for tests and for route planning). */
 size_t targets_nintervals(const struct target_set *ts);
 /* Interval k as [first, last] inclusive, one family. */

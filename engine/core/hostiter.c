@@ -12,6 +12,7 @@
 #include "engine/oscan/oscan.h"
 #include "engine/report/report_writer.h"
 #include "engine/cli/targetfile.h"
+#include "engine/disc/discovery.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan.h"
 
@@ -19,7 +20,9 @@ struct hostiter {
 	const struct scan *s;
 	const struct port_result *res; /* every answer, by address and port */
 	size_t nres, i;                /* next unread answer */
-	uint64_t t, nt;                /* next target (-Pn walk) */
+	uint64_t t, nt;                /* next target (-Pn, -v walks) */
+	const struct disc_results *disc; /* discovery decided (or NULL) */
+	int walk_all;                  /* discovery, -v: down hosts too */
 	struct addr *arp;              /* targets that answered ARP, sorted */
 	size_t narp, k;                /* next unread ARP answer */
 	int rows_wanted;               /* 0: hostiter_count_up() */
@@ -62,6 +65,12 @@ static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
 		it->rows = xcalloc(o->ports.proto[SVC_TCP].n +
 					   o->ports.proto[SVC_UDP].n + 1,
 				   sizeof(*it->rows));
+	if (s->disc && !s->disc->user_set) {
+		it->disc = s->disc;
+		it->walk_all = o->verbose && !o->open_only;
+		it->nt = targets_count(s->disc->all);
+		return it;
+	}
 	if (o->skip_ping)
 		return it;
 	/*
@@ -235,6 +244,40 @@ static void fill_rows(struct hostiter *it)
 		    h->count[PS_UNFILTERED] == 0;
 }
 
+/* Up or down and why, as discovery found; the MAC only when up. */
+static void disc_why(struct hostiter *it, struct hostiter_host *h)
+{
+	const struct disc_host *d = disc_find(it->disc, &h->addr);
+
+	if (d == NULL) {
+		h->down = 1;
+		h->mac = NULL;
+		h->reason = "no-response";
+		return;
+	}
+	h->why = d->reason == DR_ARP ? HI_WHY_ARP : HI_WHY_REPLY;
+	h->reason = disc_reason_name(d->reason);
+	h->reason_ttl = d->ttl;
+}
+
+/* <times> and the latency from the one discovery reply (nmap's rule). */
+static void disc_times(const struct scan *s, struct hostiter_host *h,
+		       uint32_t rtt_us)
+{
+	const struct timing *tm = &s->opt->timing;
+	int64_t to, lo = (int64_t)tm->min_rtt_ms * 1000;
+	int64_t hi = (int64_t)tm->max_rtt_ms * 1000;
+
+	h->rtt_us = rtt_us;
+	h->srtt_us = rtt_us;
+	/* nmap's first sample: rttvar = max(5 ms, srtt). */
+	h->rttvar_us = rtt_us > 5000 ? rtt_us : 5000;
+	to = h->srtt_us + 4 * h->rttvar_us;
+	if (hi > 0 && to > hi)
+		to = hi;
+	h->to_us = to < lo ? lo : to;
+}
+
 static void fill_host(struct hostiter *it, const struct addr *addr,
 		      const struct port_result *r, size_t nr)
 {
@@ -244,14 +287,17 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	memset(h, 0, sizeof(*h));
 	h->addr = *addr;
 	addr_format(addr, h->ip);
-	h->name = targets_name(s->opt->targets, addr);
+	h->name = targets_name(it->disc ? it->disc->all : s->opt->targets,
+			       addr);
 	h->res = r;
 	h->nres = nr;
 	h->mac = arp_mac(s, addr);
 	h->timed_out = s->st.timed_out;
 	h->os = oscan_find(s->os, addr);
-	/* nmap still ARPs on-link hosts under -Pn, and says so. */
-	if (h->mac) {
+	if (it->disc) {
+		disc_why(it, h);
+	} else if (h->mac) {
+		/* nmap still ARPs on-link hosts under -Pn, and says so. */
 		h->why = HI_WHY_ARP;
 		/* nmap's names: ND is IPv6's ARP. */
 		h->reason = addr_is_v6(addr) ? "nd-response" : "arp-response";
@@ -269,8 +315,51 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 		}
 	}
 	fill_times(s, h);
+	/* -sn: the discovery reply's time is the only one. */
+	if (it->disc && h->rtt_us == 0 && !h->down) {
+		const struct disc_host *d = disc_find(it->disc, addr);
+
+		if (d && d->rtt_us)
+			disc_times(s, h, d->rtt_us);
+	}
 	if (it->rows_wanted)
 		fill_rows(it);
+}
+
+/* The answers for a, from it->i on (results are in address order). */
+static const struct port_result *res_of(struct hostiter *it,
+					const struct addr *a, size_t *n)
+{
+	size_t j;
+
+	while (it->i < it->nres && addr_cmp(&it->res[it->i].addr, a) < 0)
+		it->i++;
+	for (j = it->i; j < it->nres && addr_eq(&it->res[j].addr, a); j++)
+		;
+	*n = j - it->i;
+	it->i = j;
+	return it->res + j - *n;
+}
+
+/* After discovery: its up hosts, or with -v every target of the group. */
+static const struct hostiter_host *disc_next(struct hostiter *it)
+{
+	const struct port_result *r;
+	struct addr a;
+	size_t n;
+
+	if (it->walk_all) {
+		if (it->t >= it->nt)
+			return NULL;
+		a = targets_at(it->disc->all, it->t++);
+	} else {
+		if (it->k >= it->disc->nup)
+			return NULL;
+		a = it->disc->up[it->k++].addr;
+	}
+	r = res_of(it, &a, &n);
+	fill_host(it, &a, r, n);
+	return &it->h;
 }
 
 const struct hostiter_host *hostiter_next(struct hostiter *it)
@@ -279,6 +368,8 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 	const struct port_result *res = it->res;
 	size_t nres = it->nres;
 
+	if (it->disc)
+		return disc_next(it);
 	/* -Pn: every target, in order, whatever it answered. */
 	if (o->skip_ping) {
 		struct addr a;
@@ -327,6 +418,11 @@ size_t hostiter_count_up(const struct scan *s)
 	if (s->grouped)
 		return s->hosts_up;
 	it = iter_new(s, 0);
+	if (it->disc) {
+		n = it->disc->nup;
+		hostiter_free(it);
+		return n;
+	}
 	while (hostiter_next(it))
 		n++;
 	hostiter_free(it);

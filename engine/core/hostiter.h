@@ -15,8 +15,11 @@
  * hosts in the same order and sees the same rows, so the formats cannot
  * disagree about which hosts are up or which ports are shown.
  *
- * Which hosts: with -Pn every target; otherwise every target that
- * answered ARP or sent a reply from its own address. In address order.
+ * Which hosts: with -Pn every target; after host discovery
+ * (s->disc) the hosts it found up, and with -v (not --open) the down
+ * ones too, marked `down` (nmap's "[host down]" lines); otherwise every
+ * target that answered ARP or sent a reply from its own address. In
+ * address order.
  */
 
 /* nmap lists a state's ports only while it has at most this many. */
@@ -62,6 +65,7 @@ struct hostiter_host {
 	int64_t srtt_us, rttvar_us, to_us;
 
 	int timed_out; /* --host-timeout expired: no port is listed */
+	int down;      /* discovery found it down (-v): reason only */
 	int hidden;    /* --open and no port in an open state: counted as up,
 			  printed by no writer (nmap's rule) */
 
@@ -108,8 +112,8 @@ const struct hostiter_host *hostiter_next(struct hostiter *it);
 void hostiter_free(struct hostiter *it); /* accepts NULL */
 
 /*
- * Hosts hostiter_next() would yield (hidden ones included); for a
- * grouped run (s->grouped), s->hosts_up.
+ * Hosts up hostiter_next() would yield (hidden ones included, down ones
+ * not); for a grouped run (s->grouped), s->hosts_up.
  */
 size_t hostiter_count_up(const struct scan *s);
 

@@ -13,6 +13,7 @@
  * its file (a `const struct phase phase_NAME`) and one line here.
  */
 #define PHASE_LIST(X) \
+	X(discovery)  \
 	X(sweep)      \
 	X(version)    \
 	X(os)

@@ -13,7 +13,8 @@
 
 /*
  * A run is: privileged set-up of every phase, the privilege drop, then
- * for each host group every phase in list order (sweep, -sV, -O), the
+ * for each host group every phase in list order (discovery, sweep,
+ * -sV, -O), the
  * group's hosts written as soon as no phase still holds them. A phase
  * fills only the callbacks it needs; the ones it leaves NULL behave as
  * the phase_default_* below (curl's Curl_cf_def_* idea), so the runner
@@ -117,7 +118,8 @@ phase_group_end_fn phase_default_group_end;
 phase_free_fn phase_default_free;
 
 /* The built-in phases (one file each: engine/core/phase_*.c). */
-extern const struct phase phase_sweep, phase_version, phase_os;
+extern const struct phase phase_discovery, phase_sweep, phase_version,
+	phase_os;
 
 struct phase_list;
 

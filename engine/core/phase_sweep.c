@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "engine/core/phase.h"
+#include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
 
@@ -36,6 +37,9 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	char info[96];
 
 	(void)ph;
+	/* Discovery found no host up: nothing to sweep, nobody to count. */
+	if (g->disc && !g->disc->user_set && g->disc->nup == 0)
+		return 0;
 	phase_task(run, REPORT_TASK_BEGIN, synscan_task_name(o), 0, NULL);
 	if (o->verbose) {
 		snprintf(info, sizeof(info),
@@ -66,8 +70,15 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	return 0;
 }
 
-/* Always on; every host waits for it (the default holds). */
+/* Off with -sn (discovery only). */
+static int sweep_enabled(const struct scan_opts *o)
+{
+	return !o->ping_only;
+}
+
+/* Every host waits for it (the default holds). */
 const struct phase phase_sweep = {
 	.name = "sweep",
+	.enabled = sweep_enabled,
 	.run = sweep_run,
 };

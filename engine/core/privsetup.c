@@ -116,7 +116,8 @@ void privsetup_close(struct privsetup *ps)
 	pktio_close(ps->sweep);
 	pktio_close(ps->vscan);
 	pktio_close(ps->os);
-	ps->sweep = ps->vscan = ps->os = NULL;
+	pktio_close(ps->disc);
+	ps->sweep = ps->vscan = ps->os = ps->disc = NULL;
 	if (ps->monitor_fd >= 0) {
 		close(ps->monitor_fd);
 		ps->monitor_fd = -1;

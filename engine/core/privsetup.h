@@ -34,6 +34,7 @@ struct privsetup {
 	char vwhy[256];           /* VSCAN_SOCKETS: why nft refused */
 	int vwarned;              /* its warning was printed */
 	struct pktio *os;         /* -O's, or NULL */
+	struct pktio *disc;       /* host discovery's, or NULL (-Pn) */
 	uint16_t os_port0;        /* -O's source ports start here */
 	struct rstguard guard;    /* VSCAN_GUARD's table */
 	/*

@@ -194,6 +194,16 @@ static void os_block(FILE *f, const struct scan *s,
 	free(t);
 }
 
+static void mac_line(FILE *f, const struct hostiter_host *h)
+{
+	if (h->mac)
+		fprintf(f,
+			"MAC Address: %02X:%02X:%02X:%02X:%02X:%02X "
+			"(Unknown)\n",
+			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+			h->mac[5]);
+}
+
 static void print_host(FILE *f, const struct scan *s,
 		       const struct hostiter_host *h)
 {
@@ -218,6 +228,11 @@ static void print_host(FILE *f, const struct scan *s,
 		fprintf(f, "Host is up, received %s%s.\n", h->reason, lat);
 	else
 		fprintf(f, "Host is up%s.\n", lat);
+	/* -sn: the host lines alone, no blank line between hosts. */
+	if (o->ping_only) {
+		mac_line(f, h);
+		return;
+	}
 
 	{
 		/*
@@ -343,12 +358,7 @@ static void print_host(FILE *f, const struct scan *s,
 		fprintf(f, "%s\n", line);
 	}
 mac:
-	if (h->mac)
-		fprintf(f,
-			"MAC Address: %02X:%02X:%02X:%02X:%02X:%02X "
-			"(Unknown)\n",
-			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
-			h->mac[5]);
+	mac_line(f, h);
 	os_block(f, s, h);
 	service_info(f, s, h);
 	fputc('\n', f);
@@ -358,6 +368,16 @@ void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
 	if (h->hidden)
 		return;
+	if (h->down) {
+		/* nmap -v: one line, the reason with --reason. */
+		if (s->opt->reason)
+			fprintf(f, "Nmap scan report for %s [host down, "
+				   "received %s]\n", h->ip, h->reason);
+		else
+			fprintf(f, "Nmap scan report for %s [host down]\n",
+				h->ip);
+		return;
+	}
 	if (h->timed_out)
 		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
 	else
@@ -452,6 +472,11 @@ void report_footer(FILE *f, const struct scan *s, int file)
 		 up == 1 ? "" : "s", el);
 	if ((s->svc || s->os) && up > 0)
 		detection_footer(f, s);
+	/* nmap's hint when its one target seemed down (screen only). */
+	if (!file && nt == 1 && up == 0 && !s->opt->skip_ping &&
+	    !s->st.interrupted)
+		fputs("Note: Host seems down. If it is really up, but blocking "
+		      "our ping probes, try -Pn\n", f);
 	if (file) {
 		hostiter_ctime(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

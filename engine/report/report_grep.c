@@ -72,12 +72,21 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	if (h->hidden)
 		return;
 	host_prefix(f, h);
+	if (h->down) {
+		fputs("Status: Down\n", f);
+		fflush(f);
+		return;
+	}
 	if (h->timed_out) {
 		fputs("Status: Timeout\n", f);
 		fflush(f);
 		return;
 	}
 	fputs("Status: Up\n", f);
+	if (s->opt->ping_only) { /* -sn: no Ports line */
+		fflush(f);
+		return;
+	}
 	host_prefix(f, h);
 	fputs("Ports: ", f);
 	for (size_t i = 0; i < h->nrows; i++) {

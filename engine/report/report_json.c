@@ -215,7 +215,8 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 	if (h->hidden)
 		return;
-	for (size_t i = 0; i < h->nrows && !h->timed_out; i++) {
+	/* A down host (discovery, -v) has its host record alone. */
+	for (size_t i = 0; i < h->nrows && !h->timed_out && !h->down; i++) {
 		const struct hostiter_row *r = &h->rows[i];
 
 		if (h->ignored[r->state])
@@ -236,7 +237,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	else
 		fputs("null", f);
 	fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"ttl\":%u",
-		h->timed_out ? "timeout" : "up",
+		h->down ? "down" : h->timed_out ? "timeout" : "up",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
 	if (h->rtt_us)
 		fprintf(f, ",\"latency_us\":%u", h->rtt_us);
@@ -249,7 +250,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	else
 		fputs(",\"mac\":null", f);
 	fputs(",\"ignored\":{", f);
-	for (int k = 0; k < h->nignored && !h->timed_out; k++) {
+	for (int k = 0; k < h->nignored && !h->timed_out && !h->down; k++) {
 		int st = h->order[k];
 
 		fprintf(f, "%s\"%s\":%llu", first ? "" : ",",

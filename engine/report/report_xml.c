@@ -271,10 +271,14 @@ static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
 static void host_head(FILE *f, const struct scan *s,
 		      const struct hostiter_host *h)
 {
-	fprintf(f, "<host starttime=\"%llu\" endtime=\"%llu\"%s>",
-		(unsigned long long)s->st.start_wall,
-		(unsigned long long)hostiter_end_wall(s),
-		h->timed_out ? " timedout=\"true\"" : "");
+	/* -sn: nmap writes a bare <host>. */
+	if (s->opt->ping_only)
+		fputs("<host>", f);
+	else
+		fprintf(f, "<host starttime=\"%llu\" endtime=\"%llu\"%s>",
+			(unsigned long long)s->st.start_wall,
+			(unsigned long long)hostiter_end_wall(s),
+			h->timed_out ? " timedout=\"true\"" : "");
 	fprintf(f, "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
 	fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", h->ip,
@@ -406,8 +410,18 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 {
 	if (h->hidden)
 		return;
+	if (h->down) {
+		/* nmap -v: status and address, nothing else. */
+		fprintf(f, "<host><status state=\"down\" reason=\"%s\" "
+			   "reason_ttl=\"0\"/>\n<address addr=\"%s\" "
+			   "addrtype=\"%s\"/>\n</host>\n",
+			h->reason, h->ip,
+			addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
+		fflush(f);
+		return;
+	}
 	host_head(f, s, h);
-	if (!h->timed_out) {
+	if (!h->timed_out && !s->opt->ping_only) {
 		fputs("<ports>", f);
 		extraports(f, h);
 		for (size_t i = 0; i < h->nrows; i++)

@@ -34,6 +34,7 @@ struct scan_stats {
  */
 struct vscan_results;
 struct os_results;
+struct disc_results;
 struct privsetup;
 struct pktio;
 
@@ -41,6 +42,9 @@ struct scan {
 	const struct scan_opts *opt;
 	struct vscan_results *svc; /* -sV results, or NULL */
 	struct os_results *os;     /* -O results, or NULL */
+	/* Host discovery's hosts up (engine/disc/discovery.h), or NULL
+	 * when it did not run (-Pn): who is up, and why. */
+	struct disc_results *disc;
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */

@@ -272,17 +272,26 @@ int main(void)
 	CASE("the built-in list follows the options, in the run's order")
 	{
 		CHECK(NAMES("198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep");
+		CHECK_STR(buf, "discovery,sweep");
 		CHECK(NAMES("-sU", "198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep");
+		CHECK_STR(buf, "discovery,sweep");
 		CHECK(NAMES("-sV", "198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep,version");
+		CHECK_STR(buf, "discovery,sweep,version");
 		CHECK(NAMES("-O", "198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep,os");
+		CHECK_STR(buf, "discovery,sweep,os");
 		CHECK(NAMES("-O", "-sV", "198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep,version,os");
+		CHECK_STR(buf, "discovery,sweep,version,os");
 		CHECK(NAMES("-A", "198.18.0.1") == 0);
-		CHECK_STR(buf, "sweep,version,os");
+		CHECK_STR(buf, "discovery,sweep,version,os");
+		/* -Pn: no discovery; -sn: discovery alone (-sV ignored). */
+		CHECK(NAMES("-Pn", "-sV", "198.18.0.1") == 0);
+		CHECK_STR(buf, "sweep,version");
+		CHECK(NAMES("-sn", "198.18.0.1") == 0);
+		CHECK_STR(buf, "discovery");
+		CHECK(NAMES("-sn", "-sV", "198.18.0.1") == 0);
+		CHECK_STR(buf, "discovery");
+		CHECK(NAMES("-sn", "-Pn", "198.18.0.1") == 0);
+		CHECK_STR(buf, "discovery");
 	}
 
 	CASE("-6: -sV stays, -O is dropped (IPv4-only) after a warning")

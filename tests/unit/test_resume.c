@@ -182,6 +182,43 @@ int main(void)
 		CHECK(last_is(&ri, "fd5a::a"));
 		resume_info_free(&ri);
 	}
+	CASE("resume: -v's down hosts are done, not up (every format)")
+	{
+		const char *t = "# fathom 0.1.0 scan initiated Wed Nov 25 "
+				"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
+				"Nmap scan report for 198.19.0.0\n"
+				"Host is up (0.00010s latency).\n"
+				"Nmap scan report for 198.19.0.1 [host down, "
+				"received no-response]\n";
+		const char *g = "# fathom 0.1.0 scan initiated Wed Nov 25 "
+				"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
+				"Host: 198.19.0.0 ()\tStatus: Up\n"
+				"Host: 198.19.0.1 ()\tStatus: Down\n";
+		const char *x = "<nmaprun scanner=\"fathom\" args=\"fathom -v "
+				"-sn 198.19.0.0/30\" start=\"1\">\n"
+				"<host><status state=\"up\"/>\n"
+				"<address addr=\"198.19.0.0\" addrtype=\"ipv4\"/>\n"
+				"</host>\n"
+				"<host><status state=\"down\" reason=\"no-response\" "
+				"reason_ttl=\"0\"/>\n"
+				"<address addr=\"198.19.0.1\" addrtype=\"ipv4\"/>\n"
+				"</host>\n";
+		const char *j = "{\"type\":\"begin\",\"args\":\"fathom -v -sn "
+				"198.19.0.0/30\"}\n"
+				"{\"type\":\"host\",\"ip\":\"198.19.0.0\","
+				"\"status\":\"up\"}\n"
+				"{\"type\":\"host\",\"ip\":\"198.19.0.1\","
+				"\"status\":\"down\"}\n";
+		const char *all[] = { t, g, x, j };
+
+		for (int i = 0; i < 4; i++) {
+			CHECK(resume_parse(all[i], strlen(all[i]), &ri, err,
+					   sizeof(err)) == 0);
+			CHECK(last_is(&ri, "198.19.0.1"));
+			CHECK_EQ_U(ri.ndone, 1);
+			resume_info_free(&ri);
+		}
+	}
 	CASE("resume: XML cut at the interruption comment")
 	{
 		char *buf = slurp("interrupted.xml", &n);

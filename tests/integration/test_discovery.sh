@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# test_discovery.sh -- host discovery (-sn, -P*, --reason) against nmap, run
+# in the same test on the same lab hosts: the same hosts up for the same
+# reasons, the same -sn lines in every format; the crowd's /16 in full.
+source "$(dirname "$0")/lib.sh"
+
+# nmap is the oracle: without it nothing here can be judged.
+if ! command -v nmap >/dev/null; then
+	notok "nmap is installed (the oracle for every check here)"
+	exit 1
+fi
+nmap_() { ip netns exec fx-scan nmap "$@"; }
+
+# Alive (every 4th crowd address) and dead ones, plus fx-svc and fx-quiet.
+# In address order: nmap reports in command-line order, fathom sorted.
+ALIVE="198.19.0.0 198.19.0.4 198.19.7.8"
+DEAD="198.19.0.1 198.19.2.3"
+HOSTS="$SVC $QUIET 198.19.0.0 198.19.0.1 198.19.0.4 198.19.2.3 198.19.7.8"
+
+# "ADDR REASON" per host up, from normal output with --reason.
+up_reasons() {
+	awk '/^Nmap scan report for/ { h = $5 }
+	     /^Host is up, received/ { r = $5; sub(/\.$/, "", r); print h, r }' "$1"
+}
+
+# compare NAME ARGS...: fathom and nmap, same arguments, same hosts/reasons.
+compare() {
+	local name=$1
+	shift
+	fathom -n --reason "$@" >"$tmp/f.txt" 2>"$tmp/f.err"
+	local frc=$?
+	nmap_ -n --reason "$@" >"$tmp/n.txt" 2>"$tmp/n.err"
+	up_reasons "$tmp/f.txt" >"$tmp/f.up"
+	up_reasons "$tmp/n.txt" >"$tmp/n.up"
+	check "$name: exits 0" test "$frc" = 0
+	if cmp -s "$tmp/f.up" "$tmp/n.up" && [ -s "$tmp/n.up" ]; then
+		ok "$name: same hosts up, same reasons as nmap ($(tr '\n' ' ' <"$tmp/n.up"))"
+	else
+		notok "$name: hosts/reasons differ from nmap"
+		diff "$tmp/n.up" "$tmp/f.up" | sed 's/^/# /'
+	fi
+}
+
+compare "-sn (ARP on the link, probes past it)" -sn $HOSTS
+compare "-sn --disable-arp-ping" -sn --disable-arp-ping $HOSTS
+compare "-sn -PE" -sn -PE --disable-arp-ping $SVC $QUIET 198.19.0.4
+compare "-sn -PP (timestamp)" -sn -PP --disable-arp-ping $SVC 198.19.0.4
+compare "-sn -PS113 (fx-quiet resets)" -sn -PS113 --disable-arp-ping $QUIET
+compare "-sn -PS3306 (fx-quiet port-unreach)" -sn -PS3306 --disable-arp-ping $QUIET
+compare "-sn -PS22 (syn-ack)" -sn -PS22 --disable-arp-ping $QUIET 198.19.0.4
+compare "-sn -PA (reset to the ACK)" -sn -PA --disable-arp-ping $SVC 198.19.0.4
+compare "-sn -PU (port-unreach)" -sn -PU --disable-arp-ping $SVC
+
+# -PA80 to fx-quiet is dropped: down for both.
+fathom -n -sn -PA80 --disable-arp-ping "$QUIET" >"$tmp/q.txt"
+check "-PA80 to fx-quiet: down, as nmap finds it" \
+	grep -q '^fathom done: 1 IP address (0 hosts up)' "$tmp/q.txt"
+check "a single target down: nmap's -Pn hint" \
+	grep -q '^Note: Host seems down. If it is really up, but blocking our ping probes, try -Pn$' "$tmp/q.txt"
+
+# The formats, -v: every line nmap writes that has no time in it.
+fathom -n -sn -v --reason --disable-arp-ping $HOSTS -oX "$tmp/f.xml" \
+	-oG "$tmp/f.gnmap" >"$tmp/fv.txt"
+nmap_ -n -sn -v --reason --disable-arp-ping $HOSTS -oX "$tmp/n.xml" \
+	-oG "$tmp/n.gnmap" >"$tmp/nv.txt"
+untimed() { grep -v -e '^#' -e 'scan initiated' -e 'Nmap done' -e 'fathom done' "$1" |
+	sed -e 's/ ([0-9.]*s latency)//' -e 's/srtt="[0-9]*"/srtt=""/'; }
+report_lines() { untimed "$1" | grep -e '^Nmap scan report' -e '^Host is' -e '^MAC Address'; }
+check "-v normal output: host, down-host and MAC lines as nmap's" \
+	cmp -s <(report_lines "$tmp/fv.txt") <(report_lines "$tmp/nv.txt")
+check "-v shows the dead hosts as nmap does" \
+	grep -q '^Nmap scan report for 198.19.0.1 \[host down, received no-response\]$' "$tmp/fv.txt"
+check "grepable: the Host lines are nmap's" \
+	cmp -s <(grep '^Host:' "$tmp/f.gnmap") <(grep '^Host:' "$tmp/n.gnmap")
+check "grepable -v: nmap's '# Ports scanned' line" \
+	grep -qx '# Ports scanned: TCP(0;) UDP(0;) SCTP(0;) PROTOCOLS(0;)' "$tmp/f.gnmap"
+xml_hosts() { sed -n '/^<host/,/^<\/host>/p' "$1" | sed 's/srtt="[0-9]*"/srtt=""/'; }
+check "XML: every <host> element is nmap's (srtt aside)" \
+	cmp -s <(xml_hosts "$tmp/f.xml") <(xml_hosts "$tmp/n.xml")
+check "XML: <hosts up down total> as nmap's" \
+	cmp -s <(grep -o '<hosts [^>]*>' "$tmp/f.xml") <(grep -o '<hosts [^>]*>' "$tmp/n.xml")
+
+# Without -sn the sweep probes only the hosts found up.
+fathom -n -p80 -v $ALIVE $DEAD >"$tmp/p.txt" 2>&1
+check "a port scan reports the live crowd hosts' port 80" \
+	test "$(grep -c '^80/tcp open' "$tmp/p.txt")" = 3
+check "a port scan says the dead ones are down (-v)" \
+	test "$(grep -c 'host down' "$tmp/p.txt")" = 2
+check "-Pn skips discovery: every target reported" \
+	sh -c "ip netns exec fx-scan '$FATHOM' -n -Pn -p80 $DEAD | grep -q '^fathom done: 2 IP addresses (2 hosts up)'"
+
+# The crowd: every 4th address is alive; fathom and nmap find those.
+python3 -c '
+for a in range(256):
+    for b in range(0, 256, 4):
+        print("198.19.%d.%d" % (a, b))' | sort >"$tmp/want"
+t0=$(date +%s.%N)
+fathom -n -sn "$CROWD_NET" -oG "$tmp/c.gnmap" >"$tmp/c.txt" 2>"$tmp/c.err"
+rc=$?
+t1=$(date +%s.%N)
+awk '/Status: Up/{print $2}' "$tmp/c.gnmap" | sort >"$tmp/got"
+check "-sn crowd: exits 0" test "$rc" = 0
+check "-sn crowd: exactly the 16384 live hosts ($(wc -l <"$tmp/got") found)" \
+	cmp -s "$tmp/got" "$tmp/want"
+nmap_ -n -sn --min-rate 100000 "$CROWD_NET" -oG "$tmp/nc.gnmap" >/dev/null 2>&1
+t2=$(date +%s.%N)
+awk '/Status: Up/{print $2}' "$tmp/nc.gnmap" | sort >"$tmp/ngot"
+check "-sn crowd: the same hosts up as nmap -sn --min-rate 100000" \
+	cmp -s "$tmp/got" "$tmp/ngot"
+printf '# crowd /16 -sn: fathom %.2fs, nmap --min-rate 100000 %.2fs\n' \
+	"$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)"
