@@ -378,10 +378,21 @@ static void run_pass(struct sweep *w, int pass)
 	pthread_join(th, NULL);
 }
 
+/*
+ * How long after the first probe an empty retransmission pass may end a
+ * lossy sweep. A peer whose SYN-ACK was lost holds the half-open
+ * connection and ignores our duplicate SYNs for 500 ms after each
+ * SYN-ACK (Linux: net.ipv4.tcp_invalid_ratelimit); it answers again only
+ * with its own retransmission, 1 s after the first (RFC 6298's initial
+ * RTO). Passes 100 ms apart can all fall in that shadow.
+ */
+#define SWEEP_PEER_RETRY_NS 1200000000ull
+
 static void sweep_loop(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
-	int udp = w->np > w->ntcp, extend = 0;
+	int udp = w->np > w->ntcp, extend = 0, lossy = 0;
+	uint64_t t0 = now_ns();
 
 	/*
 	 * Passes 0..max_retries, and for -sU more while the last
@@ -423,8 +434,14 @@ static void sweep_loop(struct sweep *w)
 		 * retransmissions are seen to draw replies (evidence of
 		 * loss); a filtered port costs one retry, not max_retries.
 		 */
-		if (pass >= 1 && results_count(w->s->res) == before)
-			break;
+		if (pass >= 1 && results_count(w->s->res) == before) {
+			/* Loss seen: wait out the peers' own retransmission. */
+			if (!lossy || w->ntcp == 0 ||
+			    now_ns() - t0 >= SWEEP_PEER_RETRY_NS)
+				break;
+		} else if (pass >= 1) {
+			lossy = 1;
+		}
 		extend = udp && pass >= 1 &&
 			 atomic_load(&w->udp_closed) != closed0;
 	}
