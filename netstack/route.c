@@ -150,18 +150,18 @@ static int lpm_gateway(uint32_t dst, const char *ifname, uint32_t *gw,
 	return best_len >= 0 ? 0 : -1;
 }
 
-int route_get(uint32_t dst, const char *ifname, struct route_hop *out,
-	      char *err, size_t errlen)
+int route_source(const struct addr *dst, const char *ifname,
+		 struct addr *src, char *err, size_t errlen)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_storage sa;
 	socklen_t slen = sizeof(sa);
-	char dstr[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
-	uint32_t gw = 0;
-	int fd;
+	char d[ADDR_STRLEN];
+	size_t len = addr_to_sockaddr(dst, 9, (struct sockaddr *)&sa,
+				      sizeof(sa));
+	int fd = socket(addr_is_v6(dst) ? AF_INET6 : AF_INET,
+			SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	memset(out, 0, sizeof(*out));
-	ip_str(dst, dstr, sizeof(dstr));
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	addr_format(dst, d);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
@@ -173,17 +173,31 @@ int route_get(uint32_t dst, const char *ifname, struct route_hop *out,
 		close(fd);
 		return -1;
 	}
-	sa.sin_addr.s_addr = htonl(dst);
 	/* A UDP connect only consults the routing table; nothing is sent. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &slen) < 0) {
-		snprintf(err, errlen, "no route to %s (%s)", dstr,
+	if (connect(fd, (struct sockaddr *)&sa, (socklen_t)len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &slen) < 0 ||
+	    addr_from_sockaddr((struct sockaddr *)&sa, src, NULL) < 0) {
+		snprintf(err, errlen, "no route to %s (%s)", d,
 			 strerror(errno));
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	out->src = ntohl(sa.sin_addr.s_addr);
+	return 0;
+}
+
+int route_get(uint32_t dst, const char *ifname, struct route_hop *out,
+	      char *err, size_t errlen)
+{
+	struct addr d4 = addr_from_v4(dst), src;
+	char dstr[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
+	uint32_t gw = 0;
+
+	memset(out, 0, sizeof(*out));
+	ip_str(dst, dstr, sizeof(dstr));
+	if (route_source(&d4, ifname, &src, err, errlen) < 0)
+		return -1;
+	out->src = addr_v4(&src);
 	if (lpm_gateway(dst, ifname, &gw, dev, sizeof(dev)) < 0) {
 		/* Local-table only (our own address): no usable route. */
 		if (ifname == NULL &&

@@ -95,6 +95,14 @@ int route_get_addr(const struct addr *dst, const char *ifname,
 /* 1 if addr (either family) is one of this host's own addresses. */
 int route_is_local(const struct addr *addr);
 
+/*
+ * Our source address towards dst (either family), from a UDP connect on
+ * ifname (NULL: any), which sends nothing. 0, or -1 with err: "no route
+ * to ADDR (reason)", or the socket's or interface's error.
+ */
+int route_source(const struct addr *dst, const char *ifname,
+		 struct addr *src, char *err, size_t errlen);
+
 /* One IPv6 route through an interface. */
 struct route_entry6 {
 	struct addr prefix; /* host bits clear */

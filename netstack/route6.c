@@ -35,40 +35,6 @@ int route_is_local(const struct addr *addr)
 	return found;
 }
 
-/* Our source address towards dst: a UDP connect, which sends nothing. */
-static int source6(const struct addr *dst, const char *ifname,
-		   struct addr *src, char *err, size_t errlen)
-{
-	struct sockaddr_in6 sa;
-	socklen_t slen = sizeof(sa);
-	char d[ADDR_STRLEN];
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	addr_format(dst, d);
-	if (fd < 0) {
-		snprintf(err, errlen, "IPv6 socket: %s", strerror(errno));
-		return -1;
-	}
-	if (ifname && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-				 (socklen_t)strlen(ifname)) < 0) {
-		snprintf(err, errlen, "interface %s: %s", ifname,
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
-	addr_to_sockaddr(dst, 9, (struct sockaddr *)&sa, sizeof(sa));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &slen) < 0 ||
-	    addr_from_sockaddr((struct sockaddr *)&sa, src, NULL) < 0) {
-		snprintf(err, errlen, "no route to %s (%s)", d,
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* The answer to one RTM_GETROUTE. */
 struct nl_route {
 	int type;       /* RTN_UNICAST, RTN_LOCAL, ... */
@@ -180,7 +146,7 @@ int route_get6(const struct addr *dst, const char *ifname,
 			 strerror(errno));
 		return -1;
 	}
-	if (source6(dst, ifname, &src, err, errlen) < 0)
+	if (route_source(dst, ifname, &src, err, errlen) < 0)
 		return -1;
 	rc = nl_getroute6(dst, oif, &r);
 	if (rc < 0) {
