@@ -5,16 +5,8 @@
 #include <sys/socket.h>
 
 #include "netstack/addr.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
-
-static struct addr A(const char *s)
-{
-	struct addr a = { 0 };
-
-	if (addr_parse(s, &a) != 0)
-		printf("#   cannot parse %s\n", s);
-	return a;
-}
 
 static const char *F(struct addr a)
 {

@@ -9,32 +9,12 @@
 #include "netstack/nd.h"
 #include "netstack/neigh.h"
 #include "netstack/packet.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/hexfile.h"
 
 static const uint8_t mac_us[6] = { 2, 0x66, 0x78, 0, 0, 2 };
 static const uint8_t mac_peer[6] = { 2, 0x66, 0x78, 0, 0, 0x0b };
-
-/* A pointer to s parsed, from a small ring (valid for a few calls). */
-static const struct addr *PA(const char *s);
-
-static struct addr A(const char *s)
-{
-	struct addr a = { 0 };
-
-	if (addr_parse(s, &a) != 0)
-		printf("#   bad test address %s\n", s);
-	return a;
-}
-
-static const struct addr *PA(const char *s)
-{
-	static struct addr ring[8];
-	static unsigned i;
-
-	ring[i % 8] = A(s);
-	return &ring[i++ % 8];
-}
 
 /*
  * RFC 8200 8.1 checksum over the frame's own bytes, summed here byte by

@@ -7,27 +7,9 @@
 #include "netstack/addr.h"
 #include "netstack/pktio.h"
 #include "netstack/route.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/hexfile.h"
-
-static struct addr A(const char *s)
-{
-	struct addr a = { 0 };
-
-	if (addr_parse(s, &a) != 0)
-		printf("#   bad test address %s\n", s);
-	return a;
-}
-
-/* A pointer to s parsed, from a small ring (valid for a few calls). */
-static const struct addr *PA(const char *s)
-{
-	static struct addr ring[8];
-	static unsigned i;
-
-	ring[i % 8] = A(s);
-	return &ring[i++ % 8];
-}
 
 /* /proc/net/ipv6_route as fx-scan's would read with a router added (the
  * kernel pads the device name; one space does as well). */

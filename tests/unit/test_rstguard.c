@@ -4,16 +4,8 @@
 
 #include "netstack/addr.h"
 #include "netstack/rstguard.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
-
-static struct addr A(const char *s)
-{
-	struct addr a = { 0 };
-
-	if (addr_parse(s, &a) != 0)
-		printf("#   bad test address %s\n", s);
-	return a;
-}
 
 int main(void)
 {

@@ -7,6 +7,7 @@
 #include "engine/sweep/module.h"
 #include "netstack/packet.h"
 #include "probes/udpprobe.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
 
 static const uint8_t mac_us[6] = { 2, 0x66, 0x78, 0, 0, 2 };
@@ -14,15 +15,6 @@ static const uint8_t mac_peer[6] = { 2, 0x66, 0x78, 0, 0, 0x0a };
 static const struct cookie_key key = { 0x0123456789abcdefull,
 				       0xfedcba9876543210ull };
 static int32_t tcp_index[65536], udp_index[65536];
-
-static struct addr A(const char *s)
-{
-	struct addr a;
-
-	if (addr_parse(s, &a) < 0)
-		abort();
-	return a;
-}
 
 static void indexes(void)
 {

@@ -7,19 +7,11 @@
 #include "netstack/packet.h"
 #include "netstack/tcp.h"
 #include "netstack/tcpseg.h"
+#include "tests/unit/addrs.h"
 #include "tests/unit/harness.h"
 
 static const uint8_t our_mac[6] = { 2, 0x66, 0x78, 0, 0, 2 };
 static const uint8_t peer_mac[6] = { 2, 0x66, 0x78, 0, 0, 0x0b };
-
-static struct addr A(const char *s)
-{
-	struct addr a = { 0 };
-
-	if (addr_parse(s, &a) != 0)
-		printf("#   bad test address %s\n", s);
-	return a;
-}
 
 /* The L4 checksum of an IPv6 frame, summed here from its bytes: 0 = ok. */
 static uint16_t verify6(const uint8_t *f, size_t n)
