@@ -35,11 +35,32 @@ render() {
 
 # ---- pids ---------------------------------------------------------------
 
-# pid_of PIDFILE -> pid if the file names a live process.
+# pid_of PIDFILE -> pid if the file names a live process that was already
+# running when the file was written. A pid alone is not an identity: after a
+# reboot, or in a fresh pid namespace (a CI container), an old lab's pid files
+# name numbers that new processes, often other lab daemons of the same host,
+# now carry; trusting them made `up` "restart", i.e. kill, healthy daemons.
+# A process that started after its pid file was written cannot be the writer.
 pid_of() {
-    local p=
+    local p= start mtime
     if [[ -s $1 ]]; then read -r p <"$1" || true; fi
-    [[ $p =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null && printf '%s\n' "$p"
+    [[ $p =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null || return 1
+    start=$(pid_started "$p") && mtime=$(stat -c %Y "$1" 2>/dev/null) || return 1
+    ((start <= mtime + 2)) || return 1
+    printf '%s\n' "$p"
+}
+
+# pid_started PID -> the process's start time, in seconds since the epoch
+# (/proc/PID/stat field 22, in clock ticks after boot; comm may hold spaces,
+# so the fields are counted after its closing parenthesis).
+pid_started() {
+    local stat rest f
+    [[ -n ${LAB_BTIME:-} ]] || LAB_BTIME=$(awk '$1 == "btime" { print $2 }' /proc/stat)
+    [[ -n ${LAB_HZ:-} ]] || LAB_HZ=$(getconf CLK_TCK)
+    { stat=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+    rest=${stat##*) }
+    read -ra f <<<"$rest"
+    printf '%s\n' $((LAB_BTIME + f[19] / LAB_HZ))
 }
 
 # pid_in_ns PID NS : true if PID lives in network namespace NS (guards against
@@ -173,7 +194,7 @@ LAB_NEEDS=(
 ensure_packages() {
     local e missing=() added_policy=0
     for e in "${LAB_NEEDS[@]}"; do
-        [[ -x ${e%%:*} ]] || missing+=("${e##*:}")
+        [[ -e ${e%%:*} ]] || missing+=("${e##*:}")
     done
     ((${#missing[@]})) || return 0
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
