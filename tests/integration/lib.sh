@@ -22,6 +22,26 @@ check() {
 # Runs fathom inside the scanner namespace (the only place it may run).
 fathom() { ip netns exec fx-scan "$FATHOM" "$@"; }
 
+# The fathom process behind a background `ip netns exec` ($1): ip execs it
+# in place on some versions and forks on others.
+fathom_pid() {
+	local p=$1 c
+	for _ in $(seq 50); do
+		if [ "$(cat /proc/$p/comm 2>/dev/null)" = fathom ]; then
+			echo "$p"
+			return 0
+		fi
+		for c in $(cat /proc/$p/task/*/children 2>/dev/null); do
+			if [ "$(cat /proc/$c/comm 2>/dev/null)" = fathom ]; then
+				echo "$c"
+				return 0
+			fi
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
 # Open ports from normal output, one per line, sorted numerically.
 open_ports() { awk -F/ '/^[0-9]+\/tcp +open /{print $1}' "$1" | sort -n; }
 

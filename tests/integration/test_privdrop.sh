@@ -8,26 +8,6 @@ HOSTILE=198.18.0.20
 NOBODY=$(id -u nobody)
 NOGROUP=$(id -g nobody)
 
-# The fathom process behind a background `ip netns exec` ($1): ip execs it
-# in place on some versions and forks on others.
-fathom_pid() {
-	local p=$1 c
-	for _ in $(seq 50); do
-		if [ "$(cat /proc/$p/comm 2>/dev/null)" = fathom ]; then
-			echo "$p"
-			return 0
-		fi
-		for c in $(cat /proc/$p/task/*/children 2>/dev/null); do
-			if [ "$(cat /proc/$c/comm 2>/dev/null)" = fathom ]; then
-				echo "$c"
-				return 0
-			fi
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
 # field PID NAME: a field of /proc/PID/status ("Uid" -> "65534 65534 ...").
 field() { awk -v k="$2:" '$1 == k { sub(/^[^\t ]*[\t ]*/, ""); print }' "/proc/$1/status" 2>/dev/null; }
 
