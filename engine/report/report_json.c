@@ -69,8 +69,11 @@ void json_begin(FILE *f, const struct scan *s)
 	kv_str(f, "version", PACKAGE_VERSION);
 	kv_str(f, "args", o->cmdline ? o->cmdline : "fathom");
 	fprintf(f, ",\"start\":%llu", (unsigned long long)s->st.start_wall);
-	/* The TCP scan type as nmap's XML names it, its flags if given. */
-	if (o->syn_scan) {
+	/*
+	 * The TCP scan type as nmap's XML names it, and the flags if given;
+	 * absent for a plain -sS (and -sU alone), as before the other types.
+	 */
+	if (o->syn_scan && (o->tcp_scan != TCP_SCAN_SYN || o->scanflags >= 0)) {
 		kv_str(f, "scan", synscan_tcp_module(o)->name);
 		if (o->scanflags >= 0) {
 			char fl[32];
