@@ -98,6 +98,9 @@ for t in $TYPES; do
 		test "$(gports "$tmp/f$n.gnmap")" = "$(gports "$tmp/n$n.gnmap")"
 done
 check "XML: scaninfo type=\"maimon\"" grep -q '<scaninfo type="maimon" protocol="tcp"' "$tmp/fM.xml"
+fathom -sM -v -Pn -n -p80 "$FW" -oX "$tmp/v.xml" >"$tmp/v.txt" 2>&1
+check "-v: nmap's task name (Initiating Maimon Scan, <taskbegin task=\"Maimon Scan\">)" \
+	sh -c "grep -q '^Initiating Maimon Scan at' '$tmp/v.txt' && grep -q '<taskbegin task=\"Maimon Scan\"' '$tmp/v.xml'"
 check "normal: -sW 91/tcp open (window) on fx-fw" grep -qE '^91/tcp +open +[^ ]+ +reset ttl 64$' "$tmp/fW.txt"
 check "normal: -sA 89/tcp filtered admin-prohibited" \
 	grep -qE '^89/tcp +filtered +[^ ]+ +admin-prohibited ttl 64$' "$tmp/fA.txt"

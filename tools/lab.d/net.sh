@@ -102,6 +102,9 @@ host_fw() {
     host_add fw 15 02:66:78:00:00:0f
     render fw.nft "$LAB_STATE/fw.nft"
     nft_load fx-fw "$LAB_STATE/fw.nft"
+    # Ports 86/87 rely on conntrack taking a lone ACK as a new flow (the
+    # kernel's default; its rule set loaded conntrack, so the key exists).
+    nsctl fx-fw net.netfilter.nf_conntrack_tcp_loose=1
 }
 
 # fx-crowd: answers for all of 198.19.0.0/16 (AnyIP), 1 address in 4 alive.
