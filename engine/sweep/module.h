@@ -149,7 +149,6 @@ int sweep_flags_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
 		      const struct addr *saddr, uint8_t flags, char *err,
 		      size_t errlen);
 
-
 /*
  * Shared by the modules: the reason an ICMP or ICMPv6 error gives
  * (ICMPv6 read as the ICMPv4 error of the same meaning, packet.h), or
