@@ -68,6 +68,13 @@ enum {
 	OPT_SU,
 	OPT_SN,
 	OPT_NOARP,
+	OPT_SA, /* OPT_SA..OPT_SM: enum tcp_scan's order from TCP_SCAN_ACK */
+	OPT_SW,
+	OPT_SF,
+	OPT_SNULL,
+	OPT_SX,
+	OPT_SM,
+	OPT_SCANFLAGS,
 };
 
 /*
@@ -87,7 +94,13 @@ static const struct option longopts[] = {
 	{ "sU", no_argument, NULL, OPT_SU },
 	{ "sn", no_argument, NULL, OPT_SN },
 	{ "disable-arp-ping", no_argument, NULL, OPT_NOARP },
-	{ "sA", no_argument, NULL, OPT_SCANTYPE },
+	{ "sA", no_argument, NULL, OPT_SA },
+	{ "sW", no_argument, NULL, OPT_SW },
+	{ "sF", no_argument, NULL, OPT_SF },
+	{ "sN", no_argument, NULL, OPT_SNULL },
+	{ "sX", no_argument, NULL, OPT_SX },
+	{ "sM", no_argument, NULL, OPT_SM },
+	{ "scanflags", required_argument, NULL, OPT_SCANFLAGS },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -131,44 +144,6 @@ static const struct option longopts[] = {
 
 /* "P::": -PE, -PS22 (nmap's probe letters, the argument attached). */
 static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OAP::";
-
-/*
- * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
- * ports reach UDP too; only the UDP list of the result is kept.
- */
-static int udp_reparse(const char *arg, struct scan_opts *o, int exclude,
-		       char *err, size_t errlen)
-{
-	struct port_spec tmp = { 0 };
-	size_t len = strlen(arg) + 3;
-	char *u = xmalloc(len);
-	int rc;
-
-	/* Unprefixed items can only lead: "T:22,80" has none. */
-	if (arg[0] != '\0' && arg[1] == ':') {
-		free(u);
-		return 0;
-	}
-	snprintf(u, len, "U:%s", arg);
-	if (exclude) {
-		/* Exclusions apply in place: run on a spec holding only UDP. */
-		tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
-		rc = ports_exclude(u, o->services, &tmp, err, errlen);
-		o->ports.proto[SVC_UDP] = tmp.proto[SVC_UDP];
-		memset(&tmp.proto[SVC_UDP], 0, sizeof(tmp.proto[SVC_UDP]));
-	} else {
-		rc = ports_parse(u, o->services, &tmp, err, errlen);
-		if (rc == 0) {
-			struct port_list keep = tmp.proto[SVC_UDP];
-
-			tmp.proto[SVC_UDP] = o->ports.proto[SVC_UDP];
-			o->ports.proto[SVC_UDP] = keep;
-		}
-	}
-	ports_free(&tmp);
-	free(u);
-	return rc;
-}
 
 __attribute__((format(printf, 1, 0)))
 static int usage_error(const char *fmt, const char *arg)
@@ -226,6 +201,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
 	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
 	int delay_set = 0;
+	unsigned tcp_types = 0; /* 1 << enum tcp_scan, per type given */
 	const char *versiondb = NULL;
 
 	memset(o, 0, sizeof(*o));
@@ -234,6 +210,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	o->version_intensity = 7;
 	o->max_os_tries = 5;
 	o->host_timeout_ms = UINT64_MAX; /* unset */
+	o->scanflags = -1;
 	o->cmdline = join_argv(argc, argv);
 	cli_set_datadir(NULL); /* an earlier parse's --datadir is not this one's */
 	opterr = 0;
@@ -409,7 +386,21 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			}
 			break;
 		case OPT_SS:
-			o->syn_scan = 1;
+			tcp_types |= 1u << TCP_SCAN_SYN;
+			break;
+		case OPT_SA:
+		case OPT_SW:
+		case OPT_SF:
+		case OPT_SNULL:
+		case OPT_SX:
+		case OPT_SM:
+			tcp_types |= 1u << (TCP_SCAN_ACK + (c - OPT_SA));
+			break;
+		case OPT_SCANFLAGS:
+			if (cli_scan_flags(o, optarg, err, sizeof(err)) < 0) {
+				usage_error("%s", err);
+				goto out;
+			}
 			break;
 		case OPT_SU:
 			o->udp_scan = 1;
@@ -507,8 +498,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			break;
 		}
 		case OPT_SCANTYPE:
-			usage_error("scan type '%s' is not supported yet "
-				    "(only -sS)",
+			usage_error("scan type '%s' is not supported yet",
 				    bad);
 			goto out;
 		case OPT_SV:
@@ -618,7 +608,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 		o->services_path = xstrdup(path);
 	}
-	if (o->ping_only && cli_disc_check(o, portarg || fast || top) < 0)
+	if (cli_scan_finish(o, tcp_types) < 0 ||
+	    (o->ping_only && cli_disc_check(o, portarg || fast || top) < 0))
 		goto out;
 	/*
 	 * nmap's rule: ports without a T:/U: prefix go to every protocol
@@ -632,7 +623,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		if (ports_parse(portarg, o->services, &o->ports, err,
 				sizeof(err)) < 0 ||
 		    (o->udp_scan &&
-		     udp_reparse(portarg, o, 0, err, sizeof(err)) < 0)) {
+		     cli_udp_reparse(portarg, o, 0, err, sizeof(err)) < 0)) {
 			fprintf(stderr, "fathom: %s\n", err);
 			goto out;
 		}
@@ -648,7 +639,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	    (ports_exclude(exclports, o->services, &o->ports, err,
 			   sizeof(err)) < 0 ||
 	     (o->udp_scan &&
-	      udp_reparse(exclports, o, 1, err, sizeof(err)) < 0))) {
+	      cli_udp_reparse(exclports, o, 1, err, sizeof(err)) < 0))) {
 		fprintf(stderr, "fathom: %s\n", err);
 		goto out;
 	}

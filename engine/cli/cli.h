@@ -25,6 +25,19 @@ struct timing {
 	double rate;              /* default packets/s for T3-T5 */
 };
 
+/* The TCP scan types (one per run, as nmap allows): -sS and the
+ * firewall-mapping ones. */
+enum tcp_scan {
+	TCP_SCAN_SYN = 0, /* -sS, the default */
+	TCP_SCAN_ACK,     /* -sA */
+	TCP_SCAN_WINDOW,  /* -sW */
+	TCP_SCAN_FIN,     /* -sF */
+	TCP_SCAN_NULL,    /* -sN */
+	TCP_SCAN_XMAS,    /* -sX */
+	TCP_SCAN_MAIMON,  /* -sM */
+	TCP_SCAN_NTYPES
+};
+
 /*
  * Everything a scan needs to know, fully validated: once cli_parse() has
  * returned 0 no further user-input error can happen, so nothing is sent
@@ -71,7 +84,13 @@ struct scan_opts {
 	int open_only;
 	int reason;
 	int dry_run; /* build and count every probe, send nothing */
-	int syn_scan; /* -sS given (the default scan when no -sU) */
+	/*
+	 * The TCP sweep runs: -sS or another TCP scan type given, or the
+	 * default when no -sU. Which type: tcp_scan.
+	 */
+	int syn_scan;
+	int tcp_scan;  /* enum tcp_scan */
+	int scanflags; /* --scanflags: the probes' TCP flags; -1 = unset */
 	int udp_scan; /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
 	int no_drop; /* --no-drop: keep root and capabilities after set-up */
 

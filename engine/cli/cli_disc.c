@@ -132,7 +132,8 @@ int cli_disc_check(struct scan_opts *o, int ports_given)
 {
 	if (o->syn_scan || o->udp_scan) {
 		fprintf(stderr, "fathom: -sn (no port scan) cannot be combined "
-				"with a scan type (-sS, -sU)\n");
+				"with a scan type (-sS, -sA, -sW, -sF, -sN, "
+				"-sX, -sM, -sU)\n");
 		return -1;
 	}
 	if (ports_given) {

@@ -83,4 +83,25 @@ void cli_disc_free(struct scan_opts *o);
  */
 int cli_disc_check(struct scan_opts *o, int ports_given);
 
+/*
+ * The scan type options (cli_scan.c). cli_scan_flags() reads
+ * --scanflags (a number 0-255, base as strtol's 0, or nmap's flag names
+ * in any order) into o->scanflags: 0, or -1 with err. After every
+ * option, cli_scan_finish() takes the TCP types given (1 << enum
+ * tcp_scan each) and sets o->tcp_scan and o->syn_scan (the TCP sweep
+ * runs); more than one type is nmap's refusal: -1 after one line on
+ * stderr.
+ */
+int cli_scan_flags(struct scan_opts *o, const char *arg, char *err,
+		   size_t errlen);
+int cli_scan_finish(struct scan_opts *o, unsigned types);
+
+/*
+ * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
+ * ports reach UDP too; only the UDP list of the result is kept. 0, or
+ * -1 with err.
+ */
+int cli_udp_reparse(const char *arg, struct scan_opts *o, int exclude,
+		    char *err, size_t errlen);
+
 #endif

@@ -14,6 +14,7 @@
 #include "engine/cli/targetfile.h"
 #include "engine/disc/discovery.h"
 #include "netstack/base/util.h"
+#include "engine/sweep/module.h"
 #include "engine/vscan/vscan.h"
 
 struct hostiter {
@@ -27,6 +28,7 @@ struct hostiter {
 	size_t narp, k;                /* next unread ARP answer */
 	int rows_wanted;               /* 0: hostiter_count_up() */
 	struct hostiter_row *rows;     /* one per scanned TCP port */
+	uint8_t silent[2];             /* unanswered: TCP's, UDP's state */
 	struct hostiter_host h;
 };
 
@@ -58,6 +60,8 @@ static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
 
 	it->s = s;
 	it->rows_wanted = rows_wanted;
+	it->silent[0] = synscan_tcp_module(o)->silent_state;
+	it->silent[1] = sweep_mod_udp.silent_state;
 	/* Sorting needs the store writable; nothing else touches it now. */
 	it->res = results_sorted(((struct scan *)s)->res, &it->nres);
 	it->nt = targets_count(o->targets);
@@ -197,9 +201,10 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 				r->from = x->from;
 			}
 		} else {
-			/* nmap: silence is filtered for SYN, open|filtered
-			 * for UDP (an open port may simply not answer). */
-			r->state = pi ? PS_OPEN_FILTERED : PS_FILTERED;
+			/* nmap: silence is what the protocol's module says:
+			 * filtered for SYN and ACK, open|filtered for UDP,
+			 * FIN, NULL... (an open port may not answer). */
+			r->state = it->silent[pi];
 			r->reason = RS_NO_RESPONSE;
 		}
 		if (r->state >= PS_NSTATES)

@@ -29,8 +29,10 @@
 struct hostiter_row {
 	uint16_t port;
 	uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t state;  /* enum port_state; unanswered: PS_FILTERED (TCP),
-			   PS_OPEN_FILTERED (UDP) */
+	uint8_t state;  /* enum port_state; unanswered: the module's
+			   silent_state (TCP: filtered for -sS -sA -sW,
+			   open|filtered for -sF -sN -sX -sM; UDP:
+			   open|filtered) */
 	uint8_t reason; /* enum port_reason; RS_NO_RESPONSE when unanswered */
 	uint8_t ttl;    /* of the reply; 0 when unanswered */
 	uint8_t routed; /* another host answered (a router's ICMP error) */
@@ -77,7 +79,7 @@ struct hostiter_host {
 
 	/*
 	 * Every scanned port, TCP then UDP (nmap's order), each ascending:
-	 * answered or implied (TCP filtered, UDP open|filtered).
+	 * answered or implied (the module's silent_state).
 	 */
 	const struct hostiter_row *rows;
 	size_t nrows;

@@ -581,6 +581,12 @@ static int pick_ports(struct os *v, const struct hostiter_host *hh,
 		if (r->state == PS_CLOSED && o->closed_port < 0)
 			o->closed_port = r->port;
 	}
+	/* No closed port (-sA): nmap takes an unfiltered one, whose RST
+	 * is as good. */
+	for (size_t i = 0; o->closed_port < 0 && i < hh->nres; i++)
+		if (hh->res[i].state == PS_UNFILTERED && hh->res[i].port &&
+		    hh->res[i].proto == IPPROTO_TCP)
+			o->closed_port = hh->res[i].port;
 	/* Every open port tcpwrapped: nmap still uses the last one. */
 	if (o->open_port < 0)
 		for (size_t i = 0; i < hh->nres; i++)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/sweep/module.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan.h"
 #include "fingerprints/osresult.h"
@@ -67,8 +68,22 @@ void json_begin(FILE *f, const struct scan *s)
 	fputs("{\"type\":\"begin\",\"scanner\":\"fathom\"", f);
 	kv_str(f, "version", PACKAGE_VERSION);
 	kv_str(f, "args", o->cmdline ? o->cmdline : "fathom");
-	fprintf(f, ",\"start\":%llu,\"ports\":\"",
-		(unsigned long long)s->st.start_wall);
+	fprintf(f, ",\"start\":%llu", (unsigned long long)s->st.start_wall);
+	/*
+	 * The TCP scan type as nmap's XML names it, and the flags if given;
+	 * absent for a plain -sS (and -sU alone), as before the other types.
+	 */
+	if (o->syn_scan && (o->tcp_scan != TCP_SCAN_SYN || o->scanflags >= 0)) {
+		kv_str(f, "scan", synscan_tcp_module(o)->name);
+		if (o->scanflags >= 0) {
+			char fl[32];
+
+			kv_str(f, "scanflags",
+			       synscan_flags_name(o->scanflags, fl,
+						  sizeof(fl)));
+		}
+	}
+	fputs(",\"ports\":\"", f);
 	for (size_t i = 0; i < pl->n; i++)
 		hostiter_ranges_add(&rg, pl->ports[i]);
 	hostiter_ranges_end(&rg);

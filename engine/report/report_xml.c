@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/sweep/module.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/base/util.h"
 #include "fingerprints/osreport.h"
@@ -137,17 +138,24 @@ void xml_begin(FILE *f, const struct scan *s)
 	attr(f, "startstr", when);
 	attr(f, "version", PACKAGE_VERSION);
 	fputs(" xmloutputversion=\"1.05\">\n", f);
-	/* One <scaninfo> per scan type, as nmap: SYN first, then UDP. */
+	/* One <scaninfo> per scan type, as nmap: the TCP one (syn, ack,
+	 * window, fin, null, xmas, maimon) first, then UDP. */
 	for (int p = 0; p < SVC_NPROTO; p++) {
 		const struct port_list *pl = &o->ports.proto[p];
 		struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
 
 		if (p == SVC_TCP ? !o->syn_scan : !o->udp_scan)
 			continue;
-		fprintf(f,
-			"<scaninfo type=\"%s\" protocol=\"%s\" "
-			"numservices=\"%zu\" services=\"",
-			p == SVC_TCP ? "syn" : "udp",
+		fprintf(f, "<scaninfo type=\"%s\" ",
+			p == SVC_TCP ? synscan_tcp_module(o)->name : "udp");
+		if (p == SVC_TCP && o->scanflags >= 0) {
+			char fl[32];
+
+			fprintf(f, "scanflags=\"%s\" ",
+				synscan_flags_name(o->scanflags, fl,
+						   sizeof(fl)));
+		}
+		fprintf(f, "protocol=\"%s\" numservices=\"%zu\" services=\"",
 			p == SVC_TCP ? "tcp" : "udp", pl->n);
 		for (size_t i = 0; i < pl->n; i++)
 			hostiter_ranges_add(&rg, pl->ports[i]);

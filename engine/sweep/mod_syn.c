@@ -38,6 +38,7 @@ static int syn_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
 	memcpy(t->smac, smac, 6);
 	t->saddr = *saddr;
 	t->ttl = syn_co.ttl;
+	t->tcp_flags = syn_co.flags;
 	if (addr_is_v6(saddr)) {
 		if (craft_tcp6_template(&t->craft, smac, saddr, &syn_co) < 0) {
 			snprintf(err, errlen, "cannot build the IPv6 SYN");

@@ -2,6 +2,7 @@
 #include "engine/sweep/module.h"
 
 #include <netinet/in.h>
+#include <string.h>
 
 #include "engine/sweep/synscan.h"
 
@@ -43,12 +44,66 @@ struct cookie sweep_cookie(const struct sweep_ctx *c,
 				c->sport_base, c->sport_count);
 }
 
+const struct sweep_module *synscan_tcp_module(const struct scan_opts *o)
+{
+	static const struct sweep_module *const by_type[TCP_SCAN_NTYPES] = {
+		[TCP_SCAN_SYN] = &sweep_mod_syn,
+		[TCP_SCAN_ACK] = &sweep_mod_ack,
+		[TCP_SCAN_WINDOW] = &sweep_mod_window,
+		[TCP_SCAN_FIN] = &sweep_mod_fin,
+		[TCP_SCAN_NULL] = &sweep_mod_null,
+		[TCP_SCAN_XMAS] = &sweep_mod_xmas,
+		[TCP_SCAN_MAIMON] = &sweep_mod_maimon,
+	};
+
+	if (o->tcp_scan < 0 || o->tcp_scan >= TCP_SCAN_NTYPES)
+		return &sweep_mod_syn;
+	/* -sS's own cookie sits in seq alone: other flags need the flags
+	 * modules' (the cookie in ack too). */
+	if (o->tcp_scan == TCP_SCAN_SYN && o->scanflags >= 0)
+		return &sweep_mod_synflags;
+	return by_type[o->tcp_scan];
+}
+
 const char *synscan_task_name(const struct scan_opts *o)
 {
+	/* nmap's names; a TCP type with -sU is fathom's one sweep of both. */
+	static const char *const with_udp[TCP_SCAN_NTYPES] = {
+		[TCP_SCAN_SYN] = "SYN Stealth and UDP Scan",
+		[TCP_SCAN_ACK] = "ACK and UDP Scan",
+		[TCP_SCAN_WINDOW] = "Window and UDP Scan",
+		[TCP_SCAN_FIN] = "FIN and UDP Scan",
+		[TCP_SCAN_NULL] = "NULL and UDP Scan",
+		[TCP_SCAN_XMAS] = "XMAS and UDP Scan",
+		[TCP_SCAN_MAIMON] = "Maimon and UDP Scan",
+	};
+
 	if (!o->udp_scan)
-		return sweep_mod_syn.scan_type;
-	return o->ports.proto[SVC_TCP].n ? "SYN Stealth and UDP Scan"
-					 : sweep_mod_udp.scan_type;
+		return synscan_tcp_module(o)->scan_type;
+	if (o->ports.proto[SVC_TCP].n == 0)
+		return sweep_mod_udp.scan_type;
+	return o->tcp_scan >= 0 && o->tcp_scan < TCP_SCAN_NTYPES
+		       ? with_udp[o->tcp_scan]
+		       : with_udp[TCP_SCAN_SYN];
+}
+
+const char *synscan_flags_name(int flags, char *buf, size_t len)
+{
+	/* nmap's order: the bits from FIN up. */
+	static const char names[8][4] = { "FIN", "SYN", "RST", "PSH",
+					  "ACK", "URG", "ECE", "CWR" };
+	size_t k = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (int b = 0; b < 8; b++) {
+		if (!(flags & (1 << b)) || k + 4 > len)
+			continue;
+		memcpy(buf + k, names[b], 4); /* with its NUL */
+		k += 3;
+	}
+	return buf;
 }
 
 size_t synscan_ports_per_host(const struct scan_opts *o)

@@ -33,6 +33,7 @@ struct sweep_tmpl {
 	struct addr saddr; /* our address, the run's family */
 	uint32_t saddr4;   /* IPv4: saddr in host order; 0 for IPv6 */
 	uint8_t ttl;       /* TTL / hop limit */
+	uint8_t tcp_flags; /* TCP modules: the flags every probe carries */
 };
 
 /* What classify() needs to tell our replies from anything else. */
@@ -46,6 +47,11 @@ struct sweep_ctx {
 	 * (65536 entries). A reply about another port is not ours.
 	 */
 	const int32_t *index;
+	/*
+	 * TCP modules: the flags the probes carry (the template's
+	 * tcp_flags), which decide how a RST must acknowledge them.
+	 */
+	uint8_t probe_flags;
 };
 
 /* What classify() says about one parsed frame. */
@@ -104,7 +110,7 @@ typedef enum sweep_verdict (*sweep_classify_fn)(const struct sweep_ctx *c,
 						struct port_result *pr);
 
 struct sweep_module {
-	const char *name;      /* "syn", "udp" */
+	const char *name;      /* nmap's XML scaninfo type: "syn", "ack" */
 	const char *scan_type; /* nmap's task name: "SYN Stealth Scan" */
 	uint8_t proto;         /* IPPROTO_TCP or IPPROTO_UDP: the cookies' */
 	uint8_t silent_state;  /* an unanswered probe: PS_FILTERED, ... */
@@ -118,6 +124,30 @@ struct sweep_module {
 
 extern const struct sweep_module sweep_mod_syn;
 extern const struct sweep_module sweep_mod_udp;
+
+/*
+ * The firewall-mapping TCP scans (mod_tcpflags.c), nmap's -sA, -sW, -sF,
+ * -sN, -sX and -sM: a probe with other flags than SYN, and nmap's
+ * reading of the RST (or silence) it draws. synflags is -sS's reading
+ * for --scanflags without another type (a SYN-ACK is open only when the
+ * probes carry SYN).
+ */
+extern const struct sweep_module sweep_mod_ack;
+extern const struct sweep_module sweep_mod_window;
+extern const struct sweep_module sweep_mod_fin;
+extern const struct sweep_module sweep_mod_null;
+extern const struct sweep_module sweep_mod_xmas;
+extern const struct sweep_module sweep_mod_maimon;
+extern const struct sweep_module sweep_mod_synflags;
+
+/*
+ * --scanflags: the template of the flags modules with other flags than
+ * the module's own (the MSS option only when they include SYN, as nmap
+ * sends). The same contract as sweep_build_fn.
+ */
+int sweep_flags_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
+		      const struct addr *saddr, uint8_t flags, char *err,
+		      size_t errlen);
 
 /*
  * Shared by the modules: the reason an ICMP or ICMPv6 error gives

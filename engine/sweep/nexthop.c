@@ -278,7 +278,7 @@ static int sweep_filter(const struct scan_opts *o, const struct addr *our,
 	int nmod = 0, n;
 
 	if (o->ports.proto[SVC_TCP].n || !o->udp_scan)
-		mods[nmod++] = &sweep_mod_syn;
+		mods[nmod++] = synscan_tcp_module(o);
 	if (o->udp_scan)
 		mods[nmod++] = &sweep_mod_udp;
 	if (addr_is_v6(our))

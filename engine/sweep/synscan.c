@@ -450,31 +450,43 @@ static void sweep_loop(struct sweep *w)
 /* ---- the run ------------------------------------------------------ */
 
 /*
- * The run's modules: SYN for the TCP slots (also with none, so a -sU
- * run's layout is the same), UDP for -sU; each template built once for
- * the run's family.
+ * The run's modules: the TCP scan type's for the TCP slots (also with
+ * none, so a -sU run's layout is the same), UDP for -sU; each template
+ * built once for the run's family, with --scanflags' flags in place of
+ * the TCP module's own.
  */
 static int setup_modules(struct sweep *w, char *err, size_t errlen)
 {
-	const int32_t *index[2] = { w->o->ports.proto[SVC_TCP].index,
-				    w->o->ports.proto[SVC_UDP].index };
+	const struct scan_opts *o = w->o;
+	const int32_t *index[2] = { o->ports.proto[SVC_TCP].index,
+				    o->ports.proto[SVC_UDP].index };
+	void *ln = pktio_libnet(w->io);
+	const struct route_hop *hop = &w->s->hop;
 
-	w->mod[0] = &sweep_mod_syn;
+	w->mod[0] = synscan_tcp_module(o);
 	w->mod[1] = &sweep_mod_udp;
 	w->nmod = w->np > w->ntcp ? 2 : 1;
 	w->mod_lo = w->ntcp == 0 && w->nmod == 2; /* -sU alone */
 	for (int m = w->mod_lo; m < w->nmod; m++) {
-		if (w->mod[m]->build(&w->tmpl[m], pktio_libnet(w->io),
-				     w->s->hop.if_mac, &w->s->hop.saddr, err,
-				     errlen) < 0)
+		int rc = m == 0 && o->scanflags >= 0
+				 ? sweep_flags_build(&w->tmpl[m], ln,
+						     hop->if_mac, &hop->saddr,
+						     (uint8_t)o->scanflags,
+						     err, errlen)
+				 : w->mod[m]->build(&w->tmpl[m], ln,
+						    hop->if_mac, &hop->saddr,
+						    err, errlen);
+
+		if (rc < 0)
 			return -1;
 		w->ctx[m] = (struct sweep_ctx){
 			.key = &w->key,
 			.sport_base = w->sport_base,
 			.sport_count = w->sport_count,
-			.our = w->s->hop.saddr,
+			.our = hop->saddr,
 			.our4 = w->tmpl[m].saddr4,
 			.index = index[m],
+			.probe_flags = w->tmpl[m].tcp_flags,
 		};
 	}
 	return 0;

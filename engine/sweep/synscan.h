@@ -116,4 +116,19 @@ int synscan_run(struct scan *s, char *err, size_t errlen);
 const char *synscan_task_name(const struct scan_opts *o);
 size_t synscan_ports_per_host(const struct scan_opts *o);
 
+/*
+ * The module of the run's TCP ports (engine/sweep/module.h): the one of
+ * o->tcp_scan (-sS by default, -sA, -sW, ...). --scanflags keeps that
+ * type's reading of replies; alone (or with -sS) it reads them as -sS
+ * does, through the flags modules' cookies (sweep_mod_synflags).
+ */
+struct sweep_module;
+const struct sweep_module *synscan_tcp_module(const struct scan_opts *o);
+
+/*
+ * --scanflags as nmap's XML names them ("FINACK": the bits from FIN up,
+ * "" for none), into buf (25 bytes hold them all). Returns buf.
+ */
+const char *synscan_flags_name(int flags, char *buf, size_t len);
+
 #endif

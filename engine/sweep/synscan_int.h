@@ -39,7 +39,8 @@ struct sweep {
 	struct permute perm;
 	struct cookie_key key;
 	/*
-	 * The modules: mod[0] SYN for the TCP slots, mod[1] UDP for the
+	 * The modules: mod[0] the TCP scan type's (SYN, ACK, ...,
+	 * synscan_tcp_module()) for the TCP slots, mod[1] UDP for the
 	 * rest (-sU); nmod of them are in use. Each has its template, built
 	 * once for the run's family, and its context for classify();
 	 * mod_lo is 1 when no TCP port is probed (-sU alone).

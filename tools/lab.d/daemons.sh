@@ -33,6 +33,7 @@ LAB_DAEMONS=(
     "crowd6 sshd tcp/22 openssh-server"
     "crowd6 nginx tcp/80 nginx"
     "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008 python3-minimal"
+    "fw listen tcp/80,tcp/87,tcp/90,tcp/92 python3-minimal"
 )
 # The OS-variant hosts (net.sh, OS_VARIANTS): one sshd each, their only open port.
 for _e in "${OS_VARIANTS[@]}"; do LAB_DAEMONS+=("${_e%% *} sshd tcp/22 openssh-server"); done
@@ -244,6 +245,16 @@ start_hostile_zoo() {
     install -m 644 "$LAB_DIR/hostile.py" "$d/hostile.py"
     launch "$d" "$2" setpriv --reuid=nobody --regid=nogroup --clear-groups \
         /usr/bin/python3 -u "$d/hostile.py"
+}
+
+# ---- fx-fw ------------------------------------------------------------------
+
+# fx-fw's open ports (fw-states.tsv): one stdlib python3 listener that
+# accepts and closes. It runs as root (ports below 1024) from a copy in DIR.
+start_fw_listen() {
+    local d=$1
+    install -m 644 "$LAB_DIR/fwlisten.py" "$d/fwlisten.py"
+    launch "$d" "$2" /usr/bin/python3 -u "$d/fwlisten.py" 80 87 90 92
 }
 
 # ---- fx-os1..fx-os9 -----------------------------------------------------------

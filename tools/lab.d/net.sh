@@ -95,6 +95,18 @@ host_quiet() {
     nft_load fx-quiet "$LAB_STATE/quiet.nft"
 }
 
+# fx-fw: a firewall that tells nmap's TCP scan types apart (-sA, -sW, -sF,
+# -sN, -sX, -sM): ports 80-92 and what each scan type sees of them are in
+# tools/lab.d/fw-states.tsv; the open ones are fwlisten.py's (daemons.sh).
+host_fw() {
+    host_add fw 15 02:66:78:00:00:0f
+    render fw.nft "$LAB_STATE/fw.nft"
+    nft_load fx-fw "$LAB_STATE/fw.nft"
+    # Ports 86/87 rely on conntrack taking a lone ACK as a new flow (the
+    # kernel's default; its rule set loaded conntrack, so the key exists).
+    nsctl fx-fw net.netfilter.nf_conntrack_tcp_loose=1
+}
+
 # fx-crowd: answers for all of 198.19.0.0/16 (AnyIP), 1 address in 4 alive.
 host_crowd() {
     host_add crowd 12 02:66:78:00:00:0c v4only
@@ -193,7 +205,7 @@ host_os() {
     done
 }
 
-LAB_HOSTS=(scan svc quiet crowd crowd6 hostile svc2 svc3)
+LAB_HOSTS=(scan svc quiet crowd crowd6 hostile svc2 svc3 fw)
 for _e in "${OS_VARIANTS[@]}"; do LAB_HOSTS+=("${_e%% *}"); done
 unset _e
 
@@ -212,6 +224,7 @@ host_addr() {
     scan) echo "$LAB_V4.2" ;;
     svc) echo "$LAB_V4.10" ;;
     quiet) echo "$LAB_V4.11" ;;
+    fw) echo "$LAB_V4.15" ;;
     crowd) echo "$LAB_V4.12" ;;
     crowd6) echo "$LAB_V4.13" ;;
     svc2) echo "$LAB_V4.40" ;;
