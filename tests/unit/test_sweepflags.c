@@ -8,10 +8,9 @@
 #include "engine/sweep/synscan.h"
 #include "netstack/packet.h"
 #include "tests/unit/addrs.h"
+#include "tests/unit/frames.h"
 #include "tests/unit/harness.h"
 
-static const uint8_t mac_us[6] = { 2, 0x66, 0x78, 0, 0, 2 };
-static const uint8_t mac_peer[6] = { 2, 0x66, 0x78, 0, 0, 0x0f };
 static const struct cookie_key key = { 0x1122334455667788ull,
 				       0x99aabbccddeeff00ull };
 static int32_t tcp_index[65536];
@@ -56,79 +55,12 @@ static struct sweep_ctx ctx_for(const struct addr *our, uint8_t flags)
 	return c;
 }
 
-/* Ethernet + IP header (either family, TTL/hop limit 64) + l4. */
-static size_t ip_frame(uint8_t *out, const struct addr *src,
-		       const struct addr *dst, uint8_t proto,
-		       const uint8_t *l4, size_t l4len)
-{
-	uint8_t *ip = out + 14;
-	size_t hl = addr_is_v6(src) ? 40 : 20;
-
-	memcpy(out, mac_us, 6);
-	memcpy(out + 6, mac_peer, 6);
-	out[12] = addr_is_v6(src) ? 0x86 : 0x08;
-	out[13] = addr_is_v6(src) ? 0xdd : 0x00;
-	memset(ip, 0, hl);
-	if (addr_is_v6(src)) {
-		ip[0] = 0x60;
-		ip[5] = (uint8_t)l4len;
-		ip[6] = proto;
-		ip[7] = 64;
-		memcpy(ip + 8, src->b, 16);
-		memcpy(ip + 24, dst->b, 16);
-	} else {
-		ip[0] = 0x45;
-		ip[3] = (uint8_t)(20 + l4len);
-		ip[8] = 64;
-		ip[9] = proto;
-		memcpy(ip + 12, src->b, 4);
-		memcpy(ip + 16, dst->b, 4);
-	}
-	memcpy(ip + hl, l4, l4len);
-	return 14 + hl + l4len;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-
-/* A TCP segment from src:sport to dst:dport with a window. */
-static size_t tcp_reply(uint8_t *out, const struct addr *src,
-			const struct addr *dst, uint16_t sport,
-			uint16_t dport, uint32_t seq, uint32_t ack,
-			uint8_t flags, uint16_t win)
-{
-	uint8_t t[20] = { 0 };
-
-	t[0] = (uint8_t)(sport >> 8);
-	t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8);
-	t[3] = (uint8_t)dport;
-	put32(t + 4, seq);
-	put32(t + 8, ack);
-	t[12] = 0x50;
-	t[13] = flags;
-	t[14] = (uint8_t)(win >> 8);
-	t[15] = (uint8_t)win;
-	return ip_frame(out, src, dst, IPPROTO_TCP, t, sizeof(t));
-}
-
-/* An ICMP(v6) error from src to dst quoting probe's IP datagram. */
+/* An ICMP(v6) error quoting up to 100 bytes of the probe. */
 static size_t icmp_err(uint8_t *out, const struct addr *src,
 		       const struct addr *dst, uint8_t type, uint8_t code,
 		       const uint8_t *probe, size_t plen)
 {
-	uint8_t m[8 + 100] = { 0 };
-	size_t q = plen - 14 < 100 ? plen - 14 : 100;
-
-	m[0] = type;
-	m[1] = code;
-	memcpy(m + 8, probe + 14, q);
-	return ip_frame(out, src, dst,
-			addr_is_v6(src) ? IPPROTO_ICMPV6 : IPPROTO_ICMP, m,
-			8 + q);
+	return frame_icmp_err(out, src, dst, type, code, probe, plen, 100);
 }
 
 static enum sweep_verdict classify(const struct sweep_module *m,
@@ -156,12 +88,12 @@ static void v4_template(struct sweep_tmpl *t, const struct addr *our,
 	tcp[13] = flags;
 	tcp[14] = 1024 >> 8;
 	memset(t, 0, sizeof(*t));
-	memcpy(t->smac, mac_us, 6);
+	memcpy(t->smac, FRAME_MAC_US, 6);
 	t->saddr = *our;
 	t->saddr4 = addr_v4(our);
 	t->ttl = 64;
 	t->tcp_flags = flags;
-	t->craft.len = ip_frame(t->craft.frame, our, our, IPPROTO_TCP, tcp,
+	t->craft.len = frame_ip(t->craft.frame, our, our, IPPROTO_TCP, tcp,
 				sizeof(tcp));
 	t->craft.l4_len = sizeof(tcp);
 	t->craft.ver = 4;
@@ -177,12 +109,12 @@ static size_t probe(const struct sweep_module *m, uint8_t flags,
 
 	if (!addr_is_v6(our)) {
 		v4_template(&tm, our, flags);
-		return m->patch4(&tm, out, mac_peer, addr_v4(t), port, k, 9);
+		return m->patch4(&tm, out, FRAME_MAC_PEER, addr_v4(t), port, k, 9);
 	}
-	if (sweep_flags_build(&tm, NULL, mac_us, our, flags, err,
+	if (sweep_flags_build(&tm, NULL, FRAME_MAC_US, our, flags, err,
 			      sizeof(err)) < 0)
 		return 0;
-	return m->patch6(&tm, out, mac_peer, t, port, k);
+	return m->patch6(&tm, out, FRAME_MAC_PEER, t, port, k);
 }
 
 static void probes(void)
@@ -218,10 +150,10 @@ static void probes(void)
 			struct pkt_info p;
 			size_t n;
 
-			CHECK(mods[i].m->build(&t, NULL, mac_us, &our6, err,
+			CHECK(mods[i].m->build(&t, NULL, FRAME_MAC_US, &our6, err,
 					       sizeof(err)) == 0);
 			CHECK_EQ_U(t.tcp_flags, mods[i].flags);
-			n = mods[i].m->patch6(&t, f, mac_peer, &t6, 87, k);
+			n = mods[i].m->patch6(&t, f, FRAME_MAC_PEER, &t6, 87, k);
 			CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 			CHECK_EQ_U(p.tcp.flags, mods[i].flags);
 			CHECK_EQ_U(p.tcp.sport, k.sport);
@@ -243,17 +175,17 @@ static void probes(void)
 		struct cookie k = sweep_cookie(&c6, &t6, 80, IPPROTO_TCP);
 		size_t n;
 
-		CHECK(sweep_flags_build(&t, NULL, mac_us, &our6,
+		CHECK(sweep_flags_build(&t, NULL, FRAME_MAC_US, &our6,
 					PKT_SYN | PKT_FIN, err,
 					sizeof(err)) == 0);
-		n = sweep_mod_ack.patch6(&t, f, mac_peer, &t6, 80, k);
+		n = sweep_mod_ack.patch6(&t, f, FRAME_MAC_PEER, &t6, 80, k);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 		CHECK_EQ_U(p.tcp.flags, PKT_SYN | PKT_FIN);
 		CHECK_EQ_U(p.tcp.optlen, 4);
 		CHECK_EQ_U(p.tcp.ack, 0);
-		CHECK(sweep_flags_build(&t, NULL, mac_us, &our6, 0xff, err,
+		CHECK(sweep_flags_build(&t, NULL, FRAME_MAC_US, &our6, 0xff, err,
 					sizeof(err)) == 0);
-		n = sweep_mod_fin.patch6(&t, f, mac_peer, &t6, 80, k);
+		n = sweep_mod_fin.patch6(&t, f, FRAME_MAC_PEER, &t6, 80, k);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 		CHECK_EQ_U(p.tcp.flags, 0xff);
 		CHECK_EQ_U(p.tcp.ack, k.seq);
@@ -289,9 +221,9 @@ static size_t rst_for(uint8_t *f, uint8_t flags, const struct addr *t,
 		      struct cookie k, uint16_t win)
 {
 	if (flags & PKT_ACK)
-		return tcp_reply(f, t, our, port, k.sport, k.seq, 0, PKT_RST,
+		return frame_tcp(f, t, our, port, k.sport, k.seq, 0, PKT_RST,
 				 win);
-	return tcp_reply(f, t, our, port, k.sport, 0,
+	return frame_tcp(f, t, our, port, k.sport, 0,
 			 k.seq + !!(flags & PKT_SYN) + !!(flags & PKT_FIN),
 			 PKT_RST | PKT_ACK, win);
 }
@@ -327,12 +259,12 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 			      SWEEP_MINE);
 			CHECK_EQ_U(pr.state, mods[i].rst_win);
 			/* nmap's leniency: ack = seq also counts. */
-			n = tcp_reply(f, &t, &our, 88, k.sport, 0, k.seq,
+			n = frame_tcp(f, &t, &our, 88, k.sport, 0, k.seq,
 				      PKT_RST | PKT_ACK, 0);
 			CHECK(classify(mods[i].m, &c, f, n, &pr) ==
 			      SWEEP_MINE);
 			/* Neither relation: the cookie fails. */
-			n = tcp_reply(f, &t, &our, 88, k.sport, k.seq ^ 0x10,
+			n = frame_tcp(f, &t, &our, 88, k.sport, k.seq ^ 0x10,
 				      k.seq + 7, PKT_RST | PKT_ACK, 0);
 			CHECK(classify(mods[i].m, &c, f, n, &pr) ==
 			      SWEEP_BOGUS);
@@ -365,7 +297,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 						       IPPROTO_TCP);
 			enum sweep_verdict v;
 
-			n = tcp_reply(f, &t, &our, 80, k.sport, 5, k.seq + 1,
+			n = frame_tcp(f, &t, &our, 80, k.sport, 5, k.seq + 1,
 				      PKT_SYN | PKT_ACK, 64240);
 			v = classify(mods[i].m, &c, f, n, &pr);
 			if (mods[i].m == &sweep_mod_synflags) {
@@ -383,7 +315,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 			struct cookie k = sweep_cookie(&c, &t, 80,
 						       IPPROTO_TCP);
 
-			n = tcp_reply(f, &t, &our, 80, k.sport, 5, k.seq + 1,
+			n = frame_tcp(f, &t, &our, 80, k.sport, 5, k.seq + 1,
 				      PKT_SYN | PKT_ACK, 64240);
 			CHECK(classify(&sweep_mod_synflags, &c, f, n, &pr) ==
 			      SWEEP_NOT_OURS);
@@ -410,11 +342,11 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 			struct cookie k = sweep_cookie(&c, &t, 80,
 						       IPPROTO_TCP);
 
-			n = tcp_reply(f, &t, &our, 80, k.sport, k.seq, 0,
+			n = frame_tcp(f, &t, &our, 80, k.sport, k.seq, 0,
 				      PKT_ACK, 0);
 			CHECK(classify(&sweep_mod_ack, &c, f, n, &pr) ==
 			      SWEEP_NOT_OURS);
-			n = tcp_reply(f, &t, &our, 80, k.sport, k.seq, 0,
+			n = frame_tcp(f, &t, &our, 80, k.sport, k.seq, 0,
 				      PKT_FIN | PKT_ACK, 0);
 			CHECK(classify(&sweep_mod_window, &c, f, n, &pr) ==
 			      SWEEP_NOT_OURS);

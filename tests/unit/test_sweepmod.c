@@ -8,10 +8,9 @@
 #include "netstack/packet.h"
 #include "probes/udpprobe.h"
 #include "tests/unit/addrs.h"
+#include "tests/unit/frames.h"
 #include "tests/unit/harness.h"
 
-static const uint8_t mac_us[6] = { 2, 0x66, 0x78, 0, 0, 2 };
-static const uint8_t mac_peer[6] = { 2, 0x66, 0x78, 0, 0, 0x0a };
 static const struct cookie_key key = { 0x0123456789abcdefull,
 				       0xfedcba9876543210ull };
 static int32_t tcp_index[65536], udp_index[65536];
@@ -83,96 +82,13 @@ static int csum_errors(const uint8_t *f, size_t n)
 	return fold(sum16(sum, ip + 40, l4len)) != 0;
 }
 
-/* Ethernet + IP header (either family, TTL/hop limit 64) + l4. */
-static size_t ip_frame(uint8_t *out, const struct addr *src,
-		       const struct addr *dst, uint8_t proto,
-		       const uint8_t *l4, size_t l4len)
-{
-	uint8_t *ip = out + 14;
-	size_t hl = addr_is_v6(src) ? 40 : 20;
-
-	memcpy(out, mac_us, 6);
-	memcpy(out + 6, mac_peer, 6);
-	out[12] = addr_is_v6(src) ? 0x86 : 0x08;
-	out[13] = addr_is_v6(src) ? 0xdd : 0x00;
-	memset(ip, 0, hl);
-	if (addr_is_v6(src)) {
-		ip[0] = 0x60;
-		ip[4] = (uint8_t)(l4len >> 8);
-		ip[5] = (uint8_t)l4len;
-		ip[6] = proto;
-		ip[7] = 64;
-		memcpy(ip + 8, src->b, 16);
-		memcpy(ip + 24, dst->b, 16);
-	} else {
-		ip[0] = 0x45;
-		ip[2] = (uint8_t)((20 + l4len) >> 8);
-		ip[3] = (uint8_t)(20 + l4len);
-		ip[8] = 64;
-		ip[9] = proto;
-		memcpy(ip + 12, src->b, 4);
-		memcpy(ip + 16, dst->b, 4);
-	}
-	memcpy(ip + hl, l4, l4len);
-	return 14 + hl + l4len;
-}
-
-/* A TCP reply from src:sport to dst:dport. */
+/* A TCP reply from src:sport to dst:dport (window 0xff00). */
 static size_t tcp_reply(uint8_t *out, const struct addr *src,
 			const struct addr *dst, uint16_t sport,
 			uint16_t dport, uint32_t seq, uint32_t ack,
 			uint8_t flags)
 {
-	uint8_t t[20] = { 0 };
-
-	t[0] = (uint8_t)(sport >> 8);
-	t[1] = (uint8_t)sport;
-	t[2] = (uint8_t)(dport >> 8);
-	t[3] = (uint8_t)dport;
-	for (int i = 0; i < 4; i++) {
-		t[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		t[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-	}
-	t[12] = 0x50;
-	t[13] = flags;
-	t[14] = 0xff;
-	return ip_frame(out, src, dst, IPPROTO_TCP, t, sizeof(t));
-}
-
-/*
- * An ICMP or ICMPv6 error from src to dst quoting the IP datagram of
- * probe (a whole frame, Ethernet header skipped), as much as qmax bytes.
- */
-static size_t icmp_err(uint8_t *out, const struct addr *src,
-		       const struct addr *dst, uint8_t type, uint8_t code,
-		       const uint8_t *probe, size_t plen, size_t qmax)
-{
-	uint8_t m[8 + 160] = { 0 };
-	size_t q = plen - 14 < qmax ? plen - 14 : qmax;
-
-	m[0] = type;
-	m[1] = code;
-	memcpy(m + 8, probe + 14, q);
-	return ip_frame(out, src, dst,
-			addr_is_v6(src) ? IPPROTO_ICMPV6 : IPPROTO_ICMP, m,
-			8 + q);
-}
-
-/* A UDP datagram from src:sport to dst:dport. */
-static size_t udp_reply(uint8_t *out, const struct addr *src,
-			const struct addr *dst, uint16_t sport,
-			uint16_t dport, const uint8_t *pl, size_t n)
-{
-	uint8_t u[8 + 64] = { 0 };
-
-	u[0] = (uint8_t)(sport >> 8);
-	u[1] = (uint8_t)sport;
-	u[2] = (uint8_t)(dport >> 8);
-	u[3] = (uint8_t)dport;
-	u[4] = (uint8_t)((8 + n) >> 8);
-	u[5] = (uint8_t)(8 + n);
-	memcpy(u + 8, pl, n);
-	return ip_frame(out, src, dst, IPPROTO_UDP, u, 8 + n);
+	return frame_tcp(out, src, dst, sport, dport, seq, ack, flags, 0xff00);
 }
 
 static enum sweep_verdict classify(const struct sweep_module *m,
@@ -200,11 +116,11 @@ static void v4_template(struct sweep_tmpl *t, const struct addr *our)
 					 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5,
 					 0xb4 };
 	memset(t, 0, sizeof(*t));
-	memcpy(t->smac, mac_us, 6);
+	memcpy(t->smac, FRAME_MAC_US, 6);
 	t->saddr = *our;
 	t->saddr4 = addr_v4(our);
 	t->ttl = 64;
-	t->craft.len = ip_frame(t->craft.frame, our, our, IPPROTO_TCP, tcp,
+	t->craft.len = frame_ip(t->craft.frame, our, our, IPPROTO_TCP, tcp,
 				sizeof(tcp));
 	memset(t->craft.frame, 0, 6);
 	t->craft.frame[14 + 6] = 0x40; /* DF */
@@ -228,9 +144,9 @@ static void templates(void)
 		struct cookie k = sweep_cookie(&c6, &t6, 80, IPPROTO_TCP);
 		size_t n;
 
-		CHECK(sweep_mod_syn.build(&t, NULL, mac_us, &our6, err,
+		CHECK(sweep_mod_syn.build(&t, NULL, FRAME_MAC_US, &our6, err,
 					  sizeof(err)) == 0);
-		n = sweep_mod_syn.patch6(&t, f, mac_peer, &t6, 80, k);
+		n = sweep_mod_syn.patch6(&t, f, FRAME_MAC_PEER, &t6, 80, k);
 		CHECK_EQ_U(n, t.craft.len);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 		CHECK(addr_eq(&p.ip.saddr, &our6) && addr_eq(&p.ip.daddr, &t6));
@@ -239,7 +155,7 @@ static void templates(void)
 		CHECK_EQ_U(p.tcp.dport, 80);
 		CHECK_EQ_U(p.tcp.seq, k.seq);
 		CHECK(k.sport >= 61000 && k.sport < 62024);
-		CHECK(memcmp(f, mac_peer, 6) == 0);
+		CHECK(memcmp(f, FRAME_MAC_PEER, 6) == 0);
 		CHECK_EQ_U(csum_errors(f, n), 0);
 		/* The same cookie netstack gives for struct addr. */
 		CHECK_EQ_U(cookie_make_addr(&key, &our6, &t6, 80, IPPROTO_TCP,
@@ -254,7 +170,7 @@ static void templates(void)
 		size_t n;
 
 		v4_template(&t, &our4);
-		n = sweep_mod_syn.patch4(&t, f, mac_peer, addr_v4(&t4), 22, k,
+		n = sweep_mod_syn.patch4(&t, f, FRAME_MAC_PEER, addr_v4(&t4), 22, k,
 					 0x1234);
 		CHECK_EQ_U(n, 14 + 20 + 24);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
@@ -277,11 +193,11 @@ static void templates(void)
 		struct pkt_info p;
 		size_t n, plen;
 
-		CHECK(sweep_mod_udp.build(&t6u, NULL, mac_us, &our6, err,
+		CHECK(sweep_mod_udp.build(&t6u, NULL, FRAME_MAC_US, &our6, err,
 					  sizeof(err)) == 0);
-		CHECK(sweep_mod_udp.build(&t4u, NULL, mac_us, &our4, err,
+		CHECK(sweep_mod_udp.build(&t4u, NULL, FRAME_MAC_US, &our4, err,
 					  sizeof(err)) == 0);
-		n = sweep_mod_udp.patch6(&t6u, f, mac_peer, &t6, 53, k6);
+		n = sweep_mod_udp.patch6(&t6u, f, FRAME_MAC_PEER, &t6, 53, k6);
 		CHECK(pkt_parse(f, n, &p) == PKT_UDP);
 		plen = udpprobe_payload(53, k6.seq, pl);
 		CHECK_EQ_U(p.udp.sport, k6.sport);
@@ -289,7 +205,7 @@ static void templates(void)
 		CHECK(p.payload_len == plen &&
 		      memcmp(p.payload, pl, plen) == 0);
 		CHECK_EQ_U(csum_errors(f, n), 0);
-		n = sweep_mod_udp.patch4(&t4u, f, mac_peer, addr_v4(&t4), 53,
+		n = sweep_mod_udp.patch4(&t4u, f, FRAME_MAC_PEER, addr_v4(&t4), 53,
 					 k4, 7);
 		CHECK(pkt_parse(f, n, &p) == PKT_UDP);
 		plen = udpprobe_payload(53, k4.seq, pl);
@@ -331,11 +247,11 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 	int v6 = addr_is_v6(&our);
 
 	if (v6) {
-		sweep_mod_syn.build(&tm, NULL, mac_us, &our, err, sizeof(err));
-		pn = sweep_mod_syn.patch6(&tm, probe, mac_peer, &t, 113, k);
+		sweep_mod_syn.build(&tm, NULL, FRAME_MAC_US, &our, err, sizeof(err));
+		pn = sweep_mod_syn.patch6(&tm, probe, FRAME_MAC_PEER, &t, 113, k);
 	} else {
 		v4_template(&tm, &our);
-		pn = sweep_mod_syn.patch4(&tm, probe, mac_peer, addr_v4(&t),
+		pn = sweep_mod_syn.patch4(&tm, probe, FRAME_MAC_PEER, addr_v4(&t),
 					  113, k, 1);
 	}
 	CASE(v6 ? "SYN classify IPv6: SYN-ACK open, RST closed, cookie checked"
@@ -415,7 +331,7 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 		for (size_t i = 0; i < ne; i++) {
 			const struct addr *from = i & 1 ? &r : &t;
 
-			n = icmp_err(f, from, &our, e[i][0], e[i][1], probe, pn,
+			n = frame_icmp_err(f, from, &our, e[i][0], e[i][1], probe, pn,
 				     v6 ? 48 : 28);
 			CHECK(classify(&sweep_mod_syn, &c, f, n, &pr) ==
 			      SWEEP_MINE);
@@ -427,16 +343,16 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 		/* A quote whose sequence number is not the cookie's. */
 		memcpy(f, probe, pn);
 		f[pn - 24 + 7] ^= 1; /* the quoted TCP seq (MSS option: 24) */
-		n = icmp_err(f + 128, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f, pn,
+		n = frame_icmp_err(f + 128, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f, pn,
 			     v6 ? 48 : 28);
 		CHECK(classify(&sweep_mod_syn, &c, f + 128, n, &pr) ==
 		      SWEEP_BOGUS);
 		/* A quote too short for the ports; to another host. */
-		n = icmp_err(f, &t, &our, v6 ? 1 : 3, 1, probe, pn,
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, 1, probe, pn,
 			     v6 ? 42 : 22);
 		CHECK(classify(&sweep_mod_syn, &c, f, n, &pr) ==
 		      SWEEP_NOT_OURS);
-		n = icmp_err(f, &t, &r, v6 ? 1 : 3, 1, probe, pn, 48);
+		n = frame_icmp_err(f, &t, &r, v6 ? 1 : 3, 1, probe, pn, 48);
 		CHECK(classify(&sweep_mod_syn, &c, f, n, &pr) ==
 		      SWEEP_NOT_OURS);
 	}
@@ -455,9 +371,9 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 	int v6 = addr_is_v6(&our);
 	struct cookie k = sweep_cookie(&c, &t, 53, IPPROTO_UDP);
 
-	sweep_mod_udp.build(&tm, NULL, mac_us, &our, err, sizeof(err));
-	pn = v6 ? sweep_mod_udp.patch6(&tm, probe, mac_peer, &t, 53, k)
-		: sweep_mod_udp.patch4(&tm, probe, mac_peer, addr_v4(&t), 53,
+	sweep_mod_udp.build(&tm, NULL, FRAME_MAC_US, &our, err, sizeof(err));
+	pn = v6 ? sweep_mod_udp.patch6(&tm, probe, FRAME_MAC_PEER, &t, 53, k)
+		: sweep_mod_udp.patch4(&tm, probe, FRAME_MAC_PEER, addr_v4(&t), 53,
 				       k, 1);
 	CASE(v6 ? "UDP classify IPv6: reply open, port unreachable closed"
 		: "UDP classify IPv4: reply open, port unreachable closed")
@@ -465,30 +381,30 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 		/* The DNS answer echoes the request's ID (and is an answer). */
 		plen = udpprobe_payload(53, k.seq, pl);
 		pl[2] |= 0x80;
-		n = udp_reply(f, &t, &our, 53, k.sport, pl, plen);
+		n = frame_udp(f, &t, &our, 53, k.sport, pl, plen);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_OPEN);
 		CHECK_EQ_U(pr.reason, RS_UDP_RESPONSE);
 		CHECK_EQ_U(pr.proto, IPPROTO_UDP);
 		pl[0] ^= 0xff; /* another request's ID */
-		n = udp_reply(f, &t, &our, 53, k.sport, pl, plen);
+		n = frame_udp(f, &t, &our, 53, k.sport, pl, plen);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_BOGUS);
-		n = udp_reply(f, &t, &our, 5353, k.sport, pl, plen);
+		n = frame_udp(f, &t, &our, 5353, k.sport, pl, plen);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) ==
 		      SWEEP_NOT_OURS);
 		/* Port unreachable: closed from the target, else filtered. */
-		n = icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
 			     160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_CLOSED);
 		CHECK_EQ_U(pr.reason, RS_PORT_UNREACH);
 		CHECK(addr_eq(&pr.addr, &t));
-		n = icmp_err(f, &r, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
+		n = frame_icmp_err(f, &r, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
 			     160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_FILTERED);
 		CHECK(addr_eq(&pr.from, &r));
-		n = icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 1 : 13, probe, pn,
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 1 : 13, probe, pn,
 			     160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_FILTERED);
@@ -496,11 +412,11 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 		/* The quoted length must be the probe's. */
 		memcpy(f + 128, probe, pn);
 		f[128 + 14 + (v6 ? 40 : 20) + 5] ^= 4;
-		n = icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f + 128, pn,
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f + 128, pn,
 			     160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_BOGUS);
 		/* The SYN module does not take a UDP quote. */
-		n = icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
 			     160);
 		{
 			struct sweep_ctx ct = ctx_for(&our, 0);
