@@ -75,6 +75,7 @@ enum {
 	OPT_SX,
 	OPT_SM,
 	OPT_SCANFLAGS,
+	OPT_TRACEROUTE,
 };
 
 /*
@@ -101,6 +102,7 @@ static const struct option longopts[] = {
 	{ "sX", no_argument, NULL, OPT_SX },
 	{ "sM", no_argument, NULL, OPT_SM },
 	{ "scanflags", required_argument, NULL, OPT_SCANFLAGS },
+	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -505,9 +507,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			o->version_detect = 1;
 			break;
 		case 'A':
-			/* nmap's -A: -sV -O (scripts and traceroute later). */
+			/* nmap's -A: -sV -O --traceroute (scripts later). */
 			o->version_detect = 1;
 			o->os_detect = 1;
+			/* fall through */
+		case OPT_TRACEROUTE:
+			cli_trace_enable(o);
 			break;
 		case 'O':
 			o->os_detect = 1;

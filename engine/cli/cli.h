@@ -108,6 +108,9 @@ struct scan_opts {
 	int osscan_limit;      /* skip hosts without an open and a closed port */
 	int max_os_tries;      /* rounds per host, default 5 */
 	struct osdb *osdb;     /* fathom's OS DB plus --os-db files */
+
+	/* --traceroute (also -A): every up host's hops, after -sV and -O */
+	int traceroute;
 	/* The -sV and -O database files loaded, by file name ("a, b"), and
 	 * whether every one of them is nmap's own (named nmap-*). */
 	char *db_label;

@@ -104,4 +104,10 @@ int cli_scan_finish(struct scan_opts *o, unsigned types);
 int cli_udp_reparse(const char *arg, struct scan_opts *o, int exclude,
 		    char *err, size_t errlen);
 
+/*
+ * --traceroute (cli_trace.c), also set by -A: the trace phase runs after
+ * -sV and -O on every up host.
+ */
+void cli_trace_enable(struct scan_opts *o);
+
 #endif

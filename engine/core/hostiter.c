@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/oscan/oscan.h"
+#include "engine/trace/trace.h"
 #include "engine/report/report_writer.h"
 #include "engine/cli/targetfile.h"
 #include "engine/disc/discovery.h"
@@ -299,6 +300,7 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	h->mac = arp_mac(s, addr);
 	h->timed_out = s->st.timed_out;
 	h->os = oscan_find(s->os, addr);
+	h->trace = trace_find(s->trace, addr);
 	if (it->disc) {
 		disc_why(it, h);
 	} else if (h->mac) {

@@ -73,6 +73,8 @@ struct hostiter_host {
 
 	const struct os_result *os; /* what -O learned, or NULL (no -O, or
 				       the host was skipped) */
+	/* its path (--traceroute), or NULL */
+	const struct trace_result *trace;
 
 	const struct port_result *res; /* its answered probes, by port */
 	size_t nres;
@@ -103,6 +105,7 @@ struct hostiter_host {
 struct hostiter;
 struct svc_answer;
 struct os_result;
+struct trace_result;
 
 /* Starts a walk over s's results; s must outlive the iterator. */
 struct hostiter *hostiter_new(const struct scan *s);

@@ -16,7 +16,8 @@
 	X(discovery)  \
 	X(sweep)      \
 	X(version)    \
-	X(os)
+	X(os)         \
+	X(trace)
 
 #define PHASE_ENTRY(n) &phase_##n,
 static const struct phase *const builtin[] = { PHASE_LIST(PHASE_ENTRY) };

@@ -119,7 +119,7 @@ phase_free_fn phase_default_free;
 
 /* The built-in phases (one file each: engine/core/phase_*.c). */
 extern const struct phase phase_discovery, phase_sweep, phase_version,
-	phase_os;
+	phase_os, phase_trace;
 
 struct phase_list;
 

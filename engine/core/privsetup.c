@@ -117,7 +117,8 @@ void privsetup_close(struct privsetup *ps)
 	pktio_close(ps->vscan);
 	pktio_close(ps->os);
 	pktio_close(ps->disc);
-	ps->sweep = ps->vscan = ps->os = ps->disc = NULL;
+	pktio_close(ps->trace);
+	ps->sweep = ps->vscan = ps->os = ps->disc = ps->trace = NULL;
 	if (ps->monitor_fd >= 0) {
 		close(ps->monitor_fd);
 		ps->monitor_fd = -1;

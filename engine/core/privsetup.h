@@ -36,6 +36,8 @@ struct privsetup {
 	struct pktio *os;         /* -O's, or NULL */
 	struct pktio *disc;       /* host discovery's, or NULL (-Pn) */
 	uint16_t os_port0;        /* -O's source ports start here */
+	struct pktio *trace;      /* --traceroute's, or NULL */
+	uint16_t trace_port0;     /* its source ports are this + TTL */
 	struct rstguard guard;    /* VSCAN_GUARD's table */
 	/*
 	 * The guard's table outlives an unprivileged process's rights to

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "engine/core/hostiter.h"
+#include "engine/report/report_trace.h"
 #include "engine/oscan/oscan.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan.h"
@@ -361,6 +362,7 @@ mac:
 	mac_line(f, h);
 	os_block(f, s, h);
 	service_info(f, s, h);
+	report_trace_normal(f, h->trace);
 	fputc('\n', f);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/report/report_trace.h"
 #include "engine/sweep/module.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan.h"
@@ -275,6 +276,8 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	fputs("}}\n", f);
 	if (h->os && !h->timed_out)
 		json_os(f, h);
+	if (!h->timed_out)
+		report_trace_json(f, h->trace);
 	fflush(f);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/report/report_trace.h"
 #include "engine/sweep/module.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/base/util.h"
@@ -439,6 +440,7 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	}
 	if (h->os)
 		xml_os(f, s, h->os);
+	report_trace_xml(f, h->trace);
 	/* nmap writes no <times> for a host that never answered. */
 	if (h->srtt_us >= 0)
 		fprintf(f,

@@ -35,6 +35,7 @@ struct scan_stats {
 struct vscan_results;
 struct os_results;
 struct disc_results;
+struct trace_results;
 struct privsetup;
 struct pktio;
 
@@ -45,6 +46,7 @@ struct scan {
 	/* Host discovery's hosts up (engine/disc/discovery.h), or NULL
 	 * when it did not run (-Pn): who is up, and why. */
 	struct disc_results *disc;
+	struct trace_results *trace; /* --traceroute's paths, or NULL */
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */
