@@ -1,0 +1,220 @@
+/* test_trace.c -- traceroute probes and the reading of their answers. */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "engine/trace/trace.h"
+#include "harness.h"
+#include "addrs.h"
+#include "frames.h"
+
+/*
+ * A hand-built IPv4 SYN template, as craft_tcp_template builds it with
+ * libnet (which needs a link-layer socket: the lab test covers that):
+ * Ethernet, IPv4 TTL 64, TCP without options.
+ */
+static void v4_syn(struct craft_tmpl *t, const struct addr *our)
+{
+	static const uint8_t tcp[20] = { [12] = 0x50, [13] = PKT_SYN,
+					 [14] = 0x04, [15] = 0x00 };
+
+	memset(t, 0, sizeof(*t));
+	t->len = frame_ip(t->frame, our, our, IPPROTO_TCP, tcp, sizeof(tcp));
+	memset(t->frame, 0, 6);
+	t->l4_len = sizeof(tcp);
+	t->ver = 4;
+}
+
+static void ctx_for(struct trace_ctx *c, const struct addr *our)
+{
+	struct craft_tcp_opts to = { .flags = PKT_SYN, .win = 1024,
+				     .ttl = 64 };
+
+	memset(c, 0, sizeof(*c));
+	c->key.k0 = 0x0123456789abcdefull;
+	c->key.k1 = 0xfedcba9876543210ull;
+	c->src = *our;
+	memcpy(c->smac, FRAME_MAC_US, 6);
+	c->port0 = 50000;
+	if (addr_is_v6(our))
+		craft_tcp6_template(&c->syn, c->smac, our, &to);
+	else
+		v4_syn(&c->syn, our);
+}
+
+static struct trace_target target(const char *a, int kind, uint16_t port)
+{
+	struct trace_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.addr = A(a);
+	memcpy(t.dmac, FRAME_MAC_PEER, 6);
+	t.kind = (uint8_t)kind;
+	t.port = port;
+	return t;
+}
+
+/* The probe of t at ttl, answered by a time exceeded (type) from. */
+static int via_router(const struct trace_ctx *c, const struct trace_target *t,
+		      uint8_t ttl, const char *from, uint8_t type,
+		      uint8_t code, struct trace_reply *r)
+{
+	uint8_t probe[CRAFT_MAX], err[256];
+	struct pkt_info p;
+	size_t n = trace_build(c, t, ttl, probe), m;
+
+	if (n == 0)
+		return -1;
+	m = frame_icmp_err(err, PA(from), &c->src, type, code, probe, n, 100);
+	pkt_parse(err, m, &p);
+	return trace_match(c, &p, r);
+}
+
+static void probes(void)
+{
+	static const char *const us[] = { "198.18.0.2", "fd5a:7a6f:1ab0:1::2" };
+	static const char *const far[] = { "198.18.17.10",
+					   "fd5a:7a6f:1ab0:17::10" };
+	static const char *const rtr[] = { "198.18.16.2",
+					   "fd5a:7a6f:1ab0:16::2" };
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct trace_ctx c;
+		struct trace_target t = target(far[v6], TRACE_TCP, 80);
+		struct trace_reply r;
+		struct pkt_info p;
+		uint8_t f[CRAFT_MAX];
+		size_t n;
+		uint8_t te = v6 ? 3 : 11;
+
+		ctx_for(&c, PA(us[v6]));
+		CASE(v6 ? "IPv6 SYN probe: hop limit, port0 + ttl, port"
+			: "IPv4 SYN probe: TTL, port0 + ttl, port")
+		{
+			n = trace_build(&c, &t, 7, f);
+			CHECK(n > 0);
+			CHECK_EQ_U(pkt_parse(f, n, &p), PKT_TCP);
+			CHECK_EQ_U(p.ip.ttl, 7);
+			CHECK_EQ_U(p.tcp.sport, 50007);
+			CHECK_EQ_U(p.tcp.dport, 80);
+			CHECK_EQ_U(p.tcp.flags, PKT_SYN);
+			CHECK(addr_eq(&p.ip.daddr, &t.addr));
+		}
+		CASE(v6 ? "IPv6 time exceeded quoting a SYN: the hop"
+			: "IPv4 time exceeded quoting a SYN: the hop")
+		{
+			CHECK_EQ_U(via_router(&c, &t, 2, rtr[v6], te, 0, &r), 1);
+			CHECK(addr_eq(&r.target, &t.addr));
+			CHECK(addr_eq(&r.from, PA(rtr[v6])));
+			CHECK_EQ_U(r.ttl, 2);
+			CHECK_EQ_U(r.kind, TRACE_TCP);
+			CHECK_EQ_U(r.port, 80);
+			CHECK(!r.dest && !r.unreach);
+		}
+		CASE(v6 ? "IPv6: the target's SYN-ACK ends the path"
+			: "IPv4: the target's SYN-ACK ends the path")
+		{
+			uint32_t seq;
+
+			n = trace_build(&c, &t, 3, f);
+			pkt_parse(f, n, &p);
+			seq = p.tcp.seq;
+			n = frame_tcp(f, &t.addr, &c.src, 80, 50003, 777,
+				      seq + 1, PKT_SYN | PKT_ACK, 65535);
+			pkt_parse(f, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 1);
+			CHECK(r.dest);
+			CHECK_EQ_U(r.ttl, 3);
+			CHECK(addr_eq(&r.from, &t.addr));
+			/* Another ack: not ours (a spoofer without the key). */
+			n = frame_tcp(f, &t.addr, &c.src, 80, 50003, 777,
+				      seq + 2, PKT_RST | PKT_ACK, 0);
+			pkt_parse(f, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 0);
+			/* A port outside port0 + 1..50. */
+			n = frame_tcp(f, &t.addr, &c.src, 80, 50051, 777,
+				      seq + 1, PKT_RST | PKT_ACK, 0);
+			pkt_parse(f, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 0);
+		}
+		CASE(v6 ? "IPv6: a quote whose flow label lost the cookie"
+			: "IPv4: a quote whose IP ID lost the cookie")
+		{
+			uint8_t e[256];
+
+			n = trace_build(&c, &t, 2, f);
+			f[14 + (v6 ? 3 : 5)] ^= 1;
+			n = frame_icmp_err(e, PA(rtr[v6]), &c.src, te, 0, f, n,
+					   100);
+			pkt_parse(e, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 0);
+		}
+		CASE(v6 ? "IPv6: another scanner's quote is not ours"
+			: "IPv4: another scanner's quote is not ours")
+		{
+			struct trace_ctx o;
+			uint8_t e[256];
+
+			ctx_for(&o, PA(v6 ? "fd5a:7a6f:1ab0:1::3" : "198.18.0.3"));
+			n = trace_build(&o, &t, 2, f);
+			n = frame_icmp_err(e, PA(rtr[v6]), &c.src, te, 0, f, n,
+					   100);
+			pkt_parse(e, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 0);
+		}
+		CASE(v6 ? "IPv6 UDP: the target's port unreachable ends it, a router's unreachable stops"
+			: "IPv4 UDP: the target's port unreachable ends it, a router's unreachable stops")
+		{
+			struct trace_target u = target(far[v6], TRACE_UDP, 40125);
+
+			CHECK_EQ_U(via_router(&c, &u, 3, far[v6], v6 ? 1 : 3,
+					      v6 ? 4 : 3, &r), 1);
+			CHECK(r.dest && !r.unreach);
+			CHECK_EQ_U(r.kind, TRACE_UDP);
+			CHECK_EQ_U(r.port, 40125);
+			CHECK_EQ_U(r.ttl, 3);
+			CHECK_EQ_U(via_router(&c, &u, 2, rtr[v6], v6 ? 1 : 3, 1,
+					      &r), 1);
+			CHECK(!r.dest && r.unreach);
+			CHECK_EQ_U(via_router(&c, &u, 1, rtr[v6], te, 0, &r), 1);
+			CHECK(!r.dest && !r.unreach);
+		}
+		CASE(v6 ? "IPv6 echo: time exceeded and the echo reply"
+			: "IPv4 echo: time exceeded and the echo reply")
+		{
+			struct trace_target e = target(far[v6], TRACE_ICMP, 0);
+			uint8_t m[8] = { v6 ? 129 : 0 };
+
+			CHECK_EQ_U(via_router(&c, &e, 2, rtr[v6], te, 0, &r), 1);
+			CHECK_EQ_U(r.kind, TRACE_ICMP);
+			CHECK_EQ_U(r.ttl, 2);
+			n = trace_build(&c, &e, 3, f);
+			pkt_parse(f, n, &p);
+			m[4] = (uint8_t)(p.icmp.id >> 8);
+			m[5] = (uint8_t)p.icmp.id;
+			m[7] = 3;
+			n = frame_ip(f, &e.addr, &c.src,
+				     v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, m, 8);
+			pkt_parse(f, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 1);
+			CHECK(r.dest);
+			CHECK_EQ_U(r.ttl, 3);
+			m[5] ^= 1; /* another id */
+			n = frame_ip(f, &e.addr, &c.src,
+				     v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, m, 8);
+			pkt_parse(f, n, &p);
+			CHECK_EQ_U(trace_match(&c, &p, &r), 0);
+		}
+		CASE(v6 ? "IPv6: TTL 0 and past the maximum: no probe"
+			: "IPv4: TTL 0 and past the maximum: no probe")
+		{
+			CHECK_EQ_U(trace_build(&c, &t, 0, f), 0);
+			CHECK_EQ_U(trace_build(&c, &t, TRACE_MAX_TTL + 1, f), 0);
+		}
+	}
+}
+
+int main(void)
+{
+	probes();
+	return DONE();
+}
