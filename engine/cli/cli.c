@@ -18,6 +18,7 @@
 #include "engine/cli/targetfile.h"
 #include "engine/cli/usage.h"
 #include "netstack/base/util.h"
+#include "netstack/oui.h"
 
 enum {
 	OPT_EXCLUDE = 1000,
@@ -863,6 +864,7 @@ void cli_free(struct scan_opts *o)
 	services_free(o->services);
 	free(o->services_path);
 	services_free(o->names);
+	oui_free(o->ouis);
 	free(o->db_label);
 	free(o->iface);
 	free(o->out_normal);

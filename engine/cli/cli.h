@@ -14,6 +14,8 @@
 #include "probes/servicedb.h"
 
 /* nmap's timing templates, -T0..-T5 (values from nmap's timing table). */
+struct oui_table;
+
 struct timing {
 	int level;                /* 0..5 */
 	uint64_t init_rtt_ms;     /* first retransmission timeout */
@@ -101,6 +103,7 @@ struct scan_opts {
 	int max_parallelism;    /* -sV connections at once; 0 = default */
 	int allports;          /* probe even the Exclude'd ports */
 	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
+	struct oui_table *ouis; /* MAC vendor names, or NULL (cli_data.c) */
 
 	/* OS detection (-O). */
 	int os_detect;

@@ -11,6 +11,7 @@
 
 #include "engine/cli/cli_int.h"
 #include "netstack/base/util.h"
+#include "netstack/oui.h"
 #include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
 
@@ -207,10 +208,33 @@ int cli_load_names(struct scan_opts *o, const char *versiondb)
 	return 0;
 }
 
+/*
+ * MAC vendor names for "MAC Address: ... (Vendor)": fathom's table from
+ * the IEEE registry (tools/gen-oui.py), or nmap's nmap-mac-prefixes in
+ * --datadir (the same format). Without the file every vendor is
+ * "Unknown", as before; a malformed one stops the run like any database.
+ */
+static int load_ouis(struct scan_opts *o, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+
+	cli_data_path("fathom-mac-prefixes", "nmap-mac-prefixes", path,
+		      sizeof(path));
+	if (!file_exists(path))
+		return 0;
+	o->ouis = oui_load(path, err, errlen);
+	return o->ouis ? 0 : -1;
+}
+
 int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 		 const struct pending *pend, size_t npend)
 {
 	char err[512];
+
+	if (load_ouis(o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		return -1;
+	}
 
 	/* Service probes: fathom's own file, then the user's, all checked
 	 * (file:line) before any packet is sent. */

@@ -11,6 +11,7 @@
 
 #include "engine/oscan/oscan.h"
 #include "engine/trace/trace.h"
+#include "netstack/oui.h"
 #include "engine/report/report_writer.h"
 #include "engine/cli/targetfile.h"
 #include "engine/disc/discovery.h"
@@ -298,6 +299,7 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	h->res = r;
 	h->nres = nr;
 	h->mac = arp_mac(s, addr);
+	h->vendor = h->mac ? oui_lookup(s->opt->ouis, h->mac) : NULL;
 	h->timed_out = s->st.timed_out;
 	h->os = oscan_find(s->os, addr);
 	h->trace = trace_find(s->trace, addr);

@@ -57,6 +57,7 @@ struct hostiter_host {
 	uint8_t reason_ttl;  /* the reply's ttl for HI_WHY_REPLY, else 0 */
 
 	const uint8_t *mac; /* 6 bytes when it answered ARP, else NULL */
+	const char *vendor; /* mac's vendor (its OUI's name), or NULL */
 	uint32_t rtt_us;    /* lowest RTT of its own replies ("latency"); 0 =
 			       unknown */
 	/*

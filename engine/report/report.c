@@ -200,9 +200,9 @@ static void mac_line(FILE *f, const struct hostiter_host *h)
 	if (h->mac)
 		fprintf(f,
 			"MAC Address: %02X:%02X:%02X:%02X:%02X:%02X "
-			"(Unknown)\n",
+			"(%s)\n",
 			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
-			h->mac[5]);
+			h->mac[5], h->vendor ? h->vendor : "Unknown");
 }
 
 static void print_host(FILE *f, const struct scan *s,

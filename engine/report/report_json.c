@@ -265,6 +265,8 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			h->mac[5]);
 	else
 		fputs(",\"mac\":null", f);
+	if (h->vendor)
+		kv_str(f, "mac_vendor", h->vendor);
 	fputs(",\"ignored\":{", f);
 	for (int k = 0; k < h->nignored && !h->timed_out && !h->down; k++) {
 		int st = h->order[k];

@@ -292,12 +292,15 @@ static void host_head(FILE *f, const struct scan *s,
 		h->reason ? h->reason : "unknown", h->reason_ttl);
 	fprintf(f, "<address addr=\"%s\" addrtype=\"%s\"/>\n", h->ip,
 		addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
-	if (h->mac)
+	if (h->mac) {
 		fprintf(f,
 			"<address addr=\"%02X:%02X:%02X:%02X:%02X:%02X\" "
-			"addrtype=\"mac\"/>\n",
+			"addrtype=\"mac\"",
 			h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
 			h->mac[5]);
+		attr_opt(f, "vendor", h->vendor); /* nmap: only when known */
+		fputs("/>\n", f);
+	}
 	fputs("<hostnames>\n", f);
 	if (h->name) {
 		fputs("<hostname", f);

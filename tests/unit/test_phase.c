@@ -282,7 +282,11 @@ int main(void)
 		CHECK(NAMES("-O", "-sV", "198.18.0.1") == 0);
 		CHECK_STR(buf, "discovery,sweep,version,os");
 		CHECK(NAMES("-A", "198.18.0.1") == 0);
-		CHECK_STR(buf, "discovery,sweep,version,os");
+		CHECK_STR(buf, "discovery,sweep,version,os,trace");
+		CHECK(NAMES("--traceroute", "198.18.0.1") == 0);
+		CHECK_STR(buf, "discovery,sweep,trace");
+		CHECK(NAMES("-sn", "--traceroute", "198.18.0.1") == 0);
+		CHECK_STR(buf, "discovery,trace");
 		/* -Pn: no discovery; -sn: discovery alone (-sV ignored). */
 		CHECK(NAMES("-Pn", "-sV", "198.18.0.1") == 0);
 		CHECK_STR(buf, "sweep,version");
@@ -294,7 +298,7 @@ int main(void)
 		CHECK_STR(buf, "discovery");
 	}
 
-	CASE("-6: -sV stays, -O is dropped (IPv4-only) after a warning")
+	CASE("-6: -sV and the trace stay, -O is dropped (IPv4-only) after a warning")
 	{
 		char *argv[] = { "fathom", "-6", "-A", "--dry-run", "-n",
 				 "fd5a:7a6f:1ab0:1::10", NULL };
@@ -311,7 +315,7 @@ int main(void)
 			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
 					      i ? "," : "",
 					      phase_list_at(pl, i)->name);
-		CHECK_STR(buf, "sweep,version");
+		CHECK_STR(buf, "sweep,version,trace");
 		phase_list_free(pl, NULL);
 		cli_free(&o);
 	}
