@@ -67,7 +67,7 @@ void report_trace_normal(FILE *f, const struct trace_result *t)
 	for (size_t i = 0; i < n; i++) {
 		if (strlen(rows[i].hop) > whop)
 			whop = strlen(rows[i].hop);
-		if (rows[i].addr[0] && strlen(rows[i].rtt) > wrtt)
+		if (strlen(rows[i].rtt) > wrtt) /* "... 30" counts too */
 			wrtt = strlen(rows[i].rtt);
 	}
 	fprintf(f, "%-*s %-*s ADDRESS\n", (int)whop, "HOP", (int)wrtt, "RTT");

@@ -23,8 +23,7 @@
 #define TR_PORT_BASE 46500
 #define TR_PORT_RAND 14000
 #define TR_TRIES 3      /* sends per TTL, as nmap's traceroute retries */
-#define TR_WINDOW 10    /* TTLs added when the target was not reached */
-#define TR_FIRST 10     /* first window when the distance is unknown */
+#define TR_FIRST 10 /* the first window when the distance is unknown */
 #define TR_MIN_WAIT_US 50000
 
 struct thost {
@@ -138,24 +137,15 @@ static int waiting(const struct thost *h, uint64_t t0)
 }
 
 /*
- * A host whose target stayed silent through its window gets TR_WINDOW
- * more TTLs, while the last window still drew an answer (a path gone
- * silent ends there, as a trace behind a firewall does).
+ * A host whose target stayed silent through its first window is probed
+ * on up to TRACE_MAX_TTL (all at once: one more round of waiting), so a
+ * path that never ends reads "N   ... 30" as nmap's does.
  */
 static int extend(struct thost *h)
 {
-	int any = 0;
-
 	if (h->dest_ttl || h->stop_ttl || h->want >= TRACE_MAX_TTL)
 		return 0;
-	for (int ttl = h->want > TR_WINDOW ? h->want - TR_WINDOW + 1 : 1;
-	     ttl <= h->want; ttl++)
-		any |= h->got[ttl].ttl != 0;
-	if (!any)
-		return 0;
-	h->want = h->want + TR_WINDOW > TRACE_MAX_TTL
-			  ? TRACE_MAX_TTL
-			  : (uint8_t)(h->want + TR_WINDOW);
+	h->want = TRACE_MAX_TTL;
 	return 1;
 }
 
@@ -206,11 +196,10 @@ static void run_rounds(struct tr *v)
 static void finish(struct thost *h)
 {
 	struct trace_result *o = h->out;
-	int last = h->dest_ttl ? h->dest_ttl : h->stop_ttl;
+	int last = h->dest_ttl ? h->dest_ttl
+		   : h->stop_ttl ? h->stop_ttl
+				 : h->want;
 
-	for (int ttl = TRACE_MAX_TTL; last == 0 && ttl > 0; ttl--)
-		if (h->got[ttl].ttl)
-			last = ttl;
 	o->nhops = last;
 	for (int ttl = 1; ttl <= last; ttl++) {
 		struct trace_hop *d = &o->hop[ttl - 1];

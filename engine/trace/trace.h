@@ -23,7 +23,8 @@
  * own answer (SYN-ACK, RST, echo reply, port unreachable) the last one.
  */
 
-#define TRACE_MAX_TTL 50 /* nmap's MAX_TTL */
+/* nmap traces up to 30 hops ("1   ... 30" for a path that never ends). */
+#define TRACE_MAX_TTL 30
 
 enum trace_kind {
 	TRACE_NONE = 0, /* directly connected: no probe, one hop */
@@ -84,8 +85,9 @@ struct trace_hop {
 	int64_t rtt_us;    /* -1: unknown */
 };
 
-/* One host's path: hops by TTL, from 1 up to the target (or the last
- * hop that answered). */
+/* One host's path: hops by TTL, from 1 up to the target, or to the
+ * router whose unreachable ended it, or (never reached) to the last TTL
+ * probed, silent ones included, as nmap lists them. */
 struct trace_result {
 	struct addr addr;
 	uint8_t kind;   /* enum trace_kind: the probe used */
