@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "engine/core/hostiter.h"
 #include "engine/core/privsetup.h"
@@ -44,6 +45,8 @@ struct tr {
 	struct thost *h; /* probed hosts, by address */
 	size_t nh;
 	uint64_t max_rtt_us;
+	/* pcap stamps frames with the wall clock: mapped onto now_us()'s. */
+	int64_t wall_minus_mono_us;
 	uint64_t sent, recv, bytes_sent, bytes_recv;
 };
 
@@ -75,8 +78,10 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	struct trace_reply r;
 	struct thost *h;
 	struct trace_hop *g;
+	/* When the frame arrived (the capture's stamp), not when it is read:
+	 * a round reads in batches. */
+	uint64_t at = (uint64_t)((int64_t)(ts / 1000) - v->wall_minus_mono_us);
 
-	(void)ts;
 	v->recv++;
 	v->bytes_recv += caplen;
 	pkt_parse(frame, caplen, &p);
@@ -95,7 +100,9 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		return; /* a retransmission's second answer */
 	g->ttl = r.ttl;
 	g->addr = r.from;
-	g->rtt_us = (int64_t)(now_us() - h->sent_us[r.ttl]);
+	if (at < h->sent_us[r.ttl] || at > now_us())
+		at = now_us(); /* a clock step: the read time will do */
+	g->rtt_us = (int64_t)(at - h->sent_us[r.ttl]);
 	if ((uint64_t)g->rtt_us > v->max_rtt_us)
 		v->max_rtt_us = (uint64_t)g->rtt_us;
 }
@@ -344,6 +351,13 @@ static int ctx_init(struct tr *v, char *err, size_t errlen)
 	v->c.src = hop->saddr.family ? hop->saddr : addr_from_v4(hop->src);
 	memcpy(v->c.smac, hop->if_mac, 6);
 	v->c.port0 = v->s->priv->trace_port0;
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		v->wall_minus_mono_us = (int64_t)rt.tv_sec * 1000000 +
+					rt.tv_nsec / 1000 - (int64_t)now_us();
+	}
 	if (addr_is_v6(&v->c.src))
 		return craft_tcp6_template(&v->c.syn, v->c.smac, &v->c.src,
 					   &to) < 0
