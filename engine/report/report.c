@@ -11,6 +11,7 @@
 
 #include "engine/core/hostiter.h"
 #include "engine/report/report_trace.h"
+#include "engine/trace/trace.h"
 #include "engine/oscan/oscan.h"
 #include "netstack/base/util.h"
 #include "engine/vscan/vscan.h"
@@ -232,6 +233,11 @@ static void print_host(FILE *f, const struct scan *s,
 	/* -sn: the host lines alone, no blank line between hosts. */
 	if (o->ping_only) {
 		mac_line(f, h);
+		/* nmap: a traced host's block ends with a blank line. */
+		if (h->trace && h->trace->nhops) {
+			report_trace_normal(f, h->trace);
+			fputc('\n', f);
+		}
 		return;
 	}
 
