@@ -2,6 +2,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "engine/report/report_trace.h"
 #include "engine/trace/trace.h"
 #include "harness.h"
 #include "addrs.h"
@@ -213,8 +214,106 @@ static void probes(void)
 	}
 }
 
+/* What writer w prints for t, into buf. */
+static const char *printed(void (*w)(FILE *, const struct trace_result *),
+			   const struct trace_result *t, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return buf;
+	w(f, t);
+	fclose(f);
+	return buf;
+}
+
+static void hop(struct trace_result *t, int ttl, const char *a, int64_t us)
+{
+	struct trace_hop *h = &t->hop[ttl - 1];
+
+	h->ttl = (uint8_t)ttl;
+	h->timedout = a == NULL;
+	if (a)
+		h->addr = A(a);
+	h->rtt_us = a ? us : -1;
+	if (ttl > t->nhops)
+		t->nhops = ttl;
+}
+
+static void outputs(void)
+{
+	struct trace_result t;
+	char buf[2048];
+
+	memset(&t, 0, sizeof(t));
+	t.addr = A("198.18.17.10");
+	t.kind = TRACE_TCP;
+	t.port = 22;
+	hop(&t, 1, "198.18.0.60", 120);
+	hop(&t, 2, NULL, 0);
+	hop(&t, 3, NULL, 0);
+	hop(&t, 4, "198.18.16.2", 15730);
+	hop(&t, 5, NULL, 0);
+	hop(&t, 6, "198.18.17.10", 1234567);
+	CASE("normal: nmap's block, silent runs as 'N ...' and 'N ... M'")
+	{
+		CHECK_STR(printed(report_trace_normal, &t, buf, sizeof(buf)),
+			  "\nTRACEROUTE (using port 22/tcp)\n"
+			  "HOP RTT        ADDRESS\n"
+			  "1   0.12 ms    198.18.0.60\n"
+			  "2   ... 3\n"
+			  "4   15.73 ms   198.18.16.2\n"
+			  "5   ...\n"
+			  "6   1234.57 ms 198.18.17.10\n");
+	}
+	CASE("XML: <trace port proto>, answering hops only")
+	{
+		CHECK_STR(printed(report_trace_xml, &t, buf, sizeof(buf)),
+			  "<trace port=\"22\" proto=\"tcp\">\n"
+			  "<hop ttl=\"1\" ipaddr=\"198.18.0.60\" rtt=\"0.12\"/>\n"
+			  "<hop ttl=\"4\" ipaddr=\"198.18.16.2\" rtt=\"15.73\"/>\n"
+			  "<hop ttl=\"6\" ipaddr=\"198.18.17.10\" rtt=\"1234.57\"/>\n"
+			  "</trace>\n");
+	}
+	CASE("NDJSON: every hop, silent ones with nulls")
+	{
+		CHECK(strstr(printed(report_trace_json, &t, buf, sizeof(buf)),
+			     "{\"type\":\"trace\",\"ip\":\"198.18.17.10\","
+			     "\"port\":22,\"proto\":\"tcp\",\"hops\":["
+			     "{\"ttl\":1,\"ip\":\"198.18.0.60\",\"rtt_ms\":0.12},"
+			     "{\"ttl\":2,\"ip\":null,\"rtt_ms\":null},") == buf);
+	}
+	CASE("a direct host: plain TRACEROUTE, <trace> without attributes")
+	{
+		memset(&t, 0, sizeof(t));
+		t.addr = A("fd5a:7a6f:1ab0:1::10");
+		hop(&t, 1, "fd5a:7a6f:1ab0:1::10", 40);
+		CHECK_STR(printed(report_trace_normal, &t, buf, sizeof(buf)),
+			  "\nTRACEROUTE\nHOP RTT     ADDRESS\n"
+			  "1   0.04 ms fd5a:7a6f:1ab0:1::10\n");
+		CHECK_STR(printed(report_trace_xml, &t, buf, sizeof(buf)),
+			  "<trace>\n<hop ttl=\"1\" "
+			  "ipaddr=\"fd5a:7a6f:1ab0:1::10\" rtt=\"0.04\"/>\n"
+			  "</trace>\n");
+	}
+	CASE("ICMPv6: using proto 58/ipv6-icmp")
+	{
+		t.kind = TRACE_ICMP;
+		CHECK(strncmp(printed(report_trace_normal, &t, buf, sizeof(buf)),
+			      "\nTRACEROUTE (using proto 58/ipv6-icmp)\n",
+			      38) == 0);
+	}
+	CASE("no trace, no output")
+	{
+		CHECK_STR(printed(report_trace_normal, NULL, buf, sizeof(buf)),
+			  "");
+	}
+}
+
 int main(void)
 {
 	probes();
+	outputs();
 	return DONE();
 }
