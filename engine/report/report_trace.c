@@ -1,4 +1,4 @@
-/* report_trace.c -- a host's traceroute in nmap's normal, XML and NDJSON forms. */
+/* report_trace.c -- a host's traceroute: nmap's normal, XML and NDJSON. */
 #include "engine/report/report_trace.h"
 
 #include <string.h>

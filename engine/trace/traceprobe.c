@@ -1,4 +1,4 @@
-/* traceprobe.c -- traceroute's probes and the reading of their answers (pure). */
+/* traceprobe.c -- traceroute probes and how their answers read (pure). */
 #include "engine/trace/trace.h"
 
 #include <netinet/in.h>
