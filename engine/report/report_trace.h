@@ -1,4 +1,4 @@
-/* report_trace.h -- a host's traceroute in nmap's normal, XML and NDJSON forms. */
+/* report_trace.h -- a host's traceroute: nmap's normal, XML and NDJSON. */
 #ifndef FATHOM_REPORT_TRACE_H
 #define FATHOM_REPORT_TRACE_H
 
