@@ -112,6 +112,7 @@ static size_t send_host(struct tr *v, struct thost *h)
 {
 	int lim = limit_of(h);
 	size_t n = 0;
+	uint64_t t;
 
 	for (int ttl = 1; ttl <= lim && !*v->s->stop; ttl++) {
 		uint8_t f[CRAFT_MAX];
@@ -120,10 +121,15 @@ static size_t send_host(struct tr *v, struct thost *h)
 		if (h->got[ttl].ttl || h->sends[ttl] >= TR_TRIES)
 			continue;
 		iov.iov_len = trace_build(&v->c, &h->t, (uint8_t)ttl, f);
-		if (iov.iov_len == 0 || pktio_send(v->io, &iov, 1) != 1)
+		if (iov.iov_len == 0)
+			continue;
+		/* Stamped before the send: on a veth the answer can be
+		 * captured before sendmmsg returns. */
+		t = now_us();
+		if (pktio_send(v->io, &iov, 1) != 1)
 			continue;
 		h->sends[ttl]++;
-		h->sent_us[ttl] = now_us();
+		h->sent_us[ttl] = t;
 		v->sent++;
 		v->bytes_sent += iov.iov_len;
 		n++;
