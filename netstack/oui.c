@@ -28,20 +28,24 @@ static int hexval(char c)
 	return -1;
 }
 
-/* "HHHHHH Name" into e; 0, or -1 for a malformed line. */
+/*
+ * "HHHHHH Name" into e: 0; 1 for a longer (28- or 36-bit, MA-M/MA-S)
+ * prefix, which newer nmap-mac-prefixes files list and a 24-bit table
+ * skips; -1 for a malformed line.
+ */
 static int parse_line(char *line, struct oui_entry *e)
 {
 	uint32_t v = 0;
+	int n = 0;
 
-	for (int i = 0; i < 6; i++) {
-		int h = hexval(line[i]);
-
-		if (h < 0)
-			return -1;
-		v = v << 4 | (uint32_t)h;
-	}
-	if (line[6] != ' ' || line[7] == '\0')
+	while (hexval(line[n]) >= 0)
+		n++;
+	if (n > 6 && n <= 9 && line[n] == ' ')
+		return 1;
+	if (n != 6 || line[6] != ' ' || line[7] == '\0')
 		return -1;
+	for (int i = 0; i < 6; i++)
+		v = v << 4 | (uint32_t)hexval(line[i]);
 	e->prefix = v;
 	e->name = line + 7;
 	return 0;
@@ -75,13 +79,18 @@ struct oui_table *oui_load(const char *path, char *err, size_t errlen)
 		if (*p == '#' || *p == '\0')
 			continue;
 		t->e = xgrow(t->e, &cap, t->n + 1, sizeof(*t->e));
-		if (parse_line(p, &t->e[t->n]) < 0) {
+		switch (parse_line(p, &t->e[t->n])) {
+		case 0:
+			t->n++;
+			break;
+		case 1:
+			break;
+		default:
 			errf(err, errlen, "%s:%zu: not \"HHHHHH Name\"", path,
 			     lineno);
 			oui_free(t);
 			return NULL;
 		}
-		t->n++;
 	}
 	qsort(t->e, t->n, sizeof(*t->e), cmp_entry);
 	return t;

@@ -10,8 +10,10 @@ struct oui_table;
 /*
  * Loads a prefix file (probes/fathom-mac-prefixes, made by tools/gen-oui.py
  * from the IEEE registry): "# comment" lines, then "HHHHHH Name" lines
- * (six hex digits, one space, the name). Returns the table, or NULL with
- * err ("FILE:LINE: why", or why the file could not be read).
+ * (six hex digits, one space, the name; longer MA-M/MA-S prefixes, as
+ * newer nmap-mac-prefixes files have, are skipped). Returns the table,
+ * or NULL with err ("FILE:LINE: why", or why the file could not be
+ * read).
  */
 struct oui_table *oui_load(const char *path, char *err, size_t errlen);
 
