@@ -235,7 +235,7 @@ static void print_host(FILE *f, const struct scan *s,
 		mac_line(f, h);
 		/* nmap: a traced host's block ends with a blank line. */
 		if (h->trace && h->trace->nhops) {
-			report_trace_normal(f, h->trace);
+			report_trace_normal(f, h->trace, s->trace);
 			fputc('\n', f);
 		}
 		return;
@@ -368,7 +368,7 @@ mac:
 	mac_line(f, h);
 	os_block(f, s, h);
 	service_info(f, s, h);
-	report_trace_normal(f, h->trace);
+	report_trace_normal(f, h->trace, s->trace);
 	fputc('\n', f);
 }
 

@@ -19,11 +19,12 @@ struct trow {
 	char hop[8], rtt[32], addr[ADDR_STRLEN];
 };
 
-static size_t trace_rows(const struct trace_result *t, struct trow *rows)
+static size_t trace_rows(const struct trace_result *t, int from,
+			 struct trow *rows)
 {
 	size_t n = 0;
 
-	for (int i = 0; i < t->nhops; i++) {
+	for (int i = from; i < t->nhops; i++) {
 		const struct trace_hop *h = &t->hop[i];
 		struct trow *r = &rows[n++];
 
@@ -45,12 +46,57 @@ static size_t trace_rows(const struct trace_result *t, struct trow *rows)
 	return n;
 }
 
-void report_trace_normal(FILE *f, const struct trace_result *t)
+/* How many first hops x and t share (answered, same address), at most
+ * t's hops but its last (the host itself is never shared). */
+static int shared(const struct trace_result *t, const struct trace_result *x)
+{
+	int k = 0;
+
+	if (x->kind == TRACE_NONE) /* not traced (on the link): no hops */
+		return 0;
+	while (k < t->nhops - 1 && k < x->nhops && !t->hop[k].timedout &&
+	       !x->hop[k].timedout && addr_eq(&t->hop[k].addr, &x->hop[k].addr))
+		k++;
+	return k;
+}
+
+/*
+ * nmap's "Hops 1-k are the same as for X": the longest first stretch of
+ * t's path another traced host shares, credited to the host with the
+ * fewest hops that has it (lowest address on a tie), so the credit
+ * always points at a host that lists those hops or credits them on.
+ * 0 when t is that host itself, or shares nothing.
+ */
+static int shared_with(const struct trace_result *t,
+		       const struct trace_results *all,
+		       const struct trace_result **owner)
+{
+	int k = 0;
+
+	*owner = t;
+	for (size_t i = 0; all && i < all->n; i++)
+		if (&all->r[i] != t && shared(t, &all->r[i]) > k)
+			k = shared(t, &all->r[i]);
+	for (size_t i = 0; k && i < all->n; i++) {
+		const struct trace_result *x = &all->r[i];
+
+		if (x != t && shared(t, x) >= k &&
+		    (x->nhops < (*owner)->nhops ||
+		     (x->nhops == (*owner)->nhops &&
+		      addr_cmp(&x->addr, &(*owner)->addr) < 0)))
+			*owner = x;
+	}
+	return *owner == t ? 0 : k;
+}
+
+void report_trace_normal(FILE *f, const struct trace_result *t,
+			 const struct trace_results *all)
 {
 	struct trow rows[TRACE_MAX_TTL];
+	const struct trace_result *owner;
 	size_t n, whop = 3, wrtt = 3;
 	const char *name;
-	int num;
+	int num, k;
 
 	if (t == NULL || t->nhops == 0)
 		return;
@@ -61,7 +107,8 @@ void report_trace_normal(FILE *f, const struct trace_result *t)
 		fprintf(f, "\nTRACEROUTE (using proto %d/%s)\n", num, name);
 	else
 		fputs("\nTRACEROUTE\n", f);
-	n = trace_rows(t, rows);
+	k = shared_with(t, all, &owner);
+	n = trace_rows(t, k, rows);
 	/* nmap's table: each column as wide as its widest cell, one space
 	 * between, no trailing blanks. */
 	for (size_t i = 0; i < n; i++) {
@@ -71,6 +118,17 @@ void report_trace_normal(FILE *f, const struct trace_result *t)
 			wrtt = strlen(rows[i].rtt);
 	}
 	fprintf(f, "%-*s %-*s ADDRESS\n", (int)whop, "HOP", (int)wrtt, "RTT");
+	if (k) { /* a row of its own: the columns' widths ignore it */
+		char a[ADDR_STRLEN];
+
+		addr_format(&owner->addr, a);
+		if (k == 1)
+			fprintf(f, "%-*s Hop 1 is the same as for %s\n",
+				(int)whop, "-", a);
+		else
+			fprintf(f, "%-*s Hops 1-%d are the same as for %s\n",
+				(int)whop, "-", k, a);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].addr[0])
 			fprintf(f, "%-*s %-*s %s\n", (int)whop, rows[i].hop,

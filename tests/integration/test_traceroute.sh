@@ -140,6 +140,13 @@ check "three hosts in one run: three TRACEROUTE blocks" \
 	test "$(grep -c '^TRACEROUTE' "$tmp/m.txt")" = 3
 check "three hosts: fx-far's block has its three hops" \
 	sh -c "awk '/^Nmap scan report for $FAR\$/{on=1} on' '$tmp/m.txt' | grep -qE '^3 +[0-9.]+ ms $FAR\$'"
+fathom -n --traceroute -p22 "$FAR" "$RTR2" -oX "$tmp/sh.xml" >"$tmp/sh.txt" 2>&1
+ip netns exec fx-scan nmap -n --traceroute -p22 "$FAR" "$RTR2" -oX "$tmp/nsh.xml" >/dev/null 2>&1
+check "shared hops: fx-far's block credits fx-rtr2 with hops 1-2 (nmap's row)" \
+	sh -c "awk '/^Nmap scan report for $FAR\$/{on=1} on' '$tmp/sh.txt' |
+		grep -qx -- '-   Hops 1-2 are the same as for $RTR2'"
+check "shared hops: XML still lists every hop, as nmap's" \
+	test "$(hops_xml "$tmp/sh.xml" | sort)" = "$(hops_xml "$tmp/nsh.xml" | sort)"
 fathom -n -A -p22,80 "$FAR" >"$tmp/a.txt" 2>&1
 check "-A includes the TRACEROUTE block" \
 	grep -qx 'TRACEROUTE (using port 22/tcp)' "$tmp/a.txt"

@@ -228,6 +228,12 @@ static const char *printed(void (*w)(FILE *, const struct trace_result *),
 	return buf;
 }
 
+/* The normal block with no other host's trace. */
+static void normal(FILE *f, const struct trace_result *t)
+{
+	report_trace_normal(f, t, NULL);
+}
+
 static void hop(struct trace_result *t, int ttl, const char *a, int64_t us)
 {
 	struct trace_hop *h = &t->hop[ttl - 1];
@@ -258,7 +264,7 @@ static void outputs(void)
 	hop(&t, 6, "198.18.17.10", 1234567);
 	CASE("normal: nmap's block, silent runs as 'N ...' and 'N ... M'")
 	{
-		CHECK_STR(printed(report_trace_normal, &t, buf, sizeof(buf)),
+		CHECK_STR(printed(normal, &t, buf, sizeof(buf)),
 			  "\nTRACEROUTE (using port 22/tcp)\n"
 			  "HOP RTT        ADDRESS\n"
 			  "1   0.12 ms    198.18.0.60\n"
@@ -289,7 +295,7 @@ static void outputs(void)
 		memset(&t, 0, sizeof(t));
 		t.addr = A("fd5a:7a6f:1ab0:1::10");
 		hop(&t, 1, "fd5a:7a6f:1ab0:1::10", 40);
-		CHECK_STR(printed(report_trace_normal, &t, buf, sizeof(buf)),
+		CHECK_STR(printed(normal, &t, buf, sizeof(buf)),
 			  "\nTRACEROUTE\nHOP RTT     ADDRESS\n"
 			  "1   0.04 ms fd5a:7a6f:1ab0:1::10\n");
 		CHECK_STR(printed(report_trace_xml, &t, buf, sizeof(buf)),
@@ -300,13 +306,60 @@ static void outputs(void)
 	CASE("ICMPv6: using proto 58/ipv6-icmp")
 	{
 		t.kind = TRACE_ICMP;
-		CHECK(strncmp(printed(report_trace_normal, &t, buf, sizeof(buf)),
+		CHECK(strncmp(printed(normal, &t, buf, sizeof(buf)),
 			      "\nTRACEROUTE (using proto 58/ipv6-icmp)\n",
 			      38) == 0);
 	}
+	CASE("nmap's 'Hops 1-k are the same as for X': the shortest sharer")
+	{
+		struct trace_result r[3];
+		struct trace_results all = { r, 3 };
+		FILE *f;
+
+		memset(r, 0, sizeof(r));
+		r[0].addr = A("198.18.16.2"); /* 2 hops: rtr1, itself */
+		hop(&r[0], 1, "198.18.0.60", 20);
+		hop(&r[0], 2, "198.18.16.2", 30);
+		r[1].addr = A("198.18.17.10"); /* 3 hops through it */
+		hop(&r[1], 1, "198.18.0.60", 20);
+		hop(&r[1], 2, "198.18.16.2", 30);
+		hop(&r[1], 3, "198.18.17.10", 40);
+		r[2].addr = A("198.18.17.11"); /* a sibling of .10 */
+		hop(&r[2], 1, "198.18.0.60", 20);
+		hop(&r[2], 2, "198.18.16.2", 30);
+		hop(&r[2], 3, "198.18.17.11", 50);
+		for (int i = 0; i < 3; i++)
+			r[i].kind = TRACE_TCP, r[i].port = 22;
+		f = fmemopen(buf, sizeof(buf), "w");
+		CHECK(f != NULL);
+		if (f == NULL)
+			break;
+		report_trace_normal(f, &r[1], &all);
+		fclose(f);
+		CHECK_STR(buf, "\nTRACEROUTE (using port 22/tcp)\n"
+			       "HOP RTT     ADDRESS\n"
+			       "-   Hops 1-2 are the same as for 198.18.16.2\n"
+			       "3   0.04 ms 198.18.17.10\n");
+		/* The shortest path lists its own hops; hop 1 alone. */
+		f = fmemopen(buf, sizeof(buf), "w");
+		report_trace_normal(f, &r[0], &all);
+		fclose(f);
+		CHECK(strstr(buf, "\n1   0.02 ms 198.18.0.60\n") != NULL);
+		CHECK(strstr(buf, "same as") == NULL);
+		r[0].hop[1].addr = A("198.18.16.9"); /* now only hop 1 */
+		f = fmemopen(buf, sizeof(buf), "w");
+		report_trace_normal(f, &r[2], &all);
+		fclose(f);
+		CHECK(strstr(buf, "-   Hops 1-2 are the same as for 198.18.17.10\n") != NULL);
+		r[1].hop[1].addr = A("198.18.16.9");
+		f = fmemopen(buf, sizeof(buf), "w");
+		report_trace_normal(f, &r[2], &all);
+		fclose(f);
+		CHECK(strstr(buf, "-   Hop 1 is the same as for 198.18.16.2\n") != NULL);
+	}
 	CASE("no trace, no output")
 	{
-		CHECK_STR(printed(report_trace_normal, NULL, buf, sizeof(buf)),
+		CHECK_STR(printed(normal, NULL, buf, sizeof(buf)),
 			  "");
 	}
 }
