@@ -14,6 +14,7 @@
  */
 #define PHASE_LIST(X) \
 	X(discovery)  \
+	X(connect)    \
 	X(sweep)      \
 	X(version)    \
 	X(os)

@@ -118,8 +118,8 @@ phase_group_end_fn phase_default_group_end;
 phase_free_fn phase_default_free;
 
 /* The built-in phases (one file each: engine/core/phase_*.c). */
-extern const struct phase phase_discovery, phase_sweep, phase_version,
-	phase_os;
+extern const struct phase phase_discovery, phase_connect, phase_sweep,
+	phase_version, phase_os;
 
 struct phase_list;
 
