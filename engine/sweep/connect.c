@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/cli/targetfile.h"
+#include "engine/core/privsetup.h"
 #include "engine/report/progress.h"
 #include "engine/sweep/connscan.h"
 #include "engine/sweep/module.h"
@@ -100,6 +101,8 @@ int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
 	struct connscan_stats st;
 	int rc = 0;
 
+	/* The run's route: -sV after it reads the interface from it. */
+	s->hop = s->priv->hop;
 	c.nt = targets_count(o->targets);
 	c.ports = o->ports.proto[SVC_TCP].ports;
 	if (s->st.start_ns == 0) {
