@@ -1,4 +1,4 @@
-/* phase_connect.c -- the -sT connect scan as a phase: every (target, TCP port). */
+/* phase_connect.c -- the -sT connect scan as a phase. */
 #include <stdio.h>
 
 #include "engine/core/phase.h"

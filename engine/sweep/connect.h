@@ -1,4 +1,4 @@
-/* connect.h -- the -sT port scan: every (target, TCP port) by kernel connect. */
+/* connect.h -- the -sT port scan: (target, TCP port) by kernel connect. */
 #ifndef FATHOM_CONNECT_H
 #define FATHOM_CONNECT_H
 

@@ -94,7 +94,8 @@ size_t connscan_parallelism(int max_parallelism, int timing_level)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		/* An ordinary user may raise the soft limit to the hard one. */
-		if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < want + FD_RESERVE) {
+		if (rl.rlim_cur < rl.rlim_max &&
+		    rl.rlim_cur < want + FD_RESERVE) {
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 			getrlimit(RLIMIT_NOFILE, &rl);

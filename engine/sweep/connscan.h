@@ -1,4 +1,4 @@
-/* connscan.h -- many kernel TCP connects at once: -sT's and connect-ping's engine. */
+/* connscan.h -- many kernel TCP connects at once: -sT's engine. */
 #ifndef FATHOM_CONNSCAN_H
 #define FATHOM_CONNSCAN_H
 
