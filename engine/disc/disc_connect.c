@@ -9,13 +9,20 @@
 #include "engine/sweep/synscan.h"
 #include "netstack/base/util.h"
 
+/* One answer: the host's reason is its earliest probe's (nmap's order). */
+struct dc_answer {
+	struct disc_host h;
+	uint64_t pi;
+};
+
 /* One group's connect ping: who answered, and how. */
 struct dc {
 	const struct scan_opts *o;
 	uint64_t nt;
-	uint8_t *up;             /* a bit per target */
-	struct disc_host *hosts; /* in the order found */
-	size_t nhosts, cap;
+	uint8_t *up;               /* a bit per target */
+	struct dc_answer *ans;     /* in the order found */
+	size_t nans, cap;
+	_Atomic int pass;
 };
 
 static struct addr dc_target(void *arg, uint64_t ti)
@@ -32,43 +39,66 @@ static uint16_t dc_port(void *arg, uint64_t pi)
 	return d->o->disc.probes[pi].port;
 }
 
-/* A host found up needs no more probes. */
+static int is_up(const struct dc *d, uint64_t ti)
+{
+	return (d->up[ti / 8] >> (ti % 8)) & 1;
+}
+
+/*
+ * A host found up is not retried. The first pass sends every probe, so
+ * the reason does not depend on which answer happened to come first.
+ */
 static int dc_skip(void *arg, uint64_t ti, uint64_t pi)
 {
 	struct dc *d = arg;
 
 	(void)pi;
-	return (d->up[ti / 8] >> (ti % 8)) & 1;
+	return atomic_load(&d->pass) > 0 && is_up(d, ti);
 }
 
 static void dc_result(void *arg, uint64_t ti, uint64_t pi, int outcome,
 		      uint32_t rtt_us)
 {
 	struct dc *d = arg;
-	struct disc_host *h;
+	struct dc_answer *a;
 
-	(void)pi;
 	/*
 	 * nmap's rule: an answer either way, the handshake or a refusal,
 	 * is the host's own; an unreachable (perhaps a router's) is not.
 	 */
 	if (outcome != CONN_OPEN && outcome != CONN_REFUSED)
 		return;
-	if (dc_skip(d, ti, pi))
-		return;
 	d->up[ti / 8] |= (uint8_t)(1u << (ti % 8));
-	d->hosts = xgrow(d->hosts, &d->cap, d->nhosts + 1, sizeof(*d->hosts));
-	h = &d->hosts[d->nhosts++];
-	memset(h, 0, sizeof(*h));
-	h->addr = targets_at(d->o->targets, ti);
-	h->reason = outcome == CONN_OPEN ? DR_SYN_ACK : DR_CONN_REFUSED;
-	h->rtt_us = rtt_us ? rtt_us : 1;
+	d->ans = xgrow(d->ans, &d->cap, d->nans + 1, sizeof(*d->ans));
+	a = &d->ans[d->nans++];
+	memset(a, 0, sizeof(*a));
+	a->h.addr = targets_at(d->o->targets, ti);
+	a->h.reason = outcome == CONN_OPEN ? DR_SYN_ACK : DR_CONN_REFUSED;
+	a->h.rtt_us = rtt_us ? rtt_us : 1;
+	a->pi = pi;
 }
 
-static int host_cmp(const void *a, const void *b)
+/* By address, then probe: each host's first entry is its reason. */
+static int answer_cmp(const void *x, const void *y)
 {
-	return addr_cmp(&((const struct disc_host *)a)->addr,
-			&((const struct disc_host *)b)->addr);
+	const struct dc_answer *a = x, *b = y;
+	int c = addr_cmp(&a->h.addr, &b->h.addr);
+
+	if (c)
+		return c;
+	return a->pi < b->pi ? -1 : a->pi > b->pi;
+}
+
+/* The hosts up, in address order, one entry each. */
+static void gather(struct dc *d, struct disc_results *r)
+{
+	qsort(d->ans, d->nans, sizeof(*d->ans), answer_cmp);
+	r->up = xcalloc(d->nans + 1, sizeof(*r->up));
+	for (size_t i = 0; i < d->nans; i++)
+		if (r->nup == 0 ||
+		    !addr_eq(&r->up[r->nup - 1].addr, &d->ans[i].h.addr))
+			r->up[r->nup++] = d->ans[i].h;
+	free(d->ans);
 }
 
 int disc_connect_run(struct scan *g, struct disc_results *r,
@@ -97,6 +127,7 @@ int disc_connect_run(struct scan *g, struct disc_results *r,
 		.seed = o->seed,
 		.sequential = o->sequential,
 		.stop = g->stop,
+		.pass = &d.pass,
 	};
 	int rc;
 
@@ -117,11 +148,9 @@ int disc_connect_run(struct scan *g, struct disc_results *r,
 	st->passes = cs.passes;
 	g->st.connects += cs.sent;
 	if (rc < 0) {
-		free(d.hosts);
+		free(d.ans);
 		return -1;
 	}
-	qsort(d.hosts, d.nhosts, sizeof(*d.hosts), host_cmp);
-	r->up = d.hosts;
-	r->nup = d.nhosts;
+	gather(&d, r);
 	return 0;
 }

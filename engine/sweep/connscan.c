@@ -311,7 +311,7 @@ static int fill(struct cs *s, struct ratelimit *rl, uint64_t *x,
 			(*x)++;
 			continue;
 		}
-		if (start(s, idx, now) == CONN_RETRY) {
+		if (start(s, idx, now_ns()) == CONN_RETRY) {
 			/* Out of ports or descriptors: let sockets finish. */
 			return s->inflight ? 1 : 10;
 		}
