@@ -19,7 +19,8 @@ FW6=fd5a:7a6f:1ab0:1::15
 STATES=$top/tools/lab.d/fw-states.tsv
 TRUTH=$top/tools/lab.d/truth.tsv
 
-nmap_() { ip netns exec fx-scan nmap "$@"; }
+# As root, in the scanner namespace (every packet leaves from there).
+asroot() { ip netns exec fx-scan "$@"; }
 # As nobody: no uid 0, no capability (the bounding set emptied too).
 nobody() {
 	ip netns exec fx-scan setpriv --reuid=nobody --regid=nogroup \
@@ -119,9 +120,9 @@ check "nobody exists and has no CAP_NET_RAW in fx-scan" \
 	sh -c "! ip netns exec fx-scan setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all grep -q '^CapEff:.*[1-9a-f]' /proc/self/status"
 
 # ---- fx-fw 79-93: root and nobody, IPv4 and IPv6 -----------------------
-fw_case "root -sT fx-fw" "" "$FW" env
+fw_case "root -sT fx-fw" "" "$FW" asroot
 fw_case "nobody -sT fx-fw" "" "$FW" nobody
-fw_case "root -6 -sT fx-fw" "-6" "$FW6" env
+fw_case "root -6 -sT fx-fw" "-6" "$FW6" asroot
 fw_case "nobody -6 -sT fx-fw" "-6" "$FW6" nobody
 
 # ---- nobody's defaults: -sT and the connect ping, as nmap's -------------
@@ -219,7 +220,7 @@ refused -PE -PE -n -p80 "$FW"
 refused --scanflags --scanflags SYN -n -p80 "$FW"
 nobody nmap -sS -n -p80 "$FW" >"$tmp/ns.out" 2>&1
 check "nmap as nobody refuses -sS too" grep -q 'requires root privileges' "$tmp/ns.out"
-"$FATHOM" -sT -sS -p80 "$FW" >/dev/null 2>"$tmp/c.err"
+asroot "$FATHOM" -sT -sS -p80 "$FW" >/dev/null 2>"$tmp/c.err"
 rc=$?
 check "-sT -sS: exit 2, more than one TCP scan type" \
 	sh -c "test $rc = 2 && grep -q 'more than one TCP scan type' '$tmp/c.err'"
