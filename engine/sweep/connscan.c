@@ -259,6 +259,27 @@ static void finish(struct cs *s, uint32_t k, uint64_t now)
 	release(s, k);
 }
 
+/*
+ * A socket silent for an RTO: Linux keeps an ICMP error that did not
+ * end a connect (IPv6 ones never do in SYN-SENT) as the socket's soft
+ * error, and SO_ERROR returns it. So an ICMPv6 admin-prohibited or port
+ * unreachable is read as nmap reads it from its raw capture as root.
+ */
+static void give_up(struct cs *s, uint32_t k, uint64_t now)
+{
+	int e = 0, outcome;
+	socklen_t len = sizeof(e);
+
+	if (getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 &&
+	    e != 0) {
+		outcome = connscan_outcome(e);
+		if (outcome != CONN_TIMEOUT && outcome != CONN_RETRY &&
+		    outcome != CONN_OPEN)
+			report(s, s->c[k].idx, outcome, s->c[k].sent, now);
+	}
+	release(s, k);
+}
+
 /* Gives up on sockets older than the RTO; returns ms to the next. */
 static uint64_t expire(struct cs *s, uint64_t now, int all)
 {
@@ -269,8 +290,12 @@ static uint64_t expire(struct cs *s, uint64_t now, int all)
 
 		if (c->fd < 0)
 			continue;
-		if (all || (now > c->sent && now - c->sent >= rto)) {
+		if (all) {
 			release(s, k);
+			continue;
+		}
+		if (now > c->sent && now - c->sent >= rto) {
+			give_up(s, k, now);
 			continue;
 		}
 		if (c->sent + rto > now && c->sent + rto - now < next)
