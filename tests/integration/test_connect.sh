@@ -90,8 +90,10 @@ same() {
 }
 
 # fw_case NAME FAMILYFLAG ADDR RUNNER...: fathom (as RUNNER) and nmap (as
-# root: without privileges nmap does not see the ICMPv6 errors an IPv6
-# connect leaves on its socket, fathom does) on fx-fw 79-93.
+# root) on fx-fw 79-93. An IPv6 connect is not ended by an ICMPv6 error
+# (83-85): the socket keeps it, fathom reads it at the timeout, nmap only
+# sometimes (as root, from its capture; never without privileges) and says
+# no-response otherwise; there fw-states.tsv alone is the judge.
 fw_case() {
 	local name=$1 fam=$2 addr=$3 tag
 	shift 3
@@ -105,6 +107,9 @@ fw_case() {
 		>"$tmp/$tag.n.xml" 2>/dev/null
 	xml_rows "$tmp/$tag.f.xml" | sort >"$tmp/$tag.f"
 	xml_rows "$tmp/$tag.n.xml" | sort >"$tmp/$tag.n"
+	if [ -n "$fam" ]; then
+		sed -i -E '/ 8[345]\/tcp /d' "$tmp/$tag.f" "$tmp/$tag.n"
+	fi
 	same "$name: every port's state and reason equal to (root) nmap -sT's" \
 		"$tmp/$tag.f" "$tmp/$tag.n"
 	xml_rows "$tmp/$tag.f.xml" | awk '$2 != "extraports" {print $2, $3, $4}' >"$tmp/$tag.ft"
