@@ -14,8 +14,8 @@
  */
 #define PHASE_LIST(X) \
 	X(discovery)  \
-	X(connect)    \
 	X(sweep)      \
+	X(connect)    \
 	X(version)    \
 	X(os)
 

@@ -17,8 +17,8 @@ static int connect_enabled(const struct scan_opts *o)
 
 /*
  * The kernel's sockets need no privileged set-up; the results' keys
- * start past a -sU sweep's (targets x UDP ports), so both share the
- * group's store.
+ * start past a -sU sweep's (targets x UDP ports, the sweep phase runs
+ * first), so both share the group's store.
  */
 static int connect_run(struct phase_inst *ph, struct phase_run *run,
 		       struct scan *g, char *err, size_t errlen)
@@ -55,9 +55,7 @@ static int connect_run(struct phase_inst *ph, struct phase_run *run,
 	if (!g->st.interrupted)
 		phase_task(run, REPORT_TASK_END, task, (now_ns() - t0) / 1e9,
 			   info);
-	/* With -sU the sweep after it counts the hosts up, once. */
-	if (o->udp_scan)
-		return 0;
+	/* It runs last of the port scans (after a -sU sweep): it counts. */
 	up = hostiter_count_up(g);
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);

@@ -42,8 +42,10 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	if (orig->tcp_scan != TCP_SCAN_CONNECT)
 		return sweep_group(run, g, err, errlen);
 	/*
-	 * -sT -sU: the connect phase did the TCP ports; the sweep sees a
-	 * TCP list of none, so its keys stay below the connect scan's.
+	 * -sT -sU: the connect phase after it does the TCP ports; the sweep
+	 * sees a TCP list of none, so its keys stay below the connect
+	 * scan's, and runs first: its passes end when its own store is
+	 * full, so it must not hold the connect scan's results yet.
 	 */
 	udp_only = *orig;
 	udp_only.ports.proto[SVC_TCP].n = 0;
@@ -85,6 +87,9 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	if (!g->st.interrupted)
 		phase_task(run, REPORT_TASK_END, synscan_task_name(o),
 			   (now_ns() - t0) / 1e9, info);
+	/* -sT -sU: the connect phase after it counts the hosts up, once. */
+	if (o->syn_scan && o->tcp_scan == TCP_SCAN_CONNECT)
+		return 0;
 	up = hostiter_count_up(g);
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);

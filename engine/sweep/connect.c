@@ -135,6 +135,8 @@ int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
 		.pos = &c.pos,
 		.pass = &c.pass,
 		.sent = &c.sent,
+		/* Its callbacks are thread-safe (results.h): two cores. */
+		.lanes = 2,
 	};
 	if (o->dry_run) {
 		/* Nothing is sent: every probe is counted as written. */

@@ -4,6 +4,7 @@
 #include "engine/sweep/connscan.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,11 +118,17 @@ struct conn {
 	uint64_t sent;  /* connect() time, ns */
 };
 
+/*
+ * One lane of a run: its own epoll, sockets and share of the rate, the
+ * positions lane, lane + nlanes, ... of each pass. The permutation and
+ * the RTO (locked) are the run's.
+ */
 struct cs {
 	const struct connscan_job *j;
-	struct connscan_stats *st;
-	struct permute perm;
-	struct rto rto;
+	struct connscan_stats st;
+	const struct permute *perm;
+	struct rto *rto;
+	uint64_t lane, nlanes;
 	int ep;
 	struct conn *c;
 	size_t cap, inflight;
@@ -138,7 +145,7 @@ static int stopped(struct cs *s)
 	if (j->stop && *j->stop)
 		return 1;
 	if (j->deadline_ns && now_ns() >= j->deadline_ns) {
-		s->st->timed_out = 1;
+		s->st.timed_out = 1;
 		return 1;
 	}
 	return 0;
@@ -153,10 +160,23 @@ static void report(struct cs *s, uint64_t idx, int outcome, uint64_t sent,
 
 	/* The target's own answers time the RTO; Karn: not a retry's. */
 	if (outcome == CONN_OPEN || outcome == CONN_REFUSED)
-		rto_sample(&s->rto, sent, now, s->pass > 0);
-	s->st->answered++;
+		rto_sample(s->rto, sent, now, s->pass > 0);
+	s->st.answered++;
 	j->result(j->arg, idx % j->nt, idx / j->nt, outcome,
 		  us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
+}
+
+/*
+ * An established connection goes with a RST (SO_LINGER 0), not a FIN:
+ * no TIME_WAIT piles up over thousands of open ports. Set only here:
+ * most sockets never connect, and a syscall per port is what -sT costs.
+ */
+static void close_rst(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
 }
 
 static void release(struct cs *s, uint32_t k)
@@ -170,12 +190,10 @@ static void release(struct cs *s, uint32_t k)
 /* A socket bound like the run's others, non-blocking, RST on close. */
 static int open_socket(const struct connscan_job *j, int family)
 {
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	if (j->src) {
 		struct sockaddr_storage ss;
 		size_t n = addr_to_sockaddr(j->src, 0, (struct sockaddr *)&ss,
@@ -217,13 +235,16 @@ static int start(struct cs *s, uint64_t idx, uint64_t now)
 	fd = open_socket(j, ss.ss_family);
 	if (fd < 0)
 		return connscan_outcome(errno) == CONN_RETRY ? CONN_RETRY : 0;
-	s->st->sent++;
+	s->st.sent++;
 	if (j->sent)
 		atomic_fetch_add(j->sent, 1);
 	rc = connect(fd, (struct sockaddr *)&ss, (socklen_t)n);
 	if (rc == 0 || errno != EINPROGRESS) {
 		outcome = connscan_outcome(rc == 0 ? 0 : errno);
-		close(fd);
+		if (rc == 0)
+			close_rst(fd);
+		else
+			close(fd);
 		if (outcome == CONN_RETRY)
 			return CONN_RETRY;
 		if (outcome != CONN_TIMEOUT)
@@ -240,22 +261,31 @@ static int start(struct cs *s, uint64_t idx, uint64_t now)
 		return CONN_RETRY;
 	}
 	s->inflight++;
-	if (s->inflight > s->st->peak)
-		s->st->peak = s->inflight;
+	if (s->inflight > s->st.peak)
+		s->st.peak = s->inflight;
 	return 0;
 }
 
 /* A socket epoll says is done: connected, refused or unreachable. */
-static void finish(struct cs *s, uint32_t k, uint64_t now)
+static void finish(struct cs *s, uint32_t k, uint32_t events, uint64_t now)
 {
 	int e = 0, outcome;
 	socklen_t len = sizeof(e);
 
-	if (getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+	/* Writable without an error: connected; only errors need reading. */
+	if ((events & (EPOLLERR | EPOLLHUP)) &&
+	    getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
 		e = errno;
 	outcome = connscan_outcome(e);
 	if (outcome != CONN_TIMEOUT && outcome != CONN_RETRY)
 		report(s, s->c[k].idx, outcome, s->c[k].sent, now);
+	if (outcome == CONN_OPEN) {
+		close_rst(s->c[k].fd);
+		s->c[k].fd = -1;
+		s->freel[s->nfree++] = k;
+		s->inflight--;
+		return;
+	}
 	release(s, k);
 }
 
@@ -283,7 +313,7 @@ static void give_up(struct cs *s, uint32_t k, uint64_t now)
 /* Gives up on sockets older than the RTO; returns ms to the next. */
 static uint64_t expire(struct cs *s, uint64_t now, int all)
 {
-	uint64_t rto = rto_ms(&s->rto) * 1000000ull, next = UINT64_MAX;
+	uint64_t rto = rto_ms(s->rto) * 1000000ull, next = UINT64_MAX;
 
 	for (uint32_t k = 0; k < s->cap; k++) {
 		struct conn *c = &s->c[k];
@@ -313,7 +343,7 @@ static void drain(struct cs *s, int timeout_ms)
 
 	for (int i = 0; i < n; i++)
 		if (s->c[ev[i].data.u32].fd >= 0)
-			finish(s, ev[i].data.u32, now);
+			finish(s, ev[i].data.u32, ev[i].events, now);
 }
 
 /* Starts what the rate and the free sockets allow; returns wait in ms. */
@@ -331,19 +361,19 @@ static int fill(struct cs *s, struct ratelimit *rl, uint64_t *x,
 			if (*credit == 0)
 				return (int)(wait / 1000000ull) + 1;
 		}
-		idx = j->sequential ? *x : permute_at(&s->perm, *x);
+		idx = j->sequential ? *x : permute_at(s->perm, *x);
 		if (j->skip && j->skip(j->arg, idx % j->nt, idx / j->nt)) {
-			(*x)++;
+			*x += s->nlanes;
 			continue;
 		}
 		if (start(s, idx, now_ns()) == CONN_RETRY) {
 			/* Out of ports or descriptors: let sockets finish. */
 			return s->inflight ? 1 : 10;
 		}
-		(*x)++;
+		*x += s->nlanes;
 		(*credit)--;
-		if ((*x & 255) == 0) {
-			if (j->pos)
+		if ((*x & 255) < s->nlanes) {
+			if (j->pos && s->lane == 0)
 				atomic_store(j->pos, *x);
 			now = now_ns();
 		}
@@ -355,10 +385,11 @@ static void run_pass(struct cs *s)
 {
 	const struct connscan_job *j = s->j;
 	struct ratelimit rl;
-	uint64_t x = 0, credit = 0;
-	uint64_t burst = j->rate >= 2000 ? (uint64_t)(j->rate / 1000) : 1;
+	double rate = j->rate / (double)s->nlanes;
+	uint64_t x = s->lane, credit = 0;
+	uint64_t burst = rate >= 2000 ? (uint64_t)(rate / 1000) : 1;
 
-	ratelimit_init(&rl, j->rate, 4 * burst, now_ns());
+	ratelimit_init(&rl, rate, 4 * burst, now_ns());
 	for (;;) {
 		int wait_ms;
 		uint64_t now, to;
@@ -366,8 +397,8 @@ static void run_pass(struct cs *s)
 		if (stopped(s))
 			break;
 		wait_ms = fill(s, &rl, &x, &credit, burst);
-		if (j->pos)
-			atomic_store(j->pos, x);
+		if (j->pos && s->lane == 0)
+			atomic_store(j->pos, x < s->total ? x : s->total);
 		if (x >= s->total && s->inflight == 0)
 			break;
 		now = now_ns();
@@ -388,49 +419,129 @@ static void run_pass(struct cs *s)
 	expire(s, now_ns(), 1);
 }
 
-int connscan_run(const struct connscan_job *j, struct connscan_stats *st,
-		 char *err, size_t errlen)
+/* A lane's sockets and epoll: 0, or -1 with err. */
+static int lane_init(struct cs *s, const struct connscan_job *j,
+		     const struct permute *perm, struct rto *rto, uint64_t lane,
+		     uint64_t nlanes, char *err, size_t errlen)
 {
-	struct cs s = { .j = j, .st = st };
+	size_t par = j->parallelism ? j->parallelism : 1;
 
-	memset(st, 0, sizeof(*st));
-	s.total = j->nt * j->np;
-	if (s.total == 0)
-		return 0;
-	s.ep = epoll_create1(EPOLL_CLOEXEC);
-	if (s.ep < 0) {
+	memset(s, 0, sizeof(*s));
+	s->j = j;
+	s->perm = perm;
+	s->rto = rto;
+	s->lane = lane;
+	s->nlanes = nlanes;
+	s->total = j->nt * j->np;
+	s->cap = par / nlanes ? par / nlanes : 1;
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ep < 0) {
 		snprintf(err, errlen, "epoll_create1: %s", strerror(errno));
 		return -1;
 	}
-	s.cap = j->parallelism ? j->parallelism : 1;
-	s.c = xcalloc(s.cap, sizeof(*s.c));
-	s.freel = xcalloc(s.cap, sizeof(*s.freel));
-	for (size_t k = 0; k < s.cap; k++) {
-		s.c[k].fd = -1;
-		s.freel[s.nfree++] = (uint32_t)(s.cap - 1 - k);
+	s->c = xcalloc(s->cap, sizeof(*s->c));
+	s->freel = xcalloc(s->cap, sizeof(*s->freel));
+	for (size_t k = 0; k < s->cap; k++) {
+		s->c[k].fd = -1;
+		s->freel[s->nfree++] = (uint32_t)(s->cap - 1 - k);
 	}
-	permute_init(&s.perm, s.total, j->seed);
-	rto_init(&s.rto, j->init_rtt_ms, j->min_rtt_ms, j->max_rtt_ms);
+	return 0;
+}
+
+static void lane_free(struct cs *s)
+{
+	if (s->ep > 0)
+		close(s->ep);
+	free(s->c);
+	free(s->freel);
+}
+
+static void *lane_main(void *arg)
+{
+	run_pass(arg);
+	return NULL;
+}
+
+/*
+ * One pass over every lane: the others in threads, lane 0 here. The
+ * kernel's work for a connect (the SYN, the peer's RST on a veth, the
+ * socket's set-up and teardown) runs in the caller's context, so one
+ * core is what one lane gets; two lanes use two.
+ */
+static void run_lanes(struct cs *l, uint64_t n, int pass)
+{
+	pthread_t th[CONNSCAN_MAX_LANES];
+	int started[CONNSCAN_MAX_LANES] = { 0 };
+
+	for (uint64_t i = 0; i < n; i++)
+		l[i].pass = pass;
+	for (uint64_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, lane_main, &l[i]) == 0;
+	run_pass(&l[0]);
+	for (uint64_t i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			run_pass(&l[i]); /* no thread: this one does it */
+	}
+}
+
+int connscan_run(const struct connscan_job *j, struct connscan_stats *st,
+		 char *err, size_t errlen)
+{
+	struct cs l[CONNSCAN_MAX_LANES];
+	struct permute perm;
+	struct rto rto;
+	uint64_t total = j->nt * j->np, n = 1, answered = 0;
+	int rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (total == 0)
+		return 0;
+	/* Lanes pay off on a large run only, and need sockets to share. */
+	if (j->lanes > 1 && total >= 4096 && j->parallelism >= 64)
+		n = j->lanes < CONNSCAN_MAX_LANES ? (uint64_t)j->lanes
+						  : CONNSCAN_MAX_LANES;
+	permute_init(&perm, total, j->seed);
+	rto_init(&rto, j->init_rtt_ms, j->min_rtt_ms, j->max_rtt_ms);
+	for (uint64_t i = 0; i < n; i++) {
+		if (lane_init(&l[i], j, &perm, &rto, i, n, err, errlen) < 0) {
+			for (uint64_t k = 0; k <= i; k++)
+				lane_free(&l[k]);
+			rto_destroy(&rto);
+			return -1;
+		}
+	}
 	/*
 	 * The sweep's rule: retry the silent only while a retry pass still
 	 * draws answers (loss seen), at most max_retries times; a filtered
 	 * port then costs one retry, not ten.
 	 */
-	for (s.pass = 0; s.pass <= j->max_retries; s.pass++) {
-		uint64_t before = st->answered;
+	for (int pass = 0; pass <= j->max_retries; pass++) {
+		uint64_t before = answered;
+		int stop = 0;
 
 		if (j->pass)
-			atomic_store(j->pass, s.pass);
-		st->passes = s.pass + 1;
-		run_pass(&s);
-		if (stopped(&s) || st->answered >= s.total)
+			atomic_store(j->pass, pass);
+		st->passes = pass + 1;
+		run_lanes(l, n, pass);
+		answered = 0;
+		for (uint64_t i = 0; i < n; i++) {
+			answered += l[i].st.answered;
+			stop |= stopped(&l[i]);
+		}
+		if (stop || answered >= total)
 			break;
-		if (s.pass >= 1 && st->answered == before)
+		if (pass >= 1 && answered == before)
 			break;
 	}
-	rto_destroy(&s.rto);
-	close(s.ep);
-	free(s.c);
-	free(s.freel);
-	return 0;
+	for (uint64_t i = 0; i < n; i++) {
+		st->sent += l[i].st.sent;
+		st->answered += l[i].st.answered;
+		st->peak += l[i].st.peak;
+		st->timed_out |= l[i].st.timed_out;
+		lane_free(&l[i]);
+	}
+	rto_destroy(&rto);
+	return rc;
 }

@@ -82,7 +82,15 @@ struct connscan_job {
 	_Atomic uint64_t *pos;
 	_Atomic int *pass;
 	_Atomic uint64_t *sent;
+	/*
+	 * Threads to share the run (at most CONNSCAN_MAX_LANES; 0 or 1:
+	 * one), each with its own sockets and share of the rate; result()
+	 * and skip() are then called from all of them at once.
+	 */
+	int lanes;
 };
+
+#define CONNSCAN_MAX_LANES 4
 
 struct connscan_stats {
 	uint64_t sent;      /* connect() calls */
@@ -93,7 +101,8 @@ struct connscan_stats {
 };
 
 /*
- * Probes every (ti, pi) in a seeded permutation, at most j->rate
+ * Probes every (ti, pi) in a seeded permutation (j->lanes threads
+ * sharing it on a large run), at most j->rate
  * connects a second and j->parallelism at once (the descriptor limit
  * lowers it), each given the RTO (rto.h, from these connects' RTTs) to
  * answer. The silent are retried in passes while a retry pass still

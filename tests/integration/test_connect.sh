@@ -196,7 +196,7 @@ same "nobody -sT -sV fx-svc $PORTS: service and product as truth.tsv" "$tmp/sv.f
 
 # ---- root: -sT -sU, one run of both ------------------------------------
 fathom -sT -sU -Pn -n --reason -p T:80,81,U:53 "$SVC" -oX "$tmp/tu.xml" >/dev/null 2>&1
-check "root -sT -sU: scaninfo connect then udp" \
+check "root -sT -sU: scaninfo connect then udp (nmap's order)" \
 	test "$(grep -o '<scaninfo type="[a-z]*"' "$tmp/tu.xml" | paste -sd' ')" = \
 	'<scaninfo type="connect" <scaninfo type="udp"'
 check "root -sT -sU: 80/tcp open syn-ack, 81/tcp closed conn-refused, 53/udp open" \
