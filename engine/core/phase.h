@@ -16,8 +16,9 @@
  * for each host group every phase in list order (discovery, sweep,
  * connect, -sV, -O), the group's hosts written as soon as no phase
  * still holds them. A phase fills only the callbacks it needs; the
- * ones it leaves NULL behave as the phase_default_* below (curl's Curl_cf_def_* idea), so the runner
- * calls every callback without a NULL check. Adding a phase is its own
+ * ones it leaves NULL behave as the phase_default_* below (curl's
+ * Curl_cf_def_* idea), so the runner calls every callback without a
+ * NULL check. Adding a phase is its own
  * file (one `const struct phase`) plus one line in phase.c's PHASE_LIST.
  */
 
