@@ -153,6 +153,14 @@ nobody nmap -n -p80 198.18.0.254 -oX - >"$tmp/down.n.xml" 2>/dev/null
 check "nobody: a silent address is down to the connect ping (0 hosts up, as nmap)" \
 	sh -c "grep -q 'up=\"0\"' '$tmp/down.f.xml' && grep -q 'up=\"0\"' '$tmp/down.n.xml'"
 
+# -sn as nobody: the connect ping alone over a stretch of the lab (fx-quiet
+# drops 80 and 443: down to both).
+nobody "$FATHOM" -sn -n 198.18.0.10-16 -oG - >"$tmp/sn.f" 2>/dev/null
+nobody nmap -sn -n 198.18.0.10-16 -oG - >"$tmp/sn.n" 2>/dev/null
+grep -o '^Host: [0-9.]* .*Status: Up' "$tmp/sn.f" | awk '{print $2}' >"$tmp/sn.fu"
+grep -o '^Host: [0-9.]* .*Status: Up' "$tmp/sn.n" | awk '{print $2}' >"$tmp/sn.nu"
+same "nobody -sn 198.18.0.10-16: the hosts nmap's connect ping finds up" "$tmp/sn.fu" "$tmp/sn.nu"
+
 # ---- outputs: normal and grepable, as nmap's ---------------------------
 nobody "$FATHOM" --datadir /usr/share/nmap -Pn -n --reason -p1-100 "$FW" \
 	-oN - >"$tmp/w.f.txt" 2>/dev/null
