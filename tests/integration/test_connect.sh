@@ -189,6 +189,19 @@ open_ports "$tmp/all.txt" >"$tmp/all.f"
 listening_v4 fx-svc "$SVC" >"$tmp/all.l"
 same "nobody -p- fx-svc: open ports are its listeners" "$tmp/all.f" "$tmp/all.l"
 
+# ---- the rate and the sockets in flight ---------------------------------
+# --max-rate 500 over 1000 ports: at least ~2 s whatever the load (a
+# lower bound only: a busy machine makes it slower, never faster).
+t0=$(date +%s.%N)
+nobody "$FATHOM" -Pn -n --max-rate 500 -p1-1000 "$SVC" >/dev/null 2>&1
+t1=$(date +%s.%N)
+check "--max-rate 500, 1000 ports: no faster than the rate ($(echo "$t1 - $t0" | bc) s >= 1.8 s)" \
+	test "$(echo "$t1 - $t0 >= 1.8" | bc)" = 1
+nobody "$FATHOM" -d -Pn -n --max-parallelism 8 -p1-2000 "$SVC" >/dev/null 2>"$tmp/par.err"
+peak=$(sed -n 's/^connect: .* peak \([0-9]*\) sockets (limit \([0-9]*\)).*/\1 \2/p' "$tmp/par.err")
+check "--max-parallelism 8: at most 8 sockets in flight (peak, limit: $peak)" \
+	sh -c "set -- $peak; test \"\$2\" = 8 && test \"\$1\" -le 8 && test \"\$1\" -ge 1"
+
 # ---- -sT -sV as nobody: the kernel-socket transport ---------------------
 PORTS=$(awk -F'\t' '$1 == "svc" && $4 != "-" {print $2}' "$TRUTH" | head -8 | paste -sd,)
 nobody "$FATHOM" -sT -sV -Pn -n -p"$PORTS" "$SVC" -oX - >"$tmp/sv.xml" 2>"$tmp/sv.err"
