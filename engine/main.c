@@ -116,10 +116,8 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return rc == 1 ? FATHOM_EXIT_OK : FATHOM_EXIT_USAGE;
 	}
-	if (!privs_have_net_raw()) {
-		fprintf(stderr,
-			"fathom: the SYN scan needs the CAP_NET_RAW capability "
-			"(run as root, or setcap cap_net_raw+ep on fathom)\n");
+	/* nmap's unprivileged run: -sT, the connect ping, or a refusal. */
+	if (!privs_have_net_raw() && cli_unprivileged(&opt) < 0) {
 		cli_free(&opt);
 		return FATHOM_EXIT_FAIL;
 	}
@@ -188,7 +186,9 @@ int main(int argc, char **argv)
 	if (r.top.st.interrupted && !failed)
 		fprintf(stderr, "fathom: interrupted; reporting what was "
 				"found so far\n");
-	if (opt.verbose && !failed) {
+	/* nmap: no raw packets, no line (-sT alone, unprivileged). */
+	if (opt.verbose && !failed &&
+	    (r.top.st.sent || r.top.st.arp_sent || !opt.unprivileged)) {
 		char line[256];
 
 		snprintf(line, sizeof(line),

@@ -501,9 +501,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			break;
 		}
 		case OPT_SCANTYPE:
-			usage_error("scan type '%s' is not supported yet",
-				    bad);
-			goto out;
+			tcp_types |= 1u << TCP_SCAN_CONNECT;
+			break;
 		case OPT_SV:
 			o->version_detect = 1;
 			break;

@@ -37,6 +37,8 @@ enum tcp_scan {
 	TCP_SCAN_NULL,    /* -sN */
 	TCP_SCAN_XMAS,    /* -sX */
 	TCP_SCAN_MAIMON,  /* -sM */
+	TCP_SCAN_CONNECT, /* -sT: kernel connects (engine/sweep/connect.h);
+			     the default without CAP_NET_RAW */
 	TCP_SCAN_NTYPES
 };
 
@@ -92,9 +94,15 @@ struct scan_opts {
 	 */
 	int syn_scan;
 	int tcp_scan;  /* enum tcp_scan */
+	int tcp_scan_given; /* a -s? TCP type was named (not the default) */
 	int scanflags; /* --scanflags: the probes' TCP flags; -1 = unset */
 	int udp_scan; /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
 	int no_drop; /* --no-drop: keep root and capabilities after set-up */
+	/*
+	 * No CAP_NET_RAW (set by cli_unprivileged(), called by main): -sT
+	 * and the connect ping, -sV over kernel sockets, nothing raw.
+	 */
+	int unprivileged;
 
 	/* Version detection (-sV). */
 	int version_detect;
@@ -146,6 +154,18 @@ struct scan_opts {
 int cli_parse(int argc, char **argv, struct scan_opts *o);
 
 void cli_free(struct scan_opts *o);
+
+/*
+ * For a process without CAP_NET_RAW (main asks privs_have_net_raw()),
+ * after cli_parse(): nmap's unprivileged run. Sets o->unprivileged; the
+ * default scan becomes -sT and host discovery nmap's connect ping (TCP
+ * connects to 80 and 443, or the -PS/-PA ports). What only raw packets
+ * can do (-sS and the other raw TCP types, --scanflags, -sU, -O and -A,
+ * -PE/-PP/-PM/-PU/-PR, -S of an address this host does not own) is
+ * refused: 0, or -1 after one line on stderr (exit status 1, as a
+ * missing privilege is a runtime failure, not a usage error).
+ */
+int cli_unprivileged(struct scan_opts *o);
 
 /*
  * The data folder: --datadir, else $FATHOM_DATADIR, else the source

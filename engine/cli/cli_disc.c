@@ -115,6 +115,7 @@ void cli_disc_finish(struct scan_opts *o)
 		add_probe(d, DK_SYN, 443);
 		add_probe(d, DK_ACK, 80);
 		add_probe(d, DK_TS, 0);
+		d->defaults = 1;
 		return;
 	}
 	/* By kind; insertion keeps each kind's ports in the given order. */
@@ -132,8 +133,8 @@ int cli_disc_check(struct scan_opts *o, int ports_given)
 {
 	if (o->syn_scan || o->udp_scan) {
 		fprintf(stderr, "fathom: -sn (no port scan) cannot be combined "
-				"with a scan type (-sS, -sA, -sW, -sF, -sN, "
-				"-sX, -sM, -sU)\n");
+				"with a scan type (-sS, -sT, -sA, -sW, -sF, "
+				"-sN, -sX, -sM, -sU)\n");
 		return -1;
 	}
 	if (ports_given) {

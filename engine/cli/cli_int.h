@@ -96,6 +96,9 @@ int cli_scan_flags(struct scan_opts *o, const char *arg, char *err,
 		   size_t errlen);
 int cli_scan_finish(struct scan_opts *o, unsigned types);
 
+/* The option of a TCP scan type ("-sS", "-sT"...): enum tcp_scan. */
+const char *cli_scan_type_opt(int type);
+
 /*
  * -sU: parses (or with exclude, removes) "U:" + arg so that unprefixed
  * ports reach UDP too; only the UDP list of the result is kept. 0, or

@@ -13,7 +13,7 @@
 
 /* The options of enum tcp_scan, in its order, for messages. */
 static const char *const type_opt[TCP_SCAN_NTYPES] = {
-	"-sS", "-sA", "-sW", "-sF", "-sN", "-sX", "-sM",
+	"-sS", "-sA", "-sW", "-sF", "-sN", "-sX", "-sM", "-sT",
 };
 
 /*
@@ -30,6 +30,11 @@ static const struct {
 	{ "RST", PKT_RST },   { "PSH", PKT_PSH },  { "ACK", PKT_ACK },
 	{ "URG", PKT_URG },   { "ECE", PKT_ECE },  { "CWR", PKT_CWR },
 };
+
+const char *cli_scan_type_opt(int type)
+{
+	return type >= 0 && type < TCP_SCAN_NTYPES ? type_opt[type] : "-s?";
+}
 
 /* The flag name at *p (case-insensitive): its bits, p advanced; or -2. */
 static int flag_word(const char **p)
@@ -110,12 +115,20 @@ int cli_scan_finish(struct scan_opts *o, unsigned types)
 	if (n > 1) {
 		fprintf(stderr,
 			"fathom: %s and %s: more than one TCP scan type; "
-			"choose one of -sS, -sA, -sW, -sF, -sN, -sX, -sM "
+			"choose one of -sS, -sT, -sA, -sW, -sF, -sN, -sX, -sM "
 			"(see fathom -h)\n",
 			type_opt[first], type_opt[second]);
 		return -1;
 	}
 	o->tcp_scan = n ? first : TCP_SCAN_SYN;
+	o->tcp_scan_given = n > 0;
+	/* The kernel writes -sT's SYNs: there are no flags to set. */
+	if (o->tcp_scan == TCP_SCAN_CONNECT && o->scanflags >= 0) {
+		fprintf(stderr, "fathom: --scanflags does not apply to -sT "
+				"(the kernel writes its probes); use -sS or "
+				"another raw TCP type\n");
+		return -1;
+	}
 	/*
 	 * nmap: --scanflags with no type is a SYN scan's; with -sU alone
 	 * or -sn there is no TCP scan and the flags go unused.

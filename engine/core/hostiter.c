@@ -198,7 +198,10 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 			r->state = x->state;
 			r->reason = x->reason;
 			r->ttl = x->ttl;
-			if (!addr_eq(&x->from, &h->addr)) {
+			/* A zero from: unknown (-sT: the kernel's
+			 * unreachable does not say who sent it). */
+			if (!addr_eq(&x->from, &h->addr) &&
+			    !addr_eq(&x->from, &(struct addr){ 0 })) {
 				r->routed = 1;
 				r->from = x->from;
 			}

@@ -15,6 +15,7 @@
 #define PHASE_LIST(X) \
 	X(discovery)  \
 	X(sweep)      \
+	X(connect)    \
 	X(version)    \
 	X(os)         \
 	X(trace)

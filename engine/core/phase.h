@@ -14,11 +14,11 @@
 /*
  * A run is: privileged set-up of every phase, the privilege drop, then
  * for each host group every phase in list order (discovery, sweep,
- * -sV, -O), the
- * group's hosts written as soon as no phase still holds them. A phase
- * fills only the callbacks it needs; the ones it leaves NULL behave as
- * the phase_default_* below (curl's Curl_cf_def_* idea), so the runner
- * calls every callback without a NULL check. Adding a phase is its own
+ * connect, -sV, -O), the group's hosts written as soon as no phase
+ * still holds them. A phase fills only the callbacks it needs; the
+ * ones it leaves NULL behave as the phase_default_* below (curl's
+ * Curl_cf_def_* idea), so the runner calls every callback without a
+ * NULL check. Adding a phase is its own
  * file (one `const struct phase`) plus one line in phase.c's PHASE_LIST.
  */
 
@@ -118,8 +118,8 @@ phase_group_end_fn phase_default_group_end;
 phase_free_fn phase_default_free;
 
 /* The built-in phases (one file each: engine/core/phase_*.c). */
-extern const struct phase phase_discovery, phase_sweep, phase_version,
-	phase_os, phase_trace;
+extern const struct phase phase_discovery, phase_sweep, phase_connect,
+	phase_version, phase_os, phase_trace;
 
 struct phase_list;
 

@@ -24,7 +24,7 @@ static int disc_enabled(const struct scan_opts *o)
 {
 	/* IPv4 only so far: IPv6 targets are swept as with -Pn (and -6 -sn
 	 * is refused by the command line). */
-	if (o->family == ADDR_V6)
+	if (o->family == ADDR_V6 && !o->unprivileged)
 		return 0;
 	return !o->skip_ping || o->ping_only;
 }
@@ -44,7 +44,8 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	char bpf[256], src[INET_ADDRSTRLEN];
 
 	ph->ctx = dp;
-	if (o->skip_ping)
+	/* The connect ping (disc_connect.c) uses the kernel's sockets. */
+	if (o->skip_ping || o->unprivileged)
 		return 0;
 	inet_ntop(AF_INET, &in, src, sizeof(src));
 	snprintf(bpf, sizeof(bpf),
@@ -150,8 +151,12 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 		g->st.start_ns = t0;
 		g->st.start_wall = time(NULL);
 	}
-	if (disc_run(g, run->priv.disc, &dp->res, &st, err, errlen) < 0)
+	if ((o->unprivileged
+		     ? disc_connect_run(g, &dp->res, &st, err, errlen)
+		     : disc_run(g, run->priv.disc, &dp->res, &st, err,
+				errlen)) < 0)
 		return -1;
+	run->top.st.connects += o->unprivileged ? g->st.connects : 0;
 	add_stats(&run->top.st, &st);
 	g->st.passes = st.passes;
 	g->st.end_ns = now_ns();

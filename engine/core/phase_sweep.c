@@ -24,6 +24,9 @@ static void add_stats(struct scan_stats *to, const struct scan_stats *g)
 	to->timed_out |= g->timed_out;
 }
 
+static int sweep_group(struct phase_run *run, struct scan *g, char *err,
+		       size_t errlen);
+
 /*
  * Its handle and route are the run's shared ones (privsetup_open), so
  * it has no privileged set-up of its own.
@@ -31,12 +34,35 @@ static void add_stats(struct scan_stats *to, const struct scan_stats *g)
 static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 		     struct scan *g, char *err, size_t errlen)
 {
+	const struct scan_opts *orig = g->opt;
+	struct scan_opts udp_only;
+	int rc;
+
+	(void)ph;
+	if (orig->tcp_scan != TCP_SCAN_CONNECT)
+		return sweep_group(run, g, err, errlen);
+	/*
+	 * -sT -sU: the connect phase after it does the TCP ports; the sweep
+	 * sees a TCP list of none, so its keys stay below the connect
+	 * scan's, and runs first: its passes end when its own store is
+	 * full, so it must not hold the connect scan's results yet.
+	 */
+	udp_only = *orig;
+	udp_only.ports.proto[SVC_TCP].n = 0;
+	g->opt = &udp_only;
+	rc = sweep_group(run, g, err, errlen);
+	g->opt = orig;
+	return rc;
+}
+
+static int sweep_group(struct phase_run *run, struct scan *g, char *err,
+		       size_t errlen)
+{
 	const struct scan_opts *o = g->opt;
 	uint64_t count = targets_count(o->targets), t0 = now_ns();
 	size_t pph = synscan_ports_per_host(o), up;
 	char info[96];
 
-	(void)ph;
 	/* Discovery found no host up: nothing to sweep, nobody to count. */
 	if (g->disc && !g->disc->user_set && g->disc->nup == 0)
 		return 0;
@@ -61,6 +87,9 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	if (!g->st.interrupted)
 		phase_task(run, REPORT_TASK_END, synscan_task_name(o),
 			   (now_ns() - t0) / 1e9, info);
+	/* -sT -sU: the connect phase after it counts the hosts up, once. */
+	if (o->syn_scan && o->tcp_scan == TCP_SCAN_CONNECT)
+		return 0;
 	up = hostiter_count_up(g);
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);
@@ -70,9 +99,11 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	return 0;
 }
 
-/* Off with -sn (discovery only). */
+/* Off with -sn (discovery only), and with -sT alone (phase_connect.c). */
 static int sweep_enabled(const struct scan_opts *o)
 {
+	if (o->syn_scan && o->tcp_scan == TCP_SCAN_CONNECT)
+		return !o->ping_only && o->udp_scan;
 	return !o->ping_only;
 }
 

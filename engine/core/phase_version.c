@@ -29,6 +29,15 @@ static int version_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	/* A dry run finds nothing open: no work for -sV. */
 	if (run->top.opt->dry_run)
 		return 0;
+	/*
+	 * Without privileges kernel sockets are the only way, as nmap's
+	 * -sV always goes: nothing to warn about.
+	 */
+	if (run->top.opt->unprivileged) {
+		ps->vmode = VSCAN_SOCKETS;
+		ps->vwarned = 1;
+		return 0;
+	}
 	m = vscan_setup(&ps->hop, &ps->guard, &ps->vscan, ps->vwhy,
 			sizeof(ps->vwhy), err, errlen);
 	if (m < 0)

@@ -94,6 +94,8 @@ int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
 	ps->monitor_fd = -1;
 	if (synscan_plan_route(o, &ps->hop, err, errlen) < 0)
 		goto fail;
+	if (!synscan_needs_capture(o))
+		return 0; /* -sT alone, or no CAP_NET_RAW: nothing raw */
 	ps->sweep = synscan_open_capture(o, &ps->hop, err, errlen);
 	if (ps->sweep == NULL)
 		goto fail;
@@ -108,7 +110,7 @@ int privsetup_seal(struct privsetup *ps, char *err, size_t errlen)
 	if (ps->guard.active && start_monitor(ps, err, errlen) < 0)
 		return -1;
 	/* Idle until the sweep resumes it: nothing queues meanwhile. */
-	return pktio_pause(ps->sweep, err, errlen);
+	return ps->sweep ? pktio_pause(ps->sweep, err, errlen) : 0;
 }
 
 void privsetup_close(struct privsetup *ps)

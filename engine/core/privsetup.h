@@ -28,7 +28,9 @@ enum vscan_mode {
  */
 struct privsetup {
 	struct route_hop hop;     /* the run's interface and source address */
-	struct pktio *sweep;      /* the SYN sweep's capture and injection */
+	struct pktio *sweep;      /* the SYN sweep's capture and injection;
+				     NULL: synscan_needs_capture() says
+				     none (-sT alone, no CAP_NET_RAW) */
 	struct pktio *vscan;      /* -sV's, in the userspace modes; or NULL */
 	enum vscan_mode vmode;
 	char vwhy[256];           /* VSCAN_SOCKETS: why nft refused */
@@ -50,7 +52,7 @@ struct privsetup {
 
 /*
  * The part every phase shares: plans the route and opens the sweep's
- * handle (also with --dry-run). The phases then open their own into ps
+ * handle when synscan_needs_capture() (also with --dry-run). The phases then open their own into ps
  * (phase.h's priv_setup: -sV's capture, mode and guard; -O's capture
  * and port base), then privsetup_seal(). Returns 0, or -1 with err (ps
  * is then closed).

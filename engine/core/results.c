@@ -16,7 +16,7 @@ static const char *const reason_names[RS_NREASONS] = {
 	"no-response",   "net-unreach",    "host-unreach",
 	"proto-unreach", "port-unreach",   "net-prohibited",
 	"host-prohibited", "admin-prohibited", "time-exceeded",
-	"user-set",      "udp-response",
+	"user-set",      "udp-response",   "conn-refused",
 };
 
 const char *port_state_name(int state)

@@ -35,6 +35,7 @@ enum port_reason {
 	RS_TIME_EXCEEDED,
 	RS_USER_SET,
 	RS_UDP_RESPONSE, /* -sU: the port answered */
+	RS_CONN_REFUSED, /* -sT: connect() refused (the kernel saw a RST) */
 	RS_NREASONS
 };
 

@@ -38,6 +38,7 @@ enum disc_reason {
 	DR_SYN_ACK,      /* syn-ack */
 	DR_RESET,        /* reset */
 	DR_UDP_RESPONSE, /* udp-response */
+	DR_CONN_REFUSED, /* conn-refused: the connect ping's refusal */
 	DR_ICMP_BASE,    /* + enum port_reason of an ICMP error */
 };
 
@@ -145,5 +146,18 @@ struct disc_stats {
  */
 int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	     struct disc_stats *st, char *err, size_t errlen);
+
+/*
+ * Without CAP_NET_RAW (disc_connect.c), nmap's connect ping: a kernel
+ * TCP connect to each of o->disc's ports (80 and 443 by default,
+ * cli_unprivileged()) per target, at o->rate on connscan's engine
+ * (engine/sweep/connscan.h), one retry pass. A completed handshake
+ * (syn-ack) or a refusal (conn-refused) says the host is up, its RTT
+ * the latency; a host found up gets no more probes. No MACs (no ARP
+ * without privileges). Either family. --dry-run: every target up.
+ * Returns 0 (also when interrupted), or -1 with err.
+ */
+int disc_connect_run(struct scan *g, struct disc_results *r,
+		     struct disc_stats *st, char *err, size_t errlen);
 
 #endif

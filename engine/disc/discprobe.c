@@ -23,6 +23,7 @@ static const char *const names[] = {
 	[DR_SYN_ACK] = "syn-ack",
 	[DR_RESET] = "reset",
 	[DR_UDP_RESPONSE] = "udp-response",
+	[DR_CONN_REFUSED] = "conn-refused",
 };
 
 const char *disc_reason_name(int r)

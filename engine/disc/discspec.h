@@ -37,6 +37,7 @@ struct disc_spec {
 	size_t n;
 	int arp_given; /* -PR */
 	int no_arp;    /* --disable-arp-ping: on-link hosts get the probes */
+	int defaults;  /* no -P named a probe: nmap's defaults are in */
 };
 
 #endif

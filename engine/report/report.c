@@ -40,8 +40,9 @@ size_t report_hosts_up(const struct scan *s)
 
 static void row_reason(const struct hostiter_row *r, char *buf, size_t len)
 {
-	if (r->reason == RS_NO_RESPONSE)
-		snprintf(buf, len, "no-response");
+	/* A kernel connect's answer (-sT) has no TTL: nmap prints none. */
+	if (r->reason == RS_NO_RESPONSE || r->ttl == 0)
+		snprintf(buf, len, "%s", port_reason_name(r->reason));
 	else
 		snprintf(buf, len, "%s ttl %u", port_reason_name(r->reason),
 			 r->ttl);
@@ -223,7 +224,7 @@ static void print_host(FILE *f, const struct scan *s,
 		report_sigdigits(h->rtt_us / 1e6, 2, buf, sizeof(buf));
 		snprintf(lat, sizeof(lat), " (%ss latency)", buf);
 	}
-	if (o->reason && h->why == HI_WHY_REPLY)
+	if (o->reason && h->why == HI_WHY_REPLY && h->reason_ttl)
 		fprintf(f, "Host is up, received %s ttl %u%s.\n", h->reason,
 			h->reason_ttl, lat);
 	else if (o->reason && h->reason)

@@ -54,6 +54,7 @@ const struct sweep_module *synscan_tcp_module(const struct scan_opts *o)
 		[TCP_SCAN_NULL] = &sweep_mod_null,
 		[TCP_SCAN_XMAS] = &sweep_mod_xmas,
 		[TCP_SCAN_MAIMON] = &sweep_mod_maimon,
+		[TCP_SCAN_CONNECT] = &sweep_mod_connect,
 	};
 
 	if (o->tcp_scan < 0 || o->tcp_scan >= TCP_SCAN_NTYPES)
@@ -76,6 +77,7 @@ const char *synscan_task_name(const struct scan_opts *o)
 		[TCP_SCAN_NULL] = "NULL and UDP Scan",
 		[TCP_SCAN_XMAS] = "XMAS and UDP Scan",
 		[TCP_SCAN_MAIMON] = "Maimon and UDP Scan",
+		[TCP_SCAN_CONNECT] = "Connect and UDP Scan",
 	};
 
 	if (!o->udp_scan)
@@ -104,6 +106,13 @@ const char *synscan_flags_name(int flags, char *buf, size_t len)
 		k += 3;
 	}
 	return buf;
+}
+
+int synscan_needs_capture(const struct scan_opts *o)
+{
+	if (o->unprivileged)
+		return 0;
+	return o->udp_scan || synscan_tcp_module(o)->needs_raw;
 }
 
 size_t synscan_ports_per_host(const struct scan_opts *o)

@@ -141,6 +141,14 @@ extern const struct sweep_module sweep_mod_maimon;
 extern const struct sweep_module sweep_mod_synflags;
 
 /*
+ * -sT's names only (connect.c): "connect", "Connect Scan", silent =
+ * filtered, needs_raw false. Its callbacks are NULL and never called:
+ * the kernel writes its probes and reads its replies, so it runs on
+ * connscan.h's engine, not the sweep (connect.h says why).
+ */
+extern const struct sweep_module sweep_mod_connect;
+
+/*
  * --scanflags: the template of the flags modules with other flags than
  * the module's own (the MSS option only when they include SYN, as nmap
  * sends). The same contract as sweep_build_fn.

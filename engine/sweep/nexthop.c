@@ -277,7 +277,9 @@ static int sweep_filter(const struct scan_opts *o, const struct addr *our,
 	const struct sweep_module *mods[2];
 	int nmod = 0, n;
 
-	if (o->ports.proto[SVC_TCP].n || !o->udp_scan)
+	/* -sT's module has no filter: the kernel reads its replies. */
+	if ((o->ports.proto[SVC_TCP].n || !o->udp_scan) &&
+	    synscan_tcp_module(o)->filter)
 		mods[nmod++] = synscan_tcp_module(o);
 	if (o->udp_scan)
 		mods[nmod++] = &sweep_mod_udp;

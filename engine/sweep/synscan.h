@@ -20,6 +20,7 @@ struct scan_stats {
 	uint64_t unresolved;         /* probes skipped: next hop silent */
 	uint64_t pcap_drops;
 	uint64_t arp_sent;
+	uint64_t connects;            /* -sT and connect ping: connect() calls */
 	int passes;                  /* 1 + retransmission passes made */
 	int interrupted;             /* SIGINT/SIGTERM */
 	int timed_out;               /* --host-timeout expired */
@@ -132,5 +133,12 @@ const struct sweep_module *synscan_tcp_module(const struct scan_opts *o);
  * "" for none), into buf (25 bytes hold them all). Returns buf.
  */
 const char *synscan_flags_name(int flags, char *buf, size_t len);
+
+/*
+ * Whether the run opens the sweep's capture and injection handle: a
+ * raw TCP type or -sU, and the privilege to; not -sT alone, whose
+ * probes are the kernel's (engine/sweep/connect.h).
+ */
+int synscan_needs_capture(const struct scan_opts *o);
 
 #endif

@@ -102,10 +102,10 @@ kill -9 "$pid"
 wait "$bg" 2>/dev/null
 check "kill -9: the table fathom_$pid is gone within 2 s" table_gone "$pid"
 
-# ---- an unprivileged run never gets that far -----------------------------------
+# ---- an unprivileged -sS never gets that far (-sT: test_connect.sh) -----------
 if command -v setpriv >/dev/null; then
 	ip netns exec fx-scan setpriv --reuid "$NOBODY" --regid "$NOBODY" --clear-groups \
-		"$FATHOM" -n -p22 "$SVC" >"$tmp/u.txt" 2>"$tmp/u.err"
+		"$FATHOM" -sS -n -p22 "$SVC" >"$tmp/u.txt" 2>"$tmp/u.err"
 	rc=$?
 	check "without CAP_NET_RAW: exit 1 with one line (rc=$rc)" \
 		sh -c "[ $rc = 1 ] && [ \$(wc -l <'$tmp/u.err') = 1 ] && grep -q CAP_NET_RAW '$tmp/u.err'"

@@ -156,12 +156,12 @@ int main(void)
 	{
 		CHECK_EQ_U(run("fathom -n -sS -sA -p80 198.18.0.15", &o), 2);
 		CHECK_STR(errs, "fathom: -sS and -sA: more than one TCP scan "
-				"type; choose one of -sS, -sA, -sW, -sF, -sN, "
+				"type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
 				"-sX, -sM (see fathom -h)\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -n -sM -sU -sX -p80 198.18.0.15", &o), 2);
 		CHECK_STR(errs, "fathom: -sX and -sM: more than one TCP scan "
-				"type; choose one of -sS, -sA, -sW, -sF, -sN, "
+				"type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
 				"-sX, -sM (see fathom -h)\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -n -sn -sW 198.18.0.15", &o), 2);

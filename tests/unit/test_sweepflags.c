@@ -456,7 +456,7 @@ static void choice(void)
 		static const struct sweep_module *const want[] = {
 			&sweep_mod_syn,  &sweep_mod_ack,  &sweep_mod_window,
 			&sweep_mod_fin,  &sweep_mod_null, &sweep_mod_xmas,
-			&sweep_mod_maimon,
+			&sweep_mod_maimon, &sweep_mod_connect,
 		};
 
 		memset(&o, 0, sizeof(o));
