@@ -62,6 +62,17 @@ void dhost_set_extra(struct dhost *h, const char *state, long long count);
 void dhost_add_os(struct dhost *h, const char *name);
 void dscan_free(struct dscan *s);
 
+/*
+ * ndiff's order: addresses by type then text, names, ports by number
+ * then protocol, hosts by Host.get_id() ("%-40s" of the least address,
+ * then the least name; stable). dscan_sort() sorts all of a scan and
+ * sets each host's id.
+ */
+int daddr_cmp(const void *x, const void *y);
+int dport_cmp(const void *x, const void *y);
+int dhost_cmp(const void *x, const void *y);
+void dscan_sort(struct dscan *s);
+
 /* An nmap XML file into s. 0, or -1 with err. */
 int diff_load_xml(const char *path, struct dscan *s, char *err,
 		  size_t errlen);

@@ -11,182 +11,6 @@
 
 #define GROW(arr, n) ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))))
 
-struct dhost *dscan_add_host(struct dscan *s)
-{
-	GROW(s->hosts, s->nhosts);
-	memset(&s->hosts[s->nhosts], 0, sizeof(*s->hosts));
-	return &s->hosts[s->nhosts++];
-}
-
-void dhost_add_addr(struct dhost *h, int type, const char *s)
-{
-	for (size_t i = 0; i < h->naddrs; i++)
-		if (h->addrs[i].type == type && strcmp(h->addrs[i].s, s) == 0)
-			return;
-	GROW(h->addrs, h->naddrs);
-	h->addrs[h->naddrs].type = type;
-	h->addrs[h->naddrs++].s = xstrdup(s);
-}
-
-void dhost_add_name(struct dhost *h, const char *name)
-{
-	for (size_t i = 0; i < h->nnames; i++)
-		if (strcmp(h->names[i], name) == 0)
-			return;
-	GROW(h->names, h->nnames);
-	h->names[h->nnames++] = xstrdup(name);
-}
-
-static void svc_free(struct dservice *s)
-{
-	free(s->name);
-	free(s->product);
-	free(s->version);
-	free(s->extrainfo);
-	free(s->tunnel);
-	memset(s, 0, sizeof(*s));
-}
-
-struct dport *dhost_set_port(struct dhost *h, int port, const char *proto)
-{
-	struct dport *p = NULL;
-
-	for (size_t i = 0; i < h->nports && !p; i++)
-		if (h->ports[i].port == port &&
-		    strcmp(h->ports[i].proto, proto) == 0)
-			p = &h->ports[i];
-	if (p) {
-		free(p->state);
-		free(p->proto);
-		svc_free(&p->svc);
-	} else {
-		GROW(h->ports, h->nports);
-		p = &h->ports[h->nports++];
-	}
-	memset(p, 0, sizeof(*p));
-	p->port = port;
-	p->proto = xstrdup(proto);
-	return p;
-}
-
-/* A Python dict's update: a known state keeps its place. */
-void dhost_set_extra(struct dhost *h, const char *state, long long count)
-{
-	const char *st = state ? state : "unknown";
-
-	for (size_t i = 0; i < h->nextra; i++)
-		if (strcmp(h->extra[i].state, st) == 0) {
-			h->extra[i].count = count;
-			return;
-		}
-	GROW(h->extra, h->nextra);
-	h->extra[h->nextra].state = xstrdup(st);
-	h->extra[h->nextra++].count = count;
-}
-
-void dhost_add_os(struct dhost *h, const char *name)
-{
-	GROW(h->os, h->nos);
-	h->os[h->nos++] = xstrdup(name);
-}
-
-void dscan_free(struct dscan *s)
-{
-	for (size_t i = 0; i < s->nhosts; i++) {
-		struct dhost *h = &s->hosts[i];
-
-		free(h->state);
-		for (size_t k = 0; k < h->naddrs; k++)
-			free(h->addrs[k].s);
-		for (size_t k = 0; k < h->nnames; k++)
-			free(h->names[k]);
-		for (size_t k = 0; k < h->nports; k++) {
-			free(h->ports[k].proto);
-			free(h->ports[k].state);
-			svc_free(&h->ports[k].svc);
-		}
-		for (size_t k = 0; k < h->nextra; k++)
-			free(h->extra[k].state);
-		for (size_t k = 0; k < h->nos; k++)
-			free(h->os[k]);
-		free(h->addrs);
-		free(h->names);
-		free(h->ports);
-		free(h->extra);
-		free(h->os);
-		free(h->id);
-	}
-	free(s->hosts);
-	free(s->scanner);
-	free(s->version);
-	free(s->args);
-	memset(s, 0, sizeof(*s));
-}
-
-/* ---- ndiff's order of things ---- */
-
-static int addr_cmp(const void *x, const void *y)
-{
-	const struct daddr *a = x, *b = y;
-
-	if (a->type != b->type)
-		return a->type - b->type;
-	return strcmp(a->s, b->s);
-}
-
-static int str_cmp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int port_cmp(const void *x, const void *y)
-{
-	const struct dport *a = x, *b = y;
-
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return strcmp(a->proto, b->proto);
-}
-
-/* Host.get_id(): "%-40s" of the least address, then the least name. */
-static void host_prepare(struct dhost *h)
-{
-	char id[1024];
-
-	qsort(h->addrs, h->naddrs, sizeof(*h->addrs), addr_cmp);
-	qsort(h->names, h->nnames, sizeof(*h->names), str_cmp);
-	qsort(h->ports, h->nports, sizeof(*h->ports), port_cmp);
-	if (h->naddrs)
-		snprintf(id, sizeof(id), "%-40s%s", h->addrs[0].s,
-			 h->nnames ? h->names[0] : "");
-	else
-		snprintf(id, sizeof(id), "%40s%s", "",
-			 h->nnames ? h->names[0] : "");
-	free(h->id);
-	h->id = xstrdup(id);
-}
-
-static int host_cmp(const void *x, const void *y)
-{
-	return strcmp(((const struct dhost *)x)->id,
-		      ((const struct dhost *)y)->id);
-}
-
-static void scan_prepare(struct dscan *s)
-{
-	for (size_t i = 0; i < s->nhosts; i++)
-		host_prepare(&s->hosts[i]);
-	/* Python's sort is stable; ties keep document order. */
-	for (size_t i = 1; i < s->nhosts; i++)
-		for (size_t j = i; j > 0 && host_cmp(&s->hosts[j - 1],
-						     &s->hosts[j]) > 0; j--) {
-			struct dhost t = s->hosts[j];
-
-			s->hosts[j] = s->hosts[j - 1];
-			s->hosts[j - 1] = t;
-		}
-}
-
 /* ---- comparison ---- */
 
 static int str_eq(const char *a, const char *b)
@@ -234,7 +58,7 @@ static int sets_differ(const struct dhost *a, const struct dhost *b)
 	if (a->naddrs != b->naddrs || a->nnames != b->nnames)
 		return 1;
 	for (size_t i = 0; i < a->naddrs; i++)
-		if (addr_cmp(&a->addrs[i], &b->addrs[i]))
+		if (daddr_cmp(&a->addrs[i], &b->addrs[i]))
 			return 1;
 	for (size_t i = 0; i < a->nnames; i++)
 		if (strcmp(a->names[i], b->names[i]))
@@ -254,7 +78,7 @@ static void port_diffs(struct hdiff *d, int verbose)
 		int c;
 
 		if (i < a->nports && j < b->nports)
-			c = port_cmp(&a->ports[i], &b->ports[j]);
+			c = dport_cmp(&a->ports[i], &b->ports[j]);
 		else
 			c = i < a->nports ? -1 : 1;
 		if (c <= 0)
@@ -617,7 +441,7 @@ static int each_pair(struct dscan *a, struct dscan *b, int verbose,
 		int c;
 
 		if (i < a->nhosts && j < b->nhosts)
-			c = host_cmp(&a->hosts[i], &b->hosts[j]);
+			c = dhost_cmp(&a->hosts[i], &b->hosts[j]);
 		else
 			c = i < a->nhosts ? -1 : 1;
 		if (c <= 0)
@@ -651,8 +475,8 @@ int diff_print_text(FILE *f, struct dscan *a, struct dscan *b, int verbose)
 	char ba[8192], bb[8192];
 	struct text_arg t = { f, verbose };
 
-	scan_prepare(a);
-	scan_prepare(b);
+	dscan_sort(a);
+	dscan_sort(b);
 	banner(a, ba, sizeof(ba));
 	banner(b, bb, sizeof(bb));
 	if (strcmp(ba, bb) != 0)
@@ -826,8 +650,8 @@ int diff_print_json(FILE *f, struct dscan *a, struct dscan *b, int verbose)
 	struct json_arg j = { f, 0 };
 	int cost;
 
-	scan_prepare(a);
-	scan_prepare(b);
+	dscan_sort(a);
+	dscan_sort(b);
 	json_scan(f, "a", a);
 	json_scan(f, "b", b);
 	cost = each_pair(a, b, verbose, json_host, &j);
