@@ -266,17 +266,18 @@ static int one_row(void *arg, int n, const char *const *v)
 /* One query against a SQLite file: the first row's columns, row count. */
 static int q(const char *path, const char *sql, struct cell *c)
 {
+	const struct inv_backend *be = inv_backend_for(path);
 	char err[256];
-	void *h = inv_sqlite.open(path, err, sizeof(err));
+	void *h = be ? be->open(path, err, sizeof(err)) : NULL;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (h == NULL)
 		return -1;
-	rc = inv_sqlite.query(h, sql, NULL, 0, one_row, c, err, sizeof(err));
+	rc = be->query(h, sql, NULL, 0, one_row, c, err, sizeof(err));
 	if (rc < 0)
 		printf("#   %s\n", err);
-	inv_sqlite.close(h);
+	be->close(h);
 	return rc;
 }
 
@@ -306,39 +307,38 @@ static void seqmatch_cases(void)
 	}
 }
 
-int main(void)
+/* "<backend>: <what>", kept until the case is reported. */
+static char names[16][160];
+static const char *backend_name;
+
+static const char *name(int k, const char *what)
 {
-	const char *dir = getenv("FATHOM_SRCDIR");
-	char datadir[1100], db[] = "/tmp/fathom-test-invdb.XXXXXX";
-	char path[64];
+	snprintf(names[k], sizeof(names[k]), "%s: %s", backend_name, what);
+	return names[k];
+}
+
+/* Every case that writes: the same for SQLite and PostgreSQL. */
+static void run_backend(const char *bname, const char *path)
+{
+	const struct inv_backend *be = inv_backend_for(path);
 	struct fixture fx;
 	struct cell c;
 	long long id1 = -1, id2 = -1;
-	int fd = mkstemp(db);
+	int k = 0;
 
-	snprintf(srcdir, sizeof(srcdir), "%s", dir ? dir : ".");
-	snprintf(datadir, sizeof(datadir), "%s/probes", srcdir);
-	setenv("FATHOM_DATADIR", datadir, 1);
-	setenv("TZ", "UTC", 1);
-	tzset();
-	if (fd >= 0)
-		close(fd);
-	unlink(db);
-	snprintf(path, sizeof(path), "%s.sqlite", db);
-
-	seqmatch_cases();
-	CASE("sqlite: the svc scan is written, its id is 1")
+	backend_name = bname;
+	CASE(name(k++, "the svc scan is written, its id is 1"))
 	{
 		CHECK(scenario_svc(&fx) == 0);
 		id1 = write_db(path, &fx);
 		CHECK(id1 == 1);
 		teardown(&fx);
 	}
-	CASE("sqlite: the database holds what -oX holds (diff cost 0)")
+	CASE(name(k++, "the database holds what -oX holds (diff cost 0)"))
 	{
 		CHECK(diff_db_xml(path, id1, "svc", 1) == 0);
 	}
-	CASE("sqlite: rows, a hostile banner as the XML carries it")
+	CASE(name(k++, "rows, a hostile banner as the XML carries it"))
 	{
 		CHECK(q(path, "SELECT status, hosts_up, tcp_ports FROM scans",
 			&c) == 0);
@@ -368,7 +368,7 @@ int main(void)
 			      "8080", &c) == 0);
 		CHECK(strstr(c.v[0], "\nSF:") == NULL);
 	}
-	CASE("sqlite: a second scan in the same file; diff tells them apart")
+	CASE(name(k++, "a second scan in the same file; diff tells them apart"))
 	{
 		CHECK(scenario_multi(&fx) == 0);
 		id2 = write_db(path, &fx);
@@ -383,10 +383,10 @@ int main(void)
 		CHECK_STR(c.v[0], "closed");
 		CHECK_STR(c.v[1], "37");
 	}
-	CASE("sqlite: a host whose rows fail is not written at all")
+	CASE(name(k++, "a host whose rows fail is not written at all"))
 	{
 		char err[256];
-		void *h = inv_sqlite.open(path, err, sizeof(err));
+		void *h = be->open(path, err, sizeof(err));
 		struct inv_batch b = { 0 };
 		struct inv_row rows[2];
 
@@ -416,11 +416,37 @@ int main(void)
 		rows[1].v[6] = "64";
 		b.rows = rows;
 		b.n = 2;
-		CHECK(inv_sqlite.write(h, &b, err, sizeof(err)) < 0);
-		inv_sqlite.close(h);
+		CHECK(be->write(h, &b, err, sizeof(err)) < 0 ||
+		      be->finish(h, err, sizeof(err)) < 0);
+		be->close(h);
 		CHECK(q(path, "SELECT count(*) FROM hosts WHERE addr = "
 			      "'198.18.0.99'", &c) == 0);
 		CHECK_STR(c.v[0], "0");
+	}
+}
+
+int main(void)
+{
+	const char *dir = getenv("FATHOM_SRCDIR");
+	char datadir[1100], db[] = "/tmp/fathom-test-invdb.XXXXXX";
+	char path[64];
+	int fd = mkstemp(db);
+
+	snprintf(srcdir, sizeof(srcdir), "%s", dir ? dir : ".");
+	snprintf(datadir, sizeof(datadir), "%s/probes", srcdir);
+	setenv("FATHOM_DATADIR", datadir, 1);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	if (fd >= 0)
+		close(fd);
+	unlink(db);
+	snprintf(path, sizeof(path), "%s.sqlite", db);
+
+	seqmatch_cases();
+	run_backend("sqlite", path);
+	if (getenv("FATHOM_TEST_PG")) {
+		/* A fresh database: its scans are numbered from 1 too. */
+		run_backend("postgresql", getenv("FATHOM_TEST_PG"));
 	}
 	CASE("diff: the XML golden files against each other, both ways")
 	{
