@@ -1,0 +1,55 @@
+# invdb.sh -- tools/bench invdb: the cost of -oS (SQLite, PostgreSQL) on a crowd -sV.
+# shellcheck shell=bash
+# Sourced by tools/bench (uses its NS, FATHOM, TMP, RUNS, log, JOBS).
+
+# The crowd's -sV -p22,80 without -oS, with -oS FILE.sqlite and with -oS
+# postgresql:// (a private cluster on a unix socket, tests/integration/
+# pglib.sh), alternating the order each run; the median wall time of each
+# and the ratios to the run without. Goal: <= 1.10 each, every service in
+# the database.
+bench_invdb() {
+    local net=${BENCH_INVDB_NET:-198.19.0.0/16} i k t0 t pg_ok=0 want
+    local -a plain=() sq=() pg=()
+    # shellcheck source=/dev/null
+    source "$ROOT/tests/integration/pglib.sh"
+    echo
+    echo "== invdb: -sV -p22,80 $net, without -oS, -oS FILE.sqlite, -oS postgresql://"
+    pg_start && pg_ok=1 || log "PostgreSQL cluster did not start: no row"
+    for ((i = 1; i <= RUNS; i++)); do
+        for k in $(if ((i % 2)); then echo plain sqlite pg; else echo pg sqlite plain; fi); do
+            local out=(-oN "$TMP/invdb-$k.txt")
+            case $k in
+            sqlite) rm -f "$TMP/inv.sqlite"*; out+=(-oS "$TMP/inv.sqlite") ;;
+            pg) ((pg_ok)) || continue; out+=(-oS "$PG_URI") ;;
+            esac
+            warn_busy
+            log "invdb $k: $FATHOM -n -T4 -sV -p22,80 $net ${out[*]}"
+            t0=$EPOCHREALTIME
+            ip netns exec "$NS" timeout 1800 "$FATHOM" -n -T4 -sV -p22,80 "$net" "${out[@]}" \
+                >/dev/null 2>"$TMP/invdb-$k.err" || log "invdb $k: exit $?: $(tail -1 "$TMP/invdb-$k.err")"
+            t=$(echo "$EPOCHREALTIME - $t0" | bc)
+            case $k in plain) plain+=("$t") ;; sqlite) sq+=("$t") ;; pg) pg+=("$t") ;; esac
+        done
+    done
+    median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+    local mp ms mg rs rg nsq npg
+    want=$(grep -cE '^(22|80)/tcp +open' "$TMP/invdb-plain.txt" || echo 0)
+    nsq=$(sqlite3 "$TMP/inv.sqlite" "SELECT count(*) FROM services WHERE scan_id = (SELECT max(id) FROM scans)" 2>/dev/null || echo 0)
+    ((pg_ok)) && npg=$(psql_q "SELECT count(*) FROM services WHERE scan_id = (SELECT max(id) FROM scans)")
+    mp=$(median "${plain[@]}") ms=$(median "${sq[@]}")
+    rs=$(echo "scale=3; $ms / $mp" | bc)
+    printf '  %-22s %8ss  %s open services\n' "without -oS" "$mp" "$want"
+    printf '  %-22s %8ss  ratio %s, %s services in the database\n' "-oS FILE.sqlite" "$ms" "$rs" "$nsq"
+    if ((pg_ok)); then
+        mg=$(median "${pg[@]}")
+        rg=$(echo "scale=3; $mg / $mp" | bc)
+        printf '  %-22s %8ss  ratio %s, %s services in the database\n' "-oS postgresql://" "$mg" "$rg" "${npg:-0}"
+    fi
+    echo "GOAL invdb sqlite: <= 1.10 x without -oS, every service stored:" \
+        "$([[ $(echo "$rs <= 1.10" | bc) == 1 && $nsq == "$want" ]] && echo PASS || echo FAIL) (ratio $rs, $nsq/$want)" |
+        tee -a "$TMP/goals"
+    ((pg_ok)) && echo "GOAL invdb postgresql: <= 1.10 x without -oS, every service stored:" \
+        "$([[ $(echo "$rg <= 1.10" | bc) == 1 && $npg == "$want" ]] && echo PASS || echo FAIL) (ratio $rg, $npg/$want)" |
+        tee -a "$TMP/goals"
+    pg_stop
+}
