@@ -151,9 +151,13 @@ static void host_prepare(struct dhost *h)
 {
 	char id[1024];
 
-	qsort(h->addrs, h->naddrs, sizeof(*h->addrs), daddr_cmp);
-	qsort(h->names, h->nnames, sizeof(*h->names), str_cmp);
-	qsort(h->ports, h->nports, sizeof(*h->ports), dport_cmp);
+	/* qsort() of NULL (an empty list) is undefined, even for 0 items. */
+	if (h->naddrs)
+		qsort(h->addrs, h->naddrs, sizeof(*h->addrs), daddr_cmp);
+	if (h->nnames)
+		qsort(h->names, h->nnames, sizeof(*h->names), str_cmp);
+	if (h->nports)
+		qsort(h->ports, h->nports, sizeof(*h->ports), dport_cmp);
 	if (h->naddrs)
 		snprintf(id, sizeof(id), "%-40s%s", h->addrs[0].s,
 			 h->nnames ? h->names[0] : "");

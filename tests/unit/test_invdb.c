@@ -263,11 +263,26 @@ static int one_row(void *arg, int n, const char *const *v)
 	return 0;
 }
 
-/* One query against a SQLite file: the first row's columns, row count. */
-static int q(const char *path, const char *sql, struct cell *c)
+/* The scans a backend's cases wrote: "@1" and "@2" in q()'s SQL. */
+static long long sid[3];
+
+/*
+ * One query: the first row's columns, the row count. "@1"/"@2" stand
+ * for the first/second scan's id (a PostgreSQL database may hold others).
+ */
+static int q(const char *path, const char *sqlt, struct cell *c)
 {
 	const struct inv_backend *be = inv_backend_for(path);
-	char err[256];
+	char err[256], sql[1024];
+	size_t n = 0;
+
+	for (const char *p = sqlt; *p && n < sizeof(sql) - 32; p++)
+		if (p[0] == '@' && (p[1] == '1' || p[1] == '2'))
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%lld",
+					      sid[*++p - '0']);
+		else
+			sql[n++] = *p;
+	sql[n] = '\0';
 	void *h = be ? be->open(path, err, sizeof(err)) : NULL;
 	int rc;
 
@@ -327,11 +342,12 @@ static void run_backend(const char *bname, const char *path)
 	int k = 0;
 
 	backend_name = bname;
-	CASE(name(k++, "the svc scan is written, its id is 1"))
+	CASE(name(k++, "the svc scan is written, it gets a scan id"))
 	{
 		CHECK(scenario_svc(&fx) == 0);
-		id1 = write_db(path, &fx);
-		CHECK(id1 == 1);
+		id1 = sid[1] = write_db(path, &fx);
+		/* A new SQLite file numbers from 1. */
+		CHECK(strcmp(bname, "sqlite") ? id1 > 0 : id1 == 1);
 		teardown(&fx);
 	}
 	CASE(name(k++, "the database holds what -oX holds (diff cost 0)"))
@@ -340,46 +356,48 @@ static void run_backend(const char *bname, const char *path)
 	}
 	CASE(name(k++, "rows, a hostile banner as the XML carries it"))
 	{
-		CHECK(q(path, "SELECT status, hosts_up, tcp_ports FROM scans",
-			&c) == 0);
+		CHECK(q(path, "SELECT status, hosts_up, tcp_ports FROM scans "
+			      "WHERE id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "success");
 		CHECK_STR(c.v[1], "1");
 		CHECK_STR(c.v[2], "21-22,80,113,443,2222,8080,9999");
-		CHECK(q(path, "SELECT count(*) FROM ports", &c) == 0);
+		CHECK(q(path, "SELECT count(*) FROM ports WHERE scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "8");
 		CHECK(q(path, "SELECT version, hostname, extrainfo FROM "
-			      "services WHERE port = 21", &c) == 0);
+			      "services WHERE port = 21 AND scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "3.0.3\\x01\\xff\\xfe-\xc3\xa9");
 		CHECK_STR(c.v[1], "h</service>\x7f\xc2\x85\\xef\\xbf\\xbe\t");
 		CHECK_STR(c.v[2], "evil\n# fake line");
-		CHECK(q(path, "SELECT cpe, tunnel FROM services WHERE port = 22",
-			&c) == 0);
+		CHECK(q(path, "SELECT cpe, tunnel FROM services WHERE port = 22 "
+			      "AND scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "cpe:/a:openbsd:openssh:9.2p1 "
 				  "cpe:/o:linux:linux_kernel");
 		CHECK(q(path, "SELECT tunnel, reason_ip FROM services s JOIN "
 			      "ports p USING (scan_id, addr, protocol, port) "
-			      "WHERE port = 443", &c) == 0);
+			      "WHERE port = 443 AND scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "ssl");
 		CHECK(q(path, "SELECT reason_ip, mac FROM ports JOIN hosts "
-			      "USING (scan_id, addr) WHERE port = 113", &c) == 0);
+			      "USING (scan_id, addr) WHERE port = 113 AND "
+			      "scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "198.18.0.1");
 		CHECK_STR(c.v[1], "02:66:78:00:00:0A");
 		CHECK(q(path, "SELECT fingerprint FROM services WHERE port = "
-			      "8080", &c) == 0);
+			      "8080 AND scan_id = @1", &c) == 0);
 		CHECK(strstr(c.v[0], "\nSF:") == NULL);
 	}
-	CASE(name(k++, "a second scan in the same file; diff tells them apart"))
+	CASE(name(k++, "a second scan in the same database; diff tells them apart"))
 	{
 		CHECK(scenario_multi(&fx) == 0);
-		id2 = write_db(path, &fx);
-		CHECK(id2 == 2);
+		id2 = sid[2] = write_db(path, &fx);
+		CHECK(id2 == id1 + 1);
 		teardown(&fx);
 		CHECK(diff_db_xml(path, id2, "multi", 1) == 0);
 		CHECK(diff_db_xml(path, id2, "svc", 0) > 0);
-		CHECK(q(path, "SELECT name, type FROM hostnames", &c) == 0);
+		CHECK(q(path, "SELECT name, type FROM hostnames WHERE scan_id = @2",
+			&c) == 0);
 		CHECK_STR(c.v[0], "localhost");
 		CHECK(q(path, "SELECT state, count FROM extraports WHERE addr "
-			      "= '198.18.0.10'", &c) == 0);
+			      "= '198.18.0.10' AND scan_id = @2", &c) == 0);
 		CHECK_STR(c.v[0], "closed");
 		CHECK_STR(c.v[1], "37");
 	}
@@ -389,7 +407,9 @@ static void run_backend(const char *bname, const char *path)
 		void *h = be->open(path, err, sizeof(err));
 		struct inv_batch b = { 0 };
 		struct inv_row rows[2];
+		char id[32];
 
+		snprintf(id, sizeof(id), "%lld", id1);
 		CHECK(h != NULL);
 		if (h == NULL)
 			break;
@@ -398,7 +418,7 @@ static void run_backend(const char *bname, const char *path)
 		memset(rows, 0, sizeof(rows));
 		rows[0].table = INV_HOSTS;
 		rows[0].ncols = 18;
-		rows[0].v[0] = "1";
+		rows[0].v[0] = id;
 		rows[0].v[1] = "198.18.0.99";
 		rows[0].v[2] = "ipv4";
 		rows[0].v[4] = "up";
@@ -407,7 +427,7 @@ static void run_backend(const char *bname, const char *path)
 		rows[0].v[17] = "9";
 		rows[1].table = INV_PORTS;
 		rows[1].ncols = 8;
-		rows[1].v[0] = "1";
+		rows[1].v[0] = id;
 		rows[1].v[1] = "198.18.0.10"; /* exists: port 22 */
 		rows[1].v[2] = "tcp";
 		rows[1].v[3] = "22";
@@ -420,7 +440,7 @@ static void run_backend(const char *bname, const char *path)
 		      be->finish(h, err, sizeof(err)) < 0);
 		be->close(h);
 		CHECK(q(path, "SELECT count(*) FROM hosts WHERE addr = "
-			      "'198.18.0.99'", &c) == 0);
+			      "'198.18.0.99' AND scan_id = @1", &c) == 0);
 		CHECK_STR(c.v[0], "0");
 	}
 }
