@@ -238,7 +238,9 @@ int diff_load_db(const char *db, const char *ref, struct dscan *s,
 	}
 	h = be->open(db, e, sizeof(e));
 	if (h == NULL) {
-		snprintf(err, errlen, "%s", e);
+		/* A URI may hold a password: only a file is named. */
+		snprintf(err, errlen, "%s%s%s", inv_is_pg(db) ? "" : db,
+			 inv_is_pg(db) ? "" : ": ", e);
 		return -1;
 	}
 	rc = resolve(be, h, ref, id, e, sizeof(e));

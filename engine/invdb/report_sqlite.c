@@ -36,7 +36,7 @@ static void *sq_open(const char *target, char *err, size_t errlen)
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				    SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", target,
+		snprintf(err, errlen, "%s",
 			 q->db ? sqlite3_errmsg(q->db) : "cannot open");
 		sqlite3_close(q->db);
 		free(q);
@@ -48,8 +48,7 @@ static void *sq_open(const char *target, char *err, size_t errlen)
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 " PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", target,
-			 sqlite3_errmsg(q->db));
+		snprintf(err, errlen, "%s", sqlite3_errmsg(q->db));
 		sqlite3_close(q->db);
 		free(q);
 		return NULL;

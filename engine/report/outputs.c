@@ -247,12 +247,14 @@ static void unlink_created(struct outputs *out)
 }
 
 /*
- * A postgresql://user:secret@host/db URI as postgresql://user@host/db:
- * messages name the database, never the password.
+ * A postgresql://user:secret@host/db?password=secret URI as
+ * postgresql://user@host/db?password=: messages name the database,
+ * never the password.
  */
 static char *db_display(const char *target)
 {
-	char *s = xstrdup(target), *at, *colon, *scheme = strstr(s, "://");
+	char *s = xstrdup(target), *at, *colon, *pw;
+	char *scheme = strstr(s, "://");
 
 	if (scheme == NULL)
 		return s;
@@ -260,6 +262,11 @@ static char *db_display(const char *target)
 	colon = strchr(scheme + 3, ':');
 	if (at && colon && colon < at)
 		memmove(colon, at, strlen(at) + 1);
+	if ((pw = strstr(s, "password=")) != NULL) {
+		char *end = pw + 9 + strcspn(pw + 9, "&#");
+
+		memmove(pw + 9, end, strlen(end) + 1);
+	}
 	return s;
 }
 
