@@ -17,12 +17,12 @@ pg_start() {
 		-o "-c listen_addresses='' -k $PG_DIR -c max_connections=50 -c fsync=off" \
 		start >"$PG_DIR/pg_ctl.log" 2>&1 || return 1
 	PG_URI="postgresql:///fathom?host=$PG_DIR&user=postgres"
-	runuser -u postgres -- "$PG_BIN/createdb" -h "$PG_DIR" fathom || return 1
+	(cd / && runuser -u postgres -- "$PG_BIN/createdb" -h "$PG_DIR" fathom) || return 1
 }
 
 # psql_q SQL: one value per line, no headers.
 psql_q() {
-	runuser -u postgres -- psql -h "$PG_DIR" -d fathom -XAtq -c "$1"
+	(cd / && runuser -u postgres -- psql -h "$PG_DIR" -d fathom -XAtq -c "$1")
 }
 
 # pg_stop: stops the cluster and removes its directory.
