@@ -159,6 +159,13 @@ for _ in $(seq 50); do free_port "$P2" || break; sleep 0.1; done
 fathom -n -sV -p "22,$P1,$P2" "$SVC" -oX d2.xml -oS diff.sqlite >/dev/null 2>&1
 check "diff: second scan, $P1 closed and $P2 open" \
 	sh -c "grep -q 'portid=\"$P1\"><state state=\"closed\"' d2.xml && grep -q 'portid=\"$P2\"><state state=\"open\"' d2.xml"
+# nmap's own XML of the same state (hosthint, times, its layout) too.
+ip netns exec fx-scan nmap -n -Pn -sV -p "22,$P1,$P2" "$SVC" -oX n2.xml >/dev/null 2>&1
+check "nmap -sV of the second state ran" test -s n2.xml
+ndiff d1.xml n2.xml >ndn.txt
+$FATHOM diff d1.xml n2.xml >fxn.txt
+if cmp -s ndn.txt fxn.txt; then ok "diff of fathom's XML against nmap's: the same text as ndiff"
+else notok "diff against nmap's XML differs from ndiff's"; diff ndn.txt fxn.txt | sed 's/^/#   /'; fi
 ndiff d1.xml d2.xml >nd.txt
 nrc=$?
 $FATHOM diff d1.xml d2.xml >fx.txt
