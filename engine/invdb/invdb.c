@@ -85,9 +85,13 @@ int invdb_supported(const char *target)
 
 char *inv_schema_text(const struct inv_backend *be)
 {
-	size_t idl = strlen(be->id_type), n = 0;
-	char *out = xmalloc(sizeof(schema_sql) * 2 + 256);
+	size_t idl = strlen(be->id_type), n = 0, k = 0;
 	const char *p = schema_sql, *q;
+	char *out;
+
+	for (q = schema_sql; (q = strstr(q, "@ID@")) != NULL; q += 4)
+		k++;
+	out = xmalloc(sizeof(schema_sql) + k * idl + 1);
 
 	while ((q = strstr(p, "@ID@")) != NULL) {
 		memcpy(out + n, p, (size_t)(q - p));

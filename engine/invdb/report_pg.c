@@ -225,10 +225,13 @@ static int pg_write(void *be, const struct inv_batch *b, char *err,
 							      strlen(r->v[k]))
 					    : NULL;
 
+			if (r->v[k] && lit == NULL) {
+				free(buf);
+				return pg_err(p, "host", NULL, err, errlen);
+			}
 			if (k)
 				put(&buf, &len, &cap, ", ");
-			put(&buf, &len, &cap, r->v[k] ? (lit ? lit : "NULL")
-						       : "NULL");
+			put(&buf, &len, &cap, lit ? lit : "NULL");
 			PQfreemem(lit);
 		}
 		put(&buf, &len, &cap, ")");
