@@ -100,3 +100,37 @@ AC_DEFUN([FATHOM_ENABLE_FUZZ], [
     FATHOM_LDFLAGS="$FATHOM_LDFLAGS -fsanitize=address,undefined"])
   AM_CONDITIONAL([FUZZ], [test "x$enable_fuzz" = xyes])
 ])
+
+dnl The inventory database (-oS): optional unless asked for. --with-sqlite3
+dnl (or --with-libpq) makes it required, as tools/check does; --without-X
+dnl leaves it out; by default it is used when found, and -oS on a build
+dnl without it is refused in one line.
+AC_DEFUN([FATHOM_CHECK_SQLITE3], [
+  AC_ARG_WITH([sqlite3],
+    [AS_HELP_STRING([--with-sqlite3], [-oS FILE.sqlite (libsqlite3-dev); default: if found])],
+    [], [with_sqlite3=check])
+  have_sqlite3=no
+  AS_IF([test "x$with_sqlite3" != xno], [
+    PKG_CHECK_MODULES([SQLITE3], [sqlite3 >= 3.35], [have_sqlite3=yes],
+      [AS_IF([test "x$with_sqlite3" = xyes],
+        [AC_MSG_ERROR([SQLite >= 3.35 not found: install the Debian package libsqlite3-dev])],
+        [AC_MSG_WARN([SQLite not found (Debian: libsqlite3-dev): -oS FILE is disabled])])])])
+  AS_IF([test "x$have_sqlite3" = xyes],
+    [AC_DEFINE([HAVE_SQLITE3], [1], [the inventory's SQLite backend])])
+  AM_CONDITIONAL([HAVE_SQLITE3], [test "x$have_sqlite3" = xyes])
+])
+
+AC_DEFUN([FATHOM_CHECK_LIBPQ], [
+  AC_ARG_WITH([libpq],
+    [AS_HELP_STRING([--with-libpq], [-oS postgresql://... (libpq-dev); default: if found])],
+    [], [with_libpq=check])
+  have_libpq=no
+  AS_IF([test "x$with_libpq" != xno], [
+    PKG_CHECK_MODULES([LIBPQ], [libpq >= 10], [have_libpq=yes],
+      [AS_IF([test "x$with_libpq" = xyes],
+        [AC_MSG_ERROR([libpq not found: install the Debian package libpq-dev])],
+        [AC_MSG_WARN([libpq not found (Debian: libpq-dev): -oS postgresql:// is disabled])])])])
+  AS_IF([test "x$have_libpq" = xyes],
+    [AC_DEFINE([HAVE_LIBPQ], [1], [the inventory's PostgreSQL backend])])
+  AM_CONDITIONAL([HAVE_LIBPQ], [test "x$have_libpq" = xyes])
+])

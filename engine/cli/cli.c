@@ -39,6 +39,7 @@ enum {
 	OPT_OG,
 	OPT_OJ,
 	OPT_OA,
+	OPT_OS,
 	OPT_PN,
 	OPT_SS,
 	OPT_SCANTYPE,
@@ -90,6 +91,7 @@ static const struct option longopts[] = {
 	{ "oG", required_argument, NULL, OPT_OG },
 	{ "oJ", required_argument, NULL, OPT_OJ },
 	{ "oA", required_argument, NULL, OPT_OA },
+	{ "oS", required_argument, NULL, OPT_OS },
 	{ "Pn", no_argument, NULL, OPT_PN },
 	{ "sS", no_argument, NULL, OPT_SS },
 	{ "sT", no_argument, NULL, OPT_SCANTYPE },
@@ -477,29 +479,14 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			free(o->out_json);
 			o->out_json = xstrdup(optarg);
 			break;
-		case OPT_OA: {
-			/* nmap's -oA (BASE.nmap, .xml, .gnmap) plus .ndjson. */
-			size_t n = strlen(optarg) + sizeof(".ndjson");
-
-			if (strcmp(optarg, "-") == 0) {
-				usage_error("%s needs a base file name, not '-'",
-					    bad);
+		case OPT_OA:
+			if (cli_out_all(o, bad, optarg) < 0)
 				goto out;
-			}
-			free(o->out_normal);
-			free(o->out_xml);
-			free(o->out_grep);
-			free(o->out_json);
-			o->out_normal = xmalloc(n);
-			o->out_xml = xmalloc(n);
-			o->out_grep = xmalloc(n);
-			o->out_json = xmalloc(n);
-			snprintf(o->out_normal, n, "%s.nmap", optarg);
-			snprintf(o->out_xml, n, "%s.xml", optarg);
-			snprintf(o->out_grep, n, "%s.gnmap", optarg);
-			snprintf(o->out_json, n, "%s.ndjson", optarg);
 			break;
-		}
+		case OPT_OS:
+			if (cli_out_db(o, bad, optarg) < 0)
+				goto out;
+			break;
 		case OPT_SCANTYPE:
 			tcp_types |= 1u << TCP_SCAN_CONNECT;
 			break;
@@ -870,6 +857,7 @@ void cli_free(struct scan_opts *o)
 	free(o->out_xml);
 	free(o->out_grep);
 	free(o->out_json);
+	free(o->out_db);
 	free(o->cmdline);
 	free(o->resume_path);
 	pairs_free(o->pairs);

@@ -131,6 +131,7 @@ struct scan_opts {
 	char *out_xml;    /* -oX FILE; "-" = stdout */
 	char *out_grep;   /* -oG FILE; "-" = stdout */
 	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
+	char *out_db;     /* -oS: SQLite file or postgresql:// URI */
 	char *cmdline;    /* argv joined, for report headers */
 	int append_output;       /* --append-output: append, don't truncate */
 	char *resume_path;       /* --resume FILE: continue that run */

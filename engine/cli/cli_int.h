@@ -113,4 +113,13 @@ int cli_udp_reparse(const char *arg, struct scan_opts *o, int exclude,
  */
 void cli_trace_enable(struct scan_opts *o);
 
+/*
+ * Output options (cli_out.c): -oA BASE sets the four file names; -oS
+ * TARGET the inventory database (engine/invdb/invdb.h), refused when
+ * this build lacks its backend. opt is the option as typed. 0, or -1
+ * after one line on stderr (a usage error).
+ */
+int cli_out_all(struct scan_opts *o, const char *opt, const char *base);
+int cli_out_db(struct scan_opts *o, const char *opt, const char *target);
+
 #endif

@@ -80,6 +80,8 @@ void usage_print(FILE *f)
 "  -oJ <file>: Output scan as NDJSON, one JSON object per line\n"
 "  -oA <basename>: Output in the three major formats (and NDJSON) at once\n"
 "     (file names take %%H %%M %%S %%m %%d %%y %%Y %%T %%R %%D from the start time)\n"
+"  -oS <db>: Write hosts into an inventory database as they complete: a\n"
+"     SQLite file or a postgresql:// URI (fathom diff compares two scans)\n"
 "  -v: Increase verbosity level (use -vv or more for greater effect)\n"
 "  -d: Print each pass's timing and replies on stderr\n"
 "  --reason: Display the reason a port is in a particular state\n"

@@ -1,4 +1,4 @@
-/* outputs.c -- a scan's reports: screen, -oN/-oX/-oG/-oJ files, streamed. */
+/* outputs.c -- a scan's reports: screen, -oN/-oX/-oG/-oJ files, -oS, streamed. */
 #include "config.h"
 
 #include "engine/report/outputs.h"
@@ -17,6 +17,7 @@
 #include "engine/report/report_json.h"
 #include "engine/report/report_xml.h"
 #include "engine/cli/resume.h"
+#include "engine/invdb/invdb.h"
 #include "netstack/base/util.h"
 
 #define NMACHINE 3 /* XML, grepable, NDJSON */
@@ -40,6 +41,9 @@ struct outputs {
 		long cut;      /* truncate here once all are open; -1: keep */
 	} m[NMACHINE];
 	int partial; /* outputs_partial() was called */
+	struct invdb *db; /* -oS */
+	char *db_name;    /* for messages: without a URI's password */
+	int db_err;       /* its failure was said */
 };
 
 /* strftime with one of the fixed formats above. */
@@ -242,6 +246,55 @@ static void unlink_created(struct outputs *out)
 			unlink(out->m[i].path);
 }
 
+/*
+ * A postgresql://user:secret@host/db?password=secret URI as
+ * postgresql://user@host/db?password=: messages name the database,
+ * never the password.
+ */
+static char *db_display(const char *target)
+{
+	char *s = xstrdup(target), *at, *colon, *pw;
+	char *scheme = strstr(s, "://");
+
+	if (scheme == NULL)
+		return s;
+	at = strchr(scheme + 3, '@');
+	colon = strchr(scheme + 3, ':');
+	if (at && colon && colon < at)
+		memmove(colon, at, strlen(at) + 1);
+	if ((pw = strstr(s, "password=")) != NULL) {
+		char *end = pw + 9 + strcspn(pw + 9, "&#");
+
+		memmove(pw + 9, end, strlen(end) + 1);
+	}
+	return s;
+}
+
+/* -oS: connects (or opens the file) before the privilege drop. */
+static int db_open(struct outputs *out, const char *target)
+{
+	char err[600];
+
+	out->db_name = db_display(target);
+	out->db = invdb_open(target, err, sizeof(err));
+	if (out->db == NULL) {
+		fprintf(stderr, "fathom: cannot write %s: %s\n",
+			out->db_name, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A failed -oS write is said once, as a file's is (check_one()). */
+static void db_check(struct outputs *out, int rc)
+{
+	if (rc == 0 || out->db_err || out->db == NULL)
+		return;
+	out->db_err = 1;
+	fprintf(stderr, "fathom: cannot write %s: %s\n", out->db_name,
+		invdb_error(out->db));
+}
+
 struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 {
 	struct outputs *out = xcalloc(1, sizeof(*out));
@@ -278,6 +331,8 @@ struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 			goto fail;
 		}
 	}
+	if (o->out_db && db_open(out, o->out_db) < 0)
+		goto dbfail;
 	/* All open: now the run starts, and replaces what was there. */
 	bad = out->normal_path;
 	if (out->normal && cut_file(out->normal, append ? -1 : 0) < 0)
@@ -291,6 +346,7 @@ struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 fail:
 	fprintf(stderr, "fathom: cannot write %s: %s\n",
 		bad ? bad : "-", strerror(errno ? errno : EIO));
+dbfail:
 	unlink_created(out);
 	outputs_close(out, NULL, 1, NULL);
 	return NULL;
@@ -340,6 +396,8 @@ void outputs_begin(struct outputs *out, const struct scan *s)
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f && !out->m[i].continued)
 			out->m[i].w->begin(out->m[i].f, s);
+	if (out->db)
+		db_check(out, invdb_begin(out->db, s));
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
@@ -359,6 +417,8 @@ void outputs_host(struct outputs *out, const struct scan *s,
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f)
 			out->m[i].w->host(out->m[i].f, s, h);
+	if (out->db)
+		db_check(out, invdb_host(out->db, s, h));
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
@@ -392,6 +452,8 @@ void outputs_partial(struct outputs *out, const struct scan *s)
 		for (int i = 0; i < NMACHINE; i++)
 			if (out->m[i].f && out->m[i].w->partial)
 				out->m[i].w->partial(out->m[i].f, s);
+		if (out->db)
+			invdb_partial(out->db);
 	}
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
@@ -470,7 +532,21 @@ int outputs_close(struct outputs *out, const struct scan *s, int error,
 		for (int i = 0; i < NMACHINE; i++)
 			if (out->m[i].f)
 				out->m[i].w->end(out->m[i].f, s, error, errmsg);
+		if (out->db)
+			db_check(out, invdb_end(out->db, s, error, errmsg));
 	}
+	if (out->db) {
+		char err[512];
+
+		if (invdb_close(out->db, err, sizeof(err)) < 0 &&
+		    !out->db_err) {
+			out->db_err = 1;
+			fprintf(stderr, "fathom: cannot write %s: %s\n",
+				out->db_name, err);
+		}
+		rc = out->db_err ? -1 : rc;
+	}
+	free(out->db_name);
 	if (out->normal_out) {
 		fflush(stdout);
 		check_one(stdout, "-", &out->normal_err);
