@@ -14,6 +14,7 @@
 #include "engine/core/phase.h"
 #include "engine/core/privs.h"
 #include "engine/core/privsetup.h"
+#include "engine/merge/merge.h"
 #include "engine/report/outputs.h"
 #include "engine/report/stats.h"
 #include "netstack/base/util.h"
@@ -111,6 +112,9 @@ int main(int argc, char **argv)
 	uint64_t nt, group;
 	int rc = FATHOM_EXIT_OK, failed = 0;
 
+	/* A subcommand: needs no privilege, sends nothing. */
+	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &opt);
 	if (rc != 0) {
 		cli_free(&opt);

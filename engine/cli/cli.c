@@ -75,6 +75,9 @@ enum {
 	OPT_SX,
 	OPT_SM,
 	OPT_SCANFLAGS,
+	OPT_SHARDS, /* OPT_SHARDS..OPT_SCANID: enum cli_shard_which's order */
+	OPT_SHARD,
+	OPT_SCANID,
 };
 
 /*
@@ -101,6 +104,9 @@ static const struct option longopts[] = {
 	{ "sX", no_argument, NULL, OPT_SX },
 	{ "sM", no_argument, NULL, OPT_SM },
 	{ "scanflags", required_argument, NULL, OPT_SCANFLAGS },
+	{ "shards", required_argument, NULL, OPT_SHARDS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "scan-id", required_argument, NULL, OPT_SCANID },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -342,6 +348,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			break;
 		case 'r':
 			o->sequential = 1;
+			break;
+		case OPT_SHARDS:
+		case OPT_SHARD:
+		case OPT_SCANID:
+			if (cli_shard_opt(o, c - OPT_SHARDS, optarg) < 0)
+				goto out;
 			break;
 		case 'e':
 			free(o->iface);
@@ -733,6 +745,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				"not with -sU\n");
 		goto out;
 	}
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
+	    cli_load_names(o, versiondb) < 0)
+		goto out;
+	/* Before --resume counts: it counts within this shard's slice. */
+	if (cli_shard_apply(o) < 0)
+		goto out;
 	if (ri && ri->finished) {
 		printf("fathom: nothing to resume: the scan finished\n");
 		rc = 1;
@@ -761,10 +779,6 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			goto out;
 		}
 	}
-
-	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
-	    cli_load_names(o, versiondb) < 0)
-		goto out;
 
 	/* Timing: template, then explicit options win. */
 	o->timing = *cli_timing_template(tlevel);
@@ -866,6 +880,7 @@ void cli_free(struct scan_opts *o)
 	free(o->out_json);
 	free(o->cmdline);
 	free(o->resume_path);
+	free(o->shard.scan_id);
 	pairs_free(o->pairs);
 	cli_disc_free(o);
 	svcdb_free(o->svcdb);

@@ -104,4 +104,20 @@ int cli_scan_finish(struct scan_opts *o, unsigned types);
 int cli_udp_reparse(const char *arg, struct scan_opts *o, int exclude,
 		    char *err, size_t errlen);
 
+/*
+ * The shard options (cli_shard.c). cli_shard_opt() takes one of them
+ * (enum cli_shard_which) as given: 0, or -1 after one line on stderr.
+ * cli_shard_apply(), once the targets and ports are final and before
+ * --resume counts what is done: checks them together, derives the seed
+ * from --scan-id, refuses a shard without a seed, computes the
+ * fingerprint over the whole scan and narrows o->targets to the slice.
+ * 0, or -1 after one line on stderr.
+ */
+enum cli_shard_which { CLI_SHARDS, CLI_SHARD, CLI_SCAN_ID };
+int cli_shard_opt(struct scan_opts *o, int which, const char *arg);
+int cli_shard_apply(struct scan_opts *o);
+
+/* FNV-1a-64 of every option that changes the set of probes sent. */
+uint64_t cli_probeset_fingerprint(const struct scan_opts *o);
+
 #endif
