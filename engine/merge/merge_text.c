@@ -173,13 +173,17 @@ static int normal_line(struct tstate *t, const char *l, size_t n, char *err,
 		       size_t errlen)
 {
 	static const char rep[] = "Nmap scan report for ";
-	const char *a, *e, *open;
+	const char *a, *e, *e2, *open;
 
 	if (starts(l, n, rep)) {
 		a = l + strlen(rep);
 		e = find(a, (size_t)(l + n - a), " [");
 		e = e ? e : l + n;
-		open = find(a, (size_t)(e - a), " (");
+		/* The last " (": a name may hold one itself. */
+		for (open = NULL; (e2 = find(open ? open + 2 : a,
+					     (size_t)(e - (open ? open + 2 : a)),
+					     " (")) != NULL;)
+			open = e2;
 		if (open && e[-1] == ')') {
 			a = open + 2;
 			e--;
