@@ -12,8 +12,10 @@ up_hosts() { grep -P '\tStatus: Up' "$@" | awk '{print $2}' | sort; }
 K8S=$top/tools/k8s
 ARRAY=$top/tools/slurm/fathom-array.sh
 cd "$tmp" || exit 1
+# The crowd's part of the lab: the scanner namespace and fx-crowd's daemons.
+ip netns exec fx-scan true 2>/dev/null && ip netns exec fx-crowd ss -Hltn 'sport = :80' 2>/dev/null | grep -q . ||
+	{ notok "precondition: the lab's fx-scan and fx-crowd are up (tools/lab up)"; exit 0; }
 
-"$top/tools/lab" status >/dev/null 2>&1 || { notok "precondition: the lab is up (tools/lab up)"; exit 0; }
 python3 -c 'import yaml' 2>/dev/null ||
 	{ notok "precondition: python3-yaml is installed (tools/deps)"; exit 0; }
 python3 -c '

@@ -8,6 +8,9 @@ source "$(dirname "$0")/lib.sh"
 DTD=/usr/share/nmap/nmap.dtd
 ARGS=(-n -p22,80 "$CROWD_NET")
 cd "$tmp" || exit 1
+# The crowd's part of the lab: the scanner namespace and fx-crowd's daemons.
+ip netns exec fx-scan true 2>/dev/null && ip netns exec fx-crowd ss -Hltn 'sport = :80' 2>/dev/null | grep -q . ||
+	{ notok "precondition: the lab's fx-scan and fx-crowd are up (tools/lab up)"; exit 0; }
 
 have() { command -v "$1" >/dev/null 2>&1; }
 xml_valid() {
@@ -30,8 +33,6 @@ one_line_error() {
 	[ "$1" = "$2" ] && [ "$(wc -l <"$4")" = 1 ] && grep -q -- "$3" "$4" ||
 		{ sed 's/^/#   /' "$4"; return 1; }
 }
-tools_lab=$top/tools/lab
-"$tools_lab" status >/dev/null 2>&1 || { notok "precondition: the lab is up (tools/lab up)"; exit 0; }
 for t in xmllint ndiff python3; do
 	have "$t" || { notok "precondition: $t is installed (tools/deps)"; exit 0; }
 done
