@@ -137,6 +137,7 @@ void merge_doc_free(struct merge_doc *d)
 	free(d->h);
 	free(d->cmdline);
 	free(d->extra);
+	free(d->name);
 	merge_xml_free(d->xml);
 	memset(d, 0, sizeof(*d));
 }
@@ -174,7 +175,7 @@ int merge_parse(struct merge_doc *d, const char *name, const char *buf,
 		size_t len, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
-	d->name = name;
+	d->name = xstrdup(name);
 	d->fmt = sniff(name, buf, len);
 	return d->fmt == MF_XML ? merge_parse_xml(d, buf, len, err, errlen)
 				: merge_parse_text(d, buf, len, err, errlen);

@@ -31,7 +31,7 @@ struct merge_host {
 
 struct merge_doc {
 	enum merge_fmt fmt;
-	const char *name;
+	char *name;        /* the input's path (a copy) */
 	struct merge_meta meta;
 	char *cmdline;     /* the first section's command line */
 	char *extra;       /* normal: the detection line; grepable: "# Ports
