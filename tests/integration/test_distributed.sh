@@ -69,7 +69,7 @@ args=$(sed -n 's/.*--shard \$(JOB_COMPLETION_INDEX) *-oA \/out\/shard-\$(JOB_COM
 id=$(grep -o -- '--scan-id [^ ]*' pod0.sh | cut -d' ' -f2)
 # shellcheck disable=SC2086
 "$ARRAY" -p -n "$n" -o "$tmp/sl" -i "$id" -F fathom -- $args >slurm.cmds
-norm() { grep -o -- "--scan-id [^ ]* --shards [0-9]* --shard [0-9]* -oA [^ ]*/shard-[0-9]* .*" "$@" |
+norm() { grep -ho -- "--scan-id [^ ]* --shards [0-9]* --shard [0-9]* -oA [^ ]*/shard-[0-9]* .*" "$@" |
 	sed 's|-oA [^ ]*/shard-|-oA shard-|; s/\\//g; s/ *$//' | sort; }
 check "the pods' shard commands are the Slurm tasks' ($n shards, scan id $id)" \
 	cmp -s <(norm pod*.sh) <(norm slurm.cmds)
@@ -117,6 +117,11 @@ check "Slurm: union of the 4 shards = the crowd's 16384 live hosts" \
 	sh -c "$(declare -f up_hosts); up_hosts '$tmp/sl/merged.gnmap' | cmp -s - want"
 check "Slurm: no host in two shards" \
 	test -s "$tmp/sl/shard-0.gnmap" -a -z "$(up_hosts "$tmp"/sl/shard-*.gnmap | uniq -d)"
-check "Slurm: each task ran its own shard (0-3)" \
-	sh -c "for i in 0 1 2 3; do grep -q \"^# fathom-shard: shard=\$i shards=4 \" '$tmp/sl/shard-\$i.nmap' || exit 1; done"
+own_shards() {
+	local i
+	for i in 0 1 2 3; do
+		grep -q "^# fathom-shard: shard=$i shards=4 " "$tmp/sl/shard-$i.nmap" || return 1
+	done
+}
+check "Slurm: each task ran its own shard (0-3)" own_shards
 slurm_down
