@@ -84,7 +84,7 @@ done
 sed "s|/out/|$tmp/out/|g; s|^fathom|$FATHOM|" merge.sh >runmerge.sh
 sh runmerge.sh 2>merge.err
 check "the merge Job's command exits 0" test $? = 0
-check "pods merged: the crowd's 16384 live hosts, each once" \
+check "pods merged: the crowd's 16384 live hosts, each once ($(up_hosts out/merged.gnmap | wc -l))" \
 	sh -c "$(declare -f up_hosts); up_hosts out/merged.gnmap | cmp -s - want"
 check "pods: no host in two shards" \
 	test -s out/shard-0.gnmap -a -z "$(up_hosts out/shard-*.gnmap | uniq -d)"
