@@ -5,6 +5,7 @@
 # slurm_up DIR: starts them, exports SLURM_CONF; 0 once the node is idle.
 slurm_up() {
 	local d=$1 host
+	SLURM_TEST_DIR=$d
 	host=$(hostname -s)
 	mkdir -p "$d/state" "$d/spool" "$d/munge"
 	chmod 700 "$d" "$d/munge"
@@ -42,7 +43,6 @@ NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=lab Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOC
 	export SLURM_CONF=$d/slurm.conf
-	SLURM_TEST_DIR=$d
 	slurmctld -c -f "$SLURM_CONF" 2>>"$d/slurmctld.log" || return 1
 	slurmd -f "$SLURM_CONF" 2>>"$d/slurmd.log" || return 1
 	for _ in $(seq 60); do
@@ -63,8 +63,9 @@ slurm_wait() {
 
 # slurm_down: cancels what is queued, stops the three daemons it started.
 slurm_down() {
-	local d=$SLURM_TEST_DIR p
-	scancel --user=root 2>/dev/null
+	local d=${SLURM_TEST_DIR:-} p
+	[ -n "$d" ] || return 0
+	[ -z "${SLURM_CONF:-}" ] || scancel --user=root 2>/dev/null
 	for p in "$d/slurmd.pid" "$d/slurmctld.pid" "$d/munge/pid"; do
 		[ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null
 	done

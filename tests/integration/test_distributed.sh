@@ -98,6 +98,8 @@ for t in slurmctld slurmd munged sbatch squeue; do
 	have "$t" || { notok "precondition: $t (Debian slurm-wlm, munge: tools/deps)"; exit 0; }
 done
 source "$top/tests/integration/slurm.sh"
+# Whatever happens next, the daemons this test started stop with it.
+trap 'slurm_down; [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
 if ! slurm_up "$tmp/slurm"; then
 	notok "one-node Slurm started (slurmctld, slurmd, munged)"
 	sed 's/^/#   /' "$tmp"/slurm/*.log 2>/dev/null | tail -20
@@ -124,4 +126,3 @@ own_shards() {
 	done
 }
 check "Slurm: each task ran its own shard (0-3)" own_shards
-slurm_down
