@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "engine/cli/cli.h"
+#include "engine/merge/merge.h"
 #include "engine/merge/merge_int.h"
 #include "engine/sweep/permute.h"
 #include "tests/unit/harness.h"
@@ -306,6 +307,96 @@ static void case_readers(void)
 	merge_doc_free(&d);
 }
 
+/* A shard's NDJSON: hosts 198.19.0.A for each A in ips (all up). */
+static void write_shard(const char *path, unsigned shard, unsigned shards,
+			const char *seed, const unsigned *ips, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return;
+	fprintf(f, "{\"type\":\"begin\",\"start\":%u,\"shard\":%u,"
+		   "\"shards\":%u,\"seed\":\"%s\",\"fingerprint\":"
+		   "\"00000000000000ab\"}\n",
+		100 + shard, shard, shards, seed);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "{\"type\":\"host\",\"ip\":\"198.19.0.%u\","
+			   "\"status\":\"up\"}\n",
+			ips[i]);
+	fprintf(f, "{\"type\":\"end\",\"time\":%u,\"hosts_total\":%zu,"
+		   "\"exit\":\"success\"}\n",
+		110 + shard, n + 1);
+	fclose(f);
+}
+
+static int merge_run(const char *a, const char *b, const char *c)
+{
+	char *argv[] = { "merge", "-oJ", (char *)a, (char *)b, (char *)c,
+			 NULL };
+	FILE *fe = tmpfile();
+	int se = dup(2), rc, argc = c ? 5 : 4;
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(fe), 2);
+	rc = merge_main(argc, argv);
+	fflush(stderr);
+	dup2(se, 2);
+	close(se);
+	rewind(fe);
+	n = fread(errs, 1, sizeof(errs) - 1, fe);
+	errs[n] = '\0';
+	fclose(fe);
+	return rc;
+}
+
+static void case_merge(void)
+{
+	char dir[] = "/tmp/test_shard.XXXXXX", p[4][256], out[256];
+	static const unsigned s0[] = { 12, 4 }, s1[] = { 8, 0 };
+	char buf[2048];
+	FILE *f;
+	size_t n;
+
+	CHECK(mkdtemp(dir) != NULL);
+	for (int i = 0; i < 4; i++)
+		snprintf(p[i], sizeof(p[i]), "%s/s%d.ndjson", dir, i);
+	snprintf(out, sizeof(out), "%s/m.ndjson", dir);
+	write_shard(p[0], 0, 2, "5", s0, 2);
+	write_shard(p[1], 1, 2, "5", s1, 2);
+	write_shard(p[2], 1, 2, "6", s1, 2); /* another seed */
+	CHECK_EQ_U(merge_run(out, p[1], p[0]), 0);
+	f = fopen(out, "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	/* Address order, recomputed end: 4 up of 6, the span 100..111. */
+	{
+		const char *a = strstr(buf, "198.19.0.0\""),
+			   *b = strstr(buf, "198.19.0.4\""),
+			   *c = strstr(buf, "198.19.0.8\""),
+			   *d = strstr(buf, "198.19.0.12\"");
+
+		CHECK(a && b && c && d && a < b && b < c && c < d);
+	}
+	CHECK(strstr(buf, "\"hosts_up\":4,\"hosts_down\":2,"
+			  "\"hosts_total\":6") != NULL);
+	CHECK(strstr(buf, "\"elapsed\":11.00") != NULL);
+	CHECK(strstr(buf, "\"shard\":") == NULL &&
+	      strstr(buf, "\"shards\":2") != NULL);
+	/* Refusals: another scan, a missing shard; each one line. */
+	CHECK_EQ_U(merge_run(out, p[0], p[2]), 2);
+	CHECK(strstr(errs, "not a shard of the same scan") != NULL &&
+	      strchr(errs, '\n') == errs + strlen(errs) - 1);
+	CHECK_EQ_U(merge_run(out, p[0], NULL), 2);
+	CHECK(strstr(errs, "missing shard 1 of 2") != NULL);
+	for (int i = 0; i < 3; i++)
+		unlink(p[i]);
+	unlink(out);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const char *dir = getenv("FATHOM_SRCDIR");
@@ -328,6 +419,10 @@ int main(void)
 	CASE("merge readers: XML, NDJSON, normal; shard header; partial")
 	{
 		case_readers();
+	}
+	CASE("merge: address order, recomputed totals, refusals")
+	{
+		case_merge();
 	}
 	return DONE();
 }
