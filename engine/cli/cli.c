@@ -163,20 +163,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return FATHOM_EXIT_USAGE;
 }
 
-static int parse_rate(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	v = strtod(s, &end);
-	if (*end != '\0' || !(v > 0) || v > 1e9)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static char *join_argv(int argc, char **argv)
 {
 	size_t len = 1;
@@ -292,13 +278,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			}
 			break;
 		case OPT_MINRATE:
-			if (parse_rate(optarg, &o->min_rate) < 0) {
+			if (cli_parse_rate(optarg, &o->min_rate) < 0) {
 				usage_error("bad --min-rate value '%s'", optarg);
 				goto out;
 			}
 			break;
 		case OPT_MAXRATE:
-			if (parse_rate(optarg, &o->max_rate) < 0) {
+			if (cli_parse_rate(optarg, &o->max_rate) < 0) {
 				usage_error("bad --max-rate value '%s'", optarg);
 				goto out;
 			}

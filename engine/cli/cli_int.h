@@ -42,6 +42,8 @@ int cli_load_names(struct scan_opts *o, const char *versiondb);
 const struct timing *cli_timing_template(int level);
 /* -T's argument: a digit 0-5 or nmap's name ("aggressive"); -1 if bad. */
 int cli_parse_timing(const char *s);
+/* --min-rate/--max-rate: a number > 0 and <= 1e9 into *out; 0, or -1. */
+int cli_parse_rate(const char *s, double *out);
 
 /*
  * Loads what -sV and -O need into o->svcdb and o->osdb: fathom's own
