@@ -15,6 +15,7 @@
 #include "engine/core/privs.h"
 #include "engine/core/privsetup.h"
 #include "engine/diff/diff.h"
+#include "engine/merge/merge.h"
 #include "engine/report/outputs.h"
 #include "engine/report/stats.h"
 #include "netstack/base/util.h"
@@ -115,6 +116,8 @@ int main(int argc, char **argv)
 	/* Subcommands: no scan, no privileges. */
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	rc = cli_parse(argc, argv, &opt);
 	if (rc != 0) {
 		cli_free(&opt);

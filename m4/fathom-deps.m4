@@ -53,6 +53,12 @@ AC_DEFUN([FATHOM_CHECK_PCRE2], [
     [AC_MSG_ERROR([PCRE2 (8-bit) not found: install the Debian package libpcre2-dev])])
 ])
 
+dnl fathom merge reads shards' -oX with libxml2 (and writes the merged one).
+AC_DEFUN([FATHOM_CHECK_LIBXML2], [
+  PKG_CHECK_MODULES([LIBXML2], [libxml-2.0 >= 2.9], [],
+    [AC_MSG_ERROR([libxml2 not found: install the Debian package libxml2-dev])])
+])
+
 AC_DEFUN([FATHOM_ENABLE_DEBUG], [
   AC_ARG_ENABLE([debug],
     [AS_HELP_STRING([--enable-debug], [build with ASan+UBSan, -O1 -g])],

@@ -78,6 +78,9 @@ enum {
 	OPT_SM,
 	OPT_SCANFLAGS,
 	OPT_TRACEROUTE,
+	OPT_SHARDS, /* OPT_SHARDS..OPT_SCANID: enum cli_shard_which's order */
+	OPT_SHARD,
+	OPT_SCANID,
 };
 
 /*
@@ -106,6 +109,9 @@ static const struct option longopts[] = {
 	{ "sM", no_argument, NULL, OPT_SM },
 	{ "scanflags", required_argument, NULL, OPT_SCANFLAGS },
 	{ "traceroute", no_argument, NULL, OPT_TRACEROUTE },
+	{ "shards", required_argument, NULL, OPT_SHARDS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "scan-id", required_argument, NULL, OPT_SCANID },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -160,20 +166,6 @@ static int usage_error(const char *fmt, const char *arg)
 #pragma GCC diagnostic pop
 	fputs(" (see fathom -h)\n", stderr);
 	return FATHOM_EXIT_USAGE;
-}
-
-static int parse_rate(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	v = strtod(s, &end);
-	if (*end != '\0' || !(v > 0) || v > 1e9)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static char *join_argv(int argc, char **argv)
@@ -291,13 +283,13 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			}
 			break;
 		case OPT_MINRATE:
-			if (parse_rate(optarg, &o->min_rate) < 0) {
+			if (cli_parse_rate(optarg, &o->min_rate) < 0) {
 				usage_error("bad --min-rate value '%s'", optarg);
 				goto out;
 			}
 			break;
 		case OPT_MAXRATE:
-			if (parse_rate(optarg, &o->max_rate) < 0) {
+			if (cli_parse_rate(optarg, &o->max_rate) < 0) {
 				usage_error("bad --max-rate value '%s'", optarg);
 				goto out;
 			}
@@ -347,6 +339,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			break;
 		case 'r':
 			o->sequential = 1;
+			break;
+		case OPT_SHARDS:
+		case OPT_SHARD:
+		case OPT_SCANID:
+			if (cli_shard_opt(o, c - OPT_SHARDS, optarg) < 0)
+				goto out;
 			break;
 		case 'e':
 			free(o->iface);
@@ -725,6 +723,12 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				"not with -sU\n");
 		goto out;
 	}
+	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
+	    cli_load_names(o, versiondb) < 0)
+		goto out;
+	/* Before --resume counts: it counts within this shard's slice. */
+	if (cli_shard_apply(o) < 0)
+		goto out;
 	if (ri && ri->finished) {
 		printf("fathom: nothing to resume: the scan finished\n");
 		rc = 1;
@@ -753,10 +757,6 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			goto out;
 		}
 	}
-
-	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
-	    cli_load_names(o, versiondb) < 0)
-		goto out;
 
 	/* Timing: template, then explicit options win. */
 	o->timing = *cli_timing_template(tlevel);
@@ -860,6 +860,7 @@ void cli_free(struct scan_opts *o)
 	free(o->out_db);
 	free(o->cmdline);
 	free(o->resume_path);
+	free(o->shard.scan_id);
 	pairs_free(o->pairs);
 	cli_disc_free(o);
 	svcdb_free(o->svcdb);

@@ -43,6 +43,21 @@ enum tcp_scan {
 };
 
 /*
+ * --shards N --shard I (zmap's form, I from 0), --shard I/N (masscan's,
+ * I from 1) and --scan-id (engine/cli/cli_shard.c). Always 0-based here.
+ */
+struct shard_opts {
+	uint32_t count;       /* N shards; 0: the run is not a shard */
+	uint32_t index;       /* this shard, 0..count-1 */
+	char *scan_id;        /* --scan-id NAME, or NULL */
+	uint64_t fingerprint; /* of every option that changes the probe set */
+	uint64_t total;       /* the whole scan's targets, before slicing */
+	/* As given, until cli_shard_apply() checks them. */
+	uint32_t n_given, i_given, n_inline;
+	int has_n, has_i, inline_form;
+};
+
+/*
  * Everything a scan needs to know, fully validated: once cli_parse() has
  * returned 0 no further user-input error can happen, so nothing is sent
  * before every token has been checked.
@@ -140,6 +155,7 @@ struct scan_opts {
 	uint64_t resume_up;      /* of those, hosts it reported up */
 	uint64_t stats_every_ms; /* --stats-every; 0 = only on a key press */
 	uint64_t max_hostgroup;  /* --max-hostgroup; 0 = all targets at once */
+	struct shard_opts shard; /* --shard: targets holds only this slice */
 };
 
 /*
@@ -167,6 +183,13 @@ void cli_free(struct scan_opts *o);
  * missing privilege is a runtime failure, not a usage error).
  */
 int cli_unprivileged(struct scan_opts *o);
+
+/*
+ * The shard's identity for every output's header: "shard=I shards=N
+ * seed=S fingerprint=HEX16" and " scan-id=NAME" when given (I 0-based).
+ * Returns its length, or 0 (buf "") when the run is not a shard.
+ */
+size_t cli_shard_describe(const struct scan_opts *o, char *buf, size_t len);
 
 /*
  * The data folder: --datadir, else $FATHOM_DATADIR, else the source

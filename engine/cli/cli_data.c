@@ -36,6 +36,20 @@ const struct timing *cli_timing_template(int level)
 	return &timings[level];
 }
 
+int cli_parse_rate(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtod(s, &end);
+	if (*end != '\0' || !(v > 0) || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int cli_parse_timing(const char *s)
 {
 	static const char *const names[] = { "paranoid", "sneaky", "polite",

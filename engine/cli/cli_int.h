@@ -42,6 +42,8 @@ int cli_load_names(struct scan_opts *o, const char *versiondb);
 const struct timing *cli_timing_template(int level);
 /* -T's argument: a digit 0-5 or nmap's name ("aggressive"); -1 if bad. */
 int cli_parse_timing(const char *s);
+/* --min-rate/--max-rate: a number > 0 and <= 1e9 into *out; 0, or -1. */
+int cli_parse_rate(const char *s, double *out);
 
 /*
  * Loads what -sV and -O need into o->svcdb and o->osdb: fathom's own
@@ -121,5 +123,21 @@ void cli_trace_enable(struct scan_opts *o);
  */
 int cli_out_all(struct scan_opts *o, const char *opt, const char *base);
 int cli_out_db(struct scan_opts *o, const char *opt, const char *target);
+
+/*
+ * The shard options (cli_shard.c). cli_shard_opt() takes one of them
+ * (enum cli_shard_which) as given: 0, or -1 after one line on stderr.
+ * cli_shard_apply(), once the targets and ports are final and before
+ * --resume counts what is done: checks them together, derives the seed
+ * from --scan-id, refuses a shard without a seed, computes the
+ * fingerprint over the whole scan and narrows o->targets to the slice.
+ * 0, or -1 after one line on stderr.
+ */
+enum cli_shard_which { CLI_SHARDS, CLI_SHARD, CLI_SCAN_ID };
+int cli_shard_opt(struct scan_opts *o, int which, const char *arg);
+int cli_shard_apply(struct scan_opts *o);
+
+/* FNV-1a-64 of every option that changes the set of probes sent. */
+uint64_t cli_probeset_fingerprint(const struct scan_opts *o);
 
 #endif

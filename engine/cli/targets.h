@@ -130,6 +130,17 @@ struct target_set *targets_slice(const struct target_set *ts, uint64_t first,
  */
 struct target_set *targets_subset(const struct target_set *ts,
 				  const struct addr *keep, size_t n);
+/*
+ * A new finalized set of the addresses of ts in slice shard (0-based) of
+ * nshards slices of a seeded permutation of its indices (permute_slice),
+ * with their names: --shard. The same (ts, seed, nshards) always slices
+ * the same way, the slices are disjoint and their union is ts. O(count)
+ * time; the result holds one interval per run of neighbours kept. NULL
+ * when the slice is empty (nshards > count).
+ */
+struct target_set *targets_shard(const struct target_set *ts, uint64_t seed,
+				 uint32_t nshards, uint32_t shard);
+
 /* Number of intervals (for tests and for route planning). */
 size_t targets_nintervals(const struct target_set *ts);
 /* Interval k as [first, last] inclusive, one family. */

@@ -430,6 +430,15 @@ void report_hosts(FILE *f, const struct scan *s)
 	report_fingerprints(f, s);
 }
 
+void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
+		       const char *post)
+{
+	char sh[256];
+
+	if (cli_shard_describe(o, sh, sizeof(sh)))
+		fprintf(f, "%s%s%s", pre, sh, post);
+}
+
 void report_header(FILE *f, const struct scan *s, int file)
 {
 	char buf[64];
@@ -439,6 +448,7 @@ void report_header(FILE *f, const struct scan *s, int file)
 		hostiter_ctime(s->st.start_wall, buf, sizeof(buf));
 		fprintf(f, "# fathom %s scan initiated %s as: %s\n",
 			PACKAGE_VERSION, buf, s->opt->cmdline);
+		report_shard_line(f, s->opt, "# fathom-shard: ", "\n");
 		return;
 	}
 	localtime_r(&s->st.start_wall, &tm);

@@ -15,6 +15,14 @@
  * "Not shown:" lines for ports in ignored states).
  */
 void report_header(FILE *f, const struct scan *s, int file);
+
+/*
+ * pre + cli_shard_describe() + post when the run is a shard (--shard),
+ * nothing otherwise: the line every format's header carries so that
+ * fathom merge can tell shards of one scan from another's.
+ */
+void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
+		       const char *post);
 void report_hosts(FILE *f, const struct scan *s);
 /*
  * report_hosts() in parts, for output that streams: one host's block

@@ -39,6 +39,7 @@ void grep_begin(FILE *f, const struct scan *s)
 		when);
 	put_safe(f, o->cmdline ? o->cmdline : "fathom");
 	fputc('\n', f);
+	report_shard_line(f, o, "# fathom-shard: ", "\n");
 	if (o->verbose) {
 		fputs("# Ports scanned:", f);
 		for (int p = 0; p < SVC_NPROTO; p++) {

@@ -60,6 +60,22 @@ static void kv_opt(FILE *f, const char *key, const char *value)
 		kv_str(f, key, value);
 }
 
+/* The shard's identity (cli_shard_describe's fields); the seed as a string:
+ * JSON readers lose 64-bit integers. */
+static void json_shard(FILE *f, const struct scan_opts *o)
+{
+	char fp[20];
+
+	if (o->shard.count == 0)
+		return;
+	fprintf(f, ",\"shard\":%u,\"shards\":%u,\"seed\":\"%llu\"",
+		o->shard.index, o->shard.count, (unsigned long long)o->seed);
+	snprintf(fp, sizeof(fp), "%016llx",
+		 (unsigned long long)o->shard.fingerprint);
+	kv_str(f, "fingerprint", fp);
+	kv_opt(f, "scan_id", o->shard.scan_id);
+}
+
 void json_begin(FILE *f, const struct scan *s)
 {
 	const struct scan_opts *o = s->opt;
@@ -98,6 +114,7 @@ void json_begin(FILE *f, const struct scan *s)
 		hostiter_ranges_end(&rg);
 		fputc('"', f);
 	}
+	json_shard(f, o);
 	fputs("}\n", f);
 	fflush(f);
 }

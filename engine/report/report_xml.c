@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/report/report_trace.h"
+#include "engine/report/report.h"
 #include "engine/sweep/module.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/base/util.h"
@@ -133,7 +134,10 @@ void xml_begin(FILE *f, const struct scan *s)
 	fprintf(f, "<!-- fathom %s scan initiated %s as: ", PACKAGE_VERSION,
 		when);
 	xml_puts(f, o->cmdline ? o->cmdline : "fathom");
-	fputs(" -->\n<nmaprun scanner=\"fathom\"", f);
+	fputs(" -->\n", f);
+	/* A comment: nmap.dtd has no place for it; fathom merge reads it. */
+	report_shard_line(f, o, "<!-- fathom-shard: ", " -->\n");
+	fputs("<nmaprun scanner=\"fathom\"", f);
 	attr(f, "args", o->cmdline ? o->cmdline : "fathom");
 	attr_u(f, "start", (unsigned long long)s->st.start_wall);
 	attr(f, "startstr", when);

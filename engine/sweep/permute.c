@@ -69,3 +69,8 @@ uint64_t permute_index(const struct permute *p, uint64_t v)
 	while (v >= p->n);
 	return v;
 }
+
+uint32_t permute_slice(const struct permute *p, uint64_t v, uint32_t nslices)
+{
+	return (uint32_t)(permute_index(p, v) % (nslices ? nslices : 1));
+}

@@ -31,4 +31,12 @@ uint64_t permute_at(const struct permute *p, uint64_t i);
 /* The position of v in the order: permute_at(p, permute_index(p, v)) == v. */
 uint64_t permute_index(const struct permute *p, uint64_t v);
 
+/*
+ * Which of nslices (>= 1) slices of the order holds element v: slice s is
+ * the positions s, s + nslices, s + 2 * nslices, ... (zmap's striding), so
+ * the slices are disjoint, their union is [0, n), and their sizes differ
+ * by at most one. --shard runs slice I of the targets' order.
+ */
+uint32_t permute_slice(const struct permute *p, uint64_t v, uint32_t nslices);
+
 #endif
