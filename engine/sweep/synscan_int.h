@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "engine/sweep/module.h"
+#include "engine/sweep/passes.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/rto.h"
 #include "engine/sweep/synscan.h"
@@ -17,13 +18,16 @@
 #define SENDLOG_BITS 16 /* send times of the last 65536 probes, for RTT */
 
 /*
- * pos's top bit: the probe was sent by a retransmission pass, so a reply
- * to it is not timed (Karn's rule, engine/sweep/rto.h).
+ * pos's top byte: the pass that sent the probe last (254 at most). A
+ * reply is timed only if it answers that very copy (its port names the
+ * pass, passes.h); when no port tells (-g), only a probe sent once is
+ * timed (Karn's rule, engine/sweep/rto.h).
  */
-#define SENDLOG_RETX (1ull << 63)
+#define SENDLOG_PASS_SHIFT 56
+#define SENDLOG_POS_MASK ((1ull << SENDLOG_PASS_SHIFT) - 1)
 
 struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1, | SENDLOG_RETX */
+	_Atomic uint64_t pos; /* position + 1 | pass << SENDLOG_PASS_SHIFT */
 	_Atomic uint64_t t;   /* send time, ns */
 };
 
@@ -73,8 +77,18 @@ struct sweep {
 
 	_Atomic int rx_stop;
 	_Atomic uint64_t pos;  /* sender's position in the current pass */
-	_Atomic int pass;
+	_Atomic int pass;      /* the pass being sent, for classify() too */
+	int send_pass;         /* the same, for the send path (family.c) */
 	struct rto rto; /* sampled by rx, read by tx */
+	/*
+	 * passes.h's counts: copies sent and new answers drawn per pass,
+	 * and per half of the current pass (its two rates: pace).
+	 */
+	struct pace pace;
+	double half_rate[2];
+	_Atomic uint64_t pass_sent[PASS_SLOTS], pass_drawn[PASS_SLOTS];
+	_Atomic uint64_t half_sent[2], half_drawn[2];
+	_Atomic uint64_t open; /* open ports recorded */
 	/* Counters written by rx. */
 	_Atomic uint64_t recv, bytes_recv, valid, bogus;
 	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */
