@@ -101,7 +101,7 @@ void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 	int64_t ti = targets_index_of(w->o->targets, target);
 	uint64_t idx, pos, slot, sent;
 	struct port_result pr = *pr_in;
-	int sent_pass;
+	int sent_pass, timed = 0, ambiguous = 1;
 	int udp = pr.proto == IPPROTO_UDP;
 
 	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
@@ -117,19 +117,24 @@ void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		 * pass (a late answer to an earlier copy is no sample);
 		 * without one (-g), Karn: only a probe sent once.
 		 */
-		int ambiguous = pr.pass == PASS_UNKNOWN ? sent_pass > 0
-							: pr.pass != sent_pass;
-
+		ambiguous = pr.pass == PASS_UNKNOWN ? sent_pass > 0
+						    : pr.pass != sent_pass;
 		if (ts > sent)
 			pr.rtt_us = (ts - sent) / 1000 > UINT32_MAX
 					    ? UINT32_MAX
 					    : (uint32_t)((ts - sent) / 1000);
 		/* The host's own answer, not a router's ICMP. */
-		if (addr_eq(&pr.from, target))
-			rto_sample(&w->rto, sent, ts, ambiguous);
+		timed = addr_eq(&pr.from, target);
 	}
+	/*
+	 * A duplicate is never a sample: a peer whose SYN-ACK our kernel's
+	 * RST did not reach sends it again 1, 3, 7 s later, for the copy
+	 * already answered, and those "RTTs" are its timer, not the path.
+	 */
 	if (!results_add(w->s->res, idx, &pr))
 		return;
+	if (timed)
+		rto_sample(&w->rto, sent, ts, ambiguous);
 	count_draw(w, pos, &pr);
 	if (udp && pr.state == PS_CLOSED)
 		atomic_fetch_add(&w->udp_closed, 1);
