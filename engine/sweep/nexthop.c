@@ -282,10 +282,73 @@ int sweep_resolve_nexthops(struct sweep *w, char *err, size_t errlen)
 		}
 		drew = neigh_count(w->s->neigh) - known;
 	}
+	/* The silent ones are asked again between passes (sweep_late_*). */
+	for (size_t i = 0; i < l.n && w->npend < SWEEP_PEND_MAX; i++)
+		if (!neigh_get_addr(w->s->neigh, &l.a[i]))
+			w->pend[w->npend++] = l.a[i];
 	rc = 0;
 out:
 	free(l.a);
 	return rc;
+}
+
+void sweep_late_note(struct sweep *w, const struct pkt_info *p)
+{
+	struct addr a;
+	const uint8_t *mac;
+
+	if (w->npend == 0)
+		return;
+	if (p->kind == PKT_ARP && p->arp.op == 2 &&
+	    p->arp.tpa == w->s->hop.src) {
+		a = addr_from_v4(p->arp.spa);
+		mac = p->arp.sha;
+	} else if (p->kind == PKT_ND && p->icmp.type == 136 &&
+		   addr_eq(&p->ip.daddr, &w->s->hop.saddr) && p->nd.lladdr) {
+		a = p->nd.target;
+		mac = p->nd.lladdr;
+	} else {
+		return;
+	}
+	pthread_mutex_lock(&w->late_lock);
+	if (w->nlate < SWEEP_LATE_MAX) {
+		w->late[w->nlate].a = a;
+		memcpy(w->late[w->nlate].mac, mac, 6);
+		w->nlate++;
+	}
+	pthread_mutex_unlock(&w->late_lock);
+}
+
+void sweep_late_resolve(struct sweep *w, int ask)
+{
+	uint8_t frame[96];
+	size_t flen, keep = 0;
+	char err[128];
+
+	pthread_mutex_lock(&w->late_lock);
+	for (unsigned i = 0; i < w->nlate; i++)
+		neigh_put_addr(w->s->neigh, &w->late[i].a, w->late[i].mac);
+	w->nlate = 0;
+	pthread_mutex_unlock(&w->late_lock);
+	for (size_t i = 0; i < w->npend && !ask; i++)
+		if (!neigh_get_addr(w->s->neigh, &w->pend[i]))
+			w->pend[keep++] = w->pend[i];
+	for (size_t i = 0; ask && i < w->npend && !*w->s->stop; i++) {
+		struct iovec iov;
+
+		if (neigh_get_addr(w->s->neigh, &w->pend[i]))
+			continue;
+		w->pend[keep++] = w->pend[i];
+		if (solicit(w, &w->pend[i], frame, &flen, err, sizeof(err)) < 0)
+			continue;
+		iov.iov_base = frame;
+		iov.iov_len = flen;
+		if (pktio_send(w->io, &iov, 1) == 1)
+			w->s->st.arp_sent++;
+		if (keep % 64 == 0)
+			sleep_ns(1000000); /* a burst of 64, then 1 ms */
+	}
+	w->npend = keep;
 }
 
 int synscan_plan_route(const struct scan_opts *o, struct route_hop *hop,

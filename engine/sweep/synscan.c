@@ -165,6 +165,10 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
 				  memory_order_relaxed);
 	switch (pkt_parse(frame, caplen, &p)) {
+	case PKT_ARP:
+	case PKT_ND: /* a next hop asked again between passes */
+		sweep_late_note(w, &p);
+		return;
 	case PKT_TCP:
 	case PKT_UDP:
 	case PKT_ICMP_ERR:
@@ -444,7 +448,11 @@ static void collect(struct sweep *w, int npass, struct pass_counts *pc)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->n = npass;
+	/* Sent once at least: pass 0's, and those whose next hop
+	 * answered only later (sweep_late_resolve). */
 	pc->probes = atomic_load(&w->pass_sent[0]);
+	if (npass > 1 && w->unresolved0 > atomic_load(&w->unresolved))
+		pc->probes += w->unresolved0 - atomic_load(&w->unresolved);
 	pc->answered = results_count(w->s->res);
 	pc->open = atomic_load(&w->open);
 	for (int k = 0; k < PASS_SLOTS; k++) {
@@ -499,6 +507,14 @@ static void say_pass(struct sweep *w, int pass, const struct pass_counts *pc)
 /* Starts pass `pass`: its number for both threads, its halves' rates. */
 static void pass_begin(struct sweep *w, int pass)
 {
+	if (pass == 1)
+		w->unresolved0 = atomic_load(&w->unresolved);
+	if (pass > 0 && w->npend) {
+		/* The answers of the next hops asked again: this pass
+		 * reaches their targets. The warning counts the last pass. */
+		sweep_late_resolve(w, 0);
+		atomic_store(&w->unresolved, 0);
+	}
 	for (int k = 0; k < 2; k++) {
 		w->half_rate[k] = pace_rate(&w->pace, k);
 		atomic_store(&w->half_sent[k], 0);
@@ -512,7 +528,8 @@ static void pass_begin(struct sweep *w, int pass)
 /*
  * Whether to make pass `done` + 1: passes_more() (the estimate), else
  * for -sU while the last retransmission still drew port unreachables,
- * else with -g the peers' own retransmission after loss.
+ * or when a next hop asked again has answered, else with -g the peers'
+ * own retransmission after loss.
  */
 static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
 		     uint64_t closed0, uint64_t t0)
@@ -520,9 +537,17 @@ static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
 	const struct scan_opts *o = w->o;
 	uint64_t left = w->total - results_count(w->s->res);
 
+	unsigned late;
+
 	if (left == 0)
 		return 0;
 	if (passes_more(pc, done, o->max_retries, left))
+		return 1;
+	/* A next hop answered only now: its targets get their pass. */
+	pthread_mutex_lock(&w->late_lock);
+	late = w->nlate;
+	pthread_mutex_unlock(&w->late_lock);
+	if (late > 0 && done < o->max_retries)
 		return 1;
 	/*
 	 * -sU: a target's ICMP rate limit (Linux: net.ipv4.icmp_ratelimit,
@@ -552,6 +577,8 @@ static void sweep_loop(struct sweep *w)
 
 		pass_begin(w, pass);
 		run_pass(w, pass);
+		if (w->npend && !o->dry_run)
+			sweep_late_resolve(w, 1); /* answers come while lingering */
 		if (o->debug)
 			fprintf(stderr, "pass %d: sent by %.3fs, %zu replies\n",
 				pass, (now_ns() - w->s->st.start_ns) / 1e9,
@@ -647,6 +674,8 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
 	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
+	w->pend = xcalloc(SWEEP_PEND_MAX, sizeof(*w->pend));
+	pthread_mutex_init(&w->late_lock, NULL);
 	rto_init(&w->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
 	permute_init(&w->perm, w->total, o->seed);
@@ -730,6 +759,8 @@ out:
 	}
 	sweep_routes_free(w);
 	free(w->sendlog);
+	free(w->pend);
+	pthread_mutex_destroy(&w->late_lock);
 	rto_destroy(&w->rto);
 	free(w->ports);
 	free(w);
