@@ -7,7 +7,12 @@
 source "$(dirname "$0")/lib.sh"
 
 tools_lab="$top/tools/lab"
-NET=198.19.0.0/17 # 32768 addresses, 8192 live: 16384 open ports on 22 and 80
+# The crowd's /16 on port 80: 16384 live hosts, the issue's case. Port 80
+# (nginx, deep backlog) and not 22: the crowd's sshd accepts slowly, and
+# other scans that complete handshakes with it (-sV, -sT) fill its accept
+# queue, after which its kernel drops SYNs: a loss our passes cannot see
+# as random.
+NET=198.19.0.0/16
 PY=/usr/bin/python3
 DTD=/usr/share/nmap/nmap.dtd
 
@@ -25,12 +30,11 @@ if ! ip netns exec fx-lossy true 2>/dev/null; then
 fi
 
 # The truth, generated independently of fathom: every 4th crowd address
-# is live, with sshd on 22 and nginx on 80.
+# is live, with nginx on 80.
 "$PY" -c '
-for a in range(128):
+for a in range(256):
     for b in range(0, 256, 4):
-        for p in (22, 80):
-            print("198.19.%d.%d %d" % (a, b, p))' | sort >"$tmp/crowd.want"
+        print("198.19.%d.%d 80" % (a, b))' | sort >"$tmp/crowd.want"
 # truth.tsv: the service hosts' TCP ports.
 awk -F'\t' '!/^#/ && NF >= 2 { print $1, $2 }' "$top/tools/lab.d/truth.tsv" |
 	while read -r h p; do echo "$("$tools_lab" addr "$h") $p"; done |
@@ -74,9 +78,20 @@ assert 0.999 <= s["completeness"] <= 1, s
 EOF
 }
 
+# Loss someone else put on the whole switch (tools/lab loss N, as
+# test_crowd does) would add to ours: a precondition, checked per run.
+switch_clean() {
+	if ip netns exec fx-lab nft list table bridge fx_loss >/dev/null 2>&1; then
+		notok "precondition ($1): no switch-wide loss (tools/lab loss) meanwhile"
+		return 1
+	fi
+	return 0
+}
+
 # The precondition: without loss, both sets exactly.
 "$tools_lab" loss 0 lossy >/dev/null
-lossy -n -Pn -p22,80 "$NET" >"$tmp/c0.txt" 2>"$tmp/c0.err"
+lossy -n -Pn -p80 "$NET" >"$tmp/c0.txt" 2>"$tmp/c0.err"
+switch_clean "no loss"
 found "$tmp/c0.txt" >"$tmp/c0.got"
 check "no loss: the crowd's $(wc -l <"$tmp/crowd.want") open ports exactly" \
 	cmp -s "$tmp/c0.got" "$tmp/crowd.want"
@@ -95,13 +110,14 @@ fi
 for pct in 5 20; do
 	"$tools_lab" loss "$pct" lossy >/dev/null ||
 		{ notok "$pct%: tools/lab loss $pct lossy"; continue; }
-	lossy -n -Pn -p22,80 "$NET" -oX "$tmp/c$pct.xml" -oJ "$tmp/c$pct.ndjson" \
+	lossy -n -Pn -p80 "$NET" -oX "$tmp/c$pct.xml" -oJ "$tmp/c$pct.ndjson" \
 		>"$tmp/c$pct.txt" 2>"$tmp/c$pct.err"
 	rc=$?
 	# shellcheck disable=SC2086
 	lossy -n -Pn -p"$SVC_PORTS" $SVC_HOSTS >"$tmp/s$pct.txt" 2>"$tmp/s$pct.err"
 	src=$?
 	"$tools_lab" loss 0 lossy >/dev/null
+	switch_clean "$pct%"
 	check "$pct%: both sweeps exit 0 ($rc, $src)" test "$rc$src" = 00
 	found "$tmp/c$pct.txt" >"$tmp/c$pct.got"
 	at_least "$pct% crowd" "$tmp/c$pct.got" "$tmp/crowd.want" 999
