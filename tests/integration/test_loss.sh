@@ -29,6 +29,11 @@ if ! ip netns exec fx-lossy true 2>/dev/null; then
 	exit 1
 fi
 
+# A second scanner, as closed as fx-scan: nothing it sends leaves the lab.
+check "fx-lossy: no default route, no route to 8.8.8.8" \
+	sh -c "! ip netns exec fx-lossy ip route get 8.8.8.8 >/dev/null 2>&1 &&
+		! ip netns exec fx-lossy ip -6 route get 2001:4860:4860::8888 >/dev/null 2>&1"
+
 # The truth, generated independently of fathom: every 4th crowd address
 # is live, with nginx on 80.
 "$PY" -c '
