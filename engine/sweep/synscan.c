@@ -294,6 +294,24 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 	}
 }
 
+/*
+ * A resend is due one RTO after the copy before it (the send log says
+ * when): a pass that starts without lingering (early_next()) waits here
+ * for the few probes of the last pass's tail that are not due yet.
+ */
+static void wait_due(struct sweep *w, uint64_t x)
+{
+	uint64_t t, due, now;
+	int p;
+
+	if (!sent_at(w, x, &t, &p))
+		return; /* long ago: the log holds the last 65536 only */
+	due = t + rto_ms(&w->rto) * 1000000ull;
+	now = now_ns();
+	if (due > now && !stopped(w))
+		sleep_ns(due - now);
+}
+
 static void send_pass(struct sweep *w, int pass, unsigned lane,
 		      unsigned nlanes)
 {
@@ -335,6 +353,8 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		idx = o->sequential ? x : permute_at(&w->perm, x);
 		if (pass > 0 && results_seen(w->s->res, idx))
 			continue;
+		if (pass > 0)
+			wait_due(w, x);
 		while (credit == 0) {
 			/* Waiting anyway: a slow scan's progress stays fresh. */
 			if (lane == 0)
@@ -564,6 +584,24 @@ static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
 	       now_ns() - t0 < SWEEP_PEER_RETRY_NS;
 }
 
+/*
+ * Whether pass `done` + 1 may start at once, without the RTO's wait: the
+ * counts so far already call for it (late replies only add to this
+ * pass's draws, which keeps the answer yes), no pacing trial waits for
+ * its tail's replies, and TCP alone (-sU's passes wait for the ICMP
+ * rate limit). Each resend still waits for its own due time (wait_due).
+ */
+static int early_next(struct sweep *w, int done)
+{
+	struct pass_counts pc;
+
+	if (done < 1 || w->np > w->ntcp || w->half_rate[0] != w->half_rate[1])
+		return 0;
+	collect(w, done + 1, &pc);
+	return passes_more(&pc, done, w->o->max_retries,
+			   w->total - results_count(w->s->res));
+}
+
 static void sweep_loop(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
@@ -585,7 +623,8 @@ static void sweep_loop(struct sweep *w)
 				results_count(w->s->res));
 		if (stopped(w))
 			break;
-		linger(w);
+		if (!early_next(w, pass))
+			linger(w);
 		collect(w, pass + 1, &pc);
 		for (int k = 0; k < 2; k++) {
 			h.sent[k] = atomic_load(&w->half_sent[k]);
