@@ -20,12 +20,18 @@ static void add_stats(struct scan_stats *to, const struct scan_stats *g)
 	to->noroute += g->noroute;
 	to->unresolved += g->unresolved;
 	to->passes = g->passes > to->passes ? g->passes : to->passes;
+	pass_counts_add(&to->pc, &g->pc);
 	to->interrupted |= g->interrupted;
 	to->timed_out |= g->timed_out;
 }
 
 static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 		       size_t errlen);
+
+static void screen_line(void *arg, const char *text)
+{
+	outputs_screen(arg, text);
+}
 
 /*
  * Its handle and route are the run's shared ones (privsetup_open), so
@@ -62,6 +68,7 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	uint64_t count = targets_count(o->targets), t0 = now_ns();
 	size_t pph = synscan_ports_per_host(o), up;
 	char info[96];
+	int rc;
 
 	/* Discovery found no host up: nothing to sweep, nobody to count. */
 	if (g->disc && !g->disc->user_set && g->disc->nup == 0)
@@ -74,7 +81,11 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 			 pph == 1 ? "" : "s");
 		outputs_screen(run->out, info);
 	}
-	if (synscan_run(g, err, errlen) < 0)
+	g->screen = screen_line; /* -v pass lines: not onto -oX - */
+	g->screen_arg = run->out;
+	rc = synscan_run(g, err, errlen);
+	g->screen = NULL;
+	if (rc < 0)
 		return -1;
 	add_stats(&run->top.st, &g->st);
 	if (g->st.sent == 0 && g->st.noroute > 0 && !o->dry_run) {

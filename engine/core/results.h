@@ -54,7 +54,14 @@ struct port_result {
 	uint8_t state;     /* enum port_state */
 	uint8_t reason;    /* enum port_reason */
 	uint8_t ttl;       /* of the reply */
+	/*
+	 * The sweep: which pass's copy drew the reply (its destination
+	 * port says, engine/sweep/passes.h), PASS_UNKNOWN when no port
+	 * tells (-g). Nothing else reads it.
+	 */
+	uint8_t pass;
 };
+#define PASS_UNKNOWN 0xff
 
 /*
  * The store is keyed by the probe's index in the scan's (target x port)

@@ -496,6 +496,13 @@ void report_footer(FILE *f, const struct scan *s, int file)
 	    !s->st.interrupted)
 		fputs("Note: Host seems down. If it is really up, but blocking "
 		      "our ping probes, try -Pn\n", f);
+	/* What no peer says: how complete the sweep was (passes.h). */
+	if (s->st.pc.n > 0 && !s->opt->dry_run) {
+		char line[256];
+
+		fprintf(f, "%s%s\n", file ? "# " : "",
+			passes_describe(&s->st.pc, line, sizeof(line)));
+	}
 	if (file) {
 		hostiter_ctime(s->st.end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);

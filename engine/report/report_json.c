@@ -300,10 +300,43 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	fflush(f);
 }
 
+/*
+ * The sweep's completeness (passes.h): probes, answers, passes, and the
+ * estimate (null when fewer than two passes or no answer measure it).
+ */
+static void json_sweep_stats(FILE *f, const struct scan *s)
+{
+	const struct pass_counts *pc = &s->st.pc;
+	struct completeness c;
+
+	passes_estimate(pc, &c);
+	fprintf(f,
+		"{\"type\":\"stats\",\"phase\":\"sweep\",\"probes\":%llu,"
+		"\"answered\":%llu,\"open\":%llu,\"passes\":%d,"
+		"\"completeness\":%.6f",
+		(unsigned long long)pc->probes,
+		(unsigned long long)pc->answered,
+		(unsigned long long)pc->open, pc->n, c.complete);
+	if (c.known)
+		fprintf(f,
+			",\"loss_roundtrip\":%.4f,\"loss_oneway\":%.4f,"
+			"\"expected_missed\":%.3f,"
+			"\"expected_missed_open\":%.3f}\n",
+			c.miss, c.loss_oneway, c.missed, c.missed_open);
+	else
+		fputs(",\"loss_roundtrip\":null,\"loss_oneway\":null,"
+		      "\"expected_missed\":null,"
+		      "\"expected_missed_open\":null}\n",
+		      f);
+}
+
 void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 {
 	uint64_t total = hostiter_total(s);
 	size_t up = hostiter_count_up(s);
+
+	if (s->st.pc.n > 0 && !s->opt->dry_run)
+		json_sweep_stats(f, s);
 
 	fprintf(f,
 		"{\"type\":\"end\",\"time\":%llu,\"elapsed\":%.2f,"

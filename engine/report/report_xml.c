@@ -468,6 +468,13 @@ void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	hostiter_ctime(end, when, sizeof(when));
 	hostiter_summary(s, up, what, sizeof(what));
 	snprintf(summary, sizeof(summary), "fathom done at %s; %s", when, what);
+	/* nmap.dtd has no place for it: a comment (the text has no "--"). */
+	if (s->st.pc.n > 0 && !s->opt->dry_run) {
+		char line[256];
+
+		fprintf(f, "<!-- %s -->\n",
+			passes_describe(&s->st.pc, line, sizeof(line)));
+	}
 	fprintf(f, "<runstats><finished time=\"%llu\"",
 		(unsigned long long)end);
 	attr(f, "timestr", when);

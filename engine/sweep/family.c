@@ -1,6 +1,7 @@
 /* family.c -- a probe's family half: target, next hop, cookie, patch. */
 #include "engine/sweep/synscan_int.h"
 
+#include <netinet/in.h>
 #include <stdatomic.h>
 
 #include "engine/cli/targetfile.h"
@@ -23,6 +24,19 @@ static inline int slot_mod(const struct sweep *w, uint64_t pi)
 static inline void count(_Atomic uint64_t *c)
 {
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+/*
+ * TCP probes of pass k leave from the cookie's port rotated by k
+ * (passes.h): a peer still holding the 4-tuple of a lost exchange
+ * half-open answers a new one at once. -sU keeps the cookie's port.
+ */
+static inline uint16_t rotate(const struct sweep *w, int m, uint16_t sport)
+{
+	if (w->mod[m]->proto != IPPROTO_TCP)
+		return sport;
+	return sweep_sport_at(sport, w->sport_base, w->sport_count,
+			      w->send_pass);
 }
 
 /* Next-hop MAC for an IPv4 target, or NULL (counted) when there is none. */
@@ -82,6 +96,7 @@ static size_t probe4(struct sweep *w, uint64_t ti, uint64_t pi,
 		return 0;
 	c = cookie_make(&w->key, w->tmpl[m].saddr4, addr, port,
 			w->mod[m]->proto, w->sport_base, w->sport_count);
+	c.sport = rotate(w, m, c.sport);
 	return w->mod[m]->patch4(&w->tmpl[m], out, mac, addr, port, c, ipid);
 }
 
@@ -103,6 +118,7 @@ static size_t probe6(struct sweep *w, uint64_t ti, uint64_t pi,
 		return 0;
 	c = cookie_make_addr(&w->key, &w->tmpl[m].saddr, &addr, port,
 			     w->mod[m]->proto, w->sport_base, w->sport_count);
+	c.sport = rotate(w, m, c.sport);
 	return w->mod[m]->patch6(&w->tmpl[m], out, mac, &addr, port, c);
 }
 

@@ -75,11 +75,13 @@ static enum sweep_verdict syn_tcp(const struct sweep_ctx *c,
 				  struct port_result *pr)
 {
 	struct cookie k;
+	int pass;
 
 	if (c->index[p->tcp.sport] < 0 || !addr_eq(&p->ip.daddr, &c->our))
 		return SWEEP_NOT_OURS;
 	k = sweep_cookie(c, &p->ip.saddr, p->tcp.sport, IPPROTO_TCP);
-	if (p->tcp.dport != k.sport || p->tcp.ack != k.seq + 1)
+	pass = sweep_sport_pass(c, k.sport, p->tcp.dport);
+	if (pass < 0 || p->tcp.ack != k.seq + 1)
 		return SWEEP_BOGUS;
 	if ((p->tcp.flags & (PKT_SYN | PKT_ACK)) == (PKT_SYN | PKT_ACK)) {
 		pr->state = PS_OPEN;
@@ -92,6 +94,7 @@ static enum sweep_verdict syn_tcp(const struct sweep_ctx *c,
 	}
 	pr->addr = pr->from = p->ip.saddr;
 	pr->port = p->tcp.sport;
+	pr->pass = (uint8_t)pass;
 	pr->proto = IPPROTO_TCP;
 	pr->ttl = p->ip.ttl;
 	return SWEEP_MINE;
@@ -108,12 +111,13 @@ static enum sweep_verdict syn_icmp(const struct sweep_ctx *c,
 {
 	struct addr target;
 	struct cookie k;
-	int reason;
+	int reason, pass;
 
 	if (!sweep_quote_ours(c, p, IPPROTO_TCP, &target))
 		return SWEEP_NOT_OURS;
 	k = sweep_cookie(c, &target, p->inner.dport, IPPROTO_TCP);
-	if (p->inner.sport != k.sport || p->inner.seq != k.seq)
+	pass = sweep_sport_pass(c, k.sport, p->inner.sport);
+	if (pass < 0 || p->inner.seq != k.seq)
 		return SWEEP_BOGUS;
 	reason = sweep_icmp_reason(p);
 	if (reason == RS_NONE)
@@ -123,6 +127,7 @@ static enum sweep_verdict syn_icmp(const struct sweep_ctx *c,
 	pr->addr = target;
 	pr->from = p->ip.saddr;
 	pr->port = p->inner.dport;
+	pr->pass = (uint8_t)pass;
 	pr->proto = IPPROTO_TCP;
 	pr->ttl = p->ip.ttl;
 	return SWEEP_MINE;

@@ -162,12 +162,13 @@ static enum sweep_verdict flags_tcp(enum rst_means m,
 {
 	struct cookie k;
 	uint8_t reason = RS_NONE;
-	int state;
+	int state, pass;
 
 	if (c->index[p->tcp.sport] < 0 || !addr_eq(&p->ip.daddr, &c->our))
 		return SWEEP_NOT_OURS;
 	k = sweep_cookie(c, &p->ip.saddr, p->tcp.sport, IPPROTO_TCP);
-	if (p->tcp.dport != k.sport || !acks_cookie(p, k.seq, c->probe_flags))
+	pass = sweep_sport_pass(c, k.sport, p->tcp.dport);
+	if (pass < 0 || !acks_cookie(p, k.seq, c->probe_flags))
 		return SWEEP_BOGUS;
 	state = tcp_state(m, p, c->probe_flags, &reason);
 	if (state == PS_UNKNOWN)
@@ -176,6 +177,7 @@ static enum sweep_verdict flags_tcp(enum rst_means m,
 	pr->reason = reason;
 	pr->addr = pr->from = p->ip.saddr;
 	pr->port = p->tcp.sport;
+	pr->pass = (uint8_t)pass;
 	pr->proto = IPPROTO_TCP;
 	pr->ttl = p->ip.ttl;
 	return SWEEP_MINE;
@@ -191,12 +193,13 @@ static enum sweep_verdict flags_icmp(const struct sweep_ctx *c,
 {
 	struct addr target;
 	struct cookie k;
-	int reason;
+	int reason, pass;
 
 	if (!sweep_quote_ours(c, p, IPPROTO_TCP, &target))
 		return SWEEP_NOT_OURS;
 	k = sweep_cookie(c, &target, p->inner.dport, IPPROTO_TCP);
-	if (p->inner.sport != k.sport || p->inner.seq != k.seq)
+	pass = sweep_sport_pass(c, k.sport, p->inner.sport);
+	if (pass < 0 || p->inner.seq != k.seq)
 		return SWEEP_BOGUS;
 	reason = sweep_icmp_reason(p);
 	if (reason == RS_NONE)
@@ -206,6 +209,7 @@ static enum sweep_verdict flags_icmp(const struct sweep_ctx *c,
 	pr->addr = target;
 	pr->from = p->ip.saddr;
 	pr->port = p->inner.dport;
+	pr->pass = (uint8_t)pass;
 	pr->proto = IPPROTO_TCP;
 	pr->ttl = p->ip.ttl;
 	return SWEEP_MINE;

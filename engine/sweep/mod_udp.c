@@ -77,6 +77,9 @@ static enum sweep_verdict udp_reply(const struct sweep_ctx *c,
 	pr->reason = RS_UDP_RESPONSE;
 	pr->addr = pr->from = p->ip.saddr;
 	pr->port = p->udp.sport;
+	/* -sU sends every pass from the cookie's port (nothing half-open
+	 * to avoid, and the port is the whole cookie of an ICMP quote). */
+	pr->pass = PASS_UNKNOWN;
 	pr->proto = IPPROTO_UDP;
 	pr->ttl = p->ip.ttl;
 	return SWEEP_MINE;
@@ -115,6 +118,7 @@ static enum sweep_verdict udp_icmp(const struct sweep_ctx *c,
 	if (reason == RS_NONE)
 		return SWEEP_NOT_OURS;
 	pr->reason = (uint8_t)reason;
+	pr->pass = PASS_UNKNOWN;
 	pr->state = reason == RS_PORT_UNREACH && addr_eq(&p->ip.saddr, &target)
 			    ? PS_CLOSED
 			    : PS_FILTERED;

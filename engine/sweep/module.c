@@ -44,6 +44,36 @@ struct cookie sweep_cookie(const struct sweep_ctx *c,
 				c->sport_base, c->sport_count);
 }
 
+uint16_t sweep_sport_at(uint16_t sport0, uint16_t sport_base,
+			uint16_t sport_count, int pass)
+{
+	uint32_t off;
+
+	if (sport_count <= 1 || pass <= 0)
+		return sport0;
+	off = ((uint32_t)(uint16_t)(sport0 - sport_base) + (uint32_t)pass) %
+	      sport_count;
+	return (uint16_t)(sport_base + off);
+}
+
+int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0,
+		     uint16_t got)
+{
+	int max = c->pass ? atomic_load(c->pass) : 0;
+	uint32_t off;
+
+	if (c->sport_count <= 1)
+		return got == sport0 ? PASS_UNKNOWN : -1;
+	if ((uint16_t)(got - c->sport_base) >= c->sport_count)
+		return -1;
+	off = ((uint32_t)(uint16_t)(got - c->sport_base) + c->sport_count -
+	       (uint32_t)(uint16_t)(sport0 - c->sport_base)) %
+	      c->sport_count;
+	if (off > (uint32_t)max)
+		return -1;
+	return off > 254 ? 254 : (int)off; /* fits pr->pass */
+}
+
 const struct sweep_module *synscan_tcp_module(const struct scan_opts *o)
 {
 	static const struct sweep_module *const by_type[TCP_SCAN_NTYPES] = {

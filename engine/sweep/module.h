@@ -2,6 +2,7 @@
 #ifndef FATHOM_SWEEP_MODULE_H
 #define FATHOM_SWEEP_MODULE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +53,12 @@ struct sweep_ctx {
 	 * tcp_flags), which decide how a RST must acknowledge them.
 	 */
 	uint8_t probe_flags;
+	/*
+	 * The sweep's current pass (NULL: pass 0 only). Pass k sends from
+	 * the cookie's source port rotated by k (sweep_sport_at), so a
+	 * reply to any pass so far is ours, and its port names the pass.
+	 */
+	const _Atomic int *pass;
 };
 
 /* What classify() says about one parsed frame. */
@@ -175,5 +182,21 @@ int sweep_quote_ours(const struct sweep_ctx *c, const struct pkt_info *p,
 struct cookie sweep_cookie(const struct sweep_ctx *c,
 			   const struct addr *target, uint16_t dport,
 			   uint8_t proto);
+
+/*
+ * The source port pass `pass` sends from: the cookie's port sport0
+ * rotated by pass within [sport_base, sport_base + sport_count).
+ */
+uint16_t sweep_sport_at(uint16_t sport0, uint16_t sport_base,
+			uint16_t sport_count, int pass);
+
+/*
+ * Which pass a reply to our port `got` answers, for a probe whose
+ * cookie port is sport0: 0..*c->pass (254 at most), PASS_UNKNOWN when every pass
+ * sends from one port (-g), or -1 when no pass so far sent from got
+ * (not our reply).
+ */
+int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0,
+		     uint16_t got);
 
 #endif

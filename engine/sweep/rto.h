@@ -61,8 +61,10 @@ void rto_destroy(struct rto *r);
 
 /*
  * A reply received at recv_ns to a probe last sent at sent_ns (one
- * clock); retransmitted: that probe went out more than once. Returns 1
- * if it became a sample, 0 if it was excluded (Karn, or recv <= sent).
+ * clock); retransmitted: it is not known to answer that copy (the probe
+ * went out more than once and no port names the copy; the sweep's
+ * rotated ports usually do, synscan.c). Returns 1 if it became a
+ * sample, 0 if it was excluded (Karn, or recv <= sent).
  */
 int rto_sample(struct rto *r, uint64_t sent_ns, uint64_t recv_ns,
 	       int retransmitted);

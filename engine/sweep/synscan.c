@@ -61,20 +61,38 @@ void scan_free(struct scan *s)
 
 /*
  * When the probe at permutation position pos was last sent, from the
- * send log: 1 with *t and *retx (a retransmission pass sent it), or 0 if
- * the log no longer holds it.
+ * send log: 1 with *t and *pass (the pass that sent it), or 0 if the
+ * log no longer holds it.
  */
-static int sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *retx)
+static int sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *pass)
 {
 	struct sendlog_slot *sl =
 		&w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
 	uint64_t p = atomic_load(&sl->pos);
 
-	if ((p & ~SENDLOG_RETX) != pos + 1)
+	if ((p & SENDLOG_POS_MASK) != pos + 1)
 		return 0;
 	*t = atomic_load(&sl->t);
-	*retx = (p & SENDLOG_RETX) != 0;
+	*pass = (int)(p >> SENDLOG_PASS_SHIFT);
 	return atomic_load(&sl->pos) == p && *t != 0;
+}
+
+/*
+ * Counts a new answer for the pass whose copy drew it (the pass being
+ * sent when the port does not say) and, in that pass, for the half of
+ * the permutation it was sent in (the pacing trial, passes.h).
+ */
+static void count_draw(struct sweep *w, uint64_t pos,
+		       const struct port_result *pr)
+{
+	int cur = atomic_load(&w->pass);
+	int k = pr->pass == PASS_UNKNOWN ? cur : pr->pass;
+
+	atomic_fetch_add(&w->pass_drawn[pass_slot(k)], 1);
+	if (k == cur)
+		atomic_fetch_add(&w->half_drawn[pos >= w->total / 2], 1);
+	if (pr->state == PS_OPEN)
+		atomic_fetch_add(&w->open, 1);
 }
 
 void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
@@ -83,7 +101,7 @@ void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 	int64_t ti = targets_index_of(w->o->targets, target);
 	uint64_t idx, pos, slot, sent;
 	struct port_result pr = *pr_in;
-	int retx;
+	int sent_pass, timed = 0, ambiguous = 1;
 	int udp = pr.proto == IPPROTO_UDP;
 
 	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
@@ -93,17 +111,31 @@ void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 	idx = (uint64_t)ti + slot * w->nt;
 	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
 	pr.rtt_us = 0;
-	if (sent_at(w, pos, &sent, &retx)) {
+	if (sent_at(w, pos, &sent, &sent_pass)) {
+		/*
+		 * Timed only from the copy it answers: its port names the
+		 * pass (a late answer to an earlier copy is no sample);
+		 * without one (-g), Karn: only a probe sent once.
+		 */
+		ambiguous = pr.pass == PASS_UNKNOWN ? sent_pass > 0
+						    : pr.pass != sent_pass;
 		if (ts > sent)
 			pr.rtt_us = (ts - sent) / 1000 > UINT32_MAX
 					    ? UINT32_MAX
 					    : (uint32_t)((ts - sent) / 1000);
 		/* The host's own answer, not a router's ICMP. */
-		if (addr_eq(&pr.from, target))
-			rto_sample(&w->rto, sent, ts, retx);
+		timed = addr_eq(&pr.from, target);
 	}
+	/*
+	 * A duplicate is never a sample: a peer whose SYN-ACK our kernel's
+	 * RST did not reach sends it again 1, 3, 7 s later, for the copy
+	 * already answered, and those "RTTs" are its timer, not the path.
+	 */
 	if (!results_add(w->s->res, idx, &pr))
 		return;
+	if (timed)
+		rto_sample(&w->rto, sent, ts, ambiguous);
+	count_draw(w, pos, &pr);
 	if (udp && pr.state == PS_CLOSED)
 		atomic_fetch_add(&w->udp_closed, 1);
 	if (w->o->verbose && pr.state == PS_OPEN) {
@@ -133,6 +165,10 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
 				  memory_order_relaxed);
 	switch (pkt_parse(frame, caplen, &p)) {
+	case PKT_ARP:
+	case PKT_ND: /* a next hop asked again between passes */
+		sweep_late_note(w, &p);
+		return;
 	case PKT_TCP:
 	case PKT_UDP:
 	case PKT_ICMP_ERR:
@@ -258,6 +294,24 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 	}
 }
 
+/*
+ * A resend is due one RTO after the copy before it (the send log says
+ * when): a pass that starts without lingering (early_next()) waits here
+ * for the few probes of the last pass's tail that are not due yet.
+ */
+static void wait_due(struct sweep *w, uint64_t x)
+{
+	uint64_t t, due, now;
+	int p;
+
+	if (!sent_at(w, x, &t, &p))
+		return; /* long ago: the log holds the last 65536 only */
+	due = t + rto_ms(&w->rto) * 1000000ull;
+	now = now_ns();
+	if (due > now && !stopped(w))
+		sleep_ns(due - now);
+}
+
 static void send_pass(struct sweep *w, int pass, unsigned lane,
 		      unsigned nlanes)
 {
@@ -265,19 +319,31 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	struct iovec iov[BATCH];
 	struct ratelimit rl;
 	const struct scan_opts *o = w->o;
-	uint64_t burst = o->rate >= 20000 ? BATCH : 1, x, credit = 0;
+	double rate = w->half_rate[0];
+	uint64_t burst = rate >= 20000 ? BATCH : 1, x, credit = 0;
+	uint64_t mid = w->total / 2, hsent[2] = { 0, 0 };
+	uint64_t tag = (uint64_t)(pass > 254 ? 254 : pass)
+		       << SENDLOG_PASS_SHIFT;
 	unsigned n = 0;
 	uint32_t ipid;
 
 	if (getrandom(&ipid, sizeof(ipid), 0) != sizeof(ipid))
 		ipid = (uint32_t)now_ns();
 	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
-	ratelimit_init(&rl, o->rate / nlanes, 4 * burst, now_ns());
+	ratelimit_init(&rl, rate / nlanes, 4 * burst, now_ns());
 	for (x = lane; x < w->total; x += nlanes) {
 		uint64_t idx, wait = 0;
 		size_t len;
 		struct sendlog_slot *sl;
 
+		/* The second half runs at its own rate (the pacing trial). */
+		if (x >= mid && x < mid + nlanes &&
+		    w->half_rate[1] != w->half_rate[0]) {
+			rate = w->half_rate[1];
+			credit = 0;
+			ratelimit_init(&rl, rate / nlanes, 4 * burst,
+				       now_ns());
+		}
 		if ((x & 255) < nlanes) {
 			if (lane == 0)
 				atomic_store(&w->pos, x);
@@ -287,6 +353,8 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		idx = o->sequential ? x : permute_at(&w->perm, x);
 		if (pass > 0 && results_seen(w->s->res, idx))
 			continue;
+		if (pass > 0)
+			wait_due(w, x);
 		while (credit == 0) {
 			/* Waiting anyway: a slow scan's progress stays fresh. */
 			if (lane == 0)
@@ -305,7 +373,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			 * per packet: the receive thread needs the other core.
 			 */
 			wait += (uint64_t)((double)(burst - 1) * 1e9 * nlanes /
-					   o->rate);
+					   rate);
 			if (wait > 30000)
 				sleep_ns(wait - 10000);
 			if (stopped(w))
@@ -319,6 +387,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		if (len == 0)
 			continue; /* skipped: its credit stays */
 		credit--;
+		hsent[x >= mid]++;
 		iov[n].iov_len = len;
 		iov[n].iov_base = frames[n];
 		/*
@@ -329,8 +398,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
 		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
 		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
-		atomic_store_explicit(&sl->pos,
-				      (x + 1) | (pass > 0 ? SENDLOG_RETX : 0),
+		atomic_store_explicit(&sl->pos, (x + 1) | tag,
 				      memory_order_release);
 		if (++n == burst) {
 			flush(w, iov, n);
@@ -340,6 +408,9 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 out:
 	if (n)
 		flush(w, iov, n);
+	atomic_fetch_add(&w->half_sent[0], hsent[0]);
+	atomic_fetch_add(&w->half_sent[1], hsent[1]);
+	atomic_fetch_add(&w->pass_sent[pass_slot(pass)], hsent[0] + hsent[1]);
 	if (lane == 0)
 		atomic_store(&w->pos, w->total);
 }
@@ -369,7 +440,10 @@ static void run_pass(struct sweep *w, int pass)
 	struct lane second = { w, pass, 1, 2 };
 	pthread_t th;
 
-	if (w->o->rate < 200000 || w->total < 4096 ||
+	double rate = w->half_rate[0] > w->half_rate[1] ? w->half_rate[0]
+							: w->half_rate[1];
+
+	if (rate < 200000 || w->total < 4096 ||
 	    pthread_create(&th, NULL, lane_main, &second) != 0) {
 		send_pass(w, pass, 0, 1);
 		return;
@@ -379,71 +453,191 @@ static void run_pass(struct sweep *w, int pass)
 }
 
 /*
- * How long after the first probe an empty retransmission pass may end a
- * lossy sweep. A peer whose SYN-ACK was lost holds the half-open
- * connection and ignores our duplicate SYNs for 500 ms after each
- * SYN-ACK (Linux: net.ipv4.tcp_invalid_ratelimit); it answers again only
- * with its own retransmission, 1 s after the first (RFC 6298's initial
- * RTO). Passes 100 ms apart can all fall in that shadow.
+ * -g only (every pass from one source port): how long after the first
+ * probe an empty retransmission pass may end a lossy sweep. A peer whose
+ * SYN-ACK was lost holds the half-open connection and ignores our
+ * duplicate SYNs for 500 ms after each SYN-ACK (Linux:
+ * net.ipv4.tcp_invalid_ratelimit); it answers again only with its own
+ * retransmission, 1 s after the first (RFC 6298's initial RTO). With
+ * fathom's own ports each pass is a new 4-tuple, answered at once.
  */
 #define SWEEP_PEER_RETRY_NS 1200000000ull
+
+/* This group's pass counts so far (passes.h), from the counters. */
+static void collect(struct sweep *w, int npass, struct pass_counts *pc)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->n = npass;
+	/* Sent once at least: pass 0's, and those whose next hop
+	 * answered only later (sweep_late_resolve). */
+	pc->probes = atomic_load(&w->pass_sent[0]);
+	if (npass > 1 && w->unresolved0 > atomic_load(&w->unresolved))
+		pc->probes += w->unresolved0 - atomic_load(&w->unresolved);
+	pc->answered = results_count(w->s->res);
+	pc->open = atomic_load(&w->open);
+	for (int k = 0; k < PASS_SLOTS; k++) {
+		pc->sent[k] = atomic_load(&w->pass_sent[k]);
+		pc->drawn[k] = atomic_load(&w->pass_drawn[k]);
+	}
+}
+
+/* -d: what a pass drew, the estimate, and the pace of the next one. */
+static void debug_pass(struct sweep *w, int pass,
+		       const struct pass_counts *pc,
+		       const struct pass_halves *h)
+{
+	char why[256], est[256];
+
+	rto_describe(&w->rto, why, sizeof(why));
+	passes_describe(pc, est, sizeof(est));
+	fprintf(stderr,
+		"pass %d: waited until %.3fs (%s), %zu replies; sent %llu, "
+		"drew %llu (halves %llu/%llu at %.0f pps, %llu/%llu at "
+		"%.0f pps); next %.0f/%.0f pps (%d backoffs, %d "
+		"recoveries)\n%s\n",
+		pass, (now_ns() - w->s->st.start_ns) / 1e9, why,
+		results_count(w->s->res),
+		(unsigned long long)pc->sent[pass_slot(pass)],
+		(unsigned long long)pc->drawn[pass_slot(pass)],
+		(unsigned long long)h->drawn[0], (unsigned long long)h->sent[0],
+		h->rate[0], (unsigned long long)h->drawn[1],
+		(unsigned long long)h->sent[1], h->rate[1],
+		pace_rate(&w->pace, 0), pace_rate(&w->pace, 1),
+		w->pace.backoffs, w->pace.recoveries, est);
+}
+
+/* -v: what a retransmission pass drew, through the run's screen. */
+static void say_pass(struct sweep *w, int pass, const struct pass_counts *pc)
+{
+	char est[256], line[384];
+
+	snprintf(line, sizeof(line), "Sweep pass %d drew %llu new answers. "
+		 "%s\n", pass + 1,
+		 (unsigned long long)pc->drawn[pass_slot(pass)],
+		 passes_describe(pc, est, sizeof(est)));
+	progress_clear();
+	if (w->s->screen) {
+		w->s->screen(w->s->screen_arg, line);
+	} else {
+		fputs(line, stdout);
+		fflush(stdout);
+	}
+}
+
+/* Starts pass `pass`: its number for both threads, its halves' rates. */
+static void pass_begin(struct sweep *w, int pass)
+{
+	if (pass == 1)
+		w->unresolved0 = atomic_load(&w->unresolved);
+	if (pass > 0 && w->npend) {
+		/* The answers of the next hops asked again: this pass
+		 * reaches their targets. The warning counts the last pass. */
+		sweep_late_resolve(w, 0);
+		atomic_store(&w->unresolved, 0);
+	}
+	for (int k = 0; k < 2; k++) {
+		w->half_rate[k] = pace_rate(&w->pace, k);
+		atomic_store(&w->half_sent[k], 0);
+		atomic_store(&w->half_drawn[k], 0);
+	}
+	w->send_pass = pass;
+	atomic_store(&w->pass, pass);
+	w->s->st.passes = pass + 1;
+}
+
+/*
+ * Whether to make pass `done` + 1: passes_more() (the estimate), else
+ * for -sU while the last retransmission still drew port unreachables,
+ * or when a next hop asked again has answered, else with -g the peers'
+ * own retransmission after loss.
+ */
+static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
+		     uint64_t closed0, uint64_t t0)
+{
+	const struct scan_opts *o = w->o;
+	uint64_t left = w->total - results_count(w->s->res);
+
+	unsigned late;
+
+	if (left == 0)
+		return 0;
+	if (passes_more(pc, done, o->max_retries, left))
+		return 1;
+	/* A next hop answered only now: its targets get their pass. */
+	pthread_mutex_lock(&w->late_lock);
+	late = w->nlate;
+	pthread_mutex_unlock(&w->late_lock);
+	if (late > 0 && done < o->max_retries)
+		return 1;
+	/*
+	 * -sU: a target's ICMP rate limit (Linux: net.ipv4.icmp_ratelimit,
+	 * one per second per peer after a burst of 6), not loss, holds the
+	 * closed ports back; each such pass records at least one more
+	 * result, so this ends, at about a second per closed port beyond
+	 * the burst, as nmap's -sU does. --max-retries 0 sends once.
+	 */
+	if (w->np > w->ntcp && done >= 1 &&
+	    atomic_load(&w->udp_closed) != closed0)
+		return 1;
+	return w->sport_count == 1 && w->ntcp && done >= 1 &&
+	       done < o->max_retries && pc->drawn[pass_slot(1)] > 0 &&
+	       now_ns() - t0 < SWEEP_PEER_RETRY_NS;
+}
+
+/*
+ * Whether pass `done` + 1 may start at once, without the RTO's wait: the
+ * counts so far already call for it (late replies only add to this
+ * pass's draws, which keeps the answer yes), no pacing trial waits for
+ * its tail's replies, and TCP alone (-sU's passes wait for the ICMP
+ * rate limit). Each resend still waits for its own due time (wait_due).
+ */
+static int early_next(struct sweep *w, int done)
+{
+	struct pass_counts pc;
+
+	if (done < 1 || w->np > w->ntcp || w->half_rate[0] != w->half_rate[1])
+		return 0;
+	collect(w, done + 1, &pc);
+	return passes_more(&pc, done, w->o->max_retries,
+			   w->total - results_count(w->s->res));
+}
 
 static void sweep_loop(struct sweep *w)
 {
 	const struct scan_opts *o = w->o;
-	int udp = w->np > w->ntcp, extend = 0, lossy = 0;
 	uint64_t t0 = now_ns();
+	struct pass_counts pc;
 
-	/*
-	 * Passes 0..max_retries, and for -sU more while the last
-	 * retransmission still drew new port unreachables: a target's ICMP
-	 * rate limit (Linux: net.ipv4.icmp_ratelimit, one per second per
-	 * peer after a burst of 6), not loss, is then what holds the
-	 * closed ports back. Each such pass records at least one more
-	 * result, so this ends; it costs about a second per closed port
-	 * beyond the burst, as nmap's -sU does. --max-retries 0 sends
-	 * once, never more.
-	 */
-	for (int pass = 0; pass <= o->max_retries || extend; pass++) {
-		size_t before = results_count(w->s->res);
+	pace_init(&w->pace, o->rate, o->min_rate, o->max_rate);
+	for (int pass = 0;; pass++) {
 		uint64_t closed0 = atomic_load(&w->udp_closed);
+		struct pass_halves h;
 
-		if (pass > 0 && before >= w->total)
-			break;
-		atomic_store(&w->pass, pass);
-		w->s->st.passes = pass + 1;
+		pass_begin(w, pass);
 		run_pass(w, pass);
+		if (w->npend && !o->dry_run)
+			sweep_late_resolve(w, 1); /* answers come while lingering */
 		if (o->debug)
 			fprintf(stderr, "pass %d: sent by %.3fs, %zu replies\n",
 				pass, (now_ns() - w->s->st.start_ns) / 1e9,
 				results_count(w->s->res));
 		if (stopped(w))
 			break;
-		linger(w);
-		if (o->debug) {
-			char why[256];
-
-			rto_describe(&w->rto, why, sizeof(why));
-			fprintf(stderr, "pass %d: waited until %.3fs (%s), "
-				"%zu replies\n", pass,
-				(now_ns() - w->s->st.start_ns) / 1e9, why,
-				results_count(w->s->res));
+		if (!early_next(w, pass))
+			linger(w);
+		collect(w, pass + 1, &pc);
+		for (int k = 0; k < 2; k++) {
+			h.sent[k] = atomic_load(&w->half_sent[k]);
+			h.drawn[k] = atomic_load(&w->half_drawn[k]);
+			h.rate[k] = w->half_rate[k];
 		}
-		/*
-		 * nmap's rule, statelessly: retransmit again only while
-		 * retransmissions are seen to draw replies (evidence of
-		 * loss); a filtered port costs one retry, not max_retries.
-		 */
-		if (pass >= 1 && results_count(w->s->res) == before) {
-			/* Loss seen: wait out the peers' own retransmission. */
-			if (!lossy || w->ntcp == 0 ||
-			    now_ns() - t0 >= SWEEP_PEER_RETRY_NS)
-				break;
-		} else if (pass >= 1) {
-			lossy = 1;
-		}
-		extend = udp && pass >= 1 &&
-			 atomic_load(&w->udp_closed) != closed0;
+		pace_after_pass(&w->pace, &h, pass_loss(&pc, pass));
+		if (o->debug)
+			debug_pass(w, pass, &pc, &h);
+		if (o->verbose && pass >= 1 && !o->dry_run)
+			say_pass(w, pass, &pc);
+		if (stopped(w) || !want_more(w, pass, &pc, closed0, t0))
+			break;
 	}
 }
 
@@ -487,6 +681,7 @@ static int setup_modules(struct sweep *w, char *err, size_t errlen)
 			.our4 = w->tmpl[m].saddr4,
 			.index = index[m],
 			.probe_flags = w->tmpl[m].tcp_flags,
+			.pass = &w->pass,
 		};
 	}
 	return 0;
@@ -518,6 +713,8 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
 	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
+	w->pend = xcalloc(SWEEP_PEND_MAX, sizeof(*w->pend));
+	pthread_mutex_init(&w->late_lock, NULL);
 	rto_init(&w->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
 	permute_init(&w->perm, w->total, o->seed);
@@ -588,6 +785,7 @@ out:
 	s->st.bogus = atomic_load(&w->bogus);
 	s->st.noroute = atomic_load(&w->noroute);
 	s->st.unresolved = atomic_load(&w->unresolved);
+	collect(w, s->st.passes, &s->st.pc);
 	if (w->io) {
 		char perr[256];
 
@@ -600,6 +798,8 @@ out:
 	}
 	sweep_routes_free(w);
 	free(w->sendlog);
+	free(w->pend);
+	pthread_mutex_destroy(&w->late_lock);
 	rto_destroy(&w->rto);
 	free(w->ports);
 	free(w);

@@ -9,6 +9,7 @@
 
 #include "engine/cli/cli.h"
 #include "engine/core/results.h"
+#include "engine/sweep/passes.h"
 #include "netstack/neigh.h"
 #include "netstack/route.h"
 
@@ -22,6 +23,7 @@ struct scan_stats {
 	uint64_t arp_sent;
 	uint64_t connects;            /* -sT and connect ping: connect() calls */
 	int passes;                  /* 1 + retransmission passes made */
+	struct pass_counts pc;       /* per pass: sent, drawn (passes.h) */
 	int interrupted;             /* SIGINT/SIGTERM */
 	int timed_out;               /* --host-timeout expired */
 	uint64_t start_ns, end_ns;

@@ -2,10 +2,12 @@
 #ifndef FATHOM_SYNSCAN_INT_H
 #define FATHOM_SYNSCAN_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #include "engine/sweep/module.h"
+#include "engine/sweep/passes.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/rto.h"
 #include "engine/sweep/synscan.h"
@@ -14,16 +16,21 @@
 #include "netstack/packet.h"
 #include "netstack/route.h"
 
-#define SENDLOG_BITS 16 /* send times of the last 65536 probes, for RTT */
+#define SENDLOG_BITS 16
+#define SWEEP_PEND_MAX 4096 /* next hops asked again between passes */
+#define SWEEP_LATE_MAX 256  /* their answers held until a pass starts */ /* send times of the last 65536 probes, for RTT */
 
 /*
- * pos's top bit: the probe was sent by a retransmission pass, so a reply
- * to it is not timed (Karn's rule, engine/sweep/rto.h).
+ * pos's top byte: the pass that sent the probe last (254 at most). A
+ * reply is timed only if it answers that very copy (its port names the
+ * pass, passes.h); when no port tells (-g), only a probe sent once is
+ * timed (Karn's rule, engine/sweep/rto.h).
  */
-#define SENDLOG_RETX (1ull << 63)
+#define SENDLOG_PASS_SHIFT 56
+#define SENDLOG_POS_MASK ((1ull << SENDLOG_PASS_SHIFT) - 1)
 
 struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1, | SENDLOG_RETX */
+	_Atomic uint64_t pos; /* position + 1 | pass << SENDLOG_PASS_SHIFT */
 	_Atomic uint64_t t;   /* send time, ns */
 };
 
@@ -73,8 +80,33 @@ struct sweep {
 
 	_Atomic int rx_stop;
 	_Atomic uint64_t pos;  /* sender's position in the current pass */
-	_Atomic int pass;
+	_Atomic int pass;      /* the pass being sent, for classify() too */
+	int send_pass;         /* the same, for the send path (family.c) */
 	struct rto rto; /* sampled by rx, read by tx */
+	/*
+	 * passes.h's counts: copies sent and new answers drawn per pass,
+	 * and per half of the current pass (its two rates: pace).
+	 */
+	struct pace pace;
+	double half_rate[2];
+	_Atomic uint64_t pass_sent[PASS_SLOTS], pass_drawn[PASS_SLOTS];
+	_Atomic uint64_t half_sent[2], half_drawn[2];
+	_Atomic uint64_t open; /* open ports recorded */
+	/*
+	 * Next hops still silent after resolution (at most SWEEP_PEND_MAX)
+	 * are asked again after each pass (sweep_late_resolve); their
+	 * answers, seen by rx, wait in late[] until the next pass starts,
+	 * since the neighbour table is read by tx without a lock.
+	 */
+	struct addr *pend;
+	size_t npend;
+	pthread_mutex_t late_lock;
+	struct {
+		struct addr a;
+		uint8_t mac[6];
+	} late[SWEEP_LATE_MAX];
+	unsigned nlate;
+	uint64_t unresolved0; /* pass 0's skipped probes */
 	/* Counters written by rx. */
 	_Atomic uint64_t recv, bytes_recv, valid, bogus;
 	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */
@@ -99,6 +131,19 @@ void sweep_pick_family(struct sweep *w);
  * scan's rate (>= 1000/s); answers land in s->neigh. 0, or -1 with err.
  */
 int sweep_resolve_nexthops(struct sweep *w, char *err, size_t errlen);
+
+/*
+ * nexthop.c: rx hands an ARP reply or NA to us here; if it answers a
+ * next hop still pending it is kept for sweep_late_resolve (thread-safe).
+ */
+void sweep_late_note(struct sweep *w, const struct pkt_info *p);
+
+/*
+ * nexthop.c, tx between passes: stores the answers kept so far in the
+ * neighbour table and, with ask, asks every next hop still silent once
+ * more.
+ */
+void sweep_late_resolve(struct sweep *w, int ask);
 
 /* nexthop.c: the routes via the run's interface, of the run's family. */
 int sweep_routes_load(struct sweep *w, char *err, size_t errlen);

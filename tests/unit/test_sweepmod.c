@@ -300,6 +300,35 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 			      SWEEP_NOT_OURS);
 		}
 	}
+	CASE(v6 ? "SYN classify IPv6: pass k's rotated port names pass k"
+		: "SYN classify IPv4: pass k's rotated port names pass k")
+	{
+		_Atomic int pass = 0;
+		struct sweep_ctx cp = c;
+		uint16_t p2 = sweep_sport_at(k.sport, 61000, 1024, 2);
+
+		cp.pass = &pass;
+		CHECK(p2 != k.sport && p2 >= 61000 && p2 < 61000 + 1024);
+		/* Pass 2's port is no reply while only pass 0 was sent. */
+		n = tcp_reply(f, &t, &our, 113, p2, 9, k.seq + 1,
+			      PKT_SYN | PKT_ACK);
+		CHECK(classify(&sweep_mod_syn, &cp, f, n, &pr) == SWEEP_BOGUS);
+		pass = 3;
+		CHECK(classify(&sweep_mod_syn, &cp, f, n, &pr) == SWEEP_MINE);
+		CHECK_EQ_U(pr.pass, 2);
+		n = tcp_reply(f, &t, &our, 113, k.sport, 9, k.seq + 1,
+			      PKT_RST | PKT_ACK);
+		CHECK(classify(&sweep_mod_syn, &cp, f, n, &pr) == SWEEP_MINE);
+		CHECK_EQ_U(pr.pass, 0);
+		/* The rotation wraps inside fathom's 1024 ports. */
+		CHECK_EQ_U(sweep_sport_at(62023, 61000, 1024, 1), 61000);
+		/* -g: one port for every pass, which then says nothing. */
+		cp.sport_count = 1;
+		cp.sport_base = 53;
+		CHECK_EQ_U(sweep_sport_at(53, 53, 1, 5), 53);
+		CHECK(sweep_sport_pass(&cp, 53, 53) == PASS_UNKNOWN);
+		CHECK(sweep_sport_pass(&cp, 53, 54) == -1);
+	}
 	CASE(v6 ? "SYN classify IPv6: every ICMPv6 error to nmap's reason"
 		: "SYN classify IPv4: every ICMP unreachable to nmap's reason")
 	{

@@ -6,6 +6,7 @@
   stats.py sweep TSV REF ZMAP ZMAP_TUNED TRUTH     sweep table, ratios, goal line
   stats.py dry TSV                                 --dry-run memory table, goal line
   stats.py host TSV FATHOM NMAP                    -p- host table, goal line
+  stats.py loss TSV TRUTH                          loss table (rows "N% tool"), ratios, goal lines
 """
 import ipaddress
 import re
@@ -221,6 +222,43 @@ def sweep6(tsv, v4, v6, truth):
           f" RSS {rss:.1f} MB)")
 
 
+def loss(tsv, truth):
+    """Rows labelled "PCT% TOOL": per loss rate, wall and hits of each tool,
+    fathom's wall against its own lossless run and against nmap -T4."""
+    runs, truth = load(tsv), int(truth)
+    n = max(len(v) for v in runs.values())
+    walls, hits = {}, {}
+    print(f"\n{'loss each way / tool':<34} {'wall s':>7} {'hits':>13} {'share':>7}  status")
+    for label, rs in runs.items():
+        pct, tool = label.split("% ", 1)
+        walls[(int(pct), tool)] = med(rs, "wall")
+        h = int(statistics.median(int(r["hits"]) for r in rs))
+        hits[(int(pct), tool)] = h
+        wrong = max(r["wrong"] for r in rs)
+        print(f"{label:<34} {med(rs, 'wall'):7.2f} {h:>6}/{truth:<6} {100 * h / truth:6.2f}%  "
+              f"{status(rs)}{f' ({wrong} false)' if wrong else ''}")
+    print(f"(median of {n} run(s); hits = hosts with 80/tcp open, of the crowd's {truth} live ones)")
+    base = walls.get((0, "fathom"))
+    for pct, need, slow in ((5, 99.9, 1.5), (20, 99.5, 2.5)):
+        fw, fh = walls.get((pct, "fathom")), hits.get((pct, "fathom"))
+        if fw is None or base is None:
+            print(f"GOAL loss-{pct}: FAIL (fathom did not run at 0% and {pct}%)")
+            continue
+        ok = 100 * fh / truth >= need and fw <= slow * base
+        line = (f"GOAL loss-{pct}: fathom >= {need}% of hits, wall <= {slow} x its lossless run: "
+                f"{'PASS' if ok else 'FAIL'} (hits {fh}/{truth}, wall {fw:.2f} s = "
+                f"{fw / base:.2f} x {base:.2f} s")
+        nw = walls.get((pct, "nmap -T4"))
+        if nw:
+            line += (f"; vs nmap -T4: {fw / nw:.3f} x its wall, "
+                     f"hits {hits[(pct, 'nmap -T4')]}")
+        for peer in ("zmap", "masscan"):
+            if (pct, peer) in hits:
+                line += f"; {peer} hits {hits[(pct, peer)]}"
+        print(line + ")")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"sample": sample, "row": row, "sweep": sweep, "dry": dry, "host": host, "sweep6": sweep6}[cmd](*args)
+    {"sample": sample, "row": row, "sweep": sweep, "dry": dry, "host": host,
+     "sweep6": sweep6, "loss": loss}[cmd](*args)

@@ -83,6 +83,18 @@ host_scan() {
     ip -n fx-scan -6 route del default >/dev/null 2>&1 || true
 }
 
+# fx-lossy: a second scanner, for scans through a lossy link
+# (`tools/lab loss PERCENT lossy` drops only frames to and from its switch
+# port, so everyone else's traffic stays clean). The same routes as fx-scan,
+# and no default route either: nothing it sends can leave the lab.
+host_lossy() {
+    host_add lossy 3 02:66:78:00:00:03
+    ip -n fx-lossy route replace "$CROWD_NET" via "$LAB_V4.12" dev eth0
+    ip -n fx-lossy -6 route replace "$CROWD6_NET" via "$LAB_V6:13" dev eth0
+    ip -n fx-lossy route del default >/dev/null 2>&1 || true
+    ip -n fx-lossy -6 route del default >/dev/null 2>&1 || true
+}
+
 # fx-svc: real Debian daemons (started by daemons.sh).
 host_svc() {
     host_add svc 10 02:66:78:00:00:0a
@@ -205,7 +217,7 @@ host_os() {
     done
 }
 
-LAB_HOSTS=(scan svc quiet crowd crowd6 hostile svc2 svc3 fw)
+LAB_HOSTS=(scan svc quiet crowd crowd6 hostile svc2 svc3 fw lossy)
 for _e in "${OS_VARIANTS[@]}"; do LAB_HOSTS+=("${_e%% *}"); done
 unset _e
 
@@ -222,6 +234,7 @@ host_addr() {
     local n=${1#"$LAB_PREFIX"} ns a
     case $n in
     scan) echo "$LAB_V4.2" ;;
+    lossy) echo "$LAB_V4.3" ;;
     svc) echo "$LAB_V4.10" ;;
     quiet) echo "$LAB_V4.11" ;;
     fw) echo "$LAB_V4.15" ;;
@@ -240,12 +253,18 @@ host_addr() {
     esac
 }
 
-# loss PERCENT: random loss on the switch in both directions; 0 removes it.
+# loss PERCENT [HOST]: random loss on the switch in both directions; 0
+# removes it. With HOST, only on the frames to and from that host's switch
+# port (its own table, so the switch-wide one and other hosts' are left alone).
 lab_loss() {
-    local pct=$1
+    local pct=$1 host=${2:-}
     if [[ ! $pct =~ ^[0-9]+$ ]] || ((10#$pct > 100)); then die "loss: PERCENT must be 0..100"; fi
     pct=$((10#$pct))
     ns_exists "$SWITCH" || die "the lab is not up"
+    if [[ -n $host ]]; then
+        lab_loss_port "$pct" "${host#"$LAB_PREFIX"}"
+        return
+    fi
     if ((pct == 0)); then
         nsx "$SWITCH" nft delete table bridge fx_loss 2>/dev/null || true
     else
@@ -256,6 +275,29 @@ lab_loss() {
         render loss.nft "$LAB_STATE/loss.nft" PERCENT "$pct" RULE "$rule"
         nft_load "$SWITCH" "$LAB_STATE/loss.nft"
     fi
+}
+
+lab_loss_port() {
+    local pct=$1 host=$2 rule
+    [[ $host =~ ^[a-z0-9]+$ ]] || die "loss: bad host name $host"
+    ip -n "$SWITCH" link show "v-$host" >/dev/null 2>&1 || die "loss: no host $host on the switch"
+    if ((pct == 0)); then
+        nsx "$SWITCH" nft delete table bridge "fx_loss_$host" 2>/dev/null || true
+        return
+    fi
+    mkdir -p "$LAB_STATE"
+    # One draw per rule: each direction loses PERCENT% on its own.
+    rule="numgen random mod 100 < $pct drop"
+    ((pct == 100)) && rule=drop
+    render loss-port.nft "$LAB_STATE/loss-$host.nft" HOST "$host" PORT "v-$host" RULE "$rule"
+    nft_load "$SWITCH" "$LAB_STATE/loss-$host.nft"
+}
+
+# loss_now_port HOST: the loss on HOST's port, in percent.
+loss_now_port() {
+    local t
+    t=$(nsx "$SWITCH" nft list table bridge "fx_loss_$1" 2>/dev/null) || { echo 0; return; }
+    if [[ $t =~ mod\ 100\ \<\ ([0-9]+)\ drop ]]; then echo "${BASH_REMATCH[1]}"; else echo 100; fi
 }
 
 loss_now() {

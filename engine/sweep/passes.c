@@ -1,0 +1,197 @@
+/* passes.c -- the sweep's passes: when to resend, how fast, how complete. */
+#include "engine/sweep/passes.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int pass_slot(int k)
+{
+	return k < 0 ? 0 : k >= PASS_SLOTS ? PASS_SLOTS - 1 : k;
+}
+
+void pass_counts_add(struct pass_counts *to, const struct pass_counts *g)
+{
+	if (g->n > to->n)
+		to->n = g->n;
+	to->probes += g->probes;
+	to->answered += g->answered;
+	to->open += g->open;
+	for (int k = 0; k < PASS_SLOTS; k++) {
+		to->sent[k] += g->sent[k];
+		to->drawn[k] += g->drawn[k];
+	}
+}
+
+void passes_estimate(const struct pass_counts *pc, struct completeness *c)
+{
+	uint64_t num = 0, den = 0, a = 0;
+	int n = pc->n < PASS_SLOTS ? pc->n : PASS_SLOTS;
+	double rn;
+
+	memset(c, 0, sizeof(*c));
+	c->complete = pc->probes ? (double)pc->answered / pc->probes : 1;
+	for (int k = 0; k < n; k++) {
+		a += pc->drawn[k];
+		if (k >= 1)
+			num += pc->drawn[k];
+		if (k <= n - 2)
+			den += pc->drawn[k];
+	}
+	/* Nothing answered, or one pass only: no ratio to read. */
+	if (n < 2 || den == 0 || a == 0)
+		return;
+	c->miss = (double)num / (double)den;
+	if (c->miss >= 1) /* every pass draws as much: no bound */
+		return;
+	c->known = 1;
+	c->loss_oneway = 1 - sqrt(1 - c->miss);
+	/* Every pass counts, also those past the last slot. */
+	rn = pow(c->miss, pc->n);
+	c->missed = rn < 1 ? (double)a * rn / (1 - rn) : 0;
+	c->missed_open = c->missed * (double)pc->open / (double)a;
+	if (pc->probes)
+		c->complete = 1 - c->missed / (double)pc->probes;
+	if (c->complete < 0)
+		c->complete = 0;
+}
+
+int passes_more(const struct pass_counts *pc, int done, int max_retries,
+		uint64_t unanswered)
+{
+	struct completeness c;
+
+	if (done >= max_retries || unanswered == 0)
+		return 0;
+	if (done == 0)
+		return 1; /* the first retry finds out whether there is loss */
+	if (pc->drawn[pass_slot(done)] == 0)
+		return 0; /* the last pass drew nothing: silence is settled */
+	passes_estimate(pc, &c);
+	return !c.known || c.missed >= PASSES_MISS_GOAL;
+}
+
+const char *passes_describe(const struct pass_counts *pc, char *buf,
+			    unsigned len)
+{
+	struct completeness c;
+
+	passes_estimate(pc, &c);
+	if (!c.known) {
+		snprintf(buf, len,
+			 "Sweep completeness: %llu of %llu probes answered "
+			 "in %d pass%s; loss not measured",
+			 (unsigned long long)pc->answered,
+			 (unsigned long long)pc->probes, pc->n,
+			 pc->n == 1 ? "" : "es");
+		return buf;
+	}
+	snprintf(buf, len,
+		 "Sweep completeness: %.2f%% of %llu probes answered or "
+		 "settled in %d pass%s; estimated loss %.1f%% each way; "
+		 "expected missed open ports %s%.1f",
+		 100 * c.complete, (unsigned long long)pc->probes, pc->n,
+		 pc->n == 1 ? "" : "es", 100 * c.loss_oneway,
+		 c.missed_open < 0.1 ? "< " : "",
+		 c.missed_open < 0.1 ? 0.1 : c.missed_open);
+	return buf;
+}
+
+/* ---- pacing --------------------------------------------------------- */
+
+double pass_loss(const struct pass_counts *pc, int k)
+{
+	uint64_t prev;
+
+	if (k < 1 || k >= PASS_SLOTS)
+		return -1;
+	prev = pc->drawn[k - 1];
+	if (prev < PACE_MIN_DRAWN)
+		return -1;
+	return (double)pc->drawn[k] / (double)prev;
+}
+
+void pace_init(struct pace *p, double rate, double min_rate,
+	       double max_rate)
+{
+	memset(p, 0, sizeof(*p));
+	p->rate = rate > 0 ? rate : 1;
+	p->ceil = max_rate > 0 ? max_rate : p->rate;
+	if (p->ceil < p->rate)
+		p->ceil = p->rate;
+	p->floor = min_rate > 0 ? min_rate : p->rate / 32;
+	if (p->floor > p->rate)
+		p->floor = p->rate;
+}
+
+double pace_rate(const struct pace *p, int h)
+{
+	double r = h && p->trial ? p->rate / 2 : p->rate;
+
+	return r < p->floor ? p->floor : r;
+}
+
+/*
+ * 1 if the second half's draw ratio is clearly above the first's: more
+ * than 10% higher and more than two standard errors apart.
+ */
+static int slower_draws_more(const struct pass_halves *h)
+{
+	double d0, d1, se;
+
+	if (h->sent[0] == 0 || h->sent[1] == 0)
+		return 0;
+	d0 = (double)h->drawn[0] / (double)h->sent[0];
+	d1 = (double)h->drawn[1] / (double)h->sent[1];
+	se = sqrt(d0 * (1 - d0) / (double)h->sent[0] +
+		  d1 * (1 - d1) / (double)h->sent[1]);
+	return d1 > 1.1 * d0 && d1 - d0 > 2 * se;
+}
+
+/*
+ * A quarter more, up to the ceiling: slower than the backoff halves it,
+ * so a congested path is probed again gently, not flooded.
+ */
+static void recover(struct pace *p)
+{
+	if (p->rate >= p->ceil)
+		return;
+	p->rate = p->rate * 1.25 > p->ceil ? p->ceil : p->rate * 1.25;
+	p->recoveries++;
+}
+
+void pace_after_pass(struct pace *p, const struct pass_halves *h,
+		     double loss)
+{
+	int was_trial = p->trial;
+
+	p->trial = 0;
+	if (was_trial && h->drawn[0] + h->drawn[1] >= PACE_MIN_DRAWN) {
+		if (slower_draws_more(h)) {
+			/* Congestion: our rate loses answers. */
+			p->rate = p->rate / 2 < p->floor ? p->floor
+							 : p->rate / 2;
+			p->backoffs++;
+			p->settled = 0;
+		} else {
+			/* The loss is the path's, not our rate's. */
+			p->settled = 1;
+			p->settled_loss = loss;
+		}
+		return;
+	}
+	if (was_trial) {
+		p->trial = 1; /* too few answers: try again */
+		return;
+	}
+	if (loss < 0)
+		return;
+	if (loss < PACE_LOSS_CLEAN) {
+		p->settled = 0;
+		recover(p);
+		return;
+	}
+	if (loss >= PACE_LOSS_TRIAL && p->rate / 2 >= p->floor &&
+	    (!p->settled || loss > 1.5 * p->settled_loss))
+		p->trial = 1;
+}

@@ -1,0 +1,131 @@
+/* passes.h -- the sweep's passes: when to resend, how fast, how complete. */
+#ifndef FATHOM_PASSES_H
+#define FATHOM_PASSES_H
+
+#include <stdint.h>
+
+/*
+ * A sweep sends every probe once (pass 0), then resends what is still
+ * unanswered, pass after pass, each from a new source port (a peer that
+ * lost our RST still holds the old 4-tuple half-open and would ignore a
+ * duplicate SYN). A reply names the pass whose copy drew it (the
+ * destination port it comes back to), so the sweep counts, per pass,
+ * the probes it sent and the new answers they drew. Everything here is
+ * a pure function of those counts (tests/unit/test_passes.c):
+ *
+ * - The miss ratio r: the share of the live probes (those a peer would
+ *   answer) that a pass leaves unanswered. If each copy is answered with
+ *   probability q, pass k draws q * M_k of the M_k live probes still
+ *   unanswered, so drawn[k+1] / drawn[k] = 1 - q = r. The estimate is
+ *   sum(drawn[1..n-1]) / sum(drawn[0..n-2]).
+ * - The expected missed answers after n passes: the A answers found are
+ *   M (1 - r^n) of M live probes, so M r^n = A r^n / (1 - r^n) are still
+ *   out there. The completeness is the share of probes with an answer or
+ *   a settled silence: 1 - missed / probes.
+ * - Whether to make another pass: always once (pass 1 is the loss
+ *   detector, as nmap retries once), then while the last pass drew new
+ *   answers and the expected missed answers are PASSES_MISS_GOAL or
+ *   more, up to --max-retries.
+ * - Pacing: an experiment inside a pass. When the estimated loss is
+ *   above PACE_LOSS_TRIAL, the next pass sends its first half at the
+ *   current rate and its second half at half of it; the permutation
+ *   spreads the unanswered probes evenly over both halves, so their draw
+ *   ratios compare the two rates on the same population, in one pass.
+ *   Fewer answers at the high rate: congestion, so the rate halves (never
+ *   below the floor: --min-rate). No difference: the loss does not come
+ *   from our rate, which stays; no further trial until the loss grows by
+ *   half again. A clean pass (loss under PACE_LOSS_CLEAN) raises a
+ *   lowered rate by a quarter, up to the ceiling (--max-rate, or the
+ *   rate the run started with). The loss fed in is the last pass's
+ *   (pass_loss()), so an old burst does not hold the rate down.
+ */
+#define PASS_SLOTS 32          /* passes counted apart; later ones share */
+#define PASSES_MISS_GOAL 0.5   /* expected missed answers to stop at */
+#define PACE_LOSS_TRIAL 0.10   /* round-trip loss that starts a trial */
+#define PACE_LOSS_CLEAN 0.02   /* round-trip loss that restores the rate */
+#define PACE_MIN_DRAWN 20      /* answers a trial needs to conclude */
+
+/* What the sweep counted, per pass (summed over host groups). */
+struct pass_counts {
+	int n;                      /* passes made */
+	uint64_t probes;            /* distinct probes sent at least once */
+	uint64_t answered;          /* probes with an answer */
+	uint64_t open;              /* of them, open ports */
+	uint64_t sent[PASS_SLOTS];  /* copies sent by pass k */
+	uint64_t drawn[PASS_SLOTS]; /* new answers drawn by pass k's copies */
+};
+
+/* The estimate from one run's counts. */
+struct completeness {
+	int known;          /* 0: fewer than 2 passes, or no answer at all */
+	double miss;        /* r: a live probe's chance of no answer per pass */
+	double loss_oneway; /* the loss each way that gives r: 1 - sqrt(1-r) */
+	double missed;      /* expected live probes never answered */
+	double missed_open; /* of them, expected open ports */
+	double complete;    /* share of probes answered or settled, 0..1 */
+};
+
+/* Adds group counts g into the run's (slot by slot). */
+void pass_counts_add(struct pass_counts *to, const struct pass_counts *g);
+
+/* Slot of pass k (later passes share the last). */
+int pass_slot(int k);
+
+void passes_estimate(const struct pass_counts *pc, struct completeness *c);
+
+/*
+ * After pass `done` (0-based) of a run allowing max_retries: 1 to make
+ * another. unanswered: probes still without an answer.
+ */
+int passes_more(const struct pass_counts *pc, int done, int max_retries,
+		uint64_t unanswered);
+
+/*
+ * One line for the reports: "Sweep completeness 99.99% (65536 probes):
+ * estimated loss 5.0% each way; expected missed open ports 0.3", or
+ * the same without estimate when it is not known. Returns buf.
+ */
+const char *passes_describe(const struct pass_counts *pc, char *buf,
+			    unsigned len);
+
+/* ---- pacing --------------------------------------------------------- */
+
+struct pace {
+	double rate;            /* the rate of the next pass's first half */
+	double floor, ceil;     /* --min-rate (or rate/32), --max-rate/start */
+	int trial;              /* the next pass's second half is at rate/2 */
+	int settled;            /* a trial showed our rate is not the cause */
+	double settled_loss;    /* the loss that trial saw */
+	int backoffs, recoveries; /* for -d and the tests */
+};
+
+/* What one pass's halves drew (first half, second half). */
+struct pass_halves {
+	uint64_t sent[2], drawn[2];
+	double rate[2];
+};
+
+/*
+ * The round-trip loss pass k-1 suffered, read after pass k:
+ * drawn[k] / drawn[k-1], or -1 when pass k-1 drew too few answers
+ * (PACE_MIN_DRAWN) to say.
+ */
+double pass_loss(const struct pass_counts *pc, int k);
+
+/*
+ * rate: the run's rate; min_rate, max_rate: the user's (0 = unset).
+ */
+void pace_init(struct pace *p, double rate, double min_rate,
+	       double max_rate);
+
+/* The rate of half h (0, 1) of the next pass. */
+double pace_rate(const struct pace *p, int h);
+
+/*
+ * After a pass: h its halves' counts, loss the estimated round-trip loss
+ * (completeness.miss; < 0 when not known). Sets up the next pass.
+ */
+void pace_after_pass(struct pace *p, const struct pass_halves *h,
+		     double loss);
+
+#endif

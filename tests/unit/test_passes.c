@@ -1,0 +1,277 @@
+/* test_passes.c -- the sweep's pass logic, pacing and completeness. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/sweep/passes.h"
+#include "tests/unit/harness.h"
+
+static double unit(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/*
+ * A loss model: the chance that one copy sent at `rate` gets no answer
+ * (probe or reply lost). Random loss ignores the rate; a congested path
+ * drops what goes above its capacity.
+ */
+struct path {
+	double oneway;   /* random loss each way */
+	double capacity; /* packets/s it carries; 0 = unlimited */
+};
+
+static double p_lost(const struct path *pa, double rate)
+{
+	double keep = (1 - pa->oneway) * (1 - pa->oneway);
+
+	if (pa->capacity > 0 && rate > pa->capacity)
+		keep *= pa->capacity / rate;
+	return 1 - keep;
+}
+
+/*
+ * What synscan does with the pass logic: n probes, the first `live` of
+ * them answered when neither copy nor answer is lost, the others silent
+ * (a dead address, a filtered port). Each pass resends the unanswered in
+ * random order, its halves at pace_rate(0) and (1). Returns the passes
+ * made; *found the live probes answered; *pc the counts.
+ */
+static int sweep(size_t n, size_t live, const struct path *pa,
+		 int max_retries, struct pace *pace, uint64_t seed,
+		 size_t *found, struct pass_counts *pc)
+{
+	char *done = calloc(n, 1);
+	int pass;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->probes = n;
+	*found = 0;
+	for (pass = 0;; pass++) {
+		struct pass_halves h = { 0 };
+
+		for (int k = 0; k < 2; k++)
+			h.rate[k] = pace_rate(pace, k);
+		pc->n = pass + 1;
+		for (size_t i = 0; i < n; i++) {
+			/* The permutation puts any probe in either half. */
+			int half = unit(&seed) < 0.5;
+
+			if (done[i])
+				continue;
+			h.sent[half]++;
+			pc->sent[pass_slot(pass)]++;
+			if (i >= live ||
+			    unit(&seed) < p_lost(pa, h.rate[half]))
+				continue;
+			done[i] = 1;
+			h.drawn[half]++;
+			pc->drawn[pass_slot(pass)]++;
+			pc->answered++;
+			pc->open++;
+			(*found)++;
+		}
+		pace_after_pass(pace, &h, pass_loss(pc, pass));
+		if (!passes_more(pc, pass, max_retries, n - pc->answered))
+			break;
+	}
+	free(done);
+	return pass + 1;
+}
+
+int main(void)
+{
+	CASE("no loss: one retry, then done; complete, loss 0")
+	{
+		struct path pa = { 0, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		struct completeness c;
+		size_t found;
+		char line[256];
+
+		pace_init(&p, 150000, 0, 0);
+		CHECK_EQ_U(sweep(65536, 16384, &pa, 10, &p, 1, &found, &pc),
+			   2);
+		CHECK_EQ_U(found, 16384);
+		passes_estimate(&pc, &c);
+		CHECK(c.known && c.miss == 0 && c.missed == 0);
+		CHECK(c.complete == 1);
+		passes_describe(&pc, line, sizeof(line));
+		CHECK(strstr(line, "100.00% of 65536 probes") != NULL);
+		CHECK(strstr(line, "loss 0.0% each way") != NULL);
+		CHECK(strstr(line, "open ports < 0.1") != NULL);
+		CHECK(p.rate == 150000 && p.backoffs == 0);
+	}
+
+	CASE("5% each way: >= 99.9% found; loss and misses estimated")
+	{
+		struct path pa = { 0.05, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		struct completeness c;
+		size_t found;
+		int n;
+
+		pace_init(&p, 150000, 0, 0);
+		n = sweep(65536, 16384, &pa, 10, &p, 2, &found, &pc);
+		CHECK(found >= 16368);
+		passes_estimate(&pc, &c);
+		CHECK(c.known);
+		/* Round trip 9.75%, each way 5%. */
+		CHECK(fabs(c.miss - 0.0975) < 0.01);
+		CHECK(fabs(c.loss_oneway - 0.05) < 0.006);
+		CHECK(c.missed < PASSES_MISS_GOAL);
+		/* Stops once the expected misses are under half an answer,
+		 * not after max_retries: 16384 r^n < 0.5 at n = 5. */
+		CHECK(n >= 5 && n <= 7);
+		/* The rate is never the loss's cause here: unchanged. */
+		CHECK(p.rate == 150000 && p.backoffs == 0);
+	}
+
+	CASE("20% each way: >= 99.9% found with -T3's 10 retries")
+	{
+		struct path pa = { 0.20, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		struct completeness c;
+		size_t found, fsum = 0;
+
+		for (uint64_t seed = 1; seed <= 5; seed++) {
+			pace_init(&p, 150000, 0, 0);
+			sweep(65536, 16384, &pa, 10, &p, seed, &found, &pc);
+			CHECK(found >= 16368);
+			fsum += found;
+			/* A trial ran, found the rate innocent, kept it. */
+			CHECK(p.backoffs == 0 && p.rate == 150000);
+		}
+		CHECK(fsum >= 5 * 16380);
+		passes_estimate(&pc, &c);
+		CHECK(fabs(c.loss_oneway - 0.20) < 0.02);
+		/* What was missed, the estimate saw coming. */
+		CHECK(c.missed < 5);
+	}
+
+	CASE("-T4's 6 retries at 20%: the estimate says what is left")
+	{
+		struct path pa = { 0.20, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		struct completeness c;
+		size_t found;
+
+		pace_init(&p, 400000, 0, 0);
+		CHECK_EQ_U(sweep(65536, 16384, &pa, 6, &p, 9, &found, &pc),
+			   7);
+		passes_estimate(&pc, &c);
+		/* 16384 x 0.36^7 = 12.8 expected missed. */
+		CHECK(c.missed > 4 && c.missed < 30);
+		CHECK(fabs((double)(16384 - found) - c.missed) < 15);
+		CHECK(c.complete < 1 && c.complete > 0.999);
+	}
+
+	CASE("filtered host: one retry costs, then silence is settled")
+	{
+		struct path pa = { 0, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		size_t found;
+
+		pace_init(&p, 150000, 0, 0);
+		CHECK_EQ_U(sweep(65535, 3, &pa, 10, &p, 3, &found, &pc), 2);
+		CHECK_EQ_U(found, 3);
+		CHECK_EQ_U(pc.sent[1], 65532);
+	}
+
+	CASE("--max-retries 0: one pass, loss not measured")
+	{
+		struct path pa = { 0.05, 0 };
+		struct pace p;
+		struct pass_counts pc;
+		struct completeness c;
+		size_t found;
+		char line[256];
+
+		pace_init(&p, 150000, 0, 0);
+		CHECK_EQ_U(sweep(1000, 500, &pa, 0, &p, 4, &found, &pc), 1);
+		passes_estimate(&pc, &c);
+		CHECK(!c.known);
+		passes_describe(&pc, line, sizeof(line));
+		CHECK(strstr(line, "loss not measured") != NULL);
+	}
+
+	CASE("congestion: the rate backs off to what the path carries")
+	{
+		/* 300 kpps sent into a path that carries 60 kpps. */
+		struct path pa = { 0, 60000 };
+		struct pace p;
+		struct pass_counts pc;
+		size_t found;
+
+		pace_init(&p, 300000, 0, 0);
+		sweep(65536, 16384, &pa, 10, &p, 11, &found, &pc);
+		CHECK(p.backoffs >= 2);
+		CHECK(p.rate <= 120000 && p.rate >= 300000 / 32.0);
+		CHECK(found >= 16368);
+	}
+
+	CASE("--min-rate is a floor for every backoff")
+	{
+		struct path pa = { 0, 1000 };
+		struct pace p;
+		struct pass_counts pc;
+		size_t found;
+
+		pace_init(&p, 300000, 100000, 0);
+		sweep(65536, 16384, &pa, 10, &p, 6, &found, &pc);
+		CHECK(p.rate >= 100000 && pace_rate(&p, 1) >= 100000);
+	}
+
+	CASE("recovery: after a clean pass the rate climbs back, capped")
+	{
+		struct pace p;
+		struct pass_halves h = { { 1000, 1000 }, { 100, 100 }, { 0 } };
+
+		pace_init(&p, 100000, 0, 200000);
+		p.rate = 25000; /* as after two backoffs */
+		pace_after_pass(&p, &h, 0.0);
+		CHECK(p.rate == 31250); /* a quarter more */
+		for (int i = 0; i < 20; i++)
+			pace_after_pass(&p, &h, 0.0);
+		CHECK(p.rate == 200000); /* --max-rate */
+		CHECK(p.recoveries == 10);
+	}
+
+	CASE("a trial with too few answers is repeated, not concluded")
+	{
+		struct pace p;
+		struct pass_halves h = { { 50, 50 }, { 1, 5 }, { 0 } };
+
+		pace_init(&p, 100000, 0, 0);
+		pace_after_pass(&p, &h, 0.3);
+		CHECK(p.trial && pace_rate(&p, 1) == 50000);
+		pace_after_pass(&p, &h, 0.3);
+		CHECK(p.trial && p.rate == 100000 && p.backoffs == 0);
+	}
+
+	CASE("group counts add up slot by slot")
+	{
+		struct pass_counts a = { 0 }, b = { 0 };
+
+		a.n = 2;
+		a.probes = 10;
+		a.drawn[0] = 4;
+		b.n = 3;
+		b.probes = 5;
+		b.drawn[0] = 2;
+		b.drawn[2] = 1;
+		pass_counts_add(&a, &b);
+		CHECK(a.n == 3 && a.probes == 15 && a.drawn[0] == 6 &&
+		      a.drawn[2] == 1);
+		CHECK(pass_slot(99) == PASS_SLOTS - 1 && pass_slot(-1) == 0);
+	}
+	return DONE();
+}
