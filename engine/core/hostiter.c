@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/oscan/oscan.h"
 #include "engine/report/report_writer.h"
 #include "engine/cli/targetfile.h"
@@ -297,7 +298,7 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	h->res = r;
 	h->nres = nr;
 	h->mac = arp_mac(s, addr);
-	h->timed_out = s->st.timed_out;
+	h->timed_out = hostdeadline_timed_out(s->hd, addr);
 	h->os = oscan_find(s->os, addr);
 	if (it->disc) {
 		disc_why(it, h);

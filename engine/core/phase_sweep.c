@@ -1,6 +1,7 @@
 /* phase_sweep.c -- the SYN/UDP sweep as a phase: every (target, port). */
 #include <stdio.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/phase.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
@@ -22,6 +23,23 @@ static void add_stats(struct scan_stats *to, const struct scan_stats *g)
 	to->passes = g->passes > to->passes ? g->passes : to->passes;
 	to->interrupted |= g->interrupted;
 	to->timed_out |= g->timed_out;
+}
+
+/*
+ * The sweep stopped at its deadline (--host-timeout): a host with a port
+ * still unanswered is out of time; one whose every port answered is
+ * complete, as nmap's would have been before its clock ran out.
+ */
+static void mark_timed_out(struct scan *g)
+{
+	struct hostiter *it = hostiter_new(g);
+	const struct hostiter_host *h;
+	uint64_t now = now_ns();
+
+	while ((h = hostiter_next(it)) != NULL)
+		if (!h->down && h->nres < h->nrows)
+			hostdeadline_expired(g->hd, &h->addr, now);
+	hostiter_free(it);
 }
 
 /*
@@ -50,6 +68,8 @@ static int sweep_run(struct phase_inst *ph, struct phase_run *run,
 	}
 	if (synscan_run(g, err, errlen) < 0)
 		return -1;
+	if (g->st.timed_out && !g->st.interrupted)
+		mark_timed_out(g);
 	add_stats(&run->top.st, &g->st);
 	if (g->st.sent == 0 && g->st.noroute > 0 && !o->dry_run) {
 		snprintf(err, errlen, "no route to any target via %s",
