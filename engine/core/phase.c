@@ -215,7 +215,7 @@ static int reported(struct emitter *em, const struct addr *addr)
 static int held(struct emitter *em, const struct hostiter_host *h)
 {
 	/* Out of time: no phase does more for it (--host-timeout). */
-	if (h->timed_out)
+	if (hostdeadline_timed_out(em->g->hd, &h->addr))
 		return 0;
 	for (size_t j = em->cur; j < em->pl->n; j++) {
 		struct phase_inst *ph = &em->pl->ph[j];
@@ -232,8 +232,12 @@ static int held(struct emitter *em, const struct hostiter_host *h)
 static void emit_one(struct emitter *em)
 {
 	struct stats_counts *c = &em->run->counts;
+	struct hostiter_host h = *em->h;
 
-	em->run->host(em->run, em->g, em->h);
+	/* Read when it was next in line: a phase may have timed it out
+	 * since (-sV drops a host the moment its time is up). */
+	h.timed_out |= hostdeadline_timed_out(em->g->hd, &h.addr);
+	em->run->host(em->run, em->g, &h);
 	atomic_fetch_add(&c->completed, 1);
 	if (atomic_load(&c->undergoing) > 0)
 		atomic_fetch_sub(&c->undergoing, 1);
