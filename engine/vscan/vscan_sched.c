@@ -84,6 +84,11 @@ static void drop_host(struct vs *v, struct service *sv)
 		vs_finish(s, VS_NOMATCH);
 		vsrpc_free(s);
 	}
+	/* Nothing of a skipped host is reported, its fingerprints neither. */
+	for (size_t k = a; k <= b; k++) {
+		free(v->svcs[k].out->fp);
+		v->svcs[k].out->fp = NULL;
+	}
 	if (pending == 0 && v->s->host_done)
 		v->s->host_done(v->s->host_done_arg, &sv->out->addr);
 }
