@@ -45,8 +45,12 @@ fathom -n --dry-run -p80 -T4 --min-rtt-timeout 50ms --max-rtt-timeout 2s \
 	--initial-rtt-timeout 300ms --scan-delay 1ms --max-scan-delay 20ms \
 	--max-retries 3 --host-timeout 1m "$SVC" >"$tmp/dry.txt" 2>"$tmp/dry.err"
 check "every timing option accepted together (--dry-run, exit 0)" test $? = 0 -a ! -s "$tmp/dry.err"
+# (A dry run is paced and waits its RTO too: -T0 would take 10 minutes;
+# --min-rate and --max-rtt-timeout, which drags the initial one down, keep
+# it short.)
 for t in 0 1 2 3 4 5 paranoid insane; do
-	fathom -n --dry-run -p80 -T"$t" "$SVC" >/dev/null 2>&1 || { notok "-T$t accepted"; continue; }
+	fathom -n --dry-run --min-rate 100000 --max-rtt-timeout 100ms -p80 -T"$t" "$SVC" \
+		>/dev/null 2>&1 || { notok "-T$t accepted"; continue; }
 	ok "-T$t accepted"
 done
 
@@ -61,7 +65,9 @@ for h in ET.parse(path).getroot().iter("host"):
         print("host " + " ".join(sorted(h.attrib)))
         print("timedout=" + h.get("timedout", "-"))
         for c in h:
-            print("child " + c.tag)
+            # <times> comes with an RTT sample, whichever scanner got one.
+            if c.tag != "times":
+                print("child " + c.tag)
         st = h.find("status")
         print("status state=" + (st.get("state") if st is not None else "-"))
         break
