@@ -84,7 +84,7 @@ same_shape() {
 	check "$what: normal output skips $host due to host timeout" \
 		grep -qx "Skipping host $host due to host timeout" "$f.nmap"
 	check "$what: normal output lists no port of $host" \
-		sh -c "! grep -qE '^[0-9]+/(tcp|udp) ' '$f.nmap'"
+		test "$(host_block "$f.nmap" "$host" | grep -cE '^[0-9]+/(tcp|udp) ')" = 0
 	if [ -s "$n.nmap" ]; then
 		check "$what: nmap says the same line" grep -qx "Skipping host $host due to host timeout" "$n.nmap"
 		fs=$(grep -E "^Host: $host " "$f.gnmap" | sed 's/([^)]*)/()/')
@@ -113,6 +113,9 @@ same_shape() {
 		check "$what: XML valid against nmap.dtd" xmllint --noout --dtdvalid "$DTD" "$f.dtd.xml"
 	fi
 }
+
+# host_block FILE HOST: HOST's lines in normal output, up to the next blank.
+host_block() { awk -v h="$2" '$0 == "Nmap scan report for " h {on = 1} on && /^$/ {exit} on' "$1"; }
 
 # probes_sent PCAP: frames recorded leaving the scanner.
 probes_sent() { tcpdump -r "$1" -n 2>/dev/null | wc -l; }
