@@ -187,6 +187,22 @@ if have nmap; then
 fi
 same_shape "-sV" "$HOSTILE" "$tmp/sv" "$tmp/nsv"
 
+# No timeout: fx-hostile (.20) comes before fx-svc2 (.40) in address
+# order, and its thousand silent ports would fill every -sV slot for
+# minutes if services started in that order. One port of each host in
+# turn: fx-svc2's ssh is probed at once (--version-trace shows it).
+fathom -n -Pn -sV --version-trace -p22,10000-10999 "$HOSTILE" 198.18.0.40 \
+	>"$tmp/fair.txt" 2>"$tmp/fair.err" &
+bg=$!
+seen=0
+for _ in $(seq 100); do
+	grep -q ' 198\.18\.0\.40:22 ' "$tmp/fair.err" && { seen=1; break; }
+	sleep 0.2
+done
+fpid=$(fathom_pid "$bg") && kill -INT "$fpid"
+wait "$bg"
+check "-sV: a host behind a 1000-port tarpit is probed at once (not after it)" test "$seen" = 1
+
 # --- -O -----------------------------------------------------------------------------------
 # fx-quiet drops -O's probes to filtered ports and its closed UDP port: its
 # rounds wait for them. The sweep of two ports is over long before 1.5 s.
