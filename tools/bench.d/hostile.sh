@@ -6,9 +6,9 @@ HOSTILE=198.18.0.20
 HOSTILE_ZOO=7001-7008,7010-7012
 HOSTILE_PIT=10000-10999
 
-# timed OUT RSSFILE LIMIT CMD...: runs CMD in fx-scan under timeout and
+# hostile_timed OUT RSSFILE LIMIT CMD...: runs CMD in fx-scan under timeout and
 # /usr/bin/time; prints "SECONDS KB EXIT".
-timed() {
+hostile_timed() {
     local out=$1 rss=$2 limit=$3 t0 t1 rc=0
     shift 3
     t0=$EPOCHREALTIME
@@ -26,15 +26,15 @@ bench_hostile() {
     echo
     echo "== hostile: -sV of fx-hostile $HOSTILE: its services ($HOSTILE_ZOO) and a 1000-port tarpit ($HOSTILE_PIT)"
     log "hostile: fathom and nmap -sV, --host-timeout 30s, zoo + tarpit"
-    read -r -a fa <<<"$(timed "$f.a" "$f.a.rss" 120 "$FATHOM" -n -Pn -sV --host-timeout 30s \
+    read -r -a fa <<<"$(hostile_timed "$f.a" "$f.a.rss" 120 "$FATHOM" -n -Pn -sV --host-timeout 30s \
         -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
-    have nmap && read -r -a na <<<"$(timed "$n.a" "$n.a.rss" 300 nmap -n -Pn -sV --host-timeout 30s \
+    have nmap && read -r -a na <<<"$(hostile_timed "$n.a" "$n.a.rss" 300 nmap -n -Pn -sV --host-timeout 30s \
         -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
     log "hostile: fathom and nmap -sV -T4 on the services alone, no host timeout"
-    read -r -a fb <<<"$(timed "$f.b" "$f.b.rss" 900 "$FATHOM" -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
-    have nmap && read -r -a nb <<<"$(timed "$n.b" "$n.b.rss" 1800 nmap -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
+    read -r -a fb <<<"$(hostile_timed "$f.b" "$f.b.rss" 900 "$FATHOM" -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
+    have nmap && read -r -a nb <<<"$(hostile_timed "$n.b" "$n.b.rss" 1800 nmap -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
     log "hostile: fathom -sV on the tarpit, no host timeout (how long it takes)"
-    read -r -a fc <<<"$(timed "$f.c" "$f.c.rss" 1800 "$FATHOM" -n -Pn -sV -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
+    read -r -a fc <<<"$(hostile_timed "$f.c" "$f.c.rss" 1800 "$FATHOM" -n -Pn -sV -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
     echo "  (each: ip netns exec $NS timeout LIMIT /usr/bin/time -f %M CMD; wall time, peak RSS)"
     hostile_row "fathom -n -Pn -sV --host-timeout 30s -p ZOO,PIT" "${fa[@]}"
     [[ -z ${na:-} ]] || hostile_row "nmap -n -Pn -sV --host-timeout 30s -p ZOO,PIT" "${na[@]}"
