@@ -54,12 +54,25 @@ def open_ips(kind, text):
     elif kind in ("fathom", "nmapN"):  # normal output, one report per host
         host = None
         for l in text.splitlines():
-            m = re.match(r"(?:Nmap|fathom) scan report for (\S+)", l)
+            m = re.match(r"(?:Nmap|fathom) scan report for (\S+)", l)  # v4 or v6
             if m:
                 host = m.group(1)
             elif host and re.match(r"80/tcp\s+open\s", l):
                 ips.add(host)
     return ips
+
+
+CROWDS = (ipaddress.ip_network("198.19.0.0/16"), ipaddress.ip_network("fd5a:7a6f:1ab0:200::/112"))
+
+
+def crowd_live(addr):
+    """True for an address the lab's crowds keep alive: inside fx-crowd's or
+    fx-crowd6's range, and divisible by 4 (their nft filters drop the rest)."""
+    try:
+        a = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(a in n for n in CROWDS) and int(a) % 4 == 0
 
 
 def open_ports(text):
@@ -92,8 +105,7 @@ def row(label, kind, out, err, rss, tx, t0, t1, rc):
         hits, wrong = ",".join(map(str, open_ports(out_t))), 0
     else:
         ips = open_ips(kind, out_t)
-        net = ipaddress.ip_network("198.19.0.0/16")
-        wrong = sum(1 for a in ips if ipaddress.ip_address(a) not in net or int(a.split(".")[3]) % 4)
+        wrong = sum(1 for a in ips if not crowd_live(a))
         hits = len(ips) - wrong
     own = own_rate(kind, out_t, err_t)
     print("\t".join(map(str, [label, wall, frames, f"{busy:.4f}", own, hits, wrong, rss_kb, rc])))
@@ -168,7 +180,7 @@ def dry(tsv):
     print(f"GOAL memory: peak RSS < 32 MB for both --dry-run rows: {'PASS' if ok else 'FAIL'}")
 
 
-def host(tsv, fl, nl):
+def host(tsv, fl, nl, goal="0.3", name="host"):
     runs = load(tsv)
     print(f"\n{'tool':<28} {'wall s':>7} {'frames':>8} {'RSS MB':>7}  open ports")
     for label, rs in runs.items():
@@ -176,16 +188,39 @@ def host(tsv, fl, nl):
               f"{rs[-1]['hits'] or '(none)'}  [{status(rs)}]")
     print(f"(median of {max(len(v) for v in runs.values())} run(s); the goal uses fathom's defaults)")
     if fl not in runs or nl not in runs:
-        print("GOAL host: <= 0.3 x nmap with the same open ports: FAIL (fathom or nmap did not run)")
+        print(f"GOAL {name}: <= {goal} x nmap with the same open ports: FAIL (fathom or nmap did not run)")
         return
     fw, nw = med(runs[fl], "wall"), med(runs[nl], "wall")
     same = all(r["hits"] == runs[nl][0]["hits"] for r in runs[fl] + runs[nl])  # every run
-    ok = same and fw <= 0.3 * nw
+    ok = same and fw <= float(goal) * nw
     print(f"open port sets equal: {'yes' if same else 'NO'}; fathom/nmap wall = {fw / nw:.2f}")
-    print(f"GOAL host: <= 0.3 x nmap with the same open ports: {'PASS' if ok else 'FAIL'}"
+    print(f"GOAL {name}: <= {goal} x nmap with the same open ports: {'PASS' if ok else 'FAIL'}"
           f" (fathom {fw:.2f} s, nmap {nw:.2f} s, ratio {fw / nw:.2f})")
+
+
+def sweep6(tsv, v4, v6, truth):
+    """IPv6 crowd sweep against fathom's IPv4 sweep of the same size."""
+    runs, truth = load(tsv), int(truth)
+    print(f"\n{'fathom':<28} {'wall s':>7} {'frames':>8} {'hits':>11} {'RSS MB':>7}  status")
+    for label, rs in runs.items():
+        hits = int(statistics.median(int(r["hits"]) for r in rs))
+        wrong = max(r["wrong"] for r in rs)
+        print(f"{label:<28} {med(rs, 'wall'):7.2f} {med(rs, 'frames'):8.0f} {hits:>5}/{truth:<5}"
+              f" {max(r['rss'] for r in rs):7.1f}  {status(rs)}{f' ({wrong} false)' if wrong else ''}")
+    print(f"(median of {max(len(v) for v in runs.values())} run(s); RSS = worst run)")
+    if v4 not in runs or v6 not in runs:
+        print("GOAL ipv6-sweep: all live found, wall <= 1.2 x IPv4, RSS < 32 MB: FAIL (a row did not run)")
+        return
+    w4, w6 = med(runs[v4], "wall"), med(runs[v6], "wall")
+    hits = min(int(r["hits"]) for r in runs[v6])
+    wrong = max(r["wrong"] for r in runs[v6])
+    rss = max(r["rss"] for r in runs[v6])
+    ok = hits == truth and not wrong and w6 <= 1.2 * w4 and rss < 32 and status(runs[v6]) == "ok"
+    print(f"GOAL ipv6-sweep: all live found, wall <= 1.2 x IPv4, RSS < 32 MB: {'PASS' if ok else 'FAIL'}"
+          f" (hits {hits}/{truth}, {wrong} false, wall {w6:.2f} s = {w6 / w4:.2f} x IPv4 {w4:.2f} s,"
+          f" RSS {rss:.1f} MB)")
 
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"sample": sample, "row": row, "sweep": sweep, "dry": dry, "host": host}[cmd](*args)
+    {"sample": sample, "row": row, "sweep": sweep, "dry": dry, "host": host, "sweep6": sweep6}[cmd](*args)

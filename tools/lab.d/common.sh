@@ -98,8 +98,11 @@ stop_pids() {
 # /run/fathom-lab itself is bound back in (through an fd opened before /run is
 # covered; --no-canonicalize keeps mount from resolving the fd to a path that
 # no longer leads there), so the daemons' DIRs and pid files stay where the lab
-# reads them.
+# reads them. Daemons start in / : a working directory under /tmp (a clone
+# checked out there) vanishes behind the bind mount, and daemons that getcwd()
+# and later chdir back by path (haproxy, git daemon, gunicorn, tincd) die.
 HOST_VIEW='set -e; r=$1; shift
+cd /
 exec 3</run/fathom-lab
 mount --bind "$r/run" /run
 mkdir -p /run/fathom-lab
