@@ -32,9 +32,9 @@ bench_hostile() {
         -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
     log "hostile: fathom and nmap -sV -T4 on the services alone, no host timeout"
     read -r -a fb <<<"$(hostile_timed "$f.b" "$f.b.rss" 900 "$FATHOM" -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
-    # nmap churns on the endless stream and the trickle for many minutes
-    # (over 8 at -T4 on a loaded lab): its row is cut at 10 (exit 124).
-    have nmap && read -r -a nb <<<"$(hostile_timed "$n.b" "$n.b.rss" 600 nmap -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
+    # nmap churns on the endless stream and the drip for many minutes (778 s
+    # and 1.2 GB at -T4 on a loaded lab): its row is cut at 20 (exit 124).
+    have nmap && read -r -a nb <<<"$(hostile_timed "$n.b" "$n.b.rss" 1200 nmap -n -Pn -T4 -sV -p "$HOSTILE_ZOO" "$HOSTILE")"
     log "hostile: fathom -sV on the tarpit, no host timeout (how long it takes)"
     read -r -a fc <<<"$(hostile_timed "$f.c" "$f.c.rss" 1800 "$FATHOM" -n -Pn -sV -p "$HOSTILE_ZOO,$HOSTILE_PIT" "$HOSTILE")"
     echo "  (each: ip netns exec $NS timeout LIMIT /usr/bin/time -f %M CMD; wall time, peak RSS)"
