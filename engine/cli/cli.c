@@ -49,6 +49,7 @@ enum {
 	OPT_MAXRTT,
 	OPT_INITRTT,
 	OPT_SCANDELAY,
+	OPT_MAXSCANDELAY,
 	OPT_LATER,
 	OPT_SV,
 	OPT_VINTENSITY,
@@ -138,6 +139,7 @@ static const struct option longopts[] = {
 	{ "max-rtt-timeout", required_argument, NULL, OPT_MAXRTT },
 	{ "initial-rtt-timeout", required_argument, NULL, OPT_INITRTT },
 	{ "scan-delay", required_argument, NULL, OPT_SCANDELAY },
+	{ "max-scan-delay", required_argument, NULL, OPT_MAXSCANDELAY },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "reason", no_argument, NULL, OPT_REASON },
@@ -168,6 +170,29 @@ static int usage_error(const char *fmt, const char *arg)
 	return FATHOM_EXIT_USAGE;
 }
 
+/* getopt's code of a timing option as cli_timing.c names it. */
+static enum cli_topt timing_kind(int c)
+{
+	switch (c) {
+	case OPT_MINRTT:
+		return CLI_T_MINRTT;
+	case OPT_MAXRTT:
+		return CLI_T_MAXRTT;
+	case OPT_INITRTT:
+		return CLI_T_INITRTT;
+	case OPT_SCANDELAY:
+		return CLI_T_DELAY;
+	case OPT_MAXSCANDELAY:
+		return CLI_T_MAXDELAY;
+	case OPT_MAXRETRIES:
+		return CLI_T_RETRIES;
+	case OPT_HOSTTIMEOUT:
+		return CLI_T_HOSTTIMEOUT;
+	default:
+		return CLI_T_TEMPLATE;
+	}
+}
+
 static char *join_argv(int argc, char **argv)
 {
 	size_t len = 1;
@@ -195,9 +220,9 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
 	size_t npend = 0, top = 0;
 	const char *portarg = NULL, *exclports = NULL;
-	uint64_t v, min_rtt = 0, max_rtt = 0, init_rtt = 0, delay = 0;
-	int c, tlevel = 3, fast = 0, rc = FATHOM_EXIT_USAGE, retries = -1;
-	int delay_set = 0;
+	uint64_t v;
+	int c, fast = 0, rc = FATHOM_EXIT_USAGE;
+	struct cli_timing tm;
 	unsigned tcp_types = 0; /* 1 << enum tcp_scan, per type given */
 	const char *versiondb = NULL;
 
@@ -206,7 +231,7 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	o->family = ADDR_V4;
 	o->version_intensity = 7;
 	o->max_os_tries = 5;
-	o->host_timeout_ms = UINT64_MAX; /* unset */
+	cli_timing_init(&tm);
 	o->scanflags = -1;
 	o->cmdline = join_argv(argc, argv);
 	cli_set_datadir(NULL); /* an earlier parse's --datadir is not this one's */
@@ -273,15 +298,6 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		case OPT_EXCLUDEPORTS:
 			exclports = optarg;
 			break;
-		case 'T':
-			tlevel = cli_parse_timing(optarg);
-			if (tlevel < 0) {
-				usage_error("bad timing template '-T%s' "
-					    "(0-5 or paranoid..insane)",
-					    optarg);
-				goto out;
-			}
-			break;
 		case OPT_MINRATE:
 			if (cli_parse_rate(optarg, &o->min_rate) < 0) {
 				usage_error("bad --min-rate value '%s'", optarg);
@@ -294,40 +310,18 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				goto out;
 			}
 			break;
-		case OPT_MAXRETRIES:
-			if (parse_u64(optarg, 50, &v) < 0) {
-				usage_error("bad --max-retries value '%s' "
-					    "(0-50)",
-					    optarg);
-				goto out;
-			}
-			retries = (int)v;
-			break;
-		case OPT_HOSTTIMEOUT:
-			if (parse_time_ms(optarg, &v) < 0) {
-				usage_error("bad --host-timeout value '%s'",
-					    optarg);
-				goto out;
-			}
-			o->host_timeout_ms = v;
-			break;
+		case 'T':
 		case OPT_MINRTT:
 		case OPT_MAXRTT:
 		case OPT_INITRTT:
 		case OPT_SCANDELAY:
-			if (parse_time_ms(optarg, &v) < 0) {
-				usage_error("bad time value '%s'", optarg);
+		case OPT_MAXSCANDELAY:
+		case OPT_MAXRETRIES:
+		case OPT_HOSTTIMEOUT:
+			if (cli_timing_opt(&tm, timing_kind(c), optarg, err,
+					   sizeof(err)) < 0) {
+				usage_error("%s", err);
 				goto out;
-			}
-			if (c == OPT_MINRTT)
-				min_rtt = v ? v : 1;
-			else if (c == OPT_MAXRTT)
-				max_rtt = v ? v : 1;
-			else if (c == OPT_INITRTT)
-				init_rtt = v ? v : 1;
-			else {
-				delay = v;
-				delay_set = 1;
 			}
 			break;
 		case OPT_SEED:
@@ -758,37 +752,14 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		}
 	}
 
-	/* Timing: template, then explicit options win. */
-	o->timing = *cli_timing_template(tlevel);
-	if (min_rtt)
-		o->timing.min_rtt_ms = min_rtt;
-	if (max_rtt)
-		o->timing.max_rtt_ms = max_rtt;
-	if (init_rtt)
-		o->timing.init_rtt_ms = init_rtt;
-	if (delay_set)
-		o->timing.scan_delay_ms = delay;
-	if (o->timing.min_rtt_ms > o->timing.max_rtt_ms) {
-		fprintf(stderr, "fathom: --min-rtt-timeout is above "
-				"--max-rtt-timeout\n");
+	/* Timing: template, then explicit options win (cli_timing.c). */
+	if (cli_timing_finish(o, &tm, err, sizeof(err)) < 0) {
+		usage_error("%s", err);
 		goto out;
 	}
 	if (!o->seed_set &&
 	    getrandom(&o->seed, sizeof(o->seed), 0) != sizeof(o->seed))
 		o->seed = (uint64_t)now_ns();
-	o->max_retries = retries >= 0 ? retries : o->timing.max_retries;
-	if (o->host_timeout_ms == UINT64_MAX)
-		o->host_timeout_ms = o->timing.host_timeout_ms;
-	/* A gap between probes sets the rate; no gap (even under -T0..-T2
-	 * with --scan-delay 0) means T3's pace. */
-	o->rate = o->timing.scan_delay_ms
-			  ? 1000.0 / (double)o->timing.scan_delay_ms
-			  : o->timing.rate > 0 ? o->timing.rate
-					       : cli_timing_template(3)->rate;
-	if (o->max_rate && (o->rate == 0 || o->rate > o->max_rate))
-		o->rate = o->max_rate;
-	if (o->min_rate && o->rate < o->min_rate)
-		o->rate = o->min_rate;
 	{
 		/* nmap: "Cannot display multiple output types to stdout." */
 		const char *outs[] = { o->out_normal, o->out_xml, o->out_grep,

@@ -22,6 +22,9 @@ struct timing {
 	uint64_t min_rtt_ms;      /* RTO floor */
 	uint64_t max_rtt_ms;      /* RTO ceiling */
 	uint64_t scan_delay_ms;   /* T0-T2: fixed gap between probes */
+	/* --max-scan-delay: the longest gap an adaptive pace may reach
+	 * (nmap: 1 s, T4 10 ms, T5 5 ms); never below scan_delay_ms. */
+	uint64_t max_scan_delay_ms;
 	int max_retries;          /* retransmissions per probe */
 	uint64_t host_timeout_ms; /* 0 = none */
 	double rate;              /* default packets/s for T3-T5 */

@@ -1,11 +1,10 @@
-/* cli_data.c -- what the command line points at: timing templates, data files, databases. */
+/* cli_data.c -- what the command line points at: data files, databases. */
 #include "config.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,27 +13,6 @@
 #include "netstack/oui.h"
 #include "fingerprints/osmatch.h"
 #include "probes/servicedb.h"
-
-/* nmap's timing table (reference/fast-scanners.md section 5). */
-static const struct timing timings[6] = {
-	{ 0, 300000, 100, 300000, 300000, 10, 0, 0 },
-	{ 1, 15000, 100, 15000, 15000, 10, 0, 0 },
-	{ 2, 1000, 100, 10000, 400, 10, 0, 0 },
-	/*
-	 * T3-T5 have no fixed gap in nmap; its congestion window opens to
-	 * hundreds of probes in flight. fathom is stateless and paces to a
-	 * rate instead: these defaults are what a switched LAN absorbs
-	 * without loss, and retransmission passes recover what is lost.
-	 */
-	{ 3, 1000, 100, 10000, 0, 10, 0, 150000 },
-	{ 4, 500, 100, 1250, 0, 6, 0, 400000 },
-	{ 5, 250, 50, 300, 0, 2, 900000, 1000000 },
-};
-
-const struct timing *cli_timing_template(int level)
-{
-	return &timings[level];
-}
 
 int cli_parse_rate(const char *s, double *out)
 {
@@ -48,19 +26,6 @@ int cli_parse_rate(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-int cli_parse_timing(const char *s)
-{
-	static const char *const names[] = { "paranoid", "sneaky", "polite",
-					     "normal", "aggressive", "insane" };
-
-	if (s[0] >= '0' && s[0] <= '5' && s[1] == '\0')
-		return s[0] - '0';
-	for (int i = 0; i < 6; i++)
-		if (strcasecmp(s, names[i]) == 0)
-			return i;
-	return -1;
 }
 
 static int file_exists(const char *path)

@@ -45,6 +45,43 @@ int cli_parse_timing(const char *s);
 /* --min-rate/--max-rate: a number > 0 and <= 1e9 into *out; 0, or -1. */
 int cli_parse_rate(const char *s, double *out);
 
+/* The timing options (cli_timing.c), as cli.c's switch hands them on. */
+enum cli_topt {
+	CLI_T_TEMPLATE,    /* -T */
+	CLI_T_MINRTT,      /* --min-rtt-timeout */
+	CLI_T_MAXRTT,      /* --max-rtt-timeout */
+	CLI_T_INITRTT,     /* --initial-rtt-timeout */
+	CLI_T_DELAY,       /* --scan-delay */
+	CLI_T_MAXDELAY,    /* --max-scan-delay */
+	CLI_T_RETRIES,     /* --max-retries */
+	CLI_T_HOSTTIMEOUT, /* --host-timeout */
+	CLI_T_N
+};
+
+/* What the timing options said, until the template is applied. */
+struct cli_timing {
+	int level;           /* -T, 3 by default */
+	uint64_t v[CLI_T_N]; /* each given value: ms, or the retry count */
+	unsigned set;        /* 1 << enum cli_topt for each given */
+};
+
+void cli_timing_init(struct cli_timing *t);
+/*
+ * One timing option k with its argument (the last one given wins).
+ * Returns 0, or -1 with a one-line err naming the option and value.
+ */
+int cli_timing_opt(struct cli_timing *t, enum cli_topt k, const char *arg,
+		   char *err, size_t errlen);
+/*
+ * o->timing from the template, then every option given (nmap's rules:
+ * the RTT limits move to agree with a given one; a --scan-delay above
+ * the max scan delay raises it), o->max_retries, o->host_timeout_ms and
+ * o->rate (after --min-rate/--max-rate are known). Returns 0, or -1
+ * with err when two given values contradict each other.
+ */
+int cli_timing_finish(struct scan_opts *o, const struct cli_timing *t,
+		      char *err, size_t errlen);
+
 /*
  * Loads what -sV and -O need into o->svcdb and o->osdb: fathom's own
  * files (or --versiondb instead of the own service file), then every

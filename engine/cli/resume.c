@@ -65,19 +65,27 @@ static int addr_of(const char *s, size_t n, struct addr *out)
 	return addr_parse(buf, out);
 }
 
-static void done(struct resume_info *ri, const struct addr *a)
+/*
+ * Host a is written. Counted once: a timed-out host takes two lines in a
+ * row (-oN "Nmap scan report" then "Skipping host", -oG "Status: Up"
+ * then "Status: Timeout"). Returns 1 when counted.
+ */
+static int done(struct resume_info *ri, const struct addr *a)
 {
+	if (ri->have_last && addr_eq(a, &ri->last))
+		return 0;
 	if (!ri->have_last || addr_cmp(a, &ri->last) > 0)
 		ri->last = *a;
 	ri->have_last = 1;
 	ri->ndone++;
+	return 1;
 }
 
 /* A host discovery found down (-v): done, but not a host up. */
 static void done_down(struct resume_info *ri, const struct addr *a)
 {
-	done(ri, a);
-	ri->ndone--;
+	if (done(ri, a))
+		ri->ndone--;
 }
 
 /* A copy of s[0, n) with XML's entities and character references undone. */

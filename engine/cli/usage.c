@@ -66,7 +66,7 @@ void usage_print(FILE *f)
 "      probe round trip time.\n"
 "  --max-retries <tries>: Caps number of port scan probe retransmissions.\n"
 "  --host-timeout <time>: Give up on target after this long\n"
-"  --scan-delay <time>: Adjust delay between probes\n"
+"  --scan-delay/--max-scan-delay <time>: Adjust delay between probes\n"
 "  --min-rate <number>: Send packets no slower than <number> per second\n"
 "  --max-rate <number>: Send packets no faster than <number> per second\n"
 "  --seed <number>: Seed the pseudo-random probe order (same seed, same order)\n"

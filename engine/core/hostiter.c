@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/oscan/oscan.h"
 #include "engine/trace/trace.h"
 #include "netstack/oui.h"
@@ -303,7 +304,7 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	h->nres = nr;
 	h->mac = arp_mac(s, addr);
 	h->vendor = h->mac ? oui_lookup(s->opt->ouis, h->mac) : NULL;
-	h->timed_out = s->st.timed_out;
+	h->timed_out = hostdeadline_timed_out(s->hd, addr);
 	h->os = oscan_find(s->os, addr);
 	h->trace = trace_find(s->trace, addr);
 	if (it->disc) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
 
@@ -215,6 +216,9 @@ static int reported(struct emitter *em, const struct addr *addr)
 
 static int held(struct emitter *em, const struct hostiter_host *h)
 {
+	/* Out of time: no phase does more for it (--host-timeout). */
+	if (hostdeadline_timed_out(em->g->hd, &h->addr))
+		return 0;
 	for (size_t j = em->cur; j < em->pl->n; j++) {
 		struct phase_inst *ph = &em->pl->ph[j];
 
@@ -230,8 +234,12 @@ static int held(struct emitter *em, const struct hostiter_host *h)
 static void emit_one(struct emitter *em)
 {
 	struct stats_counts *c = &em->run->counts;
+	struct hostiter_host h = *em->h;
 
-	em->run->host(em->run, em->g, em->h);
+	/* Read when it was next in line: a phase may have timed it out
+	 * since (-sV drops a host the moment its time is up). */
+	h.timed_out |= hostdeadline_timed_out(em->g->hd, &h.addr);
+	em->run->host(em->run, em->g, &h);
 	atomic_fetch_add(&c->completed, 1);
 	if (atomic_load(&c->undergoing) > 0)
 		atomic_fetch_sub(&c->undergoing, 1);
@@ -275,18 +283,40 @@ static int interrupted(const struct phase_run *run, const struct scan *g)
 	return g->st.interrupted || run->top.st.interrupted;
 }
 
+/*
+ * --host-timeout: every host's clock runs while a phase works on the
+ * group (nmap's startTimeOutClocks / stopTimeOutClock); a phase that
+ * cannot drop hosts one by one stops when the last is out of time.
+ */
+static int run_phase(struct phase_list *pl, size_t i, struct phase_run *run,
+		     struct scan *g, char *err, size_t errlen)
+{
+	uint64_t t = now_ns(), until;
+	int r;
+
+	hostdeadline_start_all(g->hd, t);
+	until = hostdeadline_latest(g->hd, t);
+	g->until_ns = until == UINT64_MAX ? 0 : until ? until : 1;
+	r = pl->ops[i].run(&pl->ph[i], run, g, err, errlen);
+	hostdeadline_stop_all(g->hd, now_ns());
+	g->until_ns = 0;
+	return r;
+}
+
 int phase_list_run_group(struct phase_list *pl, struct phase_run *run,
 			 struct scan *g, char *err, size_t errlen)
 {
 	struct emitter em = { .pl = pl, .run = run, .g = g };
-	int rc = -1;
+	int rc = -1, own_hd = g->hd == NULL;
 
+	if (own_hd)
+		g->hd = hostdeadline_new(g->opt->host_timeout_ms);
 	for (size_t i = 0; i < pl->n && !interrupted(run, g); i++) {
 		int r;
 
 		g->host_done = on_host_done;
 		g->host_done_arg = &em;
-		r = pl->ops[i].run(&pl->ph[i], run, g, err, errlen);
+		r = run_phase(pl, i, run, g, err, errlen);
 		g->host_done = NULL;
 		g->host_done_arg = NULL;
 		if (r < 0)
@@ -311,6 +341,10 @@ int phase_list_run_group(struct phase_list *pl, struct phase_run *run,
 out:
 	hostiter_free(em.it);
 	free(em.done);
+	if (own_hd) {
+		hostdeadline_free(g->hd);
+		g->hd = NULL;
+	}
 	return rc;
 }
 

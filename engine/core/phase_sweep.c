@@ -1,6 +1,8 @@
 /* phase_sweep.c -- the SYN/UDP sweep as a phase: every (target, port). */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/phase.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
@@ -31,6 +33,41 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 static void screen_line(void *arg, const char *text)
 {
 	outputs_screen(arg, text);
+}
+
+/*
+ * The sweep stopped at its deadline (--host-timeout): a host with a port
+ * still unanswered is out of time; one whose every port answered is
+ * complete, as nmap's would have been before its clock ran out.
+ */
+static size_t mark_timed_out(struct phase_run *run, struct scan *g)
+{
+	struct hostiter *it = hostiter_new(g);
+	const struct hostiter_host *h;
+	uint64_t now = now_ns();
+	struct addr *out = NULL;
+	size_t n = 0, cap = 0;
+
+	while ((h = hostiter_next(it)) != NULL) {
+		if (h->down || h->nres >= h->nrows ||
+		    !hostdeadline_expired(g->hd, &h->addr, now))
+			continue;
+		out = xgrow(out, &cap, n + 1, sizeof(*out));
+		out[n++] = h->addr;
+	}
+	hostiter_free(it);
+	/* nmap -v: one line per host, the hosts still to go counted down. */
+	for (size_t i = 0; i < n && g->opt->verbose; i++) {
+		char ip[ADDR_STRLEN], line[160];
+
+		snprintf(line, sizeof(line),
+			 "%s timed out during %s (%zu host%s left)\n",
+			 addr_format(&out[i], ip), synscan_task_name(g->opt),
+			 n - i - 1, n - i - 1 == 1 ? "" : "s");
+		outputs_screen(run->out, line);
+	}
+	free(out);
+	return n;
 }
 
 /*
@@ -66,7 +103,7 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 {
 	const struct scan_opts *o = g->opt;
 	uint64_t count = targets_count(o->targets), t0 = now_ns();
-	size_t pph = synscan_ports_per_host(o), up;
+	size_t pph = synscan_ports_per_host(o), up, nto = 0;
 	char info[96];
 	int rc;
 
@@ -87,14 +124,21 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	g->screen = NULL;
 	if (rc < 0)
 		return -1;
+	if (g->st.timed_out && !g->st.interrupted)
+		nto = mark_timed_out(run, g);
 	add_stats(&run->top.st, &g->st);
 	if (g->st.sent == 0 && g->st.noroute > 0 && !o->dry_run) {
 		snprintf(err, errlen, "no route to any target via %s",
 			 g->hop.ifname);
 		return -1;
 	}
-	snprintf(info, sizeof(info), "%llu total ports",
-		 (unsigned long long)(count * pph));
+	/* nmap's extrainfo when hosts ran out of time. */
+	if (nto)
+		snprintf(info, sizeof(info), "%zu host%s timed out", nto,
+			 nto == 1 ? "" : "s");
+	else
+		snprintf(info, sizeof(info), "%llu total ports",
+			 (unsigned long long)(count * pph));
 	if (!g->st.interrupted)
 		phase_task(run, REPORT_TASK_END, synscan_task_name(o),
 			   (now_ns() - t0) / 1e9, info);

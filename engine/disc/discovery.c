@@ -73,9 +73,11 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
+/* Ctrl-C, or every host out of time (--host-timeout: s->until_ns). */
 static int stopped(const struct disc *d)
 {
-	return *d->s->stop != 0;
+	return *d->s->stop != 0 ||
+	       (d->s->until_ns && now_ns() >= d->s->until_ns);
 }
 
 /* ---- ARP: every on-link target and every gateway ---- */

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/hostiter.h"
 #include "engine/core/privsetup.h"
 #include "engine/report/progress.h"
@@ -537,7 +538,11 @@ static void run_round(struct os *v, int round)
 
 			if (h->finished || h->round_done)
 				continue;
-			if (host_step(v, h, now))
+			/* --host-timeout: dropped, no result reported. */
+			if (hostdeadline_expired(v->s->hd, &h->out->addr,
+						 now * 1000))
+				h->finished = 1;
+			else if (host_step(v, h, now))
 				running++;
 			else
 				h->round_done = 1;

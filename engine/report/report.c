@@ -207,12 +207,11 @@ static void mac_line(FILE *f, const struct hostiter_host *h)
 			h->mac[5], h->vendor ? h->vendor : "Unknown");
 }
 
-static void print_host(FILE *f, const struct scan *s,
-		       const struct hostiter_host *h)
+/* "Nmap scan report for ..." and "Host is up ...": every up host's. */
+static void host_head(FILE *f, const struct scan *s,
+		      const struct hostiter_host *h)
 {
 	const struct scan_opts *o = s->opt;
-	const struct hostiter_row *rows = h->rows;
-	size_t nrows = h->nrows, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
 	char lat[96] = "", buf[64];
 	const char *a = h->ip, *name = h->name;
 
@@ -231,6 +230,17 @@ static void print_host(FILE *f, const struct scan *s,
 		fprintf(f, "Host is up, received %s%s.\n", h->reason, lat);
 	else
 		fprintf(f, "Host is up%s.\n", lat);
+}
+
+static void print_host(FILE *f, const struct scan *s,
+		       const struct hostiter_host *h)
+{
+	const struct scan_opts *o = s->opt;
+	const struct hostiter_row *rows = h->rows;
+	size_t nrows = h->nrows, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
+	char buf[64];
+
+	host_head(f, s, h);
 	/* -sn: the host lines alone, no blank line between hosts. */
 	if (o->ping_only) {
 		mac_line(f, h);
@@ -255,7 +265,7 @@ static void print_host(FILE *f, const struct scan *s,
 			fprintf(f,
 				"All %zu scanned ports on %s are in ignored "
 				"states.\n",
-				nrows, name ? name : a);
+				nrows, h->name ? h->name : h->ip);
 		for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
 			if (!h->ignored[st])
 				continue;
@@ -387,9 +397,11 @@ void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 				h->ip);
 		return;
 	}
-	if (h->timed_out)
+	if (h->timed_out) {
+		/* nmap: the host's head, then this line; nothing else. */
+		host_head(f, s, h);
 		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
-	else
+	} else
 		print_host(f, s, h);
 }
 

@@ -79,6 +79,9 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		return;
 	}
 	if (h->timed_out) {
+		/* nmap: the up line its discovery wrote, then this one. */
+		fputs("Status: Up\n", f);
+		host_prefix(f, h);
 		fputs("Status: Timeout\n", f);
 		fflush(f);
 		return;

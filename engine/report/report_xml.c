@@ -445,7 +445,7 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 				port(f, s, h, &h->rows[i]);
 		fputs("</ports>\n", f);
 	}
-	if (h->os)
+	if (h->os && !h->timed_out)
 		xml_os(f, s, h->os);
 	report_trace_xml(f, h->trace);
 	/* nmap writes no <times> for a host that never answered. */

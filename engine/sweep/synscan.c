@@ -214,12 +214,9 @@ static void *rx_main(void *arg)
 
 static int stopped(struct sweep *w)
 {
-	const struct scan_opts *o = w->o;
-
 	if (*w->s->stop)
 		return 1;
-	if (o->host_timeout_ms &&
-	    now_ns() - w->s->st.start_ns > o->host_timeout_ms * 1000000ull) {
+	if (w->s->until_ns && now_ns() >= w->s->until_ns) {
 		w->s->st.timed_out = 1;
 		return 1;
 	}

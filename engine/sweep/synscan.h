@@ -25,7 +25,7 @@ struct scan_stats {
 	int passes;                  /* 1 + retransmission passes made */
 	struct pass_counts pc;       /* per pass: sent, drawn (passes.h) */
 	int interrupted;             /* SIGINT/SIGTERM */
-	int timed_out;               /* --host-timeout expired */
+	int timed_out;               /* stopped at until_ns (--host-timeout) */
 	uint64_t start_ns, end_ns;
 	time_t start_wall, end_wall;
 };
@@ -57,6 +57,15 @@ struct scan {
 	struct privsetup *priv;
 	struct scan_stats st;
 	volatile sig_atomic_t *stop; /* set by the signal handler */
+	/*
+	 * --host-timeout (engine/core/hostdeadline.h): every host's clock,
+	 * kept by the phase runner (NULL: none). A phase that cannot drop
+	 * hosts one by one (the stateless sweep, discovery) stops at
+	 * until_ns (now_ns()'s clock; 0 = never), when the last of its
+	 * hosts is out of time, and sets st.timed_out.
+	 */
+	struct hostdeadline *hd;
+	uint64_t until_ns;
 	/*
 	 * Called by version detection when every open port of addr (host
 	 * order) has its answer, so the host can be reported at once. NULL

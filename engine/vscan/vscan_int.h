@@ -105,6 +105,7 @@ struct vs {
 	struct neigh *neigh6;   /* IPv6 next hops -sV solicited itself */
 	struct tls_ctx *tls;
 	struct service *svcs;
+	size_t *order;          /* start order: indexes of svcs (vs_order) */
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
 	size_t conns_now, conns_peak; /* probe connections open at once */
@@ -149,6 +150,23 @@ int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
 void vs_conn_abort(struct vs *v, void *conn, uint64_t now);
 /* Records that a connection ended (for the simultaneous count). */
 void vs_conn_closed(struct vs *v);
+
+/* vscan_sched.c: start order and --host-timeout. */
+/* Fills v->order: one service of each host in turn. */
+void vs_order(struct vs *v);
+/*
+ * The service to start next (v->order from v->next_start, skipping the
+ * done ones and dropping hosts out of time), or NULL: none left.
+ */
+struct service *vs_next_start(struct vs *v);
+/*
+ * 1 when sv's host is out of time (s->hd, engine/core/hostdeadline.h):
+ * then every service of the host has ended unanswered, its connections
+ * reset and freed, and the host was reported done. now_ns: now_ns().
+ */
+int vs_host_expired(struct vs *v, struct service *sv, uint64_t now_ns);
+/* vs_host_expired for every started service still running. */
+void vs_deadlines(struct vs *v, uint64_t now_ns);
 
 /* vscan_rpc.c: SunRPC grinding. */
 /* Notes an RPC reply to an RPC call probe (sv->rpc_seen). */

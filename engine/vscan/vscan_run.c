@@ -226,14 +226,16 @@ static int open_transport(struct vs *v, enum vscan_mode mode, char *err,
  * --max-parallelism, its connection budget fits (one service always
  * may, or a cap below one service's budget would stall the scan).
  */
-static int can_start(const struct vs *v)
+static struct service *can_start(struct vs *v)
 {
-	if (v->next_start >= v->nsvc || v->active >= v->max_services)
-		return 0;
-	return v->maxc == 0 || v->active == 0 ||
-	       v->reserved + vs_service_budget(
-				     v, v->svcs[v->next_start].out->port) <=
-		       v->maxc;
+	struct service *sv;
+
+	if (v->active >= v->max_services || (sv = vs_next_start(v)) == NULL)
+		return NULL;
+	if (v->maxc == 0 || v->active == 0 ||
+	    v->reserved + vs_service_budget(v, sv->out->port) <= v->maxc)
+		return sv;
+	return NULL;
 }
 
 static void loop(struct vs *v)
@@ -241,7 +243,7 @@ static void loop(struct vs *v)
 	struct scan *s = v->s;
 
 	while (v->finished < v->nsvc) {
-		struct service *turn;
+		struct service *turn, *next;
 		uint64_t now;
 
 		if (*s->stop)
@@ -251,17 +253,20 @@ static void loop(struct vs *v)
 		 * faster than a turn that starts them all gets back to the
 		 * capture ring: drain it every VS_STARTS_PER_DRAIN starts.
 		 */
-		for (int k = 1; can_start(v); k++) {
-			vs_start_service(&v->svcs[v->next_start++]);
+		for (int k = 1; (next = can_start(v)) != NULL; k++) {
+			v->next_start++;
+			vs_start_service(next);
 			if (k % VS_STARTS_PER_DRAIN == 0)
 				v->tr->ops->drain(v->tr);
 		}
 		now = vs_now_ms();
 		v->tr->ops->tick(v->tr, now);
+		/* --host-timeout: hosts out of time are dropped now. */
+		vs_deadlines(v, now_ns());
 		/* Deadlines: every active service is looked at each turn. */
 		for (size_t i = 0; i < v->next_start; i++)
-			if (!v->svcs[i].done)
-				vs_mark_dirty(&v->svcs[i]);
+			if (!v->svcs[v->order[i]].done)
+				vs_mark_dirty(&v->svcs[v->order[i]]);
 		/*
 		 * This turn's dirty services only: frames drained meanwhile
 		 * mark services for the next turn, so a busy capture cannot
@@ -299,6 +304,7 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
 		return -1;
 	v.nsvc = collect(&v, out, &rt);
+	vs_order(&v);
 	progress_task_set("Service scan", &v.ndone, v.nsvc);
 	if (v.nsvc == 0) {
 		rc = 0;
@@ -369,6 +375,7 @@ done:
 	vsrpc_dumps_free(&v);
 	neigh_free(v.neigh6);
 	free(v.svcs);
+	free(v.order);
 	free(v.tls_probes);
 	tls_ctx_free(v.tls);
 	if (v.io && pktio_pause(v.io, err, errlen) < 0)

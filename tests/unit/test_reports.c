@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/cli/cli.h"
+#include "engine/core/hostdeadline.h"
 #include "engine/core/hostiter.h"
 #include "engine/report/report.h"
 #include "engine/report/report_grep.h"
@@ -580,7 +581,12 @@ int main(void)
 	}
 	CASE("host timeout: timedout=\"true\", Status: Timeout, no ports")
 	{
-		fx.s.st.timed_out = 1;
+		struct addr a = addr_from_v4(0xc612000a); /* 198.18.0.10 */
+
+		/* Its clock ran past the timeout (engine/core/hostdeadline). */
+		fx.s.hd = hostdeadline_new(1);
+		hostdeadline_start_all(fx.s.hd, 0);
+		CHECK(hostdeadline_expired(fx.s.hd, &a, 2000000));
 		out[F_XML] = render(&fx.s, F_XML);
 		out[F_GREP] = render(&fx.s, F_GREP);
 		out[F_JSON] = render(&fx.s, F_JSON);
@@ -596,6 +602,8 @@ int main(void)
 		free(out[F_XML]);
 		free(out[F_GREP]);
 		free(out[F_JSON]);
+		hostdeadline_free(fx.s.hd);
+		fx.s.hd = NULL;
 	}
 	teardown(&fx);
 

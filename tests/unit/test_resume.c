@@ -219,6 +219,38 @@ int main(void)
 			resume_info_free(&ri);
 		}
 	}
+	CASE("resume: a timed-out host's two lines count once")
+	{
+		static const char nm[] =
+			"# fathom 0.1.0 scan initiated Sat Dec  5 07:28:23 "
+			"2026 as: fathom -n -p1-2000 --host-timeout 2s -oA t "
+			"198.18.0.10-11\n"
+			"Nmap scan report for 198.18.0.10\n"
+			"Host is up.\n"
+			"Skipping host 198.18.0.10 due to host timeout\n"
+			"Nmap scan report for 198.18.0.11\n"
+			"Host is up.\n"
+			"Skipping host 198.18.0.11 due to host timeout\n";
+		static const char gn[] =
+			"# fathom 0.1.0 scan initiated Sat Dec  5 07:28:23 "
+			"2026 as: fathom -n -p1-2000 --host-timeout 2s -oA t "
+			"198.18.0.10-11\n"
+			"Host: 198.18.0.10 ()\tStatus: Up\n"
+			"Host: 198.18.0.10 ()\tStatus: Timeout\n"
+			"Host: 198.18.0.11 ()\tStatus: Up\n"
+			"Host: 198.18.0.11 ()\tStatus: Timeout\n";
+
+		CHECK(resume_parse(nm, sizeof(nm) - 1, &ri, err,
+				   sizeof(err)) == 0);
+		CHECK_EQ_U(ri.ndone, 2);
+		CHECK(last_is(&ri, "198.18.0.11"));
+		resume_info_free(&ri);
+		CHECK(resume_parse(gn, sizeof(gn) - 1, &ri, err,
+				   sizeof(err)) == 0);
+		CHECK_EQ_U(ri.ndone, 2);
+		CHECK(last_is(&ri, "198.18.0.11"));
+		resume_info_free(&ri);
+	}
 	CASE("resume: XML cut at the interruption comment")
 	{
 		char *buf = slurp("interrupted.xml", &n);

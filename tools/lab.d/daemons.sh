@@ -32,7 +32,7 @@ LAB_DAEMONS=(
     "crowd nginx tcp/80 nginx"
     "crowd6 sshd tcp/22 openssh-server"
     "crowd6 nginx tcp/80 nginx"
-    "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008 python3-minimal"
+    "hostile zoo tcp/7001,tcp/7002,tcp/7003,tcp/7004,tcp/7005,tcp/7006,tcp/7007,tcp/7008,tcp/7010,tcp/7011,tcp/7012 python3-minimal"
     "fw listen tcp/80,tcp/87,tcp/90,tcp/92 python3-minimal"
 )
 # The OS-variant hosts (net.sh, OS_VARIANTS): one sshd each, their only open port.
@@ -237,7 +237,9 @@ start_crowd6_nginx() {
 # ---- fx-hostile -------------------------------------------------------------
 
 # The misbehaving services (stream, drip, reset, zero window, random, broken
-# TLS, slow greeter, tcpwrapped on 7001-7008): one stdlib python3 program. A
+# TLS, slow greeter, tcpwrapped on 7001-7008; the tarpits silent, trickle and
+# endless line on 7010-7012, 7010 also behind 10000-10999 by hostile.nft):
+# one stdlib python3 program. A
 # copy runs from DIR (editing the source does not touch a running instance)
 # as nobody: it needs no privilege.
 start_hostile_zoo() {

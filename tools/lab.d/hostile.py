@@ -14,10 +14,24 @@ selectors loop, no threads):
   7007 slowftp     waits 3 s, then a real-looking FTP banner; "500 ?" per line
   7008 tcpwrapped  accepts and closes cleanly (FIN) without sending a byte
 
+Tarpits, the services a scanner must bound in time and memory:
+
+  7010 silent      accepts, reads and discards, never sends a byte; the lab's
+                   nft table (templates/hostile.nft) redirects every port
+                   10000-10999 here: a thousand open ports that never speak
+  7011 trickle     "220 " then one byte of a banner every TRICKLE_S seconds,
+                   forever (a timeout reset by each byte never ends)
+  7012 endless     "220 " then a banner line that never ends (no CR/LF), as
+                   fast as the peer reads (a reader that waits for the end of
+                   the line never stops buffering)
+
 "Forever" is bounded: every connection is dropped after --max-age seconds, at
 most --max-conns are held (the oldest is dropped to admit a new one), output
 is only written when the socket is writable and buffered output per
 connection is capped (a service stops reading while its buffer is full).
+The tarpits have their own, larger cap (--max-tarpit-conns): a version scan
+holds hundreds of their connections at once, and evicting one would end it
+early (a FIN) and spoil the tarpit.
 """
 
 import argparse
@@ -26,6 +40,7 @@ import heapq
 import itertools
 import os
 import random
+import resource
 import selectors
 import signal
 import socket
@@ -44,10 +59,16 @@ STREAM_BUF = STREAM_LINE * (STREAM_CHUNK // len(STREAM_LINE) + 1)
 STREAM_VIEW = memoryview(STREAM_BUF * 2)  # send(VIEW[off:off+n]) never wraps
 DRIP_TEXT = b"220 drip.fathom.test ESMTP drip service ready\r\n"
 FTP_BANNER = b"220 slowftp FTP server (Version 1.2.3) ready.\r\n"
+TRICKLE_S = 4.0
+TRICKLE_TEXT = b"220 trickle.fathom.test ESMTP trickle service ready\r\n"
+ENDLESS_HEAD = b"220 endless.fathom.test "
+ENDLESS_VIEW = memoryview(b"x" * (2 * STREAM_CHUNK))
+TARPITS = ("silent", "trickle", "endless")
 
 PORTS = {
     7001: "stream", 7002: "drip", 7003: "reset", 7004: "zerowin",
     7005: "random", 7006: "brokentls", 7007: "slowftp", 7008: "tcpwrapped",
+    7010: "silent", 7011: "trickle", 7012: "endless",
 }
 
 
@@ -83,6 +104,7 @@ class Server:
         self.seq = itertools.count()
         self.stats = dict.fromkeys(PORTS.values(), 0)
         self.evicted = 0
+        self.npool = {False: 0, True: 0}  # open connections: tarpit or not
         self.listeners = []
 
     # ---- setup --------------------------------------------------------------
@@ -123,7 +145,8 @@ class Server:
             return
         self.want(c, 0)
         c.closed = True
-        self.conns.pop(c.sock.fileno(), None)
+        if self.conns.pop(c.sock.fileno(), None) is not None:
+            self.npool[c.kind in TARPITS] -= 1
         if reset:
             try:
                 c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -143,7 +166,7 @@ class Server:
         ev = 0
         if len(c.out) < OUT_CAP:
             ev |= selectors.EVENT_READ
-        if c.out or c.kind == "stream":
+        if c.out or c.kind in ("stream", "endless"):
             ev |= selectors.EVENT_WRITE
         self.want(c, ev)
 
@@ -166,16 +189,25 @@ class Server:
                 c.events = 0
                 self.close(c, reset=True)
                 continue
-            while len(self.conns) >= self.args.max_conns:
-                self.evict_oldest()
+            tarpit = kind in TARPITS
+            cap = self.args.max_tarpit_conns if tarpit else self.args.max_conns
+            while self.pool_size(tarpit) >= cap:
+                self.evict_oldest(tarpit)
             c = Conn(sock, kind)
             self.conns[sock.fileno()] = c
+            self.npool[tarpit] += 1
             getattr(self, "start_" + kind)(c)
 
-    def evict_oldest(self):
-        if self.conns:
-            self.evicted += 1
-            self.close(next(iter(self.conns.values())))
+    def pool_size(self, tarpit):
+        return self.npool[tarpit]
+
+    def evict_oldest(self, tarpit=None):
+        """Close the oldest connection (of one pool when tarpit is given)."""
+        for c in self.conns.values():
+            if tarpit is None or (c.kind in TARPITS) == tarpit:
+                self.evicted += 1
+                self.close(c)
+                return
 
     # ---- per-service behaviour ------------------------------------------------
 
@@ -197,6 +229,26 @@ class Server:
     def start_zerowin(self, c):
         # Never read, never write: only the periodic sweep looks at it.
         pass
+
+    def start_silent(self, c):
+        # Read (and discard) what the peer sends so its window stays open:
+        # the peer sees a healthy connection that never answers.
+        self.want(c, selectors.EVENT_READ)
+
+    def start_trickle(self, c):
+        self.update_interest(c)
+        self.trickle(c)
+
+    def trickle(self, c):
+        if c.closed:
+            return
+        if not c.out:
+            self.queue(c, TRICKLE_TEXT[c.off:c.off + 1])
+            c.off = (c.off + 1) % len(TRICKLE_TEXT)
+        self.later(TRICKLE_S, c, self.trickle)
+
+    def start_endless(self, c):
+        self.queue(c, ENDLESS_HEAD)
 
     def start_random(self, c):
         self.update_interest(c)
@@ -286,13 +338,16 @@ class Server:
             if len(c.line) < 2 * LINE_CAP:
                 c.line += data
             self.ftp_lines(c)
-        # stream, drip, tcpwrapped: input is discarded
+        # stream, drip, tcpwrapped and the tarpits: input is discarded
 
     def on_write(self, c):
         try:
             if c.kind == "stream":
                 n = c.sock.send(STREAM_VIEW[c.off:c.off + STREAM_CHUNK])
                 c.off = (c.off + n) % len(STREAM_BUF)
+                return
+            if c.kind == "endless" and not c.out:
+                c.sock.send(ENDLESS_VIEW[:STREAM_CHUNK])
                 return
             n = c.sock.send(c.out[:STREAM_CHUNK])
         except (BlockingIOError, InterruptedError):
@@ -367,12 +422,19 @@ def main():
     ap.add_argument("--bind4", default="0.0.0.0", help="IPv4 address ('' to skip)")
     ap.add_argument("--bind6", default="::", help="IPv6 address ('' to skip)")
     ap.add_argument("--max-conns", type=int, default=200)
+    ap.add_argument("--max-tarpit-conns", type=int, default=4096,
+                    help="connections the tarpits (7010-7012) hold at most")
     ap.add_argument("--max-age", type=float, default=600.0,
                     help="seconds any connection is kept at most")
     ap.add_argument("--backlog", type=int, default=1024)
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Both pools' sockets, the listeners and some slack.
+    want = args.max_conns + args.max_tarpit_conns + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
     srv = Server(args)
     for port in sorted(PORTS):
         if args.bind4:

@@ -156,10 +156,13 @@ host_svc3() {
     host_add svc3 41 02:66:78:00:00:29
 }
 
-# fx-hostile: misbehaving TCP services on 7001-7008 (hostile.py, see daemons.sh)
-# that version detection has to survive.
+# fx-hostile: misbehaving TCP services on 7001-7012 (hostile.py, see daemons.sh)
+# that version detection has to survive, and a tarpit: ports 10000-10999
+# redirected to 7010, which accepts and never speaks (hostile.nft).
 host_hostile() {
     host_add hostile 20 02:66:78:00:00:14
+    render hostile.nft "$LAB_STATE/hostile.nft"
+    nft_load fx-hostile "$LAB_STATE/hostile.nft"
 }
 
 # ---- OS-variant hosts (fx-os1..fx-os9 = 198.18.0.31-.39) -------------------
