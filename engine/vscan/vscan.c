@@ -121,15 +121,12 @@ static void match_now(struct pconn *pc)
 		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
 	if (k == SVC_HARD) {
 		/*
-		 * TLS outranks everything said in plain text: a plain probe
-		 * answered by an HTTPS server's "400 plain HTTP" page must not
-		 * hide the tunnel.
+		 * File order decides, between TLS and plain text too, as in
+		 * nmap: CUPS answers GetRequest (listed for 631, before the
+		 * TLS probe) in plain HTTP and is "ipp", not "ssl/http". An
+		 * HTTPS server's "400 plain HTTP" page is itself an ssl line.
 		 */
-		int tls = !sv->tunnel && strcmp(a.service, "ssl") == 0;
-
-		if (tls || sv->best.kind != SVC_HARD ||
-		    (pc->rank < sv->best_rank &&
-		     strcmp(sv->best.service, "ssl") != 0)) {
+		if (sv->best.kind != SVC_HARD || pc->rank < sv->best_rank) {
 			sv->best = a;
 			sv->best_rank = pc->rank;
 		}
@@ -278,6 +275,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		pc->concluded = 1;
 		break;
 	case TCP_EV_RESET:
+		vs_note_refused(pc);
+		/* fall through */
 	case TCP_EV_TIMEOUT:
 	case TCP_EV_LIMIT:
 		pc->reset = ev == TCP_EV_RESET;
@@ -293,8 +292,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 	vs_mark_dirty(pc->svc);
 }
 
-static int start_probe(struct service *sv, const struct svc_probe *p,
-		       int rank, int is_tls_probe)
+int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
+		   int is_tls_probe)
 {
 	struct vs *v = sv->vs;
 	struct pconn *pc = xcalloc(1, sizeof(*pc));
@@ -353,7 +352,7 @@ static void phase1_rest(struct service *sv)
 	sv->phase = 1;
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
-			start_probe(sv, v->tls_probes[i],
+			vs_start_probe(sv, v->tls_probes[i],
 				    probe_rank(sv, v->tls_probes[i]), 1);
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
@@ -361,7 +360,7 @@ static void phase1_rest(struct service *sv)
 		if (p->proto != IPPROTO_TCP || is_tls_probe(v, p))
 			continue;
 		if (svc_probe_port_listed(p, port, sv->tunnel))
-			start_probe(sv, p, (int)i + 1, 0);
+			vs_start_probe(sv, p, (int)i + 1, 0);
 	}
 }
 
@@ -380,7 +379,7 @@ static void phase1(struct service *sv)
 	sv->next_probe = 0;
 	sv->phase = 0;
 	if (null)
-		start_probe(sv, null, 0, 0);
+		vs_start_probe(sv, null, 0, 0);
 	if (null == NULL || sv->tunnel)
 		phase1_rest(sv);
 }
@@ -471,7 +470,7 @@ static void phase2_fill(struct service *sv, int max_rank)
 		if (rank >= max_rank)
 			break;
 		sv->next_probe++;
-		if (phase2_wants(sv, p) && start_probe(sv, p, rank, 0) == 0)
+		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0)
 			inflight++;
 	}
 }
@@ -605,7 +604,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	memset(&sv->generic, 0, sizeof(sv->generic));
 	sv->have_soft = 0;
-	sv->reflected = sv->spoke = 0;
+	sv->reflected = sv->spoke = sv->nrefused = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -714,7 +713,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	}
 	if (sv->best.kind == SVC_HARD) {
 		if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
-		    !sv->tls_gave_up) {
+		    !sv->tls_gave_up && !lower_busy) {
 			restart(sv, 1);
 			return;
 		}
@@ -758,6 +757,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
 		if (!pc->concluded && !(sv->reflected && silent_null(pc, now)))
 			return;
+	if (vs_retry_refused(sv, now))
+		return;
 	finish_unmatched(sv);
 }
 size_t vs_service_budget(const struct vs *v, uint16_t port)

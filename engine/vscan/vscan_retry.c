@@ -1,0 +1,62 @@
+/* vscan_retry.c -- -sV probes refused by a one-connection daemon, tried again. */
+#include "engine/vscan/vscan_int.h"
+
+/*
+ * OpenVPN (tcp-server, not --mode server) leaves the connections behind
+ * its one client in the listen queue and resets them when that client
+ * leaves; its listener is back about a second later: the pause covers
+ * that. A service whose NULL probe was reset without a byte is
+ * tcpwrapped before this is reached, so wrappers are not retried.
+ */
+#define VS_REFUSED_WAIT_MS 1500
+#define VS_REFUSED_ROUNDS 4
+
+void vs_note_refused(struct pconn *pc)
+{
+	struct service *sv = pc->svc;
+	int n = sv->nrefused;
+
+	if (pc->len > 0 || pc->concluded || pc->is_rpc || pc->probe == NULL ||
+	    pc->probe == svcdb_null_probe(sv->vs->db) ||
+	    pc->rank >= (1 << 21) || sv->refused_rounds >= VS_REFUSED_ROUNDS ||
+	    n >= VS_REFUSED_MAX)
+		return;
+	for (int i = 0; i < n; i++)
+		if (sv->refused[i] == pc->probe)
+			return;
+	sv->refused[n] = pc->probe;
+	sv->refused_rank[n] = pc->rank;
+	sv->refused_tls[n] = pc->is_tls_probe;
+	sv->nrefused = n + 1;
+	vs_trace(sv->vs, pc, "reset before a byte (tried again later)");
+}
+
+int vs_retry_refused(struct service *sv, uint64_t now)
+{
+	int n = sv->nrefused, k = 0;
+
+	if (n == 0)
+		return 0;
+	if (sv->refused_quiet == 0)
+		sv->refused_quiet = now;
+	if (now - sv->refused_quiet < VS_REFUSED_WAIT_MS)
+		return 1;
+	/* One at a time, first in nmap's order: side by side, all but
+	 * one would be reset again. */
+	for (int i = 1; i < n; i++)
+		if (sv->refused_rank[i] < sv->refused_rank[k])
+			k = i;
+	const struct svc_probe *p = sv->refused[k];
+	int rank = sv->refused_rank[k], tls = sv->refused_tls[k];
+
+	sv->refused[k] = sv->refused[n - 1];
+	sv->refused_rank[k] = sv->refused_rank[n - 1];
+	sv->refused_tls[k] = sv->refused_tls[n - 1];
+	sv->nrefused = n - 1;
+	sv->refused_quiet = 0;
+	sv->refused_rounds++;
+	if (vs_start_probe(sv, p, rank, tls) < 0)
+		return sv->nrefused > 0;
+	vs_mark_dirty(sv);
+	return 1;
+}
