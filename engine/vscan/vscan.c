@@ -21,11 +21,9 @@
  * plain-text service that ignores the hello (redis, most databases).
  */
 #define VS_TLS_GRACE_MS 1000
-/*
- * A NULL probe that has heard nothing for this long keeps listening (a
+/* A NULL probe that has heard nothing for this long keeps listening (a
  * slow greeter is still named by it), but the next probes start beside it
- * instead of after its full wait: this is where nmap spends most of -sV.
- */
+ * instead of after its full wait: this is where nmap spends most of -sV. */
 #define VS_NULL_GRACE_MS 1000
 /* How long the NULL probe listens alone for a greeting (see phase1). */
 #define VS_GREET_MS 250
@@ -82,10 +80,8 @@ static void send_payload(struct pconn *pc, uint64_t now)
 	}
 }
 
-/*
- * Buffers start small and double: most answers are a banner line, and
- * 10,000 connections at once must not each hold VS_MAX_RESP.
- */
+/* Buffers start small and double: most answers are a banner line, and
+ * 10,000 connections at once must not each hold VS_MAX_RESP. */
 void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 {
 	if (n > VS_MAX_RESP - pc->len)
@@ -141,11 +137,9 @@ static void match_now(struct pconn *pc)
 	}
 }
 
-/*
- * The reply is our probe sent back (probes/reflect.h): it names nothing,
+/* The reply is our probe sent back (probes/reflect.h): it names nothing,
  * so it is never matched. A strict prefix of the probe waits (deferred)
- * for more bytes or the end of the connection (final).
- */
+ * for more bytes or the end of the connection (final). */
 static int check_reflection(struct pconn *pc, int final)
 {
 	const struct svc_probe *p = pc->probe;
@@ -651,7 +645,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
 	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
-	int silent_nulls = 0;
+	int silent_nulls = 0, wrapped = 0, others = 0;
 	int tls_failed = 0, tunnel_conns = 0;
 
 	if (sv->rpc) {
@@ -696,15 +690,19 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			    (pc->probe != null || pc->len > 0))
 				lower_busy = 1;
 		}
-		/* The NULL probe closing without a byte: tcpwrapped. */
-		if (pc->probe == null && pc->concluded && pc->len == 0 &&
-		    (pc->got_eof || pc->reset) && pc->connected_at &&
-		    now - pc->connected_at < null->tcpwrappedms &&
-		    sv->best.kind != SVC_HARD && !sv->have_soft &&
-		    !sv->tunnel) {
-			vs_finish(sv, VS_TCPWRAPPED);
-			return;
-		}
+		/* The NULL probe closing without a byte: tcpwrapped... */
+		wrapped |= pc->probe == null && pc->concluded && !pc->len &&
+			   (pc->got_eof || pc->reset) && pc->connected_at &&
+			   now - pc->connected_at < null->tcpwrappedms;
+		others += pc->probe != null && pc->established &&
+			  !pc->concluded;
+	}
+	/* ...unless another probe's connection is still up: a daemon that
+	 * serves one client (OpenVPN) resets those queued behind it. */
+	if (wrapped && !others && sv->best.kind != SVC_HARD &&
+	    !sv->have_soft && !sv->tunnel) {
+		vs_finish(sv, VS_TCPWRAPPED);
+		return;
 	}
 	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
 		if (greeting_over(sv, now))

@@ -150,9 +150,10 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
  * resets the probes that run beside the NULL probe. vs_note_refused
  * keeps a probe (not NULL) whose connection was reset before a byte;
  * vs_retry_refused, called once every probe of sv has concluded, starts
- * the first of them (nmap's order) again after a pause, at most four
- * times per service, and returns 1 while it has retried or is waiting,
- * 0 when there is nothing left to retry.
+ * the first of them (nmap's order) again after a pause, at most twice
+ * per service and only if some connection stayed open (else the service
+ * is tcpwrapped), and returns 1 while it has retried or is waiting, 0
+ * when there is nothing left to retry.
  */
 void vs_note_refused(struct pconn *pc);
 int vs_retry_refused(struct service *sv, uint64_t now);

@@ -9,15 +9,19 @@
  * tcpwrapped before this is reached, so wrappers are not retried.
  */
 #define VS_REFUSED_WAIT_MS 1500
-#define VS_REFUSED_ROUNDS 4
+#define VS_REFUSED_ROUNDS 2
 
 void vs_note_refused(struct pconn *pc)
 {
 	struct service *sv = pc->svc;
 	int n = sv->nrefused;
 
+	/* Refused before the handshake: the port was closed for a moment
+	 * (the daemon between two clients), which no wrapper does. */
+	if (!pc->established)
+		sv->not_wrapped = 1;
 	if (pc->len > 0 || pc->concluded || pc->is_rpc || pc->probe == NULL ||
-	    pc->probe == svcdb_null_probe(sv->vs->db) ||
+	    (pc->established && pc->probe == svcdb_null_probe(sv->vs->db)) ||
 	    pc->rank >= (1 << 21) || sv->refused_rounds >= VS_REFUSED_ROUNDS ||
 	    n >= VS_REFUSED_MAX)
 		return;
@@ -35,7 +39,9 @@ int vs_retry_refused(struct service *sv, uint64_t now)
 {
 	int n = sv->nrefused, k = 0;
 
-	if (n == 0)
+	/* Nothing stayed open or spoke: every connection was closed on
+	 * us, which is tcpwrapped, not a daemon busy with another. */
+	if (n == 0 || !sv->not_wrapped)
 		return 0;
 	if (sv->refused_quiet == 0)
 		sv->refused_quiet = now;
