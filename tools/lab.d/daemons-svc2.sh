@@ -381,7 +381,9 @@ EOF
 }
 
 # mumble-server (murmurd): -fg, its sqlite database under DIR, drops to the
-# package's user itself (uname=).
+# package's user itself (uname=). autobanAttempts=0: by default it bans an
+# address for 5 minutes after 10 connections in 2 minutes, and every
+# scanner in the lab is 198.18.0.2 (one -sV opens about that many).
 start_svc2_murmurd() {
     local d=$1
     cat >"$d/murmur.ini" <<EOF
