@@ -14,12 +14,10 @@
 #include "probes/reflect.h"
 #include "probes/recog.h"
 
-/*
- * Once a plain-text probe has a hard answer, a TLS probe that has heard
+/* Once a plain-text probe has a hard answer, a TLS probe that has heard
  * nothing for this long is not talking to TLS: a TLS server answers a
  * ClientHello at once, and waiting its full 5 s would stall every
- * plain-text service that ignores the hello (redis, most databases).
- */
+ * plain-text service that ignores the hello (redis, most databases). */
 #define VS_TLS_GRACE_MS 1000
 /* A NULL probe that has heard nothing for this long keeps listening (a
  * slow greeter is still named by it), but the next probes start beside it
@@ -109,19 +107,20 @@ static void match_now(struct pconn *pc)
 	struct svc_answer a;
 	int k;
 
+	/* A softmatch narrows only the probes nmap sends after it: etcd's
+	 * peer port softmatches "http" on the TLS probe, yet EtcdVersion,
+	 * before it in nmap's order, still names etcd-server. */
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
-			 sv->have_soft ? sv->soft.service : NULL, &a);
+			 sv->have_soft && sv->soft_rank < pc->rank
+				 ? sv->soft.service : NULL, &a);
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
 		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
 	if (k == SVC_HARD) {
-		/*
-		 * File order decides, between TLS and plain text too, as in
-		 * nmap: CUPS answers GetRequest (listed for 631, before the
-		 * TLS probe) in plain HTTP and is "ipp", not "ssl/http". An
-		 * HTTPS server's "400 plain HTTP" page is itself an ssl line.
-		 */
+		/* File order decides, TLS or not: CUPS answers GetRequest
+		 * (before the TLS probe for 631) and is "ipp", as in nmap;
+		 * HTTPS's "400 plain HTTP" page is itself an ssl line. */
 		if (sv->best.kind != SVC_HARD || pc->rank < sv->best_rank) {
 			sv->best = a;
 			sv->best_rank = pc->rank;
@@ -129,8 +128,10 @@ static void match_now(struct pconn *pc)
 		pc->concluded = 1;
 		vs_trace(sv->vs, pc, "matched");
 		vs_mark_dirty(sv);
-	} else if (k == SVC_SOFT && !sv->have_soft) {
+	} else if (k == SVC_SOFT && (!sv->have_soft ||
+				     pc->rank < sv->soft_rank)) {
 		sv->soft = a;
+		sv->soft_rank = pc->rank;
 		sv->have_soft = 1;
 		vs_trace(sv->vs, pc, "softmatched");
 		vs_mark_dirty(sv);

@@ -75,7 +75,7 @@ struct service {
 	struct svc_answer best; /* hard match candidate */
 	int best_rank;
 	struct svc_answer soft;
-	int have_soft;
+	int have_soft, soft_rank; /* soft_rank: its probe's, as best_rank */
 	struct svc_answer generic; /* the recognisers' answer (probes/recog.h) */
 	struct svcfp fp;
 	int fp_used;
