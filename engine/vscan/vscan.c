@@ -78,8 +78,8 @@ static void send_payload(struct pconn *pc, uint64_t now)
 	}
 }
 
-/* Buffers start small and double: most answers are a banner line, and
- * 10,000 connections at once must not each hold VS_MAX_RESP. */
+/* Buffers start small and double: 10,000 connections at once must not
+ * each hold VS_MAX_RESP (most answers are a banner line). */
 void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 {
 	if (n > VS_MAX_RESP - pc->len)
@@ -693,7 +693,9 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		}
 		/* The NULL probe closing without a byte: tcpwrapped... */
 		wrapped |= pc->probe == null && pc->concluded && !pc->len &&
-			   (pc->got_eof || pc->reset) && pc->connected_at &&
+			   (pc->got_eof ||
+			    (pc->reset && !vs_retry_left(sv))) &&
+			   pc->connected_at &&
 			   now - pc->connected_at < null->tcpwrappedms;
 		others += pc->probe != null && pc->established &&
 			  !pc->concluded;

@@ -148,7 +148,7 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
  * vscan_retry.c. A daemon that serves one connection at a time (OpenVPN
  * in tcp-server mode closes its listening socket while a client is on)
  * resets the probes that run beside the NULL probe. vs_note_refused
- * keeps a probe (not NULL) whose connection was reset before a byte;
+ * keeps a probe whose connection was reset before a byte;
  * vs_retry_refused, called once every probe of sv has concluded, starts
  * the first of them (nmap's order) again after a pause, at most twice
  * per service and only if some connection stayed open (else the service
@@ -157,6 +157,8 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
  */
 void vs_note_refused(struct pconn *pc);
 int vs_retry_refused(struct service *sv, uint64_t now);
+/* Whether sv may still retry (a NULL probe's reset is not yet final). */
+int vs_retry_left(const struct service *sv);
 /* The transport's event callback (tcp.h's contract, for both). */
 void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		 size_t len, void *user);

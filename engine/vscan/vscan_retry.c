@@ -4,9 +4,11 @@
 /*
  * OpenVPN (tcp-server, not --mode server) leaves the connections behind
  * its one client in the listen queue and resets them when that client
- * leaves; its listener is back about a second later: the pause covers
- * that. A service whose NULL probe was reset without a byte is
- * tcpwrapped before this is reached, so wrappers are not retried.
+ * leaves, and it restarts (resetting the client too) when its poll timer
+ * ran out while it listened; its listener is back about a second later:
+ * the pause covers that. A wrapper (tcpd, a daemon refusing the address)
+ * closes with a FIN, which is tcpwrapped at once; a NULL probe reset
+ * without a byte gets these rounds first.
  */
 #define VS_REFUSED_WAIT_MS 1500
 #define VS_REFUSED_ROUNDS 2
@@ -21,8 +23,7 @@ void vs_note_refused(struct pconn *pc)
 	if (!pc->established)
 		sv->not_wrapped = 1;
 	if (pc->len > 0 || pc->concluded || pc->is_rpc || pc->probe == NULL ||
-	    (pc->established && pc->probe == svcdb_null_probe(sv->vs->db)) ||
-	    pc->rank >= (1 << 21) || sv->refused_rounds >= VS_REFUSED_ROUNDS ||
+	    pc->rank >= (1 << 21) || !vs_retry_left(sv) ||
 	    n >= VS_REFUSED_MAX)
 		return;
 	for (int i = 0; i < n; i++)
@@ -35,13 +36,27 @@ void vs_note_refused(struct pconn *pc)
 	vs_trace(sv->vs, pc, "reset before a byte (tried again later)");
 }
 
+int vs_retry_left(const struct service *sv)
+{
+	return sv->refused_rounds < VS_REFUSED_ROUNDS;
+}
+
+static int null_refused(const struct service *sv)
+{
+	for (int i = 0; i < sv->nrefused; i++)
+		if (sv->refused[i] == svcdb_null_probe(sv->vs->db))
+			return 1;
+	return 0;
+}
+
 int vs_retry_refused(struct service *sv, uint64_t now)
 {
 	int n = sv->nrefused, k = 0;
 
-	/* Nothing stayed open or spoke: every connection was closed on
-	 * us, which is tcpwrapped, not a daemon busy with another. */
-	if (n == 0 || !sv->not_wrapped)
+	/* Nothing stayed open or spoke and the NULL probe is not to be
+	 * tried again: every connection was closed on us (tcpwrapped),
+	 * not a daemon busy with another. */
+	if (n == 0 || (!sv->not_wrapped && !null_refused(sv)))
 		return 0;
 	if (sv->refused_quiet == 0)
 		sv->refused_quiet = now;
