@@ -148,7 +148,9 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
  * vscan_retry.c. A daemon that serves one connection at a time (OpenVPN
  * in tcp-server mode closes its listening socket while a client is on)
  * resets the probes that run beside the NULL probe. vs_note_refused
- * keeps a probe whose connection was reset before a byte;
+ * keeps the NULL probe or a probe listing the port (not the rarity
+ * probes: many daemons reset what they cannot parse) whose connection
+ * was reset before a byte;
  * vs_retry_refused, called once every probe of sv has concluded, starts
  * the first of them (nmap's order) again after a pause, at most twice
  * per service and only if some connection stayed open (else the service

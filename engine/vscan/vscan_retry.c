@@ -22,6 +22,11 @@ void vs_note_refused(struct pconn *pc)
 	 * (the daemon between two clients), which no wrapper does. */
 	if (!pc->established)
 		sv->not_wrapped = 1;
+	/* Only the NULL probe and the port's own probes: many daemons
+	 * reset any probe they cannot parse, and retrying every one of
+	 * those would cost each unnamed service several seconds. */
+	if (pc->rank > (int)svcdb_nprobes(sv->vs->db))
+		return;
 	if (pc->len > 0 || pc->concluded || pc->is_rpc || pc->probe == NULL ||
 	    pc->rank >= (1 << 21) || !vs_retry_left(sv) ||
 	    n >= VS_REFUSED_MAX)
