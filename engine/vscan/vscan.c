@@ -14,18 +14,14 @@
 #include "probes/reflect.h"
 #include "probes/recog.h"
 
-/*
- * Once a plain-text probe has a hard answer, a TLS probe that has heard
+/* Once a plain-text probe has a hard answer, a TLS probe that has heard
  * nothing for this long is not talking to TLS: a TLS server answers a
  * ClientHello at once, and waiting its full 5 s would stall every
- * plain-text service that ignores the hello (redis, most databases).
- */
+ * plain-text service that ignores the hello (redis, most databases). */
 #define VS_TLS_GRACE_MS 1000
-/*
- * A NULL probe that has heard nothing for this long keeps listening (a
+/* A NULL probe that has heard nothing for this long keeps listening (a
  * slow greeter is still named by it), but the next probes start beside it
- * instead of after its full wait: this is where nmap spends most of -sV.
- */
+ * instead of after its full wait: this is where nmap spends most of -sV. */
 #define VS_NULL_GRACE_MS 1000
 /* How long the NULL probe listens alone for a greeting (see phase1). */
 #define VS_GREET_MS 250
@@ -82,10 +78,8 @@ static void send_payload(struct pconn *pc, uint64_t now)
 	}
 }
 
-/*
- * Buffers start small and double: most answers are a banner line, and
- * 10,000 connections at once must not each hold VS_MAX_RESP.
- */
+/* Buffers start small and double: 10,000 connections at once must not
+ * each hold VS_MAX_RESP (most answers are a banner line). */
 void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 {
 	if (n > VS_MAX_RESP - pc->len)
@@ -113,42 +107,40 @@ static void match_now(struct pconn *pc)
 	struct svc_answer a;
 	int k;
 
+	/* A softmatch narrows only the probes nmap sends after it: etcd's
+	 * peer port softmatches "http" on the TLS probe, yet EtcdVersion,
+	 * before it in nmap's order, still names etcd-server. */
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
-			 sv->have_soft ? sv->soft.service : NULL, &a);
+			 sv->have_soft && sv->soft_rank < pc->rank
+				 ? sv->soft.service : NULL, &a);
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
 		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
 	if (k == SVC_HARD) {
-		/*
-		 * TLS outranks everything said in plain text: a plain probe
-		 * answered by an HTTPS server's "400 plain HTTP" page must not
-		 * hide the tunnel.
-		 */
-		int tls = !sv->tunnel && strcmp(a.service, "ssl") == 0;
-
-		if (tls || sv->best.kind != SVC_HARD ||
-		    (pc->rank < sv->best_rank &&
-		     strcmp(sv->best.service, "ssl") != 0)) {
+		/* File order decides, TLS or not: CUPS answers GetRequest
+		 * (before the TLS probe for 631) and is "ipp", as in nmap;
+		 * HTTPS's "400 plain HTTP" page is itself an ssl line. */
+		if (sv->best.kind != SVC_HARD || pc->rank < sv->best_rank) {
 			sv->best = a;
 			sv->best_rank = pc->rank;
 		}
 		pc->concluded = 1;
 		vs_trace(sv->vs, pc, "matched");
 		vs_mark_dirty(sv);
-	} else if (k == SVC_SOFT && !sv->have_soft) {
+	} else if (k == SVC_SOFT && (!sv->have_soft ||
+				     pc->rank < sv->soft_rank)) {
 		sv->soft = a;
+		sv->soft_rank = pc->rank;
 		sv->have_soft = 1;
 		vs_trace(sv->vs, pc, "softmatched");
 		vs_mark_dirty(sv);
 	}
 }
 
-/*
- * The reply is our probe sent back (probes/reflect.h): it names nothing,
+/* The reply is our probe sent back (probes/reflect.h): it names nothing,
  * so it is never matched. A strict prefix of the probe waits (deferred)
- * for more bytes or the end of the connection (final).
- */
+ * for more bytes or the end of the connection (final). */
 static int check_reflection(struct pconn *pc, int final)
 {
 	const struct svc_probe *p = pc->probe;
@@ -278,6 +270,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		pc->concluded = 1;
 		break;
 	case TCP_EV_RESET:
+		vs_note_refused(pc);
+		/* fall through */
 	case TCP_EV_TIMEOUT:
 	case TCP_EV_LIMIT:
 		pc->reset = ev == TCP_EV_RESET;
@@ -293,8 +287,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 	vs_mark_dirty(pc->svc);
 }
 
-static int start_probe(struct service *sv, const struct svc_probe *p,
-		       int rank, int is_tls_probe)
+int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
+		   int is_tls_probe)
 {
 	struct vs *v = sv->vs;
 	struct pconn *pc = xcalloc(1, sizeof(*pc));
@@ -353,7 +347,7 @@ static void phase1_rest(struct service *sv)
 	sv->phase = 1;
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
-			start_probe(sv, v->tls_probes[i],
+			vs_start_probe(sv, v->tls_probes[i],
 				    probe_rank(sv, v->tls_probes[i]), 1);
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
@@ -361,7 +355,7 @@ static void phase1_rest(struct service *sv)
 		if (p->proto != IPPROTO_TCP || is_tls_probe(v, p))
 			continue;
 		if (svc_probe_port_listed(p, port, sv->tunnel))
-			start_probe(sv, p, (int)i + 1, 0);
+			vs_start_probe(sv, p, (int)i + 1, 0);
 	}
 }
 
@@ -380,7 +374,7 @@ static void phase1(struct service *sv)
 	sv->next_probe = 0;
 	sv->phase = 0;
 	if (null)
-		start_probe(sv, null, 0, 0);
+		vs_start_probe(sv, null, 0, 0);
 	if (null == NULL || sv->tunnel)
 		phase1_rest(sv);
 }
@@ -471,7 +465,7 @@ static void phase2_fill(struct service *sv, int max_rank)
 		if (rank >= max_rank)
 			break;
 		sv->next_probe++;
-		if (phase2_wants(sv, p) && start_probe(sv, p, rank, 0) == 0)
+		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0)
 			inflight++;
 	}
 }
@@ -605,7 +599,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	memset(&sv->generic, 0, sizeof(sv->generic));
 	sv->have_soft = 0;
-	sv->reflected = sv->spoke = 0;
+	sv->reflected = sv->spoke = sv->nrefused = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -652,7 +646,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
 	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
-	int silent_nulls = 0;
+	int silent_nulls = 0, wrapped = 0, others = 0;
 	int tls_failed = 0, tunnel_conns = 0;
 
 	if (sv->rpc) {
@@ -697,15 +691,21 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			    (pc->probe != null || pc->len > 0))
 				lower_busy = 1;
 		}
-		/* The NULL probe closing without a byte: tcpwrapped. */
-		if (pc->probe == null && pc->concluded && pc->len == 0 &&
-		    (pc->got_eof || pc->reset) && pc->connected_at &&
-		    now - pc->connected_at < null->tcpwrappedms &&
-		    sv->best.kind != SVC_HARD && !sv->have_soft &&
-		    !sv->tunnel) {
-			vs_finish(sv, VS_TCPWRAPPED);
-			return;
-		}
+		/* The NULL probe closing without a byte: tcpwrapped... */
+		wrapped |= pc->probe == null && pc->concluded && !pc->len &&
+			   (pc->got_eof ||
+			    (pc->reset && !vs_retry_left(sv))) &&
+			   pc->connected_at &&
+			   now - pc->connected_at < null->tcpwrappedms;
+		others += pc->probe != null && pc->established &&
+			  !pc->concluded;
+	}
+	/* ...unless another probe's connection is still up: a daemon that
+	 * serves one client (OpenVPN) resets those queued behind it. */
+	if (wrapped && !others && sv->best.kind != SVC_HARD &&
+	    !sv->have_soft && !sv->tunnel) {
+		vs_finish(sv, VS_TCPWRAPPED);
+		return;
 	}
 	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
 		if (greeting_over(sv, now))
@@ -714,7 +714,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	}
 	if (sv->best.kind == SVC_HARD) {
 		if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
-		    !sv->tls_gave_up) {
+		    !sv->tls_gave_up && !lower_busy) {
 			restart(sv, 1);
 			return;
 		}
@@ -758,6 +758,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
 		if (!pc->concluded && !(sv->reflected && silent_null(pc, now)))
 			return;
+	if (vs_retry_refused(sv, now))
+		return;
 	finish_unmatched(sv);
 }
 size_t vs_service_budget(const struct vs *v, uint16_t port)

@@ -37,6 +37,7 @@
 #define VS_PHASE2_PAR 3       /* rarity probes in flight per service */
 #define VS_MAX_RESP 16384     /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
+#define VS_REFUSED_MAX 4      /* refused probes kept for another try */
 
 struct vs;
 struct service;
@@ -74,7 +75,7 @@ struct service {
 	struct svc_answer best; /* hard match candidate */
 	int best_rank;
 	struct svc_answer soft;
-	int have_soft;
+	int have_soft, soft_rank; /* soft_rank: its probe's, as best_rank */
 	struct svc_answer generic; /* the recognisers' answer (probes/recog.h) */
 	struct svcfp fp;
 	int fp_used;
@@ -85,6 +86,11 @@ struct service {
 	int not_wrapped;
 	size_t budget;         /* connections it may hold at once */
 	struct vsrpc *rpc;     /* grinding, or NULL */
+	/* Probes whose connect was refused, to try again (vscan_retry.c). */
+	const struct svc_probe *refused[VS_REFUSED_MAX];
+	int refused_rank[VS_REFUSED_MAX], refused_tls[VS_REFUSED_MAX];
+	int nrefused, refused_rounds;
+	uint64_t refused_quiet;  /* ms: when the rest had all concluded */
 	struct pconn *conns;
 	struct service *next_dirty;
 };
@@ -136,6 +142,26 @@ void vs_start_service(struct service *sv);
 void vs_evaluate(struct service *sv, uint64_t now);
 void vs_finish(struct service *sv, int state);
 void vs_free_conns(struct service *sv);
+/* Opens a connection for probe p of sv (rank: nmap's order); 0 or -1. */
+int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
+		   int is_tls_probe);
+/*
+ * vscan_retry.c. A daemon that serves one connection at a time (OpenVPN
+ * in tcp-server mode closes its listening socket while a client is on)
+ * resets the probes that run beside the NULL probe. vs_note_refused
+ * keeps the NULL probe or a probe listing the port (not the rarity
+ * probes: many daemons reset what they cannot parse) whose connection
+ * was reset before a byte;
+ * vs_retry_refused, called once every probe of sv has concluded, starts
+ * the first of them (nmap's order) again after a pause, at most twice
+ * per service and only if some connection stayed open (else the service
+ * is tcpwrapped), and returns 1 while it has retried or is waiting, 0
+ * when there is nothing left to retry.
+ */
+void vs_note_refused(struct pconn *pc);
+int vs_retry_refused(struct service *sv, uint64_t now);
+/* Whether sv may still retry (a NULL probe's reset is not yet final). */
+int vs_retry_left(const struct service *sv);
 /* The transport's event callback (tcp.h's contract, for both). */
 void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		 size_t len, void *user);

@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 45);
+		CHECK_EQ_U(svcdb_nprobes(db), 48);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)

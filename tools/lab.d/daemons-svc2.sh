@@ -381,7 +381,9 @@ EOF
 }
 
 # mumble-server (murmurd): -fg, its sqlite database under DIR, drops to the
-# package's user itself (uname=).
+# package's user itself (uname=). autobanAttempts=0: by default it bans an
+# address for 5 minutes after 10 connections in 2 minutes, and every
+# scanner in the lab is 198.18.0.2 (one -sV opens about that many).
 start_svc2_murmurd() {
     local d=$1
     cat >"$d/murmur.ini" <<EOF
@@ -391,6 +393,7 @@ pidfile=$d/murmur.pid
 port=64738
 welcometext="fathom lab mumble"
 uname=mumble-server
+autobanAttempts=0
 EOF
     chown mumble-server "$d"
     launch "$d" "$2" /usr/sbin/murmurd -fg -ini "$d/murmur.ini"
@@ -706,11 +709,18 @@ start_svc2_oidentd() {
     launch "$1" "$2" /usr/sbin/oidentd -i -u nobody -g nogroup
 }
 
-# spamd: the package's rules (no sa-update needed), run as nobody.
+# spamd: the package's rules (no sa-update needed), run as nobody. spamd
+# looks up every client's name (IO::Socket::IP peerhostname) and drops the
+# connection without a byte when that fails, as it does in a lab without
+# DNS: an /etc/hosts naming the scanner (fx-scan) is bind-mounted over the
+# real one, inside this daemon's mount namespace only.
 start_svc2_spamd() {
     local d=$1
     chown nobody "$d"
-    launch "$d" "$2" /usr/sbin/spamd --listen=0.0.0.0:783 --allowed-ips=198.18.0.0/15 \
+    printf '127.0.0.1 localhost\n::1 localhost\n198.18.0.2 fx-scan.lab.invalid\nfd5a:7a6f:1ab0:1::2 fx-scan.lab.invalid\n' \
+        >"$d/hosts"
+    launch "$d" "$2" /bin/sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$d/hosts" \
+        /usr/sbin/spamd --listen=0.0.0.0:783 --allowed-ips=198.18.0.0/15 \
         --username=nobody --groupname=nogroup --pidfile="$d/spamd.pid" --syslog="$d/spamd.log" \
         --max-children=2
 }

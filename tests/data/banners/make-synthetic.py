@@ -218,6 +218,11 @@ fx("tls-alert", b"\x15\x03\x03\x00\x02\x02\x28")  # RFC 8446 6: fatal 40
 fx("rpc-prog-unavail", b"\x80\0\0\x18\x72\xfe\x1d\x13\0\0\0\x01\0\0\0\0"
    b"\0\0\0\0\0\0\0\0\0\0\0\x01")             # RFC 5531 9: PROG_UNAVAIL
 fx("binary-junk", b"\0\0\0\0\x01\x02\x03\x04")
+# A Gopher menu (RFC 1436 3.8): items "type display TAB selector TAB host
+# TAB port", then the terminating "." line; not Gophernicus's layout.
+fx("gopher-menu", b"1Projects\t/projects\tgopher.example.org\t70\r\n"
+   b"0About this server\t/about.txt\tgopher.example.org\t70\r\n"
+   b".\r\n")
 
 if __name__ == "__main__":
     for name, data in sorted(F.items()):
