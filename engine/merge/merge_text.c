@@ -343,7 +343,9 @@ static int json_line(struct tstate *t, const char *l, size_t n, char *err,
 		t->d->total = json_u64(l, n, "hosts_total");
 		t->d->finished = !t->partial && find(l, n, "\"exit\":\"success\"");
 		t->npend = 0;
-	} else if (strcmp(type, "task") != 0) {
+	} else if (strcmp(type, "task") != 0 && strcmp(type, "stats") != 0) {
+		/* task and stats (a shard's sweep completeness) describe one
+		 * shard's run, not a host: the merged report has neither. */
 		if (json_get(l, n, "ip", ip, sizeof(ip)) < 0) {
 			snprintf(err, errlen, "%s record without an ip", type);
 			return -1;

@@ -273,6 +273,14 @@ start_os_sshd() {
 
 # daemon_up HOST NAME PORTS [SET]: start it unless it is already running and
 # listening (SET: a listen_set of the host taken before, see daemons_up).
+# port_holder NS PROTO/PORT -> the pid of the process listening there in NS
+# (nothing if it is not visible from here).
+port_holder() {
+    local flag=-ltnpH
+    [[ ${2%%/*} == udp ]] && flag=-lunpH
+    nsx "$1" ss $flag "sport = :${2#*/}" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
 daemon_up() {
     local host=$1 name=$2 ports=$3 set=${4:-} d ns pid
     d=$LAB_STATE/$host-$name ns=$(ns_name "$host")
@@ -282,6 +290,15 @@ daemon_up() {
         fi
         log "$host/$name: pid $pid is not serving $ports here; restarting it"
         stop_pids "$pid"
+    elif ports_up "$ns" "$ports" "$set"; then
+        # No live pid file, yet the ports are served: a copy whose pid file
+        # was lost (a second checkout's `up`, a hand restart). Starting
+        # another would die on "address in use"; adopt the listener.
+        pid=$(port_holder "$ns" "${ports%%,*}")
+        mkdir -p "$d"
+        [[ -z $pid ]] || printf '%s\n' "$pid" >"$d/pid"
+        log "$host/$name: already served by ${pid:-a process outside this view}; adopted"
+        return 0
     fi
     mkdir -p "$d"
     log "starting $host/$name"
