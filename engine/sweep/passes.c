@@ -65,10 +65,10 @@ int passes_more(const struct pass_counts *pc, int done, int max_retries,
 		return 0;
 	if (done == 0)
 		return 1; /* the first retry finds out whether there is loss */
-	if (pc->drawn[pass_slot(done)] == 0)
-		return 0; /* the last pass drew nothing: silence is settled */
 	passes_estimate(pc, &c);
-	return !c.known || c.missed >= PASSES_MISS_GOAL;
+	if (!c.known)	/* no ratio: silence is settled once a pass draws none */
+		return pc->drawn[pass_slot(done)] > 0;
+	return c.missed >= PASSES_MISS_GOAL;
 }
 
 const char *passes_describe(const struct pass_counts *pc, char *buf,

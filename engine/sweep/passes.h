@@ -23,9 +23,16 @@
  *   out there. The completeness is the share of probes with an answer or
  *   a settled silence: 1 - missed / probes.
  * - Whether to make another pass: always once (pass 1 is the loss
- *   detector, as nmap retries once), then while the last pass drew new
- *   answers and the expected missed answers are PASSES_MISS_GOAL or
- *   more, up to --max-retries.
+ *   detector, as nmap retries once), then while the expected missed
+ *   answers are PASSES_MISS_GOAL or more, up to --max-retries. The goal
+ *   is a chance, not a count: 0.02 expected misses is about a 2% chance
+ *   that the sweep missed anything at all, which a small sweep (a few
+ *   hundred ports, every one answering) reaches in a pass or two more
+ *   than a goal of half an answer would, and costs only the still
+ *   unanswered probes' resends. A pass that drew nothing ends the
+ *   passes only while no estimate exists (no answer ever, or a filtered
+ *   host): with an estimate, that pass already counts in r^n, and one
+ *   lost answer among few outstanding is not yet silence.
  * - Pacing: an experiment inside a pass. When the estimated loss is
  *   above PACE_LOSS_TRIAL, the next pass sends its first half at the
  *   current rate and its second half at half of it; the permutation
@@ -40,7 +47,7 @@
  *   (pass_loss()), so an old burst does not hold the rate down.
  */
 #define PASS_SLOTS 32          /* passes counted apart; later ones share */
-#define PASSES_MISS_GOAL 0.5   /* expected missed answers to stop at */
+#define PASSES_MISS_GOAL 0.02  /* expected missed answers to stop at */
 #define PACE_LOSS_TRIAL 0.10   /* round-trip loss that starts a trial */
 #define PACE_LOSS_CLEAN 0.02   /* round-trip loss that restores the rate */
 #define PACE_MIN_DRAWN 20      /* answers a trial needs to conclude */
