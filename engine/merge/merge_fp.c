@@ -55,18 +55,20 @@ static struct merge_host *owner_by_addr(struct merge_doc *d, size_t first,
 /*
  * Without an owners line (a file fathom wrote before it had one): the
  * prints come in address, then port order, so each goes to the first
- * host at or after the last owner that lists its port open. Exact
- * unless an earlier host of the batch has that port open without one.
+ * host from the last owner on (past it when the port does not rise)
+ * that lists its port open. Exact unless an earlier host of the batch
+ * has that port open without a print.
  */
 static struct merge_host *owner_by_port(struct merge_doc *d, size_t *pos,
-					unsigned port)
+					unsigned *last, unsigned port)
 {
 	char pat[24];
 
 	snprintf(pat, sizeof(pat), "\n%u/tcp ", port);
-	for (size_t i = *pos; port && i < d->nh; i++)
+	for (size_t i = *pos + (port <= *last); port && i < d->nh; i++)
 		if (d->h[i].text && strstr(d->h[i].text, pat)) {
 			*pos = i;
+			*last = port;
 			return &d->h[i];
 		}
 	return NULL;
@@ -77,6 +79,7 @@ void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b,
 {
 	const char *o = owners, *end = owners ? owners + len : NULL;
 	size_t pos = b->first;
+	unsigned last = 0;
 
 	if (!b->on)
 		return;
@@ -96,7 +99,7 @@ void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b,
 						  (size_t)(slash - o));
 			o = e < end ? e + 1 : end;
 		} else {
-			h = owner_by_port(d, &pos, fp_port(b->t[k]));
+			h = owner_by_port(d, &pos, &last, fp_port(b->t[k]));
 		}
 		/* Not found: a host past the interruption, not kept. */
 		if (h)

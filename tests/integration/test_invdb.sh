@@ -136,6 +136,78 @@ for i in 0 1 2 3; do
 done
 check "4 concurrent scans: each scan's rows equal its own -oX ($same of 4)" test "$same" = 4
 
+# ---- --resume continues the interrupted run's scans row ----
+# 64 crowd targets (16 up) in groups of 8, paced to about 6 s; one run
+# whole, one interrupted by SIGINT after 2.5 s (as test_resume.sh) and
+# resumed: the resumed database must hold one scan, each host once, and
+# the rows of the uninterrupted run.
+RARGS=(-n -p22,80 --max-hostgroup 8 --max-rate 50 198.19.0.0-63)
+# rrows DBCMD ID: "addr|status|port|state" per port row of scan ID.
+rrows() {
+	$1 "SELECT h.addr || '|' || h.status || '|' || coalesce(p.port, '') || '|' ||
+	  coalesce(p.state, '') FROM hosts h LEFT JOIN ports p USING (scan_id, addr)
+	  WHERE h.scan_id = $2" | LC_ALL=C sort
+}
+# rsummary DBCMD ID: the scans row and its hosts' counts in one line.
+rsummary() {
+	$1 "SELECT s.status || '|' || s.hosts_up || '|' || s.hosts_total || '|' ||
+	  (SELECT count(*) || '|' || count(DISTINCT addr) || '|' || sum(complete) || '|' ||
+	   count(DISTINCT seq) || '|' || max(seq) FROM hosts WHERE scan_id = s.id)
+	  FROM scans s WHERE s.id = $2"
+}
+sq_ref() { sqlite3 rref.sqlite "$1"; }
+sq_int() { sqlite3 rint.sqlite "$1"; }
+fathom "${RARGS[@]}" -oS rref.sqlite >/dev/null 2>&1
+check "resume: the whole run (SQLite) has 16 hosts up" \
+	test "$(sq_ref "SELECT count(*) || '|' || sum(hosts_up) FROM scans")" = "1|16"
+# interrupt NAME TARGET: the run into -oA NAME and -oS TARGET, SIGINT
+# after 2.5 s; returns its exit status.
+interrupt() {
+	local pid
+	ip netns exec fx-scan "$FATHOM" "${RARGS[@]}" -oA "$1" -oS "$2" >"$1.txt" 2>"$1.err" &
+	pid=$!
+	sleep 2.5
+	kill -INT "$(fathom_pid "$pid")" 2>/dev/null
+	wait "$pid"
+}
+interrupt rint rint.sqlite
+rc=$?
+n=$(sq_int "SELECT count(*) FROM hosts WHERE complete = 1")
+check "resume (SQLite): interrupted (rc=$rc), $n of 16 hosts complete" \
+	test "$rc" = 130 -a "$n" -ge 1 -a "$n" -lt 16
+check "resume (SQLite): the scan is 'interrupted'" \
+	test "$(sq_int "SELECT count(*) || '|' || status FROM scans")" = "1|interrupted"
+fathom --resume rint.gnmap >rint2.txt 2>rint2.err
+check "resume (SQLite): --resume exits 0" test $? = 0
+check "resume (SQLite): still one scans row, now 'success'" \
+	test "$(sq_int "SELECT count(*) || '|' || min(id) || '|' || status FROM scans")" = "1|1|success"
+got=$(rsummary sq_int 1)
+check "resume (SQLite): 16 up of 64, 16 hosts once each, all complete, in order 0..15 ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+rrows sq_ref 1 >rref.rows
+rrows sq_int 1 >rint.rows
+if test "$(wc -l <rref.rows)" = 32 && cmp -s rref.rows rint.rows; then
+	ok "resume (SQLite): hosts and ports equal the uninterrupted run's (32 rows)"
+else notok "resume (SQLite): rows differ from the uninterrupted run's"; diff rref.rows rint.rows | head -10 | sed 's/^/#   /'; fi
+
+# PostgreSQL: the same, among the other scans of the cluster.
+interrupt pint "$PG_URI"
+rc=$?
+pid_=$(psql_q "SELECT id FROM scans WHERE args LIKE '%-oA pint %'")
+check "resume (PostgreSQL): interrupted (rc=$rc), one 'interrupted' row" \
+	test "$rc" = 130 -a "$(psql_q "SELECT status FROM scans WHERE args LIKE '%-oA pint %'")" = interrupted
+fathom --resume pint.xml >pint2.txt 2>pint2.err
+check "resume (PostgreSQL): --resume of the XML exits 0" test $? = 0
+check "resume (PostgreSQL): still one row for the run, the same id" \
+	test "$(psql_q "SELECT count(*) || '|' || min(id) FROM scans WHERE args LIKE '%-oA pint %'")" = "1|$pid_"
+got=$(rsummary psql_q "$pid_")
+check "resume (PostgreSQL): 16 up of 64, 16 hosts once each, all complete ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+rrows psql_q "$pid_" >pint.rows
+if cmp -s rref.rows pint.rows; then
+	ok "resume (PostgreSQL): hosts and ports equal the uninterrupted run's"
+else notok "resume (PostgreSQL): rows differ from the uninterrupted run's"; diff rref.rows pint.rows | head -10 | sed 's/^/#   /'; fi
+
 # ---- fathom diff: a listener stops, another starts, between two scans ----
 # Two spare ports of fx-svc, listeners this test owns (never a lab daemon).
 P1=47301 P2=47302
