@@ -505,7 +505,8 @@ static int continue_scan(struct invdb *db, const struct scan *s,
 		return 0;
 	p[0] = db->id;
 	if (db->be->query(db->h,
-			  "DELETE FROM hosts WHERE scan_id = ? AND complete = 0",
+			  "DELETE FROM hosts WHERE scan_id = ? AND "
+			  "complete = 0",
 			  p, 1, NULL, NULL, e, elen) < 0 ||
 	    db->be->query(db->h,
 			  "SELECT coalesce(max(seq), -1) + 1 FROM hosts WHERE "

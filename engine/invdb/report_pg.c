@@ -212,7 +212,8 @@ static int pg_write(void *be, const struct inv_batch *b, char *err,
 		char *a = PQescapeLiteral(p->c, h->v[1], strlen(h->v[1]));
 
 		if (id && a) {
-			put(&buf, &len, &cap, "DELETE FROM hosts WHERE scan_id = ");
+			put(&buf, &len, &cap,
+			    "DELETE FROM hosts WHERE scan_id = ");
 			put(&buf, &len, &cap, id);
 			put(&buf, &len, &cap, " AND addr = ");
 			put(&buf, &len, &cap, a);
