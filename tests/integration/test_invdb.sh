@@ -222,6 +222,22 @@ if test -s pint.want && cmp -s pint.want pint.got; then
 	ok "resume (PostgreSQL): every port row as the resumed run's whole -oX"
 else notok "resume (PostgreSQL): port rows differ from the resumed -oX"; diff pint.want pint.got | head -10 | sed 's/^/#   /'; fi
 
+# kill -9 leaves the row 'running' (and the files maybe behind the
+# database): --resume takes the row over once its process is gone, and
+# a host written again replaces its rows.
+ip netns exec fx-scan "$FATHOM" "${RARGS[@]}" -oG k9.gnmap -oS k9.sqlite >/dev/null 2>&1 &
+pid=$!
+sleep 2.5
+kill -9 "$(fathom_pid "$pid")"
+wait "$pid" 2>/dev/null
+check "resume after kill -9 (SQLite): the row stays 'running'" \
+	test "$(sqlite3 k9.sqlite "SELECT count(*) || '|' || status FROM scans")" = "1|running"
+fathom --resume k9.gnmap >/dev/null 2>&1
+check "resume after kill -9 (SQLite): --resume exits 0" test $? = 0
+got=$(rsummary "sqlite3 k9.sqlite" 1)
+check "resume after kill -9 (SQLite): the same row, 16 hosts once each ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+
 # ---- fathom diff: a listener stops, another starts, between two scans ----
 # Two spare ports of fx-svc, listeners this test owns (never a lab daemon).
 P1=47301 P2=47302
