@@ -470,6 +470,9 @@ void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 		return;
 	}
 	out->name = r->ans.service;
+	/* A softmatch has its print too: the one report_fingerprints()
+	 * lists, kept in XML and NDJSON as nmap does. */
+	out->fp = r->fp;
 	out->tunnel = r->tunnel || r->ans.ssl;
 	out->conf = 10;
 	out->ans = &r->ans;

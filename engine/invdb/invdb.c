@@ -3,6 +3,8 @@
 
 #include "engine/invdb/invdb.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,7 @@ struct invdb {
 	char id[24];      /* scan_id as text */
 	long long seq;    /* hosts written */
 	int partial;      /* invdb_partial() was called */
+	int resumed;      /* --resume continues an earlier run's row */
 	int failed;
 	char err[512];
 };
@@ -433,6 +436,88 @@ static char *port_ranges(const struct scan_opts *o, int proto)
 	return buf;
 }
 
+/* The first scans row a resumed run may continue (query callback). */
+struct cont {
+	const char *node;
+	long long id;
+	char status[16];
+};
+
+static int cont_row(void *arg, int ncols, const char *const *v)
+{
+	struct cont *c = arg;
+	long pid;
+
+	if (ncols < 4 || v[0] == NULL || v[3] == NULL)
+		return 0;
+	/* 'running': killed (-9, a crash) only if its process is gone
+	 * from this machine; one elsewhere may still be at work. */
+	if (strcmp(v[3], "running") == 0) {
+		if (v[1] == NULL || v[2] == NULL || strcmp(v[1], c->node) != 0)
+			return 0;
+		pid = strtol(v[2], NULL, 10);
+		if (pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			return 0;
+	}
+	c->id = strtoll(v[0], NULL, 10);
+	snprintf(c->status, sizeof(c->status), "%s", v[3]);
+	return 1;
+}
+
+/*
+ * --resume: the latest row of the same command line (it names the
+ * targets, --seed or --scan-id and --shard) that was interrupted or
+ * killed. Claims it (status back to 'running', this process), drops
+ * the hosts it had cut short (they are scanned again) and continues its
+ * order. 1 when continued, 0 when there is none, -1 on error.
+ */
+static int continue_scan(struct invdb *db, const struct scan *s,
+			 const char *node, const char *pid, char *e,
+			 size_t elen)
+{
+	struct cont c = { .node = node };
+	const char *p[5];
+	long long claimed = 0;
+
+	p[0] = s->opt->cmdline ? s->opt->cmdline : "fathom";
+	if (db->be->query(db->h,
+			  "SELECT id, node, pid, status FROM scans WHERE "
+			  "scanner = 'fathom' AND args = ? AND status IN "
+			  "('interrupted', 'running') ORDER BY id DESC",
+			  p, 1, cont_row, &c, e, elen) < 0)
+		return -1;
+	if (c.id <= 0)
+		return 0;
+	snprintf(db->id, sizeof(db->id), "%lld", c.id);
+	p[0] = node;
+	p[1] = pid;
+	p[2] = db->id;
+	p[3] = c.status;
+	/* Conditional: of two resumes at once, one claims the row. */
+	if (db->be->query(db->h,
+			  "UPDATE scans SET status = 'running', end_time = "
+			  "NULL, errmsg = NULL, node = ?, pid = ? WHERE id = ? "
+			  "AND status = ? RETURNING id",
+			  p, 4, id_row, &claimed, e, elen) < 0)
+		return -1;
+	if (claimed != c.id)
+		return 0;
+	p[0] = db->id;
+	if (db->be->query(db->h,
+			  "DELETE FROM hosts WHERE scan_id = ? AND "
+			  "complete = 0",
+			  p, 1, NULL, NULL, e, elen) < 0 ||
+	    db->be->query(db->h,
+			  "SELECT coalesce(max(seq), -1) + 1 FROM hosts WHERE "
+			  "scan_id = ?",
+			  p, 1, id_row, &db->seq, e, elen) < 0)
+		return -1;
+	db->scan_id = c.id;
+	db->resumed = 1;
+	return 1;
+}
+
 int invdb_begin(struct invdb *db, const struct scan *s)
 {
 	const struct scan_opts *o = s->opt;
@@ -457,6 +542,14 @@ int invdb_begin(struct invdb *db, const struct scan *s)
 	p[7] = udp;
 	p[8] = node;
 	p[9] = pid;
+	if (o->resume_path) {
+		rc = continue_scan(db, s, node, pid, e, sizeof(e));
+		if (rc != 0) {
+			free(tcp);
+			free(udp);
+			return rc < 0 ? fail(db, e) : 0;
+		}
+	}
 	rc = db->be->query(db->h,
 			   "INSERT INTO scans (scanner, version, args, "
 			   "start_time, status, scan_type, tcp_ports, "
@@ -481,6 +574,7 @@ int invdb_host(struct invdb *db, const struct scan *s,
 	if (db->failed || h->hidden || db->scan_id <= 0)
 		return db->failed ? -1 : 0;
 	host_rows(db, &b, s, h);
+	b.replace = db->resumed;
 	rc = db->be->write(db->h, &b, e, sizeof(e));
 	batch_free(&b);
 	return rc < 0 ? fail(db, e) : 0;
@@ -517,10 +611,17 @@ int invdb_end(struct invdb *db, const struct scan *s, int error,
 	p[5] = ndown;
 	p[6] = ntot;
 	p[7] = db->id;
+	/* A resumed row: the parts' times add up. */
 	if (db->be->query(db->h,
-			  "UPDATE scans SET end_time = ?, elapsed = ?, "
-			  "status = ?, errmsg = ?, hosts_up = ?, "
-			  "hosts_down = ?, hosts_total = ? WHERE id = ?",
+			  db->resumed ? "UPDATE scans SET end_time = ?, "
+					"elapsed = coalesce(elapsed, 0) + ?, "
+					"status = ?, errmsg = ?, hosts_up = ?, "
+					"hosts_down = ?, hosts_total = ? "
+					"WHERE id = ?"
+				      : "UPDATE scans SET end_time = ?, "
+					"elapsed = ?, status = ?, errmsg = ?, "
+					"hosts_up = ?, hosts_down = ?, "
+					"hosts_total = ? WHERE id = ?",
 			  p, 8, NULL, NULL, e, sizeof(e)) < 0)
 		return fail(db, e);
 	return 0;

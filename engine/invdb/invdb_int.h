@@ -32,6 +32,10 @@ struct inv_row {
 struct inv_batch {
 	struct inv_row *rows;
 	size_t n, cap;
+	/* A resumed scan: the same transaction first deletes the host's
+	 * rows (rows[0], the hosts row, names scan_id and addr) an earlier
+	 * part of the run wrote, so a host is never there twice. */
+	int replace;
 };
 
 /* A result row of a query: ncols values as text (NULL for SQL NULL). */

@@ -205,6 +205,27 @@ static int pg_write(void *be, const struct inv_batch *b, char *err,
 	if (pg_finish(p, err, errlen) < 0)
 		return -1;
 	put(&buf, &len, &cap, "");
+	/* One query string: one transaction, the delete included. */
+	if (b->replace && b->n) {
+		const struct inv_row *h = &b->rows[0];
+		char *id = PQescapeLiteral(p->c, h->v[0], strlen(h->v[0]));
+		char *a = PQescapeLiteral(p->c, h->v[1], strlen(h->v[1]));
+
+		if (id && a) {
+			put(&buf, &len, &cap,
+			    "DELETE FROM hosts WHERE scan_id = ");
+			put(&buf, &len, &cap, id);
+			put(&buf, &len, &cap, " AND addr = ");
+			put(&buf, &len, &cap, a);
+			put(&buf, &len, &cap, ";\n");
+		}
+		PQfreemem(id);
+		PQfreemem(a);
+		if (id == NULL || a == NULL) {
+			free(buf);
+			return pg_err(p, "host", NULL, err, errlen);
+		}
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		const struct inv_row *r = &b->rows[i];
 		int first = i == 0 || b->rows[i - 1].table != r->table;

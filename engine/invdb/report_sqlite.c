@@ -137,6 +137,24 @@ static sqlite3_stmt *sq_insert(struct sq *q, int table)
 	return q->ins[table];
 }
 
+/* A resumed scan's host: its earlier rows go (the others cascade). */
+static int sq_forget(struct sq *q, const struct inv_row *host)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db,
+			       "DELETE FROM hosts WHERE scan_id = ? AND "
+			       "addr = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, host->v[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, host->v[1], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int sq_write(void *be, const struct inv_batch *b, char *err,
 		    size_t errlen)
 {
@@ -146,6 +164,10 @@ static int sq_write(void *be, const struct inv_batch *b, char *err,
 	if (sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		return sq_err(q, what, err, errlen);
+	if (b->replace && b->n && sq_forget(q, &b->rows[0]) < 0) {
+		what = "hosts";
+		goto fail;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		const struct inv_row *r = &b->rows[i];
 		sqlite3_stmt *st = sq_insert(q, r->table);

@@ -132,8 +132,12 @@ struct merge_host *merge_doc_add(struct merge_doc *d, const struct addr *a,
 
 void merge_doc_free(struct merge_doc *d)
 {
-	for (size_t i = 0; i < d->nh; i++)
+	for (size_t i = 0; i < d->nh; i++) {
 		free(d->h[i].text);
+		for (size_t k = 0; k < d->h[i].nfp; k++)
+			free(d->h[i].fp[k]);
+		free(d->h[i].fp);
+	}
 	free(d->h);
 	free(d->cmdline);
 	free(d->extra);
@@ -336,10 +340,12 @@ static size_t collect(const struct merge_run *m, enum merge_fmt fmt,
 			sum->end = d->end;
 		/* The same shard twice (given again): its targets once. */
 		sum->total += d->total;
+		sum->fp_unseen += d->fp_unseen;
 		for (size_t e = 0; e < i; e++)
 			if (m->d[e].fmt == fmt &&
 			    m->d[e].meta.shard == d->meta.shard) {
 				sum->total -= d->total;
+				sum->fp_unseen -= d->fp_unseen;
 				break;
 			}
 		v = xrealloc(v, (n + d->nh + 1) * sizeof(*v));

@@ -27,6 +27,9 @@ struct merge_host {
 	size_t seq;   /* input order: of two, the later one stays */
 	char *text;   /* malloc'd; NULL for XML */
 	void *node;   /* xmlNodePtr for XML */
+	char **fp;    /* normal: its unrecognised services' SF-Port prints,
+			 as printed (wrapped), malloc'd */
+	size_t nfp;
 };
 
 struct merge_doc {
@@ -39,6 +42,7 @@ struct merge_doc {
 	time_t start, end; /* the first section's start, the last's end */
 	uint64_t total;    /* the last section's targets (the whole shard) */
 	int finished;      /* the last section ended without interruption */
+	uint64_t fp_unseen; /* normal: prints counted, not shown (past 9) */
 	struct merge_host *h;
 	size_t nh, cap;
 	void *xml;         /* xmlDocPtr for XML */
@@ -77,6 +81,7 @@ struct merge_sum {
 	const char *cmdline;
 	time_t start, end;
 	uint64_t total, up;
+	uint64_t fp_unseen; /* normal: the inputs' prints not shown */
 };
 
 /* Writers: the hosts (sorted, one per address) of format fmt's inputs. */
@@ -86,6 +91,31 @@ int merge_write_text(FILE *f, enum merge_fmt fmt, const struct merge_doc *d0,
 int merge_write_xml(const char *path, const struct merge_doc *d0,
 		    struct merge_host *const *h, size_t n,
 		    const struct merge_sum *sum, char *err, size_t errlen);
+
+/* The unrecognised-service block of one batch of normal output (merge_fp.c). */
+struct merge_fpblock {
+	int on;            /* inside a block */
+	uint64_t declared; /* its "N services" */
+	char **t;          /* its prints as read, wrapped */
+	size_t n;
+	size_t first;      /* d->h index of the batch's first host */
+};
+
+/*
+ * A normal-output line: 1 if it was part of a block (read into b), 0
+ * otherwise, after closing the open block. Closing gives each print to
+ * its host: by the shard's "# fathom-shard-fp:" owners line, else by
+ * port; partial: the section was interrupted (prints not shown are not
+ * counted). merge_fp_close() closes b at the end of the input.
+ */
+int merge_fp_line(struct merge_doc *d, struct merge_fpblock *b, int partial,
+		  const char *l, size_t n);
+void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b,
+		    int partial, const char *owners, size_t len);
+/* The one block of the merged hosts' prints (address, port order, at
+ * most 9 shown, unseen more counted); nothing when there is none. */
+void merge_fp_write(FILE *f, struct merge_host *const *h, size_t n,
+		    uint64_t unseen);
 
 /* "N IP address(es) (M host(s) up) scanned in X seconds". */
 void merge_summary(const struct merge_sum *sum, char *buf, size_t len);

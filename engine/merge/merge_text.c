@@ -18,6 +18,7 @@ struct tstate {
 	char *pend;            /* NDJSON: records waiting for their host */
 	size_t npend;
 	size_t seq;
+	struct merge_fpblock fp; /* normal: the batch's unrecognised prints */
 };
 
 static int starts(const char *l, size_t n, const char *p)
@@ -201,9 +202,6 @@ static int normal_line(struct tstate *t, const char *l, size_t n, char *err,
 		if (!t->d->extra)
 			t->d->extra = dupn(l, n);
 		t->cur = NULL;
-	} else if (find(l, n, " unrecognized despite returning data") ||
-		   starts(l, n, "==============")) {
-		t->cur = NULL;
 	} else if (t->cur) {
 		host_text(t->cur, l, n);
 	}
@@ -386,6 +384,11 @@ int merge_parse_text(struct merge_doc *d, const char *buf, size_t len,
 			rc = json_line(&t, l, n, why, sizeof(why));
 			continue;
 		}
+		if (d->fmt == MF_NORMAL &&
+		    merge_fp_line(d, &t.fp, t.partial, l, n)) {
+			t.cur = NULL;
+			continue;
+		}
 		rc = header_line(&t, l, n, why, sizeof(why));
 		if (rc != 0) {
 			rc = rc < 0 ? -1 : 0;
@@ -395,6 +398,7 @@ int merge_parse_text(struct merge_doc *d, const char *buf, size_t len,
 					 : grep_line(&t, l, n, why, sizeof(why));
 	}
 	free(t.pend);
+	merge_fp_close(d, &t.fp, t.partial, NULL, 0);
 	if (rc < 0)
 		snprintf(err, errlen, "line %zu: %s", lineno, why);
 	else if (t.sections == 0)
@@ -452,6 +456,8 @@ int merge_write_text(FILE *f, enum merge_fmt fmt, const struct merge_doc *d0,
 		fprintf(f, "%s\n", d0->extra);
 	for (size_t i = 0; i < n; i++)
 		fputs(h[i]->text ? h[i]->text : "", f);
+	if (fmt == MF_NORMAL)
+		merge_fp_write(f, h, n, sum->fp_unseen);
 	if (fmt == MF_NORMAL && d0->extra && sum->up)
 		fprintf(f, "%s\n", d0->extra);
 	if (fmt == MF_JSON)

@@ -480,6 +480,7 @@ void outputs_batch_end(struct outputs *out, const struct scan *s)
 	}
 	if (out->normal) {
 		report_fingerprints(out->normal, s);
+		report_fingerprint_owners(out->normal, s);
 		fflush(out->normal);
 	}
 	check_writes(out);

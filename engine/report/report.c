@@ -416,19 +416,31 @@ void report_fingerprints(FILE *f, const struct scan *s)
 	if (nfp == 0)
 		return;
 	/* nmap prints at most 9, asking for submissions. */
-	fprintf(f,
-		"%zu service%s unrecognized despite returning data. If you "
-		"know the service/version, please add a signature to "
-		"fathom-service-probes:\n",
-		nfp, nfp == 1 ? "" : "s");
-	for (size_t i = 0, k = 0; i < s->svc->n && k < 9; i++) {
+	fprintf(f, "%zu service%s" REPORT_FP_TAIL "\n", nfp,
+		nfp == 1 ? "" : "s");
+	for (size_t i = 0, k = 0; i < s->svc->n && k < REPORT_FP_MAX; i++) {
 		if (s->svc->r[i].fp == NULL)
 			continue;
-		fprintf(f, "==============NEXT SERVICE FINGERPRINT (SUBMIT "
-			   "INDIVIDUALLY)==============\n%s\n",
-			s->svc->r[i].fp);
+		fprintf(f, REPORT_FP_SEP "\n%s\n", s->svc->r[i].fp);
 		k++;
 	}
+}
+
+void report_fingerprint_owners(FILE *f, const struct scan *s)
+{
+	char a[ADDR_STRLEN];
+	size_t k = 0;
+
+	if (s->svc == NULL || s->opt->shard.count == 0)
+		return;
+	for (size_t i = 0; i < s->svc->n && k < REPORT_FP_MAX; i++) {
+		if (s->svc->r[i].fp == NULL)
+			continue;
+		fprintf(f, "%s%s/%u", k++ ? " " : REPORT_FP_OWNERS,
+			addr_format(&s->svc->r[i].addr, a), s->svc->r[i].port);
+	}
+	if (k)
+		fputc('\n', f);
 }
 
 void report_hosts(FILE *f, const struct scan *s)

@@ -32,6 +32,14 @@ void report_hosts(FILE *f, const struct scan *s);
 struct hostiter_host;
 void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
 void report_fingerprints(FILE *f, const struct scan *s);
+/*
+ * In a shard's -oN file, after report_fingerprints(): whose each printed
+ * fingerprint is, "# fathom-shard-fp: ADDR/PORT ..." in the block's order,
+ * so fathom merge can place them among other shards' (nmap's text names
+ * the port, never the address). Nothing when the run is no shard or the
+ * batch had no fingerprint.
+ */
+void report_fingerprint_owners(FILE *f, const struct scan *s);
 void report_footer(FILE *f, const struct scan *s, int file);
 
 /*
@@ -40,6 +48,20 @@ void report_footer(FILE *f, const struct scan *s, int file);
  */
 #define REPORT_PARTIAL_LINE \
 	"# fathom: interrupted; the hosts below are incomplete"
+
+/*
+ * The fingerprints' block: "N service[s]" + REPORT_FP_TAIL, then at most
+ * REPORT_FP_MAX times REPORT_FP_SEP and one fingerprint (fathom merge
+ * writes the same block).
+ */
+#define REPORT_FP_TAIL                                                    \
+	" unrecognized despite returning data. If you know the "          \
+	"service/version, please add a signature to fathom-service-probes:"
+#define REPORT_FP_SEP                                                     \
+	"==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)"    \
+	"=============="
+#define REPORT_FP_MAX 9
+#define REPORT_FP_OWNERS "# fathom-shard-fp: "
 
 /* Number of hosts report_hosts() reports as up. */
 size_t report_hosts_up(const struct scan *s);

@@ -136,6 +136,108 @@ for i in 0 1 2 3; do
 done
 check "4 concurrent scans: each scan's rows equal its own -oX ($same of 4)" test "$same" = 4
 
+# ---- --resume continues the interrupted run's scans row ----
+# 64 crowd targets (16 up) in groups of 8, paced to about 6 s; one run
+# whole, one interrupted by SIGINT after 2.5 s (as test_resume.sh) and
+# resumed: the resumed database must hold one scan, each host once: the
+# uninterrupted run's hosts, with the ports the resumed run's -oX lists.
+RARGS=(-n -p22,80 --max-hostgroup 8 --max-rate 50 198.19.0.0-63)
+# rhosts DBCMD ID: "addr|status|port" per port row of scan ID (port
+# states are left out: the crowd's ssh answers late under a busy lab).
+rhosts() {
+	$1 "SELECT h.addr || '|' || h.status || '|' || coalesce(CAST(p.port AS TEXT), '')
+	  FROM hosts h LEFT JOIN ports p USING (scan_id, addr) WHERE h.scan_id = $2" | LC_ALL=C sort
+}
+# rports DBCMD ID: scan ID's ports as xml_rows prints an -oX file's.
+rports() {
+	$1 "${SQL_ROWS/(SELECT max(id) FROM scans)/$2}" | LC_ALL=C sort
+}
+# rsummary DBCMD ID: the scans row and its hosts' counts in one line.
+rsummary() {
+	$1 "SELECT s.status || '|' || s.hosts_up || '|' || s.hosts_total || '|' ||
+	  (SELECT count(*) || '|' || count(DISTINCT addr) || '|' || sum(complete) || '|' ||
+	   count(DISTINCT seq) || '|' || max(seq) FROM hosts WHERE scan_id = s.id)
+	  FROM scans s WHERE s.id = $2"
+}
+sq_ref() { sqlite3 rref.sqlite "$1"; }
+sq_int() { sqlite3 rint.sqlite "$1"; }
+fathom "${RARGS[@]}" -oS rref.sqlite >/dev/null 2>&1
+check "resume: the whole run (SQLite) has 16 hosts up" \
+	test "$(sq_ref "SELECT count(*) || '|' || sum(hosts_up) FROM scans")" = "1|16"
+# interrupt NAME TARGET: the run into -oA NAME and -oS TARGET, SIGINT
+# after 2.5 s; returns its exit status.
+interrupt() {
+	local pid
+	ip netns exec fx-scan "$FATHOM" "${RARGS[@]}" -oA "$1" -oS "$2" >"$1.txt" 2>"$1.err" &
+	pid=$!
+	sleep 2.5
+	kill -INT "$(fathom_pid "$pid")" 2>/dev/null
+	wait "$pid"
+}
+interrupt rint rint.sqlite
+rc=$?
+n=$(sq_int "SELECT count(*) FROM hosts WHERE complete = 1")
+check "resume (SQLite): interrupted (rc=$rc), $n of 16 hosts complete" \
+	test "$rc" = 130 -a "$n" -ge 1 -a "$n" -lt 16
+check "resume (SQLite): the scan is 'interrupted'" \
+	test "$(sq_int "SELECT count(*) || '|' || status FROM scans")" = "1|interrupted"
+fathom --resume rint.gnmap >rint2.txt 2>rint2.err
+check "resume (SQLite): --resume exits 0" test $? = 0
+check "resume (SQLite): still one scans row, now 'success'" \
+	test "$(sq_int "SELECT count(*) || '|' || min(id) || '|' || status FROM scans")" = "1|1|success"
+got=$(rsummary sq_int 1)
+check "resume (SQLite): 16 up of 64, 16 hosts once each, all complete, in order 0..15 ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+rhosts sq_ref 1 >rref.hosts
+rhosts sq_int 1 >rint.hosts
+if test "$(wc -l <rref.hosts)" = 32 && cmp -s rref.hosts rint.hosts; then
+	ok "resume (SQLite): the uninterrupted run's 16 hosts and their 32 port rows"
+else notok "resume (SQLite): hosts differ from the uninterrupted run's"; diff rref.hosts rint.hosts | head -10 | sed 's/^/#   /'; fi
+xml_rows rint.xml | LC_ALL=C sort >rint.want
+rports sq_int 1 >rint.got
+if test -s rint.want && cmp -s rint.want rint.got; then
+	ok "resume (SQLite): every port row as the resumed run's whole -oX"
+else notok "resume (SQLite): port rows differ from the resumed -oX"; diff rint.want rint.got | head -10 | sed 's/^/#   /'; fi
+
+# PostgreSQL: the same, among the other scans of the cluster.
+interrupt pint "$PG_URI"
+rc=$?
+pid_=$(psql_q "SELECT id FROM scans WHERE args LIKE '%-oA pint %'")
+check "resume (PostgreSQL): interrupted (rc=$rc), one 'interrupted' row" \
+	test "$rc" = 130 -a "$(psql_q "SELECT status FROM scans WHERE args LIKE '%-oA pint %'")" = interrupted
+fathom --resume pint.xml >pint2.txt 2>pint2.err
+check "resume (PostgreSQL): --resume of the XML exits 0" test $? = 0
+check "resume (PostgreSQL): still one row for the run, the same id" \
+	test "$(psql_q "SELECT count(*) || '|' || min(id) FROM scans WHERE args LIKE '%-oA pint %'")" = "1|$pid_"
+got=$(rsummary psql_q "$pid_")
+check "resume (PostgreSQL): 16 up of 64, 16 hosts once each, all complete ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+rhosts psql_q "$pid_" >pint.hosts
+if cmp -s rref.hosts pint.hosts; then
+	ok "resume (PostgreSQL): the uninterrupted run's 16 hosts and their 32 port rows"
+else notok "resume (PostgreSQL): hosts differ from the uninterrupted run's"; diff rref.hosts pint.hosts | head -10 | sed 's/^/#   /'; fi
+xml_rows pint.xml | LC_ALL=C sort >pint.want
+rports psql_q "$pid_" >pint.got
+if test -s pint.want && cmp -s pint.want pint.got; then
+	ok "resume (PostgreSQL): every port row as the resumed run's whole -oX"
+else notok "resume (PostgreSQL): port rows differ from the resumed -oX"; diff pint.want pint.got | head -10 | sed 's/^/#   /'; fi
+
+# kill -9 leaves the row 'running' (and the files maybe behind the
+# database): --resume takes the row over once its process is gone, and
+# a host written again replaces its rows.
+ip netns exec fx-scan "$FATHOM" "${RARGS[@]}" -oG k9.gnmap -oS k9.sqlite >/dev/null 2>&1 &
+pid=$!
+sleep 2.5
+kill -9 "$(fathom_pid "$pid")"
+wait "$pid" 2>/dev/null
+check "resume after kill -9 (SQLite): the row stays 'running'" \
+	test "$(sqlite3 k9.sqlite "SELECT count(*) || '|' || status FROM scans")" = "1|running"
+fathom --resume k9.gnmap >/dev/null 2>&1
+check "resume after kill -9 (SQLite): --resume exits 0" test $? = 0
+got=$(rsummary "sqlite3 k9.sqlite" 1)
+check "resume after kill -9 (SQLite): the same row, 16 hosts once each ($got)" \
+	test "$got" = "success|16|64|16|16|16|16|15"
+
 # ---- fathom diff: a listener stops, another starts, between two scans ----
 # Two spare ports of fx-svc, listeners this test owns (never a lab daemon).
 P1=47301 P2=47302

@@ -191,3 +191,67 @@ check "-sV: the single run named the 128 services" \
 	test "$(grep -c '<service name=.*product=' sv.xml)" = 128
 check "ndiff: -sV shards merged equal the single -sV run (services, versions)" \
 	ndiff_same sv.xml svm.xml
+
+# Unrecognised services: fx-svc2's socks5, X11 and haproxy, fx-svc3's
+# X11 and another web server answer but fathom's DB names no product (a
+# softmatch or no match): each run's normal output ends with their
+# SF-Port prints. The merged normal output of 2 shards (one host each)
+# must be the single run's, modulo times; XML and NDJSON keep the prints.
+FP=(-n -sV -p80,1080,6000,6001,8080,8082 198.18.0.40,41)
+fathom "${FP[@]}" -oA fp >/dev/null 2>&1
+check "unrecognised: the single run exits 0" test $? = 0
+check "unrecognised: the single run prints 5 services' SF-Port prints" \
+	sh -c "grep -q '^5 services unrecognized despite returning data' fp.nmap && test \$(grep -c '^SF-Port' fp.nmap) = 5"
+for i in 0 1; do
+	fathom "${FP[@]}" --seed 7 --shards 2 --shard "$i" -oA "fp$i" >/dev/null 2>&1
+	check "unrecognised: shard $i exits 0" test $? = 0
+done
+check "unrecognised: each shard's normal file names its prints' hosts" \
+	sh -c 'grep -q "^# fathom-shard-fp: 198\.18\.0\.4[01]/" fp0.nmap && grep -q "^# fathom-shard-fp: 198\.18\.0\.4[01]/" fp1.nmap'
+# The body of a normal file, times and run lines (#) left out.
+body() { grep -v '^#' "$1" | sed 's/%Time=[0-9A-F]*%/%Time=T%/; s/ ([0-9.]*s latency)//'; }
+same_body() {
+	diff <(body "$1") <(body "$2") >"$2.diff" && return 0
+	head -20 "$2.diff" | sed 's/^/#   /'
+	return 1
+}
+"$FATHOM" merge -oA fpm fp0 fp1 2>fpm.err
+check "unrecognised: merge -oA exits 0" test $? = 0
+check "unrecognised: merged normal output = the single run's (modulo times)" same_body fp.nmap fpm.nmap
+"$FATHOM" merge -oN fpn.nmap fp1.nmap fp0.nmap 2>/dev/null
+check "unrecognised: merge -oN of the normal files alone, in any order, the same" same_body fp.nmap fpn.nmap
+# A shard file without the owners line (fathom before it had one): the
+# prints go to the hosts by port.
+for i in 0 1; do grep -v '^# fathom-shard-fp:' "fp$i.nmap" >"old$i.nmap"; done
+"$FATHOM" merge -oN fpo.nmap old0.nmap old1.nmap 2>/dev/null
+check "unrecognised: without the owners line, placed by port, the same" same_body fp.nmap fpo.nmap
+# servicefp attribute and NDJSON key: "ADDR PORT PRINT" per port that
+# has one, the print's time left out.
+fpl() {
+	python3 - "$1" <<'PY'
+import json, re, sys, xml.etree.ElementTree as ET
+f = sys.argv[1]
+out = []
+if f.endswith(".xml"):
+    for h in ET.parse(f).getroot().iter("host"):
+        a = h.find("address").get("addr")
+        for p in h.iter("port"):
+            s = p.find("service")
+            if s is not None and s.get("servicefp"):
+                out.append((a, p.get("portid"), s.get("servicefp")))
+else:
+    for l in open(f):
+        r = json.loads(l)
+        fp = r.get("service", {}).get("servicefp") if r.get("type") == "port" else None
+        if fp:
+            out.append((r["ip"], str(r["port"]), fp))
+for a, p, fp in sorted(out):
+    print(a, p, re.sub(r"%Time=[0-9A-F]*%", "%Time=T%", fp))
+PY
+}
+same_fpl() {
+	[ "$(fpl "$1" | wc -l)" = 5 ] && cmp -s <(fpl "$1") <(fpl "$2")
+}
+check "unrecognised: merged XML has the single run's 5 servicefp ports" same_fpl fp.xml fpm.xml
+check "unrecognised: merged NDJSON has the single run's 5 servicefp ports" same_fpl fp.ndjson fpm.ndjson
+check "unrecognised: merged XML is valid against nmap.dtd" xml_valid fpm.xml

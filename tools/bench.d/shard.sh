@@ -3,8 +3,12 @@
 # run (16384 hosts, 32768 services, ndiff clean) and no target may get a
 # sweep probe from two shards (SYNs counted on the lab's switch port of
 # fx-scan). Every run uses -g SHARD_SPORT: other users of the lab scan from
-# the same address, and their frames must not be counted.
-SHARD_SPORT=47123
+# the same address, and their frames must not be counted. It lies outside
+# the kernel's ephemeral range (32768-60999: every connect() in fx-scan,
+# -sV and -sT of other scans included, may pick a port there, as 47123 did
+# for 3 crowd targets in a run) and fathom's own sweep ports (61000-62023).
+SHARD_SPORT=29123
+# SHARD_KEEP=DIR keeps the runs' files (whole.xml, s*.*, merged.*) there.
 # Sourced by tools/bench (uses its NS, FATHOM, SWEEP, TMP, log, have).
 
 # The destination address of every frame in a capture, once each.
@@ -44,6 +48,7 @@ bench_shard() {
         "targets probed by two shards: $ids"
     local diffs=unknown
     have ndiff && diffs=$(ndiff "$d/whole.xml" "$d/merged.xml" | sed 1,2d | grep -c . || true)
+    [[ -z ${SHARD_KEEP:-} ]] || { mkdir -p "$SHARD_KEEP" && cp -r "$d"/. "$SHARD_KEEP"/; }
     echo "GOAL shard: merged = whole (16384 hosts, 32768 services, ndiff 0 lines), no target in two shards:" \
         "$([[ $(grep -c '<host ' "$d/merged.xml") == 16384 && $(named "$d/merged.xml") == 32768 && $diffs == 0 && $ids == 0 ]] && echo PASS || echo FAIL)" \
         "(ndiff $diffs lines, $ids shared targets, shards ${ts}s vs whole ${tw}s)" | tee -a "$TMP/goals"
