@@ -381,8 +381,8 @@ start_svc3_tgtd() {
 # svc3_tgtd_target DIR NS: once tgtd's control socket answers, target 1
 # bound to ALL (tgtadm refuses a second "new" for tid 1: harmless).
 svc3_tgtd_target() {
-    local i
-    for i in $(seq 50); do
+    local _
+    for _ in $(seq 50); do
         hostx "$2" tgtadm --lld iscsi --mode sys --op show >/dev/null 2>&1 && break
         sleep 0.2
     done
