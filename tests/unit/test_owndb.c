@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 48);
+		CHECK_EQ_U(svcdb_nprobes(db), 50);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)
@@ -217,6 +217,17 @@ static void test_payloads(const struct svcdb *db)
 		p = tcp_probe(db, "LDAPBindAnon");
 		CHECK(p && p->payload_len > 2 && p->payload[0] == 0x30 &&
 		      p->payload[1] == p->payload_len - 2);
+		/* iSCSI: immediate Login Request, a 48-byte BHS, the data
+		 * segment's length in bytes 5-7, padded to 4 (RFC 7143). */
+		p = tcp_probe(db, "ISCSILogin");
+		CHECK(p && p->payload_len > 48 && p->payload[0] == 0x43 &&
+		      (p->payload[1] & 0x80) &&
+		      48 + ((be32(p->payload + 4) & 0xffffff) + 3) / 4 * 4 ==
+			      p->payload_len);
+		/* xrdp SCP v0: version 0, then the whole message's length. */
+		p = tcp_probe(db, "SesmanGatewayAuth");
+		CHECK(p && p->payload_len >= 10 && be32(p->payload) == 0 &&
+		      be32(p->payload + 4) == p->payload_len);
 	}
 }
 

@@ -548,11 +548,16 @@ start_svc2_mariadb() {
 
 # openvpn: a TLS-mode peer on TCP 1194 with the snakeoil pair and no tun
 # device (--dev null): it answers the control-channel reset as a real server.
+# A p2p tcp-server counts its idle listening against --server-poll-timeout
+# (120 s) and, past it, drops the next client as it accepts it ("Server
+# poll timeout, restarting"): the first scan after two idle minutes saw
+# tcpwrapped. A year's timeout keeps it listening.
 start_svc2_openvpn() {
     local d=$1
     launch "$d" "$2" /usr/sbin/openvpn --proto tcp-server --lport 1194 --dev null --tls-server \
         --ca /etc/ssl/certs/ssl-cert-snakeoil.pem --cert /etc/ssl/certs/ssl-cert-snakeoil.pem \
-        --key /etc/ssl/private/ssl-cert-snakeoil.key --dh none --writepid "$d/openvpn.pid" --verb 1
+        --key /etc/ssl/private/ssl-cert-snakeoil.key --dh none --writepid "$d/openvpn.pid" --verb 1 \
+        --server-poll-timeout 31536000
 }
 
 start_svc2_baculafd() {

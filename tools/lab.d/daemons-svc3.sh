@@ -369,9 +369,27 @@ EOF
 }
 
 # tgtd (iSCSI target): its control socket is /run/tgtd/socket.0, in the host view.
+# With no target tgtd closes every connection unread; one target (no LUN
+# but its controller) open to every initiator makes it answer logins, as
+# a configured target does.
 start_svc3_tgtd() {
     mkdir -p "$(host_path "$2" /run/tgtd)"
     launch "$1" "$2" /usr/sbin/tgtd -f
+    svc3_tgtd_target "$1" "$2" 9>&- &
+}
+
+# svc3_tgtd_target DIR NS: once tgtd's control socket answers, target 1
+# bound to ALL (tgtadm refuses a second "new" for tid 1: harmless).
+svc3_tgtd_target() {
+    local _
+    for _ in $(seq 50); do
+        hostx "$2" tgtadm --lld iscsi --mode sys --op show >/dev/null 2>&1 && break
+        sleep 0.2
+    done
+    hostx "$2" tgtadm --lld iscsi --mode target --op new --tid 1 \
+        --targetname iqn.2026-12.test.fathom:svc3 </dev/null >>"$1/out.log" 2>&1 9>&- &&
+        hostx "$2" tgtadm --lld iscsi --mode target --op bind --tid 1 \
+            --initiator-address ALL </dev/null >>"$1/out.log" 2>&1 9>&-
 }
 
 start_svc3_mpd() {
