@@ -409,17 +409,31 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 
 	for (int pass = 0; pass <= maxp && !stopped(d); pass++) {
 		size_t before = results_count(d->seen);
-		uint64_t sent0 = atomic_load(&d->sent);
+		uint64_t sent0 = atomic_load(&d->sent), t0 = now_ns(), t_sent;
 
 		if (pass > 0 && before >= d->nt)
 			break;
 		st->passes = pass + 1;
 		atomic_store(&d->pass, pass);
 		send_pass(d, pass);
+		t_sent = now_ns();
 		/* All on the link (ARP decided), or all found: no wait. */
 		if (atomic_load(&d->sent) == sent0)
 			break;
 		linger(d);
+		if (d->o->debug) {
+			char why[256];
+
+			rto_describe(&d->rto, why, sizeof(why));
+			fprintf(stderr, "discovery pass %d: sent %llu in "
+				"%.3fs, waited %.3fs (%s); %zu hosts up\n",
+				pass,
+				(unsigned long long)(atomic_load(&d->sent) -
+						     sent0),
+				(t_sent - t0) / 1e9,
+				(now_ns() - t_sent) / 1e9, why,
+				results_count(d->seen));
+		}
 		if (pass >= 1 && results_count(d->seen) == before)
 			break;
 	}
