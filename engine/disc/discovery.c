@@ -53,6 +53,7 @@ struct disc {
 	uint64_t nt, total;
 	struct results *res;  /* probe index -> first valid reply */
 	struct results *seen; /* target index -> answered at all */
+	_Atomic uint64_t *answered; /* per slot: (host, slot) answers */
 	struct rto rto;
 	struct sendlog_slot *sendlog;
 	uint64_t wall_minus_mono;
@@ -261,7 +262,9 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	pr.reason = r.reason;
 	pr.ttl = r.ttl;
 	pr.state = PS_OPEN;
-	results_add(d->res, idx, &pr);
+	if (results_add(d->res, idx, &pr))
+		atomic_fetch_add_explicit(&d->answered[r.slot], 1,
+					  memory_order_relaxed);
 	results_add(d->seen, (uint64_t)ti, &pr);
 }
 
@@ -399,9 +402,23 @@ static void linger(struct disc *d)
 	}
 }
 
+/* Pass 0's estimate of the live hosts it missed (-1: unknown). */
+static double missed(struct disc *d)
+{
+	uint64_t a[64];
+	size_t np = d->ks.np < 64 ? d->ks.np : 64;
+
+	for (size_t k = 0; k < np; k++)
+		a[k] = atomic_load(&d->answered[k]);
+	return disc_missed_estimate(a, np, results_count(d->seen));
+}
+
 /*
- * Passes while retransmissions still find hosts: a dead address costs
- * one retransmission, as a filtered port does in the sweep.
+ * Passes while retransmissions may still find hosts. After pass 0 the
+ * probes the up hosts left unanswered estimate the loss: when it says
+ * no live host can be missing (a clean LAN), dead addresses cost no
+ * retransmission; otherwise they cost one, as a filtered port does in
+ * the sweep, and more while retransmissions still find hosts.
  */
 static void probe_passes(struct disc *d, struct disc_stats *st)
 {
@@ -436,6 +453,16 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 		}
 		if (pass >= 1 && results_count(d->seen) == before)
 			break;
+		if (pass == 0) {
+			double m = missed(d);
+
+			if (d->o->debug)
+				fprintf(stderr, "discovery: expected missed "
+					"hosts after pass 0: %.3g%s\n", m,
+					m < 0 ? " (unknown)" : "");
+			if (m >= 0 && m < DISC_MISS_GOAL)
+				break;
+		}
 	}
 }
 
@@ -534,6 +561,7 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->res = results_new();
 	d->seen = results_new();
 	d->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*d->sendlog));
+	d->answered = xcalloc(d->ks.np ? d->ks.np : 1, sizeof(*d->answered));
 	rto_init(&d->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
 	permute_init(&d->perm, d->total ? d->total : 1, o->seed ^ 0x5049u);
@@ -555,6 +583,7 @@ static void teardown(struct disc *d)
 	results_free(d->seen);
 	rto_destroy(&d->rto);
 	free(d->sendlog);
+	free((void *)d->answered);
 	free(d->arp);
 }
 

@@ -94,6 +94,24 @@ struct disc_reply {
 int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 		  struct disc_reply *out);
 
+/*
+ * Whether a retransmission pass can find anyone, judged from pass 0
+ * alone: each host gets several probes, so the probes a host found up
+ * left unanswered measure the loss. answered[k]: hosts that answered
+ * slot k (of np); up: hosts found up. The slots at least half of the
+ * up hosts answered are the ones live hosts answer (m of them); their
+ * miss ratio r = (m up - sum answered + 1) / (m up + 1), and a live
+ * host was missed only if all m were lost: expected missed hosts
+ * up r^m / (1 - r^m). Returns that, or -1 when it cannot be told
+ * (m < 2: a host seen through one kind only says nothing about its
+ * loss; fewer than 20 answers). A pure function.
+ */
+double disc_missed_estimate(const uint64_t *answered, size_t np,
+			    uint64_t up);
+
+/* Expected missed hosts below which discovery makes no more passes. */
+#define DISC_MISS_GOAL 0.02
+
 /* ---- the run over one host group (discovery.c) ---- */
 
 struct scan;

@@ -152,6 +152,30 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 	}
 }
 
+double disc_missed_estimate(const uint64_t *answered, size_t np,
+			    uint64_t up)
+{
+	uint64_t sum = 0, tot;
+	size_t m = 0;
+	double r, all;
+
+	if (up == 0)
+		return -1;
+	for (size_t k = 0; k < np; k++)
+		if (2 * answered[k] >= up) {
+			m++;
+			sum += answered[k] < up ? answered[k] : up;
+		}
+	tot = m * up;
+	if (m < 2 || sum < 20)
+		return -1;
+	r = (double)(tot - sum + 1) / (double)(tot + 1);
+	all = 1;
+	for (size_t i = 0; i < m; i++)
+		all *= r;
+	return all >= 1 ? -1 : (double)up * all / (1 - all);
+}
+
 /* The slot of (kind, port), or -1 when no such probe was sent. */
 static long slot_of(const struct disc_keys *ks, int kind, uint16_t port)
 {

@@ -60,7 +60,7 @@ disc_run() {
     log "$tag (timeout ${limit}s): $*"
     grep -qxF -e "$tag: $*" "$TMP/disc.cmds" 2>/dev/null || echo "$tag: $*" >>"$TMP/disc.cmds"
     t0=$EPOCHREALTIME
-    ip netns exec "$NS" timeout -k 5 "$limit" "$@" >"$out" 2>"$out.err" || rc=$?
+    ip netns exec "$NS" timeout -k 5 "$limit" "$@" </dev/null >"$out" 2>"$out.err" || rc=$?
     t1=$EPOCHREALTIME
     ((rc == 0)) || { log "$tag: exited $rc ($(tr '\r' '\n' <"$out.err" | grep -v '^\s*$' | tail -1))"; FAILED=1; }
     printf '%s\t%s\t%s\t%s\n' "$tag" "$(echo "$t1 - $t0" | bc)" "$(disc_count "$kind" "$out" "$net" | tr ' ' '\t')" "$rc" \
