@@ -33,9 +33,9 @@ struct sendlog_slot {
 	_Atomic uint64_t t;   /* send time, ns */
 };
 
-/* An address ARP must resolve, and when it was last asked. */
+/* An address ARP (IPv6: ND) must resolve, and when it was last asked. */
 struct arp_ent {
-	uint32_t addr;
+	struct addr addr;
 	int target;         /* a target (on-link), not only a gateway */
 	uint64_t sent_ns;
 	uint32_t rtt_us;    /* of the first answer; 0 = none */
@@ -47,6 +47,8 @@ struct disc {
 	const struct scan_opts *o;
 	struct pktio *io;
 	struct route_table rt;
+	struct route_table6 rt6;
+	int v6;               /* an IPv6 run: ND, ICMPv6, rt6 */
 	struct disc_keys ks;
 	struct disc_tmpls tm;
 	struct permute perm;
@@ -83,45 +85,62 @@ static int stopped(const struct disc *d)
 
 /* ---- ARP: every on-link target and every gateway ---- */
 
-static struct arp_ent *arp_find(struct disc *d, uint32_t a)
+static struct arp_ent *arp_find(struct disc *d, const struct addr *a)
 {
 	size_t lo = 0, hi = d->narp;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (d->arp[mid].addr < a)
+		if (addr_cmp(&d->arp[mid].addr, a) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->narp && d->arp[lo].addr == a ? &d->arp[lo] : NULL;
+	return lo < d->narp && addr_eq(&d->arp[lo].addr, a) ? &d->arp[lo]
+							    : NULL;
 }
 
 static int cmp_arp(const void *a, const void *b)
 {
 	const struct arp_ent *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	return addr_cmp(&x->addr, &y->addr);
+}
+
+/* a's next hop into *gw (family 0: on the link); -1 without a route. */
+static int nexthop(const struct disc *d, const struct addr *a,
+		   struct addr *gw)
+{
+	uint32_t g4;
+
+	memset(gw, 0, sizeof(*gw));
+	if (d->v6)
+		return route_table6_nexthop(&d->rt6, a, gw);
+	if (route_table_nexthop(&d->rt, addr_v4(a), &g4) < 0)
+		return -1;
+	if (g4)
+		*gw = addr_from_v4(g4);
+	return 0;
 }
 
 /* The next hop of every target: the targets on the link, the gateways. */
 static int collect_arp(struct disc *d, char *err, size_t errlen)
 {
-	uint32_t gws[64]; /* the gateways seen: a route table has few */
+	struct addr gws[64]; /* the gateways seen: a route table has few */
 	size_t cap = 0, ngw = 0, k = 0;
 
 	for (uint64_t t = 0; t < d->nt; t++) {
-		uint32_t a = targets_at_v4(d->o->targets, t), gw;
+		struct addr a = targets_at(d->o->targets, t), gw;
 		size_t g = 0;
 
-		if (route_table_nexthop(&d->rt, a, &gw) < 0)
+		if (nexthop(d, &a, &gw) < 0)
 			continue;
-		while (gw && g < ngw && gws[g] != gw)
+		while (gw.family && g < ngw && !addr_eq(&gws[g], &gw))
 			g++;
-		if (gw && g < ngw)
+		if (gw.family && g < ngw)
 			continue;
-		if (gw && ngw < sizeof(gws) / sizeof(*gws))
+		if (gw.family && ngw < sizeof(gws) / sizeof(*gws))
 			gws[ngw++] = gw;
 		if (d->narp >= MAX_ONLINK_ARP) {
 			snprintf(err, errlen, "more than %u on-link targets to "
@@ -130,14 +149,14 @@ static int collect_arp(struct disc *d, char *err, size_t errlen)
 		}
 		d->arp = xgrow(d->arp, &cap, d->narp + 1, sizeof(*d->arp));
 		memset(&d->arp[d->narp], 0, sizeof(*d->arp));
-		d->arp[d->narp].addr = gw ? gw : a;
-		d->arp[d->narp].target = gw == 0;
+		d->arp[d->narp].addr = gw.family ? gw : a;
+		d->arp[d->narp].target = gw.family == 0;
 		d->narp++;
 	}
 	qsort(d->arp, d->narp, sizeof(*d->arp), cmp_arp);
 	/* A gateway may also be a target: one entry, a target's. */
 	for (size_t i = 0; i < d->narp; i++) {
-		if (k && d->arp[k - 1].addr == d->arp[i].addr) {
+		if (k && addr_eq(&d->arp[k - 1].addr, &d->arp[i].addr)) {
 			d->arp[k - 1].target |= d->arp[i].target;
 			continue;
 		}
@@ -153,14 +172,32 @@ static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
 	struct disc *d = arg;
 	struct pkt_info p;
 	struct arp_ent *e;
+	struct addr a;
 
-	if (pkt_parse(frame, caplen, &p) != PKT_ARP || p.arp.op != 2 ||
-	    p.arp.tpa != d->s->hop.src)
+	switch (pkt_parse(frame, caplen, &p)) {
+	case PKT_ARP:
+		if (d->v6 || p.arp.op != 2 || p.arp.tpa != d->s->hop.src)
+			return;
+		a = addr_from_v4(p.arp.spa);
+		break;
+	case PKT_ND:
+		if (!d->v6 || p.icmp.type != 136 ||
+		    !addr_eq(&p.ip.daddr, &d->s->hop.saddr))
+			return;
+		a = p.nd.target;
+		break;
+	default:
 		return;
-	e = arp_find(d, p.arp.spa);
+	}
+	e = arp_find(d, &a);
 	if (e == NULL)
 		return;
-	neigh_put(d->s->neigh, p.arp.spa, p.arp.sha);
+	if (d->v6) {
+		if (!neigh_learn(d->s->neigh, &p))
+			return;
+	} else {
+		neigh_put(d->s->neigh, p.arp.spa, p.arp.sha);
+	}
 	if (!e->answered) {
 		/* The kernel's arrival stamp, not when the loop got to it. */
 		uint64_t now = ts - d->wall_minus_mono;
@@ -178,7 +215,7 @@ static int resolve(struct disc *d, struct disc_stats *st, char *err,
 		   size_t errlen)
 {
 	double rate = d->o->rate < 1000 ? 1000 : d->o->rate;
-	uint8_t frame[64];
+	uint8_t frame[96];
 	size_t flen;
 
 	for (int t = 0; t < ARP_TRIES && !stopped(d); t++) {
@@ -193,11 +230,18 @@ static int resolve(struct disc *d, struct disc_stats *st, char *err,
 			if (d->arp[i].answered)
 				continue;
 			pending++;
-			if (craft_arp_request(pktio_libnet(d->io), frame, &flen,
-					      d->s->hop.if_mac, d->s->hop.src,
-					      d->arp[i].addr, err,
-					      errlen) < 0)
+			if (d->v6) {
+				craft_nd_solicit(frame, d->s->hop.if_mac,
+						 &d->s->hop.saddr,
+						 &d->arp[i].addr);
+				flen = CRAFT_ND_LEN;
+			} else if (craft_arp_request(
+					   pktio_libnet(d->io), frame, &flen,
+					   d->s->hop.if_mac, d->s->hop.src,
+					   addr_v4(&d->arp[i].addr), err,
+					   errlen) < 0) {
 				return -1;
+			}
 			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
 				sleep_ns(wait);
 			iov.iov_base = frame;
@@ -243,7 +287,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	pkt_parse(frame, caplen, &p);
 	if (!disc_classify(&d->ks, &p, &r) || !r.up)
 		return;
-	pr.addr = pr.from = addr_from_v4(r.target);
+	pr.addr = pr.from = r.taddr;
 	ti = targets_index_of(d->o->targets, &pr.addr);
 	if (ti < 0)
 		return;
@@ -305,19 +349,20 @@ static void flush(struct disc *d, struct iovec *iov, unsigned n)
 }
 
 /* Next-hop MAC for a target the probes go to, or NULL (skip it). */
-static const uint8_t *probe_mac(struct disc *d, uint32_t a)
+static const uint8_t *probe_mac(struct disc *d, const struct addr *a)
 {
-	uint32_t gw;
+	struct addr gw;
 
-	if (route_table_nexthop(&d->rt, a, &gw) < 0) {
+	if (nexthop(d, a, &gw) < 0) {
 		d->noroute++;
 		return NULL;
 	}
-	/* On the link with ARP ping: ARP alone said up or down. */
-	if (gw == 0 && d->arp_ping)
+	/* On the link with ARP ping: ARP (ND) alone said up or down. */
+	if (gw.family == 0 && d->arp_ping)
 		return NULL;
 	{
-		const uint8_t *mac = neigh_get(d->s->neigh, gw ? gw : a);
+		const uint8_t *mac =
+			neigh_get_addr(d->s->neigh, gw.family ? &gw : a);
 
 		if (mac == NULL)
 			d->unresolved++;
@@ -340,7 +385,7 @@ static void send_pass(struct disc *d, int pass)
 	for (uint64_t x = 0; x < d->total; x++) {
 		uint64_t idx = d->o->sequential ? x : permute_at(&d->perm, x);
 		uint64_t ti = idx % d->nt, k = idx / d->nt, wait;
-		uint32_t a = targets_at_v4(d->o->targets, ti);
+		struct addr a = targets_at(d->o->targets, ti);
 		const uint8_t *mac;
 		struct sendlog_slot *sl;
 
@@ -348,7 +393,7 @@ static void send_pass(struct disc *d, int pass)
 			break;
 		if (pass > 0 && results_seen(d->seen, ti))
 			continue;
-		mac = probe_mac(d, a);
+		mac = probe_mac(d, &a);
 		if (mac == NULL)
 			continue;
 		while (credit == 0) {
@@ -366,9 +411,12 @@ static void send_pass(struct disc *d, int pass)
 		}
 		credit--;
 		ipid = ipid * 1103515245u + 12345u;
-		iov[n].iov_len = disc_build(&d->ks, &d->tm, k, a,
-					    d->s->hop.if_mac, mac,
-					    (uint16_t)(ipid >> 16), frames[n]);
+		iov[n].iov_len =
+			d->v6 ? disc_build6(&d->ks, &d->tm, k, &a,
+					    d->s->hop.if_mac, mac, frames[n])
+			      : disc_build(&d->ks, &d->tm, k, addr_v4(&a),
+					   d->s->hop.if_mac, mac,
+					   (uint16_t)(ipid >> 16), frames[n]);
 		iov[n].iov_base = frames[n];
 		if (iov[n].iov_len == 0)
 			continue;
@@ -504,16 +552,16 @@ static void gather(struct disc *d, struct disc_results *r)
 
 	for (;;) {
 		struct disc_host h = { 0 };
-		uint32_t ra = i < nres ? addr_v4(&res[i].addr) : 0;
 
 		while (j < d->narp && !(d->arp_ping && d->arp[j].target &&
 					d->arp[j].answered))
 			j++;
 		if (i >= nres && j >= d->narp)
 			break;
-		if (j < d->narp && (i >= nres || d->arp[j].addr < ra)) {
-			h.addr = addr_from_v4(d->arp[j].addr);
-			h.reason = DR_ARP;
+		if (j < d->narp &&
+		    (i >= nres || addr_cmp(&d->arp[j].addr, &res[i].addr) < 0)) {
+			h.addr = d->arp[j].addr;
+			h.reason = d->v6 ? DR_ND : DR_ARP;
 			h.rtt_us = d->arp[j++].rtt_us;
 		} else {
 			h.addr = res[i].addr;
@@ -551,6 +599,9 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->io = io;
 	d->nt = targets_count(o->targets);
 	d->ks.our = g->hop.src;
+	d->v6 = o->family == ADDR_V6;
+	if (d->v6)
+		d->ks.our6 = g->hop.saddr;
 	d->ks.sport_base = o->src_port > 0 ? (uint16_t)o->src_port
 					   : SPORT_BASE;
 	d->ks.sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
@@ -566,6 +617,13 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 		 o->timing.max_rtt_ms);
 	permute_init(&d->perm, d->total ? d->total : 1, o->seed ^ 0x5049u);
 	disc_templates(&d->tm, g->hop.if_mac, g->hop.src);
+	if (d->v6 && (!addr_is_v6(&g->hop.saddr) ||
+		      disc_templates6(&d->tm, g->hop.if_mac,
+				      &g->hop.saddr) < 0)) {
+		snprintf(err, errlen, "no IPv6 source address on %s",
+			 g->hop.ifname);
+		return -1;
+	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	d->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
 			     (uint64_t)rt.tv_nsec - now_ns();
@@ -573,12 +631,15 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		return -1;
 	}
+	if (d->v6)
+		return route_table6_load(g->hop.ifname, &d->rt6, err, errlen);
 	return route_table_load(g->hop.ifname, &d->rt, err, errlen);
 }
 
 static void teardown(struct disc *d)
 {
 	route_table_free(&d->rt);
+	route_table6_free(&d->rt6);
 	results_free(d->res);
 	results_free(d->seen);
 	rto_destroy(&d->rto);

@@ -1,5 +1,6 @@
 /* discprobe.c -- discovery probes and the replies they draw, as pure functions. */
 #include "engine/disc/discovery.h"
+#include "engine/disc/disc_int.h"
 
 #include <netinet/in.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const char *const names[] = {
 	[DR_RESET] = "reset",
 	[DR_UDP_RESPONSE] = "udp-response",
 	[DR_CONN_REFUSED] = "conn-refused",
+	[DR_ND] = "nd-response",
 };
 
 const char *disc_reason_name(int r)
@@ -176,8 +178,7 @@ double disc_missed_estimate(const uint64_t *answered, size_t np,
 	return all >= 1 ? -1 : (double)up * all / (1 - all);
 }
 
-/* The slot of (kind, port), or -1 when no such probe was sent. */
-static long slot_of(const struct disc_keys *ks, int kind, uint16_t port)
+long disc_slot_of(const struct disc_keys *ks, int kind, uint16_t port)
 {
 	for (size_t i = 0; i < ks->np; i++)
 		if (ks->probes[i].kind == kind &&
@@ -191,6 +192,7 @@ static int set(struct disc_reply *out, uint32_t target, long slot,
 	       int reason, uint8_t ttl, int up)
 {
 	out->target = target;
+	out->taddr = addr_from_v4(target);
 	out->slot = (size_t)slot;
 	out->reason = (uint8_t)reason;
 	out->ttl = ttl;
@@ -204,7 +206,7 @@ static int on_tcp(const struct disc_keys *ks, const struct pkt_info *p,
 {
 	uint32_t t = p->ip.src;
 	uint16_t port = p->tcp.sport;
-	long k = slot_of(ks, DK_SYN, port);
+	long k = disc_slot_of(ks, DK_SYN, port);
 	struct cookie c;
 
 	if (k >= 0) {
@@ -217,7 +219,7 @@ static int on_tcp(const struct disc_keys *ks, const struct pkt_info *p,
 				return set(out, t, k, DR_RESET, p->ip.ttl, 1);
 		}
 	}
-	k = slot_of(ks, DK_ACK, port);
+	k = disc_slot_of(ks, DK_ACK, port);
 	if (k < 0 || !(p->tcp.flags & PKT_RST))
 		return 0;
 	c = probe_cookie(ks, t, DK_ACK, port);
@@ -241,7 +243,7 @@ static int on_icmp(const struct disc_keys *ks, const struct pkt_info *p,
 
 		if (p->icmp.type != replies[i].type || p->icmp.code != 0)
 			continue;
-		k = slot_of(ks, replies[i].kind, 0);
+		k = disc_slot_of(ks, replies[i].kind, 0);
 		if (k < 0)
 			return 0;
 		c = probe_cookie(ks, p->ip.src, replies[i].kind, 0);
@@ -262,20 +264,20 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 
 	switch (p->inner.ip.proto) {
 	case IPPROTO_TCP:
-		k = slot_of(ks, DK_SYN, p->inner.dport);
+		k = disc_slot_of(ks, DK_SYN, p->inner.dport);
 		if (k >= 0) {
 			c = probe_cookie(ks, t, DK_SYN, p->inner.dport);
 			if (p->inner.sport == c.sport && p->inner.seq == c.seq)
 				return k;
 		}
-		k = slot_of(ks, DK_ACK, p->inner.dport);
+		k = disc_slot_of(ks, DK_ACK, p->inner.dport);
 		if (k < 0)
 			return -1;
 		c = probe_cookie(ks, t, DK_ACK, p->inner.dport);
 		return p->inner.sport == c.sport && p->inner.seq == c.seq ? k
 									   : -1;
 	case IPPROTO_UDP:
-		k = slot_of(ks, DK_UDP, p->inner.dport);
+		k = disc_slot_of(ks, DK_UDP, p->inner.dport);
 		if (k < 0)
 			return -1;
 		c = probe_cookie(ks, t, DK_UDP, p->inner.dport);
@@ -287,7 +289,7 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 			   : type == CRAFT_ICMP_TIMESTAMP ? DK_TS
 			   : type == CRAFT_ICMP_MASK ? DK_MASK : -1;
 
-		if (kind < 0 || (k = slot_of(ks, kind, 0)) < 0)
+		if (kind < 0 || (k = disc_slot_of(ks, kind, 0)) < 0)
 			return -1;
 		c = probe_cookie(ks, t, kind, 0);
 		return p->inner.seq == c.seq ? k : -1;
@@ -304,6 +306,8 @@ int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 	int reason;
 
 	memset(out, 0, sizeof(*out));
+	if (ks->our6.family)
+		return disc_classify6(ks, p, out);
 	if (p->ip.ver != 4 || p->ip.dst != ks->our)
 		return 0;
 	switch (p->kind) {
@@ -312,7 +316,7 @@ int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 	case PKT_ICMP:
 		return on_icmp(ks, p, out);
 	case PKT_UDP:
-		k = slot_of(ks, DK_UDP, p->udp.sport);
+		k = disc_slot_of(ks, DK_UDP, p->udp.sport);
 		if (k < 0)
 			return 0;
 		{
