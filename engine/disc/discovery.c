@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/privsetup.h"
 #include "engine/core/results.h"
 #include "engine/sweep/permute.h"
@@ -64,6 +65,9 @@ struct disc {
 	int arp_ping;         /* on-link targets: ARP decides */
 	_Atomic int rx_stop;
 	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
+	_Atomic uint64_t pass0_ns; /* when pass 0 began sending */
+	_Atomic uint64_t pass0_end; /* when it was done; 0 before */
+	_Atomic uint64_t prog_pos, prog_ns; /* pass 0 reached position pos at ns */
 	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
 	uint64_t noroute, unresolved;
 };
@@ -76,11 +80,24 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Ctrl-C, or every host out of time (--host-timeout: s->until_ns). */
+/*
+ * Ctrl-C, or every host out of time (--host-timeout). A host's clock
+ * starts at its first probe (host_up_at()), so none runs out before
+ * pass 0 has reached them all; the last ones probed have the timeout
+ * from the end of pass 0.
+ */
 static int stopped(const struct disc *d)
 {
-	return *d->s->stop != 0 ||
-	       (d->s->until_ns && now_ns() >= d->s->until_ns);
+	uint64_t until = d->s->until_ns, end0 = atomic_load(&d->pass0_end);
+	uint64_t to = d->o->host_timeout_ms * 1000000ull;
+
+	if (*d->s->stop != 0)
+		return 1;
+	if (until == 0 || end0 == 0)
+		return 0;
+	if (to && end0 + to > until)
+		until = end0 + to;
+	return now_ns() >= until;
 }
 
 /* ---- ARP: every on-link target and every gateway ---- */
@@ -206,6 +223,9 @@ static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
 		e->rtt_us = now > e->sent_ns
 				    ? (uint32_t)((now - e->sent_ns) / 1000)
 				    : 1;
+		if (e->target && d->arp_ping &&
+		    hostdeadline_enabled(d->s->hd))
+			hostdeadline_span(d->s->hd, &e->addr, e->sent_ns, now);
 		if (e->rtt_us == 0)
 			e->rtt_us = 1;
 	}
@@ -270,6 +290,45 @@ static int resolve(struct disc *d, struct disc_stats *st, char *err,
 
 /* ---- the probes: receive ---- */
 
+/*
+ * When pass 0 sent target ti its first probe: its earliest position in
+ * the permutation, at the pace pass 0 really kept so far (a loaded
+ * machine sends slower than the rate asks).
+ */
+static uint64_t first_probe_ns(struct disc *d, uint64_t ti)
+{
+	uint64_t best = UINT64_MAX, t0 = atomic_load(&d->pass0_ns);
+	uint64_t pp = atomic_load(&d->prog_pos), pn = atomic_load(&d->prog_ns);
+
+	for (size_t k = 0; k < d->ks.np; k++) {
+		uint64_t idx = ti + k * d->nt;
+		uint64_t pos = d->o->sequential ? idx
+						: permute_index(&d->perm, idx);
+
+		best = pos < best ? pos : best;
+	}
+	if (best == UINT64_MAX)
+		return t0;
+	if (pp > 0 && pn > t0 && best <= pp)
+		return t0 + (uint64_t)((double)best * (double)(pn - t0) /
+				       (double)pp);
+	if (d->o->rate <= 0)
+		return t0;
+	return t0 + (uint64_t)((double)best * 1e9 / d->o->rate);
+}
+
+/*
+ * --host-timeout: a host found up is charged from its first probe to
+ * its answer, not from the start of discovery to its end (issue 12).
+ * The receive thread is the table's only user while discovery runs.
+ */
+static void host_up_at(struct disc *d, const struct addr *a, uint64_t ti,
+		       uint64_t when)
+{
+	if (hostdeadline_enabled(d->s->hd))
+		hostdeadline_span(d->s->hd, a, first_probe_ns(d, ti), when);
+}
+
 static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		     void *arg)
 {
@@ -309,7 +368,8 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	if (results_add(d->res, idx, &pr))
 		atomic_fetch_add_explicit(&d->answered[r.slot], 1,
 					  memory_order_relaxed);
-	results_add(d->seen, (uint64_t)ti, &pr);
+	if (results_add(d->seen, (uint64_t)ti, &pr))
+		host_up_at(d, &pr.addr, (uint64_t)ti, mono);
 }
 
 static void *rx_main(void *arg)
@@ -389,8 +449,14 @@ static void send_pass(struct disc *d, int pass)
 		const uint8_t *mac;
 		struct sendlog_slot *sl;
 
-		if ((x & 255) == 0 && stopped(d))
-			break;
+		if ((x & 255) == 0) {
+			if (stopped(d))
+				break;
+			if (pass == 0) {
+				atomic_store(&d->prog_ns, now_ns());
+				atomic_store(&d->prog_pos, x);
+			}
+		}
 		if (pass > 0 && results_seen(d->seen, ti))
 			continue;
 		mac = probe_mac(d, &a);
@@ -480,8 +546,12 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 			break;
 		st->passes = pass + 1;
 		atomic_store(&d->pass, pass);
+		if (pass == 0)
+			atomic_store(&d->pass0_ns, now_ns());
 		send_pass(d, pass);
 		t_sent = now_ns();
+		if (pass == 0)
+			atomic_store(&d->pass0_end, t_sent);
 		/* All on the link (ARP decided), or all found: no wait. */
 		if (atomic_load(&d->sent) == sent0)
 			break;

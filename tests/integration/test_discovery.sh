@@ -142,3 +142,14 @@ check "-6 -sn crowd6: exits 0" test $? = 0
 awk '/Status: Up/{print $2}' "$tmp/c6.gnmap" | sort >"$tmp/got6"
 check "-6 -sn crowd6: exactly the 16384 live hosts ($(wc -l <"$tmp/got6") found)" \
 	cmp -s "$tmp/got6" "$tmp/want6"
+
+# --host-timeout: a host's clock starts when discovery first probes it and
+# stops at its answer, so a discovery pass longer than the timeout (4096
+# probes at 500 per second: about 8 s) leaves every live host its time for
+# the sweep. (Charged from the start of discovery to its end, every host
+# was out of time before its port was probed.)
+fathom -n -p80 --open --host-timeout 2s --max-rate 500 198.19.0.0/22 >"$tmp/ht.txt" 2>&1
+check "--host-timeout 2s, discovery of 8 s: all 256 live hosts swept ($(grep -c '^80/tcp open' "$tmp/ht.txt") with 80 open)" \
+	test "$(grep -c '^80/tcp open' "$tmp/ht.txt")" = 256
+check "--host-timeout 2s, discovery of 8 s: no host skipped" \
+	sh -c "! grep -q 'due to host timeout' '$tmp/ht.txt'"
