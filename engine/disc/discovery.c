@@ -646,6 +646,30 @@ static void gather(struct disc *d, struct disc_results *r)
 	}
 }
 
+/*
+ * -sn with our own address among the targets (a range holding it): up,
+ * as nmap says of it, though nothing answers a probe to it on the wire.
+ * Not for a port scan: the sweep's raw frames cannot reach this host.
+ */
+static void add_self(struct disc *d, struct disc_results *r)
+{
+	struct addr me = d->v6 ? d->s->hop.saddr
+			       : addr_from_v4(d->s->hop.src);
+	size_t i = 0, cap = r->nup;
+
+	if (!d->o->ping_only || targets_index_of(d->o->targets, &me) < 0 ||
+	    disc_find(r, &me))
+		return;
+	while (i < r->nup && addr_cmp(&r->up[i].addr, &me) < 0)
+		i++;
+	r->up = xgrow(r->up, &cap, r->nup + 1, sizeof(*r->up));
+	memmove(&r->up[i + 1], &r->up[i], (r->nup - i) * sizeof(*r->up));
+	memset(&r->up[i], 0, sizeof(*r->up));
+	r->up[i].addr = me;
+	r->up[i].reason = DR_LOCALHOST;
+	r->nup++;
+}
+
 /* --dry-run: nothing is sent; every target goes on to the sweep. */
 static void all_up(const struct scan_opts *o, struct disc_results *r)
 {
@@ -752,6 +776,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	rx_started = 0;
 	st->pcap_drops = pktio_drops(io) - drops0;
 	gather(d, r);
+	add_self(d, r);
 	rc = 0;
 out:
 	if (rx_started) {

@@ -40,6 +40,7 @@ enum disc_reason {
 	DR_UDP_RESPONSE, /* udp-response */
 	DR_CONN_REFUSED, /* conn-refused: the connect ping's refusal */
 	DR_ND,           /* nd-response: IPv6's ARP */
+	DR_LOCALHOST,    /* localhost-response: our own address */
 	DR_ICMP_BASE,    /* + enum port_reason of an ICMP error */
 };
 

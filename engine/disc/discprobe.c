@@ -26,6 +26,7 @@ static const char *const names[] = {
 	[DR_UDP_RESPONSE] = "udp-response",
 	[DR_CONN_REFUSED] = "conn-refused",
 	[DR_ND] = "nd-response",
+	[DR_LOCALHOST] = "localhost-response",
 };
 
 const char *disc_reason_name(int r)
