@@ -1,5 +1,6 @@
-/* discovery.c -- host discovery over one group: ARP, then a stateless ping sweep. */
+/* discovery.c -- host discovery over one group: next hops (disc_arp.c), then a stateless ping sweep. */
 #include "engine/disc/discovery.h"
+#include "engine/disc/disc_int.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -25,54 +26,8 @@
 #define SPORT_BASE 61000
 #define SPORT_COUNT 1024
 #define BATCH 64
-#define ARP_TRIES 3
-#define MAX_ONLINK_ARP (1u << 20) /* the sweep's bound (synscan.c) */
-#define SENDLOG_BITS 16
 
-struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1 */
-	_Atomic uint64_t t;   /* send time, ns */
-};
-
-/* An address ARP (IPv6: ND) must resolve, and when it was last asked. */
-struct arp_ent {
-	struct addr addr;
-	int target;         /* a target (on-link), not only a gateway */
-	uint64_t sent_ns;
-	uint32_t rtt_us;    /* of the first answer; 0 = none */
-	int answered;
-};
-
-struct disc {
-	struct scan *s;
-	const struct scan_opts *o;
-	struct pktio *io;
-	struct route_table rt;
-	struct route_table6 rt6;
-	int v6;               /* an IPv6 run: ND, ICMPv6, rt6 */
-	struct disc_keys ks;
-	struct disc_tmpls tm;
-	struct permute perm;
-	uint64_t nt, total;
-	struct results *res;  /* probe index -> first valid reply */
-	struct results *seen; /* target index -> answered at all */
-	_Atomic uint64_t *answered; /* per slot: (host, slot) answers */
-	struct rto rto;
-	struct sendlog_slot *sendlog;
-	uint64_t wall_minus_mono;
-	struct arp_ent *arp;  /* sorted by address */
-	size_t narp;
-	int arp_ping;         /* on-link targets: ARP decides */
-	_Atomic int rx_stop;
-	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
-	_Atomic uint64_t pass0_ns; /* when pass 0 began sending */
-	_Atomic uint64_t pass0_end; /* when it was done; 0 before */
-	_Atomic uint64_t prog_pos, prog_ns; /* pass 0 reached position pos at ns */
-	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
-	uint64_t noroute, unresolved;
-};
-
-static void sleep_ns(uint64_t ns)
+void disc_sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000ull),
 			       (long)(ns % 1000000000ull) };
@@ -86,7 +41,7 @@ static void sleep_ns(uint64_t ns)
  * pass 0 has reached them all; the last ones probed have the timeout
  * from the end of pass 0.
  */
-static int stopped(const struct disc *d)
+int disc_stopped(const struct disc *d)
 {
 	uint64_t until = d->s->until_ns, end0 = atomic_load(&d->pass0_end);
 	uint64_t to = d->o->host_timeout_ms * 1000000ull;
@@ -98,194 +53,6 @@ static int stopped(const struct disc *d)
 	if (to && end0 + to > until)
 		until = end0 + to;
 	return now_ns() >= until;
-}
-
-/* ---- ARP: every on-link target and every gateway ---- */
-
-static struct arp_ent *arp_find(struct disc *d, const struct addr *a)
-{
-	size_t lo = 0, hi = d->narp;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (addr_cmp(&d->arp[mid].addr, a) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->narp && addr_eq(&d->arp[lo].addr, a) ? &d->arp[lo]
-							    : NULL;
-}
-
-static int cmp_arp(const void *a, const void *b)
-{
-	const struct arp_ent *x = a, *y = b;
-
-	return addr_cmp(&x->addr, &y->addr);
-}
-
-/* a's next hop into *gw (family 0: on the link); -1 without a route. */
-static int nexthop(const struct disc *d, const struct addr *a,
-		   struct addr *gw)
-{
-	uint32_t g4;
-
-	memset(gw, 0, sizeof(*gw));
-	if (d->v6)
-		return route_table6_nexthop(&d->rt6, a, gw);
-	if (route_table_nexthop(&d->rt, addr_v4(a), &g4) < 0)
-		return -1;
-	if (g4)
-		*gw = addr_from_v4(g4);
-	return 0;
-}
-
-/* The next hop of every target: the targets on the link, the gateways. */
-static int collect_arp(struct disc *d, char *err, size_t errlen)
-{
-	struct addr gws[64]; /* the gateways seen: a route table has few */
-	size_t cap = 0, ngw = 0, k = 0;
-
-	for (uint64_t t = 0; t < d->nt; t++) {
-		struct addr a = targets_at(d->o->targets, t), gw;
-		size_t g = 0;
-
-		if (nexthop(d, &a, &gw) < 0)
-			continue;
-		while (gw.family && g < ngw && !addr_eq(&gws[g], &gw))
-			g++;
-		if (gw.family && g < ngw)
-			continue;
-		if (gw.family && ngw < sizeof(gws) / sizeof(*gws))
-			gws[ngw++] = gw;
-		if (d->narp >= MAX_ONLINK_ARP) {
-			snprintf(err, errlen, "more than %u on-link targets to "
-				 "resolve with ARP", MAX_ONLINK_ARP);
-			return -1;
-		}
-		d->arp = xgrow(d->arp, &cap, d->narp + 1, sizeof(*d->arp));
-		memset(&d->arp[d->narp], 0, sizeof(*d->arp));
-		d->arp[d->narp].addr = gw.family ? gw : a;
-		d->arp[d->narp].target = gw.family == 0;
-		d->narp++;
-	}
-	qsort(d->arp, d->narp, sizeof(*d->arp), cmp_arp);
-	/* A gateway may also be a target: one entry, a target's. */
-	for (size_t i = 0; i < d->narp; i++) {
-		if (k && addr_eq(&d->arp[k - 1].addr, &d->arp[i].addr)) {
-			d->arp[k - 1].target |= d->arp[i].target;
-			continue;
-		}
-		d->arp[k++] = d->arp[i];
-	}
-	d->narp = k;
-	return 0;
-}
-
-static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
-		   void *arg)
-{
-	struct disc *d = arg;
-	struct pkt_info p;
-	struct arp_ent *e;
-	struct addr a;
-
-	switch (pkt_parse(frame, caplen, &p)) {
-	case PKT_ARP:
-		if (d->v6 || p.arp.op != 2 || p.arp.tpa != d->s->hop.src)
-			return;
-		a = addr_from_v4(p.arp.spa);
-		break;
-	case PKT_ND:
-		if (!d->v6 || p.icmp.type != 136 ||
-		    !addr_eq(&p.ip.daddr, &d->s->hop.saddr))
-			return;
-		a = p.nd.target;
-		break;
-	default:
-		return;
-	}
-	e = arp_find(d, &a);
-	if (e == NULL)
-		return;
-	if (d->v6) {
-		if (!neigh_learn(d->s->neigh, &p))
-			return;
-	} else {
-		neigh_put(d->s->neigh, p.arp.spa, p.arp.sha);
-	}
-	if (!e->answered) {
-		/* The kernel's arrival stamp, not when the loop got to it. */
-		uint64_t now = ts - d->wall_minus_mono;
-
-		e->answered = 1;
-		e->rtt_us = now > e->sent_ns
-				    ? (uint32_t)((now - e->sent_ns) / 1000)
-				    : 1;
-		if (e->target && d->arp_ping &&
-		    hostdeadline_enabled(d->s->hd))
-			hostdeadline_span(d->s->hd, &e->addr, e->sent_ns, now);
-		if (e->rtt_us == 0)
-			e->rtt_us = 1;
-	}
-}
-
-static int resolve(struct disc *d, struct disc_stats *st, char *err,
-		   size_t errlen)
-{
-	double rate = d->o->rate < 1000 ? 1000 : d->o->rate;
-	uint8_t frame[96];
-	size_t flen;
-
-	for (int t = 0; t < ARP_TRIES && !stopped(d); t++) {
-		struct ratelimit rl;
-		size_t pending = 0, answered = 0;
-
-		ratelimit_init(&rl, rate, 1, now_ns());
-		for (size_t i = 0; i < d->narp && !stopped(d); i++) {
-			struct iovec iov;
-			uint64_t wait;
-
-			if (d->arp[i].answered)
-				continue;
-			pending++;
-			if (d->v6) {
-				craft_nd_solicit(frame, d->s->hop.if_mac,
-						 &d->s->hop.saddr,
-						 &d->arp[i].addr);
-				flen = CRAFT_ND_LEN;
-			} else if (craft_arp_request(
-					   pktio_libnet(d->io), frame, &flen,
-					   d->s->hop.if_mac, d->s->hop.src,
-					   addr_v4(&d->arp[i].addr), err,
-					   errlen) < 0) {
-				return -1;
-			}
-			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
-				sleep_ns(wait);
-			iov.iov_base = frame;
-			iov.iov_len = flen;
-			d->arp[i].sent_ns = now_ns();
-			if (pktio_send(d->io, &iov, 1) == 1)
-				st->arp_sent++;
-			pktio_dispatch(d->io, -1, on_arp, d);
-		}
-		if (pending == 0)
-			break;
-		/* A LAN answers ARP in well under this. */
-		for (uint64_t end = now_ns() + (t + 1) * 200ull * 1000000ull;
-		     now_ns() < end && !stopped(d);) {
-			pktio_wait(d->io, 10);
-			pktio_dispatch(d->io, -1, on_arp, d);
-			answered = 0;
-			for (size_t i = 0; i < d->narp; i++)
-				answered += d->arp[i].answered;
-			if (answered == d->narp)
-				break;
-		}
-	}
-	return 0;
 }
 
 /* ---- the probes: receive ---- */
@@ -400,7 +167,7 @@ static void flush(struct disc *d, struct iovec *iov, unsigned n)
 			break;
 		done += (unsigned)r;
 		if (done < n)
-			sleep_ns(20000); /* the queue is full: let it drain */
+			disc_sleep_ns(20000); /* the queue is full: let it drain */
 	}
 	for (unsigned i = 0; i < done; i++)
 		bytes += iov[i].iov_len;
@@ -413,7 +180,7 @@ static const uint8_t *probe_mac(struct disc *d, const struct addr *a)
 {
 	struct addr gw;
 
-	if (nexthop(d, a, &gw) < 0) {
+	if (disc_nexthop(d, a, &gw) < 0) {
 		d->noroute++;
 		return NULL;
 	}
@@ -450,7 +217,7 @@ static void send_pass(struct disc *d, int pass)
 		struct sendlog_slot *sl;
 
 		if ((x & 255) == 0) {
-			if (stopped(d))
+			if (disc_stopped(d))
 				break;
 			if (pass == 0) {
 				atomic_store(&d->prog_ns, now_ns());
@@ -471,8 +238,8 @@ static void send_pass(struct disc *d, int pass)
 			if (credit)
 				break;
 			if (wait > 30000)
-				sleep_ns(wait - 10000);
-			if (stopped(d))
+				disc_sleep_ns(wait - 10000);
+			if (disc_stopped(d))
 				goto out;
 		}
 		credit--;
@@ -506,13 +273,13 @@ static void linger(struct disc *d)
 {
 	uint64_t start = now_ns();
 
-	while (!stopped(d)) {
+	while (!disc_stopped(d)) {
 		uint64_t end = start + rto_ms(&d->rto) * 1000000ull, now;
 
 		now = now_ns();
 		if (now >= end || results_count(d->seen) >= d->nt)
 			break;
-		sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
+		disc_sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
 	}
 }
 
@@ -538,7 +305,7 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 {
 	int maxp = d->o->max_retries < 1 ? d->o->max_retries : 2;
 
-	for (int pass = 0; pass <= maxp && !stopped(d); pass++) {
+	for (int pass = 0; pass <= maxp && !disc_stopped(d); pass++) {
 		size_t before = results_count(d->seen);
 		uint64_t sent0 = atomic_load(&d->sent), t0 = now_ns(), t_sent;
 
@@ -763,7 +530,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	    pktio_resume(io, err, errlen) < 0)
 		goto out;
 	drops0 = pktio_drops(io);
-	if (collect_arp(d, err, errlen) < 0 || resolve(d, st, err, errlen) < 0)
+	if (disc_collect_nexthops(d, err, errlen) < 0 || disc_resolve(d, st, err, errlen) < 0)
 		goto out;
 	if (pthread_create(&rx, NULL, rx_main, d) != 0) {
 		snprintf(err, errlen, "cannot start receive thread");
