@@ -58,7 +58,8 @@ struct disc {
 	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
 	_Atomic uint64_t pass0_ns; /* when pass 0 began sending */
 	_Atomic uint64_t pass0_end; /* when it was done; 0 before */
-	_Atomic uint64_t prog_pos, prog_ns; /* pass 0 reached position pos at ns */
+	/* Pass 0 had reached position prog_pos at prog_ns. */
+	_Atomic uint64_t prog_pos, prog_ns;
 	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
 	uint64_t noroute, unresolved;
 };

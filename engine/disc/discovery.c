@@ -167,7 +167,8 @@ static void flush(struct disc *d, struct iovec *iov, unsigned n)
 			break;
 		done += (unsigned)r;
 		if (done < n)
-			disc_sleep_ns(20000); /* the queue is full: let it drain */
+			/* The queue is full: let it drain. */
+			disc_sleep_ns(20000);
 	}
 	for (unsigned i = 0; i < done; i++)
 		bytes += iov[i].iov_len;
@@ -396,7 +397,8 @@ static void gather(struct disc *d, struct disc_results *r)
 		if (i >= nres && j >= d->narp)
 			break;
 		if (j < d->narp &&
-		    (i >= nres || addr_cmp(&d->arp[j].addr, &res[i].addr) < 0)) {
+		    (i >= nres ||
+		     addr_cmp(&d->arp[j].addr, &res[i].addr) < 0)) {
 			h.addr = d->arp[j].addr;
 			h.reason = d->v6 ? DR_ND : DR_ARP;
 			h.rtt_us = d->arp[j++].rtt_us;
@@ -530,7 +532,8 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	    pktio_resume(io, err, errlen) < 0)
 		goto out;
 	drops0 = pktio_drops(io);
-	if (disc_collect_nexthops(d, err, errlen) < 0 || disc_resolve(d, st, err, errlen) < 0)
+	if (disc_collect_nexthops(d, err, errlen) < 0 ||
+	    disc_resolve(d, st, err, errlen) < 0)
 		goto out;
 	if (pthread_create(&rx, NULL, rx_main, d) != 0) {
 		snprintf(err, errlen, "cannot start receive thread");
