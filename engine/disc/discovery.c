@@ -26,6 +26,7 @@
 #define SPORT_BASE 61000
 #define SPORT_COUNT 1024
 #define BATCH 64
+#define FEW_SILENT 4096 /* silent targets that always get every pass */
 
 void disc_sleep_ns(uint64_t ns)
 {
@@ -337,7 +338,12 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 				(now_ns() - t_sent) / 1e9, why,
 				results_count(d->seen));
 		}
-		if (pass >= 1 && results_count(d->seen) == before)
+		/* A pass that drew nothing ends them, unless few are silent
+		 * and others answered (the RTO is measured): then another
+		 * costs one short wait, and a host whose only answering port
+		 * was busy (a full accept queue) gets its chance. */
+		if (pass >= 1 && results_count(d->seen) == before &&
+		    (before == 0 || d->nt - before > FEW_SILENT))
 			break;
 		if (pass == 0) {
 			double m = missed(d);
