@@ -636,7 +636,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				"(-sU)\n");
 		goto out;
 	}
-	cli_disc_finish(o);
+	if (cli_disc_finish(o) < 0)
+		goto out;
 	if (o->syn_scan && o->ports.proto[SVC_TCP].n == 0) {
 		fprintf(stderr, "fathom: no TCP ports to scan\n");
 		goto out;

@@ -105,19 +105,28 @@ int cli_disc_ping(struct scan_opts *o, const char *arg, char *err,
 	return -1;
 }
 
-void cli_disc_finish(struct scan_opts *o)
+int cli_disc_finish(struct scan_opts *o)
 {
 	struct disc_spec *d = &o->disc;
 
 	if (d->n == 0) {
-		/* nmap's defaults as root: -PE -PS443 -PA80 -PP. */
+		/* nmap's defaults as root: -PE -PS443 -PA80 -PP (IPv6 has
+		 * no timestamp request: -PE -PS443 -PA80). */
 		add_probe(d, DK_ECHO, 0);
 		add_probe(d, DK_SYN, 443);
 		add_probe(d, DK_ACK, 80);
-		add_probe(d, DK_TS, 0);
+		if (o->family != ADDR_V6)
+			add_probe(d, DK_TS, 0);
 		d->defaults = 1;
-		return;
+		return 0;
 	}
+	for (size_t i = 0; i < d->n && o->family == ADDR_V6; i++)
+		if (d->probes[i].kind == DK_TS || d->probes[i].kind == DK_MASK) {
+			fprintf(stderr, "fathom: -PP and -PM are IPv4 only "
+					"(ICMPv6 has no timestamp or address "
+					"mask request)\n");
+			return -1;
+		}
 	/* By kind; insertion keeps each kind's ports in the given order. */
 	for (size_t i = 1; i < d->n; i++)
 		for (size_t j = i;
@@ -127,6 +136,7 @@ void cli_disc_finish(struct scan_opts *o)
 			d->probes[j] = d->probes[j - 1];
 			d->probes[j - 1] = t;
 		}
+	return 0;
 }
 
 int cli_disc_check(struct scan_opts *o, int ports_given)
@@ -140,11 +150,6 @@ int cli_disc_check(struct scan_opts *o, int ports_given)
 	if (ports_given) {
 		fprintf(stderr, "fathom: -p, -F and --top-ports need a port "
 				"scan: not with -sn\n");
-		return -1;
-	}
-	if (o->family == ADDR_V6 && !o->skip_ping) {
-		fprintf(stderr, "fathom: -sn: IPv6 host discovery (ICMPv6 "
-				"echo, neighbour discovery) is not done yet\n");
 		return -1;
 	}
 	if (o->os_detect) {

@@ -113,7 +113,7 @@ void cli_v6_options(struct scan_opts *o);
  */
 int cli_disc_ping(struct scan_opts *o, const char *arg, char *err,
 		  size_t errlen);
-void cli_disc_finish(struct scan_opts *o);
+int cli_disc_finish(struct scan_opts *o); /* -1: said why (-PP/-PM with -6) */
 void cli_disc_free(struct scan_opts *o);
 /*
  * -sn with what needs a port scan: nmap's refusals (-sV is dropped, as

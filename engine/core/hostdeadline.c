@@ -153,6 +153,21 @@ void hostdeadline_stop(struct hostdeadline *hd, const struct addr *a,
 	clock_stop(own(hd, a), now);
 }
 
+void hostdeadline_span(struct hostdeadline *hd, const struct addr *a,
+		       uint64_t from, uint64_t to)
+{
+	struct clock *c;
+
+	if (!hostdeadline_enabled(hd))
+		return;
+	c = own(hd, a);
+	if (!c->running)
+		return;
+	if (from > c->since)
+		c->since = from < to ? from : to;
+	clock_stop(c, to);
+}
+
 uint64_t hostdeadline_used(const struct hostdeadline *hd,
 			   const struct addr *a, uint64_t now)
 {

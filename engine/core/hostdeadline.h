@@ -45,6 +45,17 @@ void hostdeadline_stop_all(struct hostdeadline *hd, uint64_t now);
 void hostdeadline_stop(struct hostdeadline *hd, const struct addr *a,
 		       uint64_t now);
 
+/*
+ * The phase began with host a at `from`, later than the phase itself
+ * (discovery reaches hosts one after another: a host is probed when the
+ * permutation gets to it), and was done with it at `to`: a's clock
+ * stops, charged only from..to for this phase (from the phase's start
+ * when from is earlier). Lets discovery charge a host found up early
+ * neither the probes that went to others first nor the rest of the pass.
+ */
+void hostdeadline_span(struct hostdeadline *hd, const struct addr *a,
+		       uint64_t from, uint64_t to);
+
 /* Time host a has used, ns (its clock counted up to now when running). */
 uint64_t hostdeadline_used(const struct hostdeadline *hd,
 			   const struct addr *a, uint64_t now);

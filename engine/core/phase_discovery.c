@@ -22,10 +22,6 @@ struct disc_phase {
 /* Off with -Pn, except -Pn -sn: then it only says every host is up. */
 static int disc_enabled(const struct scan_opts *o)
 {
-	/* IPv4 only so far: IPv6 targets are swept as with -Pn (and -6 -sn
-	 * is refused by the command line). */
-	if (o->family == ADDR_V6 && !o->unprivileged)
-		return 0;
 	return !o->skip_ping || o->ping_only;
 }
 
@@ -41,25 +37,35 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	const struct route_hop *hop = &run->priv.hop;
 	struct disc_phase *dp = xcalloc(1, sizeof(*dp));
 	struct in_addr in = { .s_addr = htonl(hop->src) };
-	char bpf[256], src[INET_ADDRSTRLEN];
+	char bpf[PKTIO_FILTER6_MAX], src[INET_ADDRSTRLEN];
+	int v6 = addr_is_v6(&hop->saddr);
 
 	ph->ctx = dp;
 	/* The connect ping (disc_connect.c) uses the kernel's sockets. */
 	if (o->skip_ping || o->unprivileged)
 		return 0;
 	inet_ntop(AF_INET, &in, src, sizeof(src));
-	snprintf(bpf, sizeof(bpf),
-		 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
-		 "(dst host %s and (tcp or udp or icmp))",
-		 hop->src, src);
+	if (v6 && pktio_filter6(bpf, sizeof(bpf), &hop->saddr,
+				PKTIO_F6_ND | PKTIO_F6_TCP | PKTIO_F6_UDP |
+					PKTIO_F6_ICMP6) < 0) {
+		snprintf(err, errlen, "discovery: capture filter too long");
+		return -1;
+	}
+	if (!v6)
+		snprintf(bpf, sizeof(bpf),
+			 "(arp and arp[6:2] = 2 and arp[24:4] = 0x%08x) or "
+			 "(dst host %s and (tcp or udp or icmp))",
+			 hop->src, src);
 	/* Into the run's set-up: privsetup_close() closes it. */
 	run->priv.disc = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err,
 				    errlen);
 	if (run->priv.disc == NULL)
 		return -1;
-	if (!o->dry_run && !route_is_local_addr(hop->src) &&
-	    pktio_answer_arp(run->priv.disc, hop->src, hop->if_mac, err,
-			     errlen) < 0)
+	if (!o->dry_run && !route_is_local(&hop->saddr) &&
+	    (v6 ? pktio_answer_nd(run->priv.disc, &hop->saddr, hop->if_mac,
+				  err, errlen)
+		: pktio_answer_arp(run->priv.disc, hop->src, hop->if_mac, err,
+				   errlen)) < 0)
 		return -1;
 	return pktio_pause(run->priv.disc, err, errlen);
 }
@@ -128,10 +134,7 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	memset(&dp->res, 0, sizeof(dp->res));
 	dp->res.all = o->targets;
 	g->disc = &dp->res;
-	/*
-	 * -Pn -sn: every target, nothing sent. IPv6 (no ICMPv6 echo or ND
-	 * discovery yet): the sweep decides, as it did before discovery.
-	 */
+	/* -Pn -sn: every target, nothing sent. */
 	if (o->skip_ping) {
 		dp->res.user_set = 1;
 		count(run, g, nt, (size_t)nt, 0);

@@ -1,5 +1,6 @@
-/* discovery.c -- host discovery over one group: ARP, then a stateless ping sweep. */
+/* discovery.c -- host discovery over one group: next hops (disc_arp.c), then a stateless ping sweep. */
 #include "engine/disc/discovery.h"
+#include "engine/disc/disc_int.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/privsetup.h"
 #include "engine/core/results.h"
 #include "engine/sweep/permute.h"
@@ -24,48 +26,9 @@
 #define SPORT_BASE 61000
 #define SPORT_COUNT 1024
 #define BATCH 64
-#define ARP_TRIES 3
-#define MAX_ONLINK_ARP (1u << 20) /* the sweep's bound (synscan.c) */
-#define SENDLOG_BITS 16
+#define FEW_SILENT 4096 /* silent targets that always get every pass */
 
-struct sendlog_slot {
-	_Atomic uint64_t pos; /* permutation position + 1 */
-	_Atomic uint64_t t;   /* send time, ns */
-};
-
-/* An address ARP must resolve, and when it was last asked. */
-struct arp_ent {
-	uint32_t addr;
-	int target;         /* a target (on-link), not only a gateway */
-	uint64_t sent_ns;
-	uint32_t rtt_us;    /* of the first answer; 0 = none */
-	int answered;
-};
-
-struct disc {
-	struct scan *s;
-	const struct scan_opts *o;
-	struct pktio *io;
-	struct route_table rt;
-	struct disc_keys ks;
-	struct disc_tmpls tm;
-	struct permute perm;
-	uint64_t nt, total;
-	struct results *res;  /* probe index -> first valid reply */
-	struct results *seen; /* target index -> answered at all */
-	struct rto rto;
-	struct sendlog_slot *sendlog;
-	uint64_t wall_minus_mono;
-	struct arp_ent *arp;  /* sorted by address */
-	size_t narp;
-	int arp_ping;         /* on-link targets: ARP decides */
-	_Atomic int rx_stop;
-	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
-	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
-	uint64_t noroute, unresolved;
-};
-
-static void sleep_ns(uint64_t ns)
+void disc_sleep_ns(uint64_t ns)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000ull),
 			       (long)(ns % 1000000000ull) };
@@ -73,157 +36,66 @@ static void sleep_ns(uint64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Ctrl-C, or every host out of time (--host-timeout: s->until_ns). */
-static int stopped(const struct disc *d)
+/*
+ * Ctrl-C, or every host out of time (--host-timeout). A host's clock
+ * starts at its first probe (host_up_at()), so none runs out before
+ * pass 0 has reached them all; the last ones probed have the timeout
+ * from the end of pass 0.
+ */
+int disc_stopped(const struct disc *d)
 {
-	return *d->s->stop != 0 ||
-	       (d->s->until_ns && now_ns() >= d->s->until_ns);
-}
+	uint64_t until = d->s->until_ns, end0 = atomic_load(&d->pass0_end);
+	uint64_t to = d->o->host_timeout_ms * 1000000ull;
 
-/* ---- ARP: every on-link target and every gateway ---- */
-
-static struct arp_ent *arp_find(struct disc *d, uint32_t a)
-{
-	size_t lo = 0, hi = d->narp;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->arp[mid].addr < a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->narp && d->arp[lo].addr == a ? &d->arp[lo] : NULL;
-}
-
-static int cmp_arp(const void *a, const void *b)
-{
-	const struct arp_ent *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* The next hop of every target: the targets on the link, the gateways. */
-static int collect_arp(struct disc *d, char *err, size_t errlen)
-{
-	uint32_t gws[64]; /* the gateways seen: a route table has few */
-	size_t cap = 0, ngw = 0, k = 0;
-
-	for (uint64_t t = 0; t < d->nt; t++) {
-		uint32_t a = targets_at_v4(d->o->targets, t), gw;
-		size_t g = 0;
-
-		if (route_table_nexthop(&d->rt, a, &gw) < 0)
-			continue;
-		while (gw && g < ngw && gws[g] != gw)
-			g++;
-		if (gw && g < ngw)
-			continue;
-		if (gw && ngw < sizeof(gws) / sizeof(*gws))
-			gws[ngw++] = gw;
-		if (d->narp >= MAX_ONLINK_ARP) {
-			snprintf(err, errlen, "more than %u on-link targets to "
-				 "resolve with ARP", MAX_ONLINK_ARP);
-			return -1;
-		}
-		d->arp = xgrow(d->arp, &cap, d->narp + 1, sizeof(*d->arp));
-		memset(&d->arp[d->narp], 0, sizeof(*d->arp));
-		d->arp[d->narp].addr = gw ? gw : a;
-		d->arp[d->narp].target = gw == 0;
-		d->narp++;
-	}
-	qsort(d->arp, d->narp, sizeof(*d->arp), cmp_arp);
-	/* A gateway may also be a target: one entry, a target's. */
-	for (size_t i = 0; i < d->narp; i++) {
-		if (k && d->arp[k - 1].addr == d->arp[i].addr) {
-			d->arp[k - 1].target |= d->arp[i].target;
-			continue;
-		}
-		d->arp[k++] = d->arp[i];
-	}
-	d->narp = k;
-	return 0;
-}
-
-static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
-		   void *arg)
-{
-	struct disc *d = arg;
-	struct pkt_info p;
-	struct arp_ent *e;
-
-	if (pkt_parse(frame, caplen, &p) != PKT_ARP || p.arp.op != 2 ||
-	    p.arp.tpa != d->s->hop.src)
-		return;
-	e = arp_find(d, p.arp.spa);
-	if (e == NULL)
-		return;
-	neigh_put(d->s->neigh, p.arp.spa, p.arp.sha);
-	if (!e->answered) {
-		/* The kernel's arrival stamp, not when the loop got to it. */
-		uint64_t now = ts - d->wall_minus_mono;
-
-		e->answered = 1;
-		e->rtt_us = now > e->sent_ns
-				    ? (uint32_t)((now - e->sent_ns) / 1000)
-				    : 1;
-		if (e->rtt_us == 0)
-			e->rtt_us = 1;
-	}
-}
-
-static int resolve(struct disc *d, struct disc_stats *st, char *err,
-		   size_t errlen)
-{
-	double rate = d->o->rate < 1000 ? 1000 : d->o->rate;
-	uint8_t frame[64];
-	size_t flen;
-
-	for (int t = 0; t < ARP_TRIES && !stopped(d); t++) {
-		struct ratelimit rl;
-		size_t pending = 0, answered = 0;
-
-		ratelimit_init(&rl, rate, 1, now_ns());
-		for (size_t i = 0; i < d->narp && !stopped(d); i++) {
-			struct iovec iov;
-			uint64_t wait;
-
-			if (d->arp[i].answered)
-				continue;
-			pending++;
-			if (craft_arp_request(pktio_libnet(d->io), frame, &flen,
-					      d->s->hop.if_mac, d->s->hop.src,
-					      d->arp[i].addr, err,
-					      errlen) < 0)
-				return -1;
-			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
-				sleep_ns(wait);
-			iov.iov_base = frame;
-			iov.iov_len = flen;
-			d->arp[i].sent_ns = now_ns();
-			if (pktio_send(d->io, &iov, 1) == 1)
-				st->arp_sent++;
-			pktio_dispatch(d->io, -1, on_arp, d);
-		}
-		if (pending == 0)
-			break;
-		/* A LAN answers ARP in well under this. */
-		for (uint64_t end = now_ns() + (t + 1) * 200ull * 1000000ull;
-		     now_ns() < end && !stopped(d);) {
-			pktio_wait(d->io, 10);
-			pktio_dispatch(d->io, -1, on_arp, d);
-			answered = 0;
-			for (size_t i = 0; i < d->narp; i++)
-				answered += d->arp[i].answered;
-			if (answered == d->narp)
-				break;
-		}
-	}
-	return 0;
+	if (*d->s->stop != 0)
+		return 1;
+	if (until == 0 || end0 == 0)
+		return 0;
+	if (to && end0 + to > until)
+		until = end0 + to;
+	return now_ns() >= until;
 }
 
 /* ---- the probes: receive ---- */
+
+/*
+ * When pass 0 sent target ti its first probe: its earliest position in
+ * the permutation, at the pace pass 0 really kept so far (a loaded
+ * machine sends slower than the rate asks).
+ */
+static uint64_t first_probe_ns(struct disc *d, uint64_t ti)
+{
+	uint64_t best = UINT64_MAX, t0 = atomic_load(&d->pass0_ns);
+	uint64_t pp = atomic_load(&d->prog_pos), pn = atomic_load(&d->prog_ns);
+
+	for (size_t k = 0; k < d->ks.np; k++) {
+		uint64_t idx = ti + k * d->nt;
+		uint64_t pos = d->o->sequential ? idx
+						: permute_index(&d->perm, idx);
+
+		best = pos < best ? pos : best;
+	}
+	if (best == UINT64_MAX)
+		return t0;
+	if (pp > 0 && pn > t0 && best <= pp)
+		return t0 + (uint64_t)((double)best * (double)(pn - t0) /
+				       (double)pp);
+	if (d->o->rate <= 0)
+		return t0;
+	return t0 + (uint64_t)((double)best * 1e9 / d->o->rate);
+}
+
+/*
+ * --host-timeout: a host found up is charged from its first probe to
+ * its answer, not from the start of discovery to its end (issue 12).
+ * The receive thread is the table's only user while discovery runs.
+ */
+static void host_up_at(struct disc *d, const struct addr *a, uint64_t ti,
+		       uint64_t when)
+{
+	if (hostdeadline_enabled(d->s->hd))
+		hostdeadline_span(d->s->hd, a, first_probe_ns(d, ti), when);
+}
 
 static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		     void *arg)
@@ -242,7 +114,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	pkt_parse(frame, caplen, &p);
 	if (!disc_classify(&d->ks, &p, &r) || !r.up)
 		return;
-	pr.addr = pr.from = addr_from_v4(r.target);
+	pr.addr = pr.from = r.taddr;
 	ti = targets_index_of(d->o->targets, &pr.addr);
 	if (ti < 0)
 		return;
@@ -261,8 +133,11 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	pr.reason = r.reason;
 	pr.ttl = r.ttl;
 	pr.state = PS_OPEN;
-	results_add(d->res, idx, &pr);
-	results_add(d->seen, (uint64_t)ti, &pr);
+	if (results_add(d->res, idx, &pr))
+		atomic_fetch_add_explicit(&d->answered[r.slot], 1,
+					  memory_order_relaxed);
+	if (results_add(d->seen, (uint64_t)ti, &pr))
+		host_up_at(d, &pr.addr, (uint64_t)ti, mono);
 }
 
 static void *rx_main(void *arg)
@@ -293,7 +168,8 @@ static void flush(struct disc *d, struct iovec *iov, unsigned n)
 			break;
 		done += (unsigned)r;
 		if (done < n)
-			sleep_ns(20000); /* the queue is full: let it drain */
+			/* The queue is full: let it drain. */
+			disc_sleep_ns(20000);
 	}
 	for (unsigned i = 0; i < done; i++)
 		bytes += iov[i].iov_len;
@@ -302,19 +178,20 @@ static void flush(struct disc *d, struct iovec *iov, unsigned n)
 }
 
 /* Next-hop MAC for a target the probes go to, or NULL (skip it). */
-static const uint8_t *probe_mac(struct disc *d, uint32_t a)
+static const uint8_t *probe_mac(struct disc *d, const struct addr *a)
 {
-	uint32_t gw;
+	struct addr gw;
 
-	if (route_table_nexthop(&d->rt, a, &gw) < 0) {
+	if (disc_nexthop(d, a, &gw) < 0) {
 		d->noroute++;
 		return NULL;
 	}
-	/* On the link with ARP ping: ARP alone said up or down. */
-	if (gw == 0 && d->arp_ping)
+	/* On the link with ARP ping: ARP (ND) alone said up or down. */
+	if (gw.family == 0 && d->arp_ping)
 		return NULL;
 	{
-		const uint8_t *mac = neigh_get(d->s->neigh, gw ? gw : a);
+		const uint8_t *mac =
+			neigh_get_addr(d->s->neigh, gw.family ? &gw : a);
 
 		if (mac == NULL)
 			d->unresolved++;
@@ -337,15 +214,21 @@ static void send_pass(struct disc *d, int pass)
 	for (uint64_t x = 0; x < d->total; x++) {
 		uint64_t idx = d->o->sequential ? x : permute_at(&d->perm, x);
 		uint64_t ti = idx % d->nt, k = idx / d->nt, wait;
-		uint32_t a = targets_at_v4(d->o->targets, ti);
+		struct addr a = targets_at(d->o->targets, ti);
 		const uint8_t *mac;
 		struct sendlog_slot *sl;
 
-		if ((x & 255) == 0 && stopped(d))
-			break;
+		if ((x & 255) == 0) {
+			if (disc_stopped(d))
+				break;
+			if (pass == 0) {
+				atomic_store(&d->prog_ns, now_ns());
+				atomic_store(&d->prog_pos, x);
+			}
+		}
 		if (pass > 0 && results_seen(d->seen, ti))
 			continue;
-		mac = probe_mac(d, a);
+		mac = probe_mac(d, &a);
 		if (mac == NULL)
 			continue;
 		while (credit == 0) {
@@ -357,15 +240,18 @@ static void send_pass(struct disc *d, int pass)
 			if (credit)
 				break;
 			if (wait > 30000)
-				sleep_ns(wait - 10000);
-			if (stopped(d))
+				disc_sleep_ns(wait - 10000);
+			if (disc_stopped(d))
 				goto out;
 		}
 		credit--;
 		ipid = ipid * 1103515245u + 12345u;
-		iov[n].iov_len = disc_build(&d->ks, &d->tm, k, a,
-					    d->s->hop.if_mac, mac,
-					    (uint16_t)(ipid >> 16), frames[n]);
+		iov[n].iov_len =
+			d->v6 ? disc_build6(&d->ks, &d->tm, k, &a,
+					    d->s->hop.if_mac, mac, frames[n])
+			      : disc_build(&d->ks, &d->tm, k, addr_v4(&a),
+					   d->s->hop.if_mac, mac,
+					   (uint16_t)(ipid >> 16), frames[n]);
 		iov[n].iov_base = frames[n];
 		if (iov[n].iov_len == 0)
 			continue;
@@ -389,39 +275,86 @@ static void linger(struct disc *d)
 {
 	uint64_t start = now_ns();
 
-	while (!stopped(d)) {
+	while (!disc_stopped(d)) {
 		uint64_t end = start + rto_ms(&d->rto) * 1000000ull, now;
 
 		now = now_ns();
 		if (now >= end || results_count(d->seen) >= d->nt)
 			break;
-		sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
+		disc_sleep_ns(end - now > 5000000ull ? 5000000ull : end - now);
 	}
 }
 
+/* Pass 0's estimate of the live hosts it missed (-1: unknown). */
+static double missed(struct disc *d)
+{
+	uint64_t a[64];
+	size_t np = d->ks.np < 64 ? d->ks.np : 64;
+
+	for (size_t k = 0; k < np; k++)
+		a[k] = atomic_load(&d->answered[k]);
+	return disc_missed_estimate(a, np, results_count(d->seen));
+}
+
 /*
- * Passes while retransmissions still find hosts: a dead address costs
- * one retransmission, as a filtered port does in the sweep.
+ * Passes while retransmissions may still find hosts. After pass 0 the
+ * probes the up hosts left unanswered estimate the loss: when it says
+ * no live host can be missing (a clean LAN), dead addresses cost no
+ * retransmission; otherwise they cost one, as a filtered port does in
+ * the sweep, and more while retransmissions still find hosts.
  */
 static void probe_passes(struct disc *d, struct disc_stats *st)
 {
 	int maxp = d->o->max_retries < 1 ? d->o->max_retries : 2;
 
-	for (int pass = 0; pass <= maxp && !stopped(d); pass++) {
+	for (int pass = 0; pass <= maxp && !disc_stopped(d); pass++) {
 		size_t before = results_count(d->seen);
-		uint64_t sent0 = atomic_load(&d->sent);
+		uint64_t sent0 = atomic_load(&d->sent), t0 = now_ns(), t_sent;
 
 		if (pass > 0 && before >= d->nt)
 			break;
 		st->passes = pass + 1;
 		atomic_store(&d->pass, pass);
+		if (pass == 0)
+			atomic_store(&d->pass0_ns, now_ns());
 		send_pass(d, pass);
+		t_sent = now_ns();
+		if (pass == 0)
+			atomic_store(&d->pass0_end, t_sent);
 		/* All on the link (ARP decided), or all found: no wait. */
 		if (atomic_load(&d->sent) == sent0)
 			break;
 		linger(d);
-		if (pass >= 1 && results_count(d->seen) == before)
+		if (d->o->debug) {
+			char why[256];
+
+			rto_describe(&d->rto, why, sizeof(why));
+			fprintf(stderr, "discovery pass %d: sent %llu in "
+				"%.3fs, waited %.3fs (%s); %zu hosts up\n",
+				pass,
+				(unsigned long long)(atomic_load(&d->sent) -
+						     sent0),
+				(t_sent - t0) / 1e9,
+				(now_ns() - t_sent) / 1e9, why,
+				results_count(d->seen));
+		}
+		/* A pass that drew nothing ends them, unless few are silent
+		 * and others answered (the RTO is measured): then another
+		 * costs one short wait, and a host whose only answering port
+		 * was busy (a full accept queue) gets its chance. */
+		if (pass >= 1 && results_count(d->seen) == before &&
+		    (before == 0 || d->nt - before > FEW_SILENT))
 			break;
+		if (pass == 0) {
+			double m = missed(d);
+
+			if (d->o->debug)
+				fprintf(stderr, "discovery: expected missed "
+					"hosts after pass 0: %.3g%s\n", m,
+					m < 0 ? " (unknown)" : "");
+			if (m >= 0 && m < DISC_MISS_GOAL)
+				break;
+		}
 	}
 }
 
@@ -463,16 +396,17 @@ static void gather(struct disc *d, struct disc_results *r)
 
 	for (;;) {
 		struct disc_host h = { 0 };
-		uint32_t ra = i < nres ? addr_v4(&res[i].addr) : 0;
 
 		while (j < d->narp && !(d->arp_ping && d->arp[j].target &&
 					d->arp[j].answered))
 			j++;
 		if (i >= nres && j >= d->narp)
 			break;
-		if (j < d->narp && (i >= nres || d->arp[j].addr < ra)) {
-			h.addr = addr_from_v4(d->arp[j].addr);
-			h.reason = DR_ARP;
+		if (j < d->narp &&
+		    (i >= nres ||
+		     addr_cmp(&d->arp[j].addr, &res[i].addr) < 0)) {
+			h.addr = d->arp[j].addr;
+			h.reason = d->v6 ? DR_ND : DR_ARP;
 			h.rtt_us = d->arp[j++].rtt_us;
 		} else {
 			h.addr = res[i].addr;
@@ -485,6 +419,30 @@ static void gather(struct disc *d, struct disc_results *r)
 		r->up = xgrow(r->up, &cap, r->nup + 1, sizeof(*r->up));
 		r->up[r->nup++] = h;
 	}
+}
+
+/*
+ * -sn with our own address among the targets (a range holding it): up,
+ * as nmap says of it, though nothing answers a probe to it on the wire.
+ * Not for a port scan: the sweep's raw frames cannot reach this host.
+ */
+static void add_self(struct disc *d, struct disc_results *r)
+{
+	struct addr me = d->v6 ? d->s->hop.saddr
+			       : addr_from_v4(d->s->hop.src);
+	size_t i = 0, cap = r->nup;
+
+	if (!d->o->ping_only || targets_index_of(d->o->targets, &me) < 0 ||
+	    disc_find(r, &me))
+		return;
+	while (i < r->nup && addr_cmp(&r->up[i].addr, &me) < 0)
+		i++;
+	r->up = xgrow(r->up, &cap, r->nup + 1, sizeof(*r->up));
+	memmove(&r->up[i + 1], &r->up[i], (r->nup - i) * sizeof(*r->up));
+	memset(&r->up[i], 0, sizeof(*r->up));
+	r->up[i].addr = me;
+	r->up[i].reason = DR_LOCALHOST;
+	r->nup++;
 }
 
 /* --dry-run: nothing is sent; every target goes on to the sweep. */
@@ -510,6 +468,9 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->io = io;
 	d->nt = targets_count(o->targets);
 	d->ks.our = g->hop.src;
+	d->v6 = o->family == ADDR_V6;
+	if (d->v6)
+		d->ks.our6 = g->hop.saddr;
 	d->ks.sport_base = o->src_port > 0 ? (uint16_t)o->src_port
 					   : SPORT_BASE;
 	d->ks.sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
@@ -520,10 +481,18 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->res = results_new();
 	d->seen = results_new();
 	d->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*d->sendlog));
+	d->answered = xcalloc(d->ks.np ? d->ks.np : 1, sizeof(*d->answered));
 	rto_init(&d->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
 	permute_init(&d->perm, d->total ? d->total : 1, o->seed ^ 0x5049u);
 	disc_templates(&d->tm, g->hop.if_mac, g->hop.src);
+	if (d->v6 && (!addr_is_v6(&g->hop.saddr) ||
+		      disc_templates6(&d->tm, g->hop.if_mac,
+				      &g->hop.saddr) < 0)) {
+		snprintf(err, errlen, "no IPv6 source address on %s",
+			 g->hop.ifname);
+		return -1;
+	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	d->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
 			     (uint64_t)rt.tv_nsec - now_ns();
@@ -531,16 +500,20 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		return -1;
 	}
+	if (d->v6)
+		return route_table6_load(g->hop.ifname, &d->rt6, err, errlen);
 	return route_table_load(g->hop.ifname, &d->rt, err, errlen);
 }
 
 static void teardown(struct disc *d)
 {
 	route_table_free(&d->rt);
+	route_table6_free(&d->rt6);
 	results_free(d->res);
 	results_free(d->seen);
 	rto_destroy(&d->rto);
 	free(d->sendlog);
+	free((void *)d->answered);
 	free(d->arp);
 }
 
@@ -565,7 +538,8 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	    pktio_resume(io, err, errlen) < 0)
 		goto out;
 	drops0 = pktio_drops(io);
-	if (collect_arp(d, err, errlen) < 0 || resolve(d, st, err, errlen) < 0)
+	if (disc_collect_nexthops(d, err, errlen) < 0 ||
+	    disc_resolve(d, st, err, errlen) < 0)
 		goto out;
 	if (pthread_create(&rx, NULL, rx_main, d) != 0) {
 		snprintf(err, errlen, "cannot start receive thread");
@@ -578,6 +552,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	rx_started = 0;
 	st->pcap_drops = pktio_drops(io) - drops0;
 	gather(d, r);
+	add_self(d, r);
 	rc = 0;
 out:
 	if (rx_started) {

@@ -39,6 +39,8 @@ enum disc_reason {
 	DR_RESET,        /* reset */
 	DR_UDP_RESPONSE, /* udp-response */
 	DR_CONN_REFUSED, /* conn-refused: the connect ping's refusal */
+	DR_ND,           /* nd-response: IPv6's ARP */
+	DR_LOCALHOST,    /* localhost-response: our own address */
 	DR_ICMP_BASE,    /* + enum port_reason of an ICMP error */
 };
 
@@ -52,6 +54,7 @@ int disc_reason_icmp(uint8_t type, uint8_t code);
 struct disc_keys {
 	struct cookie_key key;
 	uint32_t our;                   /* our IPv4 address, host order */
+	struct addr our6;               /* IPv6 runs: our address; else 0 */
 	uint16_t sport_base, sport_count;
 	const struct disc_probe *probes; /* the spec's, in nmap's order */
 	size_t np;
@@ -60,6 +63,7 @@ struct disc_keys {
 /* The TCP frames' fixed parts, made once (disc_templates()). */
 struct disc_tmpls {
 	struct craft_tmpl syn, ack;
+	struct craft_tmpl syn6, ack6; /* disc_templates6() */
 };
 
 /*
@@ -68,6 +72,19 @@ struct disc_tmpls {
  */
 void disc_templates(struct disc_tmpls *t, const uint8_t smac[6],
 		    uint32_t saddr);
+
+/* The same over IPv6 (saddr IPv6). Returns 0, or -1. */
+int disc_templates6(struct disc_tmpls *t, const uint8_t smac[6],
+		    const struct addr *saddr);
+
+/*
+ * IPv6 (ks->our6 set): probe slot k to daddr, hop limit 64. ICMPv6
+ * echo carries the cookie as IPv4's echo does; -PP and -PM have no
+ * IPv6 form (as in nmap): 0 for them, and for k out of range.
+ */
+size_t disc_build6(const struct disc_keys *ks, const struct disc_tmpls *t,
+		   size_t k, const struct addr *daddr, const uint8_t smac[6],
+		   const uint8_t dmac[6], uint8_t *out);
 
 /*
  * Writes probe slot k of ks to daddr (host order) via dmac into out
@@ -80,7 +97,8 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 
 /* What one captured frame says about one of our probes. */
 struct disc_reply {
-	uint32_t target; /* the probed address, host order */
+	uint32_t target; /* the probed address, host order (IPv4) */
+	struct addr taddr; /* the probed address, either family */
 	size_t slot;     /* the probe it answers */
 	uint8_t reason;  /* enum disc_reason */
 	uint8_t ttl;     /* of the reply */
@@ -89,10 +107,29 @@ struct disc_reply {
 
 /*
  * 1 with *out when frame p (parsed) answers one of ks's probes (cookie
- * checked), else 0: a pure function of its inputs.
+ * checked), else 0: a pure function of its inputs. IPv6 frames when
+ * ks->our6 is set, IPv4 ones otherwise.
  */
 int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 		  struct disc_reply *out);
+
+/*
+ * Whether a retransmission pass can find anyone, judged from pass 0
+ * alone: each host gets several probes, so the probes a host found up
+ * left unanswered measure the loss. answered[k]: hosts that answered
+ * slot k (of np); up: hosts found up. The slots at least half of the
+ * up hosts answered are the ones live hosts answer (m of them); their
+ * miss ratio r = (m up - sum answered + 1) / (m up + 1), and a live
+ * host was missed only if all m were lost: expected missed hosts
+ * up r^m / (1 - r^m). Returns that, or -1 when it cannot be told
+ * (m < 2: a host seen through one kind only says nothing about its
+ * loss; fewer than 20 answers). A pure function.
+ */
+double disc_missed_estimate(const uint64_t *answered, size_t np,
+			    uint64_t up);
+
+/* Expected missed hosts below which discovery makes no more passes. */
+#define DISC_MISS_GOAL 0.02
 
 /* ---- the run over one host group (discovery.c) ---- */
 

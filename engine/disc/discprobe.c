@@ -1,5 +1,6 @@
 /* discprobe.c -- discovery probes and the replies they draw, as pure functions. */
 #include "engine/disc/discovery.h"
+#include "engine/disc/disc_int.h"
 
 #include <netinet/in.h>
 #include <string.h>
@@ -24,6 +25,8 @@ static const char *const names[] = {
 	[DR_RESET] = "reset",
 	[DR_UDP_RESPONSE] = "udp-response",
 	[DR_CONN_REFUSED] = "conn-refused",
+	[DR_ND] = "nd-response",
+	[DR_LOCALHOST] = "localhost-response",
 };
 
 const char *disc_reason_name(int r)
@@ -152,8 +155,31 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 	}
 }
 
-/* The slot of (kind, port), or -1 when no such probe was sent. */
-static long slot_of(const struct disc_keys *ks, int kind, uint16_t port)
+double disc_missed_estimate(const uint64_t *answered, size_t np,
+			    uint64_t up)
+{
+	uint64_t sum = 0, tot;
+	size_t m = 0;
+	double r, all;
+
+	if (up == 0)
+		return -1;
+	for (size_t k = 0; k < np; k++)
+		if (2 * answered[k] >= up) {
+			m++;
+			sum += answered[k] < up ? answered[k] : up;
+		}
+	tot = m * up;
+	if (m < 2 || sum < 20)
+		return -1;
+	r = (double)(tot - sum + 1) / (double)(tot + 1);
+	all = 1;
+	for (size_t i = 0; i < m; i++)
+		all *= r;
+	return all >= 1 ? -1 : (double)up * all / (1 - all);
+}
+
+long disc_slot_of(const struct disc_keys *ks, int kind, uint16_t port)
 {
 	for (size_t i = 0; i < ks->np; i++)
 		if (ks->probes[i].kind == kind &&
@@ -167,6 +193,7 @@ static int set(struct disc_reply *out, uint32_t target, long slot,
 	       int reason, uint8_t ttl, int up)
 {
 	out->target = target;
+	out->taddr = addr_from_v4(target);
 	out->slot = (size_t)slot;
 	out->reason = (uint8_t)reason;
 	out->ttl = ttl;
@@ -180,7 +207,7 @@ static int on_tcp(const struct disc_keys *ks, const struct pkt_info *p,
 {
 	uint32_t t = p->ip.src;
 	uint16_t port = p->tcp.sport;
-	long k = slot_of(ks, DK_SYN, port);
+	long k = disc_slot_of(ks, DK_SYN, port);
 	struct cookie c;
 
 	if (k >= 0) {
@@ -193,7 +220,7 @@ static int on_tcp(const struct disc_keys *ks, const struct pkt_info *p,
 				return set(out, t, k, DR_RESET, p->ip.ttl, 1);
 		}
 	}
-	k = slot_of(ks, DK_ACK, port);
+	k = disc_slot_of(ks, DK_ACK, port);
 	if (k < 0 || !(p->tcp.flags & PKT_RST))
 		return 0;
 	c = probe_cookie(ks, t, DK_ACK, port);
@@ -217,7 +244,7 @@ static int on_icmp(const struct disc_keys *ks, const struct pkt_info *p,
 
 		if (p->icmp.type != replies[i].type || p->icmp.code != 0)
 			continue;
-		k = slot_of(ks, replies[i].kind, 0);
+		k = disc_slot_of(ks, replies[i].kind, 0);
 		if (k < 0)
 			return 0;
 		c = probe_cookie(ks, p->ip.src, replies[i].kind, 0);
@@ -238,20 +265,20 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 
 	switch (p->inner.ip.proto) {
 	case IPPROTO_TCP:
-		k = slot_of(ks, DK_SYN, p->inner.dport);
+		k = disc_slot_of(ks, DK_SYN, p->inner.dport);
 		if (k >= 0) {
 			c = probe_cookie(ks, t, DK_SYN, p->inner.dport);
 			if (p->inner.sport == c.sport && p->inner.seq == c.seq)
 				return k;
 		}
-		k = slot_of(ks, DK_ACK, p->inner.dport);
+		k = disc_slot_of(ks, DK_ACK, p->inner.dport);
 		if (k < 0)
 			return -1;
 		c = probe_cookie(ks, t, DK_ACK, p->inner.dport);
 		return p->inner.sport == c.sport && p->inner.seq == c.seq ? k
 									   : -1;
 	case IPPROTO_UDP:
-		k = slot_of(ks, DK_UDP, p->inner.dport);
+		k = disc_slot_of(ks, DK_UDP, p->inner.dport);
 		if (k < 0)
 			return -1;
 		c = probe_cookie(ks, t, DK_UDP, p->inner.dport);
@@ -263,7 +290,7 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 			   : type == CRAFT_ICMP_TIMESTAMP ? DK_TS
 			   : type == CRAFT_ICMP_MASK ? DK_MASK : -1;
 
-		if (kind < 0 || (k = slot_of(ks, kind, 0)) < 0)
+		if (kind < 0 || (k = disc_slot_of(ks, kind, 0)) < 0)
 			return -1;
 		c = probe_cookie(ks, t, kind, 0);
 		return p->inner.seq == c.seq ? k : -1;
@@ -280,6 +307,8 @@ int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 	int reason;
 
 	memset(out, 0, sizeof(*out));
+	if (ks->our6.family)
+		return disc_classify6(ks, p, out);
 	if (p->ip.ver != 4 || p->ip.dst != ks->our)
 		return 0;
 	switch (p->kind) {
@@ -288,7 +317,7 @@ int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
 	case PKT_ICMP:
 		return on_icmp(ks, p, out);
 	case PKT_UDP:
-		k = slot_of(ks, DK_UDP, p->udp.sport);
+		k = disc_slot_of(ks, DK_UDP, p->udp.sport);
 		if (k < 0)
 			return 0;
 		{

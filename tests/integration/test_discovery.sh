@@ -109,3 +109,60 @@ check "-sn crowd: the same hosts up as nmap -sn --min-rate 100000" \
 	cmp -s "$tmp/got" "$tmp/ngot"
 printf '# crowd /16 -sn: fathom %.2fs, nmap --min-rate 100000 %.2fs\n' \
 	"$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)"
+
+# IPv6: neighbour discovery on the link (fx-svc, fx-quiet), ICMPv6 echo,
+# SYN and ACK past it (fx-crowd6, every 4th address alive), against
+# nmap -6 in the same run. In address order, as for IPv4.
+SVC6=fd5a:7a6f:1ab0:1::10 QUIET6=fd5a:7a6f:1ab0:1::11 CROWD6_NET=fd5a:7a6f:1ab0:200::/112
+HOSTS6="$SVC6 $QUIET6 fd5a:7a6f:1ab0:200::4 fd5a:7a6f:1ab0:200::5 fd5a:7a6f:1ab0:200::8"
+compare "-6 -sn (ND on the link, probes past it)" -6 -sn $HOSTS6
+compare "-6 -sn --disable-arp-ping" -6 -sn --disable-arp-ping $HOSTS6
+compare "-6 -sn -PE" -6 -sn -PE --disable-arp-ping $SVC6 $QUIET6 fd5a:7a6f:1ab0:200::4
+compare "-6 -sn -PS113 (fx-quiet resets)" -6 -sn -PS113 --disable-arp-ping $QUIET6
+compare "-6 -sn -PS22 (syn-ack)" -6 -sn -PS22 --disable-arp-ping $QUIET6 fd5a:7a6f:1ab0:200::4
+compare "-6 -sn -PA (reset to the ACK)" -6 -sn -PA --disable-arp-ping $SVC6 fd5a:7a6f:1ab0:200::4
+fathom -6 -n -sn -v $HOSTS6 >"$tmp/f6v.txt" 2>&1
+nmap_ -6 -n -sn -v $HOSTS6 >"$tmp/n6v.txt" 2>&1
+check "-6 -v normal output: host, down-host and MAC lines as nmap's" \
+	cmp -s <(report_lines "$tmp/f6v.txt") <(report_lines "$tmp/n6v.txt")
+fathom -6 -n -sn -PP "$SVC6" >/dev/null 2>"$tmp/pp.err"
+pprc=$?
+check "-6 -PP: refused with exit 2 (no ICMPv6 timestamp)" \
+	sh -c "test $pprc = 2 && grep -q 'IPv4 only' '$tmp/pp.err'"
+fathom -6 -n -p80 -v fd5a:7a6f:1ab0:200::4 fd5a:7a6f:1ab0:200::5 >"$tmp/p6.txt" 2>&1
+check "-6 port scan: the live crowd host's port 80, the dead one down" \
+	sh -c "grep -q '^80/tcp open' '$tmp/p6.txt' && test \$(grep -c 'host down' '$tmp/p6.txt') = 1"
+python3 -c '
+import ipaddress
+for i in range(0, 65536, 4):
+    print(ipaddress.ip_address(int(ipaddress.ip_address("fd5a:7a6f:1ab0:200::")) + i))' |
+	sort >"$tmp/want6"
+fathom -6 -n -sn "$CROWD6_NET" -oG "$tmp/c6.gnmap" >/dev/null 2>"$tmp/c6.err"
+check "-6 -sn crowd6: exits 0" test $? = 0
+awk '/Status: Up/{print $2}' "$tmp/c6.gnmap" | sort >"$tmp/got6"
+check "-6 -sn crowd6: exactly the 16384 live hosts ($(wc -l <"$tmp/got6") found)" \
+	cmp -s "$tmp/got6" "$tmp/want6"
+
+# --host-timeout: a host's clock starts when discovery first probes it and
+# stops at its answer, so a discovery pass longer than the timeout (4096
+# probes at 500 per second: about 8 s) leaves every live host its time for
+# the sweep. (Charged from the start of discovery to its end, every host
+# was out of time before its port was probed.)
+fathom -n -p80 --open --host-timeout 2s --max-rate 500 198.19.0.0/22 >"$tmp/ht.txt" 2>&1
+check "--host-timeout 2s, discovery of 8 s: all 256 live hosts swept ($(grep -c '^80/tcp open' "$tmp/ht.txt") with 80 open)" \
+	test "$(grep -c '^80/tcp open' "$tmp/ht.txt")" = 256
+check "--host-timeout 2s, discovery of 8 s: no host skipped" \
+	sh -c "! grep -q 'due to host timeout' '$tmp/ht.txt'"
+
+# Our own address inside the range: nmap says it is up (localhost-response),
+# though no probe to it goes on the wire; fathom too (nmap writes it last,
+# fathom in address order: compared as sets).
+for net in 198.18.0.0/29 fd5a:7a6f:1ab0:1::/125; do
+	six=; case $net in *:*) six=-6 ;; esac
+	fathom $six -n -sn --reason "$net" >"$tmp/self.f" 2>&1
+	nmap_ $six -n -sn --reason "$net" </dev/null >"$tmp/self.n" 2>&1
+	check "-sn $net: our own address up for the same reason, the same hosts as nmap" \
+		sh -c "grep -q 'localhost-response' '$tmp/self.f' &&
+			test \"\$(awk '/scan report/{h=\$5} /^Host is up/{print h, \$5}' '$tmp/self.f' | sort)\" = \
+			\"\$(awk '/scan report/{h=\$5} /^Host is up/{print h, \$5}' '$tmp/self.n' | sort)\""
+done

@@ -246,6 +246,27 @@ int main(void)
 		CHECK(classify(&ks, g, n, &r) == 0);
 	}
 
+	CASE("missed-host estimate: no pass 1 on a clean LAN, one under loss")
+	{
+		uint64_t all[4] = { 1000, 1000, 1000, 1000 };
+		uint64_t lossy[4] = { 900, 905, 890, 910 };
+		uint64_t one[4] = { 1000, 3, 0, 0 };
+		uint64_t few[4] = { 5, 5, 5, 0 };
+		double m;
+
+		/* Every up host answered all four: nothing missed. */
+		m = disc_missed_estimate(all, 4, 1000);
+		CHECK(m >= 0 && m < DISC_MISS_GOAL);
+		/* 10% of the answers lost: 1e-4 of 1000 hosts is 0.1. */
+		m = disc_missed_estimate(lossy, 4, 1000);
+		CHECK(m > DISC_MISS_GOAL && m < 1);
+		/* One kind answered: its loss cannot be told. */
+		CHECK(disc_missed_estimate(one, 4, 1000) < 0);
+		/* Too few answers to tell. */
+		CHECK(disc_missed_estimate(few, 4, 5) < 0);
+		CHECK(disc_missed_estimate(all, 4, 0) < 0);
+	}
+
 	CASE("ICMP errors: up from the target itself, never from a router")
 	{
 		probe(&ks, S_UDP, f, &p);

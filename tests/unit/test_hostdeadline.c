@@ -125,7 +125,34 @@ int main(void)
 		CHECK_EQ_U(hostdeadline_count(hd), 0);
 		hostdeadline_free(hd);
 	}
-	CASE("IPv6 hosts are keys like IPv4 ones")
+	CASE("span: a host charged from its first probe to its answer")
+	{
+		struct hostdeadline *hd = hostdeadline_new(1000);
+		struct addr a = v4(10), b = v4(11), c = v4(12);
+
+		/* An earlier phase used 100 ms of every clock. */
+		hostdeadline_start_all(hd, 0);
+		hostdeadline_stop_all(hd, 100 * MS);
+		/* Discovery from 1000 ms: a probed at 1600, up at 1650. */
+		hostdeadline_start_all(hd, 1000 * MS);
+		hostdeadline_span(hd, &a, 1600 * MS, 1650 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &a, 5000 * MS), 150 * MS);
+		/* A from before the phase: charged from the phase's start. */
+		hostdeadline_span(hd, &b, 500 * MS, 1200 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &b, 5000 * MS), 300 * MS);
+		/* The others run on with the group. */
+		CHECK_EQ_U(hostdeadline_used(hd, &c, 1800 * MS), 900 * MS);
+		hostdeadline_stop_all(hd, 1800 * MS);
+		/* The next phase starts every clock again. */
+		hostdeadline_start_all(hd, 2000 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &a, 2100 * MS), 250 * MS);
+		CHECK(!hostdeadline_expired(hd, &a, 2800 * MS));
+		CHECK(hostdeadline_expired(hd, &c, 2100 * MS));
+		/* No timeout: nothing happens. */
+		hostdeadline_span(NULL, &a, 0, 1);
+		hostdeadline_free(hd);
+	}
+		CASE("IPv6 hosts are keys like IPv4 ones")
 	{
 		struct hostdeadline *hd = hostdeadline_new(50);
 		struct addr a, b;

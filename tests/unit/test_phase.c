@@ -298,7 +298,7 @@ int main(void)
 		CHECK_STR(buf, "discovery");
 	}
 
-	CASE("-6: -sV and the trace stay, -O is dropped (IPv4-only) after a warning")
+	CASE("-6: discovery, -sV and the trace stay, -O is dropped (IPv4-only) after a warning")
 	{
 		char *argv[] = { "fathom", "-6", "-A", "--dry-run", "-n",
 				 "fd5a:7a6f:1ab0:1::10", NULL };
@@ -315,7 +315,7 @@ int main(void)
 			k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%s",
 					      i ? "," : "",
 					      phase_list_at(pl, i)->name);
-		CHECK_STR(buf, "sweep,version,trace");
+		CHECK_STR(buf, "discovery,sweep,version,trace");
 		phase_list_free(pl, NULL);
 		cli_free(&o);
 	}
