@@ -314,6 +314,8 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	v.max_services = v.o->max_parallelism ? (size_t)v.o->max_parallelism
 					      : VS_MAX_SERVICES;
 	v.maxc = (size_t)v.o->max_parallelism;
+	v.par = v.o->version_parallel ? (size_t)v.o->version_parallel
+				      : VS_PAR_DEFAULT;
 	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
 	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
 	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
