@@ -19,8 +19,7 @@
  * ClientHello at once, and waiting its full 5 s would stall every
  * plain-text service that ignores the hello (redis, most databases). */
 #define VS_TLS_GRACE_MS 1000
-/* A probe ranked before the hard answer that has heard nothing more for
- * this long after its first bytes has said all it will (see vs_evaluate). */
+/* A reply that has heard nothing more for this long is over (reply_over). */
 #define VS_QUIET_MS 500
 
 uint64_t vs_now_ms(void)
@@ -93,6 +92,14 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 	}
 	if (n)
 		memcpy(pc->buf + pc->len, d, n);
+	if (n && pc->len) { /* the pace of a reply that comes in pieces */
+		uint64_t now = vs_now_ms();
+
+		if (now - pc->last_data > pc->max_gap)
+			pc->max_gap = now - pc->last_data;
+	}
+	if (n)
+		pc->last_data = vs_now_ms();
 	pc->len += n;
 	pc->svc->not_wrapped |= n > 0;
 }
@@ -220,7 +227,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 			v->est_peak = v->est_now;
 	}
 	if (ev == TCP_EV_CLOSED) {
-		vs_conn_closed(pc->svc->vs);
+		vs_conn_closed(pc->svc);
 		if (pc->established)
 			pc->svc->vs->est_now--;
 	}
@@ -246,7 +253,6 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		}
 		break;
 	case TCP_EV_DATA:
-		pc->last_data = now;
 		if (pc->tls) {
 			tls_feed(pc->tls, data, len);
 			tls_pump(pc, now);
@@ -553,15 +559,28 @@ static void conclude_early(struct pconn *pc, const char *why)
 }
 
 /*
- * When an unconcluded probe stops waiting. Its deadline, as in nmap.
- * Once another probe holds a hard answer: a TLS probe nmap would only
- * send after that answer (its reply cannot change it) stops at once; a
- * TLS probe that heard nothing for VS_TLS_GRACE_MS is not talking to TLS;
- * a probe ranked before the answer that has heard nothing more for
- * VS_QUIET_MS after its first bytes has said all it will (a banner and
- * then silence: nmap would wait out the probe's totalwaitms, up to 6 s,
- * for bytes that do not come). A sequential run (--version-parallel 1)
- * never has an earlier probe running beside a later answer.
+ * A reply that has stopped: nothing more for VS_QUIET_MS, nor for three
+ * times the longest pause between its pieces (a server that drips its
+ * banner is waited for). nmap waits out the probe's totalwaitms, up to
+ * 6 s, for bytes that do not come; a sequential run (--version-parallel
+ * 1) does too, and test_vchains.sh holds the two to the same answers.
+ */
+static int reply_over(const struct pconn *pc, uint64_t now)
+{
+	uint64_t quiet = 3 * pc->max_gap;
+
+	if (quiet < VS_QUIET_MS)
+		quiet = VS_QUIET_MS;
+	return pc->len > 0 && !vs_sequential(pc->svc->vs) &&
+	       now - pc->last_data >= quiet;
+}
+
+/*
+ * When an unconcluded probe stops waiting: at its deadline, as in nmap;
+ * when its reply is over (reply_over). Once another probe holds a hard
+ * answer, a TLS probe nmap would only send after that answer (its reply
+ * cannot change it) stops at once, and one that heard nothing for
+ * VS_TLS_GRACE_MS is not talking to TLS.
  */
 static void stop_waiting(struct pconn *pc, uint64_t now)
 {
@@ -570,14 +589,13 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 
 	if (pc->deadline && now >= pc->deadline)
 		conclude_early(pc, "timed out");
+	else if (reply_over(pc, now))
+		conclude_early(pc, "quiet after its reply");
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");
 	else if (answered && pc->is_tls_probe && pc->len == 0 &&
 		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS)
 		conclude_early(pc, "silent after a plain answer");
-	else if (answered && pc->rank < sv->best_rank && pc->len > 0 &&
-		 now - pc->last_data >= VS_QUIET_MS)
-		conclude_early(pc, "quiet after its reply");
 }
 
 /* Decides what a service's state means: done, tunnel, next probes. */
@@ -694,6 +712,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 size_t vs_service_budget(const struct vs *v, uint16_t port)
 {
 	size_t n = 1 + v->ntls;
+	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
 
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
@@ -704,7 +723,7 @@ size_t vs_service_budget(const struct vs *v, uint16_t port)
 	}
 	if (vs_sequential(v))
 		return 1;
-	return n > 1 + v->par ? n : 1 + v->par;
+	return n > 1 + par ? n : 1 + par;
 }
 
 void vs_start_service(struct service *sv)

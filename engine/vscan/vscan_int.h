@@ -40,7 +40,14 @@
  * Probes one service keeps in flight after phase 1 (--version-parallel
  * changes it; 1 is nmap's sequential order, one connection at a time).
  */
-#define VS_PAR_DEFAULT 3
+#define VS_PAR_DEFAULT 6
+/*
+ * Past this many in flight, a service adds probes only while its host
+ * holds fewer than VS_HOST_CONNS probe connections: a host with many
+ * unsettled ports is not sent 6 connections per port at once.
+ */
+#define VS_PAR_BASE 3
+#define VS_HOST_CONNS 48
 /* The NULL probe listens alone this long for a greeting (see phase1)... */
 #define VS_GREET_MS 250
 /* ...or this long where the port's usual service greets (vs_greet_ms). */
@@ -65,7 +72,8 @@ struct pconn {
 	size_t len, cap;
 	uint64_t deadline;     /* ms */
 	uint64_t connected_at; /* ms, 0 until connected */
-	uint64_t last_data;    /* ms: when the last bytes came */
+	uint64_t last_data;    /* ms: when the last reply bytes came */
+	uint64_t max_gap;      /* ms: longest pause between them */
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
 	int established;        /* counted in vs.est_now */
@@ -83,6 +91,7 @@ struct service {
 	int phase;             /* 1 parallel start, 2 by rarity */
 	size_t next_probe;     /* phase 2 position in the DB */
 	size_t seq;            /* sequential run: next slot (vscan_order.c) */
+	size_t host;           /* its host's index in vs.host_conns */
 	int done, dirty;
 	struct svc_answer best; /* hard match candidate */
 	int best_rank;
@@ -127,6 +136,7 @@ struct vs {
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
 	size_t par;             /* --version-parallel: 1 is sequential */
+	size_t *host_conns;     /* probe connections open, per host (vs_order) */
 	size_t conns_now, conns_peak; /* probe connections open at once */
 	size_t est_now, est_peak;     /* of them, past the handshake */
 	size_t reserved;              /* sum of the active services' budgets */
@@ -147,7 +157,8 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what);
 /*
  * The most connections a service on port opens at once: the NULL probe,
  * the TLS-detecting and port-favoured probes of phase 1, or phase 2's
- * v->par beside a silent NULL; 1 in a sequential run. --max-parallelism
+ * up to VS_PAR_BASE beside a silent NULL (more only where room_for_more
+ * in vscan_order.c allows); 1 in a sequential run. --max-parallelism
  * admits services
  * while the sum of these stays under it.
  */
@@ -188,8 +199,8 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
 		 uint64_t now);
 void vs_conn_abort(struct vs *v, void *conn, uint64_t now);
-/* Records that a connection ended (for the simultaneous count). */
-void vs_conn_closed(struct vs *v);
+/* Records that a connection of sv ended (for the simultaneous counts). */
+void vs_conn_closed(struct service *sv);
 
 /* vscan_order.c: the probes a service sends, and when. */
 /* A sequential run: one probe connection per service, in nmap's order. */
@@ -207,7 +218,8 @@ uint64_t vs_greet_ms(const struct service *sv);
 int vs_silent_null(const struct pconn *pc, uint64_t now);
 /*
  * Starts the next probes ranked below max_rank: in parallel, phase 2's
- * by file order within the intensity until v->par are in flight; in a
+ * by file order within the intensity until v->par are in flight (past
+ * VS_PAR_BASE only while the host holds under VS_HOST_CONNS); in a
  * sequential run, the next of nmap's order once none is in flight.
  */
 void vs_fill(struct service *sv, int max_rank);
@@ -215,7 +227,8 @@ void vs_fill(struct service *sv, int max_rank);
 int vs_unsent_before_best(const struct service *sv);
 
 /* vscan_sched.c: start order and --host-timeout. */
-/* Fills v->order: one service of each host in turn. */
+/* Fills v->order (one service of each host in turn), each service's
+ * host index and v->host_conns. */
 void vs_order(struct vs *v);
 /*
  * The service to start next (v->order from v->next_start, skipping the

@@ -149,6 +149,17 @@ static void seq_fill(struct service *sv, int max_rank)
 	}
 }
 
+/*
+ * Probes past VS_PAR_BASE are not in the service's budget (what
+ * --max-parallelism admits services by): they start only while the
+ * host holds under VS_HOST_CONNS and the run under --max-parallelism.
+ */
+static int room_for_more(const struct vs *v, const struct service *sv)
+{
+	return v->host_conns[sv->host] < VS_HOST_CONNS &&
+	       (v->maxc == 0 || v->conns_now < v->maxc);
+}
+
 void vs_fill(struct service *sv, int max_rank)
 {
 	struct vs *v = sv->vs;
@@ -161,6 +172,8 @@ void vs_fill(struct service *sv, int max_rank)
 	}
 	busy = (size_t)inflight(sv);
 	while (busy < v->par && sv->next_probe < n) {
+		if (busy >= VS_PAR_BASE && !room_for_more(v, sv))
+			break;
 		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
 		/* After every port-favoured probe, as nmap orders them. */
 		int rank = (int)(n + sv->next_probe) + 1;

@@ -25,6 +25,8 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 
 	if (c && ++v->conns_now > v->conns_peak)
 		v->conns_peak = v->conns_now;
+	if (c)
+		v->host_conns[sv->host]++;
 	return c;
 }
 
@@ -41,10 +43,14 @@ void vs_conn_abort(struct vs *v, void *conn, uint64_t now)
 	v->tr->ops->abort(v->tr, conn, now);
 }
 
-void vs_conn_closed(struct vs *v)
+void vs_conn_closed(struct service *sv)
 {
+	struct vs *v = sv->vs;
+
 	if (v->conns_now)
 		v->conns_now--;
+	if (v->host_conns[sv->host])
+		v->host_conns[sv->host]--;
 }
 
 static int cmp_svc(const void *a, const void *b)
@@ -378,6 +384,7 @@ done:
 	neigh_free(v.neigh6);
 	free(v.svcs);
 	free(v.order);
+	free(v.host_conns);
 	free(v.tls_probes);
 	tls_ctx_free(v.tls);
 	if (v.io && pktio_pause(v.io, err, errlen) < 0)
