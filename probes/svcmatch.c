@@ -601,6 +601,7 @@ static int try_line(const struct svcdb *db, const struct svc_match *m,
 		    const uint8_t *subj, size_t len, pcre2_match_data *md)
 {
 	const pcre2_match_context *mctx = svcdb_match_context(db);
+	struct svc_match *lazy = (struct svc_match *)m;
 	int rc;
 
 	/*
@@ -611,9 +612,9 @@ static int try_line(const struct svcdb *db, const struct svc_match *m,
 	 * only slower: failures are ignored. The lazy state is the one
 	 * thing a match changes in the db; -sV matches in one thread.
 	 */
-	if (m->jit_pending && ++((struct svc_match *)m)->tries >= SVC_JIT_AFTER) {
+	if (lazy->jit_pending && ++lazy->tries >= SVC_JIT_AFTER) {
 		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
-		((struct svc_match *)m)->jit_pending = 0;
+		lazy->jit_pending = 0;
 	}
 	rc = pcre2_match(m->re, subj, len, 0, 0, md,
 			 (pcre2_match_context *)mctx);

@@ -703,7 +703,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	vs_fill(sv, 1 << 22);
 	reap(sv);
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
-		if (!pc->concluded && !(sv->reflected && vs_silent_null(pc, now)))
+		if (!pc->concluded &&
+		    !(sv->reflected && vs_silent_null(pc, now)))
 			return;
 	if (vs_retry_refused(sv, now))
 		return;

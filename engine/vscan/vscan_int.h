@@ -136,7 +136,7 @@ struct vs {
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
 	size_t par;             /* --version-parallel: 1 is sequential */
-	size_t *host_conns;     /* probe connections open, per host (vs_order) */
+	size_t *host_conns;     /* probe connections open per host (vs_order) */
 	size_t conns_now, conns_peak; /* probe connections open at once */
 	size_t est_now, est_peak;     /* of them, past the handshake */
 	size_t reserved;              /* sum of the active services' budgets */

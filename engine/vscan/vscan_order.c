@@ -1,4 +1,4 @@
-/* vscan_order.c -- which probe a service sends next: nmap's order, in parallel or one at a time. */
+/* vscan_order.c -- the probes a service sends next: nmap's order, side by side or one by one. */
 #include <netinet/in.h>
 
 #include "engine/core/services.h"
@@ -144,7 +144,8 @@ static void seq_fill(struct service *sv, int max_rank)
 		if (rank >= max_rank)
 			return;
 		sv->seq++;
-		if (p && vs_start_probe(sv, p, rank, vs_is_tls_probe(sv->vs, p)) == 0)
+		if (p && vs_start_probe(sv, p, rank,
+					vs_is_tls_probe(sv->vs, p)) == 0)
 			return;
 	}
 }
