@@ -50,8 +50,13 @@
 #define VS_HOST_CONNS 48
 /* The NULL probe listens alone this long for a greeting (see phase1)... */
 #define VS_GREET_MS 250
-/* ...or this long where the port's usual service greets (vs_greet_ms). */
-#define VS_NULL_GRACE_MS 1000
+/*
+ * ...or this long where the port's usual service greets (vs_greet_ms):
+ * the crowd's one sshd (256 hosts at once, sv-crowd) still names all
+ * 512 services at 600 ms; a second's wait cost -sV of fx-svc 0.4 s on
+ * the finger and DNS ports, whose daemons wait for a query.
+ */
+#define VS_NULL_GRACE_MS 600
 #define VS_MAX_RESP 16384     /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4      /* refused probes kept for another try */
