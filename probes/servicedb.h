@@ -52,8 +52,10 @@ struct svc_match {
 	int ssl;             /* the name carried "ssl/" */
 	int soft;            /* softmatch */
 	char *pattern;       /* regex source, for diagnostics */
-	pcre2_code *re;      /* PCRE2 8-bit, JIT-compiled when possible */
+	pcre2_code *re;      /* PCRE2 8-bit, JIT-compiled once it is used */
 	uint32_t ncaptures;  /* capture groups in re */
+	int jit_pending;     /* JIT wanted, not compiled yet (svcmatch.c) */
+	uint32_t tries;      /* matches run while jit_pending */
 	char *tmpl[SVC_NFIELDS]; /* raw template text, NULL if absent */
 	char *cpe[SVC_MAX_CPE];  /* "cpe:/a:vendor:product:$1" templates */
 	size_t ncpe;

@@ -340,9 +340,8 @@ static int compile_regex(struct svc_match *m, const char *pat, size_t patlen,
 		     (const char *)msg);
 		return -1;
 	}
-	/* Without JIT the interpreter is only slower: ignore failures. */
-	if (jit)
-		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+	/* JIT later, for the lines that are used (try_line). */
+	m->jit_pending = jit;
 	pcre2_pattern_info(m->re, PCRE2_INFO_CAPTURECOUNT, &m->ncaptures);
 	/*
 	 * A line that accepts an empty response would claim every silent
@@ -595,13 +594,28 @@ static void fill(const struct svc_match *m, const uint8_t *subj,
 	}
 }
 
+#define SVC_JIT_AFTER 8
+
 /* Runs one regex; > 0 on a match with rc usable ovector pairs. */
 static int try_line(const struct svcdb *db, const struct svc_match *m,
 		    const uint8_t *subj, size_t len, pcre2_match_data *md)
 {
 	const pcre2_match_context *mctx = svcdb_match_context(db);
+	struct svc_match *lazy = (struct svc_match *)m;
 	int rc;
 
+	/*
+	 * JIT-compiling nmap's 12,000 lines at load cost more CPU than one
+	 * host's whole -sV (and as much again unmapping them at exit): a
+	 * line is compiled once it has run SVC_JIT_AFTER times, when a
+	 * crowd of services makes it hot. Without JIT the interpreter is
+	 * only slower: failures are ignored. The lazy state is the one
+	 * thing a match changes in the db; -sV matches in one thread.
+	 */
+	if (lazy->jit_pending && ++lazy->tries >= SVC_JIT_AFTER) {
+		(void)pcre2_jit_compile(m->re, PCRE2_JIT_COMPLETE);
+		lazy->jit_pending = 0;
+	}
 	rc = pcre2_match(m->re, subj, len, 0, 0, md,
 			 (pcre2_match_context *)mctx);
 	/*

@@ -82,6 +82,7 @@ enum {
 	OPT_SHARDS, /* OPT_SHARDS..OPT_SCANID: enum cli_shard_which's order */
 	OPT_SHARD,
 	OPT_SCANID,
+	OPT_VPARALLEL,
 };
 
 /*
@@ -119,6 +120,7 @@ static const struct option longopts[] = {
 	{ "version-all", no_argument, NULL, OPT_VALL },
 	{ "version-trace", no_argument, NULL, OPT_VTRACE },
 	{ "max-parallelism", required_argument, NULL, OPT_MAXPAR },
+	{ "version-parallel", required_argument, NULL, OPT_VPARALLEL },
 	{ "service-db", required_argument, NULL, OPT_SERVICEDB },
 	{ "allports", no_argument, NULL, OPT_ALLPORTS },
 	{ "versiondb", required_argument, NULL, OPT_VERSIONDB },
@@ -539,6 +541,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				goto out;
 			}
 			o->max_parallelism = (int)v;
+			break;
+		case OPT_VPARALLEL:
+			if (cli_vscan_parallel(o, optarg) < 0)
+				goto out;
 			break;
 		case OPT_ALLPORTS:
 			o->allports = 1;

@@ -127,6 +127,7 @@ struct scan_opts {
 	int version_intensity; /* 0-9, default 7 */
 	int version_trace;
 	int max_parallelism;    /* -sV connections at once; 0 = default */
+	int version_parallel;   /* -sV probes in flight per port; 0 = default */
 	int allports;          /* probe even the Exclude'd ports */
 	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
 	struct oui_table *ouis; /* MAC vendor names, or NULL (cli_data.c) */

@@ -153,6 +153,15 @@ int cli_udp_reparse(const char *arg, struct scan_opts *o, int exclude,
 void cli_trace_enable(struct scan_opts *o);
 
 /*
+ * --version-parallel N (cli_vscan.c): the probes one -sV service keeps in
+ * flight after its first ones (engine/vscan/vscan_order.c); 1 sends them
+ * one at a time in nmap's order. 0, or -1 after one line on stderr (a
+ * usage error).
+ */
+#define CLI_VPAR_MAX 32
+int cli_vscan_parallel(struct scan_opts *o, const char *arg);
+
+/*
  * Output options (cli_out.c): -oA BASE sets the four file names; -oS
  * TARGET the inventory database (engine/invdb/invdb.h), refused when
  * this build lacks its backend. opt is the option as typed. 0, or -1

@@ -39,6 +39,8 @@ void usage_print(FILE *f)
 "  --version-all: Try every single probe (intensity 9)\n"
 "  --version-trace: Show detailed version scan activity (for debugging)\n"
 "  --max-parallelism <n>: At most n -sV or -sT connections open at once\n"
+"  --version-parallel <n>: -sV probes in flight per port (1-32, default 6;\n"
+"      1: one at a time, nmap's order)\n"
 "  --service-db <file>: Also load probes from this nmap-service-probes file\n"
 "  --versiondb <file>: Use this file instead of fathom-service-probes\n"
 "  --allports: Don't exclude any ports from version detection\n"

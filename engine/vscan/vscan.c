@@ -19,12 +19,8 @@
  * ClientHello at once, and waiting its full 5 s would stall every
  * plain-text service that ignores the hello (redis, most databases). */
 #define VS_TLS_GRACE_MS 1000
-/* A NULL probe that has heard nothing for this long keeps listening (a
- * slow greeter is still named by it), but the next probes start beside it
- * instead of after its full wait: this is where nmap spends most of -sV. */
-#define VS_NULL_GRACE_MS 1000
-/* How long the NULL probe listens alone for a greeting (see phase1). */
-#define VS_GREET_MS 250
+/* A reply that has heard nothing more for this long is over (reply_over). */
+#define VS_QUIET_MS 500
 
 uint64_t vs_now_ms(void)
 {
@@ -96,6 +92,14 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 	}
 	if (n)
 		memcpy(pc->buf + pc->len, d, n);
+	if (n && pc->len) { /* the pace of a reply that comes in pieces */
+		uint64_t now = vs_now_ms();
+
+		if (now - pc->last_data > pc->max_gap)
+			pc->max_gap = now - pc->last_data;
+	}
+	if (n)
+		pc->last_data = vs_now_ms();
 	pc->len += n;
 	pc->svc->not_wrapped |= n > 0;
 }
@@ -223,7 +227,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 			v->est_peak = v->est_now;
 	}
 	if (ev == TCP_EV_CLOSED) {
-		vs_conn_closed(pc->svc->vs);
+		vs_conn_closed(pc->svc);
 		if (pc->established)
 			pc->svc->vs->est_now--;
 	}
@@ -310,49 +314,27 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
 }
 
 /*
- * nmap's order (reference/nmap-internals.md section 2): the NULL probe,
- * then the probes listing the port in file order, then the rest in file
- * order. An answer stands only if no probe before it in this order could
- * still say something else.
+ * Phase 1: the TLS-detecting probes and the port's favoured probes, all
+ * at once; in a sequential run, the first probe after the NULL one.
  */
-static int probe_rank(const struct service *sv, const struct svc_probe *p)
-{
-	const struct vs *v = sv->vs;
-	size_t n = svcdb_nprobes(v->db);
-
-	if (p == svcdb_null_probe(v->db))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (svcdb_probe(v->db, i) == p)
-			return svc_probe_port_listed(p, sv->out->port, sv->tunnel)
-				       ? (int)i + 1
-				       : (int)(n + i) + 1;
-	return 1 << 20;
-}
-
-static int is_tls_probe(const struct vs *v, const struct svc_probe *p)
-{
-	for (size_t i = 0; i < v->ntls; i++)
-		if (v->tls_probes[i] == p)
-			return 1;
-	return 0;
-}
-
-/* Phase 1: the TLS-detecting probes and the port's favoured probes. */
 static void phase1_rest(struct service *sv)
 {
 	struct vs *v = sv->vs;
 	uint16_t port = sv->out->port;
 
 	sv->phase = 1;
+	if (vs_sequential(v)) {
+		vs_fill(sv, 1 << 22);
+		return;
+	}
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
 			vs_start_probe(sv, v->tls_probes[i],
-				    probe_rank(sv, v->tls_probes[i]), 1);
+				    vs_probe_rank(sv, v->tls_probes[i]), 1);
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
 
-		if (p->proto != IPPROTO_TCP || is_tls_probe(v, p))
+		if (p->proto != IPPROTO_TCP || vs_is_tls_probe(v, p))
 			continue;
 		if (svc_probe_port_listed(p, port, sv->tunnel))
 			vs_start_probe(sv, p, (int)i + 1, 0);
@@ -360,40 +342,43 @@ static void phase1_rest(struct service *sv)
 }
 
 /*
+ * A TLS-detecting probe lists the port (443, 993...): TLS is the likely
+ * answer and a TLS server says nothing to the NULL probe, so phase 1
+ * starts with it.
+ */
+static int tls_port(const struct service *sv)
+{
+	const struct vs *v = sv->vs;
+
+	if (sv->tls_gave_up)
+		return 0;
+	for (size_t i = 0; i < v->ntls; i++)
+		if (svc_probe_port_listed(v->tls_probes[i], sv->out->port, 0))
+			return 1;
+	return 0;
+}
+
+/*
  * The NULL probe starts alone (phase 0) and the rest join it when it has
  * heard nothing for VS_GREET_MS, or heard something that is not a hard
  * match: a service that greets (ssh, ftp, smtp...) is named on one
  * connection, as nmap does, instead of costing the server a connection
- * (a fork, for sshd) per parallel probe. Through TLS all start at once.
+ * (a fork, for sshd) per parallel probe. Through TLS, or on a port a
+ * TLS probe lists, all start at once.
+ * A sequential run waits for the NULL probe's end, as nmap does.
  */
 static void phase1(struct service *sv)
 {
 	struct vs *v = sv->vs;
 	const struct svc_probe *null = svcdb_null_probe(v->db);
 
-	sv->next_probe = 0;
+	sv->next_probe = sv->seq = 0;
 	sv->phase = 0;
 	if (null)
 		vs_start_probe(sv, null, 0, 0);
-	if (null == NULL || sv->tunnel)
+	if (null == NULL ||
+	    (!vs_sequential(v) && (sv->tunnel || tls_port(sv))))
 		phase1_rest(sv);
-}
-
-/*
- * The greeting window: longer where the port's usual service (the
- * services table's name) is one the NULL probe can name, i.e. one that
- * greets: a busy sshd forking for hundreds of connections may take a
- * while to say hello, and every extra probe would add to its load.
- */
-static uint64_t greet_ms(const struct service *sv)
-{
-	const struct vs *v = sv->vs;
-	const char *table = services_name(cli_names(v->o), SVC_TCP,
-					  sv->out->port);
-
-	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
-		return VS_NULL_GRACE_MS;
-	return VS_GREET_MS;
 }
 
 /* Phase 0 over: the greeting window passed, or the NULL probe spoke. */
@@ -404,89 +389,13 @@ static int greeting_over(const struct service *sv, uint64_t now)
 	for (const struct pconn *pc = sv->conns; pc; pc = pc->next) {
 		if (pc->probe != null || pc->rank >= (1 << 21))
 			continue;
+		if (vs_sequential(sv->vs))
+			return pc->concluded;
 		return pc->concluded || pc->len > 0 ||
 		       (pc->connected_at &&
-			now - pc->connected_at >= greet_ms(sv));
+			now - pc->connected_at >= vs_greet_ms(sv));
 	}
 	return 1;
-}
-
-static int already_tried(const struct service *sv, const struct svc_probe *p)
-{
-	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
-		if (pc->probe == p)
-			return 1;
-	return 0;
-}
-
-/* The NULL probe still listening but silent past its grace period. */
-static int silent_null(const struct pconn *pc, uint64_t now)
-{
-	return pc->probe == svcdb_null_probe(pc->svc->vs->db) &&
-	       pc->len == 0 && pc->connected_at &&
-	       now - pc->connected_at >= VS_NULL_GRACE_MS;
-}
-
-/* Whether phase 2 sends p at all: TCP, new, within the intensity. */
-static int phase2_wants(const struct service *sv, const struct svc_probe *p)
-{
-	const struct vs *v = sv->vs;
-
-	if (p->proto != IPPROTO_TCP || already_tried(sv, p))
-		return 0;
-	/* Phase 1 sent these (their connections may be reaped by now). */
-	if (svc_probe_port_listed(p, sv->out->port, sv->tunnel))
-		return 0;
-	if (is_tls_probe(v, p) && (sv->tunnel || !sv->tls_gave_up))
-		return 0;
-	/* After a softmatch: only probes that can confirm it. */
-	if (sv->have_soft && v->o->version_intensity < 9)
-		return svc_probe_can_match(p, sv->soft.service);
-	return p->rarity <= v->o->version_intensity;
-}
-
-/*
- * Phase 2: the next probes by file order within the intensity, 3 at a
- * time, only those ranked before max_rank.
- */
-static void phase2_fill(struct service *sv, int max_rank)
-{
-	struct vs *v = sv->vs;
-	size_t n = svcdb_nprobes(v->db);
-	int inflight = 0;
-
-	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
-		inflight += !pc->concluded;
-	while (inflight < VS_PHASE2_PAR && sv->next_probe < n) {
-		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
-		/* After every port-favoured probe, as nmap orders them. */
-		int rank = (int)(n + sv->next_probe) + 1;
-
-		if (rank >= max_rank)
-			break;
-		sv->next_probe++;
-		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0)
-			inflight++;
-	}
-}
-
-/*
- * A probe nmap would send before the one that gave the hard answer and
- * that has not been sent: a TLS probe of phase 1 answers early, but
- * nmap reaches it only after every plain probe before it in the file.
- */
-static int unsent_before_best(const struct service *sv)
-{
-	const struct vs *v = sv->vs;
-	size_t n = svcdb_nprobes(v->db);
-
-	for (size_t i = sv->next_probe; i < n; i++) {
-		if ((int)(n + i) + 1 >= sv->best_rank)
-			break;
-		if (phase2_wants(sv, svcdb_probe(v->db, i)))
-			return 1;
-	}
-	return 0;
 }
 
 static void close_all(struct service *sv)
@@ -641,6 +550,54 @@ static void finish_unmatched(struct service *sv)
 		vs_finish(sv, state);
 }
 
+/* Ends pc's wait for a reason of its own, noting it in the trace. */
+static void conclude_early(struct pconn *pc, const char *why)
+{
+	pc->concluded = 1;
+	pc->svc->not_wrapped = 1;
+	vs_trace(pc->svc->vs, pc, why);
+}
+
+/*
+ * A reply that has stopped: nothing more for VS_QUIET_MS, nor for three
+ * times the longest pause between its pieces (a server that drips its
+ * banner is waited for). nmap waits out the probe's totalwaitms, up to
+ * 6 s, for bytes that do not come; a sequential run (--version-parallel
+ * 1) does too, and test_vchains.sh holds the two to the same answers.
+ */
+static int reply_over(const struct pconn *pc, uint64_t now)
+{
+	uint64_t quiet = 3 * pc->max_gap;
+
+	if (quiet < VS_QUIET_MS)
+		quiet = VS_QUIET_MS;
+	return pc->len > 0 && !vs_sequential(pc->svc->vs) &&
+	       now - pc->last_data >= quiet;
+}
+
+/*
+ * When an unconcluded probe stops waiting: at its deadline, as in nmap;
+ * when its reply is over (reply_over). Once another probe holds a hard
+ * answer, a TLS probe nmap would only send after that answer (its reply
+ * cannot change it) stops at once, and one that heard nothing for
+ * VS_TLS_GRACE_MS is not talking to TLS.
+ */
+static void stop_waiting(struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+	int answered = sv->best.kind == SVC_HARD;
+
+	if (pc->deadline && now >= pc->deadline)
+		conclude_early(pc, "timed out");
+	else if (reply_over(pc, now))
+		conclude_early(pc, "quiet after its reply");
+	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
+		conclude_early(pc, "not needed after the answer");
+	else if (answered && pc->is_tls_probe && pc->len == 0 &&
+		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS)
+		conclude_early(pc, "silent after a plain answer");
+}
+
 /* Decides what a service's state means: done, tunnel, next probes. */
 void vs_evaluate(struct service *sv, uint64_t now)
 {
@@ -657,18 +614,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
 		if (pc->rank >= (1 << 21))
 			continue; /* from before a restart */
-		if (!pc->concluded && pc->deadline && now >= pc->deadline) {
-			pc->concluded = 1;
-			sv->not_wrapped = 1;
-			vs_trace(sv->vs, pc, "timed out");
-		}
-		if (!pc->concluded && pc->is_tls_probe && pc->len == 0 &&
-		    sv->best.kind == SVC_HARD && pc->connected_at &&
-		    now - pc->connected_at >= VS_TLS_GRACE_MS) {
-			pc->concluded = 1;
-			sv->not_wrapped = 1;
-			vs_trace(sv->vs, pc, "silent after a plain answer");
-		}
+		if (!pc->concluded)
+			stop_waiting(pc, now);
 		settle_deferred(pc);
 		if (pc->concluded && !pc->closed && pc->conn)
 			vs_conn_abort(sv->vs, pc->conn, now);
@@ -680,7 +627,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded) {
 			pending++;
 			pending_tls += pc->is_tls_probe;
-			silent_nulls += silent_null(pc, now);
+			silent_nulls += vs_silent_null(pc, now);
 			/*
 			 * nmap's precedence is file order: wait for earlier
 			 * probes still running, except a NULL probe that has
@@ -719,8 +666,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			return;
 		}
 		if (pending_tls == 0 && !lower_busy &&
-		    unsent_before_best(sv)) {
-			phase2_fill(sv, sv->best_rank);
+		    vs_unsent_before_best(sv)) {
+			vs_fill(sv, sv->best_rank);
 			return;
 		}
 		if (pending_tls == 0 && !lower_busy) {
@@ -753,10 +700,11 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	}
 	if (sv->phase == 1)
 		sv->phase = 2;
-	phase2_fill(sv, 1 << 22);
+	vs_fill(sv, 1 << 22);
 	reap(sv);
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next)
-		if (!pc->concluded && !(sv->reflected && silent_null(pc, now)))
+		if (!pc->concluded &&
+		    !(sv->reflected && vs_silent_null(pc, now)))
 			return;
 	if (vs_retry_refused(sv, now))
 		return;
@@ -765,15 +713,18 @@ void vs_evaluate(struct service *sv, uint64_t now)
 size_t vs_service_budget(const struct vs *v, uint16_t port)
 {
 	size_t n = 1 + v->ntls;
+	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
 
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
 
-		if (p->proto == IPPROTO_TCP && !is_tls_probe(v, p) &&
+		if (p->proto == IPPROTO_TCP && !vs_is_tls_probe(v, p) &&
 		    svc_probe_port_listed(p, port, 0))
 			n++;
 	}
-	return n > 1 + VS_PHASE2_PAR ? n : 1 + VS_PHASE2_PAR;
+	if (vs_sequential(v))
+		return 1;
+	return n > 1 + par ? n : 1 + par;
 }
 
 void vs_start_service(struct service *sv)

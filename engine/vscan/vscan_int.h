@@ -17,6 +17,8 @@
  * engine/vscan/vscan.c       probe scheduling, precedence, TLS tunnel, verdicts
  * engine/vscan/vscan_run.c   set-up, picking the transport, the event loop,
  *                            results
+ * engine/vscan/vscan_order.c which probe a service sends next (parallel or
+ *                            sequential), in nmap's rank order
  * engine/vscan/vscan_rpc.c   SunRPC grinding after a service looks like RPC
  * engine/vscan/transport.h   the transports' one interface:
  * engine/vscan/vscan_utcp.c    fathom's userspace TCP over the -sV capture
@@ -34,7 +36,27 @@
  * sv-crowd benchmark are named.
  */
 #define VS_MAX_SERVICES 128
-#define VS_PHASE2_PAR 3       /* rarity probes in flight per service */
+/*
+ * Probes one service keeps in flight after phase 1 (--version-parallel
+ * changes it; 1 is nmap's sequential order, one connection at a time).
+ */
+#define VS_PAR_DEFAULT 6
+/*
+ * Past this many in flight, a service adds probes only while its host
+ * holds fewer than VS_HOST_CONNS probe connections: a host with many
+ * unsettled ports is not sent 6 connections per port at once.
+ */
+#define VS_PAR_BASE 3
+#define VS_HOST_CONNS 48
+/* The NULL probe listens alone this long for a greeting (see phase1)... */
+#define VS_GREET_MS 250
+/*
+ * ...or this long where the port's usual service greets (vs_greet_ms):
+ * the crowd's one sshd (256 hosts at once, sv-crowd) still names all
+ * 512 services at 600 ms; a second's wait cost -sV of fx-svc 0.4 s on
+ * the finger and DNS ports, whose daemons wait for a query.
+ */
+#define VS_NULL_GRACE_MS 600
 #define VS_MAX_RESP 16384     /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4      /* refused probes kept for another try */
@@ -55,6 +77,8 @@ struct pconn {
 	size_t len, cap;
 	uint64_t deadline;     /* ms */
 	uint64_t connected_at; /* ms, 0 until connected */
+	uint64_t last_data;    /* ms: when the last reply bytes came */
+	uint64_t max_gap;      /* ms: longest pause between them */
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
 	int established;        /* counted in vs.est_now */
@@ -71,6 +95,8 @@ struct service {
 	int tls_gave_up;       /* TLS did not work: plain only (nmap #2528) */
 	int phase;             /* 1 parallel start, 2 by rarity */
 	size_t next_probe;     /* phase 2 position in the DB */
+	size_t seq;            /* sequential run: next slot (vscan_order.c) */
+	size_t host;           /* its host's index in vs.host_conns */
 	int done, dirty;
 	struct svc_answer best; /* hard match candidate */
 	int best_rank;
@@ -114,6 +140,8 @@ struct vs {
 	size_t *order;          /* start order: indexes of svcs (vs_order) */
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
+	size_t par;             /* --version-parallel: 1 is sequential */
+	size_t *host_conns;     /* probe connections open per host (vs_order) */
 	size_t conns_now, conns_peak; /* probe connections open at once */
 	size_t est_now, est_peak;     /* of them, past the handshake */
 	size_t reserved;              /* sum of the active services' budgets */
@@ -134,7 +162,9 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what);
 /*
  * The most connections a service on port opens at once: the NULL probe,
  * the TLS-detecting and port-favoured probes of phase 1, or phase 2's
- * VS_PHASE2_PAR beside a silent NULL. --max-parallelism admits services
+ * up to VS_PAR_BASE beside a silent NULL (more only where room_for_more
+ * in vscan_order.c allows); 1 in a sequential run. --max-parallelism
+ * admits services
  * while the sum of these stays under it.
  */
 size_t vs_service_budget(const struct vs *v, uint16_t port);
@@ -174,11 +204,36 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 int vs_conn_send(struct vs *v, void *conn, const void *d, size_t n,
 		 uint64_t now);
 void vs_conn_abort(struct vs *v, void *conn, uint64_t now);
-/* Records that a connection ended (for the simultaneous count). */
-void vs_conn_closed(struct vs *v);
+/* Records that a connection of sv ended (for the simultaneous counts). */
+void vs_conn_closed(struct service *sv);
+
+/* vscan_order.c: the probes a service sends, and when. */
+/* A sequential run: one probe connection per service, in nmap's order. */
+static inline int vs_sequential(const struct vs *v)
+{
+	return v->par == 1;
+}
+/* p's place in nmap's order (0: the NULL probe); lower answers first. */
+int vs_probe_rank(const struct service *sv, const struct svc_probe *p);
+/* p is one of the run's TLS-detecting probes (v->tls_probes). */
+int vs_is_tls_probe(const struct vs *v, const struct svc_probe *p);
+/* How long the NULL probe listens alone before the rest join it. */
+uint64_t vs_greet_ms(const struct service *sv);
+/* pc is a NULL probe silent past that window (never in a sequential run). */
+int vs_silent_null(const struct pconn *pc, uint64_t now);
+/*
+ * Starts the next probes ranked below max_rank: in parallel, phase 2's
+ * by file order within the intensity until v->par are in flight (past
+ * VS_PAR_BASE only while the host holds under VS_HOST_CONNS); in a
+ * sequential run, the next of nmap's order once none is in flight.
+ */
+void vs_fill(struct service *sv, int max_rank);
+/* A probe nmap would send before the hard answer is still unsent. */
+int vs_unsent_before_best(const struct service *sv);
 
 /* vscan_sched.c: start order and --host-timeout. */
-/* Fills v->order: one service of each host in turn. */
+/* Fills v->order (one service of each host in turn), each service's
+ * host index and v->host_conns. */
 void vs_order(struct vs *v);
 /*
  * The service to start next (v->order from v->next_start, skipping the

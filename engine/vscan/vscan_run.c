@@ -25,6 +25,8 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 
 	if (c && ++v->conns_now > v->conns_peak)
 		v->conns_peak = v->conns_now;
+	if (c)
+		v->host_conns[sv->host]++;
 	return c;
 }
 
@@ -41,10 +43,14 @@ void vs_conn_abort(struct vs *v, void *conn, uint64_t now)
 	v->tr->ops->abort(v->tr, conn, now);
 }
 
-void vs_conn_closed(struct vs *v)
+void vs_conn_closed(struct service *sv)
 {
+	struct vs *v = sv->vs;
+
 	if (v->conns_now)
 		v->conns_now--;
+	if (v->host_conns[sv->host])
+		v->host_conns[sv->host]--;
 }
 
 static int cmp_svc(const void *a, const void *b)
@@ -314,6 +320,8 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 	v.max_services = v.o->max_parallelism ? (size_t)v.o->max_parallelism
 					      : VS_MAX_SERVICES;
 	v.maxc = (size_t)v.o->max_parallelism;
+	v.par = v.o->version_parallel ? (size_t)v.o->version_parallel
+				      : VS_PAR_DEFAULT;
 	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
 	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
 	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
@@ -376,6 +384,7 @@ done:
 	neigh_free(v.neigh6);
 	free(v.svcs);
 	free(v.order);
+	free(v.host_conns);
 	free(v.tls_probes);
 	tls_ctx_free(v.tls);
 	if (v.io && pktio_pause(v.io, err, errlen) < 0)

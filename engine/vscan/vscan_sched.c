@@ -18,6 +18,7 @@ void vs_order(struct vs *v)
 	size_t nh = 0, *first, *left, k = 0;
 
 	v->order = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*v->order));
+	v->host_conns = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*v->host_conns));
 	first = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*first));
 	left = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*left));
 	for (size_t i = 0; i < v->nsvc; i++) {
@@ -25,6 +26,7 @@ void vs_order(struct vs *v)
 				       &v->svcs[i].out->addr))
 			first[nh++] = i;
 		left[nh - 1]++;
+		v->svcs[i].host = nh - 1;
 	}
 	while (k < v->nsvc) {
 		for (size_t h = 0; h < nh; h++) {

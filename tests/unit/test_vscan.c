@@ -100,13 +100,18 @@ static pid_t peer_start(enum peer mode, uint16_t *port)
 	return pid;
 }
 
+/* --version-parallel of the next probe_one (1: nmap's order, one by one). */
+static size_t test_par = VS_PAR_DEFAULT;
+
 /* Runs one service to its verdict over kernel sockets; 0 or -1. */
 static int probe_one(const struct svcdb *db, uint16_t port,
 		     struct svc_result *out, uint64_t *ms)
 {
 	struct scan s = { 0 };
 	struct scan_opts o = { 0 };
-	struct vs v = { .s = &s, .o = &o, .db = db, .max_services = 1 };
+	size_t host_conns[1] = { 0 };
+	struct vs v = { .s = &s, .o = &o, .db = db, .max_services = 1,
+			.par = test_par, .host_conns = host_conns };
 	struct service sv = { .vs = &v, .out = out };
 	const struct svc_probe *tls[4];
 	char err[128];
@@ -229,6 +234,35 @@ int main(void)
 		CHECK_EQ_U(r.state, VS_MATCHED);
 		CHECK_STR(r.ans.service, "alpha");
 		CHECK_STR(r.ans.product, "Alpha server");
+	}
+	/* One probe at a time in nmap's order: the same verdicts. */
+	test_par = 1;
+	CASE("sequential: the plain probe's answer, the TLS probe never sent")
+	{
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_BOTH, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "alpha");
+		CHECK_STR(r.ans.product, "Alpha server");
+	}
+	CASE("sequential: every connection closed without a byte: tcpwrapped")
+	{
+		memset(&r, 0, sizeof(r));
+		pid = peer_start(PEER_CLOSE, &port);
+		CHECK(pid > 0);
+		if (pid <= 0)
+			break;
+		CHECK(probe_one(db, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_TCPWRAPPED);
+		free(r.fp);
 	}
 	svcdb_free(db);
 	return DONE();
