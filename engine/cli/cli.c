@@ -82,6 +82,7 @@ enum {
 	OPT_SHARDS, /* OPT_SHARDS..OPT_SCANID: enum cli_shard_which's order */
 	OPT_SHARD,
 	OPT_SCANID,
+	OPT_ONEPASS,
 };
 
 /*
@@ -113,6 +114,7 @@ static const struct option longopts[] = {
 	{ "shards", required_argument, NULL, OPT_SHARDS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "scan-id", required_argument, NULL, OPT_SCANID },
+	{ "one-pass", required_argument, NULL, OPT_ONEPASS },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -338,6 +340,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		case OPT_SHARD:
 		case OPT_SCANID:
 			if (cli_shard_opt(o, c - OPT_SHARDS, optarg) < 0)
+				goto out;
+			break;
+		case OPT_ONEPASS:
+			if (cli_onepass_opt(o, optarg) < 0)
 				goto out;
 			break;
 		case 'e':

@@ -30,8 +30,8 @@
  * default), so replies to fathom never collide with the host's own
  * connections and a firewall rule can name fathom's traffic exactly.
  */
-#define SPORT_BASE 61000
-#define SPORT_COUNT 1024
+#define SPORT_BASE SYNSCAN_SPORT_BASE
+#define SPORT_COUNT SYNSCAN_SPORT_COUNT
 
 #define BATCH 64
 /*
@@ -54,6 +54,7 @@ void scan_free(struct scan *s)
 {
 	results_free(s->res);
 	neigh_free(s->neigh);
+	sweep_onepass_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -185,6 +186,9 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		case SWEEP_MINE:
 			atomic_fetch_add(&w->valid, 1);
 			sweep_record(w, &pr.addr, pr.port, &pr, mono);
+			/* One pass: the SYN-ACK is -sV's to finish. */
+			if (w->handoffs && pr.state == PS_OPEN)
+				sweep_onepass_note(w, &p, mono);
 			return;
 		case SWEEP_BOGUS:
 			atomic_fetch_add(&w->bogus, 1);
@@ -740,6 +744,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	if (setup_modules(w, err, errlen) < 0)
 		goto out;
 	sweep_pick_family(w);
+	sweep_onepass_begin(w);
 	if (!o->dry_run) {
 		struct addr t0 = targets_at(o->targets, 0);
 
