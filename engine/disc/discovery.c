@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "engine/core/privsetup.h"
+#include "netstack/tcpseg.h"
 #include "engine/core/results.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/ratelimit.h"
@@ -59,6 +60,13 @@ struct disc {
 	struct arp_ent *arp;  /* sorted by address */
 	size_t narp;
 	int arp_ping;         /* on-link targets: ARP decides */
+	/*
+	 * One pass guards fathom's ports from the kernel's RSTs before any
+	 * probe (privsetup.h onepass): a SYN-ACK to a -PS probe then gets
+	 * its RST from here, as the kernel would send it, so the peer
+	 * keeps no half-open connection a sweep SYN could run into.
+	 */
+	int rst_synack;
 	_Atomic int rx_stop;
 	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
 	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
@@ -240,7 +248,17 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	atomic_fetch_add_explicit(&d->bytes_recv, caplen,
 				  memory_order_relaxed);
 	pkt_parse(frame, caplen, &p);
-	if (!disc_classify(&d->ks, &p, &r) || !r.up)
+	if (!disc_classify(&d->ks, &p, &r))
+		return;
+	if (d->rst_synack) {
+		uint8_t rst[TCPSEG_HDR_MAX];
+		struct iovec iov = { rst, tcpseg_rst_for_synack(rst, sizeof(rst),
+								&p) };
+
+		if (iov.iov_len)
+			pktio_send(d->io, &iov, 1);
+	}
+	if (!r.up)
 		return;
 	pr.addr = pr.from = addr_from_v4(r.target);
 	ti = targets_index_of(d->o->targets, &pr.addr);
@@ -508,6 +526,7 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->s = g;
 	d->o = o;
 	d->io = io;
+	d->rst_synack = d->s->priv != NULL && d->s->priv->onepass;
 	d->nt = targets_count(o->targets);
 	d->ks.our = g->hop.src;
 	d->ks.sport_base = o->src_port > 0 ? (uint16_t)o->src_port
