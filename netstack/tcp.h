@@ -109,11 +109,13 @@ struct tcp_handoff {
 
 /*
  * Takes over h: sends the ACK that completes the handshake, then a
- * keepalive-style probe (sequence iss, no data) that a peer holding the
- * connection answers with an ACK. TCP_EV_CONNECTED follows only that
- * answer (or the peer's first data), so the connection behaves as
- * tcp_connect_addr's from then on. If the peer has let the handshake go
- * (it resets, or stays silent for the RTO twice: h->rtt_ms sets the
+ * segment acknowledging a byte the peer never sent (a peer still in
+ * SYN-RECEIVED resets it) and a keepalive-style probe (sequence iss, no
+ * data) that a peer holding the connection answers with an ACK
+ * (tcpadopt.c). TCP_EV_CONNECTED follows only that answer (or the
+ * peer's first data) with no RST before it, so the connection behaves as
+ * tcp_connect_addr's from then on. If the peer is not established (it
+ * resets, or stays silent for the RTO twice: h->rtt_ms sets the
  * first), the old 4-tuple gets a RST and the connection opens afresh,
  * a SYN from fb_sport with fb_isn, with no event in between: the caller
  * sees one connection either way, never the lost handshake's end. A RST

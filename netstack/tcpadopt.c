@@ -7,11 +7,20 @@
 /*
  * An adopted connection is in ST_ADOPTED from our ACK until the peer
  * shows it is past the handshake. Our ACK alone draws nothing from a
- * healthy peer, so a zero-length segment one below our next sequence
- * goes with it (what a keepalive sends): RFC 9293 makes the peer answer
- * an unacceptable segment with an ACK. A peer that dropped the half-open
- * connection resets the ACK instead; a middlebox that forgot it drops
- * both. Either way, the fallback opens a fresh connection.
+ * healthy peer, so two probes follow it:
+ *   first, a segment in the window that acknowledges one byte the peer
+ *   never sent: a peer still in SYN-RECEIVED (our ACK lost, or dropped
+ *   because its accept queue was full: Linux keeps the half-open
+ *   connection and sends its SYN-ACK again seconds later) resets it
+ *   (RFC 9293 3.10.7.3); an established one drops it (Linux) or answers
+ *   with an ACK (RFC 9293 3.10.7.4);
+ *   then a zero-length segment one below our next sequence (what a
+ *   keepalive sends), which an established peer answers with an ACK.
+ * Answers come back in order, so a RST before the ACK means the peer is
+ * not (or no longer) holding an established connection: the fallback
+ * opens a fresh one. A peer that dropped the half-open connection resets
+ * our ACK itself; a middlebox that forgot it drops everything, and the
+ * silence ends in the fallback too.
  */
 
 #define ADOPT_TRIES 2 /* ACK + probe sent this often before falling back */
@@ -19,6 +28,9 @@
 static void send_ack_and_probe(struct tcp_conn *c)
 {
 	tcpout_xmit(c, c->snd_nxt, PKT_ACK, NULL, 0);
+	c->rcv_nxt++; /* the probe's ACK: a byte the peer never sent */
+	tcpout_xmit(c, c->snd_nxt, PKT_ACK, NULL, 0);
+	c->rcv_nxt--;
 	tcpout_xmit(c, c->iss, PKT_ACK, NULL, 0);
 }
 

@@ -30,6 +30,13 @@ int handoffs_note(struct handoffs *t, const struct pkt_info *p,
 	    (p->tcp.flags & (PKT_SYN | PKT_ACK | PKT_RST)) !=
 		    (PKT_SYN | PKT_ACK))
 		return 0;
+	/* A repeat (the peer's retransmission) is kept already: the table
+	 * is small (ONEPASS_MAX), so a look through it is cheap. */
+	for (size_t i = 0; i < t->n; i++)
+		if (t->e[i].h.dport == p->tcp.sport &&
+		    t->e[i].h.sport == p->tcp.dport &&
+		    addr_eq(&t->e[i].h.daddr, &p->ip.saddr))
+			return 1;
 	if (t->n >= t->max) {
 		t->dropped++;
 		return 0;
@@ -127,15 +134,21 @@ int handoffs_take(struct handoffs *t, const struct addr *addr, uint16_t port,
 	return 0;
 }
 
-int handoffs_next_left(struct handoffs *t, struct handoff_entry *out)
+int handoffs_next_before(struct handoffs *t, uint64_t at_ms,
+			 struct handoff_entry *out)
 {
 	settle(t);
 	for (size_t i = 0; i < t->n; i++) {
-		if (t->e[i].taken)
+		if (t->e[i].taken || t->e[i].at_ms >= at_ms)
 			continue;
 		t->e[i].taken = 1;
 		*out = t->e[i];
 		return 1;
 	}
 	return 0;
+}
+
+int handoffs_next_left(struct handoffs *t, struct handoff_entry *out)
+{
+	return handoffs_next_before(t, UINT64_MAX, out);
 }

@@ -40,9 +40,10 @@ void handoffs_free(struct handoffs *t);
 
 /*
  * Keeps the SYN-ACK in p (parsed; the caller validated its cookie and
- * called the port open), received at at_ms. Returns 1 if kept, 0 when
- * it is no SYN-ACK or the table is full. A repeat (the peer's own
- * retransmission) is kept too; handoffs_take sees it once.
+ * called the port open), received at at_ms. Returns 1 if kept (or a
+ * repeat of one kept: the peer's own retransmission, same 4-tuple), 0
+ * when it is no SYN-ACK or the table is full (then the caller resets
+ * it: nobody will finish it). Linear in the entries: for small tables.
  */
 int handoffs_note(struct handoffs *t, const struct pkt_info *p,
 		  uint64_t at_ms);
@@ -59,5 +60,12 @@ int handoffs_take(struct handoffs *t, const struct addr *addr, uint16_t port,
  * with *out, 0 when none is left. For resetting what -sV did not use.
  */
 int handoffs_next_left(struct handoffs *t, struct handoff_entry *out);
+
+/*
+ * The same, only among those that arrived before at_ms (older than
+ * -sV's limit): reset promptly, so no peer holds them for nothing.
+ */
+int handoffs_next_before(struct handoffs *t, uint64_t at_ms,
+			 struct handoff_entry *out);
 
 #endif

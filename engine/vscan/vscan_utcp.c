@@ -173,7 +173,7 @@ static void reset_unused(struct utcp *u)
 		fprintf(stderr,
 			"vscan: one pass: %zu handshakes adopted (%zu of them "
 			"opened afresh), %zu too old and %zu unused reset, "
-			"%llu not kept\n",
+			"%llu over the bound reset by the sweep\n",
 			u->adopted, u->fell_back, u->too_old, u->unused,
 			(unsigned long long)u->ho->dropped);
 }
@@ -191,10 +191,27 @@ static void utcp_abort(struct vs_transport *t, void *conn, uint64_t now)
 	tcp_abort(conn, now);
 }
 
+/*
+ * One pass: the handshakes too old to adopt are reset as soon as they
+ * are, not when their service starts: the peer frees its slot.
+ */
+static void reset_old(struct utcp *u, uint64_t now)
+{
+	struct handoff_entry e;
+
+	if (u->ho == NULL || now < VS_ONEPASS_MAX_AGE_MS)
+		return;
+	while (handoffs_next_before(u->ho, now - VS_ONEPASS_MAX_AGE_MS, &e)) {
+		tcp_handoff_reset(u->tcp, &e.h, e.mac);
+		u->too_old++;
+	}
+}
+
 static void utcp_tick(struct vs_transport *t, uint64_t now)
 {
 	struct utcp *u = t->impl;
 
+	reset_old(u, now);
 	tcp_tick(u->tcp, now);
 }
 

@@ -155,6 +155,32 @@ int main(void)
 		CHECK_EQ_U(t.n, 0);
 		CHECK_EQ_U(t.max, 3);
 	}
+	CASE("a repeat is kept once, even in a full table; old ones first")
+	{
+		struct handoffs t;
+
+		handoffs_init(&t, 2);
+		CHECK_EQ_U(note(&t, &peer, 22, 61001, PKT_SYN | PKT_ACK, 1, 2,
+				0, 100),
+			   1);
+		CHECK_EQ_U(note(&t, &peer, 80, 61002, PKT_SYN | PKT_ACK, 1, 2,
+				0, 5000),
+			   1);
+		/* The peer's retransmission: kept already, not reset. */
+		CHECK_EQ_U(note(&t, &peer, 22, 61001, PKT_SYN | PKT_ACK, 1, 2,
+				0, 1100),
+			   1);
+		CHECK_EQ_U(note(&t, &peer, 25, 61003, PKT_SYN | PKT_ACK, 1, 2,
+				0, 1200),
+			   0);
+		CHECK_EQ_U(t.n, 2);
+		CHECK_EQ_U(t.dropped, 1);
+		CHECK(handoffs_next_before(&t, 1000, &e) && e.h.dport == 22);
+		CHECK(!handoffs_next_before(&t, 1000, &e));
+		CHECK(handoffs_take(&t, &peer, 80, &e) && e.at_ms == 5000);
+		CHECK(!handoffs_take(&t, &peer, 22, &e));
+		handoffs_free(&t);
+	}
 	CASE("IPv6 peers")
 	{
 		struct handoffs t;

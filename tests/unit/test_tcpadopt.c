@@ -137,16 +137,21 @@ static void feed(struct tcp_stack *st, uint16_t sport, uint32_t seq,
 		tcp_input(st, &p, now);
 }
 
-/* The ACK that finishes the handshake, then the keepalive-style probe. */
+/*
+ * The ACK that finishes the handshake, the probe that a SYN-RECEIVED peer
+ * resets (it acks a byte never sent), then the keepalive-style probe.
+ */
 static int sent_ack_and_probe(void)
 {
-	struct pkt_info a, b;
+	struct pkt_info a, b, k;
 
-	return pop(&a) && pop(&b) && a.tcp.flags == PKT_ACK &&
+	return pop(&a) && pop(&b) && pop(&k) && a.tcp.flags == PKT_ACK &&
 	       a.tcp.sport == SPORT && a.tcp.seq == ISS + 1 &&
 	       a.tcp.ack == IRS + 1 && a.payload_len == 0 &&
-	       b.tcp.flags == PKT_ACK && b.tcp.seq == ISS &&
-	       b.tcp.ack == IRS + 1 && b.payload_len == 0;
+	       b.tcp.flags == PKT_ACK && b.tcp.seq == ISS + 1 &&
+	       b.tcp.ack == IRS + 2 && b.payload_len == 0 &&
+	       k.tcp.flags == PKT_ACK && k.tcp.seq == ISS &&
+	       k.tcp.ack == IRS + 1 && k.payload_len == 0;
 }
 
 /* A SYN from the fallback port with the fallback ISN, after a RST. */
@@ -175,11 +180,11 @@ int main(void)
 		if (c == NULL)
 			break;
 		CHECK(sent_ack_and_probe());
-		CHECK_EQ_U(tx_n, 2);
+		CHECK_EQ_U(tx_n, 3);
 		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
 		/* A probe queued now waits for the proof. */
 		CHECK_EQ_U(tcp_send(c, "HELP\r\n", 6, 1001), 0);
-		CHECK_EQ_U(tx_n, 2);
+		CHECK_EQ_U(tx_n, 3);
 		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 1002);
 		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
 		CHECK(pop(&p) && p.payload_len == 6 && p.tcp.seq == ISS + 1 &&
@@ -249,12 +254,30 @@ int main(void)
 		tcp_tick(st, 260);
 		CHECK(sent_ack_and_probe());
 		tcp_tick(st, 500);
-		CHECK_EQ_U(tx_n, 2);
+		CHECK_EQ_U(tx_n, 3);
 		tcp_tick(st, 800);
 		CHECK(sent_rst_then_syn());
 		CHECK_EQ_U(ev[TCP_EV_TIMEOUT] + ev[TCP_EV_CLOSED], 0);
 		tcp_stack_free(st, 900);
 		CHECK_EQ_U(ev[TCP_EV_CLOSED], 1);
+	}
+	CASE("adopt: still SYN-RECEIVED (accept queue full): the RST to the "
+	     "probe, then its ACK: afresh")
+	{
+		struct tcp_stack *st = stack(0);
+		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
+					       peer_mac, NULL, 0);
+
+		CHECK(c != NULL);
+		tx_reset();
+		/* Linux's listener resets the ACK of a byte never sent... */
+		feed(st, SPORT, IRS + 2, 0, PKT_RST, NULL, 1);
+		/* ... then the half-open connection ACKs the keepalive. */
+		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 1);
+		CHECK(sent_rst_then_syn());
+		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
+		CHECK_EQ_U(tcp_count(st), 1);
+		tcp_stack_free(st, 2);
 	}
 	CASE("adopt: its SYN-ACK again (our ACK lost) is answered, no proof")
 	{
