@@ -146,6 +146,25 @@ check "fx-hostile: every handshake adopted" \
 check "fx-hostile: 7008 (FIN at once) is tcpwrapped with one pass" \
 	grep -qE '^7008/tcp +open +tcpwrapped' "$tmp/hon.txt"
 
+# ---- many services behind one daemon: the crowd's one sshd and nginx --------------
+# 256 addresses, one listener each for 22 and 80 (sshd's backlog 128): the
+# sweep holds at most 128 handshakes for -sV and resets the rest as the
+# kernel would; every service is still named, as without one pass.
+CNET=198.19.0.0/22
+named() { grep -cE '^(22|80)/tcp +open +[a-z/-]+ +[A-Za-z]' "$1"; }
+fathom -n -T4 -d -sV --one-pass on -p22,80 "$CNET" >"$tmp/con.txt" 2>"$tmp/con.err"
+rc1=$?
+fathom -n -T4 -sV --one-pass off -p22,80 "$CNET" >"$tmp/coff.txt" 2>/dev/null
+rc2=$?
+nc=$(grep -cE '^(22|80)/tcp +open' "$tmp/coff.txt")
+check "crowd: both runs exit 0 ($rc1, $rc2)" test "$rc1$rc2" = 00
+check "crowd: 128 handshakes adopted, the other $((nc - 128)) reset by the sweep" \
+	grep -q "one pass: 128 handshakes adopted .* 0 unused reset, $((nc - 128)) over the bound" "$tmp/con.err"
+check "crowd: every service named with one pass ($(named "$tmp/con.txt") of $nc)" \
+	test "$(named "$tmp/con.txt")" = "$nc"
+check "crowd: answers identical with and without one pass" \
+	cmp -s <(grep -E '^Nmap scan report|^(22|80)/tcp' "$tmp/con.txt") <(grep -E '^Nmap scan report|^(22|80)/tcp' "$tmp/coff.txt")
+
 # ---- -sV too late: a handshake older than 10 s gives way to a new one -----------
 # --scan-delay stretches the sweep so its first SYN-ACKs age past the limit.
 LATE=21,22,25,80,110,143,443,993,995,6379,8080,11211
