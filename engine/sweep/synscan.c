@@ -25,14 +25,6 @@
 #include "netstack/packet.h"
 #include "netstack/pktio.h"
 
-/*
- * Source ports above the kernel's ephemeral range (32768-60999 by
- * default), so replies to fathom never collide with the host's own
- * connections and a firewall rule can name fathom's traffic exactly.
- */
-#define SPORT_BASE SYNSCAN_SPORT_BASE
-#define SPORT_COUNT SYNSCAN_SPORT_COUNT
-
 #define BATCH 64
 /*
  * -sU: how long a pass waits at least for its replies, Linux's default
@@ -711,8 +703,9 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		       (w->np - w->ntcp) * sizeof(*w->ports));
 	w->port_index = o->ports.proto[SVC_TCP].index;
 	w->udp_index = o->ports.proto[SVC_UDP].index;
-	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
-	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
+	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port
+					: SYNSCAN_SPORT_BASE;
+	w->sport_count = o->src_port > 0 ? 1 : SYNSCAN_SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
 	w->pend = xcalloc(SWEEP_PEND_MAX, sizeof(*w->pend));
 	pthread_mutex_init(&w->late_lock, NULL);

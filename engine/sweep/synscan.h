@@ -132,8 +132,10 @@ int synscan_run(struct scan *s, char *err, size_t errlen);
 
 /*
  * The sweep's TCP source ports: SYNSCAN_SPORT_COUNT from
- * SYNSCAN_SPORT_BASE (above the kernel's ephemeral range, below -sV's),
- * or -g's one.
+ * SYNSCAN_SPORT_BASE, or -g's one. Above the kernel's ephemeral range
+ * (32768-60999 by default), so replies to fathom never collide with the
+ * host's own connections and a firewall rule can name fathom's traffic
+ * exactly; below -sV's.
  */
 #define SYNSCAN_SPORT_BASE 61000
 #define SYNSCAN_SPORT_COUNT 1024
