@@ -170,7 +170,7 @@ int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
 		char *err, size_t errlen)
 {
 	struct addr src = vs_hop_src(hop);
-	/* One pass: the sweep's SYN-ACKs are -sV's (vscan_onepass.c). */
+	/* One pass: the sweep's SYN-ACKs are -sV's (vscan_utcp.c). */
 	uint16_t lo = onepass ? vs_onepass_port_lo() : VS_PORT_LO;
 	int mode;
 
