@@ -39,6 +39,11 @@ static void write_partial(struct phase_run *run, const struct scan *g)
 	outputs_partial(run->out, g);
 }
 
+static void flush_outputs(struct phase_run *run)
+{
+	outputs_flush(run->out);
+}
+
 /*
  * One host group: every phase over a slice of the targets, its hosts
  * written as they complete. Returns 0, or -1 with err for a runtime
@@ -136,6 +141,7 @@ int main(int argc, char **argv)
 	r.top.st.start_ns = now_ns();
 	r.host = write_host;
 	r.partial = write_partial;
+	r.flush = flush_outputs;
 	r.out = outputs_open(&opt, r.top.st.start_wall);
 	if (r.out == NULL) {
 		scan_free(&r.top);

@@ -247,12 +247,31 @@ static void emit_one(struct emitter *em)
 	em->h = hostiter_next(em->it);
 }
 
+static void emit_flush(struct emitter *em, uint64_t before)
+{
+	if (em->written != before && em->run->flush)
+		em->run->flush(em->run);
+}
+
 static void emit_ready(struct emitter *em)
 {
+	uint64_t before = em->written;
+
 	if (em->it == NULL)
 		return;
 	while (em->h && !held(em, em->h))
 		emit_one(em);
+	emit_flush(em, before);
+}
+
+/* The group is over: every host left, held or not. */
+static void emit_rest(struct emitter *em)
+{
+	uint64_t before = em->written;
+
+	while (em->h)
+		emit_one(em);
+	emit_flush(em, before);
 }
 
 /*
@@ -335,8 +354,7 @@ int phase_list_run_group(struct phase_list *pl, struct phase_run *run,
 		run->partial(run, g);
 	em.cur = pl->n;
 	refresh(&em);
-	while (em.h)
-		emit_one(&em);
+	emit_rest(&em);
 	rc = 0;
 out:
 	hostiter_free(em.it);

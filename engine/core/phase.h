@@ -40,6 +40,8 @@ struct phase_run {
 	void (*host)(struct phase_run *run, const struct scan *g,
 		     const struct hostiter_host *h);
 	void (*partial)(struct phase_run *run, const struct scan *g);
+	/* After each batch of hosts: write out buffers (NULL: nothing). */
+	void (*flush)(struct phase_run *run);
 };
 
 /* One enabled phase of a run: its type and its own state. */

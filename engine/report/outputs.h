@@ -50,6 +50,13 @@ void outputs_begin(struct outputs *out, const struct scan *s);
 void outputs_host(struct outputs *out, const struct scan *s,
 		  const struct hostiter_host *h);
 
+/*
+ * Writes out what the formats' buffers hold (outputs_host() leaves up
+ * to 32 KiB in each); the phase runner calls it after every batch of
+ * hosts, so a finished host never waits while the scan goes on.
+ */
+void outputs_flush(struct outputs *out);
+
 /* After a batch of hosts: the unrecognised services' fingerprints. */
 void outputs_batch_end(struct outputs *out, const struct scan *s);
 

@@ -75,7 +75,6 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	host_prefix(f, h);
 	if (h->down) {
 		fputs("Status: Down\n", f);
-		fflush(f);
 		return;
 	}
 	if (h->timed_out) {
@@ -83,14 +82,11 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		fputs("Status: Up\n", f);
 		host_prefix(f, h);
 		fputs("Status: Timeout\n", f);
-		fflush(f);
 		return;
 	}
 	fputs("Status: Up\n", f);
-	if (s->opt->ping_only) { /* -sn: no Ports line */
-		fflush(f);
+	if (s->opt->ping_only) /* -sn: no Ports line */
 		return;
-	}
 	host_prefix(f, h);
 	fputs("Ports: ", f);
 	for (size_t i = 0; i < h->nrows; i++) {
@@ -140,7 +136,6 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			fprintf(f, "\tIP ID Seq: %s", r->ipid_class);
 	}
 	fputc('\n', f);
-	fflush(f);
 }
 
 void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg)

@@ -262,7 +262,6 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			port_reason_name(r->reason), r->ttl);
 		service(f, s, h, r);
 		fputs("}\n", f);
-		fflush(f); /* a line-reading consumer gets whole records */
 	}
 	fprintf(f, "{\"type\":\"host\",\"ip\":\"%s\",\"name\":", h->ip);
 	if (h->name)
@@ -297,7 +296,6 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		json_os(f, h);
 	if (!h->timed_out)
 		report_trace_json(f, h->trace);
-	fflush(f);
 }
 
 /*

@@ -433,7 +433,6 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			   "addrtype=\"%s\"/>\n</host>\n",
 			h->reason, h->ip,
 			addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
-		fflush(f);
 		return;
 	}
 	host_head(f, s, h);
@@ -455,7 +454,6 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			(long long)h->srtt_us, (long long)h->rttvar_us,
 			(long long)h->to_us);
 	fputs("</host>\n", f);
-	fflush(f);
 }
 
 void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
