@@ -10,11 +10,8 @@
 #define TCP_INIT_RTO_MS 1000 /* RFC 6298 2.1; also the first SYN timeout */
 #define TCP_MAX_REXMT 6	     /* retransmissions before TCP_EV_TIMEOUT */
 #define TCP_TIMEWAIT_MS 1000 /* our ports are unique; no need for 2MSL */
-#define TCP_PEER_MSS 536     /* RFC 9293 3.7.1: the MSS when none is sent */
-#define TCP_MIN_MSS 64	     /* a tiny peer MSS would make us spray */
 #define TCP_DUPACKS 3
 
-static void conn_finish(struct tcp_conn *c, int ev, int rst);
 
 static void *zalloc(size_t n)
 {
@@ -53,7 +50,7 @@ static size_t conn_hash(const struct tcp_stack *st, const struct addr *daddr,
 	return (size_t)(h * 0xc2b2ae35u >> 8) & st->mask;
 }
 
-static struct tcp_conn *table_find(const struct tcp_stack *st,
+struct tcp_conn *tcpi_find(const struct tcp_stack *st,
 				   const struct addr *daddr, uint16_t dport,
 				   uint16_t sport)
 {
@@ -65,7 +62,17 @@ static struct tcp_conn *table_find(const struct tcp_stack *st,
 	return c;
 }
 
-static void table_remove(struct tcp_conn *c)
+void tcpi_insert(struct tcp_conn *c)
+{
+	struct tcp_stack *st = c->st;
+	size_t h = conn_hash(st, &c->daddr, c->dport, c->sport);
+
+	c->hnext = st->bucket[h];
+	st->bucket[h] = c;
+	st->count++;
+}
+
+void tcpi_remove(struct tcp_conn *c)
 {
 	struct tcp_stack *st = c->st;
 	struct tcp_conn **pp =
@@ -87,8 +94,7 @@ static int wants_rst(const struct tcp_conn *c)
 	return c->state != ST_SYN_SENT && c->state != ST_TIME_WAIT;
 }
 
-/* Delivers ev; -1 if the callback aborted c (which is now gone). */
-static int conn_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
+int tcpi_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
 		     size_t len)
 {
 	c->flags |= CF_IN_CB;
@@ -96,7 +102,7 @@ static int conn_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
 		c->st->cfg.event(c, ev, d, len, c->user);
 	c->flags &= ~CF_IN_CB;
 	if (c->flags & CF_ABORT_REQ) {
-		conn_finish(c, -1, wants_rst(c));
+		tcpi_finish(c, -1, wants_rst(c));
 		return -1;
 	}
 	return 0;
@@ -106,7 +112,7 @@ static int conn_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
  * Ends c: a RST if asked, then ev (unless -1), then TCP_EV_CLOSED, then
  * the free. Callers must not touch c afterwards.
  */
-static void conn_finish(struct tcp_conn *c, int ev, int rst)
+void tcpi_finish(struct tcp_conn *c, int ev, int rst)
 {
 	struct tcp_stack *st = c->st;
 
@@ -115,7 +121,7 @@ static void conn_finish(struct tcp_conn *c, int ev, int rst)
 	c->flags |= CF_DEAD | CF_IN_CB; /* the API ignores c from here */
 	if (rst)
 		tcpout_xmit(c, c->snd_nxt, PKT_RST | PKT_ACK, NULL, 0);
-	table_remove(c);
+	tcpi_remove(c);
 	tw_cancel(st->tw, &c->timer);
 	if (ev >= 0 && st->cfg.event)
 		st->cfg.event(c, (enum tcp_event)ev, NULL, 0, c->user);
@@ -134,7 +140,7 @@ static void conn_timeout(struct tcp_conn *c, uint64_t now)
 
 	if (c->state == ST_TIME_WAIT) {
 		if (now >= c->rexmt_at)
-			conn_finish(c, -1, 0);
+			tcpi_finish(c, -1, 0);
 		else
 			tcpout_arm(c);
 		return;
@@ -142,7 +148,11 @@ static void conn_timeout(struct tcp_conn *c, uint64_t now)
 	if ((cfg->life_ms && now >= c->born_ms + cfg->life_ms) ||
 	    (c->state == ST_SYN_SENT &&
 	     now >= c->born_ms + cfg->syn_timeout_ms)) {
-		conn_finish(c, TCP_EV_TIMEOUT, wants_rst(c));
+		tcpi_finish(c, TCP_EV_TIMEOUT, wants_rst(c));
+		return;
+	}
+	if (c->state == ST_ADOPTED) {
+		tcpa_timeout(c, now);
 		return;
 	}
 	if (!c->rexmt_at || now < c->rexmt_at) {
@@ -168,7 +178,7 @@ static void conn_timeout(struct tcp_conn *c, uint64_t now)
 		c->rexmt_at = 0; /* nothing in flight after all */
 	} else {
 		if (c->nrexmt >= TCP_MAX_REXMT) {
-			conn_finish(c, TCP_EV_TIMEOUT, 1);
+			tcpi_finish(c, TCP_EV_TIMEOUT, 1);
 			return;
 		}
 		c->nrexmt++;
@@ -212,7 +222,7 @@ static void syn_sent_input(struct tcp_conn *c, const struct pkt_info *p,
 	if (!(f & PKT_ACK) || p->tcp.ack != c->iss + 1)
 		return;
 	if (f & PKT_RST) {
-		conn_finish(c, TCP_EV_RESET, 0);
+		tcpi_finish(c, TCP_EV_RESET, 0);
 		return;
 	}
 	if (!(f & PKT_SYN))
@@ -236,7 +246,7 @@ static void syn_sent_input(struct tcp_conn *c, const struct pkt_info *p,
 	/* Data in the SYN-ACK is not taken; the peer will send it again. */
 	tcpout_xmit(c, c->snd_nxt, PKT_ACK, NULL, 0);
 	tcpout_arm(c);
-	if (conn_emit(c, TCP_EV_CONNECTED, NULL, 0) < 0)
+	if (tcpi_emit(c, TCP_EV_CONNECTED, NULL, 0) < 0)
 		return;
 	tcpout_output(c, now);
 }
@@ -327,7 +337,7 @@ static int ack_input(struct tcp_conn *c, const struct pkt_info *p, int pure,
 		enter_time_wait(c, now);
 		break;
 	case ST_LAST_ACK:
-		conn_finish(c, -1, 0);
+		tcpi_finish(c, -1, 0);
 		return -1;
 	default:
 		break;
@@ -345,11 +355,11 @@ static int deliver(struct tcp_conn *c, const uint8_t *d, size_t n)
 	if (take) {
 		c->rcv_nxt += (uint32_t)take;
 		c->rx_bytes += take;
-		if (conn_emit(c, TCP_EV_DATA, d, take) < 0)
+		if (tcpi_emit(c, TCP_EV_DATA, d, take) < 0)
 			return -1;
 	}
 	if (take < n) {
-		conn_finish(c, TCP_EV_LIMIT, 1);
+		tcpi_finish(c, TCP_EV_LIMIT, 1);
 		return -1;
 	}
 	return 0;
@@ -403,11 +413,10 @@ static int data_input(struct tcp_conn *c, uint32_t seq, const uint8_t *d,
 	default:
 		break;
 	}
-	return conn_emit(c, TCP_EV_EOF, NULL, 0);
+	return tcpi_emit(c, TCP_EV_EOF, NULL, 0);
 }
 
-static void conn_input(struct tcp_conn *c, const struct pkt_info *p,
-		       uint64_t now)
+void tcpi_input(struct tcp_conn *c, const struct pkt_info *p, uint64_t now)
 {
 	uint8_t f = p->tcp.flags;
 	uint32_t seq = p->tcp.seq, wnd = c->st->cfg.rcv_wnd;
@@ -419,10 +428,14 @@ static void conn_input(struct tcp_conn *c, const struct pkt_info *p,
 		syn_sent_input(c, p, now);
 		return;
 	}
+	if (c->state == ST_ADOPTED) {
+		tcpa_input(c, p, now);
+		return;
+	}
 	/* RFC 5961 3.2: only an exact RST resets; in-window ones are asked. */
 	if (f & PKT_RST) {
 		if (seq == c->rcv_nxt)
-			conn_finish(c, TCP_EV_RESET, 0);
+			tcpi_finish(c, TCP_EV_RESET, 0);
 		else if ((uint32_t)(seq - c->rcv_nxt) < wnd)
 			tcpout_oow_ack(c, now);
 		return;
@@ -492,7 +505,7 @@ void tcp_stack_free(struct tcp_stack *st, uint64_t now_ms)
 	st->closing = 1; /* callbacks cannot open more while we drain */
 	for (size_t i = 0; i <= st->mask; i++)
 		while (st->bucket[i]) /* a callback may end others: re-read */
-			conn_finish(st->bucket[i], -1,
+			tcpi_finish(st->bucket[i], -1,
 				    wants_rst(st->bucket[i]));
 	tw_free(st->tw);
 	free(st->bucket);
@@ -510,18 +523,26 @@ struct tcp_conn *tcp_connect(struct tcp_stack *st, uint32_t daddr,
 				now_ms);
 }
 
-struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
-				  const struct addr *daddr, uint16_t dport,
-				  uint16_t sport, uint32_t isn,
-				  const uint8_t dmac[6], void *user,
-				  uint64_t now_ms)
+uint32_t tcpi_init_rto(const struct tcp_stack *st)
+{
+	uint32_t rto = TCP_INIT_RTO_MS;
+
+	if (rto < st->cfg.rto_min_ms)
+		rto = st->cfg.rto_min_ms;
+	if (rto > st->cfg.rto_max_ms)
+		rto = st->cfg.rto_max_ms;
+	return rto;
+}
+
+struct tcp_conn *tcpi_new(struct tcp_stack *st, const struct addr *daddr,
+			  uint16_t dport, uint16_t sport, uint32_t isn,
+			  const uint8_t dmac[6], void *user, uint64_t now)
 {
 	struct tcp_conn *c;
-	size_t h;
 
 	if (st == NULL || st->closing || st->count >= st->cfg.max_conns ||
 	    (addr_is_v6(daddr) && st->cfg.saddr6.family != ADDR_V6) ||
-	    table_find(st, daddr, dport, sport))
+	    tcpi_find(st, daddr, dport, sport))
 		return NULL;
 	c = zalloc(sizeof(*c));
 	tw_entry_init(&c->timer);
@@ -534,17 +555,24 @@ struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
 	c->iss = c->snd_una = c->snd_max = isn;
 	c->snd_nxt = isn + 1;
 	c->mss = TCP_PEER_MSS;
-	c->born_ms = now_ms;
-	c->rto = TCP_INIT_RTO_MS;
-	if (c->rto < st->cfg.rto_min_ms)
-		c->rto = st->cfg.rto_min_ms;
-	if (c->rto > st->cfg.rto_max_ms)
-		c->rto = st->cfg.rto_max_ms;
+	c->born_ms = now;
+	c->rto = tcpi_init_rto(st);
 	c->state = ST_SYN_SENT;
-	h = conn_hash(st, daddr, dport, sport);
-	c->hnext = st->bucket[h];
-	st->bucket[h] = c;
-	st->count++;
+	tcpi_insert(c);
+	return c;
+}
+
+struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
+				  const struct addr *daddr, uint16_t dport,
+				  uint16_t sport, uint32_t isn,
+				  const uint8_t dmac[6], void *user,
+				  uint64_t now_ms)
+{
+	struct tcp_conn *c =
+		tcpi_new(st, daddr, dport, sport, isn, dmac, user, now_ms);
+
+	if (c == NULL)
+		return NULL;
 	tcpout_xmit(c, isn, PKT_SYN, NULL, 0);
 	c->rexmt_at = now_ms + c->rto;
 	tcpout_arm(c);
@@ -560,7 +588,7 @@ int tcp_input(struct tcp_stack *st, const struct pkt_info *p, uint64_t now_ms)
 	if (p->ip.ver == 6 ? !addr_eq(&p->ip.daddr, &st->cfg.saddr6)
 			   : p->ip.dst != st->cfg.saddr)
 		return 0;
-	c = table_find(st, &p->ip.saddr, p->tcp.sport, p->tcp.dport);
+	c = tcpi_find(st, &p->ip.saddr, p->tcp.sport, p->tcp.dport);
 	if (c == NULL)
 		return 0;
 	/*
@@ -569,7 +597,7 @@ int tcp_input(struct tcp_stack *st, const struct pkt_info *p, uint64_t now_ms)
 	 */
 	if ((p->ip.frag & 0x2000) || (c->flags & CF_IN_CB))
 		return 1;
-	conn_input(c, p, now_ms);
+	tcpi_input(c, p, now_ms);
 	return 1;
 }
 
@@ -577,14 +605,14 @@ int tcp_send(struct tcp_conn *c, const void *data, size_t len, uint64_t now_ms)
 {
 	if (c == NULL || (c->flags & (CF_DEAD | CF_ABORT_REQ | CF_FIN_Q)))
 		return -1;
-	if (c->state != ST_SYN_SENT && c->state != ST_ESTABLISHED &&
-	    c->state != ST_CLOSE_WAIT)
+	if (c->state != ST_SYN_SENT && c->state != ST_ADOPTED &&
+	    c->state != ST_ESTABLISHED && c->state != ST_CLOSE_WAIT)
 		return -1;
 	if (len == 0)
 		return 0;
 	if (tcpq_push(&c->txq, data, len, c->st->cfg.tx_cap) < 0)
 		return -1;
-	if (c->state != ST_SYN_SENT)
+	if (c->state != ST_SYN_SENT && c->state != ST_ADOPTED)
 		tcpout_output(c, now_ms);
 	return 0;
 }
@@ -598,7 +626,8 @@ void tcp_shutdown(struct tcp_conn *c, uint64_t now_ms)
 		c->state = ST_FIN_WAIT_1;
 	else if (c->state == ST_CLOSE_WAIT)
 		c->state = ST_LAST_ACK;
-	if (c->state != ST_SYN_SENT) /* else the FIN follows the handshake */
+	/* Else the FIN follows the handshake. */
+	if (c->state != ST_SYN_SENT && c->state != ST_ADOPTED)
 		tcpout_output(c, now_ms);
 }
 
@@ -611,7 +640,7 @@ void tcp_abort(struct tcp_conn *c, uint64_t now_ms)
 		return;
 	}
 	(void)now_ms;
-	conn_finish(c, -1, wants_rst(c));
+	tcpi_finish(c, -1, wants_rst(c));
 }
 
 void tcp_tick(struct tcp_stack *st, uint64_t now_ms)
@@ -658,6 +687,11 @@ uint16_t tcp_conn_dport(const struct tcp_conn *c)
 uint16_t tcp_conn_sport(const struct tcp_conn *c)
 {
 	return c->sport;
+}
+
+void *tcp_conn_stack_arg(const struct tcp_conn *c)
+{
+	return c->st->cfg.arg;
 }
 
 size_t tcp_conn_rx_bytes(const struct tcp_conn *c)

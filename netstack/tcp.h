@@ -93,6 +93,52 @@ struct tcp_conn *tcp_connect_addr(struct tcp_stack *st,
 				  uint64_t now_ms);
 
 /*
+ * A handshake begun by another part of fathom (the sweep's SYN, from
+ * sport with sequence iss) and answered by the peer's SYN-ACK: all
+ * tcp_adopt needs to finish it instead of sending a SYN of its own.
+ */
+struct tcp_handoff {
+	struct addr daddr;
+	uint16_t dport, sport;
+	uint32_t iss;    /* our SYN's sequence: the SYN-ACK acked iss + 1 */
+	uint32_t irs;    /* the peer's initial sequence (the SYN-ACK's) */
+	uint16_t win;    /* the window in the SYN-ACK */
+	uint16_t mss;    /* its MSS option, 0 when it had none */
+	uint32_t rtt_ms; /* the SYN's round trip, 0 when unknown */
+};
+
+/*
+ * Takes over h: sends the ACK that completes the handshake, then a
+ * segment acknowledging a byte the peer never sent (a peer still in
+ * SYN-RECEIVED resets it) and a keepalive-style probe (sequence iss, no
+ * data) that a peer holding the connection answers with an ACK
+ * (tcpadopt.c). TCP_EV_CONNECTED follows only that answer (or the
+ * peer's first data) with no RST before it, so the connection behaves as
+ * tcp_connect_addr's from then on. If the peer is not established (it
+ * resets, or stays silent for the RTO twice: h->rtt_ms sets the
+ * first), the old 4-tuple gets a RST and the connection opens afresh,
+ * a SYN from fb_sport with fb_isn, with no event in between: the caller
+ * sees one connection either way, never the lost handshake's end. A RST
+ * from a service that accepts and resets at once takes that path too,
+ * and the fresh connection gives its real answer. Data queued with
+ * tcp_send before CONNECTED goes out after it. Returns NULL when the
+ * table is full or either 4-tuple is in use.
+ */
+struct tcp_conn *tcp_adopt(struct tcp_stack *st, const struct tcp_handoff *h,
+			   uint16_t fb_sport, uint32_t fb_isn,
+			   const uint8_t dmac[6], void *user, uint64_t now_ms);
+
+/*
+ * Sends a RST for h, a handshake nobody will adopt (not in the table),
+ * so the peer frees its half-open connection at once.
+ */
+void tcp_handoff_reset(struct tcp_stack *st, const struct tcp_handoff *h,
+		       const uint8_t dmac[6]);
+
+/* How c began: 0 our SYN, 1 tcp_adopt, 2 tcp_adopt then afresh. */
+int tcp_conn_adopted(const struct tcp_conn *c);
+
+/*
  * Handles one received segment addressed to us. Returns 1 if it belonged to
  * a connection in the table (it was consumed), 0 otherwise; segments for
  * unknown connections are left to the caller (who decides about RSTs).
@@ -129,6 +175,8 @@ uint32_t tcp_conn_daddr(const struct tcp_conn *c);
 const struct addr *tcp_conn_addr(const struct tcp_conn *c);
 uint16_t tcp_conn_dport(const struct tcp_conn *c);
 uint16_t tcp_conn_sport(const struct tcp_conn *c);
+/* The arg of c's stack (tcp_cfg.arg, xmit's). */
+void *tcp_conn_stack_arg(const struct tcp_conn *c);
 /* Bytes received in order so far. */
 size_t tcp_conn_rx_bytes(const struct tcp_conn *c);
 

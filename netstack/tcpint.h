@@ -23,7 +23,15 @@ enum tcp_state {
 	ST_CLOSING,    /* both FINs in flight, ours unacked */
 	ST_LAST_ACK,   /* peer FIN in, then tcp_shutdown */
 	ST_TIME_WAIT,
+	/*
+	 * tcp_adopt: our ACK to a SYN-ACK someone else's SYN drew is sent;
+	 * waiting for the peer to show it holds the connection (tcpadopt.c).
+	 */
+	ST_ADOPTED,
 };
+
+#define TCP_PEER_MSS 536 /* RFC 9293 3.7.1: the MSS when none is sent */
+#define TCP_MIN_MSS 64	 /* a tiny peer MSS would make us spray */
 
 #define CF_IN_CB 0x0001	    /* inside an event callback for this conn */
 #define CF_ABORT_REQ 0x0002 /* tcp_abort from that callback: do it after */
@@ -37,6 +45,8 @@ enum tcp_state {
 #define CF_ACK_NOW 0x0200   /* owe the peer an ACK */
 #define CF_PERSIST 0x0400   /* rexmt_at is the persist timer */
 #define CF_SYN_REXMT 0x0800 /* SYN resent: no RTT sample from it (Karn) */
+#define CF_ADOPTED 0x1000   /* began as tcp_adopt's, not with our SYN */
+#define CF_FELL_BACK 0x2000 /* ... and was opened afresh (tcpadopt.c) */
 
 struct tcp_conn {
 	struct tw_entry timer; /* one per conn: the earliest of its deadlines */
@@ -51,6 +61,8 @@ struct tcp_conn {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
 	uint32_t fin_seq, recover, rtt_seq, rcv_nxt, peer_fin;
 	uint32_t srtt8, rttvar4, rto; /* ms; srtt x8 and rttvar x4 as BSD */
+	uint32_t fb_isn;  /* tcp_adopt: the fresh connection's ISN ... */
+	uint16_t fb_sport; /* ... and source port, if the peer lost it */
 	uint16_t snd_wnd, mss, flags;
 	uint8_t dmac[6];
 	uint8_t state, nrexmt, dupacks, pshift;
@@ -81,6 +93,34 @@ static inline uint64_t tcp_min64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
 }
+
+/*
+ * tcp.c's table and life cycle, for tcpadopt.c. tcpi_new allocates a
+ * connection in ST_SYN_SENT (iss, snd_nxt = isn + 1, the initial RTO)
+ * and enters it in the table, sending nothing; NULL when the table is
+ * full, the family has no address or the 4-tuple is in use.
+ */
+struct tcp_conn *tcpi_new(struct tcp_stack *st, const struct addr *daddr,
+			  uint16_t dport, uint16_t sport, uint32_t isn,
+			  const uint8_t dmac[6], void *user, uint64_t now);
+struct tcp_conn *tcpi_find(const struct tcp_stack *st,
+			   const struct addr *daddr, uint16_t dport,
+			   uint16_t sport);
+void tcpi_insert(struct tcp_conn *c);
+void tcpi_remove(struct tcp_conn *c);
+/* Delivers ev; -1 if the callback aborted c (which is now gone). */
+int tcpi_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
+	      size_t len);
+/* Ends c: a RST if asked, ev (unless -1), CLOSED, the free. */
+void tcpi_finish(struct tcp_conn *c, int ev, int rst);
+/* A segment for a synchronized connection (tcp.c's input path). */
+void tcpi_input(struct tcp_conn *c, const struct pkt_info *p, uint64_t now);
+/* The initial RTO, within the stack's bounds. */
+uint32_t tcpi_init_rto(const struct tcp_stack *st);
+
+/* tcpadopt.c: ST_ADOPTED's input and timer. */
+void tcpa_input(struct tcp_conn *c, const struct pkt_info *p, uint64_t now);
+void tcpa_timeout(struct tcp_conn *c, uint64_t now);
 
 /* Sends one segment now (ACK carries rcv_nxt); moves snd_max up. */
 void tcpout_xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags,

@@ -138,8 +138,8 @@ void tcpout_output(struct tcp_conn *c, uint64_t now)
 {
 	size_t unsent = 0;
 
-	if (c->state != ST_SYN_SENT && c->state != ST_TIME_WAIT &&
-	    !(c->flags & CF_FIN_SENT)) {
+	if (c->state != ST_SYN_SENT && c->state != ST_ADOPTED &&
+	    c->state != ST_TIME_WAIT && !(c->flags & CF_FIN_SENT)) {
 		for (;;) {
 			uint32_t out = c->snd_nxt - c->snd_una;
 			uint32_t wend = c->snd_una + c->snd_wnd;

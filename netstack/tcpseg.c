@@ -130,3 +130,24 @@ uint16_t tcpseg_find_mss(const uint8_t *opts, size_t len)
 	}
 	return 0;
 }
+
+size_t tcpseg_rst_for_synack(uint8_t *out, size_t cap,
+			     const struct pkt_info *p)
+{
+	struct tcpseg s = { 0 };
+
+	if (p->kind != PKT_TCP || p->eth_src == NULL || p->eth_dst == NULL ||
+	    (p->tcp.flags & (PKT_SYN | PKT_ACK | PKT_RST)) !=
+		    (PKT_SYN | PKT_ACK))
+		return 0;
+	s.smac = p->eth_dst;
+	s.dmac = p->eth_src;
+	s.saddr = p->ip.daddr;
+	s.daddr = p->ip.saddr;
+	s.sport = p->tcp.dport;
+	s.dport = p->tcp.sport;
+	s.seq = p->tcp.ack;
+	s.flags = PKT_RST;
+	s.ttl = 64;
+	return tcpseg_build(out, cap, &s);
+}

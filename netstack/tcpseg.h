@@ -34,6 +34,19 @@ struct tcpseg {
  */
 size_t tcpseg_build(uint8_t *out, size_t cap, const struct tcpseg *s);
 
+struct pkt_info;
+
+/*
+ * The RST a host's kernel answers an unexpected SYN-ACK with (RFC 9293
+ * 3.10.7.1: sequence = the segment's ACK, no ACK flag), for the SYN-ACK
+ * in p (parsed, of either family), from its destination back to its
+ * source. For a capture that must do the kernel's part while the nft
+ * guard silences the kernel (one pass). Returns the frame length, or 0
+ * when p is no SYN-ACK or the frame does not fit.
+ */
+size_t tcpseg_rst_for_synack(uint8_t *out, size_t cap,
+			     const struct pkt_info *p);
+
 /*
  * The MSS option's value in a TCP option block, or 0 when absent. Walks
  * the options with bounds checks; malformed blocks end the walk.

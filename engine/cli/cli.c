@@ -83,6 +83,7 @@ enum {
 	OPT_SHARD,
 	OPT_SCANID,
 	OPT_VPARALLEL,
+	OPT_ONEPASS,
 };
 
 /*
@@ -114,6 +115,7 @@ static const struct option longopts[] = {
 	{ "shards", required_argument, NULL, OPT_SHARDS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "scan-id", required_argument, NULL, OPT_SCANID },
+	{ "one-pass", required_argument, NULL, OPT_ONEPASS },
 	{ "sV", no_argument, NULL, OPT_SV },
 	{ "version-intensity", required_argument, NULL, OPT_VINTENSITY },
 	{ "version-light", no_argument, NULL, OPT_VLIGHT },
@@ -340,6 +342,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		case OPT_SHARD:
 		case OPT_SCANID:
 			if (cli_shard_opt(o, c - OPT_SHARDS, optarg) < 0)
+				goto out;
+			break;
+		case OPT_ONEPASS:
+			if (cli_onepass_opt(o, optarg) < 0)
 				goto out;
 			break;
 		case 'e':

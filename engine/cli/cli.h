@@ -126,6 +126,12 @@ struct scan_opts {
 	int version_detect;
 	int version_intensity; /* 0-9, default 7 */
 	int version_trace;
+	/*
+	 * --one-pass off: -sV opens every connection itself. By default
+	 * (0) the sweep's SYN-ACK becomes a port's first -sV connection
+	 * where it can (engine/sweep/onepass.c).
+	 */
+	int one_pass_off;
 	int max_parallelism;    /* -sV connections at once; 0 = default */
 	int version_parallel;   /* -sV probes in flight per port; 0 = default */
 	int allports;          /* probe even the Exclude'd ports */

@@ -181,6 +181,9 @@ int cli_out_db(struct scan_opts *o, const char *opt, const char *target);
  */
 enum cli_shard_which { CLI_SHARDS, CLI_SHARD, CLI_SCAN_ID };
 int cli_shard_opt(struct scan_opts *o, int which, const char *arg);
+
+/* --one-pass on|off (cli_onepass.c). 0, or -1 after its error line. */
+int cli_onepass_opt(struct scan_opts *o, const char *arg);
 int cli_shard_apply(struct scan_opts *o);
 
 /* FNV-1a-64 of every option that changes the set of probes sent. */

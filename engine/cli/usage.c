@@ -44,6 +44,7 @@ void usage_print(FILE *f)
 "  --service-db <file>: Also load probes from this nmap-service-probes file\n"
 "  --versiondb <file>: Use this file instead of fathom-service-probes\n"
 "  --allports: Don't exclude any ports from version detection\n"
+"  --one-pass on|off: First -sV connection from the sweep's SYN-ACK (on)\n"
 "OS DETECTION:\n"
 "  -O: Enable OS detection\n"
 "  --osscan-limit: Limit OS detection to promising targets\n"

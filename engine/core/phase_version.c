@@ -23,7 +23,7 @@ static int version_priv_setup(struct phase_inst *ph, struct phase_run *run,
 			      char *err, size_t errlen)
 {
 	struct privsetup *ps = &run->priv;
-	int m;
+	int m, onepass;
 
 	(void)ph;
 	/* A dry run finds nothing open: no work for -sV. */
@@ -38,11 +38,17 @@ static int version_priv_setup(struct phase_inst *ph, struct phase_run *run,
 		ps->vwarned = 1;
 		return 0;
 	}
-	m = vscan_setup(&ps->hop, &ps->guard, &ps->vscan, ps->vwhy,
+	/*
+	 * One pass: the guard must cover the sweep's ports before it sends,
+	 * or the kernel resets the SYN-ACKs -sV would finish.
+	 */
+	onepass = synscan_onepass_wanted(run->top.opt);
+	m = vscan_setup(&ps->hop, &ps->guard, onepass, &ps->vscan, ps->vwhy,
 			sizeof(ps->vwhy), err, errlen);
 	if (m < 0)
 		return -1;
 	ps->vmode = (enum vscan_mode)m;
+	ps->onepass = onepass && m != VSCAN_SOCKETS;
 	return ps->vscan ? pktio_pause(ps->vscan, err, errlen) : 0;
 }
 

@@ -35,6 +35,12 @@ struct privsetup {
 	enum vscan_mode vmode;
 	char vwhy[256];           /* VSCAN_SOCKETS: why nft refused */
 	int vwarned;              /* its warning was printed */
+	/*
+	 * One pass: the guard (or a foreign -S) covers the sweep's source
+	 * ports too and -sV's capture takes them, so the sweep keeps its
+	 * SYN-ACKs for -sV (synscan_onepass_wanted()).
+	 */
+	int onepass;
 	struct pktio *os;         /* -O's, or NULL */
 	struct pktio *disc;       /* host discovery's, or NULL (-Pn) */
 	uint16_t os_port0;        /* -O's source ports start here */

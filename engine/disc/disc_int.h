@@ -54,6 +54,13 @@ struct disc {
 	struct arp_ent *arp;  /* sorted by address */
 	size_t narp;
 	int arp_ping;         /* on-link targets: ARP decides */
+	/*
+	 * One pass guards fathom's ports from the kernel's RSTs before any
+	 * probe (privsetup.h onepass): a SYN-ACK to a -PS probe then gets
+	 * its RST from here, as the kernel would send it, so the peer
+	 * keeps no half-open connection a sweep SYN could run into.
+	 */
+	int rst_synack;
 	_Atomic int rx_stop;
 	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
 	_Atomic uint64_t pass0_ns; /* when pass 0 began sending */

@@ -14,6 +14,7 @@
 
 #include "engine/core/hostdeadline.h"
 #include "engine/core/privsetup.h"
+#include "netstack/tcpseg.h"
 #include "engine/core/results.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/ratelimit.h"
@@ -112,7 +113,17 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	atomic_fetch_add_explicit(&d->bytes_recv, caplen,
 				  memory_order_relaxed);
 	pkt_parse(frame, caplen, &p);
-	if (!disc_classify(&d->ks, &p, &r) || !r.up)
+	if (!disc_classify(&d->ks, &p, &r))
+		return;
+	if (d->rst_synack) {
+		uint8_t rst[TCPSEG_HDR_MAX];
+		struct iovec iov = { rst, tcpseg_rst_for_synack(rst, sizeof(rst),
+								&p) };
+
+		if (iov.iov_len)
+			pktio_send(d->io, &iov, 1);
+	}
+	if (!r.up)
 		return;
 	pr.addr = pr.from = r.taddr;
 	ti = targets_index_of(d->o->targets, &pr.addr);
@@ -466,6 +477,7 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->s = g;
 	d->o = o;
 	d->io = io;
+	d->rst_synack = d->s->priv != NULL && d->s->priv->onepass;
 	d->nt = targets_count(o->targets);
 	d->ks.our = g->hop.src;
 	d->v6 = o->family == ADDR_V6;

@@ -25,14 +25,6 @@
 #include "netstack/packet.h"
 #include "netstack/pktio.h"
 
-/*
- * Source ports above the kernel's ephemeral range (32768-60999 by
- * default), so replies to fathom never collide with the host's own
- * connections and a firewall rule can name fathom's traffic exactly.
- */
-#define SPORT_BASE 61000
-#define SPORT_COUNT 1024
-
 #define BATCH 64
 /*
  * -sU: how long a pass waits at least for its replies, Linux's default
@@ -54,6 +46,7 @@ void scan_free(struct scan *s)
 {
 	results_free(s->res);
 	neigh_free(s->neigh);
+	sweep_onepass_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -185,6 +178,9 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 		case SWEEP_MINE:
 			atomic_fetch_add(&w->valid, 1);
 			sweep_record(w, &pr.addr, pr.port, &pr, mono);
+			/* One pass: the SYN-ACK is -sV's to finish. */
+			if (w->handoffs && pr.state == PS_OPEN)
+				sweep_onepass_note(w, &p, mono);
 			return;
 		case SWEEP_BOGUS:
 			atomic_fetch_add(&w->bogus, 1);
@@ -707,8 +703,9 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 		       (w->np - w->ntcp) * sizeof(*w->ports));
 	w->port_index = o->ports.proto[SVC_TCP].index;
 	w->udp_index = o->ports.proto[SVC_UDP].index;
-	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
-	w->sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
+	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port
+					: SYNSCAN_SPORT_BASE;
+	w->sport_count = o->src_port > 0 ? 1 : SYNSCAN_SPORT_COUNT;
 	w->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*w->sendlog));
 	w->pend = xcalloc(SWEEP_PEND_MAX, sizeof(*w->pend));
 	pthread_mutex_init(&w->late_lock, NULL);
@@ -740,6 +737,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	if (setup_modules(w, err, errlen) < 0)
 		goto out;
 	sweep_pick_family(w);
+	sweep_onepass_begin(w);
 	if (!o->dry_run) {
 		struct addr t0 = targets_at(o->targets, 0);
 

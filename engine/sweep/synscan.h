@@ -41,6 +41,7 @@ struct disc_results;
 struct trace_results;
 struct privsetup;
 struct pktio;
+struct handoffs;
 
 struct scan {
 	const struct scan_opts *opt;
@@ -66,6 +67,12 @@ struct scan {
 	 */
 	struct hostdeadline *hd;
 	uint64_t until_ns;
+	/*
+	 * One pass (engine/sweep/handoff.h): the sweep's SYN-ACKs for -sV's
+	 * first connections, when priv->onepass; NULL otherwise. Freed by
+	 * scan_free().
+	 */
+	struct handoffs *handoffs;
 	/*
 	 * Called by version detection when every open port of addr (host
 	 * order) has its answer, so the host can be reported at once. NULL
@@ -122,6 +129,24 @@ struct pktio *synscan_open_capture(const struct scan_opts *o,
  * a runtime failure (no route, interface down, pcap/libnet error).
  */
 int synscan_run(struct scan *s, char *err, size_t errlen);
+
+/*
+ * The sweep's TCP source ports: SYNSCAN_SPORT_COUNT from
+ * SYNSCAN_SPORT_BASE, or -g's one. Above the kernel's ephemeral range
+ * (32768-60999 by default), so replies to fathom never collide with the
+ * host's own connections and a firewall rule can name fathom's traffic
+ * exactly; below -sV's.
+ */
+#define SYNSCAN_SPORT_BASE 61000
+#define SYNSCAN_SPORT_COUNT 1024
+
+/*
+ * Whether the run's sweep may hand its SYN-ACKs to -sV (one pass,
+ * engine/sweep/onepass.c): -sV over raw frames after an -sS sweep from
+ * fathom's own ports (not -g, --scanflags, another TCP type, a dry run),
+ * and --one-pass not off. Set-up then guards the sweep's ports too.
+ */
+int synscan_onepass_wanted(const struct scan_opts *o);
 
 /*
  * The sweep's name for progress and task lines ("SYN Stealth Scan",

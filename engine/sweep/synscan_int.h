@@ -107,6 +107,8 @@ struct sweep {
 	} late[SWEEP_LATE_MAX];
 	unsigned nlate;
 	uint64_t unresolved0; /* pass 0's skipped probes */
+	/* One pass: where rx keeps SYN-ACKs for -sV (NULL: nowhere). */
+	struct handoffs *handoffs;
 	/* Counters written by rx. */
 	_Atomic uint64_t recv, bytes_recv, valid, bogus;
 	_Atomic uint64_t udp_closed; /* UDP port-unreachables recorded */
@@ -144,6 +146,18 @@ void sweep_late_note(struct sweep *w, const struct pkt_info *p);
  * more.
  */
 void sweep_late_resolve(struct sweep *w, int ask);
+
+/*
+ * onepass.c: sweep_onepass_begin, before rx starts, points w->handoffs
+ * at the group's table (made empty) when set-up guarded the sweep's
+ * ports for one pass; sweep_onepass_note (rx) keeps a SYN-ACK that
+ * validated as open, received at mono (ns); sweep_onepass_free frees a
+ * scan's table.
+ */
+void sweep_onepass_begin(struct sweep *w);
+void sweep_onepass_note(struct sweep *w, const struct pkt_info *p,
+			uint64_t mono);
+void sweep_onepass_free(struct scan *s);
 
 /* nexthop.c: the routes via the run's interface, of the run's family. */
 int sweep_routes_load(struct sweep *w, char *err, size_t errlen);

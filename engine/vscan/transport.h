@@ -115,6 +115,25 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *cfg,
 				       struct pktio *io,
 				       const struct route_hop *hop);
 
+struct handoffs;
+
+/*
+ * One pass: the utcp transport t opens a port's first connection by
+ * adopting the sweep's handshake for it from ho (engine/sweep/handoff.h,
+ * tcp_adopt), when one younger than VS_ONEPASS_MAX_AGE_MS is there,
+ * and a fresh one otherwise or when the peer has let it go (tcp.h).
+ * Older handshakes, and those no connection took by free(), get a RST.
+ * With debug, free() prints the counts on stderr. ho must outlive t.
+ */
+#define VS_ONEPASS_MAX_AGE_MS 10000
+void vs_utcp_onepass(struct vs_transport *t, struct handoffs *ho, int debug);
+
+/*
+ * The lowest source port -sV's capture and guard cover with one pass:
+ * the sweep's (engine/sweep/synscan.h), below -sV's own.
+ */
+uint16_t vs_onepass_port_lo(void);
+
 /*
  * Kernel sockets, bound to saddr (NULL: the kernel's choice).
  * Returns NULL with err when epoll cannot be had.

@@ -50,12 +50,13 @@ struct rstguard;
  * resetting fathom's connections (a foreign -S: fathom answers ARP; else
  * the nft guard; when nft refuses: kernel sockets, with its refusal in
  * why) and opens the capture the userspace modes use (*io; NULL for
- * sockets). Returns the enum vscan_mode, or -1
- * with err when the capture cannot be opened.
+ * sockets). With onepass the guard and the capture cover the sweep's
+ * source ports too, before the sweep sends (one pass). Returns the enum
+ * vscan_mode, or -1 with err when the capture cannot be opened.
  */
 int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
-		struct pktio **io, char *why, size_t whylen, char *err,
-		size_t errlen);
+		int onepass, struct pktio **io, char *why, size_t whylen,
+		char *err, size_t errlen);
 
 /*
  * Probes every open TCP port in s->res: a fresh userspace TCP connection

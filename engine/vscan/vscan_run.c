@@ -120,10 +120,12 @@ struct addr vs_hop_src(const struct route_hop *hop)
 }
 
 /*
- * The -sV capture's filter: TCP to fathom's -sV ports at src; for IPv6
- * also the neighbour advertisements that answer vs_nexthops6's NS.
+ * The -sV capture's filter: TCP to fathom's -sV ports (from lo: one
+ * pass adds the sweep's) at src; for IPv6 also the neighbour
+ * advertisements that answer vs_nexthops6's NS.
  */
-static int capture_filter(const struct addr *src, char *bpf, size_t len)
+static int capture_filter(const struct addr *src, uint16_t lo, char *bpf,
+			  size_t len)
 {
 	char a[ADDR_STRLEN], tcp6[PKTIO_FILTER6_MAX], nd6[PKTIO_FILTER6_MAX];
 	int n;
@@ -131,27 +133,27 @@ static int capture_filter(const struct addr *src, char *bpf, size_t len)
 	if (!addr_is_v6(src)) {
 		n = snprintf(bpf, len,
 			     "tcp and dst host %s and dst portrange %u-%u",
-			     addr_format(src, a), VS_PORT_LO, VS_PORT_HI);
+			     addr_format(src, a), lo, VS_PORT_HI);
 		return n < 0 || (size_t)n >= len ? -1 : 0;
 	}
 	if (pktio_filter6(tcp6, sizeof(tcp6), src, PKTIO_F6_TCP) < 0 ||
 	    pktio_filter6(nd6, sizeof(nd6), src, PKTIO_F6_ND) < 0)
 		return -1;
 	n = snprintf(bpf, len, "(%s and dst portrange %u-%u) or %s", tcp6,
-		     VS_PORT_LO, VS_PORT_HI, nd6);
+		     lo, VS_PORT_HI, nd6);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 /* The capture of whole frames to fathom's -sV ports. */
 static struct pktio *open_capture(const struct route_hop *hop, int foreign,
-				  char *err, size_t errlen)
+				  uint16_t lo, char *err, size_t errlen)
 {
 	char bpf[2 * PKTIO_FILTER6_MAX + 64];
 	struct addr src = vs_hop_src(hop);
 	struct pktio *io;
 	int rc;
 
-	if (capture_filter(&src, bpf, sizeof(bpf)) < 0) {
+	if (capture_filter(&src, lo, bpf, sizeof(bpf)) < 0) {
 		snprintf(err, errlen, "-sV capture filter: too long");
 		return NULL;
 	}
@@ -170,22 +172,23 @@ static struct pktio *open_capture(const struct route_hop *hop, int foreign,
 }
 
 int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
-		struct pktio **io, char *why, size_t whylen, char *err,
-		size_t errlen)
+		int onepass, struct pktio **io, char *why, size_t whylen,
+		char *err, size_t errlen)
 {
 	struct addr src = vs_hop_src(hop);
+	/* One pass: the sweep's SYN-ACKs are -sV's (vscan_utcp.c). */
+	uint16_t lo = onepass ? vs_onepass_port_lo() : VS_PORT_LO;
 	int mode;
 
 	*io = NULL;
 	why[0] = '\0';
 	if (!route_is_local(&src))
 		mode = VSCAN_FOREIGN;
-	else if (rstguard_install(guard, &src, VS_PORT_LO, 65535, why,
-				  whylen) == 0)
+	else if (rstguard_install(guard, &src, lo, 65535, why, whylen) == 0)
 		mode = VSCAN_GUARD;
 	else
 		return VSCAN_SOCKETS;
-	*io = open_capture(hop, mode == VSCAN_FOREIGN, err, errlen);
+	*io = open_capture(hop, mode == VSCAN_FOREIGN, lo, err, errlen);
 	return *io ? mode : -1;
 }
 
@@ -224,6 +227,8 @@ static int open_transport(struct vs *v, enum vscan_mode mode, char *err,
 		return -1;
 	v->io = s->priv->vscan;
 	v->tr = vs_transport_utcp(&cfg, v->io, &s->hop);
+	if (s->priv->onepass) /* one pass: the sweep's handshakes first */
+		vs_utcp_onepass(v->tr, s->handoffs, v->o->debug);
 	return 0;
 }
 

@@ -1,9 +1,11 @@
 /* vscan_utcp.c -- -sV's transport over fathom's userspace TCP. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/uio.h>
 
+#include "engine/sweep/handoff.h"
 #include "engine/vscan/transport.h"
 #include "engine/vscan/vscan_int.h"
 #include "netstack/base/util.h"
@@ -20,6 +22,12 @@ struct utcp {
 	uint16_t next_port; /* source ports rotate through fathom's range */
 	uint64_t rng;
 	size_t max_conns;
+	/* One pass (vs_utcp_onepass): the sweep's handshakes, or NULL. */
+	struct handoffs *ho;
+	int debug;
+	size_t adopted, fell_back, too_old, unused;
+	void (*event)(struct tcp_conn *c, enum tcp_event ev,
+		      const uint8_t *data, size_t len, void *user);
 };
 
 static uint32_t rnd32(struct utcp *u)
@@ -70,6 +78,45 @@ void vs_utcp_set_sink(struct vs_transport *t,
 	u->sink_arg = arg;
 }
 
+/* The next of fathom's -sV source ports, in turn. */
+static uint16_t next_sport(struct utcp *u)
+{
+	uint16_t sport = u->next_port++;
+
+	if (u->next_port > VS_PORT_HI)
+		u->next_port = VS_PORT_LO;
+	return sport;
+}
+
+/*
+ * One pass: the sweep's handshake for addr:port, if it kept one, adopted
+ * (a fallback port of ours reserved with it); NULL: open afresh. One
+ * too old to trust is reset instead: a middlebox may have forgotten it
+ * and would drop our ACK without a word.
+ */
+static void *adopt(struct utcp *u, const struct addr *addr, uint16_t port,
+		   const uint8_t *mac, void *user, uint64_t now)
+{
+	struct handoff_entry e;
+	void *c = NULL;
+
+	if (!handoffs_take(u->ho, addr, port, &e))
+		return NULL;
+	if (now > e.at_ms + VS_ONEPASS_MAX_AGE_MS) {
+		u->too_old++;
+		tcp_handoff_reset(u->tcp, &e.h, mac);
+		return NULL;
+	}
+	for (int tries = 0; tries < 64 && c == NULL; tries++)
+		c = tcp_adopt(u->tcp, &e.h, next_sport(u), rnd32(u), mac, user,
+			      now);
+	if (c == NULL)
+		tcp_handoff_reset(u->tcp, &e.h, mac);
+	else
+		u->adopted++;
+	return c;
+}
+
 static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 		       uint16_t port,
 		       const uint8_t *mac, void *user, uint64_t now)
@@ -80,16 +127,55 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 	/* Frames of its own need the next hop; one family a run. */
 	if (mac == NULL || addr_is_v6(addr) != addr_is_v6(&u->src))
 		return NULL;
+	if (u->ho && (c = adopt(u, addr, port, mac, user, now)) != NULL)
+		return c;
 	/* A free 4-tuple: ports rotate through fathom's range. */
-	for (int tries = 0; tries < 64 && c == NULL; tries++) {
-		uint16_t sport = u->next_port++;
-
-		if (u->next_port > VS_PORT_HI)
-			u->next_port = VS_PORT_LO;
-		c = tcp_connect_addr(u->tcp, addr, port, sport, rnd32(u), mac,
-				     user, now);
-	}
+	for (int tries = 0; tries < 64 && c == NULL; tries++)
+		c = tcp_connect_addr(u->tcp, addr, port, next_sport(u),
+				     rnd32(u), mac, user, now);
 	return c;
+}
+
+/* Counts the adopted connections that had to open afresh. */
+static void on_event(struct tcp_conn *c, enum tcp_event ev,
+		     const uint8_t *data, size_t len, void *user)
+{
+	struct utcp *u = tcp_conn_stack_arg(c);
+
+	if (ev == TCP_EV_CLOSED && tcp_conn_adopted(c) == 2)
+		u->fell_back++;
+	u->event(c, ev, data, len, user);
+}
+
+void vs_utcp_onepass(struct vs_transport *t, struct handoffs *ho, int debug)
+{
+	struct utcp *u = t->impl;
+
+	u->ho = ho;
+	u->debug = debug;
+}
+
+uint16_t vs_onepass_port_lo(void)
+{
+	return SYNSCAN_SPORT_BASE;
+}
+
+/* The handshakes no connection took: each peer frees its half-open. */
+static void reset_unused(struct utcp *u)
+{
+	struct handoff_entry e;
+
+	while (u->ho && handoffs_next_left(u->ho, &e)) {
+		tcp_handoff_reset(u->tcp, &e.h, e.mac);
+		u->unused++;
+	}
+	if (u->ho && u->debug)
+		fprintf(stderr,
+			"vscan: one pass: %zu handshakes adopted (%zu of them "
+			"opened afresh), %zu too old and %zu unused reset, "
+			"%llu over the bound reset by the sweep\n",
+			u->adopted, u->fell_back, u->too_old, u->unused,
+			(unsigned long long)u->ho->dropped);
 }
 
 static int utcp_send(struct vs_transport *t, void *conn, const void *d,
@@ -105,10 +191,27 @@ static void utcp_abort(struct vs_transport *t, void *conn, uint64_t now)
 	tcp_abort(conn, now);
 }
 
+/*
+ * One pass: the handshakes too old to adopt are reset as soon as they
+ * are, not when their service starts: the peer frees its slot.
+ */
+static void reset_old(struct utcp *u, uint64_t now)
+{
+	struct handoff_entry e;
+
+	if (u->ho == NULL || now < VS_ONEPASS_MAX_AGE_MS)
+		return;
+	while (handoffs_next_before(u->ho, now - VS_ONEPASS_MAX_AGE_MS, &e)) {
+		tcp_handoff_reset(u->tcp, &e.h, e.mac);
+		u->too_old++;
+	}
+}
+
 static void utcp_tick(struct vs_transport *t, uint64_t now)
 {
 	struct utcp *u = t->impl;
 
+	reset_old(u, now);
 	tcp_tick(u->tcp, now);
 }
 
@@ -148,6 +251,7 @@ static void utcp_free(struct vs_transport *t, uint64_t now)
 	if (t == NULL)
 		return;
 	u = t->impl;
+	reset_unused(u);
 	tcp_stack_free(u->tcp, now);
 	free(u);
 }
@@ -198,7 +302,8 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *vc,
 	cfg.rto_max_ms = 3000;
 	cfg.life_ms = vc->life_ms;
 	cfg.xmit = xmit;
-	cfg.event = vc->event;
+	u->event = vc->event;
+	cfg.event = on_event;
 	cfg.arg = u;
 	u->tcp = tcp_stack_new(&cfg, vs_now_ms());
 	return &u->tr;

@@ -96,7 +96,8 @@ static size_t build(uint8_t *f, const uint8_t *d, size_t n, size_t *used)
 	put32(ip + 16, OUR_IP);
 	memset(th, 0, 20);
 	put16(th, PEER_PORT);
-	put16(th + 2, OUR_PORT);
+	/* Bit 4 of d[6]: to an adopted connection's fallback port. */
+	put16(th + 2, (uint16_t)(OUR_PORT + !!(d[6] & 0x10)));
 	/* Offsets near the expected numbers, so segments are mostly in play. */
 	put32(th + 4, peer_isn + 1 + (uint32_t)(int8_t)d[1] * 97u +
 			      (uint32_t)d[2]);
@@ -132,13 +133,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = tcp_stack_new(&cfg, now);
 	closed = 0;
 	peer_isn = 5000;
-	if (tcp_connect(st, PEER_IP, PEER_PORT, OUR_PORT, OUR_ISN, peer_mac,
-			NULL, now) == NULL)
-		abort();
-	/* The first segment's sequence offset sets the peer's ISN. */
+	/* The first four bytes set the peer's ISN; its low bit makes the
+	 * connection an adopted one (tcp_adopt: the sweep's SYN-ACK). */
 	if (size >= 4)
 		peer_isn = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
 			   (uint32_t)data[2] << 8 | data[3];
+	if (peer_isn & 1) {
+		struct tcp_handoff h = {
+			.daddr = addr_from_v4(PEER_IP), .dport = PEER_PORT,
+			.sport = OUR_PORT, .iss = OUR_ISN, .irs = peer_isn,
+			.win = (uint16_t)peer_isn, .mss = (uint16_t)(peer_isn >> 16),
+		};
+
+		if (tcp_adopt(st, &h, OUR_PORT + 1, OUR_ISN, peer_mac, NULL,
+			      now) == NULL)
+			abort();
+	} else if (tcp_connect(st, PEER_IP, PEER_PORT, OUR_PORT, OUR_ISN,
+			       peer_mac, NULL, now) == NULL) {
+		abort();
+	}
 	data += size >= 4 ? 4 : size;
 	size -= size >= 4 ? 4 : size;
 	while (size > 0) {
