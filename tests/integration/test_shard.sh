@@ -192,7 +192,7 @@ check "-sV: the single run named the 128 services" \
 check "ndiff: -sV shards merged equal the single -sV run (services, versions)" \
 	ndiff_same sv.xml svm.xml
 
-# Unrecognised services: fx-svc2's socks5, X11 and haproxy, fx-svc3's
+# Unrecognised services: fx-svc2's socks5 and X11, fx-svc3's
 # X11 and another web server answer but fathom's DB names no product (a
 # softmatch or no match): each run's normal output ends with their
 # SF-Port prints. The merged normal output of 2 shards (one host each)
@@ -200,8 +200,12 @@ check "ndiff: -sV shards merged equal the single -sV run (services, versions)" \
 FP=(-n -sV -p80,1080,6000,6001,8080,8082 198.18.0.40,41)
 fathom "${FP[@]}" -oA fp >/dev/null 2>&1
 check "unrecognised: the single run exits 0" test $? = 0
-check "unrecognised: the single run prints 5 services' SF-Port prints" \
-	sh -c "grep -q '^5 services unrecognized despite returning data' fp.nmap && test \$(grep -c '^SF-Port' fp.nmap) = 5"
+# How many the DB leaves unnamed changes as it learns (haproxy's own
+# error pages name it now): the single run's count is the reference,
+# and the case means something only with two or more prints.
+NFP=$(grep -c '^SF-Port' fp.nmap)
+check "unrecognised: the single run prints $NFP (>= 2) services' SF-Port prints" \
+	sh -c "test $NFP -ge 2 && grep -q '^$NFP services\? unrecognized despite returning data' fp.nmap"
 for i in 0 1; do
 	fathom "${FP[@]}" --seed 7 --shards 2 --shard "$i" -oA "fp$i" >/dev/null 2>&1
 	check "unrecognised: shard $i exits 0" test $? = 0
@@ -250,8 +254,8 @@ for a, p, fp in sorted(out):
 PY
 }
 same_fpl() {
-	[ "$(fpl "$1" | wc -l)" = 5 ] && cmp -s <(fpl "$1") <(fpl "$2")
+	[ "$(fpl "$1" | wc -l)" = "$NFP" ] && cmp -s <(fpl "$1") <(fpl "$2")
 }
-check "unrecognised: merged XML has the single run's 5 servicefp ports" same_fpl fp.xml fpm.xml
-check "unrecognised: merged NDJSON has the single run's 5 servicefp ports" same_fpl fp.ndjson fpm.ndjson
+check "unrecognised: merged XML has the single run's $NFP servicefp ports" same_fpl fp.xml fpm.xml
+check "unrecognised: merged NDJSON has the single run's $NFP servicefp ports" same_fpl fp.ndjson fpm.ndjson
 check "unrecognised: merged XML is valid against nmap.dtd" xml_valid fpm.xml
