@@ -210,6 +210,18 @@ static const uint8_t *probe_mac(struct disc *d, const struct addr *a)
 	}
 }
 
+/*
+ * --host-timeout: a retransmission to a host whose own clock (from its
+ * first probe, first_probe_ns()) has run out is not sent; nmap sends a
+ * timed-out host nothing more.
+ */
+static int out_of_time(struct disc *d, uint64_t ti)
+{
+	uint64_t to = d->o->host_timeout_ms * 1000000ull;
+
+	return to && first_probe_ns(d, ti) + to <= now_ns();
+}
+
 static void send_pass(struct disc *d, int pass)
 {
 	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
@@ -237,7 +249,7 @@ static void send_pass(struct disc *d, int pass)
 				atomic_store(&d->prog_pos, x);
 			}
 		}
-		if (pass > 0 && results_seen(d->seen, ti))
+		if (pass > 0 && (results_seen(d->seen, ti) || out_of_time(d, ti)))
 			continue;
 		mac = probe_mac(d, &a);
 		if (mac == NULL)
