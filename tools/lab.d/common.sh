@@ -10,8 +10,19 @@ die()  { log "error: $*"; exit 1; }
 
 # ns NAME -> fx-NAME (accepts either form).
 ns_name() { local n=${1#"$LAB_PREFIX"}; printf '%s%s\n' "$LAB_PREFIX" "$n"; }
-ns_exists() { [[ -e /run/netns/$1 ]]; }
-ns_ensure() { ns_exists "$1" || ip netns add "$1"; }
+# A namespace exists when its /run/netns file is a mount (a bind of the
+# nsfs inode). A lab brought up inside another mount namespace (a CI run
+# under `unshare --mount`) leaves only the empty files behind once it ends;
+# `ip netns exec` then fails with "Invalid argument" and no test can run.
+# Such stale names count as absent, and ns_ensure replaces them.
+ns_exists() { mountpoint -q "/run/netns/$1" 2>/dev/null; }
+ns_stale() { [[ -e /run/netns/$1 ]] && ! ns_exists "$1"; }
+ns_unstale() {
+    ns_stale "$1" || return 0
+    log "removing stale namespace name $1 (its namespace is gone)"
+    ip netns del "$1" 2>/dev/null || rm -f "/run/netns/$1"
+}
+ns_ensure() { ns_exists "$1" && return 0; ns_unstale "$1"; ip netns add "$1"; }
 nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # nsctl NS KEY=VAL... : sysctls inside a namespace; a key this kernel lacks is
@@ -45,6 +56,10 @@ pid_of() {
     local p= start mtime
     if [[ -s $1 ]]; then read -r p <"$1" || true; fi
     [[ $p =~ ^[0-9]+$ ]] && kill -0 "$p" 2>/dev/null || return 1
+    # Every lab daemon runs in an fx-* namespace, never in the caller's: a
+    # pid written in another pid namespace can name a machine process that
+    # started before the file (an old service), which this check spares.
+    [[ $(readlink "/proc/$p/ns/net") != "$(readlink /proc/self/ns/net)" ]] || return 1
     start=$(pid_started "$p") && mtime=$(stat -c %Y "$1" 2>/dev/null) || return 1
     ((start <= mtime + 2)) || return 1
     printf '%s\n' "$p"
