@@ -152,10 +152,11 @@ int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
 	progress_task_clear();
 	if (o->debug)
 		fprintf(stderr,
-			"connect: %llu connects, %llu answers, %d passes, "
-			"peak %zu sockets (limit %zu)\n",
+			"connect: %llu connects, %llu answers (%llu at the "
+			"timeout), %d passes, peak %zu sockets (limit %zu)\n",
 			(unsigned long long)st.sent,
-			(unsigned long long)st.answered, st.passes, st.peak,
+			(unsigned long long)st.answered,
+			(unsigned long long)st.late, st.passes, st.peak,
 			j.parallelism);
 	s->st.connects += st.sent;
 	if (st.passes > s->st.passes)

@@ -112,10 +112,21 @@ size_t connscan_parallelism(int max_parallelism, int timing_level)
 
 /* ---- one run ---- */
 
+/*
+ * A slot: its socket outlives its probe. A refused connect leaves a TCP
+ * socket that Linux lets connect() again, so a closed port costs two
+ * connect() calls (start, reap) instead of socket, connect, epoll_ctl,
+ * getsockopt and close; on a host that refuses 65,000 ports those
+ * syscalls and the socket's allocation were most of -sT's CPU.
+ */
 struct conn {
-	int fd;         /* -1: free */
+	int fd;         /* -1: none yet (or closed: a fresh one next) */
+	int busy;       /* a probe in flight on it */
 	uint64_t idx;   /* ti + pi * nt */
 	uint64_t sent;  /* connect() time, ns */
+	struct sockaddr_storage to; /* the probe's address, to reap it */
+	socklen_t tolen;
+	int family;     /* fd's */
 };
 
 /*
@@ -179,10 +190,20 @@ static void close_rst(int fd)
 	close(fd);
 }
 
+/* Ends slot k's probe and closes its socket (a fresh one next time). */
 static void release(struct cs *s, uint32_t k)
 {
 	close(s->c[k].fd);
 	s->c[k].fd = -1;
+	s->c[k].busy = 0;
+	s->freel[s->nfree++] = k;
+	s->inflight--;
+}
+
+/* Ends slot k's probe; its socket, reaped and unconnected, stays. */
+static void recycle(struct cs *s, uint32_t k)
+{
+	s->c[k].busy = 0;
 	s->freel[s->nfree++] = k;
 	s->inflight--;
 }
@@ -217,6 +238,50 @@ static int open_socket(const struct connscan_job *j, int family)
 }
 
 /*
+ * connect() on slot k to c->to: on its kept socket when it has one of
+ * the family (already in epoll, edge-triggered, so the new handshake's
+ * end is a new wakeup), else on a fresh one added to epoll after the
+ * connect (its unconnected state then is no event). Returns 1 in
+ * flight, 0 done at once (*e: 0 connected, or connect()'s errno), -1
+ * when no socket could be had (*e: why).
+ */
+static int slot_connect(struct cs *s, uint32_t k, int *e)
+{
+	struct conn *c = &s->c[k];
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET,
+				  .data.u32 = k };
+
+	if (c->fd >= 0 && c->family == c->to.ss_family) {
+		if (connect(c->fd, (struct sockaddr *)&c->to, c->tolen) < 0 &&
+		    errno == EINPROGRESS)
+			return 1;
+		/* Anything else on a reused socket: ask a fresh one. */
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	c->family = c->to.ss_family;
+	c->fd = open_socket(s->j, c->family);
+	if (c->fd < 0) {
+		*e = errno;
+		return -1;
+	}
+	if (connect(c->fd, (struct sockaddr *)&c->to, c->tolen) == 0) {
+		*e = 0;
+		return 0;
+	}
+	*e = errno;
+	if (*e != EINPROGRESS)
+		return 0;
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+		*e = errno;
+		close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	return 1;
+}
+
+/*
  * Starts probe idx: an answer at once (loopback, no route) is reported
  * here. Returns 0, or CONN_RETRY when a local shortage stopped it.
  */
@@ -225,68 +290,76 @@ static int start(struct cs *s, uint64_t idx, uint64_t now)
 	const struct connscan_job *j = s->j;
 	struct addr a = j->target(j->arg, idx % j->nt);
 	uint16_t port = j->port(j->arg, idx / j->nt);
-	struct sockaddr_storage ss;
-	size_t n = addr_to_sockaddr(&a, port, (struct sockaddr *)&ss,
-				    sizeof(ss));
-	struct epoll_event ev = { .events = EPOLLOUT };
-	int fd, outcome, rc;
-	uint32_t k;
+	uint32_t k = s->freel[--s->nfree];
+	struct conn *c = &s->c[k];
+	int e = 0, outcome, rc;
 
-	fd = open_socket(j, ss.ss_family);
-	if (fd < 0)
-		return connscan_outcome(errno) == CONN_RETRY ? CONN_RETRY : 0;
+	c->tolen = (socklen_t)addr_to_sockaddr(
+		&a, port, (struct sockaddr *)&c->to, sizeof(c->to));
+	rc = slot_connect(s, k, &e);
+	if (rc < 0) {
+		s->freel[s->nfree++] = k;
+		return connscan_outcome(e) == CONN_RETRY ? CONN_RETRY : 0;
+	}
 	s->st.sent++;
 	if (j->sent)
 		atomic_fetch_add(j->sent, 1);
-	rc = connect(fd, (struct sockaddr *)&ss, (socklen_t)n);
-	if (rc == 0 || errno != EINPROGRESS) {
-		outcome = connscan_outcome(rc == 0 ? 0 : errno);
-		if (rc == 0)
-			close_rst(fd);
+	if (rc == 0) {
+		outcome = connscan_outcome(e);
+		if (e == 0)
+			close_rst(c->fd);
 		else
-			close(fd);
+			close(c->fd);
+		c->fd = -1;
+		s->freel[s->nfree++] = k;
 		if (outcome == CONN_RETRY)
 			return CONN_RETRY;
 		if (outcome != CONN_TIMEOUT)
 			report(s, idx, outcome, now, now_ns());
 		return 0;
 	}
-	k = s->freel[--s->nfree];
-	s->c[k] = (struct conn){ .fd = fd, .idx = idx, .sent = now };
-	ev.data.u32 = k;
-	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		close(fd);
-		s->c[k].fd = -1;
-		s->freel[s->nfree++] = k;
-		return CONN_RETRY;
-	}
+	c->busy = 1;
+	c->idx = idx;
+	c->sent = now;
 	s->inflight++;
 	if (s->inflight > s->st.peak)
 		s->st.peak = s->inflight;
 	return 0;
 }
 
-/* A socket epoll says is done: connected, refused or unreachable. */
-static void finish(struct cs *s, uint32_t k, uint32_t events, uint64_t now)
+/*
+ * A wakeup on slot k: connect() again to the same address says how the
+ * handshake ended (Linux: 0 once connected; the error once it failed,
+ * and the socket is then disconnected, ready for the next probe;
+ * EALREADY while it still waits, a wakeup that came early, as one left
+ * queued by the socket's previous probe can).
+ */
+static void finish(struct cs *s, uint32_t k, uint64_t now)
 {
+	struct conn *c = &s->c[k];
 	int e = 0, outcome;
-	socklen_t len = sizeof(e);
 
-	/* Writable without an error: connected; only errors need reading. */
-	if ((events & (EPOLLERR | EPOLLHUP)) &&
-	    getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+	if (!c->busy)
+		return; /* an idle socket's wakeup: nothing asked */
+	if (connect(c->fd, (struct sockaddr *)&c->to, c->tolen) < 0)
 		e = errno;
+	if (e == EALREADY || e == EINPROGRESS)
+		return;
+	if (e == EISCONN)
+		e = 0;
 	outcome = connscan_outcome(e);
 	if (outcome != CONN_TIMEOUT && outcome != CONN_RETRY)
-		report(s, s->c[k].idx, outcome, s->c[k].sent, now);
+		report(s, c->idx, outcome, c->sent, now);
 	if (outcome == CONN_OPEN) {
-		close_rst(s->c[k].fd);
-		s->c[k].fd = -1;
-		s->freel[s->nfree++] = k;
-		s->inflight--;
+		close_rst(c->fd);
+		c->fd = -1;
+		recycle(s, k);
 		return;
 	}
-	release(s, k);
+	if (outcome == CONN_TIMEOUT || outcome == CONN_RETRY)
+		release(s, k); /* an odd error: no reuse */
+	else
+		recycle(s, k);
 }
 
 /*
@@ -302,6 +375,7 @@ static void give_up(struct cs *s, uint32_t k, uint64_t now)
 
 	if (getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 &&
 	    e != 0) {
+		s->st.late++;
 		outcome = connscan_outcome(e);
 		if (outcome != CONN_TIMEOUT && outcome != CONN_RETRY &&
 		    outcome != CONN_OPEN)
@@ -318,7 +392,7 @@ static uint64_t expire(struct cs *s, uint64_t now, int all)
 	for (uint32_t k = 0; k < s->cap; k++) {
 		struct conn *c = &s->c[k];
 
-		if (c->fd < 0)
+		if (!c->busy)
 			continue;
 		if (all) {
 			release(s, k);
@@ -342,8 +416,7 @@ static void drain(struct cs *s, int timeout_ms)
 	uint64_t now = now_ns();
 
 	for (int i = 0; i < n; i++)
-		if (s->c[ev[i].data.u32].fd >= 0)
-			finish(s, ev[i].data.u32, ev[i].events, now);
+		finish(s, ev[i].data.u32, now);
 }
 
 /* Starts what the rate and the free sockets allow; returns wait in ms. */
@@ -452,6 +525,9 @@ static void lane_free(struct cs *s)
 {
 	if (s->ep > 0)
 		close(s->ep);
+	for (size_t k = 0; s->c && k < s->cap; k++)
+		if (s->c[k].fd >= 0)
+			close(s->c[k].fd);
 	free(s->c);
 	free(s->freel);
 }
@@ -538,6 +614,7 @@ int connscan_run(const struct connscan_job *j, struct connscan_stats *st,
 	for (uint64_t i = 0; i < n; i++) {
 		st->sent += l[i].st.sent;
 		st->answered += l[i].st.answered;
+		st->late += l[i].st.late;
 		st->peak += l[i].st.peak;
 		st->timed_out |= l[i].st.timed_out;
 		lane_free(&l[i]);

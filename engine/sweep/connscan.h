@@ -95,6 +95,7 @@ struct connscan_job {
 struct connscan_stats {
 	uint64_t sent;      /* connect() calls */
 	uint64_t answered;  /* results reported */
+	uint64_t late;      /* answers read only at the timeout (soft ICMP) */
 	size_t peak;        /* sockets in flight at once, at most */
 	int passes;
 	int timed_out;      /* deadline_ns reached */
