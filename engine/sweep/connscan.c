@@ -328,23 +328,21 @@ static int start(struct cs *s, uint64_t idx, uint64_t now)
 }
 
 /*
- * A wakeup on slot k: connect() again to the same address says how the
- * handshake ended (Linux: 0 once connected; the error once it failed,
- * and the socket is then disconnected, ready for the next probe;
- * EALREADY while it still waits, a wakeup that came early, as one left
- * queued by the socket's previous probe can).
+ * Reads slot k's handshake: connect() again to the same address says
+ * how it ended (Linux: 0 once connected; the error once it failed, and
+ * the socket is then disconnected, ready for the next probe; EALREADY
+ * while it still waits). Returns 0 while it waits, else 1: reported
+ * and the slot free.
  */
-static void finish(struct cs *s, uint32_t k, uint64_t now)
+static int reap(struct cs *s, uint32_t k, uint64_t now)
 {
 	struct conn *c = &s->c[k];
 	int e = 0, outcome;
 
-	if (!c->busy)
-		return; /* an idle socket's wakeup: nothing asked */
 	if (connect(c->fd, (struct sockaddr *)&c->to, c->tolen) < 0)
 		e = errno;
 	if (e == EALREADY || e == EINPROGRESS)
-		return;
+		return 0;
 	if (e == EISCONN)
 		e = 0;
 	outcome = connscan_outcome(e);
@@ -354,25 +352,41 @@ static void finish(struct cs *s, uint32_t k, uint64_t now)
 		close_rst(c->fd);
 		c->fd = -1;
 		recycle(s, k);
-		return;
-	}
-	if (outcome == CONN_TIMEOUT || outcome == CONN_RETRY)
+	} else if (outcome == CONN_TIMEOUT || outcome == CONN_RETRY) {
 		release(s, k); /* an odd error: no reuse */
-	else
+	} else {
 		recycle(s, k);
+	}
+	return 1;
 }
 
 /*
- * A socket silent for an RTO: Linux keeps an ICMP error that did not
- * end a connect (IPv6 ones never do in SYN-SENT) as the socket's soft
- * error, and SO_ERROR returns it. So an ICMPv6 admin-prohibited or port
- * unreachable is read as nmap reads it from its raw capture as root.
+ * A wakeup on slot k. One that came early (left queued by the socket's
+ * previous probe) finds the handshake still waiting: the next one ends it.
+ */
+static void finish(struct cs *s, uint32_t k, uint64_t now)
+{
+	if (s->c[k].busy)
+		reap(s, k, now);
+}
+
+/*
+ * A socket silent for an RTO. Its answer may be there unread (a loaded
+ * machine let the loop fall behind): that is taken, not retried. Else
+ * Linux keeps an ICMP error that did not end a connect (IPv6 ones never
+ * do in SYN-SENT) as the socket's soft error, and SO_ERROR returns it.
+ * So an ICMPv6 admin-prohibited or port unreachable is read as nmap
+ * reads it from its raw capture as root.
  */
 static void give_up(struct cs *s, uint32_t k, uint64_t now)
 {
 	int e = 0, outcome;
 	socklen_t len = sizeof(e);
 
+	if (reap(s, k, now)) {
+		s->st.late++;
+		return;
+	}
 	if (getsockopt(s->c[k].fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 &&
 	    e != 0) {
 		s->st.late++;
