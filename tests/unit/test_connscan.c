@@ -83,10 +83,12 @@ static int listener(int family, uint16_t *open_port, uint16_t *closed_port)
 	return fd;
 }
 
+#define LO_PORTS 64
+
 struct lo {
 	struct addr target;
-	uint16_t ports[2];
-	int outcome[2];
+	uint16_t ports[LO_PORTS];
+	int outcome[LO_PORTS];
 	int calls;
 };
 
@@ -115,7 +117,7 @@ static void lo_result(void *arg, uint64_t ti, uint64_t pi, int outcome,
 static void engine_loopback(int family, const char *addr)
 {
 	volatile sig_atomic_t stop = 0;
-	struct lo l = { .outcome = { -1, -1 } };
+	struct lo l = { .calls = 0 };
 	struct connscan_job j = {
 		.nt = 1, .np = 2, .target = lo_target, .port = lo_port,
 		.result = lo_result, .arg = &l, .rate = 1000,
@@ -133,6 +135,7 @@ static void engine_loopback(int family, const char *addr)
 		return;
 	}
 	CHECK(addr_parse(addr, &l.target) == 0);
+	l.outcome[0] = l.outcome[1] = -1;
 	CHECK(connscan_run(&j, &st, err, sizeof(err)) == 0);
 	CHECK_EQ_U(l.outcome[0], CONN_OPEN);
 	CHECK_EQ_U(l.outcome[1], CONN_REFUSED);
@@ -141,6 +144,48 @@ static void engine_loopback(int family, const char *addr)
 	/* Everything answered in the first pass: no retry pass. */
 	CHECK_EQ_U(st.passes, 1);
 	CHECK_EQ_U(st.sent, 2);
+	close(fd);
+}
+
+/*
+ * One socket for a whole run (parallelism 1): each refused connect is
+ * reaped by connect() again and the socket connects anew; an open port
+ * between them closes it and the next probe takes a fresh one. Every
+ * port is read right, each once, in one pass.
+ */
+static void engine_reuse(int family, const char *addr)
+{
+	volatile sig_atomic_t stop = 0;
+	struct lo l = { .calls = 0 };
+	struct connscan_job j = {
+		.nt = 1, .np = LO_PORTS, .target = lo_target,
+		.port = lo_port, .result = lo_result, .arg = &l,
+		.rate = 100000, .parallelism = 1, .max_retries = 2,
+		.init_rtt_ms = 1000, .min_rtt_ms = 1000, .max_rtt_ms = 1000,
+		.seed = 7, .sequential = 1, .stop = &stop,
+	};
+	struct connscan_stats st;
+	char err[256];
+	uint16_t open_port, closed_port;
+	int fd = listener(family, &open_port, &closed_port);
+
+	if (fd < 0) {
+		CHECK(family == AF_INET6);
+		return;
+	}
+	CHECK(addr_parse(addr, &l.target) == 0);
+	for (int i = 0; i < LO_PORTS; i++) {
+		l.ports[i] = i % 20 == 10 ? open_port : closed_port;
+		l.outcome[i] = -1;
+	}
+	CHECK(connscan_run(&j, &st, err, sizeof(err)) == 0);
+	for (int i = 0; i < LO_PORTS; i++)
+		CHECK_EQ_U(l.outcome[i],
+			   i % 20 == 10 ? CONN_OPEN : CONN_REFUSED);
+	CHECK_EQ_U(l.calls, LO_PORTS);
+	CHECK_EQ_U(st.answered, LO_PORTS);
+	CHECK_EQ_U(st.passes, 1);
+	CHECK_EQ_U(st.sent, LO_PORTS);
 	close(fd);
 }
 
@@ -192,6 +237,11 @@ int main(void)
 	{
 		engine_loopback(AF_INET, "127.0.0.1");
 		engine_loopback(AF_INET6, "::1");
+	}
+	CASE("the engine on loopback: one socket reused for 64 probes")
+	{
+		engine_reuse(AF_INET, "127.0.0.1");
+		engine_reuse(AF_INET6, "::1");
 	}
 	CASE("parallelism: --max-parallelism, the template, at least one")
 	{
