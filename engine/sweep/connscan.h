@@ -108,7 +108,10 @@ struct connscan_stats {
  * lowers it), each given the RTO (rto.h, from these connects' RTTs) to
  * answer. The silent are retried in passes while a retry pass still
  * draws answers, at most j->max_retries. Open connections are closed
- * with a RST at once (SO_LINGER 0: no TIME_WAIT piles up). Returns 0
+ * with a RST at once (SO_LINGER 0: no TIME_WAIT piles up); a socket
+ * whose connect was refused or unreachable is reused for the next probe
+ * (at most j->parallelism descriptors at once, all closed on return).
+ * Returns 0
  * (also when stopped), or -1 with err (epoll failed).
  */
 int connscan_run(const struct connscan_job *j, struct connscan_stats *st,
