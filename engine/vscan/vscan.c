@@ -104,6 +104,30 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 	pc->svc->not_wrapped |= n > 0;
 }
 
+/*
+ * The recognisers' answer in nmap's order, not the replies' arrival
+ * order: a service named from an earlier probe replaces another one
+ * named from a later probe. Dante answers both SOCKS probes on 1080,
+ * and whichever reply came first used to name the port socks4 or socks5.
+ */
+static void offer_generic(struct service *sv, const struct pconn *pc)
+{
+	struct svc_answer g;
+	int had = sv->generic.service[0] != '\0';
+
+	memset(&g, 0, sizeof(g));
+	recog_offer(&g, pc->probe, pc->tls, pc->buf, pc->len);
+	if (had && g.service[0] && pc->rank < sv->generic_rank &&
+	    strcmp(g.service, sv->generic.service) != 0) {
+		sv->generic = g;
+		sv->generic_rank = pc->rank;
+		return;
+	}
+	recog_fold(&sv->generic, &g);
+	if (!had && sv->generic.service[0])
+		sv->generic_rank = pc->rank;
+}
+
 /* Runs the matcher on what the probe has so far. */
 static void match_now(struct pconn *pc)
 {
@@ -120,7 +144,7 @@ static void match_now(struct pconn *pc)
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
-		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
+		offer_generic(sv, pc);
 	if (k == SVC_HARD) {
 		/* File order decides, TLS or not: CUPS answers GetRequest
 		 * (before the TLS probe for 631) and is "ipp", as in nmap;
