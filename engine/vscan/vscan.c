@@ -595,8 +595,11 @@ static int reply_over(const struct pconn *pc, uint64_t now)
 
 	if (quiet < VS_QUIET_MS)
 		quiet = VS_QUIET_MS;
+	/* An IRC server's "*** Looking up your hostname" notice: its
+	 * welcome comes once the lookups end (nmap waits for it too). */
 	return pc->len > 0 && !vs_sequential(pc->svc->vs) &&
-	       now - pc->last_data >= quiet;
+	       now - pc->last_data >= quiet &&
+	       !recog_reply_pending(pc->buf, pc->len);
 }
 
 /*
