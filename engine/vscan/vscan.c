@@ -607,7 +607,11 @@ static int reply_over(const struct pconn *pc, uint64_t now)
  * when its reply is over (reply_over). Once another probe holds a hard
  * answer, a TLS probe nmap would only send after that answer (its reply
  * cannot change it) stops at once, and one that heard nothing for
- * VS_TLS_GRACE_MS is not talking to TLS.
+ * VS_TLS_GRACE_MS is not talking to TLS, unless the probe lists the
+ * port: there its answer is expected and, being earlier in nmap's order,
+ * is the one nmap gives (xrdp answers the ClientHello on 3389 with its
+ * own X.224 error, over a second late under load, and the RDP probe's
+ * bare "TLS security" used to win).
  */
 static void stop_waiting(struct pconn *pc, uint64_t now)
 {
@@ -621,7 +625,8 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");
 	else if (answered && pc->is_tls_probe && pc->len == 0 &&
-		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS)
+		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS &&
+		 !svc_probe_port_listed(pc->probe, sv->out->port, 0))
 		conclude_early(pc, "silent after a plain answer");
 }
 
