@@ -388,3 +388,39 @@ void recog_offer(struct svc_answer *acc, const struct svc_probe *probe,
 	recog_run(&in, &g);
 	recog_fold(acc, &g);
 }
+
+/* The last complete line of data (no CR LF) in buf; its length or -1. */
+static int last_line(const uint8_t *data, size_t len, char *buf)
+{
+	size_t start, end = len;
+	int n;
+
+	if (len == 0 || data[len - 1] != '\n')
+		return -1;
+	end = len - 1;
+	if (end > 0 && data[end - 1] == '\r')
+		end--;
+	for (start = end; start > 0 && data[start - 1] != '\n'; start--)
+		;
+	if (end - start >= RC_LINE_MAX)
+		return -1;
+	n = (int)(end - start);
+	memcpy(buf, data + start, (size_t)n);
+	buf[n] = '\0';
+	return n;
+}
+
+int recog_reply_pending(const uint8_t *data, size_t len)
+{
+	char line[RC_LINE_MAX];
+	const char *notice;
+
+	if (data == NULL || last_line(data, len, line) < 0)
+		return 0;
+	/* ":server NOTICE target :*** ..." or "NOTICE AUTH :*** ..." */
+	if (line[0] == ':')
+		notice = strstr(line, " NOTICE ");
+	else
+		notice = strncmp(line, "NOTICE ", 7) == 0 ? line : NULL;
+	return notice != NULL && strstr(notice, " :*** ") != NULL;
+}

@@ -86,4 +86,13 @@ int recog_fold(struct svc_answer *a, const struct svc_answer *g);
 void recog_offer(struct svc_answer *acc, const struct svc_probe *probe,
 		 const struct tls_conn *tls, const uint8_t *data, size_t len);
 
+/*
+ * 1 when data, a reply so far, ends in a line that says more is coming:
+ * an IRC server's "*** Looking up your hostname" or "*** Checking Ident"
+ * notice, sent before its lookups end and its welcome follows. The
+ * engine then waits out the probe's deadline rather than calling a reply
+ * that went quiet over. Pure; any bytes.
+ */
+int recog_reply_pending(const uint8_t *data, size_t len);
+
 #endif

@@ -104,6 +104,30 @@ void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
 	pc->svc->not_wrapped |= n > 0;
 }
 
+/*
+ * The recognisers' answer in nmap's order, not the replies' arrival
+ * order: a service named from an earlier probe replaces another one
+ * named from a later probe. Dante answers both SOCKS probes on 1080,
+ * and whichever reply came first used to name the port socks4 or socks5.
+ */
+static void offer_generic(struct service *sv, const struct pconn *pc)
+{
+	struct svc_answer g;
+	int had = sv->generic.service[0] != '\0';
+
+	memset(&g, 0, sizeof(g));
+	recog_offer(&g, pc->probe, pc->tls, pc->buf, pc->len);
+	if (had && g.service[0] && pc->rank < sv->generic_rank &&
+	    strcmp(g.service, sv->generic.service) != 0) {
+		sv->generic = g;
+		sv->generic_rank = pc->rank;
+		return;
+	}
+	recog_fold(&sv->generic, &g);
+	if (!had && sv->generic.service[0])
+		sv->generic_rank = pc->rank;
+}
+
 /* Runs the matcher on what the probe has so far. */
 static void match_now(struct pconn *pc)
 {
@@ -120,7 +144,7 @@ static void match_now(struct pconn *pc)
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
-		recog_offer(&sv->generic, pc->probe, pc->tls, pc->buf, pc->len);
+		offer_generic(sv, pc);
 	if (k == SVC_HARD) {
 		/* File order decides, TLS or not: CUPS answers GetRequest
 		 * (before the TLS probe for 631) and is "ipp", as in nmap;
@@ -571,8 +595,11 @@ static int reply_over(const struct pconn *pc, uint64_t now)
 
 	if (quiet < VS_QUIET_MS)
 		quiet = VS_QUIET_MS;
+	/* An IRC server's "*** Looking up your hostname" notice: its
+	 * welcome comes once the lookups end (nmap waits for it too). */
 	return pc->len > 0 && !vs_sequential(pc->svc->vs) &&
-	       now - pc->last_data >= quiet;
+	       now - pc->last_data >= quiet &&
+	       !recog_reply_pending(pc->buf, pc->len);
 }
 
 /*
@@ -580,7 +607,11 @@ static int reply_over(const struct pconn *pc, uint64_t now)
  * when its reply is over (reply_over). Once another probe holds a hard
  * answer, a TLS probe nmap would only send after that answer (its reply
  * cannot change it) stops at once, and one that heard nothing for
- * VS_TLS_GRACE_MS is not talking to TLS.
+ * VS_TLS_GRACE_MS is not talking to TLS, unless the probe lists the
+ * port: there its answer is expected and, being earlier in nmap's order,
+ * is the one nmap gives (xrdp answers the ClientHello on 3389 with its
+ * own X.224 error, over a second late under load, and the RDP probe's
+ * bare "TLS security" used to win).
  */
 static void stop_waiting(struct pconn *pc, uint64_t now)
 {
@@ -594,7 +625,8 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");
 	else if (answered && pc->is_tls_probe && pc->len == 0 &&
-		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS)
+		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS &&
+		 !svc_probe_port_listed(pc->probe, sv->out->port, 0))
 		conclude_early(pc, "silent after a plain answer");
 }
 

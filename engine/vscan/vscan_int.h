@@ -103,6 +103,7 @@ struct service {
 	struct svc_answer soft;
 	int have_soft, soft_rank; /* soft_rank: its probe's, as best_rank */
 	struct svc_answer generic; /* the recognisers' answer (probes/recog.h) */
+	int generic_rank;      /* its probe's, as best_rank (when named) */
 	struct svcfp fp;
 	int fp_used;
 	int rpc_seen;          /* an RPC call drew an RPC reply */

@@ -208,6 +208,37 @@ static void answer(struct svc_answer *a, int kind, const char *svc,
 	snprintf(a->info, sizeof(a->info), "%s", info);
 }
 
+/* Replies that say more is coming (an IRC server still looking up). */
+static void test_pending(void)
+{
+	static const struct {
+		const char *reply;
+		int pending;
+	} t[] = {
+		/* InspIRCd 3 on fx-svc3, before its welcome. */
+		{ ":irc.svc3.fathom.test NOTICE * :*** Looking up your "
+		  "hostname...\r\n", 1 },
+		{ "NOTICE AUTH :*** Checking Ident\r\n", 1 },
+		{ ":irc.svc3.fathom.test NOTICE * :*** Looking up your "
+		  "hostname...\r\n:irc.svc3.fathom.test 001 fathom :Welcome"
+		  "\r\n", 0 },
+		{ ":irc.svc3.fathom.test NOTICE * :*** Looking", 0 },
+		{ "220 ftp ready\r\n", 0 },
+		{ "NOTICE without stars\r\n", 0 },
+		{ "", 0 },
+	};
+
+	CASE("reply pending: an IRC lookup notice waits for the welcome")
+	{
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			CHECK_EQ_U(recog_reply_pending(
+					   (const uint8_t *)t[i].reply,
+					   strlen(t[i].reply)),
+				   t[i].pending);
+		CHECK_EQ_U(recog_reply_pending(NULL, 0), 0);
+	}
+}
+
 static void test_fold(void)
 {
 	struct svc_answer a, g;
@@ -344,6 +375,7 @@ int main(void)
 	CHECK(db != NULL);
 	test_cases(db);
 	test_fold();
+	test_pending();
 	test_cert();
 	svcdb_free(db);
 	return DONE();

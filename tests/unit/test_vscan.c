@@ -36,7 +36,20 @@ static const char db_text[] =
 	"match reverse m|^\\x16\\x03\\x01| p/Reverse from an echo/\n"
 	"match hello m|^HELLO-BACK| p/Hello server/\n";
 
-enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE };
+/*
+ * Two probes no line matches, each bound to a generic recogniser
+ * (probes/recog.h): SOCKS 5 before SOCKS 4 in the file.
+ */
+static const char socks_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 1500\n"
+	"tcpwrappedms 100\n"
+	"Probe TCP Socks5Greeting q|\\x05\\x02\\0\\x02|\n"
+	"rarity 1\n"
+	"Probe TCP Socks4Connect q|\\x04\\x01\\0\\0\\0\\0\\0\\0fathom\\0|\n"
+	"rarity 1\n";
+
+enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS };
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -52,7 +65,16 @@ static void serve(int c, enum peer mode)
 		return;
 	}
 	while ((n = read(c, buf, sizeof(buf))) > 0) {
-		if (mode != PEER_BOTH) {
+		if (mode == PEER_SOCKS && buf[0] == 5) { /* the later reply */
+			usleep(300 * 1000);
+			if (write(c, "\x05\x00", 2) != 2)
+				break;
+		} else if (mode == PEER_SOCKS && buf[0] == 4) {
+			if (write(c, "\0\x5a\0\0\0\0\0\0", 8) != 8)
+				break;
+		} else if (mode == PEER_SOCKS) {
+			break;
+		} else if (mode != PEER_BOTH) {
 			if (write(c, buf, (size_t)n) != n)
 				break;
 		} else if (buf[0] == 'A') {
@@ -234,6 +256,27 @@ int main(void)
 		CHECK_EQ_U(r.state, VS_MATCHED);
 		CHECK_STR(r.ans.service, "alpha");
 		CHECK_STR(r.ans.product, "Alpha server");
+	}
+	CASE("recognisers in nmap's order: socks5 though socks4 answered first")
+	{
+		struct svcdb *sdb = svcdb_new();
+
+		memset(&r, 0, sizeof(r));
+		CHECK(svcdb_load_buf(sdb, socks_text, sizeof(socks_text) - 1,
+				     "s", err, sizeof(err)) == 0 &&
+		      svcdb_finalize(sdb, err, sizeof(err)) == 0);
+		pid = peer_start(PEER_SOCKS, &port);
+		CHECK(pid > 0);
+		if (pid <= 0) {
+			svcdb_free(sdb);
+			break;
+		}
+		CHECK(probe_one(sdb, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_STR(r.ans.service, "socks5");
+		free(r.fp);
+		svcdb_free(sdb);
 	}
 	/* One probe at a time in nmap's order: the same verdicts. */
 	test_par = 1;
