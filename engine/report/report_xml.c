@@ -284,19 +284,13 @@ static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
 static void host_head(FILE *f, const struct scan *s,
 		      const struct hostiter_host *h)
 {
-	time_t end = hostiter_end_wall(s), now = time(NULL);
-
-	/* A host is written once done: after -sV or -O (or its timeout in
-	 * them) that is later than the sweep's end, as nmap's endtime. */
-	if (now > end)
-		end = now;
 	/* -sn: nmap writes a bare <host>. */
 	if (s->opt->ping_only)
 		fputs("<host>", f);
 	else
 		fprintf(f, "<host starttime=\"%llu\" endtime=\"%llu\"%s>",
 			(unsigned long long)s->st.start_wall,
-			(unsigned long long)end,
+			(unsigned long long)hostiter_end_wall(s),
 			h->timed_out ? " timedout=\"true\"" : "");
 	fprintf(f, "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
