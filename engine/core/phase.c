@@ -293,6 +293,8 @@ static void on_host_done(void *arg, const struct addr *addr)
 {
 	struct emitter *em = arg;
 
+	/* Done within a phase (-sV's host timeout): its <host> ends now. */
+	em->g->st.end_wall = time(NULL);
 	heap_push(em, addr);
 	emit_ready(em);
 }
@@ -317,6 +319,9 @@ static int run_phase(struct phase_list *pl, size_t i, struct phase_run *run,
 	until = hostdeadline_latest(g->hd, t);
 	g->until_ns = until == UINT64_MAX ? 0 : until ? until : 1;
 	r = pl->ops[i].run(&pl->ph[i], run, g, err, errlen);
+	/* The hosts written next ended with this phase (nmap's endtime),
+	 * not with the sweep. */
+	g->st.end_wall = time(NULL);
 	hostdeadline_stop_all(g->hd, now_ns());
 	g->until_ns = 0;
 	return r;

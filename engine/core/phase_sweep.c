@@ -111,11 +111,17 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	if (g->disc && !g->disc->user_set && g->disc->nup == 0)
 		return 0;
 	phase_task(run, REPORT_TASK_BEGIN, synscan_task_name(o), 0, NULL);
-	if (o->verbose) {
+	if (o->verbose && count == 1) { /* nmap names a lone host */
+		char ip[ADDR_STRLEN];
+		struct addr a = targets_at(o->targets, 0);
+
+		snprintf(info, sizeof(info), "Scanning %s [%zu port%s]\n",
+			 addr_format(&a, ip), pph, pph == 1 ? "" : "s");
+		outputs_screen(run->out, info);
+	} else if (o->verbose) {
 		snprintf(info, sizeof(info),
-			 "Scanning %llu host%s [%zu port%s/host]\n",
-			 (unsigned long long)count, count == 1 ? "" : "s", pph,
-			 pph == 1 ? "" : "s");
+			 "Scanning %llu hosts [%zu port%s/host]\n",
+			 (unsigned long long)count, pph, pph == 1 ? "" : "s");
 		outputs_screen(run->out, info);
 	}
 	g->screen = screen_line; /* -v pass lines: not onto -oX - */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "engine/core/hostdeadline.h"
 #include "engine/core/phase.h"
 #include "engine/report/outputs.h"
 #include "engine/vscan/vscan.h"
@@ -73,10 +74,10 @@ static int version_run(struct phase_inst *ph, struct phase_run *run,
 {
 	static const struct vscan_results ran; /* the footer: "Service" */
 	const struct scan_opts *o = g->opt;
-	size_t nres, nopen = 0, nhosts = 0, last = 0;
+	size_t nres, nopen = 0, nhosts = 0, last = 0, nto;
 	const struct port_result *pr = results_sorted(g->res, &nres);
 	uint64_t t0 = now_ns();
-	char info[96];
+	char info[96], ip[ADDR_STRLEN];
 	int rc;
 
 	for (size_t i = 0; i < nres; i++) {
@@ -90,14 +91,29 @@ static int version_run(struct phase_inst *ph, struct phase_run *run,
 		 nopen == 1 ? "" : "s", nhosts, nhosts == 1 ? "" : "s");
 	phase_task(run, REPORT_TASK_BEGIN, "Service scan", 0, NULL);
 	if (o->verbose) {
-		char line[128];
+		char line[160];
 
-		snprintf(line, sizeof(line), "Scanning %s\n", info);
+		/* nmap names the host when there is one. */
+		if (nhosts == 1)
+			addr_format(&pr[last].addr, ip);
+		else
+			snprintf(ip, sizeof(ip), "%zu hosts", nhosts);
+		snprintf(line, sizeof(line), "Scanning %zu service%s on %s\n",
+			 nopen, nopen == 1 ? "" : "s", ip);
 		outputs_screen(run->out, line);
 	}
 	ph->ctx = xcalloc(1, sizeof(struct vscan_results));
 	g->svc = ph->ctx;
+	nto = hostdeadline_count(g->hd);
 	rc = vscan_run(g, o->svcdb, g->svc, err, errlen);
+	/* nmap's extrainfo when hosts ran out of time during -sV. */
+	nto = hostdeadline_count(g->hd) - nto;
+	if (nto)
+		snprintf(info, sizeof(info), "%zu host%s timed out", nto,
+			 nto == 1 ? "" : "s");
+	/* One pass: handshakes no service took (its host timed out, the
+	 * run stopped) end now, not when the group does. */
+	sweep_onepass_reset(g);
 	run->top.svc = (struct vscan_results *)&ran;
 	if (rc < 0)
 		return -1;

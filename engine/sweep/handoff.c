@@ -53,6 +53,9 @@ int handoffs_note(struct handoffs *t, const struct pkt_info *p,
 	e->h.mss = tcpseg_find_mss(p->tcp.opts, p->tcp.optlen);
 	if (p->eth_src)
 		memcpy(e->mac, p->eth_src, 6);
+	if (p->eth_dst)
+		memcpy(e->smac, p->eth_dst, 6);
+	e->saddr = p->ip.daddr;
 	e->at_ms = at_ms;
 	t->sorted = 0;
 	return 1;
@@ -151,4 +154,23 @@ int handoffs_next_before(struct handoffs *t, uint64_t at_ms,
 int handoffs_next_left(struct handoffs *t, struct handoff_entry *out)
 {
 	return handoffs_next_before(t, UINT64_MAX, out);
+}
+
+size_t handoff_rst_frame(const struct handoff_entry *e, uint8_t *out,
+			 size_t cap)
+{
+	struct tcpseg s = {
+		.smac = e->smac,
+		.dmac = e->mac,
+		.saddr = e->saddr,
+		.daddr = e->h.daddr,
+		.sport = e->h.sport,
+		.dport = e->h.dport,
+		.seq = e->h.iss + 1,
+		.ack = e->h.irs + 1,
+		.flags = PKT_RST | PKT_ACK,
+		.ttl = 64,
+	};
+
+	return tcpseg_build(out, cap, &s);
 }

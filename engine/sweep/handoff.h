@@ -22,6 +22,8 @@
 struct handoff_entry {
 	struct tcp_handoff h;
 	uint8_t mac[6];     /* the SYN-ACK's Ethernet source: the next hop */
+	uint8_t smac[6];    /* its destination: our interface */
+	struct addr saddr;  /* our address it was sent to */
 	uint64_t at_ms;     /* when it arrived (vs_now_ms()'s clock) */
 	uint8_t taken;      /* adopted, reset, or a repeat of another */
 };
@@ -67,5 +69,15 @@ int handoffs_next_left(struct handoffs *t, struct handoff_entry *out);
  */
 int handoffs_next_before(struct handoffs *t, uint64_t at_ms,
 			 struct handoff_entry *out);
+
+/*
+ * The RST+ACK that ends e's handshake at the peer whether or not it
+ * took an ACK of ours (sequence iss + 1, acknowledging irs + 1, as
+ * tcp_handoff_reset sends), from e's own addresses, into out (cap
+ * bytes). For exits that leave handshakes nobody adopted: the peer must
+ * not hold them. Returns the frame length, or 0 if it does not fit.
+ */
+size_t handoff_rst_frame(const struct handoff_entry *e, uint8_t *out,
+			 size_t cap);
 
 #endif

@@ -1,4 +1,5 @@
 /* onepass.c -- the sweep's side of one pass: SYN-ACKs kept for -sV. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/uio.h>
 
@@ -61,10 +62,38 @@ void sweep_onepass_note(struct sweep *w, const struct pkt_info *p,
 		pktio_send(w->io, &iov, 1);
 }
 
+void sweep_onepass_reset(struct scan *s)
+{
+	struct handoff_entry e;
+	uint8_t f[TCPSEG_HDR_MAX];
+	size_t n = 0;
+
+	if (s->handoffs == NULL)
+		return;
+	/*
+	 * Every way out of a group comes here (an interrupt during the
+	 * sweep, a phase's error, -sV finding no service left to take
+	 * them): the sweep's capture, open until privsetup_close, sends
+	 * what a connection -sV never took needs, or the peer keeps it
+	 * half-open (or, had it taken our ACK, established) for minutes.
+	 */
+	while (handoffs_next_left(s->handoffs, &e)) {
+		struct iovec iov = { f, handoff_rst_frame(&e, f, sizeof(f)) };
+
+		if (iov.iov_len && s->priv && s->priv->sweep &&
+		    pktio_send(s->priv->sweep, &iov, 1) == 1)
+			n++;
+	}
+	if (n && s->opt->debug)
+		fprintf(stderr, "sweep: one pass: %zu held handshakes reset "
+				"(-sV did not take them)\n", n);
+}
+
 void sweep_onepass_free(struct scan *s)
 {
 	if (s->handoffs == NULL)
 		return;
+	sweep_onepass_reset(s);
 	handoffs_free(s->handoffs);
 	free(s->handoffs);
 	s->handoffs = NULL;

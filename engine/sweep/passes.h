@@ -41,9 +41,12 @@
  *   Fewer answers at the high rate: congestion, so the rate halves (never
  *   below the floor: --min-rate). No difference: the loss does not come
  *   from our rate, which stays; no further trial until the loss grows by
- *   half again. A clean pass (loss under PACE_LOSS_CLEAN) raises a
- *   lowered rate by a quarter, up to the ceiling (--max-rate, or the
- *   rate the run started with). The loss fed in is the last pass's
+ *   half again. A trial starts only when the next pass should draw
+ *   PACE_MIN_DRAWN answers (the last pass's draw times the loss), and
+ *   one that drew fewer is not repeated: later passes draw fewer still,
+ *   so it could never conclude. A clean pass (loss under
+ *   PACE_LOSS_CLEAN) raises a lowered rate by a quarter, up to the
+ *   ceiling (--max-rate, or the rate the run started with). The loss fed in is the last pass's
  *   (pass_loss()), so an old burst does not hold the rate down.
  */
 #define PASS_SLOTS 32          /* passes counted apart; later ones share */

@@ -149,6 +149,13 @@ int synscan_run(struct scan *s, char *err, size_t errlen);
 int synscan_onepass_wanted(const struct scan_opts *o);
 
 /*
+ * Resets every handshake s's sweep holds that -sV did not take (an
+ * RST+ACK each, from the sweep's capture): after -sV, and on every way
+ * out of a group (scan_free calls it), so no peer keeps one.
+ */
+void sweep_onepass_reset(struct scan *s);
+
+/*
  * The sweep's name for progress and task lines ("SYN Stealth Scan",
  * "UDP Scan", or both), and the ports it probes per host (TCP + UDP).
  */

@@ -151,8 +151,8 @@ void sweep_late_resolve(struct sweep *w, int ask);
  * onepass.c: sweep_onepass_begin, before rx starts, points w->handoffs
  * at the group's table (made empty) when set-up guarded the sweep's
  * ports for one pass; sweep_onepass_note (rx) keeps a SYN-ACK that
- * validated as open, received at mono (ns); sweep_onepass_free frees a
- * scan's table.
+ * validated as open, received at mono (ns); sweep_onepass_free resets
+ * what is left in a scan's table (sweep_onepass_reset) and frees it.
  */
 void sweep_onepass_begin(struct sweep *w);
 void sweep_onepass_note(struct sweep *w, const struct pkt_info *p,

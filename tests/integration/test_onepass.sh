@@ -206,3 +206,51 @@ fathom -n -sV --one-pass maybe -p22 "$SVC" >/dev/null 2>"$tmp/bad.err"
 rc=$?
 check "--one-pass maybe: exit 2 with one line" \
 	bash -c "[ $rc = 2 ] && [ \$(wc -l <'$tmp/bad.err') = 1 ] && grep -q \"bad --one-pass 'maybe'\" '$tmp/bad.err'"
+
+# ---- every way out resets the handshakes the sweep holds ---------------------------
+# From an address no namespace holds (fathom answers ARP for it), so every
+# connection the target keeps from it is this test's, and no kernel resets
+# one for fathom: whatever fathom leaves is left for a minute (the target's
+# SYN-ACK retries). held NS ADDR: connections NS keeps from ADDR.
+held() { ip netns exec "$1" ss -tnH state syn-recv state established dst "$2" | wc -l; }
+
+# stop_when NAME SIG NS ADDR MIN ARGS...: a one-pass -sV from ADDR, sent SIG
+# once NS holds MIN connections from it (the precondition), then the count
+# NS still holds once fathom has exited.
+stop_when() {
+	local name=$1 sig=$2 ns=$3 addr=$4 min=$5 bg pid n=0 left
+	shift 5
+	ip netns exec fx-scan "$FATHOM" -n -d -sV --one-pass on -S "$addr" -e eth0 "$@" \
+		>"$tmp/$name.txt" 2>"$tmp/$name.err" &
+	bg=$!
+	for _ in $(seq 150); do
+		n=$(held "$ns" "$addr")
+		[ "$n" -ge "$min" ] && break
+		sleep 0.1
+	done
+	pid=$(fathom_pid "$bg") && kill -"$sig" "$pid"
+	wait "$bg"
+	echo $? >"$tmp/$name.rc"
+	left=$(held "$ns" "$addr")
+	echo "$n $left"
+}
+
+# Interrupted in the sweep: --scan-delay keeps it sending while the first
+# SYN-ACKs are held (half-open at fx-svc); -sV never runs.
+read -r n left < <(stop_when sigint INT fx-svc 198.18.0.79 3 --scan-delay 1s -p "$LATE" "$SVC")
+check "SIGINT in the sweep: fx-svc held handshakes from fathom first ($n)" test "$n" -ge 3
+check "SIGINT in the sweep: exit 130" test "$(cat "$tmp/sigint.rc")" = 130
+check "SIGINT in the sweep: fathom reset what it held" \
+	grep -q 'sweep: one pass: [0-9]* held handshakes reset' "$tmp/sigint.err"
+check "SIGINT in the sweep: fx-svc keeps no connection from fathom ($left left)" test "$left" = 0
+
+# SIGTERM in the sweep, the same.
+read -r n left < <(stop_when sigterm TERM fx-svc 198.18.0.81 3 --scan-delay 1s -p "$LATE" "$SVC")
+check "SIGTERM in the sweep: fx-svc held handshakes first ($n), keeps none after ($left)" \
+	test "$n" -ge 3 -a "$left" = 0
+
+# Interrupted in -sV: the tarpit's ports accept and never send, so the
+# adopted handshakes stay established at fx-hostile until fathom ends them.
+read -r n left < <(stop_when sv INT fx-hostile 198.18.0.82 20 -p 10000-10099 "$HOSTILE")
+check "SIGINT in -sV: fx-hostile held connections from fathom first ($n)" test "$n" -ge 20
+check "SIGINT in -sV: fx-hostile keeps no connection from fathom ($left left)" test "$left" = 0

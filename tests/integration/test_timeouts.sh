@@ -182,8 +182,8 @@ check "discovery: the footer still counts every address" grep -q '256 IP address
 ip netns exec fx-hostile ss -ltnH | grep -q ':7010 ' ||
 	notok "precondition: fx-hostile listens on 7010 (tools/lab up from this tree)"
 start=$(date +%s.%N)
-fathom -n -Pn -sV -p22,80,7010-7012,10000-10999 --host-timeout 10s -oA "$tmp/sv" "$SVC" "$HOSTILE" \
-	>/dev/null 2>"$tmp/sv.err"
+fathom -n -Pn -sV -v -p22,80,7010-7012,10000-10999 --host-timeout 10s -oA "$tmp/sv" "$SVC" "$HOSTILE" \
+	>"$tmp/sv.out" 2>"$tmp/sv.err"
 rc=$?
 el=$(elapsed "$start")
 check "-sV: exit 0 (${el}s)" test "$rc" = 0
@@ -192,10 +192,30 @@ check "-sV: fx-svc's http named beside the tarpit" grep -qE '^80/tcp +open +http
 check "-sV: the tarpit host ends at its timeout (${el}s, far below the minutes it takes without)" \
 	test "$(echo "$el < 60" | bc)" = 1
 if have nmap; then
-	ip netns exec fx-scan nmap -n -Pn -sV -p7010-7012,10000-10099 --host-timeout 10s \
-		-oA "$tmp/nsv" "$HOSTILE" >/dev/null 2>&1
+	ip netns exec fx-scan nmap -n -Pn -sV -v -p7010-7012,10000-10099 --host-timeout 10s \
+		-oA "$tmp/nsv" "$HOSTILE" >"$tmp/nsv.out" 2>&1
 fi
 same_shape "-sV" "$HOSTILE" "$tmp/sv" "$tmp/nsv"
+# nmap -v: the service scan's end line and its XML extrainfo count the
+# hosts that ran out of time, not the services.
+done_re='^Completed Service scan at [0-9:]+, [0-9.]+s elapsed \(1 host timed out\)$'
+check "-sV -v: fathom's end line says 1 host timed out" grep -qE "$done_re" "$tmp/sv.out"
+check "-sV -v: so does nmap's" grep -qE "$done_re" "$tmp/nsv.out"
+check "-sV: XML taskend extrainfo as nmap's (1 host timed out)" \
+	sh -c "grep -q '<taskend task=\"Service scan\" time=\"[0-9]*\" extrainfo=\"1 host timed out\"/>' '$tmp/sv.xml' &&
+	grep -q '<taskend task=\"Service scan\" time=\"[0-9]*\" extrainfo=\"1 host timed out\"/>' '$tmp/nsv.xml'"
+# Its <host> ends when -sV dropped it, after the sweep, as nmap's does.
+ends=$("$PY" - "$tmp/sv.xml" "$HOSTILE" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+sweep = [t for t in r.iter("taskend") if t.get("task") == "SYN Stealth Scan"][0]
+for h in r.iter("host"):
+    if any(a.get("addr") == sys.argv[2] for a in h.findall("address")):
+        print(int(h.get("endtime")) - int(sweep.get("time")))
+PYEOF
+)
+check "-sV: the timed-out <host>'s endtime is past the sweep's end (+${ends:-?} s)" \
+	test "${ends:-0}" -ge 1
 
 # No timeout: fx-hostile (.20) comes before fx-svc2 (.40) in address
 # order, and its thousand silent ports would fill every -sV slot for

@@ -271,16 +271,29 @@ int main(void)
 		CHECK(p.recoveries == 10);
 	}
 
-	CASE("a trial with too few answers is repeated, not concluded")
+	CASE("a trial with too few answers is neither concluded nor repeated")
 	{
 		struct pace p;
-		struct pass_halves h = { { 50, 50 }, { 1, 5 }, { 0 } };
+		struct pass_halves big = { { 500, 500 }, { 100, 100 }, { 0 } };
+		struct pass_halves few = { { 50, 50 }, { 1, 5 }, { 0 } };
 
 		pace_init(&p, 100000, 0, 0);
-		pace_after_pass(&p, &h, 0.3);
+		pace_after_pass(&p, &big, 0.3); /* 60 answers expected next */
 		CHECK(p.trial && pace_rate(&p, 1) == 50000);
-		pace_after_pass(&p, &h, 0.3);
-		CHECK(p.trial && p.rate == 100000 && p.backoffs == 0);
+		pace_after_pass(&p, &few, 0.3);
+		CHECK(!p.trial && p.rate == 100000 && p.backoffs == 0);
+		CHECK(pace_rate(&p, 1) == 100000);
+	}
+
+	CASE("no trial when the next pass cannot draw enough to conclude")
+	{
+		struct pace p;
+		/* 151 answers at 11% loss: about 17 next, under 20. */
+		struct pass_halves h = { { 25000, 25000 }, { 80, 71 }, { 0 } };
+
+		pace_init(&p, 150000, 0, 0);
+		pace_after_pass(&p, &h, 0.11);
+		CHECK(!p.trial && pace_rate(&p, 1) == 150000);
 	}
 
 	CASE("group counts add up slot by slot")
