@@ -70,6 +70,15 @@ void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		 */
 		ambiguous = pr.pass == PASS_UNKNOWN ? sent_pass > 0
 						    : pr.pass != sent_pass;
+		/*
+		 * Streaming: pass 0 lasts as long as discovery, long enough
+		 * for a peer whose SYN-ACK was lost to send it again (after
+		 * its initial RTO, 1 s): that delay is its timer, not the
+		 * path's (a loaded run's RTO went to 4 s on them).
+		 */
+		if (w->feed && sent_pass == 0 && ts > sent &&
+		    ts - sent >= SWEEP_PEER_RTO_NS)
+			ambiguous = 1;
 		if (ts > sent)
 			pr.rtt_us = (ts - sent) / 1000 > UINT32_MAX
 					    ? UINT32_MAX

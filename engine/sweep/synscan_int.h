@@ -27,6 +27,9 @@
  * pass, passes.h); when no port tells (-g), only a probe sent once is
  * timed (Karn's rule, engine/sweep/rto.h).
  */
+/* A peer's initial retransmission timeout (RFC 6298): 1 s. */
+#define SWEEP_PEER_RTO_NS 1000000000ull
+
 #define SENDLOG_PASS_SHIFT 56
 #define SENDLOG_POS_MASK ((1ull << SENDLOG_PASS_SHIFT) - 1)
 
