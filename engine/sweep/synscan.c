@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless sweep: send loop, passes, receive thread. */
+/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c). */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
