@@ -22,7 +22,7 @@ check "streaming run over $NET: exits 0" test "$orc" = 0
 tcpdump -r "$tmp/o.pcap" -n -tt 2>/dev/null >"$tmp/o.lines"
 # "KEY VALUE" lines: the order of the first sweep SYN and of discovery's
 # last probe, what the sweep sent to dead addresses, the probe count and
-# the span it took (one-sided: load only makes a run slower).
+# the span on the wire.
 python3 - "$tmp/o.lines" >"$tmp/o.facts" <<'PY'
 import re, sys
 disc_last = sweep_first = None
@@ -71,11 +71,18 @@ check "the first sweep SYN (frame $sf) leaves before discovery's last probe (fra
 	test "$sf" -lt "$dl"
 check "no sweep SYN to an address discovery did not find up ($(fact dead))" \
 	test "$(fact dead)" = 0
-check "no host gets a sweep SYN before its first discovery probe" \
-	test "$(fact before_disc)" = 0
-# One budget: at most RATE a second, plus the bursts the limiter forgives.
-check "both together keep --max-rate $RATE ($(fact probes) probes in $(fact span)s)" \
-	python3 -c "import sys; sys.exit(not ($(fact probes) <= $RATE * $(fact span) + 1024))"
+# A host is swept only after discovery asked it; a capture that dropped
+# frames under load may have lost that probe (it says how many).
+drops=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$tmp/o.pcap.err")
+check "no host gets a sweep SYN before its first discovery probe ($(fact before_disc); capture dropped ${drops:-?})" \
+	test "$(fact before_disc)" -le "${drops:-0}"
+# One budget: at most RATE a second over the run (fathom's own elapsed
+# time, which load can only lengthen; the capture's stamps bunch up when
+# the bridge's softirq runs late), plus the bursts the limiter forgives.
+# Two budgets would send discovery's 4096 beside the sweep's 20480: ~6000/s.
+el=$(sed -n 's/.* scanned in \([0-9.]*\) seconds$/\1/p' "$tmp/o.txt")
+check "both together keep --max-rate $RATE ($(fact probes) probes in ${el:-?} s)" \
+	python3 -c "import sys; sys.exit(not ($(fact probes) <= $RATE * ${el:-0} + 1024))"
 check "every live host of $NET has 22 and 80 open" \
 	test "$(grep -c '<port protocol="tcp" portid="80"><state state="open"' "$tmp/o.xml")" = 256
 
