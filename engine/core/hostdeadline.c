@@ -168,6 +168,18 @@ void hostdeadline_span(struct hostdeadline *hd, const struct addr *a,
 	clock_stop(c, to);
 }
 
+void hostdeadline_begin(struct hostdeadline *hd, const struct addr *a,
+			uint64_t from)
+{
+	struct clock *c;
+
+	if (!hostdeadline_enabled(hd))
+		return;
+	c = own(hd, a);
+	if (c->running && from > c->since)
+		c->since = from;
+}
+
 uint64_t hostdeadline_used(const struct hostdeadline *hd,
 			   const struct addr *a, uint64_t now)
 {

@@ -56,6 +56,15 @@ void hostdeadline_stop(struct hostdeadline *hd, const struct addr *a,
 void hostdeadline_span(struct hostdeadline *hd, const struct addr *a,
 		       uint64_t from, uint64_t to);
 
+/*
+ * Host a, one of a phase's, is reached only at `from` (later than the
+ * phase's start): its clock runs from then on, not from the phase's
+ * start. Streaming discovery into the sweep: a host's clock starts at
+ * its first discovery probe and runs through its sweep.
+ */
+void hostdeadline_begin(struct hostdeadline *hd, const struct addr *a,
+			uint64_t from);
+
 /* Time host a has used, ns (its clock counted up to now when running). */
 uint64_t hostdeadline_used(const struct hostdeadline *hd,
 			   const struct addr *a, uint64_t now);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/core/phase.h"
+#include "engine/core/stream.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
@@ -122,6 +123,40 @@ static void count(struct phase_run *run, const struct scan *g, uint64_t nt,
 	atomic_store(&run->counts.undergoing, up);
 }
 
+static void screen_line(void *arg, const char *text)
+{
+	outputs_screen(arg, text);
+}
+
+/*
+ * The probes: nmap's connect ping without privileges, else raw ones,
+ * with the sweep beside them when the group streams (stream.h): then
+ * g->st becomes the sweep's, as the sweep's phase would have made it,
+ * and g->swept tells that phase so.
+ */
+static int probe(struct phase_run *run, struct disc_phase *dp,
+		 struct scan *g, struct disc_stats *st, char *err,
+		 size_t errlen)
+{
+	struct scan_stats sweep_st;
+	int rc;
+
+	if (g->opt->unprivileged)
+		return disc_connect_run(g, &dp->res, st, err, errlen);
+	if (!stream_wanted(g))
+		return disc_run(g, run->priv.disc, &dp->res, st, err, errlen);
+	g->screen = screen_line; /* -v pass lines: not onto -oX - */
+	g->screen_arg = run->out;
+	rc = stream_run(g, run->priv.disc, &dp->res, st, &sweep_st, err,
+			errlen);
+	g->screen = NULL;
+	if (rc == 0) {
+		g->st = sweep_st;
+		g->swept = 1;
+	}
+	return rc;
+}
+
 static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 			  struct scan *g, char *err, size_t errlen)
 {
@@ -154,16 +189,15 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 		g->st.start_ns = t0;
 		g->st.start_wall = time(NULL);
 	}
-	if ((o->unprivileged
-		     ? disc_connect_run(g, &dp->res, &st, err, errlen)
-		     : disc_run(g, run->priv.disc, &dp->res, &st, err,
-				errlen)) < 0)
+	if (probe(run, dp, g, &st, err, errlen) < 0)
 		return -1;
 	run->top.st.connects += o->unprivileged ? g->st.connects : 0;
 	add_stats(&run->top.st, &st);
-	g->st.passes = st.passes;
-	g->st.end_ns = now_ns();
-	g->st.end_wall = time(NULL);
+	if (!g->swept) {
+		g->st.passes = st.passes;
+		g->st.end_ns = now_ns();
+		g->st.end_wall = time(NULL);
+	}
 	if (*g->stop) {
 		/* The runner writes what was found, after its marker. */
 		g->st.interrupted = 1;
@@ -194,9 +228,13 @@ static void disc_group_end(struct phase_inst *ph, struct phase_run *run,
 	}
 	disc_results_free(&dp->res);
 	g->disc = NULL;
+	g->swept = 0;
 }
 
-/* Every host waits for the end of discovery (the default holds). */
+/*
+ * Every host waits for the end of discovery (the default holds), and
+ * when it streams, for the sweep's end with it.
+ */
 const struct phase phase_discovery = {
 	.name = "discovery",
 	.enabled = disc_enabled,

@@ -126,7 +126,11 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	}
 	g->screen = screen_line; /* -v pass lines: not onto -oX - */
 	g->screen_arg = run->out;
-	rc = synscan_run(g, err, errlen);
+	/* Streaming: it ran beside discovery (engine/core/stream.h). */
+	rc = g->swept ? 0 : synscan_run(g, err, errlen);
+	if (g->swept)
+		t0 = g->st.start_ns;
+	g->swept = 0;
 	g->screen = NULL;
 	if (rc < 0)
 		return -1;

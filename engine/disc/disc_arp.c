@@ -135,9 +135,8 @@ static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
 		e->rtt_us = now > e->sent_ns
 				    ? (uint32_t)((now - e->sent_ns) / 1000)
 				    : 1;
-		if (e->target && d->arp_ping &&
-		    hostdeadline_enabled(d->s->hd))
-			hostdeadline_span(d->s->hd, &e->addr, e->sent_ns, now);
+		if (e->target && d->arp_ping)
+			disc_host_clock(d, &e->addr, e->sent_ns, now);
 		if (e->rtt_us == 0)
 			e->rtt_us = 1;
 	}

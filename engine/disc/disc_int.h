@@ -6,6 +6,7 @@
 
 #include "engine/core/results.h"
 #include "engine/disc/discovery.h"
+#include "engine/sweep/hostfeed.h"
 #include "engine/sweep/permute.h"
 #include "engine/sweep/rto.h"
 #include "netstack/route.h"
@@ -69,7 +70,22 @@ struct disc {
 	_Atomic uint64_t prog_pos, prog_ns;
 	_Atomic uint64_t sent, bytes_sent, recv, bytes_recv, valid;
 	uint64_t noroute, unresolved;
+	/*
+	 * Streaming (engine/sweep/hostfeed.h): each host found up goes to
+	 * the sweep at once, the probes share its rate, and a host's
+	 * --host-timeout clock keeps running past its answer (the sweep is
+	 * at it); NULL: discovery alone.
+	 */
+	struct hostfeed *feed;
 };
+
+/*
+ * --host-timeout: host a, a target found up, was first probed at from
+ * and answered at to; alone, discovery charges it from..to; streaming,
+ * its clock runs on from `from`. Both by the thread that found it.
+ */
+void disc_host_clock(struct disc *d, const struct addr *a, uint64_t from,
+		     uint64_t to);
 
 /* Sleeps ns nanoseconds. */
 void disc_sleep_ns(uint64_t ns);

@@ -86,16 +86,30 @@ static uint64_t first_probe_ns(struct disc *d, uint64_t ti)
 	return t0 + (uint64_t)((double)best * 1e9 / d->o->rate);
 }
 
+void disc_host_clock(struct disc *d, const struct addr *a, uint64_t from,
+		     uint64_t to)
+{
+	if (!hostdeadline_enabled(d->s->hd))
+		return;
+	if (d->feed)
+		hostdeadline_begin(d->s->hd, a, from);
+	else
+		hostdeadline_span(d->s->hd, a, from, to);
+}
+
 /*
  * --host-timeout: a host found up is charged from its first probe to
  * its answer, not from the start of discovery to its end (issue 12).
  * The receive thread is the table's only user while discovery runs.
+ * Streaming: the sweep takes it now.
  */
 static void host_up_at(struct disc *d, const struct addr *a, uint64_t ti,
 		       uint64_t when)
 {
 	if (hostdeadline_enabled(d->s->hd))
-		hostdeadline_span(d->s->hd, a, first_probe_ns(d, ti), when);
+		disc_host_clock(d, a, first_probe_ns(d, ti), when);
+	if (d->feed)
+		hostfeed_add(d->feed, ti);
 }
 
 static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
@@ -259,7 +273,10 @@ static void send_pass(struct disc *d, int pass)
 				flush(d, iov, n);
 				n = 0;
 			}
-			credit = ratelimit_take(&rl, now_ns(), burst, &wait);
+			credit = d->feed ? hostfeed_take(d->feed, now_ns(),
+							 burst, &wait)
+					 : ratelimit_take(&rl, now_ns(), burst,
+							  &wait);
 			if (credit)
 				break;
 			if (wait > 30000)
@@ -344,6 +361,8 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 		t_sent = now_ns();
 		if (pass == 0)
 			atomic_store(&d->pass0_end, t_sent);
+		if (pass == 0 && d->feed)
+			atomic_store(&d->feed->pass0_end, t_sent);
 		/* All on the link (ARP decided), or all found: no wait. */
 		if (atomic_load(&d->sent) == sent0)
 			break;
@@ -502,6 +521,7 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->ks.np = o->disc.n;
 	d->total = d->nt * d->ks.np;
 	d->arp_ping = !o->disc.no_arp;
+	d->feed = g->feed;
 	d->res = results_new();
 	d->seen = results_new();
 	d->sendlog = xcalloc(1u << SENDLOG_BITS, sizeof(*d->sendlog));
@@ -541,6 +561,26 @@ static void teardown(struct disc *d)
 	free(d->arp);
 }
 
+/*
+ * Streaming: the on-link targets ARP (ND) found up go to the sweep
+ * first, and the neighbour table is complete: the sweep may start.
+ */
+static void feed_arp(struct disc *d)
+{
+	if (d->feed == NULL)
+		return;
+	for (size_t j = 0; j < d->narp && d->arp_ping; j++) {
+		int64_t ti;
+
+		if (!d->arp[j].target || !d->arp[j].answered)
+			continue;
+		ti = targets_index_of(d->o->targets, &d->arp[j].addr);
+		if (ti >= 0)
+			hostfeed_add(d->feed, (uint64_t)ti);
+	}
+	hostfeed_ready(d->feed);
+}
+
 int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	     struct disc_stats *st, char *err, size_t errlen)
 {
@@ -565,6 +605,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	if (disc_collect_nexthops(d, err, errlen) < 0 ||
 	    disc_resolve(d, st, err, errlen) < 0)
 		goto out;
+	feed_arp(d);
 	if (pthread_create(&rx, NULL, rx_main, d) != 0) {
 		snprintf(err, errlen, "cannot start receive thread");
 		goto out;

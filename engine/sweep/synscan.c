@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless sweep: send loop, passes, receive thread. */
+/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c). */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
@@ -50,169 +50,30 @@ void scan_free(struct scan *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- receive path ------------------------------------------------- */
-
-/*
- * When the probe at permutation position pos was last sent, from the
- * send log: 1 with *t and *pass (the pass that sent it), or 0 if the
- * log no longer holds it.
- */
-static int sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *pass)
-{
-	struct sendlog_slot *sl =
-		&w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
-	uint64_t p = atomic_load(&sl->pos);
-
-	if ((p & SENDLOG_POS_MASK) != pos + 1)
-		return 0;
-	*t = atomic_load(&sl->t);
-	*pass = (int)(p >> SENDLOG_PASS_SHIFT);
-	return atomic_load(&sl->pos) == p && *t != 0;
-}
-
-/*
- * Counts a new answer for the pass whose copy drew it (the pass being
- * sent when the port does not say) and, in that pass, for the half of
- * the permutation it was sent in (the pacing trial, passes.h).
- */
-static void count_draw(struct sweep *w, uint64_t pos,
-		       const struct port_result *pr)
-{
-	int cur = atomic_load(&w->pass);
-	int k = pr->pass == PASS_UNKNOWN ? cur : pr->pass;
-
-	atomic_fetch_add(&w->pass_drawn[pass_slot(k)], 1);
-	if (k == cur)
-		atomic_fetch_add(&w->half_drawn[pos >= w->total / 2], 1);
-	if (pr->state == PS_OPEN)
-		atomic_fetch_add(&w->open, 1);
-}
-
-void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
-		  const struct port_result *pr_in, uint64_t ts)
-{
-	int64_t ti = targets_index_of(w->o->targets, target);
-	uint64_t idx, pos, slot, sent;
-	struct port_result pr = *pr_in;
-	int sent_pass, timed = 0, ambiguous = 1;
-	int udp = pr.proto == IPPROTO_UDP;
-
-	if (ti < 0 || (udp ? w->udp_index[port] : w->port_index[port]) < 0)
-		return;
-	slot = udp ? w->ntcp + (uint64_t)w->udp_index[port]
-		   : (uint64_t)w->port_index[port];
-	idx = (uint64_t)ti + slot * w->nt;
-	pos = w->o->sequential ? idx : permute_index(&w->perm, idx);
-	pr.rtt_us = 0;
-	if (sent_at(w, pos, &sent, &sent_pass)) {
-		/*
-		 * Timed only from the copy it answers: its port names the
-		 * pass (a late answer to an earlier copy is no sample);
-		 * without one (-g), Karn: only a probe sent once.
-		 */
-		ambiguous = pr.pass == PASS_UNKNOWN ? sent_pass > 0
-						    : pr.pass != sent_pass;
-		if (ts > sent)
-			pr.rtt_us = (ts - sent) / 1000 > UINT32_MAX
-					    ? UINT32_MAX
-					    : (uint32_t)((ts - sent) / 1000);
-		/* The host's own answer, not a router's ICMP. */
-		timed = addr_eq(&pr.from, target);
-	}
-	/*
-	 * A duplicate is never a sample: a peer whose SYN-ACK our kernel's
-	 * RST did not reach sends it again 1, 3, 7 s later, for the copy
-	 * already answered, and those "RTTs" are its timer, not the path.
-	 */
-	if (!results_add(w->s->res, idx, &pr))
-		return;
-	if (timed)
-		rto_sample(&w->rto, sent, ts, ambiguous);
-	count_draw(w, pos, &pr);
-	if (udp && pr.state == PS_CLOSED)
-		atomic_fetch_add(&w->udp_closed, 1);
-	if (w->o->verbose && pr.state == PS_OPEN) {
-		char a[ADDR_STRLEN];
-
-		addr_format(target, a);
-		progress_clear();
-		printf("Discovered open port %u/%s on %s\n", port,
-		       udp ? "udp" : "tcp", a);
-		fflush(stdout);
-	}
-}
-
-static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
-		     void *arg)
-{
-	struct sweep *w = arg;
-	struct pkt_info p;
-	/*
-	 * The capture's timestamp (wall clock, taken by the kernel on
-	 * arrival) in the monotonic clock the send log uses: RTTs do not
-	 * include the time a frame waited in the ring.
-	 */
-	uint64_t mono = ts - w->wall_minus_mono;
-
-	atomic_fetch_add_explicit(&w->recv, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
-				  memory_order_relaxed);
-	switch (pkt_parse(frame, caplen, &p)) {
-	case PKT_ARP:
-	case PKT_ND: /* a next hop asked again between passes */
-		sweep_late_note(w, &p);
-		return;
-	case PKT_TCP:
-	case PKT_UDP:
-	case PKT_ICMP_ERR:
-	case PKT_ICMP6_ERR:
-		break;
-	default:
-		return;
-	}
-	/* The modules tell their replies apart (module.h). */
-	for (int m = w->mod_lo; m < w->nmod; m++) {
-		struct port_result pr = { 0 };
-
-		switch (w->mod[m]->classify(&w->ctx[m], &p, &pr)) {
-		case SWEEP_MINE:
-			atomic_fetch_add(&w->valid, 1);
-			sweep_record(w, &pr.addr, pr.port, &pr, mono);
-			/* One pass: the SYN-ACK is -sV's to finish. */
-			if (w->handoffs && pr.state == PS_OPEN)
-				sweep_onepass_note(w, &p, mono);
-			return;
-		case SWEEP_BOGUS:
-			atomic_fetch_add(&w->bogus, 1);
-			return;
-		case SWEEP_NOT_OURS:
-			break;
-		}
-	}
-}
-
-static void *rx_main(void *arg)
-{
-	struct sweep *w = arg;
-
-	while (!atomic_load(&w->rx_stop)) {
-		pktio_wait(w->io, 5);
-		if (pktio_dispatch(w->io, 4096, on_frame, w) < 0)
-			break;
-	}
-	/* Whatever is already queued still counts. */
-	while (pktio_dispatch(w->io, 4096, on_frame, w) > 0)
-		;
-	return NULL;
-}
-
 /* ---- send path ---------------------------------------------------- */
 
+/*
+ * Ctrl-C, or the deadline (--host-timeout). Streaming: a host's clock
+ * starts at its first discovery probe, so the last hosts probed have
+ * the timeout from the end of discovery's pass 0, and the sweep runs
+ * until then.
+ */
 static int stopped(struct sweep *w)
 {
+	uint64_t until = w->s->until_ns;
+
 	if (*w->s->stop)
 		return 1;
-	if (w->s->until_ns && now_ns() >= w->s->until_ns) {
+	if (until && w->feed) {
+		uint64_t end0 = atomic_load(&w->feed->pass0_end);
+		uint64_t to = w->o->host_timeout_ms * 1000000ull;
+
+		if (end0 == 0)
+			return 0;
+		if (to && end0 + to > until)
+			until = end0 + to;
+	}
+	if (until && now_ns() >= until) {
 		w->s->st.timed_out = 1;
 		return 1;
 	}
@@ -297,7 +158,7 @@ static void wait_due(struct sweep *w, uint64_t x)
 	uint64_t t, due, now;
 	int p;
 
-	if (!sent_at(w, x, &t, &p))
+	if (!sweep_sent_at(w, x, &t, &p))
 		return; /* long ago: the log holds the last 65536 only */
 	due = t + rto_ms(&w->rto) * 1000000ull;
 	now = now_ns();
@@ -311,10 +172,11 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
 	struct iovec iov[BATCH];
 	struct ratelimit rl;
-	const struct scan_opts *o = w->o;
 	double rate = w->half_rate[0];
 	uint64_t burst = rate >= 20000 ? BATCH : 1, x, credit = 0;
-	uint64_t mid = w->total / 2, hsent[2] = { 0, 0 };
+	uint64_t mid = atomic_load(&w->mid), hsent[2] = { 0, 0 }, hint = 0;
+	/* Streaming pass 0: one budget with discovery (hostfeed.h). */
+	struct hostfeed *shared = pass == 0 ? w->feed : NULL;
 	uint64_t tag = (uint64_t)(pass > 254 ? 254 : pass)
 		       << SENDLOG_PASS_SHIFT;
 	unsigned n = 0;
@@ -324,11 +186,20 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		ipid = (uint32_t)now_ns();
 	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
 	ratelimit_init(&rl, rate / nlanes, 4 * burst, now_ns());
-	for (x = lane; x < w->total; x += nlanes) {
+	for (x = lane;; x += nlanes) {
 		uint64_t idx, wait = 0;
 		size_t len;
 		struct sendlog_slot *sl;
 
+		/* Streaming: the hosts found up since come next, or wait. */
+		while (x >= atomic_load(&w->total)) {
+			if (n) {
+				flush(w, iov, n);
+				n = 0;
+			}
+			if (!shared || !sweep_stream_more(w, stopped))
+				goto out;
+		}
 		/* The second half runs at its own rate (the pacing trial). */
 		if (x >= mid && x < mid + nlanes &&
 		    w->half_rate[1] != w->half_rate[0]) {
@@ -343,7 +214,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 			if (stopped(w))
 				break;
 		}
-		idx = o->sequential ? x : permute_at(&w->perm, x);
+		idx = sweep_idx_at(w, x, &hint);
 		if (pass > 0 && results_seen(w->s->res, idx))
 			continue;
 		if (pass > 0)
@@ -358,7 +229,10 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 				flush(w, iov, n);
 				n = 0;
 			}
-			credit = ratelimit_take(&rl, now_ns(), burst, &wait);
+			credit = shared ? hostfeed_take(shared, now_ns(), burst,
+							&wait)
+					: ratelimit_take(&rl, now_ns(), burst,
+							 &wait);
 			if (credit)
 				break;
 			/*
@@ -436,7 +310,8 @@ static void run_pass(struct sweep *w, int pass)
 	double rate = w->half_rate[0] > w->half_rate[1] ? w->half_rate[0]
 							: w->half_rate[1];
 
-	if (rate < 200000 || w->total < 4096 ||
+	/* Streaming pass 0: one lane places the hosts as they come. */
+	if (rate < 200000 || w->total < 4096 || (w->feed && pass == 0) ||
 	    pthread_create(&th, NULL, lane_main, &second) != 0) {
 		send_pass(w, pass, 0, 1);
 		return;
@@ -533,6 +408,9 @@ static void pass_begin(struct sweep *w, int pass)
 		atomic_store(&w->half_sent[k], 0);
 		atomic_store(&w->half_drawn[k], 0);
 	}
+	/* Streaming pass 0 has no halves: its length is not known. */
+	atomic_store(&w->mid, w->feed && pass == 0 ? UINT64_MAX
+						   : w->total / 2);
 	w->send_pass = pass;
 	atomic_store(&w->pass, pass);
 	w->s->st.passes = pass + 1;
@@ -680,6 +558,57 @@ static int setup_modules(struct sweep *w, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Next hops before the first probe: the sweep's own ARP / ND; or,
+ * streaming, discovery's (its neighbour table is complete once the
+ * feed says ready, and no host the sweep gets needs another). 0, or
+ * -1 with err.
+ */
+static int prepare_nexthops(struct sweep *w, char *err, size_t errlen)
+{
+	const struct scan_opts *o = w->o;
+	struct addr t0 = targets_at(o->targets, 0);
+
+	if (w->feed) {
+		while (!atomic_load(&w->feed->ready) && !stopped(w))
+			sleep_ns(1000000);
+		return 0;
+	}
+	if (sweep_has_route(w, &t0) < 0 && targets_count(o->targets) == 1) {
+		char a[ADDR_STRLEN];
+
+		addr_format(&t0, a);
+		snprintf(err, errlen, "no route to %s via %s", a,
+			 w->s->hop.ifname);
+		return -1;
+	}
+	return sweep_resolve_nexthops(w, err, errlen);
+}
+
+/* The probe space: targets x slots (TCP ports, then UDP ones). */
+static void init_space(struct sweep *w)
+{
+	const struct scan_opts *o = w->o;
+
+	w->nt = targets_count(o->targets);
+	w->ntcp = o->ports.proto[SVC_TCP].n;
+	w->np = w->ntcp + (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
+	/* Streaming: nothing placed until discovery finds a host up. */
+	w->feed = w->s->feed;
+	w->total = w->feed ? 0 : w->nt * w->np;
+	if (!w->feed)
+		permute_init(&w->perm, w->total, o->seed);
+	w->ports = xcalloc(w->np ? w->np : 1, sizeof(*w->ports));
+	if (w->ntcp) /* -sU alone: the TCP list may be NULL */
+		memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
+		       w->ntcp * sizeof(*w->ports));
+	if (w->np > w->ntcp)
+		memcpy(w->ports + w->ntcp, o->ports.proto[SVC_UDP].ports,
+		       (w->np - w->ntcp) * sizeof(*w->ports));
+	w->port_index = o->ports.proto[SVC_TCP].index;
+	w->udp_index = o->ports.proto[SVC_UDP].index;
+}
+
 int synscan_run(struct scan *s, char *err, size_t errlen)
 {
 	const struct scan_opts *o = s->opt;
@@ -690,19 +619,7 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 
 	w->s = s;
 	w->o = o;
-	w->nt = targets_count(o->targets);
-	w->ntcp = o->ports.proto[SVC_TCP].n;
-	w->np = w->ntcp + (o->udp_scan ? o->ports.proto[SVC_UDP].n : 0);
-	w->total = w->nt * w->np;
-	w->ports = xcalloc(w->np ? w->np : 1, sizeof(*w->ports));
-	if (w->ntcp) /* -sU alone: the TCP list may be NULL */
-		memcpy(w->ports, o->ports.proto[SVC_TCP].ports,
-		       w->ntcp * sizeof(*w->ports));
-	if (w->np > w->ntcp)
-		memcpy(w->ports + w->ntcp, o->ports.proto[SVC_UDP].ports,
-		       (w->np - w->ntcp) * sizeof(*w->ports));
-	w->port_index = o->ports.proto[SVC_TCP].index;
-	w->udp_index = o->ports.proto[SVC_UDP].index;
+	init_space(w);
 	w->sport_base = o->src_port > 0 ? (uint16_t)o->src_port
 					: SYNSCAN_SPORT_BASE;
 	w->sport_count = o->src_port > 0 ? 1 : SYNSCAN_SPORT_COUNT;
@@ -711,7 +628,6 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	pthread_mutex_init(&w->late_lock, NULL);
 	rto_init(&w->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
-	permute_init(&w->perm, w->total, o->seed);
 	if (cookie_key_random(&w->key) < 0) {
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		goto out;
@@ -739,27 +655,17 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	sweep_pick_family(w);
 	sweep_onepass_begin(w);
 	if (!o->dry_run) {
-		struct addr t0 = targets_at(o->targets, 0);
-
-		if (sweep_has_route(w, &t0) < 0 &&
-		    targets_count(o->targets) == 1) {
-			char a[ADDR_STRLEN];
-
-			addr_format(&t0, a);
-			snprintf(err, errlen, "no route to %s via %s", a,
-				 s->hop.ifname);
+		if (prepare_nexthops(w, err, errlen) < 0)
 			goto out;
-		}
-		if (sweep_resolve_nexthops(w, err, errlen) < 0)
-			goto out;
-		if (pthread_create(&rx, NULL, rx_main, w) != 0) {
+		if (pthread_create(&rx, NULL, sweep_rx_main, w) != 0) {
 			snprintf(err, errlen, "cannot start receive thread");
 			goto out;
 		}
 		rx_started = 1;
 	}
-	progress_task_set(synscan_task_name(o), &w->pos, w->total);
-	progress_start(&w->pos, &w->pass, w->total, &w->sent, s->res);
+	/* Streaming: pass 0's length is not known; every target's bounds it. */
+	progress_task_set(synscan_task_name(o), &w->pos, w->nt * w->np);
+	progress_start(&w->pos, &w->pass, w->nt * w->np, &w->sent, s->res);
 	sweep_loop(w);
 	progress_stop();
 	progress_task_clear();
@@ -792,6 +698,7 @@ out:
 		}
 	}
 	sweep_routes_free(w);
+	sweep_stream_free(w);
 	free(w->sendlog);
 	free(w->pend);
 	pthread_mutex_destroy(&w->late_lock);

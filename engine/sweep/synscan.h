@@ -42,6 +42,7 @@ struct trace_results;
 struct privsetup;
 struct pktio;
 struct handoffs;
+struct hostfeed;
 
 struct scan {
 	const struct scan_opts *opt;
@@ -93,6 +94,14 @@ struct scan {
 	 */
 	int grouped;
 	size_t hosts_up;
+	/*
+	 * Streaming (engine/core/stream.h): discovery hands the hosts it
+	 * finds up to the sweep running beside it through feed (NULL:
+	 * one after the other); swept: the group's sweep is done already,
+	 * so its phase only reports it.
+	 */
+	struct hostfeed *feed;
+	int swept;
 };
 
 void scan_init(struct scan *s, const struct scan_opts *o,

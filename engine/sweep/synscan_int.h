@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "engine/sweep/hostfeed.h"
 #include "engine/sweep/module.h"
 #include "engine/sweep/passes.h"
 #include "engine/sweep/permute.h"
@@ -26,6 +27,9 @@
  * pass, passes.h); when no port tells (-g), only a probe sent once is
  * timed (Karn's rule, engine/sweep/rto.h).
  */
+/* A peer's initial retransmission timeout (RFC 6298): 1 s. */
+#define SWEEP_PEER_RTO_NS 1000000000ull
+
 #define SENDLOG_PASS_SHIFT 56
 #define SENDLOG_POS_MASK ((1ull << SENDLOG_PASS_SHIFT) - 1)
 
@@ -33,6 +37,21 @@ struct sendlog_slot {
 	_Atomic uint64_t pos; /* position + 1 | pass << SENDLOG_PASS_SHIFT */
 	_Atomic uint64_t t;   /* send time, ns */
 };
+
+/*
+ * Streaming (stream.c): pass 0 places the hosts discovery found up in
+ * chunks, each the hosts that came since the last, in the order they
+ * came. A chunk's probes (its hosts x every slot) are positions
+ * [pos0, pos0 + nhost * np), in its own seeded permutation.
+ */
+struct sweep_chunk {
+	uint64_t host0, nhost; /* places in the feed's order */
+	uint64_t pos0;         /* host0 * np */
+	struct permute perm;   /* over nhost * np */
+};
+
+#define SWEEP_CHUNK_SEG_BITS 12
+#define SWEEP_CHUNK_SEGS 1024 /* 4M chunks: HOSTFEED_MAX_TARGETS */
 
 struct sweep;
 
@@ -69,7 +88,21 @@ struct sweep {
 	 * ports, [ntcp, np) the UDP ports (-sU), so one permutation and one
 	 * results index cover both protocols.
 	 */
-	uint64_t nt, np, total; /* targets, slots, probes */
+	uint64_t nt, np;       /* targets, slots */
+	/* Probes placed: nt * np, or with a feed those of the hosts up so
+	 * far (grows while pass 0 runs). */
+	_Atomic uint64_t total;
+	/* Positions from mid on are the pass's second half (pacing). */
+	_Atomic uint64_t mid;
+	/*
+	 * Streaming (stream.c): the hosts come from discovery while pass 0
+	 * runs, and the probes are placed in chunks; NULL: every target of
+	 * the group, one permutation (perm).
+	 */
+	struct hostfeed *feed;
+	struct sweep_chunk *chunk_seg[SWEEP_CHUNK_SEGS];
+	_Atomic uint64_t nchunk;
+	uint64_t hosts_placed; /* the sender's: feed places in chunks */
 	uint64_t ntcp;
 	uint16_t *ports;               /* per slot */
 	const int32_t *port_index;     /* TCP port -> slot, or -1 */
@@ -117,11 +150,41 @@ struct sweep {
 };
 
 /*
- * Records a validated reply for (target, pr_in->proto, port) under its
+ * sweeprx.c: when the probe at position pos was last sent, from the
+ * send log: 1 with *t and *pass (the pass that sent it), or 0 if the
+ * log no longer holds it.
+ */
+int sweep_sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *pass);
+
+/* sweeprx.c: the receive thread's loop (arg: the sweep) until rx_stop. */
+void *sweep_rx_main(void *arg);
+
+/*
+ * sweeprx.c: records a validated reply for (target, pr_in->proto, port) under its
  * probe index, with the RTT from the send log (receive thread only).
  */
 void sweep_record(struct sweep *w, const struct addr *target, uint16_t port,
 		  const struct port_result *pr_in, uint64_t ts);
+
+/*
+ * stream.c: the probe index (target + slot * nt) at position x, and
+ * back (UINT64_MAX: not placed yet). Without a feed: the permutation
+ * (or x itself with -r), as always. *hint (start at 0) keeps the chunk
+ * of the caller's last position, so a walk costs no search.
+ */
+uint64_t sweep_idx_at(struct sweep *w, uint64_t x, uint64_t *hint);
+uint64_t sweep_pos_of(struct sweep *w, uint64_t idx);
+
+/*
+ * stream.c, pass 0 with a feed, once the sender reached position x =
+ * total: places the hosts found up since as a new chunk (1), else
+ * waits for some while discovery runs; 0 when discovery is over and
+ * every host is placed, or when stop() says so.
+ */
+int sweep_stream_more(struct sweep *w, int (*stop)(struct sweep *w));
+
+/* stream.c: the chunks' memory. */
+void sweep_stream_free(struct sweep *w);
 
 /* family.c: w->probe for w's family (its address family's cookies,
  * next hops and patch callbacks). */

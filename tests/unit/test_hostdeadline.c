@@ -175,5 +175,21 @@ int main(void)
 		CHECK(hostdeadline_latest(hd, 5) > UINT64_MAX / 4);
 		hostdeadline_free(hd);
 	}
+	CASE("begin: a host reached later runs from then, and on")
+	{
+		struct hostdeadline *hd = hostdeadline_new(1000);
+		struct addr a = v4(10), b = v4(11);
+
+		hostdeadline_start_all(hd, 100 * MS);
+		hostdeadline_begin(hd, &a, 300 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &a, 600 * MS), 300 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &b, 600 * MS), 500 * MS);
+		/* Earlier than the phase's start: the start counts. */
+		hostdeadline_begin(hd, &b, 50 * MS);
+		CHECK_EQ_U(hostdeadline_used(hd, &b, 600 * MS), 500 * MS);
+		CHECK(!hostdeadline_expired(hd, &a, 1299 * MS));
+		CHECK(hostdeadline_expired(hd, &a, 1300 * MS));
+		hostdeadline_free(hd);
+	}
 	return DONE();
 }

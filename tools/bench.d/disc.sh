@@ -7,6 +7,8 @@
 # same rule) against nmap -6 -sn; hosts found and wall time per tool.
 # DISC_NET=CIDR and DISC6_NET=CIDR scan less of each crowd (nmap -sn takes
 # minutes on 65,536 addresses); every tool of a family scans the same net.
+# Also -p80 --open without -Pn (discovery streaming into the sweep), and
+# with FATHOM_BEFORE=PATH the same by another build, for before/after.
 # Uses tools/bench's log/have/warn_busy and its globals (NS, TMP, FATHOM,
 # RUNS, IFACE, GW_MAC, SWEEP, CROWD6 from ipv6.sh).
 
@@ -90,6 +92,15 @@ disc_table() {
     done
 }
 
+# disc_ports NET: a port scan with discovery (no -Pn), which streams the
+# hosts found up into the sweep; with FATHOM_BEFORE=PATH the same by
+# another build (before/after in one run). Hosts up = hosts with 80 open.
+disc_ports() {
+    disc_run "fathom -p80 --open" 600 normal "$1" "$FATHOM" -n -p80 --open "$1"
+    [[ -z ${FATHOM_BEFORE:-} ]] ||
+        disc_run "before: fathom -p80 --open" 600 normal "$1" "$FATHOM_BEFORE" -n -p80 --open "$1"
+}
+
 bench_disc_v4() {
     local net=${DISC_NET:-$SWEEP} truth i f n z zt found
     truth=$(disc_truth "$net")
@@ -104,9 +115,11 @@ bench_disc_v4() {
                 -i "$IFACE" -G "$GW_MAC" -b /dev/null -r "$DISC_RATE" --cooldown-time 1 "$net"
         fi
         have nmap && disc_run "nmap -sn" 3600 normal "$net" nmap -n -sn "$net"
+        disc_ports "$net"
     done
     disc_table "$truth" "fathom -sn" "zmap -M icmp_echoscan (cooldown 8 s)" \
-        "zmap -M icmp_echoscan --cooldown-time 1" "nmap -sn"
+        "zmap -M icmp_echoscan --cooldown-time 1" "nmap -sn" "fathom -p80 --open" \
+        "before: fathom -p80 --open"
     f=$(disc_med "fathom -sn" 2) found=$(disc_med "fathom -sn" 3)
     n=$(disc_med "nmap -sn" 2) z=$(disc_med "zmap -M icmp_echoscan (cooldown 8 s)" 2)
     zt=$(disc_med "zmap -M icmp_echoscan --cooldown-time 1" 2)
@@ -131,8 +144,11 @@ bench_disc_v6() {
     for ((i = 1; i <= RUNS; i++)); do
         disc_run "fathom -6 -sn" 600 normal "$net" "$FATHOM" -6 -n -sn "$net"
         have nmap && disc_run "nmap -6 -sn" 3600 normal "$net" nmap -6 -n -sn "$net"
+        disc_run "fathom -6 -p80 --open" 600 normal "$net" "$FATHOM" -6 -n -p80 --open "$net"
+        [[ -z ${FATHOM_BEFORE:-} ]] ||
+            disc_run "before: fathom -6 -p80 --open" 600 normal "$net" "$FATHOM_BEFORE" -6 -n -p80 --open "$net"
     done
-    disc_table "$truth" "fathom -6 -sn" "nmap -6 -sn"
+    disc_table "$truth" "fathom -6 -sn" "nmap -6 -sn" "fathom -6 -p80 --open" "before: fathom -6 -p80 --open"
     f=$(disc_med "fathom -6 -sn" 2) found=$(disc_med "fathom -6 -sn" 3) n=$(disc_med "nmap -6 -sn" 2)
     echo "  (median of $RUNS run(s); zmap 2.1 has no IPv6)"
     [[ -n $n ]] || { echo "GOAL disc6: FAIL (nmap did not run)" | tee -a "$TMP/goals"; return; }
