@@ -1,4 +1,4 @@
-/* hostiter.h -- the hosts a group reports, read from its host table, with port rows. */
+/* hostiter.h -- a group's hosts from its host table, with their port rows. */
 #ifndef FATHOM_HOSTITER_H
 #define FATHOM_HOSTITER_H
 

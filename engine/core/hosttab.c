@@ -1,4 +1,4 @@
-/* hosttab.c -- the host table: what the phases learned per host; writers read it. */
+/* hosttab.c -- the host table: per host what the phases learned. */
 #include "config.h"
 
 #include "engine/core/hosttab.h"

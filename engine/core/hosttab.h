@@ -1,4 +1,4 @@
-/* hosttab.h -- the host table: what the phases learned per host; writers read it. */
+/* hosttab.h -- the host table: per host what the phases learned. */
 #ifndef FATHOM_HOSTTAB_H
 #define FATHOM_HOSTTAB_H
 

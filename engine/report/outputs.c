@@ -516,7 +516,8 @@ void outputs_task(struct outputs *out, const struct report_task *t)
 	pthread_mutex_lock(&out->lock);
 	localtime_r(&t->time, &tm);
 	strftime(hm, sizeof(hm), "%H:%M", &tm);
-	if (out->screen && out->o->verbose && t->event != REPORT_TASK_PROGRESS) {
+	if (out->screen && out->o->verbose &&
+	    t->event != REPORT_TASK_PROGRESS) {
 		if (t->event == REPORT_TASK_BEGIN)
 			printf("Initiating %s at %s\n", t->task, hm);
 		else
@@ -579,7 +580,8 @@ int outputs_close(struct outputs *out, const struct run_info *ri, int error,
 	if (ri) {
 		for (int i = 0; i < NMACHINE; i++)
 			if (out->m[i].f)
-				out->m[i].w->end(out->m[i].f, ri, error, errmsg);
+				out->m[i].w->end(out->m[i].f, ri, error,
+						 errmsg);
 		if (out->db)
 			db_check(out, invdb_end(out->db, ri, error, errmsg));
 	}

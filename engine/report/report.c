@@ -45,7 +45,8 @@ static void row_reason(const struct hostiter_row *r, char *buf, size_t len)
 }
 
 /* SERVICE and VERSION cells for a row, as nmap prints them. */
-static void service_cells(const struct run_info *ri, const struct hostiter_host *h,
+static void service_cells(const struct run_info *ri,
+			  const struct hostiter_host *h,
 			  const struct hostiter_row *row, char *svc,
 			  size_t slen, char *ver, size_t vlen)
 {
@@ -242,7 +243,8 @@ static void print_host(FILE *f, const struct run_info *ri,
 		mac_line(f, h);
 		/* nmap: a traced host's block ends with a blank line. */
 		if (h->trace && h->trace->nhops) {
-			report_trace_normal(f, h->trace, hosttab_traces(ri->tab));
+			report_trace_normal(f, h->trace,
+					    hosttab_traces(ri->tab));
 			fputc('\n', f);
 		}
 		return;
@@ -379,7 +381,8 @@ mac:
 	fputc('\n', f);
 }
 
-void report_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)
+void report_host(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h)
 {
 	if (h->hidden)
 		return;
@@ -411,7 +414,8 @@ void report_fingerprints(FILE *f, const struct run_info *ri)
 	fprintf(f, "%zu service%s" REPORT_FP_TAIL "\n", nfp,
 		nfp == 1 ? "" : "s");
 	for (size_t i = 0; i < nfp && i < REPORT_FP_MAX; i++)
-		fprintf(f, REPORT_FP_SEP "\n%s\n", hosttab_fp_at(ri->tab, i)->fp);
+		fprintf(f, REPORT_FP_SEP "\n%s\n",
+			hosttab_fp_at(ri->tab, i)->fp);
 }
 
 void report_fingerprint_owners(FILE *f, const struct run_info *ri)

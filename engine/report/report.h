@@ -29,7 +29,8 @@ void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
  * fingerprints that close a batch of hosts.
  */
 struct hostiter_host;
-void report_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h);
+void report_host(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h);
 void report_fingerprints(FILE *f, const struct run_info *ri);
 /*
  * In a shard's -oN file, after report_fingerprints(): whose each printed

@@ -66,7 +66,8 @@ static void host_prefix(FILE *f, const struct hostiter_host *h)
 	fputs(")\t", f);
 }
 
-void grep_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)
+void grep_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h)
 {
 	int first = 1;
 

@@ -30,9 +30,11 @@
  */
 void grep_begin(FILE *f, const struct run_info *ri);
 /* Hidden hosts write nothing; a timed-out host is "Status: Timeout". */
-void grep_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h);
+void grep_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h);
 /* The grepable format has no error field: error and errmsg are unused. */
-void grep_end(FILE *f, const struct run_info *ri, int error, const char *errmsg);
+void grep_end(FILE *f, const struct run_info *ri, int error,
+	      const char *errmsg);
 /* REPORT_PARTIAL_LINE: the hosts after it were cut short (--resume). */
 void grep_partial(FILE *f);
 

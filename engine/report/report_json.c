@@ -242,7 +242,8 @@ static void json_os(FILE *f, const struct hostiter_host *h)
 	fputs("}\n", f);
 }
 
-void json_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)
+void json_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h)
 {
 	int first = 1;
 

@@ -51,8 +51,10 @@
  */
 void json_begin(FILE *f, const struct run_info *ri);
 /* Hidden hosts (--open, nothing open) write nothing. */
-void json_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h);
-void json_end(FILE *f, const struct run_info *ri, int error, const char *errmsg);
+void json_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h);
+void json_end(FILE *f, const struct run_info *ri, int error,
+	      const char *errmsg);
 void json_task(FILE *f, const struct report_task *t);
 void json_partial(FILE *f);
 

@@ -261,7 +261,8 @@ static void service(FILE *f, const struct run_info *ri,
 	fputs("</service>", f);
 }
 
-static void port(FILE *f, const struct run_info *ri, const struct hostiter_host *h,
+static void port(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h,
 		 const struct hostiter_row *r)
 {
 	fprintf(f,
@@ -351,7 +352,8 @@ static void xml_osmatch(FILE *f, const struct osmatch *m)
 }
 
 /* nmap's <os> and the sequence elements after it (nmap.dtd order). */
-static void xml_os(FILE *f, const struct run_info *ri, const struct os_result *r)
+static void xml_os(FILE *f, const struct run_info *ri,
+		   const struct os_result *r)
 {
 	const struct osmatch_list *ml = &r->matches;
 	static const struct { const char *state, *proto; } pu[3] = {

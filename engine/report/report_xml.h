@@ -37,7 +37,8 @@ void xml_begin(FILE *f, const struct run_info *ri);
  * One <host> element. Hidden hosts (--open, nothing open) write nothing;
  * a timed-out host gets timedout="true" and no <ports>.
  */
-void xml_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h);
+void xml_host(FILE *f, const struct run_info *ri,
+	      const struct hostiter_host *h);
 
 /*
  * <runstats> and </nmaprun>. error != 0 writes exit="error" with errmsg
