@@ -333,6 +333,16 @@ void hostiter_service(const struct scan_opts *o,
 	out->rpc_high = r->rpc_high;
 }
 
+const struct svc_answer *hostiter_svc_answer(const struct hostiter_host *h,
+					     uint16_t port)
+{
+	const struct svc_result *r = hosttab_service(h->rec, IPPROTO_TCP, port);
+
+	if (r == NULL || (r->state != VS_MATCHED && r->state != VS_SOFT))
+		return NULL;
+	return &r->ans;
+}
+
 int hostiter_svc_cpes(const struct hostiter_svc *sv, const char *out[3])
 {
 	static const char parts[] = "aho";

@@ -149,6 +149,13 @@ void hostiter_service(const struct scan_opts *o,
 		      const struct hostiter_row *row, struct hostiter_svc *out);
 
 /*
+ * The answer -sV matched (or softmatched) on open TCP port `port` of h,
+ * or NULL: what nmap's "Service Info:" line gathers.
+ */
+const struct svc_answer *hostiter_svc_answer(const struct hostiter_host *h,
+					     uint16_t port);
+
+/*
  * The CPEs nmap reports for the answer: the last of each part, in the
  * order a, h, o (nmap keeps one per part). out[] gets up to 3; returns
  * how many (0 without an answer).

@@ -34,6 +34,10 @@ struct run_info {
 	double elapsed;
 	int interrupted;             /* SIGINT/SIGTERM */
 	const struct pass_counts *pc; /* the sweep's passes (passes.h) */
+	/* The TCP scan type as nmap's XML names it ("syn", "ack"...). */
+	const char *tcp_type;
+	/* --scanflags as nmap's XML names them ("FINACK"); "" without. */
+	char scanflags[32];
 	int versioned;               /* -sV ran (or runs) */
 	int os_ran;                  /* -O ran */
 	/* The group's table (its SF-Port prints), or NULL (the run's). */

@@ -8,6 +8,7 @@
 
 #include "engine/disc/discovery.h"
 #include "engine/oscan/oscan.h"
+#include "engine/sweep/module.h"
 #include "engine/report/report.h"
 #include "engine/trace/trace.h"
 #include "engine/vscan/vscan.h"
@@ -144,6 +145,11 @@ void runinfo_of(const struct scan *s, struct run_info *ri)
 			      : (double)(end - s->st.start_ns) / 1e9;
 	ri->interrupted = s->st.interrupted;
 	ri->pc = &s->st.pc;
+	ri->tcp_type = synscan_tcp_module(s->opt)->name;
+	ri->scanflags[0] = '\0';
+	if (s->opt->scanflags >= 0)
+		synscan_flags_name(s->opt->scanflags, ri->scanflags,
+				   sizeof(ri->scanflags));
 	ri->versioned = s->svc != NULL;
 	ri->os_ran = s->os != NULL;
 	ri->tab = s->tab;

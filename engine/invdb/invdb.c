@@ -537,7 +537,7 @@ int invdb_begin(struct invdb *db, const struct run_info *ri)
 	p[2] = o->cmdline ? o->cmdline : "fathom";
 	p[3] = start;
 	p[4] = "running";
-	p[5] = o->syn_scan ? synscan_tcp_module(o)->name : NULL;
+	p[5] = o->syn_scan ? ri->tcp_type : NULL;
 	p[6] = tcp;
 	p[7] = udp;
 	p[8] = node;

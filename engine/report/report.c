@@ -12,9 +12,9 @@
 #include "engine/core/hostiter.h"
 #include "engine/report/report_trace.h"
 #include "engine/trace/trace.h"
-#include "engine/oscan/oscan.h"
+#include "fingerprints/osresult.h"
 #include "netstack/base/util.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
 #include "engine/core/hosttab.h"
 #include "fingerprints/osreport.h"
 
@@ -95,25 +95,24 @@ static void si_collect(const struct run_info *ri, const struct hostiter_host *h,
 	memset(si, 0, sizeof(*si));
 	for (size_t k = 0; k < h->nres; k++) {
 		const struct port_result *pr = &h->res[k];
-		const struct svc_result *r;
+		const struct svc_answer *a;
 		struct hostiter_svc sv = { 0 };
 		const char *cpe[3];
 		int n;
 
 		if (pr->state != PS_OPEN || pr->proto != IPPROTO_TCP)
 			continue;
-		r = hosttab_service(h->rec, IPPROTO_TCP, pr->port);
-		if (r == NULL ||
-		    (r->state != VS_MATCHED && r->state != VS_SOFT))
+		a = hostiter_svc_answer(h, pr->port);
+		if (a == NULL)
 			continue;
-		if (r->ans.hostname[0] &&
-		    !(h->name && strcasecmp(h->name, r->ans.hostname) == 0))
-			si_add(si->host, &si->nhost, r->ans.hostname, 1);
-		if (r->ans.ostype[0])
-			si_add(si->os, &si->nos, r->ans.ostype, 0);
-		if (r->ans.devicetype[0])
-			si_add(si->dev, &si->ndev, r->ans.devicetype, 0);
-		sv.ans = &r->ans;
+		if (a->hostname[0] &&
+		    !(h->name && strcasecmp(h->name, a->hostname) == 0))
+			si_add(si->host, &si->nhost, a->hostname, 1);
+		if (a->ostype[0])
+			si_add(si->os, &si->nos, a->ostype, 0);
+		if (a->devicetype[0])
+			si_add(si->dev, &si->ndev, a->devicetype, 0);
+		sv.ans = a;
 		n = hostiter_svc_cpes(&sv, cpe);
 		for (int c = 0; c < n; c++)
 			if (strncmp(cpe[c], "cpe:/a", 6) != 0)

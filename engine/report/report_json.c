@@ -8,9 +8,8 @@
 #include <time.h>
 
 #include "engine/report/report_trace.h"
-#include "engine/sweep/module.h"
 #include "netstack/base/util.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
 #include "fingerprints/osresult.h"
 
 /* A JSON string literal, quotes included. */
@@ -91,14 +90,9 @@ void json_begin(FILE *f, const struct run_info *ri)
 	 * absent for a plain -sS (and -sU alone), as before the other types.
 	 */
 	if (o->syn_scan && (o->tcp_scan != TCP_SCAN_SYN || o->scanflags >= 0)) {
-		kv_str(f, "scan", synscan_tcp_module(o)->name);
-		if (o->scanflags >= 0) {
-			char fl[32];
-
-			kv_str(f, "scanflags",
-			       synscan_flags_name(o->scanflags, fl,
-						  sizeof(fl)));
-		}
+		kv_str(f, "scan", ri->tcp_type);
+		if (o->scanflags >= 0)
+			kv_str(f, "scanflags", ri->scanflags);
 	}
 	fputs(",\"ports\":\"", f);
 	for (size_t i = 0; i < pl->n; i++)

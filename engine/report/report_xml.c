@@ -13,8 +13,7 @@
 
 #include "engine/report/report_trace.h"
 #include "engine/report/report.h"
-#include "engine/sweep/module.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
 #include "netstack/base/util.h"
 #include "fingerprints/osreport.h"
 #include "fingerprints/osresult.h"
@@ -152,14 +151,9 @@ void xml_begin(FILE *f, const struct run_info *ri)
 		if (p == SVC_TCP ? !o->syn_scan : !o->udp_scan)
 			continue;
 		fprintf(f, "<scaninfo type=\"%s\" ",
-			p == SVC_TCP ? synscan_tcp_module(o)->name : "udp");
-		if (p == SVC_TCP && o->scanflags >= 0) {
-			char fl[32];
-
-			fprintf(f, "scanflags=\"%s\" ",
-				synscan_flags_name(o->scanflags, fl,
-						   sizeof(fl)));
-		}
+			p == SVC_TCP ? ri->tcp_type : "udp");
+		if (p == SVC_TCP && o->scanflags >= 0)
+			fprintf(f, "scanflags=\"%s\" ", ri->scanflags);
 		fprintf(f, "protocol=\"%s\" numservices=\"%zu\" services=\"",
 			p == SVC_TCP ? "tcp" : "udp", pl->n);
 		for (size_t i = 0; i < pl->n; i++)
