@@ -11,6 +11,7 @@
 
 #include "engine/cli/targetfile.h"
 #include "engine/core/runinfo.h"
+#include "engine/disc/discovery.h"
 #include "engine/core/hostdeadline.h"
 #include "engine/sweep/module.h"
 #include "engine/sweep/synscan.h"
@@ -23,7 +24,8 @@ struct hostiter {
 	const struct scan_opts *o;
 	size_t k;                      /* next record of the table */
 	uint64_t t, nt;                /* next target (-Pn, -v walks) */
-	int disc;                      /* discovery decided who is up */
+	/* Discovery's verdict when it decided who is up, else NULL. */
+	const struct disc_results *disc;
 	int walk_all;                  /* discovery, -v: down hosts too */
 	const struct target_set *all;  /* discovery's targets */
 	int rows_wanted;               /* 0: hostiter_count_up() */
@@ -47,9 +49,11 @@ static struct hostiter *iter_new(const struct hosttab *t,
 		it->rows = xcalloc(o->ports.proto[SVC_TCP].n +
 					   o->ports.proto[SVC_UDP].n + 1,
 				   sizeof(*it->rows));
-	it->disc = hosttab_discovered(t, &it->walk_all, &it->all);
-	if (it->disc)
+	it->disc = hosttab_discovered(t, &it->walk_all);
+	if (it->disc) {
+		it->all = it->disc->all;
 		it->nt = targets_count(it->all);
+	}
 	return it;
 }
 
@@ -188,14 +192,22 @@ static void disc_times(const struct scan_opts *o, struct hostiter_host *h,
 	h->to_us = to < lo ? lo : to;
 }
 
-/* Why it is up (or down) as its record says; mac only when up. */
+/*
+ * Why it is up (or down): discovery's verdict d when it decided, else
+ * its record's; mac only when up.
+ */
 static void fill_why(struct hostiter *it, struct hostiter_host *h,
-		     const struct hosttab_host *rec)
+		     const struct hosttab_host *rec,
+		     const struct disc_host *d)
 {
-	if (it->disc && (rec == NULL || !rec->found)) {
+	if (it->disc && d == NULL) {
 		h->down = 1;
 		h->mac = NULL;
 		h->reason = "no-response";
+	} else if (it->disc) {
+		h->why = d->reason == DR_ARP ? HI_WHY_ARP : HI_WHY_REPLY;
+		h->reason = disc_reason_name(d->reason);
+		h->reason_ttl = d->ttl;
 	} else if (rec && rec->why != HI_WHY_NONE) {
 		h->why = rec->why;
 		h->reason = rec->reason;
@@ -208,7 +220,8 @@ static void fill_why(struct hostiter *it, struct hostiter_host *h,
 }
 
 static void fill_host(struct hostiter *it, const struct addr *addr,
-		      const struct hosttab_host *rec)
+		      const struct hosttab_host *rec,
+		      const struct disc_host *d)
 {
 	const struct scan_opts *o = it->o;
 	struct hostiter_host *h = &it->h;
@@ -233,21 +246,21 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 	h->vendor = h->mac ? oui_lookup(o->ouis, h->mac) : NULL;
 	h->timed_out =
 		hostdeadline_timed_out(hosttab_deadlines(it->tab), addr);
-	fill_why(it, h, rec);
+	fill_why(it, h, rec, d);
 	/* -sn: the discovery reply's time is the only one. */
-	if (it->disc && h->rtt_us == 0 && !h->down && rec->found_rtt_us)
-		disc_times(o, h, rec->found_rtt_us);
+	if (d && h->rtt_us == 0 && d->rtt_us)
+		disc_times(o, h, d->rtt_us);
 	if (it->rows_wanted)
 		fill_rows(it);
 }
 
-/* The next record discovery (disc) or the sweep found up, or NULL. */
+/* The next record the sweep found up, or NULL. */
 static const struct hosttab_host *next_up(struct hostiter *it)
 {
 	while (it->k < hosttab_count(it->tab)) {
 		const struct hosttab_host *r = hosttab_at(it->tab, it->k++);
 
-		if (it->disc ? r->found : r->why != HI_WHY_NONE)
+		if (r->why != HI_WHY_NONE)
 			return r;
 	}
 	return NULL;
@@ -266,14 +279,25 @@ const struct hostiter_host *hostiter_next(struct hostiter *it)
 		if (it->t >= it->nt)
 			return NULL;
 		a = targets_at(it->disc ? it->all : it->o->targets, it->t++);
-		fill_host(it, &a, hosttab_find(it->tab, &a));
+		fill_host(it, &a, hosttab_find(it->tab, &a),
+			  it->disc ? disc_find(it->disc, &a) : NULL);
 		return &it->h;
 	}
-	/* The hosts found up, from the table. */
+	/* Discovery's hosts up, each with its record if it has one. */
+	if (it->disc) {
+		const struct disc_host *d;
+
+		if (it->k >= it->disc->nup)
+			return NULL;
+		d = &it->disc->up[it->k++];
+		fill_host(it, &d->addr, hosttab_find(it->tab, &d->addr), d);
+		return &it->h;
+	}
+	/* The hosts the sweep found up, from the table. */
 	rec = next_up(it);
 	if (rec == NULL)
 		return NULL;
-	fill_host(it, &rec->addr, rec);
+	fill_host(it, &rec->addr, rec, NULL);
 	return &it->h;
 }
 
@@ -283,8 +307,7 @@ size_t hostiter_count_up(const struct hosttab *t, const struct scan_opts *o)
 	size_t n = 0;
 
 	if (it->disc) {
-		while (next_up(it))
-			n++;
+		n = it->disc->nup;
 	} else {
 		while (hostiter_next(it))
 			n++;

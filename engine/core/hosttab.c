@@ -17,8 +17,8 @@ struct hosttab {
 	size_t n, cap;
 	int64_t min_rtt_us, max_rtt_us;
 	const struct hostdeadline *hd;
-	int disc, walk_all;               /* hosttab_set_discovery() */
-	const struct target_set *all;
+	const struct disc_results *disc;  /* hosttab_set_discovery() */
+	int walk_all;
 	int versioned;
 	struct hosttab_fp *fp;
 	size_t nfp, fp_cap;
@@ -117,32 +117,18 @@ const struct hosttab_host *hosttab_at(const struct hosttab *t, size_t i)
 	return t && i < t->n ? t->h[i] : NULL;
 }
 
-void hosttab_set_up(struct hosttab *t, const struct addr *a, int why,
-		    const char *reason, uint8_t ttl, uint32_t rtt_us)
-{
-	struct hosttab_host *h = get(t, a);
-
-	h->found = 1;
-	h->why = why;
-	h->reason = reason;
-	h->reason_ttl = ttl;
-	h->found_rtt_us = rtt_us;
-}
-
-void hosttab_set_discovery(struct hosttab *t, const struct target_set *all,
+void hosttab_set_discovery(struct hosttab *t, const struct disc_results *d,
 			   int walk_all)
 {
-	t->disc = 1;
-	t->all = all;
+	t->disc = d;
 	t->walk_all = walk_all;
 }
 
-int hosttab_discovered(const struct hosttab *t, int *walk_all,
-		       const struct target_set **all)
+const struct disc_results *hosttab_discovered(const struct hosttab *t,
+					      int *walk_all)
 {
 	*walk_all = t ? t->walk_all : 0;
-	*all = t ? t->all : NULL;
-	return t && t->disc;
+	return t ? t->disc : NULL;
 }
 
 void hosttab_set_mac(struct hosttab *t, const struct addr *a,

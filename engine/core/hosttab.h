@@ -10,13 +10,17 @@
 
 /*
  * One host group's table, keyed by address. Phases write it through
- * the hosttab_set_* calls below (engine/core/phase_*.c, after or while
- * they run); the report writers and the phases after them read it
- * through engine/core/hostiter.h. It is sparse: a record exists only
- * for a host some phase said something about (found up, answered a
- * probe, answered ARP/ND), so a /8 sweep costs memory per reply, not
- * per target. Hosts without a record that a walk still reports (-Pn,
- * discovery's down hosts with -v) are the walk's, not the table's.
+ * the hosttab_set_* calls below (engine/core/scanreport.c, from the
+ * phases' adaptors, after or while they run); the report writers and
+ * the phases after them read it through engine/core/hostiter.h. It is
+ * sparse: a record exists only for a host some phase said something
+ * about (answered a probe or ARP/ND, has a service, an OS, a path), so
+ * a /8 sweep costs memory per reply, not per target. Discovery's
+ * verdict (who is up, why, its reply time) stays in discovery's own
+ * sorted table, which the host table refers to rather than copies: a
+ * dry run of a /12 finds a million hosts "up" with nothing else to
+ * say. Hosts without a record that a walk still reports (-Pn, hosts
+ * discovery found up, its down hosts with -v) are the walk's.
  *
  * What a record points to (answers, services, OS, hops) belongs to the
  * phase that wrote it and lives until that phase's group_end; the
@@ -29,7 +33,7 @@ struct os_result;
 struct trace_result;
 struct trace_results;
 struct hostdeadline;
-struct target_set;
+struct disc_results;
 
 /* Why a host counts as up. */
 enum hostiter_why {
@@ -48,12 +52,13 @@ struct hosttab_svc {
 
 struct hosttab_host {
 	struct addr addr;
-	/* How it was found up: discovery's verdict, else the sweep's. */
-	int found;          /* discovery found it up (hosttab_set_up) */
+	/*
+	 * How the sweep found it up, when discovery did not decide (its
+	 * verdict is hosttab_set_discovery()'s table, not copied here).
+	 */
 	int why;            /* enum hostiter_why; HI_WHY_NONE: not up */
 	const char *reason; /* nmap's name for why (static text) */
 	uint8_t reason_ttl; /* the reply's ttl for HI_WHY_REPLY, else 0 */
-	uint32_t found_rtt_us; /* discovery's reply time; 0 = unknown */
 	int has_mac;        /* answered ARP (IPv4) or ND (IPv6) */
 	uint8_t mac[6];
 	/*
@@ -100,22 +105,17 @@ const struct hosttab_host *hosttab_at(const struct hosttab *t, size_t i);
 /* ---- written by the phases ---- */
 
 /*
- * Discovery found a up: why (HI_WHY_ARP or HI_WHY_REPLY), nmap's reason
- * name, the reply's ttl and round trip (0: unknown).
+ * Discovery ran and decides who is up: d (engine/disc/discovery.h, kept
+ * by discovery until its group_end) holds the hosts it found up, why,
+ * and d->all every target of the group (names, and the -v walk);
+ * walk_all (-v, not --open) also reports the targets it found down.
+ * Without this call the sweep decides.
  */
-void hosttab_set_up(struct hosttab *t, const struct addr *a, int why,
-		    const char *reason, uint8_t ttl, uint32_t rtt_us);
-
-/*
- * Discovery ran and decides who is up: walk_all (-v, not --open) also
- * reports the targets it found down. all: every target of the group
- * (names, and the -v walk). Without this call the sweep decides.
- */
-void hosttab_set_discovery(struct hosttab *t, const struct target_set *all,
+void hosttab_set_discovery(struct hosttab *t, const struct disc_results *d,
 			   int walk_all);
-/* 1 when discovery decides (then *walk_all and *all), else 0. */
-int hosttab_discovered(const struct hosttab *t, int *walk_all,
-		       const struct target_set **all);
+/* Discovery's table when it decides (then *walk_all), else NULL. */
+const struct disc_results *hosttab_discovered(const struct hosttab *t,
+					      int *walk_all);
 
 /* a answered ARP or ND with mac (6 bytes). */
 void hosttab_set_mac(struct hosttab *t, const struct addr *a,

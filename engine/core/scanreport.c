@@ -44,14 +44,8 @@ void scanreport_discovery(struct scan *g)
 	/* -Pn -sn: nothing was asked; -Pn's walk reports every target. */
 	if (d == NULL || d->user_set)
 		return;
-	hosttab_set_discovery(g->tab, d->all, o->verbose && !o->open_only);
-	for (size_t i = 0; i < d->nup; i++) {
-		const struct disc_host *h = &d->up[i];
-
-		hosttab_set_up(g->tab, &h->addr,
-			       h->reason == DR_ARP ? HI_WHY_ARP : HI_WHY_REPLY,
-			       disc_reason_name(h->reason), h->ttl, h->rtt_us);
-	}
+	/* Its verdict by reference: see hosttab.h. */
+	hosttab_set_discovery(g->tab, d, o->verbose && !o->open_only);
 	note_macs(g);
 }
 
