@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,13 @@ int main(void)
 	};
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x0b };
 	char *argv[] = { "fathom", "-p22,80", "198.18.0.0/24", NULL };
+	const char *dir = getenv("FATHOM_SRCDIR");
+	char datadir[1100];
 	struct scan_opts o;
 
+	/* The port table cli_parse() loads: the source tree's. */
+	snprintf(datadir, sizeof(datadir), "%s/probes", dir ? dir : ".");
+	setenv("FATHOM_DATADIR", datadir, 1);
 	if (cli_parse(3, argv, &o) != 0)
 		return 1;
 
