@@ -14,6 +14,7 @@
 #include "engine/core/phase.h"
 #include "engine/core/privs.h"
 #include "engine/core/privsetup.h"
+#include "engine/core/scanreport.h"
 #include "engine/diff/diff.h"
 #include "engine/merge/merge.h"
 #include "engine/report/outputs.h"
@@ -31,12 +32,16 @@ static void on_signal(int sig)
 static void write_host(struct phase_run *run, const struct scan *g,
 		       const struct hostiter_host *h)
 {
-	outputs_host(run->out, g, h);
+	struct run_info ri;
+
+	runinfo_of(g, &ri);
+	outputs_host(run->out, &ri, h);
 }
 
 static void write_partial(struct phase_run *run, const struct scan *g)
 {
-	outputs_partial(run->out, g);
+	(void)g;
+	outputs_partial(run->out);
 }
 
 static void flush_outputs(struct phase_run *run)
@@ -66,8 +71,12 @@ static int run_group(struct phase_list *pl, struct phase_run *r,
 	g.priv = &r->priv;
 	atomic_store(&r->counts.undergoing, count);
 	rc = phase_list_run_group(pl, r, &g, err, errlen);
-	if (rc == 0)
-		outputs_batch_end(r->out, &g);
+	if (rc == 0) {
+		struct run_info ri;
+
+		runinfo_of(&g, &ri);
+		outputs_batch_end(r->out, &ri);
+	}
 	phase_list_end_group(pl, r, &g);
 	scan_free(&g);
 	if (gopt.targets != o->targets)
@@ -117,6 +126,7 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	uint64_t nt, group;
 	int rc = FATHOM_EXIT_OK, failed = 0;
+	struct run_info ri;
 
 	/* Subcommands: no scan, no privileges. */
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
@@ -156,12 +166,14 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	outputs_begin(r.out, &r.top);
+	runinfo_of(&r.top, &ri);
+	outputs_begin(r.out, &ri);
 	if (setup_and_drop(pl, &r, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fathom: %s\n", err);
 		failed = 1;
 	}
-	stats = stats_start(r.out, &r.top, &r.counts, opt.stats_every_ms);
+	stats = stats_start(r.out, r.top.st.start_ns, &r.counts,
+			    opt.stats_every_ms);
 	nt = targets_count(opt.targets);
 	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
 							     : nt;
@@ -183,7 +195,7 @@ int main(int argc, char **argv)
 	stats_stop(stats);
 	privsetup_close(&r.priv); /* the nft guard's table goes with it */
 	if (r.top.st.interrupted)
-		outputs_partial(r.out, &r.top); /* once: between groups too */
+		outputs_partial(r.out); /* once: between groups too */
 	r.top.st.end_ns = now_ns();
 	r.top.st.end_wall = time(NULL);
 	if (r.top.st.unresolved)
@@ -220,7 +232,8 @@ int main(int argc, char **argv)
 	else if (r.top.st.interrupted)
 		rc = 128 + SIGINT;
 	/* A failed run still closes its documents: exit="error". */
-	if (outputs_close(r.out, &r.top, failed || r.top.st.interrupted,
+	runinfo_of(&r.top, &ri);
+	if (outputs_close(r.out, &ri, failed || r.top.st.interrupted,
 			  failed ? (err[0] ? err : "scan failed")
 				 : r.top.st.interrupted ? "interrupted" : NULL) <
 		    0 &&

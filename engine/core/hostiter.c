@@ -9,147 +9,66 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/core/hostdeadline.h"
-#include "engine/oscan/oscan.h"
-#include "engine/trace/trace.h"
-#include "netstack/oui.h"
-#include "engine/report/report_writer.h"
 #include "engine/cli/targetfile.h"
+#include "engine/core/runinfo.h"
 #include "engine/disc/discovery.h"
-#include "netstack/base/util.h"
+#include "engine/core/hostdeadline.h"
 #include "engine/sweep/module.h"
+#include "engine/sweep/synscan.h"
 #include "engine/vscan/vscan.h"
+#include "netstack/base/util.h"
+#include "netstack/oui.h"
 
 struct hostiter {
-	const struct scan *s;
-	const struct port_result *res; /* every answer, by address and port */
-	size_t nres, i;                /* next unread answer */
+	const struct hosttab *tab;
+	const struct scan_opts *o;
+	size_t k;                      /* next record of the table */
 	uint64_t t, nt;                /* next target (-Pn, -v walks) */
-	const struct disc_results *disc; /* discovery decided (or NULL) */
+	/* Discovery's verdict when it decided who is up, else NULL. */
+	const struct disc_results *disc;
 	int walk_all;                  /* discovery, -v: down hosts too */
-	struct addr *arp;              /* targets that answered ARP, sorted */
-	size_t narp, k;                /* next unread ARP answer */
+	const struct target_set *all;  /* discovery's targets */
 	int rows_wanted;               /* 0: hostiter_count_up() */
-	struct hostiter_row *rows;     /* one per scanned TCP port */
+	struct hostiter_row *rows;     /* one per scanned port */
 	uint8_t silent[2];             /* unanswered: TCP's, UDP's state */
 	struct hostiter_host h;
 };
 
-/*
- * The MAC an on-link target answered ARP (IPv4) or neighbour discovery
- * (IPv6) with, or NULL.
- */
-static const uint8_t *arp_mac(const struct scan *s, const struct addr *a)
+static struct hostiter *iter_new(const struct hosttab *t,
+				 const struct scan_opts *o, int rows_wanted)
 {
-	return neigh_get_addr(s->neigh, a);
-}
+	struct hostiter *it = xcalloc(1, sizeof(*it));
 
-static int is_up(const struct scan *s, const struct addr *addr,
-		 const struct port_result *r, size_t nr)
-{
-	if (s->opt->skip_ping || arp_mac(s, addr))
-		return 1;
-	for (size_t i = 0; i < nr; i++)
-		if (addr_eq(&r[i].from, addr))
-			return 1;
-	return 0;
-}
-
-static struct hostiter *iter_new(const struct scan *s, int rows_wanted)
-{
-	const struct scan_opts *o = s->opt;
-	struct hostiter *it = xmalloc(sizeof(*it));
-	size_t cap = 0;
-
-	it->s = s;
+	it->tab = t;
+	it->o = o;
 	it->rows_wanted = rows_wanted;
 	it->silent[0] = synscan_tcp_module(o)->silent_state;
 	it->silent[1] = sweep_mod_udp.silent_state;
-	/* Sorting needs the store writable; nothing else touches it now. */
-	it->res = results_sorted(((struct scan *)s)->res, &it->nres);
 	it->nt = targets_count(o->targets);
 	if (rows_wanted)
 		it->rows = xcalloc(o->ports.proto[SVC_TCP].n +
 					   o->ports.proto[SVC_UDP].n + 1,
 				   sizeof(*it->rows));
-	if (s->disc && !s->disc->user_set) {
-		it->disc = s->disc;
-		it->walk_all = o->verbose && !o->open_only;
-		it->nt = targets_count(s->disc->all);
-		return it;
-	}
-	if (o->skip_ping)
-		return it;
-	/*
-	 * Walk the targets only as far as the ARP answers go: replies are
-	 * usually far fewer than targets.
-	 */
-	for (uint64_t t = 0; t < it->nt && neigh_count(s->neigh); t++) {
-		struct addr a = targets_at(o->targets, t);
-
-		if (arp_mac(s, &a)) {
-			it->arp = xgrow(it->arp, &cap, it->narp + 1,
-					sizeof(*it->arp));
-			it->arp[it->narp++] = a;
-		}
-		if (it->narp == neigh_count(s->neigh))
-			break;
+	it->disc = hosttab_discovered(t, &it->walk_all);
+	if (it->disc) {
+		it->all = it->disc->all;
+		it->nt = targets_count(it->all);
 	}
 	return it;
 }
 
-struct hostiter *hostiter_new(const struct scan *s)
+struct hostiter *hostiter_new(const struct hosttab *t,
+			      const struct scan_opts *o)
 {
-	return iter_new(s, 1);
+	return iter_new(t, o, 1);
 }
 
 void hostiter_free(struct hostiter *it)
 {
 	if (it == NULL)
 		return;
-	free(it->arp);
 	free(it->rows);
 	free(it);
-}
-
-/* RTTs of the host's own replies: the lowest, and nmap-style smoothing. */
-static void fill_times(const struct scan *s, struct hostiter_host *h)
-{
-	const struct timing *tm = &s->opt->timing;
-	int64_t srtt = -1, var = -1;
-
-	h->rtt_us = 0;
-	for (size_t i = 0; i < h->nres; i++) {
-		const struct port_result *r = &h->res[i];
-		int64_t d;
-
-		if (!addr_eq(&r->from, &h->addr) || r->rtt_us == 0)
-			continue;
-		if (h->rtt_us == 0 || r->rtt_us < h->rtt_us)
-			h->rtt_us = r->rtt_us;
-		if (srtt < 0) {
-			srtt = r->rtt_us;
-			var = srtt / 2;
-			continue;
-		}
-		d = (int64_t)r->rtt_us - srtt;
-		var = (3 * var + (d < 0 ? -d : d)) / 4;
-		srtt = (7 * srtt + r->rtt_us) / 8;
-	}
-	h->srtt_us = srtt;
-	h->rttvar_us = var;
-	h->to_us = -1;
-	if (srtt >= 0) {
-		int64_t to = srtt + 4 * var;
-		int64_t lo = (int64_t)tm->min_rtt_ms * 1000;
-		int64_t hi = (int64_t)tm->max_rtt_ms * 1000;
-
-		if (hi > 0 && to > hi)
-			to = hi;
-		if (to < lo)
-			to = lo;
-		h->to_us = to;
-	}
 }
 
 /* nmap's PortList::isIgnoredState() for this host's counts. */
@@ -171,7 +90,7 @@ static int state_ignored(const struct scan_opts *o, int st, uint64_t n)
  */
 static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 {
-	const struct scan_opts *o = it->s->opt;
+	const struct scan_opts *o = it->o;
 	const struct port_list *pl =
 		&o->ports.proto[proto == IPPROTO_UDP ? SVC_UDP : SVC_TCP];
 	struct hostiter_host *h = &it->h;
@@ -226,7 +145,7 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 /* Merges the scanned ports with the answered ones; counts and ignores. */
 static void fill_rows(struct hostiter *it)
 {
-	const struct scan_opts *o = it->s->opt;
+	const struct scan_opts *o = it->o;
 	struct hostiter_host *h = &it->h;
 	size_t j = 0, k = 0;
 
@@ -255,27 +174,11 @@ static void fill_rows(struct hostiter *it)
 		    h->count[PS_UNFILTERED] == 0;
 }
 
-/* Up or down and why, as discovery found; the MAC only when up. */
-static void disc_why(struct hostiter *it, struct hostiter_host *h)
-{
-	const struct disc_host *d = disc_find(it->disc, &h->addr);
-
-	if (d == NULL) {
-		h->down = 1;
-		h->mac = NULL;
-		h->reason = "no-response";
-		return;
-	}
-	h->why = d->reason == DR_ARP ? HI_WHY_ARP : HI_WHY_REPLY;
-	h->reason = disc_reason_name(d->reason);
-	h->reason_ttl = d->ttl;
-}
-
 /* <times> and the latency from the one discovery reply (nmap's rule). */
-static void disc_times(const struct scan *s, struct hostiter_host *h,
+static void disc_times(const struct scan_opts *o, struct hostiter_host *h,
 		       uint32_t rtt_us)
 {
-	const struct timing *tm = &s->opt->timing;
+	const struct timing *tm = &o->timing;
 	int64_t to, lo = (int64_t)tm->min_rtt_ms * 1000;
 	int64_t hi = (int64_t)tm->max_rtt_ms * 1000;
 
@@ -289,169 +192,141 @@ static void disc_times(const struct scan *s, struct hostiter_host *h,
 	h->to_us = to < lo ? lo : to;
 }
 
-static void fill_host(struct hostiter *it, const struct addr *addr,
-		      const struct port_result *r, size_t nr)
+/*
+ * Why it is up (or down): discovery's verdict d when it decided, else
+ * its record's; mac only when up.
+ */
+static void fill_why(struct hostiter *it, struct hostiter_host *h,
+		     const struct hosttab_host *rec,
+		     const struct disc_host *d)
 {
-	const struct scan *s = it->s;
+	if (it->disc && d == NULL) {
+		h->down = 1;
+		h->mac = NULL;
+		h->reason = "no-response";
+	} else if (it->disc) {
+		h->why = d->reason == DR_ARP ? HI_WHY_ARP : HI_WHY_REPLY;
+		h->reason = disc_reason_name(d->reason);
+		h->reason_ttl = d->ttl;
+	} else if (rec && rec->why != HI_WHY_NONE) {
+		h->why = rec->why;
+		h->reason = rec->reason;
+		h->reason_ttl = rec->reason_ttl;
+	} else if (it->o->skip_ping) {
+		/* A -Pn target nothing answered for. */
+		h->why = HI_WHY_USER;
+		h->reason = "user-set";
+	}
+}
+
+static void fill_host(struct hostiter *it, const struct addr *addr,
+		      const struct hosttab_host *rec,
+		      const struct disc_host *d)
+{
+	const struct scan_opts *o = it->o;
 	struct hostiter_host *h = &it->h;
 
 	memset(h, 0, sizeof(*h));
 	h->addr = *addr;
 	addr_format(addr, h->ip);
-	h->name = targets_name(it->disc ? it->disc->all : s->opt->targets,
-			       addr);
-	h->res = r;
-	h->nres = nr;
-	h->mac = arp_mac(s, addr);
-	h->vendor = h->mac ? oui_lookup(s->opt->ouis, h->mac) : NULL;
-	h->timed_out = hostdeadline_timed_out(s->hd, addr);
-	h->os = oscan_find(s->os, addr);
-	h->trace = trace_find(s->trace, addr);
-	if (it->disc) {
-		disc_why(it, h);
-	} else if (h->mac) {
-		/* nmap still ARPs on-link hosts under -Pn, and says so. */
-		h->why = HI_WHY_ARP;
-		/* nmap's names: ND is IPv6's ARP. */
-		h->reason = addr_is_v6(addr) ? "nd-response" : "arp-response";
-	} else if (s->opt->skip_ping) {
-		h->why = HI_WHY_USER;
-		h->reason = "user-set";
-	} else {
-		for (size_t i = 0; i < nr; i++) {
-			if (!addr_eq(&r[i].from, addr))
-				continue;
-			h->why = HI_WHY_REPLY;
-			h->reason = port_reason_name(r[i].reason);
-			h->reason_ttl = r[i].ttl;
-			break;
-		}
+	h->name = targets_name(it->disc ? it->all : o->targets, addr);
+	h->rec = rec;
+	h->srtt_us = h->rttvar_us = h->to_us = -1;
+	if (rec) {
+		h->res = rec->res;
+		h->nres = rec->nres;
+		h->mac = rec->has_mac ? rec->mac : NULL;
+		h->os = rec->os;
+		h->trace = rec->trace;
+		h->rtt_us = rec->rtt_us;
+		h->srtt_us = rec->srtt_us;
+		h->rttvar_us = rec->rttvar_us;
+		h->to_us = rec->to_us;
 	}
-	fill_times(s, h);
+	h->vendor = h->mac ? oui_lookup(o->ouis, h->mac) : NULL;
+	h->timed_out =
+		hostdeadline_timed_out(hosttab_deadlines(it->tab), addr);
+	fill_why(it, h, rec, d);
 	/* -sn: the discovery reply's time is the only one. */
-	if (it->disc && h->rtt_us == 0 && !h->down) {
-		const struct disc_host *d = disc_find(it->disc, addr);
-
-		if (d && d->rtt_us)
-			disc_times(s, h, d->rtt_us);
-	}
+	if (d && h->rtt_us == 0 && d->rtt_us)
+		disc_times(o, h, d->rtt_us);
 	if (it->rows_wanted)
 		fill_rows(it);
 }
 
-/* The answers for a, from it->i on (results are in address order). */
-static const struct port_result *res_of(struct hostiter *it,
-					const struct addr *a, size_t *n)
+/* The next record the sweep found up, or NULL. */
+static const struct hosttab_host *next_up(struct hostiter *it)
 {
-	size_t j;
+	while (it->k < hosttab_count(it->tab)) {
+		const struct hosttab_host *r = hosttab_at(it->tab, it->k++);
 
-	while (it->i < it->nres && addr_cmp(&it->res[it->i].addr, a) < 0)
-		it->i++;
-	for (j = it->i; j < it->nres && addr_eq(&it->res[j].addr, a); j++)
-		;
-	*n = j - it->i;
-	it->i = j;
-	return it->res + j - *n;
-}
-
-/* After discovery: its up hosts, or with -v every target of the group. */
-static const struct hostiter_host *disc_next(struct hostiter *it)
-{
-	const struct port_result *r;
-	struct addr a;
-	size_t n;
-
-	if (it->walk_all) {
-		if (it->t >= it->nt)
-			return NULL;
-		a = targets_at(it->disc->all, it->t++);
-	} else {
-		if (it->k >= it->disc->nup)
-			return NULL;
-		a = it->disc->up[it->k++].addr;
-	}
-	r = res_of(it, &a, &n);
-	fill_host(it, &a, r, n);
-	return &it->h;
-}
-
-const struct hostiter_host *hostiter_next(struct hostiter *it)
-{
-	const struct scan_opts *o = it->s->opt;
-	const struct port_result *res = it->res;
-	size_t nres = it->nres;
-
-	if (it->disc)
-		return disc_next(it);
-	/* -Pn: every target, in order, whatever it answered. */
-	if (o->skip_ping) {
-		struct addr a;
-		size_t j;
-
-		if (it->t >= it->nt)
-			return NULL;
-		a = targets_at(o->targets, it->t++);
-		while (it->i < nres && addr_cmp(&res[it->i].addr, &a) < 0)
-			it->i++;
-		for (j = it->i; j < nres && addr_eq(&res[j].addr, &a); j++)
-			;
-		fill_host(it, &a, res + it->i, j - it->i);
-		it->i = j;
-		return &it->h;
-	}
-	/* Replies and ARP answers, merged in address order. */
-	while (it->i < nres || it->k < it->narp) {
-		struct addr a;
-		size_t j, i0 = it->i;
-
-		if (it->k < it->narp &&
-		    (it->i >= nres ||
-		     addr_cmp(&it->arp[it->k], &res[it->i].addr) <= 0))
-			a = it->arp[it->k];
-		else
-			a = res[it->i].addr;
-		while (it->k < it->narp && addr_eq(&it->arp[it->k], &a))
-			it->k++;
-		for (j = i0; j < nres && addr_eq(&res[j].addr, &a); j++)
-			;
-		it->i = j;
-		if (!is_up(it->s, &a, res + i0, j - i0))
-			continue;
-		fill_host(it, &a, res + i0, j - i0);
-		return &it->h;
+		if (r->why != HI_WHY_NONE)
+			return r;
 	}
 	return NULL;
 }
 
-size_t hostiter_count_up(const struct scan *s)
+const struct hostiter_host *hostiter_next(struct hostiter *it)
 {
-	struct hostiter *it;
+	const struct hosttab_host *rec;
+	struct addr a;
+
+	/*
+	 * Every target, in order, whatever it answered: -Pn, and
+	 * discovery's -v walk (the down ones marked).
+	 */
+	if (it->walk_all || (!it->disc && it->o->skip_ping)) {
+		if (it->t >= it->nt)
+			return NULL;
+		a = targets_at(it->disc ? it->all : it->o->targets, it->t++);
+		fill_host(it, &a, hosttab_find(it->tab, &a),
+			  it->disc ? disc_find(it->disc, &a) : NULL);
+		return &it->h;
+	}
+	/* Discovery's hosts up, each with its record if it has one. */
+	if (it->disc) {
+		const struct disc_host *d;
+
+		if (it->k >= it->disc->nup)
+			return NULL;
+		d = &it->disc->up[it->k++];
+		fill_host(it, &d->addr, hosttab_find(it->tab, &d->addr), d);
+		return &it->h;
+	}
+	/* The hosts the sweep found up, from the table. */
+	rec = next_up(it);
+	if (rec == NULL)
+		return NULL;
+	fill_host(it, &rec->addr, rec, NULL);
+	return &it->h;
+}
+
+size_t hostiter_count_up(const struct hosttab *t, const struct scan_opts *o)
+{
+	struct hostiter *it = iter_new(t, o, 0);
 	size_t n = 0;
 
-	if (s->grouped)
-		return s->hosts_up;
-	it = iter_new(s, 0);
 	if (it->disc) {
 		n = it->disc->nup;
-		hostiter_free(it);
-		return n;
+	} else {
+		while (hostiter_next(it))
+			n++;
 	}
-	while (hostiter_next(it))
-		n++;
 	hostiter_free(it);
 	return n;
 }
 
-void hostiter_service(const struct scan *s, const struct hostiter_host *h,
+void hostiter_service(const struct scan_opts *o,
+		      const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out)
 {
 	int udp = row->proto == IPPROTO_UDP;
-	const char *table = services_name(cli_names(s->opt),
+	const char *table = services_name(cli_names(o),
 					  udp ? SVC_UDP : SVC_TCP, row->port);
 	/* Version detection probes TCP only. */
 	const struct svc_result *r =
 		row->state == PS_OPEN && !udp
-			? vscan_find(s->svc, &h->addr, row->port)
+			? hosttab_service(h->rec, IPPROTO_TCP, row->port)
 			: NULL;
 
 	memset(out, 0, sizeof(*out));
@@ -479,6 +354,16 @@ void hostiter_service(const struct scan *s, const struct hostiter_host *h,
 	out->rpc_prog = r->rpc_prog;
 	out->rpc_low = r->rpc_low;
 	out->rpc_high = r->rpc_high;
+}
+
+const struct svc_answer *hostiter_svc_answer(const struct hostiter_host *h,
+					     uint16_t port)
+{
+	const struct svc_result *r = hosttab_service(h->rec, IPPROTO_TCP, port);
+
+	if (r == NULL || (r->state != VS_MATCHED && r->state != VS_SOFT))
+		return NULL;
+	return &r->ans;
 }
 
 int hostiter_svc_cpes(const struct hostiter_svc *sv, const char *out[3])
@@ -555,37 +440,6 @@ void hostiter_ctime(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm);
 }
 
-uint64_t hostiter_total(const struct scan *s)
-{
-	return targets_count(s->opt->targets);
-}
-
-double hostiter_elapsed(const struct scan *s)
-{
-	uint64_t end = s->st.end_ns ? s->st.end_ns : now_ns();
-
-	/* start_ns is 0 when the sweep never began (an early error). */
-	if (s->st.start_ns == 0 || end < s->st.start_ns)
-		return 0.0;
-	return (double)(end - s->st.start_ns) / 1e9;
-}
-
-time_t hostiter_end_wall(const struct scan *s)
-{
-	return s->st.end_wall ? s->st.end_wall : time(NULL);
-}
-
-void hostiter_summary(const struct scan *s, size_t up, char *buf,
-		      size_t len)
-{
-	uint64_t nt = hostiter_total(s);
-
-	snprintf(buf, len,
-		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
-		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
-		 up == 1 ? "" : "s", hostiter_elapsed(s));
-}
-
 static void ranges_flush(struct hostiter_ranges *r)
 {
 	if (r->first == r->last)
@@ -655,21 +509,16 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp)
 	return n;
 }
 
-void report_write_all(const struct report_writer *w, FILE *f,
-		      const struct scan *s)
-{
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
-
-	w->begin(f, s);
-	while ((h = hostiter_next(it)) != NULL)
-		w->host(f, s, h);
-	hostiter_free(it);
-	w->end(f, s, s->st.interrupted,
-	       s->st.interrupted ? "interrupted" : NULL);
-}
-
 const char *hostiter_proto_name(int proto)
 {
 	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+void runinfo_summary(const struct run_info *ri, size_t up, char *buf,
+		     size_t len)
+{
+	snprintf(buf, len,
+		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
+		 (unsigned long long)ri->total, ri->total == 1 ? "" : "es", up,
+		 up == 1 ? "" : "s", ri->elapsed);
 }

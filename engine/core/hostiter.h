@@ -1,4 +1,4 @@
-/* hostiter.h -- the hosts a scan reports, with their merged port rows. */
+/* hostiter.h -- a group's hosts from its host table, with their port rows. */
 #ifndef FATHOM_HOSTITER_H
 #define FATHOM_HOSTITER_H
 
@@ -7,19 +7,24 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "engine/cli/cli.h"
+#include "engine/core/hosttab.h"
 #include "engine/core/results.h"
-#include "engine/sweep/synscan.h"
 
 /*
  * Every report writer (normal, XML, grepable, NDJSON) walks the same
  * hosts in the same order and sees the same rows, so the formats cannot
  * disagree about which hosts are up or which ports are shown.
  *
+ * It is a view of the group's host table (hosttab.h): the walk adds
+ * what the table does not keep per host (the rows of unanswered ports,
+ * the hosts no phase wrote about).
+ *
  * Which hosts: with -Pn every target; after host discovery
- * (s->disc) the hosts it found up, and with -v (not --open) the down
- * ones too, marked `down` (nmap's "[host down]" lines); otherwise every
- * target that answered ARP or sent a reply from its own address. In
- * address order.
+ * (hosttab_set_discovery()) the hosts it found up, and with -v (not
+ * --open) the down ones too, marked `down` (nmap's "[host down]"
+ * lines); otherwise every target that answered ARP or sent a reply
+ * from its own address. In address order.
  */
 
 /* nmap lists a state's ports only while it has at most this many. */
@@ -37,14 +42,6 @@ struct hostiter_row {
 	uint8_t ttl;    /* of the reply; 0 when unanswered */
 	uint8_t routed; /* another host answered (a router's ICMP error) */
 	struct addr from; /* that host, when routed */
-};
-
-/* Why a host counts as up. */
-enum hostiter_why {
-	HI_WHY_NONE = 0, /* never for a reported host */
-	HI_WHY_ARP,      /* answered ARP: "arp-response" */
-	HI_WHY_USER,     /* -Pn: "user-set" */
-	HI_WHY_REPLY,    /* its own reply to a probe: that reason and ttl */
 };
 
 struct hostiter_host {
@@ -79,6 +76,8 @@ struct hostiter_host {
 
 	const struct port_result *res; /* its answered probes, by port */
 	size_t nres;
+	/* Its record in the table (services...), or NULL: none written. */
+	const struct hosttab_host *rec;
 
 	/*
 	 * Every scanned port, TCP then UDP (nmap's order), each ascending:
@@ -108,8 +107,12 @@ struct svc_answer;
 struct os_result;
 struct trace_result;
 
-/* Starts a walk over s's results; s must outlive the iterator. */
-struct hostiter *hostiter_new(const struct scan *s);
+/*
+ * Starts a walk over table t of a group scanned with options o (its
+ * ports, targets, -Pn, --open, -v); both must outlive the iterator.
+ */
+struct hostiter *hostiter_new(const struct hosttab *t,
+			      const struct scan_opts *o);
 /*
  * The next host that is up, or NULL at the end. The item and its rows
  * are valid until the next call.
@@ -117,11 +120,9 @@ struct hostiter *hostiter_new(const struct scan *s);
 const struct hostiter_host *hostiter_next(struct hostiter *it);
 void hostiter_free(struct hostiter *it); /* accepts NULL */
 
-/*
- * Hosts up hostiter_next() would yield (hidden ones included, down ones
- * not); for a grouped run (s->grouped), s->hosts_up.
- */
-size_t hostiter_count_up(const struct scan *s);
+/* Hosts up hostiter_next() would yield (hidden ones included, down
+ * ones not). */
+size_t hostiter_count_up(const struct hosttab *t, const struct scan_opts *o);
 
 /*
  * What is known about the service on one row. Version detection results
@@ -143,8 +144,16 @@ struct hostiter_svc {
 	uint32_t rpc_prog, rpc_low, rpc_high;
 };
 
-void hostiter_service(const struct scan *s, const struct hostiter_host *h,
+void hostiter_service(const struct scan_opts *o,
+		      const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out);
+
+/*
+ * The answer -sV matched (or softmatched) on open TCP port `port` of h,
+ * or NULL: what nmap's "Service Info:" line gathers.
+ */
+const struct svc_answer *hostiter_svc_answer(const struct hostiter_host *h,
+					     uint16_t port);
 
 /*
  * The CPEs nmap reports for the answer: the last of each part, in the
@@ -183,22 +192,6 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp);
 /* ctime()'s layout without the newline: "Wed Nov 25 05:10:00 2026". */
 void hostiter_ctime(time_t t, char *buf, size_t len);
 
-/*
- * The run's targets (with --resume, also those the interrupted run had
- * finished: the summary counts the whole scan).
- */
-uint64_t hostiter_total(const struct scan *s);
-
-/*
- * Seconds from the scan's start to its end (to now while it has not
- * ended), and the wall-clock end (now while it has not ended).
- */
-double hostiter_elapsed(const struct scan *s);
-time_t hostiter_end_wall(const struct scan *s);
-
-/* "2 IP addresses (1 host up) scanned in 0.21 seconds" */
-void hostiter_summary(const struct scan *s, size_t up, char *buf,
-		      size_t len);
 
 /*
  * Writes ascending ports as nmap's compact list ("1-20,23,25-40") to f,

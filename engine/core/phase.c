@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "engine/core/hostdeadline.h"
+#include "engine/core/scanreport.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
 
@@ -139,6 +140,9 @@ void phase_list_end_group(struct phase_list *pl, struct phase_run *run,
 {
 	for (size_t i = 0; i < pl->n; i++)
 		pl->ops[i].group_end(&pl->ph[i], run, g);
+	/* Its records point into what the phases just freed. */
+	hosttab_free(g->tab);
+	g->tab = NULL;
 }
 
 void phase_list_free(struct phase_list *pl, struct phase_run *run)
@@ -283,7 +287,7 @@ static void refresh(struct emitter *em)
 	if (em->it && em->h == NULL)
 		return;
 	hostiter_free(em->it);
-	em->it = hostiter_new(em->g);
+	em->it = hostiter_new(em->g->tab, em->g->opt);
 	em->h = hostiter_next(em->it);
 	for (uint64_t k = 0; k < em->written && em->h; k++)
 		em->h = hostiter_next(em->it);
@@ -335,6 +339,10 @@ int phase_list_run_group(struct phase_list *pl, struct phase_run *run,
 
 	if (own_hd)
 		g->hd = hostdeadline_new(g->opt->host_timeout_ms);
+	if (g->tab == NULL)
+		g->tab = hosttab_new(g->opt->timing.min_rtt_ms,
+				     g->opt->timing.max_rtt_ms, g->hd);
+	hosttab_set_deadlines(g->tab, g->hd);
 	for (size_t i = 0; i < pl->n && !interrupted(run, g); i++) {
 		int r;
 
@@ -365,6 +373,7 @@ out:
 	hostiter_free(em.it);
 	free(em.done);
 	if (own_hd) {
+		hosttab_set_deadlines(g->tab, NULL);
 		hostdeadline_free(g->hd);
 		g->hd = NULL;
 	}
@@ -378,5 +387,5 @@ void phase_task(struct phase_run *run, int event, const char *name,
 				 .time = time(NULL), .elapsed = elapsed,
 				 .extrainfo = extrainfo };
 
-	outputs_task(run->out, &run->top, &t);
+	outputs_task(run->out, &t);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
 #include "engine/sweep/connect.h"
@@ -45,6 +46,7 @@ static int connect_run(struct phase_inst *ph, struct phase_run *run,
 	}
 	if (connect_scan_run(g, base, err, errlen) < 0)
 		return -1;
+	scanreport_ports(g); /* the table: the sweep's and its answers */
 	run->top.st.connects += g->st.connects - c0;
 	if (g->st.passes > run->top.st.passes)
 		run->top.st.passes = g->st.passes;
@@ -56,7 +58,7 @@ static int connect_run(struct phase_inst *ph, struct phase_run *run,
 		phase_task(run, REPORT_TASK_END, task, (now_ns() - t0) / 1e9,
 			   info);
 	/* It runs last of the port scans (after a -sU sweep): it counts. */
-	up = hostiter_count_up(g);
+	up = hostiter_count_up(g->tab, g->opt);
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);
 	atomic_fetch_add(&run->counts.completed, count - up);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/core/stream.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
@@ -198,6 +199,7 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 		g->st.end_ns = now_ns();
 		g->st.end_wall = time(NULL);
 	}
+	scanreport_discovery(g); /* the table: who is up, why */
 	if (*g->stop) {
 		/* The runner writes what was found, after its marker. */
 		g->st.interrupted = 1;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/oscan/oscan.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
@@ -59,6 +60,7 @@ static int os_run(struct phase_inst *ph, struct phase_run *run,
 	if (rc < 0)
 		return -1;
 	g->os = ores;
+	scanreport_os(g); /* the table: each host's result */
 	if (g->opt->debug)
 		fprintf(stderr, "OS detection: %.3fs\n",
 			(now_ns() - t0) / 1e9);

@@ -4,6 +4,7 @@
 
 #include "engine/core/hostdeadline.h"
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/disc/discovery.h"
 #include "engine/report/outputs.h"
 #include "netstack/base/util.h"
@@ -42,7 +43,7 @@ static void screen_line(void *arg, const char *text)
  */
 static size_t mark_timed_out(struct phase_run *run, struct scan *g)
 {
-	struct hostiter *it = hostiter_new(g);
+	struct hostiter *it = hostiter_new(g->tab, g->opt);
 	const struct hostiter_host *h;
 	uint64_t now = now_ns();
 	struct addr *out = NULL;
@@ -134,6 +135,7 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	g->screen = NULL;
 	if (rc < 0)
 		return -1;
+	scanreport_ports(g); /* the table: answers, MACs, why, times */
 	if (g->st.timed_out && !g->st.interrupted)
 		nto = mark_timed_out(run, g);
 	add_stats(&run->top.st, &g->st);
@@ -155,7 +157,7 @@ static int sweep_group(struct phase_run *run, struct scan *g, char *err,
 	/* -sT -sU: the connect phase after it counts the hosts up, once. */
 	if (o->syn_scan && o->tcp_scan == TCP_SCAN_CONNECT)
 		return 0;
-	up = hostiter_count_up(g);
+	up = hostiter_count_up(g->tab, g->opt);
 	run->top.hosts_up += up;
 	atomic_fetch_add(&run->counts.up, up);
 	/* The hosts found down are complete now. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/report/outputs.h"
 #include "engine/trace/trace.h"
 #include "netstack/base/util.h"
@@ -51,6 +52,7 @@ static int trace_run_group(struct phase_inst *ph, struct phase_run *run,
 	if (rc < 0)
 		return -1;
 	g->trace = tr;
+	scanreport_trace(g); /* the table: each host's path */
 	if (g->opt->debug)
 		fprintf(stderr, "Traceroute: %.3fs\n", (now_ns() - t0) / 1e9);
 	return 0;

@@ -5,6 +5,7 @@
 
 #include "engine/core/hostdeadline.h"
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "engine/report/outputs.h"
 #include "engine/vscan/vscan.h"
 #include "netstack/base/util.h"
@@ -69,6 +70,23 @@ static int version_holds(struct phase_inst *ph, const struct scan *g,
 	return 0;
 }
 
+/* The runner's host_done, behind the table's write (version_run()). */
+struct version_done {
+	struct scan *g;
+	void (*done)(void *arg, const struct addr *addr);
+	void *arg;
+};
+
+/* A host -sV is done with: its services into the table, then written. */
+static void version_host_done(void *arg, const struct addr *addr)
+{
+	struct version_done *vd = arg;
+
+	scanreport_services_of(vd->g, addr);
+	if (vd->done)
+		vd->done(vd->arg, addr);
+}
+
 static int version_run(struct phase_inst *ph, struct phase_run *run,
 		       struct scan *g, char *err, size_t errlen)
 {
@@ -77,6 +95,7 @@ static int version_run(struct phase_inst *ph, struct phase_run *run,
 	size_t nres, nopen = 0, nhosts = 0, last = 0, nto;
 	const struct port_result *pr = results_sorted(g->res, &nres);
 	uint64_t t0 = now_ns();
+	struct version_done vd;
 	char info[96], ip[ADDR_STRLEN];
 	int rc;
 
@@ -105,7 +124,14 @@ static int version_run(struct phase_inst *ph, struct phase_run *run,
 	ph->ctx = xcalloc(1, sizeof(struct vscan_results));
 	g->svc = ph->ctx;
 	nto = hostdeadline_count(g->hd);
+	vd = (struct version_done){ g, g->host_done, g->host_done_arg };
+	g->host_done = version_host_done;
+	g->host_done_arg = &vd;
 	rc = vscan_run(g, o->svcdb, g->svc, err, errlen);
+	g->host_done = vd.done;
+	g->host_done_arg = vd.arg;
+	/* Also when interrupted: the hosts written then say what it found. */
+	scanreport_services(g);
 	/* nmap's extrainfo when hosts ran out of time during -sV. */
 	nto = hostdeadline_count(g->hd) - nto;
 	if (nto)

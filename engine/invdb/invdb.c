@@ -181,7 +181,7 @@ static void batch_free(struct inv_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void host_os(struct inv_batch *b, const struct scan *s,
+static void host_os(struct inv_batch *b, const struct run_info *ri,
 		    const struct hostiter_host *h, struct inv_row *hr,
 		    const char *id)
 {
@@ -191,9 +191,9 @@ static void host_os(struct inv_batch *b, const struct scan *s,
 	int nm;
 
 	memset(&ro, 0, sizeof(ro));
-	ro.guess = s->opt->osscan_guess;
-	ro.verbose = s->opt->verbose;
-	ro.debug = s->opt->debug;
+	ro.guess = ri->opt->osscan_guess;
+	ro.verbose = ri->opt->verbose;
+	ro.debug = ri->opt->debug;
 	ro.omit_reason = r->omit_reason;
 	nm = osreport_xml_nmatches(r, &ro);
 	for (int i = 0; i < nm && i < r->matches.n; i++) {
@@ -241,7 +241,7 @@ static void host_os(struct inv_batch *b, const struct scan *s,
 }
 
 /* The services row of a port, when -oX would write a <service>. */
-static void port_service(struct inv_batch *b, const struct scan *s,
+static void port_service(struct inv_batch *b, const struct run_info *ri,
 			 const struct hostiter_host *h,
 			 const struct hostiter_row *row, const char *id)
 {
@@ -252,7 +252,7 @@ static void port_service(struct inv_batch *b, const struct scan *s,
 	char cpes[400] = "";
 	int ncpe;
 
-	hostiter_service(s, h, row, &sv);
+	hostiter_service(ri->opt, h, row, &sv);
 	if (sv.name == NULL && sv.fp == NULL)
 		return;
 	a = sv.ans;
@@ -295,7 +295,7 @@ static void port_service(struct inv_batch *b, const struct scan *s,
 }
 
 /* The rows of the ports -oX lists, and its <extraports>. */
-static void host_ports(struct inv_batch *b, const struct scan *s,
+static void host_ports(struct inv_batch *b, const struct run_info *ri,
 		       const struct hostiter_host *h, const char *id)
 {
 	for (int k = 0; k < h->nignored; k++) {
@@ -321,13 +321,13 @@ static void host_ports(struct inv_batch *b, const struct scan *s,
 		r->v[6] = inv_num(pr->ttl);
 		r->v[7] = pr->routed ? xstrdup(addr_format(&pr->from, ip))
 				     : NULL;
-		port_service(b, s, h, pr, id);
+		port_service(b, ri, h, pr, id);
 	}
 }
 
 /* Every row of one host, as -oX writes it (a down host: status only). */
 static void host_rows(struct invdb *db, struct inv_batch *b,
-		      const struct scan *s, const struct hostiter_host *h)
+		      const struct run_info *ri, const struct hostiter_host *h)
 {
 	struct inv_row *hr = row_new(b, INV_HOSTS, db->id, h->ip);
 	char mac[32];
@@ -345,9 +345,9 @@ static void host_rows(struct invdb *db, struct inv_batch *b,
 	hr->v[7] = inv_num(h->timed_out ? 1 : 0);
 	hr->v[8] = inv_num(db->partial ? 0 : 1);
 	hr->v[9] = h->rtt_us ? inv_num(h->rtt_us) : NULL;
-	if (!h->down && !s->opt->ping_only) {
-		hr->v[10] = inv_num((long long)s->st.start_wall);
-		hr->v[11] = inv_num((long long)hostiter_end_wall(s));
+	if (!h->down && !ri->opt->ping_only) {
+		hr->v[10] = inv_num((long long)ri->start_wall);
+		hr->v[11] = inv_num((long long)ri->end_wall);
 	}
 	hr->v[17] = inv_num(db->seq++);
 	if (h->down)
@@ -358,11 +358,11 @@ static void host_rows(struct invdb *db, struct inv_batch *b,
 		n->v[2] = inv_text(h->name);
 		n->v[3] = xstrdup("user");
 	}
-	if (!h->timed_out && !s->opt->ping_only)
-		host_ports(b, s, h, db->id);
+	if (!h->timed_out && !ri->opt->ping_only)
+		host_ports(b, ri, h, db->id);
 	/* The hosts row is rows[0]; hr may have moved as rows were added. */
 	if (h->os)
-		host_os(b, s, h, &b->rows[0], db->id);
+		host_os(b, ri, h, &b->rows[0], db->id);
 }
 
 static int fail(struct invdb *db, const char *what)
@@ -472,7 +472,7 @@ static int cont_row(void *arg, int ncols, const char *const *v)
  * the hosts it had cut short (they are scanned again) and continues its
  * order. 1 when continued, 0 when there is none, -1 on error.
  */
-static int continue_scan(struct invdb *db, const struct scan *s,
+static int continue_scan(struct invdb *db, const struct run_info *ri,
 			 const char *node, const char *pid, char *e,
 			 size_t elen)
 {
@@ -480,7 +480,7 @@ static int continue_scan(struct invdb *db, const struct scan *s,
 	const char *p[5];
 	long long claimed = 0;
 
-	p[0] = s->opt->cmdline ? s->opt->cmdline : "fathom";
+	p[0] = ri->opt->cmdline ? ri->opt->cmdline : "fathom";
 	if (db->be->query(db->h,
 			  "SELECT id, node, pid, status FROM scans WHERE "
 			  "scanner = 'fathom' AND args = ? AND status IN "
@@ -518,9 +518,9 @@ static int continue_scan(struct invdb *db, const struct scan *s,
 	return 1;
 }
 
-int invdb_begin(struct invdb *db, const struct scan *s)
+int invdb_begin(struct invdb *db, const struct run_info *ri)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	char start[32], pid[32], node[256] = "", e[512];
 	char *tcp = o->syn_scan ? port_ranges(o, SVC_TCP) : NULL;
 	char *udp = o->udp_scan ? port_ranges(o, SVC_UDP) : NULL;
@@ -529,7 +529,7 @@ int invdb_begin(struct invdb *db, const struct scan *s)
 
 	if (db->failed)
 		return -1;
-	snprintf(start, sizeof(start), "%lld", (long long)s->st.start_wall);
+	snprintf(start, sizeof(start), "%lld", (long long)ri->start_wall);
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
 	gethostname(node, sizeof(node) - 1);
 	p[0] = "fathom";
@@ -537,13 +537,13 @@ int invdb_begin(struct invdb *db, const struct scan *s)
 	p[2] = o->cmdline ? o->cmdline : "fathom";
 	p[3] = start;
 	p[4] = "running";
-	p[5] = o->syn_scan ? synscan_tcp_module(o)->name : NULL;
+	p[5] = o->syn_scan ? ri->tcp_type : NULL;
 	p[6] = tcp;
 	p[7] = udp;
 	p[8] = node;
 	p[9] = pid;
 	if (o->resume_path) {
-		rc = continue_scan(db, s, node, pid, e, sizeof(e));
+		rc = continue_scan(db, ri, node, pid, e, sizeof(e));
 		if (rc != 0) {
 			free(tcp);
 			free(udp);
@@ -564,7 +564,7 @@ int invdb_begin(struct invdb *db, const struct scan *s)
 	return 0;
 }
 
-int invdb_host(struct invdb *db, const struct scan *s,
+int invdb_host(struct invdb *db, const struct run_info *ri,
 	       const struct hostiter_host *h)
 {
 	struct inv_batch b = { 0 };
@@ -573,7 +573,7 @@ int invdb_host(struct invdb *db, const struct scan *s,
 
 	if (db->failed || h->hidden || db->scan_id <= 0)
 		return db->failed ? -1 : 0;
-	host_rows(db, &b, s, h);
+	host_rows(db, &b, ri, h);
 	b.replace = db->resumed;
 	rc = db->be->write(db->h, &b, e, sizeof(e));
 	batch_free(&b);
@@ -585,11 +585,11 @@ void invdb_partial(struct invdb *db)
 	db->partial = 1;
 }
 
-int invdb_end(struct invdb *db, const struct scan *s, int error,
+int invdb_end(struct invdb *db, const struct run_info *ri, int error,
 	      const char *errmsg)
 {
-	uint64_t total = hostiter_total(s);
-	size_t up = hostiter_count_up(s);
+	uint64_t total = ri->total;
+	size_t up = ri->hosts_up;
 	char end[32], el[32], nup[32], ndown[32], ntot[32], e[512];
 	const char *p[8];
 
@@ -597,15 +597,15 @@ int invdb_end(struct invdb *db, const struct scan *s, int error,
 		return -1;
 	if (db->be->finish(db->h, e, sizeof(e)) < 0)
 		return fail(db, e);
-	snprintf(end, sizeof(end), "%lld", (long long)hostiter_end_wall(s));
-	snprintf(el, sizeof(el), "%.2f", hostiter_elapsed(s));
+	snprintf(end, sizeof(end), "%lld", (long long)ri->end_wall);
+	snprintf(el, sizeof(el), "%.2f", ri->elapsed);
 	snprintf(nup, sizeof(nup), "%zu", up);
 	snprintf(ndown, sizeof(ndown), "%llu",
 		 (unsigned long long)(total > up ? total - up : 0));
 	snprintf(ntot, sizeof(ntot), "%llu", (unsigned long long)total);
 	p[0] = end;
 	p[1] = el;
-	p[2] = s->st.interrupted ? "interrupted" : error ? "error" : "success";
+	p[2] = ri->interrupted ? "interrupted" : error ? "error" : "success";
 	p[3] = error ? (errmsg ? errmsg : "") : NULL;
 	p[4] = nup;
 	p[5] = ndown;

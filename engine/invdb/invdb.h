@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "engine/core/hostiter.h"
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * -oS TARGET: "postgresql://..." or "postgres://..." (a libpq URI) is a
@@ -31,17 +31,17 @@ int invdb_supported(const char *target);
 struct invdb *invdb_open(const char *target, char *err, size_t errlen);
 
 /* The scans row ("running"). 0, or -1 with the error kept. */
-int invdb_begin(struct invdb *db, const struct scan *s);
+int invdb_begin(struct invdb *db, const struct run_info *ri);
 
 /* One host, in one transaction. Hidden hosts write nothing. */
-int invdb_host(struct invdb *db, const struct scan *s,
+int invdb_host(struct invdb *db, const struct run_info *ri,
 	       const struct hostiter_host *h);
 
 /* The hosts written from now on were cut short: complete = 0. */
 void invdb_partial(struct invdb *db);
 
 /* Completes the scans row: status, end time, counts. */
-int invdb_end(struct invdb *db, const struct scan *s, int error,
+int invdb_end(struct invdb *db, const struct run_info *ri, int error,
 	      const char *errmsg);
 
 /*

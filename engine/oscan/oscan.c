@@ -421,7 +421,7 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		return -1;
 
 	/* Every up host, with its ports and next hop. */
-	it = hostiter_new(s);
+	it = hostiter_new(s->tab, s->opt);
 	while ((hh = hostiter_next(it)) != NULL) {
 		struct oshost h;
 		struct os_result *o;

@@ -414,46 +414,46 @@ static void check_writes(struct outputs *out)
 	errno = e;
 }
 
-void outputs_begin(struct outputs *out, const struct scan *s)
+void outputs_begin(struct outputs *out, const struct run_info *ri)
 {
 	pthread_mutex_lock(&out->lock);
 	if (out->screen)
-		report_header(stdout, s, 0);
+		report_header(stdout, ri, 0);
 	if (out->normal_out)
-		report_header(stdout, s, 1);
+		report_header(stdout, ri, 1);
 	if (out->normal)
-		report_header(out->normal, s, 1);
+		report_header(out->normal, ri, 1);
 	fflush(stdout);
 	if (out->normal)
 		fflush(out->normal);
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f && !out->m[i].continued)
-			out->m[i].w->begin(out->m[i].f, s);
+			out->m[i].w->begin(out->m[i].f, ri);
 	if (out->db)
-		db_check(out, invdb_begin(out->db, s));
+		db_check(out, invdb_begin(out->db, ri));
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
-void outputs_host(struct outputs *out, const struct scan *s,
+void outputs_host(struct outputs *out, const struct run_info *ri,
 		  const struct hostiter_host *h)
 {
 	pthread_mutex_lock(&out->lock);
 	if (out->screen || out->normal_out) {
-		report_host(stdout, s, h);
+		report_host(stdout, ri, h);
 		host_flush(stdout);
 	}
 	if (out->normal) {
-		report_host(out->normal, s, h);
+		report_host(out->normal, ri, h);
 		host_flush(out->normal);
 	}
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f) {
-			out->m[i].w->host(out->m[i].f, s, h);
+			out->m[i].w->host(out->m[i].f, ri, h);
 			host_flush(out->m[i].f);
 		}
 	if (out->db)
-		db_check(out, invdb_host(out->db, s, h));
+		db_check(out, invdb_host(out->db, ri, h));
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
@@ -471,23 +471,23 @@ void outputs_flush(struct outputs *out)
 	pthread_mutex_unlock(&out->lock);
 }
 
-void outputs_batch_end(struct outputs *out, const struct scan *s)
+void outputs_batch_end(struct outputs *out, const struct run_info *ri)
 {
 	pthread_mutex_lock(&out->lock);
 	if (out->screen || out->normal_out) {
-		report_fingerprints(stdout, s);
+		report_fingerprints(stdout, ri);
 		fflush(stdout);
 	}
 	if (out->normal) {
-		report_fingerprints(out->normal, s);
-		report_fingerprint_owners(out->normal, s);
+		report_fingerprints(out->normal, ri);
+		report_fingerprint_owners(out->normal, ri);
 		fflush(out->normal);
 	}
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
 
-void outputs_partial(struct outputs *out, const struct scan *s)
+void outputs_partial(struct outputs *out)
 {
 	pthread_mutex_lock(&out->lock);
 	if (!out->partial) {
@@ -500,7 +500,7 @@ void outputs_partial(struct outputs *out, const struct scan *s)
 		}
 		for (int i = 0; i < NMACHINE; i++)
 			if (out->m[i].f && out->m[i].w->partial)
-				out->m[i].w->partial(out->m[i].f, s);
+				out->m[i].w->partial(out->m[i].f);
 		if (out->db)
 			invdb_partial(out->db);
 	}
@@ -508,8 +508,7 @@ void outputs_partial(struct outputs *out, const struct scan *s)
 	pthread_mutex_unlock(&out->lock);
 }
 
-void outputs_task(struct outputs *out, const struct scan *s,
-		  const struct report_task *t)
+void outputs_task(struct outputs *out, const struct report_task *t)
 {
 	struct tm tm;
 	char hm[16];
@@ -517,7 +516,8 @@ void outputs_task(struct outputs *out, const struct scan *s,
 	pthread_mutex_lock(&out->lock);
 	localtime_r(&t->time, &tm);
 	strftime(hm, sizeof(hm), "%H:%M", &tm);
-	if (out->screen && s->opt->verbose && t->event != REPORT_TASK_PROGRESS) {
+	if (out->screen && out->o->verbose &&
+	    t->event != REPORT_TASK_PROGRESS) {
 		if (t->event == REPORT_TASK_BEGIN)
 			printf("Initiating %s at %s\n", t->task, hm);
 		else
@@ -529,7 +529,7 @@ void outputs_task(struct outputs *out, const struct scan *s,
 	}
 	for (int i = 0; i < NMACHINE; i++)
 		if (out->m[i].f && out->m[i].w->task)
-			out->m[i].w->task(out->m[i].f, s, t);
+			out->m[i].w->task(out->m[i].f, t);
 	check_writes(out);
 	pthread_mutex_unlock(&out->lock);
 }
@@ -561,7 +561,7 @@ static int close_one(FILE *f, const char *path, int *err)
 	return *err ? -1 : 0;
 }
 
-int outputs_close(struct outputs *out, const struct scan *s, int error,
+int outputs_close(struct outputs *out, const struct run_info *ri, int error,
 		  const char *errmsg)
 {
 	int rc = 0;
@@ -569,20 +569,21 @@ int outputs_close(struct outputs *out, const struct scan *s, int error,
 	if (out == NULL)
 		return 0;
 	/* A failed run (not an interrupted one) ends without a summary. */
-	if (s && (!error || s->st.interrupted)) {
+	if (ri && (!error || ri->interrupted)) {
 		if (out->screen)
-			report_footer(stdout, s, 0);
+			report_footer(stdout, ri, 0);
 		if (out->normal_out)
-			report_footer(stdout, s, 1);
+			report_footer(stdout, ri, 1);
 		if (out->normal)
-			report_footer(out->normal, s, 1);
+			report_footer(out->normal, ri, 1);
 	}
-	if (s) {
+	if (ri) {
 		for (int i = 0; i < NMACHINE; i++)
 			if (out->m[i].f)
-				out->m[i].w->end(out->m[i].f, s, error, errmsg);
+				out->m[i].w->end(out->m[i].f, ri, error,
+						 errmsg);
 		if (out->db)
-			db_check(out, invdb_end(out->db, s, error, errmsg));
+			db_check(out, invdb_end(out->db, ri, error, errmsg));
 	}
 	if (out->db) {
 		char err[512];

@@ -7,7 +7,7 @@
 
 #include "engine/core/hostiter.h"
 #include "engine/report/report_writer.h"
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * Every format a run writes, driven alike and as the scan goes: the
@@ -44,10 +44,10 @@ int outputs_expand_name(const char *in, time_t t, char *out, size_t len);
 struct outputs *outputs_open(const struct scan_opts *o, time_t start);
 
 /* Headers (screen "Starting fathom", "# fathom ... as:", <nmaprun>). */
-void outputs_begin(struct outputs *out, const struct scan *s);
+void outputs_begin(struct outputs *out, const struct run_info *ri);
 
 /* One complete host, to every format. */
-void outputs_host(struct outputs *out, const struct scan *s,
+void outputs_host(struct outputs *out, const struct run_info *ri,
 		  const struct hostiter_host *h);
 
 /*
@@ -58,21 +58,20 @@ void outputs_host(struct outputs *out, const struct scan *s,
 void outputs_flush(struct outputs *out);
 
 /* After a batch of hosts: the unrecognised services' fingerprints. */
-void outputs_batch_end(struct outputs *out, const struct scan *s);
+void outputs_batch_end(struct outputs *out, const struct run_info *ri);
 
 /*
  * The hosts written from now on were cut short (interrupted): the
  * files say so, and --resume scans them again.
  */
-void outputs_partial(struct outputs *out, const struct scan *s);
+void outputs_partial(struct outputs *out);
 
 /*
  * A phase event: <taskbegin>/<taskprogress>/<taskend> in XML, "task"
  * records in NDJSON, and at -v nmap's "Initiating ..."/"Completed ..."
  * lines on the screen.
  */
-void outputs_task(struct outputs *out, const struct scan *s,
-		  const struct report_task *t);
+void outputs_task(struct outputs *out, const struct report_task *t);
 
 /*
  * Lines for the screen (stdout) while the scan runs, such as the
@@ -88,7 +87,7 @@ void outputs_screen(struct outputs *out, const char *text);
  * failure ("fathom: cannot write FILE: reason"), and the caller exits 1.
  * Accepts NULL.
  */
-int outputs_close(struct outputs *out, const struct scan *s, int error,
+int outputs_close(struct outputs *out, const struct run_info *ri, int error,
 		  const char *errmsg);
 
 #endif

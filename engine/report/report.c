@@ -12,9 +12,10 @@
 #include "engine/core/hostiter.h"
 #include "engine/report/report_trace.h"
 #include "engine/trace/trace.h"
-#include "engine/oscan/oscan.h"
+#include "fingerprints/osresult.h"
 #include "netstack/base/util.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
+#include "engine/core/hosttab.h"
 #include "fingerprints/osreport.h"
 
 void report_sigdigits(double v, int digits, char *buf, size_t len)
@@ -33,11 +34,6 @@ void report_sigdigits(double v, int digits, char *buf, size_t len)
 	snprintf(buf, len, "%.*f", decimals, v);
 }
 
-size_t report_hosts_up(const struct scan *s)
-{
-	return hostiter_count_up(s);
-}
-
 static void row_reason(const struct hostiter_row *r, char *buf, size_t len)
 {
 	/* A kernel connect's answer (-sT) has no TTL: nmap prints none. */
@@ -49,13 +45,14 @@ static void row_reason(const struct hostiter_row *r, char *buf, size_t len)
 }
 
 /* SERVICE and VERSION cells for a row, as nmap prints them. */
-static void service_cells(const struct scan *s, const struct hostiter_host *h,
+static void service_cells(const struct run_info *ri,
+			  const struct hostiter_host *h,
 			  const struct hostiter_row *row, char *svc,
 			  size_t slen, char *ver, size_t vlen)
 {
 	struct hostiter_svc sv;
 
-	hostiter_service(s, h, row, &sv);
+	hostiter_service(ri->opt, h, row, &sv);
 	hostiter_svc_cell(&sv, svc, slen);
 	hostiter_svc_version(&sv, ver, vlen);
 }
@@ -92,31 +89,30 @@ static void si_add(char tbl[][SI_W], int *n, const char *text, int nocase)
  * target was given; compared without case), OS and device types, and
  * the host-wide CPEs (o and h; a belongs to one port: XML only).
  */
-static void si_collect(const struct scan *s, const struct hostiter_host *h,
+static void si_collect(const struct run_info *ri, const struct hostiter_host *h,
 		       struct svcinfo *si)
 {
 	memset(si, 0, sizeof(*si));
 	for (size_t k = 0; k < h->nres; k++) {
 		const struct port_result *pr = &h->res[k];
-		const struct svc_result *r;
+		const struct svc_answer *a;
 		struct hostiter_svc sv = { 0 };
 		const char *cpe[3];
 		int n;
 
 		if (pr->state != PS_OPEN || pr->proto != IPPROTO_TCP)
 			continue;
-		r = vscan_find(s->svc, &h->addr, pr->port);
-		if (r == NULL ||
-		    (r->state != VS_MATCHED && r->state != VS_SOFT))
+		a = hostiter_svc_answer(h, pr->port);
+		if (a == NULL)
 			continue;
-		if (r->ans.hostname[0] &&
-		    !(h->name && strcasecmp(h->name, r->ans.hostname) == 0))
-			si_add(si->host, &si->nhost, r->ans.hostname, 1);
-		if (r->ans.ostype[0])
-			si_add(si->os, &si->nos, r->ans.ostype, 0);
-		if (r->ans.devicetype[0])
-			si_add(si->dev, &si->ndev, r->ans.devicetype, 0);
-		sv.ans = &r->ans;
+		if (a->hostname[0] &&
+		    !(h->name && strcasecmp(h->name, a->hostname) == 0))
+			si_add(si->host, &si->nhost, a->hostname, 1);
+		if (a->ostype[0])
+			si_add(si->os, &si->nos, a->ostype, 0);
+		if (a->devicetype[0])
+			si_add(si->dev, &si->ndev, a->devicetype, 0);
+		sv.ans = a;
 		n = hostiter_svc_cpes(&sv, cpe);
 		for (int c = 0; c < n; c++)
 			if (strncmp(cpe[c], "cpe:/a", 6) != 0)
@@ -138,15 +134,15 @@ static void si_part(FILE *f, int *first, const char *noun, int plural,
 }
 
 /* nmap's "Service Info:" line from the host's matched services. */
-static void service_info(FILE *f, const struct scan *s,
+static void service_info(FILE *f, const struct run_info *ri,
 			 const struct hostiter_host *h)
 {
 	struct svcinfo si;
 	int first = 1;
 
-	if (s->svc == NULL)
+	if (!ri->versioned)
 		return;
-	si_collect(s, h, &si);
+	si_collect(ri, h, &si);
 	if (!si.nhost && !si.nos && !si.ndev && !si.ncpe)
 		return;
 	fputs("Service Info:", f);
@@ -159,13 +155,13 @@ static void service_info(FILE *f, const struct scan *s,
 }
 
 /* What osreport needs to know about the command line. */
-static void os_opts(const struct scan *s, const struct os_result *r,
+static void os_opts(const struct run_info *ri, const struct os_result *r,
 		    struct osreport_opts *ro)
 {
 	memset(ro, 0, sizeof(*ro));
-	ro->guess = s->opt->osscan_guess;
-	ro->verbose = s->opt->verbose;
-	ro->debug = s->opt->debug;
+	ro->guess = ri->opt->osscan_guess;
+	ro->verbose = ri->opt->verbose;
+	ro->debug = ri->opt->debug;
 	ro->omit_reason = r->omit_reason;
 }
 
@@ -173,7 +169,7 @@ static void os_opts(const struct scan *s, const struct os_result *r,
  * nmap's OS lines after the MAC address (printosscanoutput): matches or
  * the fingerprint, then uptime, distance and the sequence classes.
  */
-static void os_block(FILE *f, const struct scan *s,
+static void os_block(FILE *f, const struct run_info *ri,
 		     const struct hostiter_host *h)
 {
 	const struct os_result *r = h->os;
@@ -184,7 +180,7 @@ static void os_block(FILE *f, const struct scan *s,
 
 	if (r == NULL)
 		return;
-	os_opts(s, r, &ro);
+	os_opts(ri, r, &ro);
 	n = osreport_normal(r, &ro, NULL, 0);
 	t = xmalloc(n + 1);
 	osreport_normal(r, &ro, t, n + 1);
@@ -208,10 +204,10 @@ static void mac_line(FILE *f, const struct hostiter_host *h)
 }
 
 /* "Nmap scan report for ..." and "Host is up ...": every up host's. */
-static void host_head(FILE *f, const struct scan *s,
+static void host_head(FILE *f, const struct run_info *ri,
 		      const struct hostiter_host *h)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	char lat[96] = "", buf[64];
 	const char *a = h->ip, *name = h->name;
 
@@ -232,21 +228,22 @@ static void host_head(FILE *f, const struct scan *s,
 		fprintf(f, "Host is up%s.\n", lat);
 }
 
-static void print_host(FILE *f, const struct scan *s,
+static void print_host(FILE *f, const struct run_info *ri,
 		       const struct hostiter_host *h)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	const struct hostiter_row *rows = h->rows;
 	size_t nrows = h->nrows, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
 	char buf[64];
 
-	host_head(f, s, h);
+	host_head(f, ri, h);
 	/* -sn: the host lines alone, no blank line between hosts. */
 	if (o->ping_only) {
 		mac_line(f, h);
 		/* nmap: a traced host's block ends with a blank line. */
 		if (h->trace && h->trace->nhops) {
-			report_trace_normal(f, h->trace, s->trace);
+			report_trace_normal(f, h->trace,
+					    hosttab_traces(ri->tab));
 			fputc('\n', f);
 		}
 		return;
@@ -312,7 +309,7 @@ static void print_host(FILE *f, const struct scan *s,
 			wport = strlen(buf);
 		if (strlen(port_state_name(rows[i].state)) > wstate)
 			wstate = strlen(port_state_name(rows[i].state));
-		service_cells(s, h, &rows[i], svc, sizeof(svc), ver,
+		service_cells(ri, h, &rows[i], svc, sizeof(svc), ver,
 			      sizeof(ver));
 		if (strlen(svc) > wsvc)
 			wsvc = strlen(svc);
@@ -336,7 +333,7 @@ static void print_host(FILE *f, const struct scan *s,
 		else
 			n += snprintf(head + n, sizeof(head) - (size_t)n,
 				      "%-*s", (int)wsvc, "SERVICE");
-		if (s->svc)
+		if (ri->versioned)
 			snprintf(head + n, sizeof(head) - (size_t)n,
 				 " VERSION");
 		/* No trailing spaces, as nmap. */
@@ -351,7 +348,7 @@ static void print_host(FILE *f, const struct scan *s,
 
 		if (h->ignored[rows[i].state])
 			continue;
-		service_cells(s, h, &rows[i], svc, sizeof(svc), ver,
+		service_cells(ri, h, &rows[i], svc, sizeof(svc), ver,
 			      sizeof(ver));
 		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
 			 hostiter_proto_name(rows[i].proto));
@@ -366,7 +363,7 @@ static void print_host(FILE *f, const struct scan *s,
 			n += snprintf(line + n, sizeof(line) - (size_t)n,
 				      "%-*s", (int)wsvc, svc);
 		}
-		if (s->svc && ver[0])
+		if (ri->versioned && ver[0])
 			snprintf(line + n, sizeof(line) - (size_t)n, " %s",
 				 ver);
 		/* No trailing spaces, as nmap. */
@@ -377,19 +374,20 @@ static void print_host(FILE *f, const struct scan *s,
 	}
 mac:
 	mac_line(f, h);
-	os_block(f, s, h);
-	service_info(f, s, h);
-	report_trace_normal(f, h->trace, s->trace);
+	os_block(f, ri, h);
+	service_info(f, ri, h);
+	report_trace_normal(f, h->trace, hosttab_traces(ri->tab));
 	fputc('\n', f);
 }
 
-void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+void report_host(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h)
 {
 	if (h->hidden)
 		return;
 	if (h->down) {
 		/* nmap -v: one line, the reason with --reason. */
-		if (s->opt->reason)
+		if (ri->opt->reason)
 			fprintf(f, "Nmap scan report for %s [host down, "
 				   "received %s]\n", h->ip, h->reason);
 		else
@@ -399,59 +397,41 @@ void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	}
 	if (h->timed_out) {
 		/* nmap: the host's head, then this line; nothing else. */
-		host_head(f, s, h);
+		host_head(f, ri, h);
 		fprintf(f, "Skipping host %s due to host timeout\n", h->ip);
 	} else
-		print_host(f, s, h);
+		print_host(f, ri, h);
 }
 
-void report_fingerprints(FILE *f, const struct scan *s)
+void report_fingerprints(FILE *f, const struct run_info *ri)
 {
-	size_t nfp = 0;
+	size_t nfp = hosttab_nfp(ri->tab);
 
-	if (s->svc == NULL)
-		return;
-	for (size_t i = 0; i < s->svc->n; i++)
-		nfp += s->svc->r[i].fp != NULL;
 	if (nfp == 0)
 		return;
 	/* nmap prints at most 9, asking for submissions. */
 	fprintf(f, "%zu service%s" REPORT_FP_TAIL "\n", nfp,
 		nfp == 1 ? "" : "s");
-	for (size_t i = 0, k = 0; i < s->svc->n && k < REPORT_FP_MAX; i++) {
-		if (s->svc->r[i].fp == NULL)
-			continue;
-		fprintf(f, REPORT_FP_SEP "\n%s\n", s->svc->r[i].fp);
-		k++;
-	}
+	for (size_t i = 0; i < nfp && i < REPORT_FP_MAX; i++)
+		fprintf(f, REPORT_FP_SEP "\n%s\n",
+			hosttab_fp_at(ri->tab, i)->fp);
 }
 
-void report_fingerprint_owners(FILE *f, const struct scan *s)
+void report_fingerprint_owners(FILE *f, const struct run_info *ri)
 {
 	char a[ADDR_STRLEN];
 	size_t k = 0;
 
-	if (s->svc == NULL || s->opt->shard.count == 0)
+	if (ri->opt->shard.count == 0)
 		return;
-	for (size_t i = 0; i < s->svc->n && k < REPORT_FP_MAX; i++) {
-		if (s->svc->r[i].fp == NULL)
-			continue;
-		fprintf(f, "%s%s/%u", k++ ? " " : REPORT_FP_OWNERS,
-			addr_format(&s->svc->r[i].addr, a), s->svc->r[i].port);
+	for (; k < hosttab_nfp(ri->tab) && k < REPORT_FP_MAX; k++) {
+		const struct hosttab_fp *fp = hosttab_fp_at(ri->tab, k);
+
+		fprintf(f, "%s%s/%u", k ? " " : REPORT_FP_OWNERS,
+			addr_format(&fp->addr, a), fp->port);
 	}
 	if (k)
 		fputc('\n', f);
-}
-
-void report_hosts(FILE *f, const struct scan *s)
-{
-	struct hostiter *it = hostiter_new(s);
-	const struct hostiter_host *h;
-
-	while ((h = hostiter_next(it)) != NULL)
-		report_host(f, s, h);
-	hostiter_free(it);
-	report_fingerprints(f, s);
 }
 
 void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
@@ -463,19 +443,19 @@ void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
 		fprintf(f, "%s%s%s", pre, sh, post);
 }
 
-void report_header(FILE *f, const struct scan *s, int file)
+void report_header(FILE *f, const struct run_info *ri, int file)
 {
 	char buf[64];
 	struct tm tm;
 
 	if (file) {
-		hostiter_ctime(s->st.start_wall, buf, sizeof(buf));
+		hostiter_ctime(ri->start_wall, buf, sizeof(buf));
 		fprintf(f, "# fathom %s scan initiated %s as: %s\n",
-			PACKAGE_VERSION, buf, s->opt->cmdline);
-		report_shard_line(f, s->opt, "# fathom-shard: ", "\n");
+			PACKAGE_VERSION, buf, ri->opt->cmdline);
+		report_shard_line(f, ri->opt, "# fathom-shard: ", "\n");
 		return;
 	}
-	localtime_r(&s->st.start_wall, &tm);
+	localtime_r(&ri->start_wall, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M %Z", &tm);
 	fprintf(f, "Starting fathom %s at %s\n", PACKAGE_VERSION, buf);
 }
@@ -485,14 +465,14 @@ void report_header(FILE *f, const struct scan *s, int file)
  * databases that gave the answers: nmap's own text, asking for
  * submissions at nmap.org, only when every database loaded was nmap's.
  */
-static void detection_footer(FILE *f, const struct scan *s)
+static void detection_footer(FILE *f, const struct run_info *ri)
 {
-	const char *what = s->svc && s->os ? "OS and Service"
-			   : s->os	   ? "OS"
+	const char *what = ri->versioned && ri->os_ran ? "OS and Service"
+			   : ri->os_ran		    ? "OS"
 					   : "Service";
-	const char *dbs = s->opt->db_label;
+	const char *dbs = ri->opt->db_label;
 
-	if (dbs && s->opt->db_nmap)
+	if (dbs && ri->opt->db_nmap)
 		fprintf(f, "%s detection performed. Please report any "
 			   "incorrect results at https://nmap.org/submit/ .\n",
 			what);
@@ -502,33 +482,33 @@ static void detection_footer(FILE *f, const struct scan *s)
 			what, dbs ? dbs : "fathom's databases");
 }
 
-void report_footer(FILE *f, const struct scan *s, int file)
+void report_footer(FILE *f, const struct run_info *ri, int file)
 {
-	uint64_t nt = hostiter_total(s);
-	size_t up = report_hosts_up(s);
-	double el = (double)(s->st.end_ns - s->st.start_ns) / 1e9;
+	uint64_t nt = ri->total;
+	size_t up = ri->hosts_up;
+	double el = (double)(ri->end_ns - ri->start_ns) / 1e9;
 	char when[64], what[160];
 
 	snprintf(what, sizeof(what),
 		 "%llu IP address%s (%zu host%s up) scanned in %.2f seconds",
 		 (unsigned long long)nt, nt == 1 ? "" : "es", up,
 		 up == 1 ? "" : "s", el);
-	if ((s->svc || s->os) && up > 0)
-		detection_footer(f, s);
+	if ((ri->versioned || ri->os_ran) && up > 0)
+		detection_footer(f, ri);
 	/* nmap's hint when its one target seemed down (screen only). */
-	if (!file && nt == 1 && up == 0 && !s->opt->skip_ping &&
-	    !s->st.interrupted)
+	if (!file && nt == 1 && up == 0 && !ri->opt->skip_ping &&
+	    !ri->interrupted)
 		fputs("Note: Host seems down. If it is really up, but blocking "
 		      "our ping probes, try -Pn\n", f);
 	/* What no peer says: how complete the sweep was (passes.h). */
-	if (s->st.pc.n > 0 && !s->opt->dry_run) {
+	if (ri->pc->n > 0 && !ri->opt->dry_run) {
 		char line[256];
 
 		fprintf(f, "%s%s\n", file ? "# " : "",
-			passes_describe(&s->st.pc, line, sizeof(line)));
+			passes_describe(ri->pc, line, sizeof(line)));
 	}
 	if (file) {
-		hostiter_ctime(s->st.end_wall, when, sizeof(when));
+		hostiter_ctime(ri->end_wall, when, sizeof(when));
 		fprintf(f, "# fathom done at %s -- %s\n", when, what);
 	} else {
 		fprintf(f, "fathom done: %s\n", what);

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * Interactive output (file == 0) starts with "Starting fathom ..." and ends
@@ -14,7 +14,7 @@
  * address order, laid out like nmap's (PORT STATE SERVICE [REASON] table,
  * "Not shown:" lines for ports in ignored states).
  */
-void report_header(FILE *f, const struct scan *s, int file);
+void report_header(FILE *f, const struct run_info *ri, int file);
 
 /*
  * pre + cli_shard_describe() + post when the run is a shard (--shard),
@@ -23,15 +23,15 @@ void report_header(FILE *f, const struct scan *s, int file);
  */
 void report_shard_line(FILE *f, const struct scan_opts *o, const char *pre,
 		       const char *post);
-void report_hosts(FILE *f, const struct scan *s);
 /*
- * report_hosts() in parts, for output that streams: one host's block
+ * The hosts, for output that streams: one host's block
  * (nothing for a hidden host), and the unrecognised services'
  * fingerprints that close a batch of hosts.
  */
 struct hostiter_host;
-void report_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
-void report_fingerprints(FILE *f, const struct scan *s);
+void report_host(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h);
+void report_fingerprints(FILE *f, const struct run_info *ri);
 /*
  * In a shard's -oN file, after report_fingerprints(): whose each printed
  * fingerprint is, "# fathom-shard-fp: ADDR/PORT ..." in the block's order,
@@ -39,8 +39,8 @@ void report_fingerprints(FILE *f, const struct scan *s);
  * the port, never the address). Nothing when the run is no shard or the
  * batch had no fingerprint.
  */
-void report_fingerprint_owners(FILE *f, const struct scan *s);
-void report_footer(FILE *f, const struct scan *s, int file);
+void report_fingerprint_owners(FILE *f, const struct run_info *ri);
+void report_footer(FILE *f, const struct run_info *ri, int file);
 
 /*
  * The comment line -oN and -oG files get before hosts that an
@@ -62,9 +62,6 @@ void report_footer(FILE *f, const struct scan *s, int file);
 	"=============="
 #define REPORT_FP_MAX 9
 #define REPORT_FP_OWNERS "# fathom-shard-fp: "
-
-/* Number of hosts report_hosts() reports as up. */
-size_t report_hosts_up(const struct scan *s);
 
 /*
  * Formats v with `digits` significant digits and no exponent, as nmap

@@ -29,12 +29,12 @@ static void slash_to_bar(char *s)
 			*s = '|';
 }
 
-void grep_begin(FILE *f, const struct scan *s)
+void grep_begin(FILE *f, const struct run_info *ri)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	char when[64];
 
-	hostiter_ctime(s->st.start_wall, when, sizeof(when));
+	hostiter_ctime(ri->start_wall, when, sizeof(when));
 	fprintf(f, "# fathom %s scan initiated %s as: ", PACKAGE_VERSION,
 		when);
 	put_safe(f, o->cmdline ? o->cmdline : "fathom");
@@ -66,7 +66,8 @@ static void host_prefix(FILE *f, const struct hostiter_host *h)
 	fputs(")\t", f);
 }
 
-void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+void grep_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h)
 {
 	int first = 1;
 
@@ -85,7 +86,7 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 		return;
 	}
 	fputs("Status: Up\n", f);
-	if (s->opt->ping_only) /* -sn: no Ports line */
+	if (ri->opt->ping_only) /* -sn: no Ports line */
 		return;
 	host_prefix(f, h);
 	fputs("Ports: ", f);
@@ -96,7 +97,7 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 
 		if (h->ignored[r->state])
 			continue;
-		hostiter_service(s, h, r, &sv);
+		hostiter_service(ri->opt, h, r, &sv);
 		/* An unnamed service is empty here, "unknown" elsewhere. */
 		if (sv.name)
 			hostiter_svc_cell(&sv, svc, sizeof(svc));
@@ -138,21 +139,20 @@ void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	fputc('\n', f);
 }
 
-void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg)
+void grep_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 {
 	char when[64], what[160];
 
 	(void)error;
 	(void)errmsg;
-	hostiter_ctime(hostiter_end_wall(s), when, sizeof(when));
-	hostiter_summary(s, hostiter_count_up(s), what, sizeof(what));
+	hostiter_ctime(ri->end_wall, when, sizeof(when));
+	runinfo_summary(ri, ri->hosts_up, what, sizeof(what));
 	fprintf(f, "# fathom done at %s -- %s\n", when, what);
 	fflush(f);
 }
 
-void grep_partial(FILE *f, const struct scan *s)
+void grep_partial(FILE *f)
 {
-	(void)s;
 	fputs(REPORT_PARTIAL_LINE "\n", f);
 	fflush(f);
 }

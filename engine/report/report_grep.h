@@ -6,7 +6,7 @@
 
 #include "engine/core/hostiter.h"
 #include "engine/report/report_writer.h"
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * nmap's field layout, TAB-separated, one line per host status and one
@@ -28,12 +28,14 @@
  * Use: grep_begin() once, grep_host() for each host hostiter_next()
  * yields, grep_end() once; each flushes f.
  */
-void grep_begin(FILE *f, const struct scan *s);
+void grep_begin(FILE *f, const struct run_info *ri);
 /* Hidden hosts write nothing; a timed-out host is "Status: Timeout". */
-void grep_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
+void grep_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h);
 /* The grepable format has no error field: error and errmsg are unused. */
-void grep_end(FILE *f, const struct scan *s, int error, const char *errmsg);
+void grep_end(FILE *f, const struct run_info *ri, int error,
+	      const char *errmsg);
 /* REPORT_PARTIAL_LINE: the hosts after it were cut short (--resume). */
-void grep_partial(FILE *f, const struct scan *s);
+void grep_partial(FILE *f);
 
 #endif

@@ -8,9 +8,8 @@
 #include <time.h>
 
 #include "engine/report/report_trace.h"
-#include "engine/sweep/module.h"
 #include "netstack/base/util.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
 #include "fingerprints/osresult.h"
 
 /* A JSON string literal, quotes included. */
@@ -76,29 +75,24 @@ static void json_shard(FILE *f, const struct scan_opts *o)
 	kv_opt(f, "scan_id", o->shard.scan_id);
 }
 
-void json_begin(FILE *f, const struct scan *s)
+void json_begin(FILE *f, const struct run_info *ri)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	const struct port_list *pl = &o->ports.proto[SVC_TCP];
 	struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
 
 	fputs("{\"type\":\"begin\",\"scanner\":\"fathom\"", f);
 	kv_str(f, "version", PACKAGE_VERSION);
 	kv_str(f, "args", o->cmdline ? o->cmdline : "fathom");
-	fprintf(f, ",\"start\":%llu", (unsigned long long)s->st.start_wall);
+	fprintf(f, ",\"start\":%llu", (unsigned long long)ri->start_wall);
 	/*
 	 * The TCP scan type as nmap's XML names it, and the flags if given;
 	 * absent for a plain -sS (and -sU alone), as before the other types.
 	 */
 	if (o->syn_scan && (o->tcp_scan != TCP_SCAN_SYN || o->scanflags >= 0)) {
-		kv_str(f, "scan", synscan_tcp_module(o)->name);
-		if (o->scanflags >= 0) {
-			char fl[32];
-
-			kv_str(f, "scanflags",
-			       synscan_flags_name(o->scanflags, fl,
-						  sizeof(fl)));
-		}
+		kv_str(f, "scan", ri->tcp_type);
+		if (o->scanflags >= 0)
+			kv_str(f, "scanflags", ri->scanflags);
 	}
 	fputs(",\"ports\":\"", f);
 	for (size_t i = 0; i < pl->n; i++)
@@ -119,7 +113,7 @@ void json_begin(FILE *f, const struct scan *s)
 	fflush(f);
 }
 
-static void service(FILE *f, const struct scan *s,
+static void service(FILE *f, const struct run_info *ri,
 		    const struct hostiter_host *h,
 		    const struct hostiter_row *r)
 {
@@ -128,7 +122,7 @@ static void service(FILE *f, const struct scan *s,
 	const char *cpe[3];
 	int ncpe;
 
-	hostiter_service(s, h, r, &sv);
+	hostiter_service(ri->opt, h, r, &sv);
 	if (sv.name == NULL && sv.fp == NULL)
 		return;
 	a = sv.ans;
@@ -242,7 +236,8 @@ static void json_os(FILE *f, const struct hostiter_host *h)
 	fputs("}\n", f);
 }
 
-void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+void json_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h)
 {
 	int first = 1;
 
@@ -260,7 +255,7 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			"\"ttl\":%u",
 			h->ip, r->port, hostiter_proto_name(r->proto), port_state_name(r->state),
 			port_reason_name(r->reason), r->ttl);
-		service(f, s, h, r);
+		service(f, ri, h, r);
 		fputs("}\n", f);
 	}
 	fprintf(f, "{\"type\":\"host\",\"ip\":\"%s\",\"name\":", h->ip);
@@ -302,9 +297,9 @@ void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
  * The sweep's completeness (passes.h): probes, answers, passes, and the
  * estimate (null when fewer than two passes or no answer measure it).
  */
-static void json_sweep_stats(FILE *f, const struct scan *s)
+static void json_sweep_stats(FILE *f, const struct run_info *ri)
 {
-	const struct pass_counts *pc = &s->st.pc;
+	const struct pass_counts *pc = ri->pc;
 	struct completeness c;
 
 	passes_estimate(pc, &c);
@@ -328,19 +323,19 @@ static void json_sweep_stats(FILE *f, const struct scan *s)
 		      f);
 }
 
-void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
+void json_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 {
-	uint64_t total = hostiter_total(s);
-	size_t up = hostiter_count_up(s);
+	uint64_t total = ri->total;
+	size_t up = ri->hosts_up;
 
-	if (s->st.pc.n > 0 && !s->opt->dry_run)
-		json_sweep_stats(f, s);
+	if (ri->pc->n > 0 && !ri->opt->dry_run)
+		json_sweep_stats(f, ri);
 
 	fprintf(f,
 		"{\"type\":\"end\",\"time\":%llu,\"elapsed\":%.2f,"
 		"\"hosts_up\":%zu,\"hosts_down\":%llu,\"hosts_total\":%llu,"
 		"\"exit\":\"%s\"",
-		(unsigned long long)hostiter_end_wall(s), hostiter_elapsed(s),
+		(unsigned long long)ri->end_wall, ri->elapsed,
 		up, (unsigned long long)(total > up ? total - up : 0),
 		(unsigned long long)total, error ? "error" : "success");
 	if (error)
@@ -349,11 +344,10 @@ void json_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
-void json_task(FILE *f, const struct scan *s, const struct report_task *t)
+void json_task(FILE *f, const struct report_task *t)
 {
 	static const char *const ev[] = { "begin", "progress", "end" };
 
-	(void)s;
 	fputs("{\"type\":\"task\"", f);
 	kv_str(f, "task", t->task);
 	fprintf(f, ",\"event\":\"%s\",\"time\":%llu", ev[t->event],
@@ -368,9 +362,8 @@ void json_task(FILE *f, const struct scan *s, const struct report_task *t)
 	fflush(f);
 }
 
-void json_partial(FILE *f, const struct scan *s)
+void json_partial(FILE *f)
 {
-	(void)s;
 	fprintf(f, "{\"type\":\"interrupted\",\"time\":%llu}\n",
 		(unsigned long long)time(NULL));
 	fflush(f);

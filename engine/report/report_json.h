@@ -6,7 +6,7 @@
 
 #include "engine/core/hostiter.h"
 #include "engine/report/report_writer.h"
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * Records, each a complete JSON object on one line ("type" first):
@@ -49,12 +49,14 @@
  * Use: json_begin() once, json_host() for each host hostiter_next()
  * yields, json_end() once; every record is flushed as it is written.
  */
-void json_begin(FILE *f, const struct scan *s);
+void json_begin(FILE *f, const struct run_info *ri);
 /* Hidden hosts (--open, nothing open) write nothing. */
-void json_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
-void json_end(FILE *f, const struct scan *s, int error, const char *errmsg);
-void json_task(FILE *f, const struct scan *s, const struct report_task *t);
-void json_partial(FILE *f, const struct scan *s);
+void json_host(FILE *f, const struct run_info *ri,
+	       const struct hostiter_host *h);
+void json_end(FILE *f, const struct run_info *ri, int error,
+	      const char *errmsg);
+void json_task(FILE *f, const struct report_task *t);
+void json_partial(FILE *f);
 
 
 #endif

@@ -13,8 +13,7 @@
 
 #include "engine/report/report_trace.h"
 #include "engine/report/report.h"
-#include "engine/sweep/module.h"
-#include "engine/vscan/vscan.h"
+#include "probes/svcmatch.h"
 #include "netstack/base/util.h"
 #include "fingerprints/osreport.h"
 #include "fingerprints/osresult.h"
@@ -118,12 +117,12 @@ static void attr_fp(FILE *f, const char *fp)
 	fputc('"', f);
 }
 
-void xml_begin(FILE *f, const struct scan *s)
+void xml_begin(FILE *f, const struct run_info *ri)
 {
-	const struct scan_opts *o = s->opt;
+	const struct scan_opts *o = ri->opt;
 	char when[64];
 
-	hostiter_ctime(s->st.start_wall, when, sizeof(when));
+	hostiter_ctime(ri->start_wall, when, sizeof(when));
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	      "<!DOCTYPE nmaprun>\n",
 	      f);
@@ -139,7 +138,7 @@ void xml_begin(FILE *f, const struct scan *s)
 	report_shard_line(f, o, "<!-- fathom-shard: ", " -->\n");
 	fputs("<nmaprun scanner=\"fathom\"", f);
 	attr(f, "args", o->cmdline ? o->cmdline : "fathom");
-	attr_u(f, "start", (unsigned long long)s->st.start_wall);
+	attr_u(f, "start", (unsigned long long)ri->start_wall);
 	attr(f, "startstr", when);
 	attr(f, "version", PACKAGE_VERSION);
 	fputs(" xmloutputversion=\"1.05\">\n", f);
@@ -152,14 +151,9 @@ void xml_begin(FILE *f, const struct scan *s)
 		if (p == SVC_TCP ? !o->syn_scan : !o->udp_scan)
 			continue;
 		fprintf(f, "<scaninfo type=\"%s\" ",
-			p == SVC_TCP ? synscan_tcp_module(o)->name : "udp");
-		if (p == SVC_TCP && o->scanflags >= 0) {
-			char fl[32];
-
-			fprintf(f, "scanflags=\"%s\" ",
-				synscan_flags_name(o->scanflags, fl,
-						   sizeof(fl)));
-		}
+			p == SVC_TCP ? ri->tcp_type : "udp");
+		if (p == SVC_TCP && o->scanflags >= 0)
+			fprintf(f, "scanflags=\"%s\" ", ri->scanflags);
 		fprintf(f, "protocol=\"%s\" numservices=\"%zu\" services=\"",
 			p == SVC_TCP ? "tcp" : "udp", pl->n);
 		for (size_t i = 0; i < pl->n; i++)
@@ -212,7 +206,7 @@ static void extraports(FILE *f, const struct hostiter_host *h)
 	}
 }
 
-static void service(FILE *f, const struct scan *s,
+static void service(FILE *f, const struct run_info *ri,
 		    const struct hostiter_host *h,
 		    const struct hostiter_row *row)
 {
@@ -221,7 +215,7 @@ static void service(FILE *f, const struct scan *s,
 	const char *cpe[3];
 	int ncpe;
 
-	hostiter_service(s, h, row, &sv);
+	hostiter_service(ri->opt, h, row, &sv);
 	/* nmap writes <service> only when it has a name or a fingerprint. */
 	if (sv.name == NULL && sv.fp == NULL)
 		return;
@@ -261,7 +255,8 @@ static void service(FILE *f, const struct scan *s,
 	fputs("</service>", f);
 }
 
-static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
+static void port(FILE *f, const struct run_info *ri,
+		 const struct hostiter_host *h,
 		 const struct hostiter_row *r)
 {
 	fprintf(f,
@@ -276,21 +271,21 @@ static void port(FILE *f, const struct scan *s, const struct hostiter_host *h,
 		attr(f, "reason_ip", addr_format(&r->from, ip));
 	}
 	fputs("/>", f);
-	service(f, s, h, r);
+	service(f, ri, h, r);
 	fputs("</port>\n", f);
 }
 
 /* status, addresses, hostnames: what every <host> starts with. */
-static void host_head(FILE *f, const struct scan *s,
+static void host_head(FILE *f, const struct run_info *ri,
 		      const struct hostiter_host *h)
 {
 	/* -sn: nmap writes a bare <host>. */
-	if (s->opt->ping_only)
+	if (ri->opt->ping_only)
 		fputs("<host>", f);
 	else
 		fprintf(f, "<host starttime=\"%llu\" endtime=\"%llu\"%s>",
-			(unsigned long long)s->st.start_wall,
-			(unsigned long long)hostiter_end_wall(s),
+			(unsigned long long)ri->start_wall,
+			(unsigned long long)ri->end_wall,
 			h->timed_out ? " timedout=\"true\"" : "");
 	fprintf(f, "<status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
@@ -351,7 +346,8 @@ static void xml_osmatch(FILE *f, const struct osmatch *m)
 }
 
 /* nmap's <os> and the sequence elements after it (nmap.dtd order). */
-static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
+static void xml_os(FILE *f, const struct run_info *ri,
+		   const struct os_result *r)
 {
 	const struct osmatch_list *ml = &r->matches;
 	static const struct { const char *state, *proto; } pu[3] = {
@@ -369,9 +365,9 @@ static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
 				"portid=\"%d\"/>\n",
 				pu[i].state, pu[i].proto, ports[i]);
 	memset(&ro, 0, sizeof(ro));
-	ro.guess = s->opt->osscan_guess;
-	ro.verbose = s->opt->verbose;
-	ro.debug = s->opt->debug;
+	ro.guess = ri->opt->osscan_guess;
+	ro.verbose = ri->opt->verbose;
+	ro.debug = ri->opt->debug;
 	ro.omit_reason = r->omit_reason;
 	nm = osreport_xml_nmatches(r, &ro);
 	for (int i = 0; i < nm && i < ml->n; i++)
@@ -422,7 +418,7 @@ static void xml_os(FILE *f, const struct scan *s, const struct os_result *r)
 	}
 }
 
-void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
+void xml_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)
 {
 	if (h->hidden)
 		return;
@@ -435,17 +431,17 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 			addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
 		return;
 	}
-	host_head(f, s, h);
-	if (!h->timed_out && !s->opt->ping_only) {
+	host_head(f, ri, h);
+	if (!h->timed_out && !ri->opt->ping_only) {
 		fputs("<ports>", f);
 		extraports(f, h);
 		for (size_t i = 0; i < h->nrows; i++)
 			if (!h->ignored[h->rows[i].state])
-				port(f, s, h, &h->rows[i]);
+				port(f, ri, h, &h->rows[i]);
 		fputs("</ports>\n", f);
 	}
 	if (h->os && !h->timed_out)
-		xml_os(f, s, h->os);
+		xml_os(f, ri, h->os);
 	report_trace_xml(f, h->trace);
 	/* nmap writes no <times> for a host that never answered. */
 	if (h->srtt_us >= 0)
@@ -456,28 +452,28 @@ void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h)
 	fputs("</host>\n", f);
 }
 
-void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
+void xml_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 {
-	uint64_t total = hostiter_total(s);
-	size_t up = hostiter_count_up(s);
-	time_t end = hostiter_end_wall(s);
+	uint64_t total = ri->total;
+	size_t up = ri->hosts_up;
+	time_t end = ri->end_wall;
 	char when[64], what[160], summary[256];
 
 	hostiter_ctime(end, when, sizeof(when));
-	hostiter_summary(s, up, what, sizeof(what));
+	runinfo_summary(ri, up, what, sizeof(what));
 	snprintf(summary, sizeof(summary), "fathom done at %s; %s", when, what);
 	/* nmap.dtd has no place for it: a comment (the text has no "--"). */
-	if (s->st.pc.n > 0 && !s->opt->dry_run) {
+	if (ri->pc->n > 0 && !ri->opt->dry_run) {
 		char line[256];
 
 		fprintf(f, "<!-- %s -->\n",
-			passes_describe(&s->st.pc, line, sizeof(line)));
+			passes_describe(ri->pc, line, sizeof(line)));
 	}
 	fprintf(f, "<runstats><finished time=\"%llu\"",
 		(unsigned long long)end);
 	attr(f, "timestr", when);
 	attr(f, "summary", summary);
-	fprintf(f, " elapsed=\"%.2f\" exit=\"%s\"", hostiter_elapsed(s),
+	fprintf(f, " elapsed=\"%.2f\" exit=\"%s\"", ri->elapsed,
 		error ? "error" : "success");
 	if (error)
 		attr(f, "errormsg", errmsg ? errmsg : "");
@@ -488,12 +484,11 @@ void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg)
 	fflush(f);
 }
 
-void xml_task(FILE *f, const struct scan *s, const struct report_task *t)
+void xml_task(FILE *f, const struct report_task *t)
 {
 	static const char *const el[] = { "taskbegin", "taskprogress",
 					   "taskend" };
 
-	(void)s;
 	fprintf(f, "<%s", el[t->event]);
 	attr(f, "task", t->task);
 	attr_u(f, "time", (unsigned long long)t->time);
@@ -508,9 +503,8 @@ void xml_task(FILE *f, const struct scan *s, const struct report_task *t)
 	fflush(f);
 }
 
-void xml_partial(FILE *f, const struct scan *s)
+void xml_partial(FILE *f)
 {
-	(void)s;
 	fputs(XML_PARTIAL_MARK "\n", f);
 	fflush(f);
 }

@@ -6,7 +6,7 @@
 
 #include "engine/core/hostiter.h"
 #include "engine/report/report_writer.h"
-#include "engine/sweep/synscan.h"
+#include "engine/core/runinfo.h"
 
 /*
  * The document follows nmap.dtd's element order and attributes, laid out
@@ -31,33 +31,34 @@
 
 /* <?xml?>, DOCTYPE, stylesheet PI (when nmap.xsl is installed), the
  * "scan initiated" comment, <nmaprun>, <scaninfo>, <verbose>, <debugging>. */
-void xml_begin(FILE *f, const struct scan *s);
+void xml_begin(FILE *f, const struct run_info *ri);
 
 /*
  * One <host> element. Hidden hosts (--open, nothing open) write nothing;
  * a timed-out host gets timedout="true" and no <ports>.
  */
-void xml_host(FILE *f, const struct scan *s, const struct hostiter_host *h);
+void xml_host(FILE *f, const struct run_info *ri,
+	      const struct hostiter_host *h);
 
 /*
  * <runstats> and </nmaprun>. error != 0 writes exit="error" with errmsg
  * (may be NULL), for a failed or interrupted scan: the document is still
  * complete and valid.
  */
-void xml_end(FILE *f, const struct scan *s, int error, const char *errmsg);
+void xml_end(FILE *f, const struct run_info *ri, int error, const char *errmsg);
 
 /*
  * <taskbegin>, <taskprogress> or <taskend>, one line, flushed: what
  * python-libnmap's NmapProcess follows while nmap runs.
  */
-void xml_task(FILE *f, const struct scan *s, const struct report_task *t);
+void xml_task(FILE *f, const struct report_task *t);
 
 /*
  * The comment that says the <host>s after it were cut short by an
  * interruption; --resume drops them from the document and scans them
  * again.
  */
-void xml_partial(FILE *f, const struct scan *s);
+void xml_partial(FILE *f);
 #define XML_PARTIAL_MARK \
 	"<!-- fathom: interrupted; the hosts below are incomplete -->"
 

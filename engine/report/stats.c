@@ -79,7 +79,7 @@ size_t stats_format(const struct stats_snap *s, char *buf, size_t len,
 
 struct stats {
 	struct outputs *out;
-	const struct scan *top;
+	uint64_t start_ns; /* the run's start, now_ns()'s clock */
 	struct stats_counts *counts;
 	uint64_t every_ms;
 	int tty;              /* reading key presses */
@@ -95,7 +95,7 @@ static void report(struct stats *st)
 	time_t etc;
 	char buf[512];
 
-	sn.elapsed = (double)(now_ns() - st->top->st.start_ns) / 1e9;
+	sn.elapsed = (double)(now_ns() - st->start_ns) / 1e9;
 	sn.completed = atomic_load(&st->counts->completed);
 	sn.up = atomic_load(&st->counts->up);
 	sn.undergoing = atomic_load(&st->counts->undergoing);
@@ -113,7 +113,7 @@ static void report(struct stats *st)
 					 .remaining = remaining,
 					 .etc = etc ? etc : sn.now };
 
-		outputs_task(st->out, st->top, &t);
+		outputs_task(st->out, &t);
 	}
 }
 
@@ -156,7 +156,7 @@ static void *stats_main(void *arg)
 	return NULL;
 }
 
-struct stats *stats_start(struct outputs *out, const struct scan *top,
+struct stats *stats_start(struct outputs *out, uint64_t start_ns,
 			  struct stats_counts *counts, uint64_t every_ms)
 {
 	struct stats *st;
@@ -167,7 +167,7 @@ struct stats *stats_start(struct outputs *out, const struct scan *top,
 		return NULL;
 	st = xmalloc(sizeof(*st));
 	st->out = out;
-	st->top = top;
+	st->start_ns = start_ns;
 	st->counts = counts;
 	st->every_ms = every_ms;
 	if (tty && tcgetattr(STDIN_FILENO, &st->saved) == 0) {

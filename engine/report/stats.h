@@ -47,7 +47,7 @@ struct stats_counts {
  * (stdout) and, while a phase runs, to the XML/NDJSON files as
  * <taskprogress>. Returns NULL when neither applies.
  */
-struct stats *stats_start(struct outputs *out, const struct scan *top,
+struct stats *stats_start(struct outputs *out, uint64_t start_ns,
 			  struct stats_counts *counts, uint64_t every_ms);
 /* Stops the thread and restores the terminal. Accepts NULL. */
 void stats_stop(struct stats *st);

@@ -43,6 +43,7 @@ struct privsetup;
 struct pktio;
 struct handoffs;
 struct hostfeed;
+struct hosttab;
 
 struct scan {
 	const struct scan_opts *opt;
@@ -52,6 +53,8 @@ struct scan {
 	 * when it did not run (-Pn): who is up, and why. */
 	struct disc_results *disc;
 	struct trace_results *trace; /* --traceroute's paths, or NULL */
+	/* The group's host table (engine/core/hosttab.h), or NULL. */
+	struct hosttab *tab;
 	struct results *res;
 	struct neigh *neigh;     /* on-link targets that answered ARP */
 	struct route_hop hop;    /* interface, our address */

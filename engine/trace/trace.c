@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "engine/core/hostiter.h"
+#include "engine/sweep/synscan.h"
 #include "engine/core/privsetup.h"
 #include "netstack/base/util.h"
 #include "netstack/pktio.h"
@@ -289,7 +290,7 @@ static const uint8_t *next_hop(const struct scan *s, const struct routes *rt,
 static void collect(struct tr *v, const struct routes *rt,
 		    struct trace_results *out)
 {
-	struct hostiter *it = hostiter_new(v->s);
+	struct hostiter *it = hostiter_new(v->s->tab, v->s->opt);
 	const struct hostiter_host *hh;
 	size_t ocap = 0, hcap = 0;
 

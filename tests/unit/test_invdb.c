@@ -10,6 +10,7 @@
 
 #include "engine/cli/cli.h"
 #include "engine/core/hostiter.h"
+#include "engine/core/scanreport.h"
 #include "engine/diff/diff_int.h"
 #include "engine/invdb/invdb.h"
 #include "engine/invdb/invdb_int.h"
@@ -68,6 +69,7 @@ static int setup(struct fixture *fx, int argc, const char **argv)
 static void teardown(struct fixture *fx)
 {
 	free(fx->vr.r);
+	hosttab_free(fx->s.tab);
 	scan_free(&fx->s);
 	cli_free(&fx->o);
 }
@@ -200,18 +202,22 @@ static long long write_db(const char *path, struct fixture *fx)
 	struct invdb *db = invdb_open(path, err, sizeof(err));
 	struct hostiter *it;
 	const struct hostiter_host *h;
+	struct run_info ri;
 	long long id;
 
 	if (db == NULL) {
 		printf("#   %s\n", err);
 		return -1;
 	}
-	invdb_begin(db, &fx->s);
-	it = hostiter_new(&fx->s);
+	scanreport_all(&fx->s);
+	runinfo_of(&fx->s, &ri);
+	invdb_begin(db, &ri);
+	it = hostiter_new(fx->s.tab, fx->s.opt);
 	while ((h = hostiter_next(it)) != NULL)
-		invdb_host(db, &fx->s, h);
+		invdb_host(db, &ri, h);
 	hostiter_free(it);
-	invdb_end(db, &fx->s, 0, NULL);
+	ri.hosts_up = hostiter_count_up(fx->s.tab, fx->s.opt);
+	invdb_end(db, &ri, 0, NULL);
 	id = invdb_scan_id(db);
 	if (invdb_close(db, err, sizeof(err)) < 0) {
 		printf("#   %s\n", err);

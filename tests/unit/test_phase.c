@@ -8,6 +8,7 @@
 
 #include "engine/cli/cli.h"
 #include "engine/core/phase.h"
+#include "engine/core/scanreport.h"
 #include "netstack/addr.h"
 #include "tests/unit/harness.h"
 
@@ -239,6 +240,10 @@ static int setup(struct fixture *fx)
 	answer(fx, "198.18.9.1", 22, PS_OPEN);
 	answer(fx, "198.18.9.2", 80, PS_CLOSED);
 	answer(fx, "198.18.9.3", 80, PS_OPEN);
+	/* As a sweep before these phases would have left the table. */
+	fx->g.tab = hosttab_new(fx->o.timing.min_rtt_ms,
+				fx->o.timing.max_rtt_ms, NULL);
+	scanreport_ports(&fx->g);
 	return 0;
 }
 
@@ -256,6 +261,7 @@ static int run_with(struct fixture *fx, const struct phase *const *order,
 
 static void teardown(struct fixture *fx)
 {
+	hosttab_free(fx->g.tab); /* a run's group end freed it already */
 	scan_free(&fx->g);
 	scan_free(&fx->run.top);
 	cli_free(&fx->o);

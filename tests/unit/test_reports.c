@@ -11,6 +11,7 @@
 #include "engine/cli/cli.h"
 #include "engine/core/hostdeadline.h"
 #include "engine/core/hostiter.h"
+#include "engine/core/scanreport.h"
 #include "engine/report/report.h"
 #include "engine/report/report_grep.h"
 #include "engine/report/report_json.h"
@@ -75,6 +76,7 @@ static int setup(struct fixture *fx, int argc, const char **argv)
 static void teardown(struct fixture *fx)
 {
 	free(fx->vr.r); /* the fingerprints are string literals */
+	hosttab_free(fx->s.tab);
 	scan_free(&fx->s);
 	cli_free(&fx->o);
 }
@@ -128,18 +130,25 @@ static void answer_fields(struct svc_answer *a, const char *service,
 enum fmt { F_NORMAL, F_XML, F_GREP, F_JSON, F_N };
 static const char *const ext[F_N] = { "nmap", "xml", "gnmap", "ndjson" };
 
-/* The whole output of one format, as main writes it to a file. */
-static char *render(const struct scan *s, int fmt)
+/*
+ * The whole output of one format, as main writes it to a file, after
+ * what the phases write into the host table.
+ */
+static char *render(struct scan *s, int fmt)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct run_info ri;
 
+	scanreport_all(s);
 	switch (fmt) {
 	case F_NORMAL:
-		report_header(f, s, 1);
+		runinfo_of(s, &ri);
+		ri.hosts_up = hostiter_count_up(s->tab, s->opt);
+		report_header(f, &ri, 1);
 		report_hosts(f, s);
-		report_footer(f, s, 1);
+		report_footer(f, &ri, 1);
 		break;
 	case F_XML:
 		report_write_all(&report_xml_writer, f, s);
@@ -614,8 +623,9 @@ int main(void)
 		int n = 0;
 
 		CHECK(scenario_multi(&fx) == 0);
-		CHECK_EQ_U(hostiter_count_up(&fx.s), 3);
-		it = hostiter_new(&fx.s);
+		scanreport_all(&fx.s);
+		CHECK_EQ_U(hostiter_count_up(fx.s.tab, fx.s.opt), 3);
+		it = hostiter_new(fx.s.tab, fx.s.opt);
 		while ((h = hostiter_next(it)) != NULL) {
 			n++;
 			CHECK_EQ_U(h->nrows, 40);
