@@ -222,10 +222,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 {
 	char err[512];
 	struct pending *pend = xcalloc((size_t)argc + 1, sizeof(*pend));
-	size_t npend = 0, top = 0;
-	const char *portarg = NULL, *exclports = NULL;
+	size_t npend = 0;
+	struct cli_ports_args pa = { 0 };
 	uint64_t v;
-	int c, fast = 0, rc = FATHOM_EXIT_USAGE;
+	int c, rc = FATHOM_EXIT_USAGE;
 	struct cli_timing tm;
 	unsigned tcp_types = 0; /* 1 << enum tcp_scan, per type given */
 	const char *versiondb = NULL;
@@ -286,10 +286,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 			free(pend);
 			return 1;
 		case 'p':
-			portarg = optarg;
+			pa.portarg = optarg;
 			break;
 		case 'F':
-			fast = 1;
+			pa.fast = 1;
 			break;
 		case OPT_TOPPORTS:
 			if (parse_u64(optarg, 65536, &v) < 0 || v == 0) {
@@ -297,10 +297,10 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 					    optarg);
 				goto out;
 			}
-			top = (size_t)v;
+			pa.top = (size_t)v;
 			break;
 		case OPT_EXCLUDEPORTS:
-			exclports = optarg;
+			pa.exclports = optarg;
 			break;
 		case OPT_MINRATE:
 			if (cli_parse_rate(optarg, &o->min_rate) < 0) {
@@ -585,80 +585,15 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 				"--max-rate (see fathom -h)\n");
 		goto out;
 	}
-	if (portarg && (fast || top)) {
+	if (pa.portarg && (pa.fast || pa.top)) {
 		usage_error("%s: -p cannot be combined with -F or --top-ports",
-			    portarg);
+			    pa.portarg);
 		goto out;
 	}
 
-	/* Services table, then ports. */
-	{
-		char path[PATH_MAX + 32];
-
-		cli_data_path("fathom-services", "nmap-services", path,
-			      sizeof(path));
-		o->services = services_load(path, err, sizeof(err));
-		if (o->services == NULL) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-		o->services_path = xstrdup(path);
-	}
-	if (cli_scan_finish(o, tcp_types) < 0 ||
-	    (o->ping_only && cli_disc_check(o, portarg || fast || top) < 0))
+	pa.tcp_types = tcp_types;
+	if (cli_finish_ports(o, &pa) < 0)
 		goto out;
-	/*
-	 * nmap's rule: ports without a T:/U: prefix go to every protocol
-	 * scanned. ports_parse() gives them to TCP; parsing "U:" + arg
-	 * again gives them to UDP, with T:/U: items still where they say.
-	 */
-	o->syn_scan = !o->ping_only && (o->syn_scan || !o->udp_scan);
-	if (o->ping_only) {
-		/* -sn: no port is scanned (the lists stay empty). */
-	} else if (portarg) {
-		if (ports_parse(portarg, o->services, &o->ports, err,
-				sizeof(err)) < 0 ||
-		    (o->udp_scan &&
-		     cli_udp_reparse(portarg, o, 0, err, sizeof(err)) < 0)) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-	} else {
-		if (o->syn_scan)
-			ports_top(o->services, SVC_TCP,
-				  top ? top : fast ? 100 : 1000, &o->ports);
-		if (o->udp_scan)
-			ports_top(o->services, SVC_UDP,
-				  top ? top : fast ? 100 : 1000, &o->ports);
-	}
-	if (exclports &&
-	    (ports_exclude(exclports, o->services, &o->ports, err,
-			   sizeof(err)) < 0 ||
-	     (o->udp_scan &&
-	      cli_udp_reparse(exclports, o, 1, err, sizeof(err)) < 0))) {
-		fprintf(stderr, "fathom: %s\n", err);
-		goto out;
-	}
-	/* -sU alone: the TCP list (unprefixed or T: ports) goes unused. */
-	if (!o->syn_scan)
-		o->ports.proto[SVC_TCP].n = 0;
-	ports_finalize(&o->ports);
-	if (o->ports.proto[SVC_UDP].n && !o->udp_scan) {
-		fprintf(stderr, "fathom: UDP ports (U:) given but no UDP scan "
-				"(-sU)\n");
-		goto out;
-	}
-	if (cli_disc_finish(o) < 0)
-		goto out;
-	if (o->syn_scan && o->ports.proto[SVC_TCP].n == 0) {
-		fprintf(stderr, "fathom: no TCP ports to scan\n");
-		goto out;
-	}
-	if (o->udp_scan && o->ports.proto[SVC_UDP].n == 0) {
-		fprintf(stderr, "fathom: no UDP ports to scan\n");
-		goto out;
-	}
-
 	/* -6 may come after -S: the family is known only now. */
 	if (o->src_set && (o->src.family == ADDR_V6) != (o->family == ADDR_V6)) {
 		fprintf(stderr, "fathom: -S %s: the source must be %s\n",
@@ -668,103 +603,18 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 		goto out;
 	}
 	cli_v6_options(o);
-	/* Targets. Those given without a port are kept apart too: with
-	 * host:port entries (-iL), only they get the -p ports. */
-	o->targets = targets_new();
-	o->pairs = pairs_new();
-	targets_set_family(o->targets, o->family);
-	targets_set_family(o->pairs->bare, o->family);
-	for (size_t i = 0; i < npend; i++) {
-		struct target_set *bare = o->pairs->bare;
-		int r;
-
-		if (pend[i].kind == PEND_SERVICE_DB ||
-		    pend[i].kind == PEND_OS_DB)
-			continue; /* loaded by cli_load_dbs() */
-		switch (pend[i].kind) {
-		case PEND_TARGET:
-			r = targets_add(o->targets, pend[i].arg, o->no_dns,
-					err, sizeof(err));
-			if (r == 0)
-				r = targets_add(bare, pend[i].arg, o->no_dns,
-						err, sizeof(err));
-			break;
-		case PEND_EXCLUDE:
-			r = targets_exclude_list(o->targets, pend[i].arg,
-						 o->no_dns, err, sizeof(err));
-			if (r == 0)
-				r = targets_exclude_list(bare, pend[i].arg,
-							 o->no_dns, err,
-							 sizeof(err));
-			break;
-		case PEND_INPUT_FILE:
-			r = targetfile_load(o->targets, o->pairs, pend[i].arg,
-					    o->no_dns, err, sizeof(err));
-			break;
-		default: /* PEND_EXCLUDE_FILE */
-			r = targets_add_file(o->targets, pend[i].arg, 1,
-					     o->no_dns, err, sizeof(err));
-			if (r == 0)
-				r = targets_add_file(bare, pend[i].arg, 1,
-						     o->no_dns, err,
-						     sizeof(err));
-			break;
-		}
-		if (r < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			goto out;
-		}
-	}
-	if (targets_finalize(o->targets, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fathom: %s\n", err);
+	if (cli_finish_targets(o, pend, npend, pa.exclports) < 0)
 		goto out;
-	}
-	if (pairs_apply(&o->pairs, &o->ports, o->services, exclports, err,
-			sizeof(err)) < 0) {
-		fprintf(stderr, "fathom: %s\n", err);
-		goto out;
-	}
-	/* -iL HOST:PORT lines name TCP ports; -sU has no such form. */
-	if (o->pairs && o->udp_scan) {
-		fprintf(stderr, "fathom: -iL HOST:PORT targets are TCP only: "
-				"not with -sU\n");
-		goto out;
-	}
 	if (cli_load_dbs(o, versiondb, pend, npend) < 0 ||
 	    cli_load_names(o, versiondb) < 0)
 		goto out;
 	/* Before --resume counts: it counts within this shard's slice. */
 	if (cli_shard_apply(o) < 0)
 		goto out;
-	if (ri && ri->finished) {
-		printf("fathom: nothing to resume: the scan finished\n");
-		rc = 1;
+	rc = cli_finish_resume(o, ri);
+	if (rc != 0)
 		goto out;
-	}
-	/* --resume: every target up to the last completed one is done. */
-	if (ri && ri->have_last) {
-		uint64_t lo = 0, hi = targets_count(o->targets);
-		const struct addr *last = &ri->last;
-
-		while (lo < hi) {
-			uint64_t mid = lo + (hi - lo) / 2;
-			struct addr a = targets_at(o->targets, mid);
-
-			if (addr_cmp(&a, last) <= 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		o->resume_done = lo;
-		o->resume_up = ri->ndone;
-		if (lo == targets_count(o->targets)) {
-			printf("fathom: nothing to resume: every target was "
-			       "already scanned\n");
-			rc = 1;
-			goto out;
-		}
-	}
-
+	rc = FATHOM_EXIT_USAGE;
 	/* Timing: template, then explicit options win (cli_timing.c). */
 	if (cli_timing_finish(o, &tm, err, sizeof(err)) < 0) {
 		usage_error("%s", err);
@@ -773,20 +623,8 @@ static int parse(int argc, char **argv, struct scan_opts *o,
 	if (!o->seed_set &&
 	    getrandom(&o->seed, sizeof(o->seed), 0) != sizeof(o->seed))
 		o->seed = (uint64_t)now_ns();
-	{
-		/* nmap: "Cannot display multiple output types to stdout." */
-		const char *outs[] = { o->out_normal, o->out_xml, o->out_grep,
-				       o->out_json };
-		int ndash = 0;
-
-		for (size_t i = 0; i < sizeof(outs) / sizeof(*outs); i++)
-			ndash += outs[i] && strcmp(outs[i], "-") == 0;
-		if (ndash > 1) {
-			fprintf(stderr, "fathom: only one output format can "
-					"go to stdout ('-')\n");
-			goto out;
-		}
-	}
+	if (cli_finish_stdout(o) < 0)
+		goto out;
 	rc = cli_v6_gate(o);
 out:
 	free(pend);

@@ -24,6 +24,31 @@ struct pending {
 	const char *arg;
 };
 
+/* What the option loop gathers for choosing ports (cli_finish.c). */
+struct cli_ports_args {
+	const char *portarg;   /* -p, or NULL */
+	const char *exclports; /* --exclude-ports, or NULL */
+	int fast;              /* -F */
+	size_t top;            /* --top-ports, 0 if not given */
+	unsigned tcp_types;    /* 1 << enum tcp_scan, per type given */
+};
+
+/*
+ * The steps after the option loop, in this order (cli_finish.c). Each
+ * returns 0, or -1 after printing "fathom: why" (one line).
+ * ports: the services table, the scan types, the port lists.
+ * targets: every pending target word, then -iL pairs (needs ports).
+ * resume: with --resume, how many targets are done; 1 (after printing
+ * why) when nothing is left to do.
+ * stdout: at most one output goes to '-'.
+ */
+int cli_finish_ports(struct scan_opts *o, const struct cli_ports_args *pa);
+int cli_finish_targets(struct scan_opts *o, const struct pending *pend,
+		       size_t npend, const char *exclports);
+struct resume_info;
+int cli_finish_resume(struct scan_opts *o, const struct resume_info *ri);
+int cli_finish_stdout(const struct scan_opts *o);
+
 /*
  * --datadir: where data files are looked for first from now on.
  * Returns -1 (nothing changed) unless dir is a readable directory;

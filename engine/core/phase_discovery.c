@@ -200,6 +200,12 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 		g->st.end_wall = time(NULL);
 	}
 	scanreport_discovery(g); /* the table: who is up, why */
+	/*
+	 * The sweep ran beside it: its answers go in now, since an
+	 * interrupted run ends here and the sweep phase never runs.
+	 */
+	if (g->swept)
+		scanreport_ports(g);
 	if (*g->stop) {
 		/* The runner writes what was found, after its marker. */
 		g->st.interrupted = 1;

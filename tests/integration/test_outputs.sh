@@ -215,10 +215,11 @@ else
 	# probes at the default rate; interrupted after 1.5 s.
 	ip netns exec fx-scan "$FATHOM" -n -p1-1000 -oX "$tmp/int.xml" \
 		-oJ "$tmp/int.ndjson" 198.19.0.0/20 >/dev/null 2>&1 &
-	pid=$!
+	bg=$!
+	pid=$(fathom_pid "$bg") || pid=$bg # from when fathom runs, not ip
 	sleep 1.5
 	kill -INT "$pid" 2>/dev/null
-	wait "$pid"
+	wait "$bg"
 	rc=$?
 	check "SIGINT: fathom exits 130 (rc=$rc)" test "$rc" = 130
 	check "SIGINT: the XML is complete and valid" xml_valid "$tmp/int.xml"

@@ -24,10 +24,11 @@ check "reference run: 16 hosts up ($(wc -l <ref.up))" test "$(wc -l <ref.up)" = 
 # Paced to about 6 s; interrupted after 2.5 s, inside the third group or so.
 ip netns exec fx-scan "$FATHOM" "${ARGS[@]}" --max-rate 50 -oA int \
 	>int.txt 2>int.err &
-pid=$!
+bg=$!
+pid=$(fathom_pid "$bg") || pid=$bg # from when fathom runs, not ip
 sleep 2.5
 kill -INT "$pid"
-wait "$pid"
+wait "$bg"
 rc=$?
 check "interrupted: exit 130 (rc=$rc)" test "$rc" = 130
 n1=$(grep -B1000 '^# fathom: interrupted' int.gnmap | grep -cP '\tStatus: Up')
@@ -86,10 +87,11 @@ check "--resume of a missing file: exit 2" test $? = 2
 # SIGTERM ends a scan the same way: valid files, the marker, status 130.
 ip netns exec fx-scan "$FATHOM" "${ARGS[@]}" --max-rate 50 -oX term.xml \
 	-oN term.nmap >/dev/null 2>&1 &
-pid=$!
+bg=$!
+pid=$(fathom_pid "$bg") || pid=$bg
 sleep 1.5
 kill -TERM "$pid"
-wait "$pid"
+wait "$bg"
 rc=$?
 check "SIGTERM: exit 130, XML valid, normal file marked (rc=$rc)" \
 	sh -c "test $rc = 130 && grep -q '^# fathom: interrupted' term.nmap && grep -q '^# fathom done at' term.nmap"
