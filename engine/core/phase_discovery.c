@@ -43,8 +43,11 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	int v6 = addr_is_v6(&hop->saddr);
 
 	ph->ctx = dp;
-	/* The connect ping (disc_connect.c) uses the kernel's sockets. */
-	if (o->skip_ping || o->unprivileged)
+	/*
+	 * The connect ping (disc_connect.c) uses the kernel's sockets; a
+	 * dry run sends nothing (disc_run_phase()).
+	 */
+	if (o->skip_ping || o->unprivileged || o->dry_run)
 		return 0;
 	inet_ntop(AF_INET, &in, src, sizeof(src));
 	if (v6 && pktio_filter6(bpf, sizeof(bpf), &hop->saddr,
@@ -170,8 +173,13 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	memset(&dp->res, 0, sizeof(dp->res));
 	dp->res.all = o->targets;
 	g->disc = &dp->res;
-	/* -Pn -sn: every target, nothing sent. */
-	if (o->skip_ping) {
+	/*
+	 * -Pn -sn: every target, nothing sent. --dry-run sends nothing
+	 * either: every target goes on to the sweep's probes, with no
+	 * record per target (a /12 kept 25 MB of them, and 17 MB more in
+	 * a narrowed copy); none is up, since none answered.
+	 */
+	if (o->skip_ping || o->dry_run) {
 		dp->res.user_set = 1;
 		count(run, g, nt, (size_t)nt, 0);
 		return 0;

@@ -134,14 +134,6 @@ int disc_connect_run(struct scan *g, struct disc_results *r,
 	memset(st, 0, sizeof(*st));
 	r->up = NULL;
 	r->nup = 0;
-	if (o->dry_run) {
-		/* Nothing is sent: every target counts as up. */
-		r->up = xcalloc(d.nt ? d.nt : 1, sizeof(*r->up));
-		for (uint64_t t = 0; t < d.nt; t++)
-			r->up[t].addr = targets_at(o->targets, t);
-		r->nup = d.nt;
-		return 0;
-	}
 	d.up = xcalloc(d.nt / 8 + 1, 1);
 	rc = connscan_run(&j, &cs, err, errlen);
 	free(d.up);

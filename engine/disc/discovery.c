@@ -487,17 +487,6 @@ static void add_self(struct disc *d, struct disc_results *r)
 	r->nup++;
 }
 
-/* --dry-run: nothing is sent; every target goes on to the sweep. */
-static void all_up(const struct scan_opts *o, struct disc_results *r)
-{
-	uint64_t nt = targets_count(o->targets);
-
-	r->up = xcalloc(nt ? nt : 1, sizeof(*r->up));
-	for (uint64_t t = 0; t < nt; t++)
-		r->up[t].addr = targets_at(o->targets, t);
-	r->nup = nt;
-}
-
 static int setup(struct disc *d, struct scan *g, struct pktio *io,
 		 char *err, size_t errlen)
 {
@@ -593,11 +582,6 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
 	memset(st, 0, sizeof(*st));
 	r->all = g->opt->targets;
 	g->hop = g->priv->hop;
-	if (g->opt->dry_run) {
-		all_up(g->opt, r);
-		free(d);
-		return 0;
-	}
 	if (setup(d, g, io, err, errlen) < 0 ||
 	    pktio_resume(io, err, errlen) < 0)
 		goto out;

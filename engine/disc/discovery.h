@@ -177,8 +177,8 @@ struct disc_stats {
  * o->disc.no_arp), the others get o->disc's probes in one seeded
  * permutation at o->rate, retransmitted in passes while retransmissions
  * still find hosts. Next hops (and every on-link answer) go into
- * g->neigh, so the sweep after it needs no ARP of its own. With
- * --dry-run nothing is sent and every target counts as up. Returns 0
+ * g->neigh, so the sweep after it needs no ARP of its own. Never
+ * called with --dry-run (phase_discovery.c). Returns 0
  * (also when interrupted: *g->stop), or -1 with err.
  */
 int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
@@ -191,7 +191,7 @@ int disc_run(struct scan *g, struct pktio *io, struct disc_results *r,
  * (engine/sweep/connscan.h), one retry pass. A completed handshake
  * (syn-ack) or a refusal (conn-refused) says the host is up, its RTT
  * the latency; a host found up gets no more probes. No MACs (no ARP
- * without privileges). Either family. --dry-run: every target up.
+ * without privileges). Either family. Never with --dry-run.
  * Returns 0 (also when interrupted), or -1 with err.
  */
 int disc_connect_run(struct scan *g, struct disc_results *r,
