@@ -9,7 +9,63 @@
 #include <string.h>
 
 #include "engine/invdb/invdb_int.h"
+#include "netstack/base/dynlib.h"
 #include "netstack/base/util.h"
+
+/*
+ * libpq is mapped by the first pg_open() (netstack/base/dynlib.h), not
+ * linked: a scan without -oS postgresql:// never loads it. The calls
+ * below go through this table under their usual names.
+ */
+#define PQ_FNS(X)                                                        \
+	X(PQclear) X(PQconnectdb) X(PQerrorMessage) X(PQescapeLiteral)   \
+	X(PQexec) X(PQexecParams) X(PQfinish) X(PQfreemem) X(PQgetResult) \
+	X(PQgetisnull) X(PQgetvalue) X(PQnfields) X(PQntuples)           \
+	X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQuery)         \
+	X(PQsetNoticeProcessor) X(PQstatus)
+#define PQ_FIELD(f) __typeof__(f) *f;
+#define PQ_NAME(f) #f,
+static union {
+	struct {
+		PQ_FNS(PQ_FIELD)
+	} f;
+	void *v[1]; /* dynlib_load() fills it as an array */
+} pq;
+static const char *const pq_names[] = { PQ_FNS(PQ_NAME) };
+#define PQ_N (sizeof(pq_names) / sizeof(*pq_names))
+_Static_assert(sizeof(pq.f) == PQ_N * sizeof(void *),
+	       "one pointer per libpq function");
+
+#define PQclear (pq.f.PQclear)
+#define PQconnectdb (pq.f.PQconnectdb)
+#define PQerrorMessage (pq.f.PQerrorMessage)
+#define PQescapeLiteral (pq.f.PQescapeLiteral)
+#define PQexec (pq.f.PQexec)
+#define PQexecParams (pq.f.PQexecParams)
+#define PQfinish (pq.f.PQfinish)
+#define PQfreemem (pq.f.PQfreemem)
+#define PQgetResult (pq.f.PQgetResult)
+#define PQgetisnull (pq.f.PQgetisnull)
+#define PQgetvalue (pq.f.PQgetvalue)
+#define PQnfields (pq.f.PQnfields)
+#define PQntuples (pq.f.PQntuples)
+#define PQresultErrorMessage (pq.f.PQresultErrorMessage)
+#define PQresultStatus (pq.f.PQresultStatus)
+#define PQsendQuery (pq.f.PQsendQuery)
+#define PQsetNoticeProcessor (pq.f.PQsetNoticeProcessor)
+#define PQstatus (pq.f.PQstatus)
+
+/* Maps libpq once; 0, or -1 with err. */
+static int pq_load(char *err, size_t errlen)
+{
+	static int loaded;
+
+	if (!loaded && dynlib_load("libpq.so.5", pq_names, pq.v, PQ_N, err,
+				   errlen) < 0)
+		return -1;
+	loaded = 1;
+	return 0;
+}
 
 /* Any constant: serialises schema creation among concurrent fathoms. */
 #define PG_SCHEMA_LOCK 0x66617468LL
@@ -73,9 +129,12 @@ static int pg_finish(void *be, char *err, size_t errlen)
  */
 static void *pg_open(const char *target, char *err, size_t errlen)
 {
-	struct pg *p = xcalloc(1, sizeof(*p));
+	struct pg *p;
 	PGresult *r;
 
+	if (pq_load(err, errlen) < 0)
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
 	p->c = PQconnectdb(target);
 	if (p->c == NULL || PQstatus(p->c) != CONNECTION_OK) {
 		pg_err(p, "cannot connect", NULL, err, errlen);

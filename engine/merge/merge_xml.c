@@ -2,10 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "engine/merge/merge_int.h"
+#include "engine/merge/xmllib.h"
 #include "netstack/base/util.h"
 
 #define SHARD_COMMENT " fathom-shard: "
@@ -25,38 +23,54 @@ static xmlNode *child(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-/* An attribute as a number; 0 when absent or not one. */
-static uint64_t attr_u64(xmlNode *n, const char *name)
+/*
+ * An attribute's text where the tree keeps it (nothing to free); NULL
+ * when absent. The parser folds character references into one text
+ * node; a value still split (an entity of the document's own) is NULL.
+ */
+static const char *prop(const xmlNode *n, const char *name)
 {
-	xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+	for (const xmlAttr *a = n ? n->properties : NULL; a; a = a->next) {
+		const xmlNode *t = a->children;
+
+		if (strcmp((const char *)a->name, name) != 0)
+			continue;
+		if (t == NULL)
+			return "";
+		return t->type == XML_TEXT_NODE && t->next == NULL
+			       ? (const char *)t->content
+			       : NULL;
+	}
+	return NULL;
+}
+
+/* An attribute as a number; 0 when absent or not one. */
+static uint64_t attr_u64(const xmlNode *n, const char *name)
+{
+	const char *v = prop(n, name);
 	uint64_t r = 0;
 
-	if (v && parse_u64((const char *)v, UINT64_MAX, &r) < 0)
+	if (v && parse_u64(v, UINT64_MAX, &r) < 0)
 		r = 0;
-	xmlFree(v);
 	return r;
 }
 
 /* A <host>'s address (ipv4 or ipv6, not the MAC) and state. */
 static int host_of(xmlNode *h, struct addr *a, int *up)
 {
-	xmlNode *st = child(h, "status");
-	xmlChar *s = st ? xmlGetProp(st, (const xmlChar *)"state") : NULL;
+	const char *s = prop(child(h, "status"), "state");
 	int rc = -1;
 
-	*up = s && strcmp((const char *)s, "up") == 0;
-	xmlFree(s);
+	*up = s && strcmp(s, "up") == 0;
 	for (xmlNode *c = h->children; c && rc < 0; c = c->next) {
-		xmlChar *t, *v;
+		const char *t, *v;
 
 		if (!is_el(c, "address"))
 			continue;
-		t = xmlGetProp(c, (const xmlChar *)"addrtype");
-		v = xmlGetProp(c, (const xmlChar *)"addr");
-		if (t && v && strcmp((const char *)t, "mac") != 0)
-			rc = addr_parse((const char *)v, a);
-		xmlFree(t);
-		xmlFree(v);
+		t = prop(c, "addrtype");
+		v = prop(c, "addr");
+		if (t && v && strcmp(t, "mac") != 0)
+			rc = addr_parse(v, a);
 	}
 	return rc;
 }
@@ -84,7 +98,7 @@ static int read_run(struct merge_doc *d, xmlNode *run, char *err,
 		    size_t errlen)
 {
 	xmlNode *rs = child(run, "runstats");
-	xmlChar *ex = NULL, *args;
+	const char *ex = NULL, *args;
 	int partial = 0;
 	size_t seq = 0;
 
@@ -106,19 +120,17 @@ static int read_run(struct merge_doc *d, xmlNode *run, char *err,
 		}
 		merge_doc_add(d, &a, up, NULL, c)->seq = seq++;
 	}
-	args = xmlGetProp(run, (const xmlChar *)"args");
-	d->cmdline = args ? xstrdup((const char *)args) : NULL;
-	xmlFree(args);
+	args = prop(run, "args");
+	d->cmdline = args ? xstrdup(args) : NULL;
 	d->start = (time_t)attr_u64(run, "start");
 	if (rs) {
 		xmlNode *fin = child(rs, "finished");
 
 		d->end = (time_t)attr_u64(fin, "time");
 		d->total = attr_u64(child(rs, "hosts"), "total");
-		ex = fin ? xmlGetProp(fin, (const xmlChar *)"exit") : NULL;
+		ex = prop(fin, "exit");
 	}
-	d->finished = !partial && ex && strcmp((const char *)ex, "success") == 0;
-	xmlFree(ex);
+	d->finished = !partial && ex && strcmp(ex, "success") == 0;
 	return 0;
 }
 
@@ -132,6 +144,8 @@ int merge_parse_xml(struct merge_doc *d, const char *buf, size_t len,
 		snprintf(err, errlen, "too large");
 		return -1;
 	}
+	if (xmllib_load(err, errlen) < 0)
+		return -1;
 	/* No network, no entities from outside, no DTD loading. */
 	doc = xmlReadMemory(buf, (int)len, d->name, NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOBLANKS |
@@ -233,10 +247,14 @@ int merge_write_xml(const char *path, const struct merge_doc *d0,
 		    struct merge_host *const *h, size_t n,
 		    const struct merge_sum *sum, char *err, size_t errlen)
 {
-	xmlDoc *out = xmlCopyDoc(d0->xml, 1);
-	xmlNode *run = out ? xmlDocGetRootElement(out) : NULL;
+	xmlDoc *out;
+	xmlNode *run;
 	int rc;
 
+	if (xmllib_load(err, errlen) < 0)
+		return -1;
+	out = xmlCopyDoc(d0->xml, 1);
+	run = out ? xmlDocGetRootElement(out) : NULL;
 	if (run == NULL) {
 		snprintf(err, errlen, "out of memory");
 		xmlFreeDoc(out);
