@@ -20,6 +20,7 @@ struct utcp {
 	void *sink_arg;
 	struct addr src;    /* frames to other addresses are not ours */
 	uint16_t next_port; /* source ports rotate through fathom's range */
+	uint16_t next_sport; /* open_sport's cursor (a reserved range) */
 	uint64_t rng;
 	size_t max_conns;
 	/* One pass (vs_utcp_onepass): the sweep's handshakes, or NULL. */
@@ -133,6 +134,41 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 	for (int tries = 0; tries < 64 && c == NULL; tries++)
 		c = tcp_connect_addr(u->tcp, addr, port, next_sport(u),
 				     rnd32(u), mac, user, now);
+	return c;
+}
+
+uint16_t vs_sport_next(uint16_t *cursor, uint16_t lo, uint16_t hi)
+{
+	uint16_t sport = *cursor >= lo && *cursor <= hi ? *cursor : lo;
+
+	*cursor = sport == hi ? lo : (uint16_t)(sport + 1);
+	return sport;
+}
+
+/*
+ * A probe's own source range (fathom-sourceports): one cursor walks it,
+ * so parallel connections take distinct ports and a port is reused only
+ * after the whole range (the peer's TIME_WAIT for it has had time to
+ * end); a 4-tuple still in use (tcp_connect_addr refuses it) is
+ * skipped. Never adopts the sweep's handshake: its port is the sweep's.
+ */
+static void *utcp_open_sport(struct vs_transport *t, const struct addr *addr,
+			     uint16_t port, uint16_t lo, uint16_t hi,
+			     const uint8_t *mac, void *user, uint64_t now)
+{
+	struct utcp *u = t->impl;
+	uint32_t span = (uint32_t)hi - lo + 1;
+	void *c = NULL;
+
+	if (mac == NULL || lo == 0 || hi < lo ||
+	    addr_is_v6(addr) != addr_is_v6(&u->src))
+		return NULL;
+	for (uint32_t tries = 0; tries < span && c == NULL; tries++) {
+		uint16_t sport = vs_sport_next(&u->next_sport, lo, hi);
+
+		c = tcp_connect_addr(u->tcp, addr, port, sport, rnd32(u), mac,
+				     user, now);
+	}
 	return c;
 }
 
@@ -260,6 +296,7 @@ static const struct vs_transport_ops utcp_ops = {
 	.name = "userspace TCP",
 	.needs_mac = 1,
 	.open = utcp_open,
+	.open_sport = utcp_open_sport,
 	.send = utcp_send,
 	.abort = utcp_abort,
 	.tick = utcp_tick,
