@@ -683,7 +683,10 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	 * serves one client (OpenVPN) resets those queued behind it. */
 	if (wrapped && !others && sv->best.kind != SVC_HARD &&
 	    !sv->have_soft && !sv->tunnel) {
-		vs_finish(sv, VS_TCPWRAPPED);
+		if (sv->phase == 0 && vs_reserved_listed(sv))
+			phase1_rest(sv); /* rshd: only they can tell */
+		else
+			vs_finish(sv, VS_TCPWRAPPED);
 		return;
 	}
 	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {

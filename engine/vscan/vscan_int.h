@@ -229,6 +229,12 @@ int vs_silent_null(const struct pconn *pc, uint64_t now);
  * sequential run, the next of nmap's order once none is in flight.
  */
 void vs_fill(struct service *sv, int max_rank);
+/*
+ * A probe with fathom-sourceports lists sv's port and the transport can
+ * send it: a daemon that drops clients on other source ports (rshd)
+ * closes on the NULL probe without a byte, which is not yet tcpwrapped.
+ */
+int vs_reserved_listed(const struct service *sv);
 /* A probe nmap would send before the hard answer is still unsent. */
 int vs_unsent_before_best(const struct service *sv);
 
