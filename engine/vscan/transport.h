@@ -51,8 +51,9 @@ typedef void *vs_tr_open_fn(struct vs_transport *t, const struct addr *addr,
 /*
  * open() from a source port in sport_lo..sport_hi (a probe's
  * fathom-sourceports, probes/servicedb.h), never one a connection of
- * the run holds; consecutive calls take consecutive ports of the range,
- * so a port comes back only after the whole range has been used. NULL
+ * the run holds; consecutive calls take consecutive ports of the range
+ * from a random start, so a port comes back only after the whole range
+ * has been used (and a new run does not meet the last one's). NULL
  * as open()'s. A transport that cannot choose (kernel sockets, after
  * privileges are dropped: no reserved port) leaves it NULL, and such
  * probes are not sent.

@@ -676,8 +676,10 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			    (pc->reset && !vs_retry_left(sv))) &&
 			   pc->connected_at &&
 			   now - pc->connected_at < null->tcpwrappedms;
-		others += pc->probe != null && pc->established &&
-			  !pc->concluded;
+		/* (a reserved-port probe counts from its SYN: rshd) */
+		others += pc->probe != null && !pc->concluded &&
+			  (pc->established ||
+			   (pc->probe && pc->probe->sport_lo));
 	}
 	/* ...unless another probe's connection is still up: a daemon that
 	 * serves one client (OpenVPN) resets those queued behind it. */

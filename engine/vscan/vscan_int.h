@@ -299,8 +299,9 @@ void vs_utcp_set_sink(struct vs_transport *t,
 void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len);
 /*
  * open_sport's choice of source port in lo..hi (1 <= lo <= hi): cursor's
- * port (lo when it lies outside), cursor then moves to the next, back
- * to lo after hi. Distinct ports for hi - lo + 1 calls in a row.
+ * port (lo + cursor % (hi - lo + 1) when it lies outside), cursor then
+ * moves to the next, back to lo after hi. Distinct ports for hi - lo + 1
+ * calls in a row.
  */
 uint16_t vs_sport_next(uint16_t *cursor, uint16_t lo, uint16_t hi);
 

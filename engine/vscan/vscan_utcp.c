@@ -139,7 +139,10 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 
 uint16_t vs_sport_next(uint16_t *cursor, uint16_t lo, uint16_t hi)
 {
-	uint16_t sport = *cursor >= lo && *cursor <= hi ? *cursor : lo;
+	uint32_t span = (uint32_t)hi - lo + 1;
+	uint16_t sport = *cursor >= lo && *cursor <= hi
+				 ? *cursor
+				 : (uint16_t)(lo + *cursor % span);
 
 	*cursor = sport == hi ? lo : (uint16_t)(sport + 1);
 	return sport;
@@ -321,6 +324,12 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *vc,
 	u->max_conns = vc->max_conns;
 	if (getrandom(&u->rng, sizeof(u->rng), 0) != sizeof(u->rng) || !u->rng)
 		u->rng = now_ns() | 1;
+	/*
+	 * A reserved range starts anywhere: a run right after another must
+	 * not reuse the 4-tuples the daemons (which close first) still hold
+	 * in TIME_WAIT.
+	 */
+	u->next_sport = (uint16_t)rnd32(u);
 	/* IPv6 connections advertise 20 bytes less MSS (tcp.h). */
 	if (addr_is_v6(&u->src))
 		cfg.saddr6 = u->src;

@@ -241,9 +241,15 @@ static void utcp_sport(const struct vs_transport_cfg *cfg)
 		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 513);
 		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 514);
 		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 512);
-		cur = 62100; /* outside: the range starts over */
+		cur = 62100; /* outside: folded into the range */
 		CHECK_EQ_U(vs_sport_next(&cur, 600, 600), 600);
 		CHECK_EQ_U(vs_sport_next(&cur, 600, 600), 600);
+		cur = 1030;
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 518);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 519);
+		cur = 1023;
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 1023);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 512);
 
 		memset(&hop, 0, sizeof(hop));
 		hop.src = 0xc6120002;
