@@ -94,30 +94,55 @@ static void remove_stale(void)
 	}
 }
 
-int rstguard_script(char *buf, size_t len, const char *table,
-		    const struct addr *saddr, uint16_t port_lo,
-		    uint16_t port_hi)
+/* " LO-HI" or " { LO-HI, LO-HI }" into buf; -1 if it does not fit. */
+static int format_ports(char *buf, size_t len, const struct rstguard_ports *r,
+			size_t nr)
 {
-	char a[ADDR_STRLEN];
+	size_t at = 0;
+	int n;
+
+	for (size_t i = 0; i < nr; i++) {
+		n = snprintf(buf + at, len - at, "%s%u-%u", i ? ", " : "",
+			     r[i].lo, r[i].hi);
+		if (n < 0 || (size_t)n >= len - at)
+			return -1;
+		at += (size_t)n;
+	}
+	return 0;
+}
+
+int rstguard_script(char *buf, size_t len, const char *table,
+		    const struct addr *saddr, const struct rstguard_ports *r,
+		    size_t nr)
+{
+	char a[ADDR_STRLEN], ports[RSTGUARD_MAX_RANGES * 16];
 	int n;
 
 	if (saddr->family != ADDR_V4 && saddr->family != ADDR_V6)
+		return -1;
+	if (nr == 0 || nr > RSTGUARD_MAX_RANGES)
+		return -1;
+	for (size_t i = 0; i < nr; i++)
+		if (r[i].hi < r[i].lo)
+			return -1;
+	if (format_ports(ports, sizeof(ports), r, nr) < 0)
 		return -1;
 	n = snprintf(buf, len,
 		     "table inet %s {\n"
 		     "  chain out {\n"
 		     "    type filter hook output priority 0; policy accept;\n"
-		     "    %s saddr %s tcp sport %u-%u tcp flags & rst == rst "
+		     "    %s saddr %s tcp sport %s%s%s tcp flags & rst == rst "
 		     "drop\n"
 		     "  }\n"
 		     "}\n",
 		     table, addr_is_v6(saddr) ? "ip6" : "ip",
-		     addr_format(saddr, a), port_lo, port_hi);
+		     addr_format(saddr, a), nr > 1 ? "{ " : "", ports,
+		     nr > 1 ? " }" : "");
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 int rstguard_install(struct rstguard *g, const struct addr *saddr,
-		     uint16_t port_lo, uint16_t port_hi, char *err,
+		     const struct rstguard_ports *r, size_t nr, char *err,
 		     size_t errlen)
 {
 	char script[512], out[512];
@@ -126,9 +151,9 @@ int rstguard_install(struct rstguard *g, const struct addr *saddr,
 
 	memset(g, 0, sizeof(*g));
 	snprintf(g->table, sizeof(g->table), "fathom_%ld", (long)getpid());
-	if (rstguard_script(script, sizeof(script), g->table, saddr, port_lo,
-			    port_hi) < 0) {
-		snprintf(err, errlen, "nft: no source address to guard");
+	if (rstguard_script(script, sizeof(script), g->table, saddr, r, nr) <
+	    0) {
+		snprintf(err, errlen, "nft: no address or ports to guard");
 		return -1;
 	}
 	remove_stale();

@@ -24,22 +24,31 @@ struct rstguard {
 	int active;
 };
 
+/* A source-port range the rule covers (lo <= hi). */
+struct rstguard_ports {
+	uint16_t lo, hi;
+};
+#define RSTGUARD_MAX_RANGES 4
+
 /*
  * Installs the table with `nft -f -`. Returns 0, or -1 with err when nft
  * is missing or refuses (the caller falls back and warns).
  */
 int rstguard_install(struct rstguard *g, const struct addr *saddr,
-		     uint16_t port_lo, uint16_t port_hi, char *err,
+		     const struct rstguard_ports *r, size_t nr, char *err,
 		     size_t errlen);
 
 /*
  * The nft script rstguard_install feeds nft for table, saddr (either
- * family) and the port range (pure; for tests). Returns its length, or
- * -1 when saddr has no family or buf is too small (512 always fits).
+ * family) and the nr (1..RSTGUARD_MAX_RANGES) port ranges r: one is
+ * "tcp sport LO-HI", more an anonymous set "tcp sport { LO-HI, ... }"
+ * (pure; for tests). Returns its length, or -1 when saddr has no
+ * family, nr is out of bounds, a range is reversed or buf is too small
+ * (512 always fits).
  */
 int rstguard_script(char *buf, size_t len, const char *table,
-		    const struct addr *saddr, uint16_t port_lo,
-		    uint16_t port_hi);
+		    const struct addr *saddr, const struct rstguard_ports *r,
+		    size_t nr);
 
 /* Deletes the table if installed; safe to call twice. */
 void rstguard_remove(struct rstguard *g);

@@ -419,6 +419,50 @@ static int parse_fallback(struct load *ld, char *s)
 	return 0;
 }
 
+/*
+ * fathom-sourceports LO-HI: the probe's connections come from a source
+ * port in LO-HI, a range of the reserved ports 1-1023 (the BSD
+ * r-commands' trust rule: rlogind and rshd drop any other client).
+ */
+static int parse_sourceports(struct load *ld, char *s)
+{
+	struct svc_probe *p = ld->cur;
+	const char *t = s;
+	unsigned long lo, hi;
+
+	rtrim(s);
+	if (parse_port(&t, &lo) < 0 || *t != '-')
+		goto bad;
+	t++;
+	if (parse_port(&t, &hi) < 0 || *t != '\0' || lo == 0 || hi < lo ||
+	    hi > SVC_SPORT_MAX)
+		goto bad;
+	if (p->proto != IPPROTO_TCP)
+		return lerr(ld, "fathom-sourceports is for TCP probes only");
+	p->sport_lo = (uint16_t)lo;
+	p->sport_hi = (uint16_t)hi;
+	return 0;
+bad:
+	return lerr(ld,
+		    "fathom-sourceports must be LO-HI within 1-%d, got '%s'",
+		    SVC_SPORT_MAX, s);
+}
+
+/* nmap's directives, then fathom's own (the "fathom-" namespace). */
+static int known_directive(const char *kw)
+{
+	static const char *const kws[] = {
+		"Exclude", "Probe",	  "match",	 "softmatch",
+		"ports",   "sslports",	  "rarity",	 "fallback",
+		"totalwaitms", "tcpwrappedms", "fathom-sourceports",
+	};
+
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
+		if (strcmp(kw, kws[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int parse_line(struct load *ld, char *s)
 {
 	struct svc_probe *p = ld->cur;
@@ -435,11 +479,7 @@ static int parse_line(struct load *ld, char *s)
 	kwlen = (size_t)(s - kw);
 	arg = skip_ws(s);
 	kw[kwlen] = '\0';
-	if (strcmp(kw, "Exclude") != 0 && strcmp(kw, "Probe") != 0 &&
-	    strcmp(kw, "match") != 0 && strcmp(kw, "softmatch") != 0 &&
-	    strcmp(kw, "ports") != 0 && strcmp(kw, "sslports") != 0 &&
-	    strcmp(kw, "rarity") != 0 && strcmp(kw, "fallback") != 0 &&
-	    strcmp(kw, "totalwaitms") != 0 && strcmp(kw, "tcpwrappedms") != 0)
+	if (!known_directive(kw))
 		return lerr(ld, "unknown directive '%s'", kw);
 	if (*arg == '\0')
 		return lerr(ld, "%s needs an argument", kw);
@@ -475,6 +515,8 @@ static int parse_line(struct load *ld, char *s)
 		return parse_ms(ld, kw, arg, &p->totalwaitms);
 	if (strcmp(kw, "tcpwrappedms") == 0)
 		return parse_ms(ld, kw, arg, &p->tcpwrappedms);
+	if (strcmp(kw, "fathom-sourceports") == 0)
+		return parse_sourceports(ld, arg);
 	return parse_fallback(ld, arg);
 }
 
@@ -688,6 +730,22 @@ const struct svc_probe *svcdb_find(const struct svcdb *db, int proto,
 				   const char *name)
 {
 	return lookup(db, proto, name, 0);
+}
+
+int svcdb_sourceports(const struct svcdb *db, uint16_t *lo, uint16_t *hi)
+{
+	*lo = *hi = 0;
+	for (size_t i = 0; i < db->nprobes; i++) {
+		const struct svc_probe *p = db->probes[i];
+
+		if (p->sport_lo == 0)
+			continue;
+		if (*lo == 0 || p->sport_lo < *lo)
+			*lo = p->sport_lo;
+		if (p->sport_hi > *hi)
+			*hi = p->sport_hi;
+	}
+	return *lo != 0;
 }
 
 size_t svcdb_nmatches(const struct svcdb *db)

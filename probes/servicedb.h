@@ -22,6 +22,12 @@
  *   totalwaitms <100-300000> | tcpwrappedms <100-300000>
  *   rarity <1-9> | fallback <probe>[,<probe>]...  (at most 20 names)
  *
+ * fathom's own directives, which nmap's grammar lacks, are named
+ * "fathom-..." (nmap's files never use the prefix, so they load
+ * unchanged; nmap itself refuses a file using them):
+ *   fathom-sourceports <lo>-<hi>        TCP probe: connect from a source
+ *                                       port in lo-hi, within 1-1023
+ *
  * '#' comment lines and blank lines are skipped. A delimiter <d> is any
  * non-space byte and ends at its next occurrence: nothing escapes it.
  * Where we part from nmap, it is to refuse what nmap would misread:
@@ -34,6 +40,7 @@
 #define SVC_NAME_MAX 63 /* probe and service names */
 #define SVC_MAX_FALLBACKS 20
 #define SVC_MAX_CPE 8 /* cpe templates kept per match line */
+#define SVC_SPORT_MAX 1023 /* fathom-sourceports: reserved ports only */
 
 /* Version fields filled from a match line's templates, in this order. */
 enum svc_field {
@@ -81,6 +88,12 @@ struct svc_probe {
 	int rarity;          /* 1-9, default 5 */
 	unsigned totalwaitms;   /* default 5000 */
 	unsigned tcpwrappedms;  /* default 2000; meaningful for NULL only */
+	/*
+	 * fathom-sourceports: the connection's source port must be in
+	 * sport_lo..sport_hi (a daemon's trust rule, e.g. rshd's 512-1023);
+	 * 0, 0: any. A transport that cannot choose does not send it.
+	 */
+	uint16_t sport_lo, sport_hi;
 	struct svc_portlist ports, sslports;
 	struct svc_match *matches; /* file order; later files append */
 	size_t nmatches, mcap;
@@ -113,9 +126,10 @@ struct svcdb *svcdb_new(void);
  * EARLIER load is extended (a user file can add lines to the NULL
  * probe): its probe string must be identical; the new lines come after
  * the old ones, new ports and sslports are added, and a rarity,
- * totalwaitms, tcpwrappedms or fallback directive replaces the old
- * value. Within one load a repeated probe is an error. The NULL probe
- * is the TCP probe with an empty string; there is at most one.
+ * totalwaitms, tcpwrappedms, fallback or fathom-sourceports directive
+ * replaces the old value. Within one load a repeated probe is an error.
+ * The NULL probe is the TCP probe with an empty string; there is at
+ * most one.
  * Returns 0, or -1 with err = "NAME:LINE: reason" (or "NAME: reason").
  * After an error db holds a partial load: free it.
  * Call svcdb_finalize() after the last load.
@@ -146,6 +160,13 @@ const struct svc_probe *svcdb_null_probe(const struct svcdb *db);
 /* Exact name and protocol lookup (the NULL probe included), or NULL. */
 const struct svc_probe *svcdb_find(const struct svcdb *db, int proto,
 				   const char *name);
+
+/*
+ * The smallest range holding every probe's fathom-sourceports range:
+ * 1 with *lo, *hi set, or 0 (both 0) when no probe has one. -sV's
+ * capture and RST guard cover it too.
+ */
+int svcdb_sourceports(const struct svcdb *db, uint16_t *lo, uint16_t *hi);
 
 /* Total match + softmatch lines, over all probes. */
 size_t svcdb_nmatches(const struct svcdb *db);

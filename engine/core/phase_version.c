@@ -45,8 +45,8 @@ static int version_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	 * or the kernel resets the SYN-ACKs -sV would finish.
 	 */
 	onepass = synscan_onepass_wanted(run->top.opt);
-	m = vscan_setup(&ps->hop, &ps->guard, onepass, &ps->vscan, ps->vwhy,
-			sizeof(ps->vwhy), err, errlen);
+	m = vscan_setup(&ps->hop, run->top.opt->svcdb, &ps->guard, onepass,
+			&ps->vscan, ps->vwhy, sizeof(ps->vwhy), err, errlen);
 	if (m < 0)
 		return -1;
 	ps->vmode = (enum vscan_mode)m;

@@ -49,6 +49,22 @@ typedef void *vs_tr_open_fn(struct vs_transport *t, const struct addr *addr,
 			    uint64_t now);
 
 /*
+ * open() from a source port in sport_lo..sport_hi (a probe's
+ * fathom-sourceports, probes/servicedb.h), never one a connection of
+ * the run holds; consecutive calls take consecutive ports of the range
+ * from a random start, so a port comes back only after the whole range
+ * has been used (and a new run does not meet the last one's). NULL
+ * as open()'s. A transport that cannot choose (kernel sockets, after
+ * privileges are dropped: no reserved port) leaves it NULL, and such
+ * probes are not sent.
+ */
+typedef void *vs_tr_open_sport_fn(struct vs_transport *t,
+				  const struct addr *addr, uint16_t port,
+				  uint16_t sport_lo, uint16_t sport_hi,
+				  const uint8_t *mac, void *user,
+				  uint64_t now);
+
+/*
  * Queues n bytes on conn (sent once it is connected). Returns 0, or -1
  * when conn is closing or its send queue is full.
  */
@@ -89,6 +105,7 @@ struct vs_transport_ops {
 	const char *name;
 	int needs_mac; /* open() needs the next hop's MAC (frames of its own) */
 	vs_tr_open_fn *open;
+	vs_tr_open_sport_fn *open_sport; /* NULL: cannot choose */
 	vs_tr_send_fn *send;
 	vs_tr_abort_fn *abort;
 	vs_tr_tick_fn *tick;
@@ -109,7 +126,8 @@ struct pktio;
 /*
  * fathom's userspace TCP over io (the run's -sV capture, resumed by the
  * caller) from hop's address and MAC, on source ports
- * VS_PORT_LO..VS_PORT_HI.
+ * VS_PORT_LO..VS_PORT_HI (open_sport: the range asked for, which the
+ * capture and the guard must cover: vscan_setup).
  */
 struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *cfg,
 				       struct pktio *io,

@@ -676,14 +676,19 @@ void vs_evaluate(struct service *sv, uint64_t now)
 			    (pc->reset && !vs_retry_left(sv))) &&
 			   pc->connected_at &&
 			   now - pc->connected_at < null->tcpwrappedms;
-		others += pc->probe != null && pc->established &&
-			  !pc->concluded;
+		/* (a reserved-port probe counts from its SYN: rshd) */
+		others += pc->probe != null && !pc->concluded &&
+			  (pc->established ||
+			   (pc->probe && pc->probe->sport_lo));
 	}
 	/* ...unless another probe's connection is still up: a daemon that
 	 * serves one client (OpenVPN) resets those queued behind it. */
 	if (wrapped && !others && sv->best.kind != SVC_HARD &&
 	    !sv->have_soft && !sv->tunnel) {
-		vs_finish(sv, VS_TCPWRAPPED);
+		if (sv->phase == 0 && vs_reserved_listed(sv))
+			phase1_rest(sv); /* rshd: only they can tell */
+		else
+			vs_finish(sv, VS_TCPWRAPPED);
 		return;
 	}
 	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {

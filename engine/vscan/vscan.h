@@ -51,12 +51,14 @@ struct rstguard;
  * the nft guard; when nft refuses: kernel sockets, with its refusal in
  * why) and opens the capture the userspace modes use (*io; NULL for
  * sockets). With onepass the guard and the capture cover the sweep's
- * source ports too, before the sweep sends (one pass). Returns the enum
- * vscan_mode, or -1 with err when the capture cannot be opened.
+ * source ports too, before the sweep sends (one pass), and both cover
+ * the reserved ports db's probes connect from (svcdb_sourceports; db
+ * may be NULL). Returns the enum vscan_mode, or -1 with err when the
+ * capture cannot be opened.
  */
-int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
-		int onepass, struct pktio **io, char *why, size_t whylen,
-		char *err, size_t errlen);
+int vscan_setup(const struct route_hop *hop, const struct svcdb *db,
+		struct rstguard *guard, int onepass, struct pktio **io,
+		char *why, size_t whylen, char *err, size_t errlen);
 
 /*
  * Probes every open TCP port in s->res: a fresh userspace TCP connection

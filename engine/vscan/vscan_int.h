@@ -229,6 +229,12 @@ int vs_silent_null(const struct pconn *pc, uint64_t now);
  * sequential run, the next of nmap's order once none is in flight.
  */
 void vs_fill(struct service *sv, int max_rank);
+/*
+ * A probe with fathom-sourceports lists sv's port and the transport can
+ * send it: a daemon that drops clients on other source ports (rshd)
+ * closes on the NULL probe without a byte, which is not yet tcpwrapped.
+ */
+int vs_reserved_listed(const struct service *sv);
 /* A probe nmap would send before the hard answer is still unsent. */
 int vs_unsent_before_best(const struct service *sv);
 
@@ -291,6 +297,13 @@ void vs_utcp_set_sink(struct vs_transport *t,
 				  size_t len),
 		      void *arg);
 void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len);
+/*
+ * open_sport's choice of source port in lo..hi (1 <= lo <= hi): cursor's
+ * port (lo + cursor % (hi - lo + 1) when it lies outside), cursor then
+ * moves to the next, back to lo after hi. Distinct ports for hi - lo + 1
+ * calls in a row.
+ */
+uint16_t vs_sport_next(uint16_t *cursor, uint16_t lo, uint16_t hi);
 
 /* vscan_sock.c: probes over kernel sockets (non-blocking, epoll). */
 /* saddr: the -S address to bind, or NULL for the kernel's choice. */

@@ -207,3 +207,19 @@ int vs_unsent_before_best(const struct service *sv)
 	}
 	return 0;
 }
+
+int vs_reserved_listed(const struct service *sv)
+{
+	const struct vs *v = sv->vs;
+
+	if (v->tr == NULL || v->tr->ops->open_sport == NULL)
+		return 0;
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto == IPPROTO_TCP && p->sport_lo &&
+		    svc_probe_port_listed(p, sv->out->port, sv->tunnel))
+			return 1;
+	}
+	return 0;
+}

@@ -20,8 +20,20 @@
 void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 		   uint64_t now)
 {
-	void *c = v->tr->ops->open(v->tr, &sv->out->addr, sv->out->port,
-				   sv->mac, pc, now);
+	const struct svc_probe *p = pc->probe;
+	void *c;
+
+	/* fathom-sourceports: from the probe's range or not at all. */
+	if (p && p->sport_lo)
+		c = v->tr->ops->open_sport
+			    ? v->tr->ops->open_sport(v->tr, &sv->out->addr,
+						     sv->out->port, p->sport_lo,
+						     p->sport_hi, sv->mac, pc,
+						     now)
+			    : NULL;
+	else
+		c = v->tr->ops->open(v->tr, &sv->out->addr, sv->out->port,
+				     sv->mac, pc, now);
 
 	if (c && ++v->conns_now > v->conns_peak)
 		v->conns_peak = v->conns_now;
@@ -119,41 +131,53 @@ struct addr vs_hop_src(const struct route_hop *hop)
 	return addr_is_v6(&hop->saddr) ? hop->saddr : addr_from_v4(hop->src);
 }
 
+/* -sV's source ports: lo-VS_PORT_HI, and a probe's reserved ones. */
+struct vs_ports {
+	uint16_t lo, xlo, xhi; /* xlo 0: no reserved range */
+};
+
 /*
  * The -sV capture's filter: TCP to fathom's -sV ports (from lo: one
- * pass adds the sweep's) at src; for IPv6 also the neighbour
- * advertisements that answer vs_nexthops6's NS.
+ * pass adds the sweep's; and the probes' reserved range) at src; for
+ * IPv6 also the neighbour advertisements that answer vs_nexthops6's NS.
  */
-static int capture_filter(const struct addr *src, uint16_t lo, char *bpf,
-			  size_t len)
+static int capture_filter(const struct addr *src, const struct vs_ports *vp,
+			  char *bpf, size_t len)
 {
 	char a[ADDR_STRLEN], tcp6[PKTIO_FILTER6_MAX], nd6[PKTIO_FILTER6_MAX];
+	char ports[96];
 	int n;
 
+	n = vp->xlo ? snprintf(ports, sizeof(ports),
+			       "(dst portrange %u-%u or dst portrange %u-%u)",
+			       vp->xlo, vp->xhi, vp->lo, VS_PORT_HI)
+		    : snprintf(ports, sizeof(ports), "dst portrange %u-%u",
+			       vp->lo, VS_PORT_HI);
+	if (n < 0 || (size_t)n >= sizeof(ports))
+		return -1;
 	if (!addr_is_v6(src)) {
-		n = snprintf(bpf, len,
-			     "tcp and dst host %s and dst portrange %u-%u",
-			     addr_format(src, a), lo, VS_PORT_HI);
+		n = snprintf(bpf, len, "tcp and dst host %s and %s",
+			     addr_format(src, a), ports);
 		return n < 0 || (size_t)n >= len ? -1 : 0;
 	}
 	if (pktio_filter6(tcp6, sizeof(tcp6), src, PKTIO_F6_TCP) < 0 ||
 	    pktio_filter6(nd6, sizeof(nd6), src, PKTIO_F6_ND) < 0)
 		return -1;
-	n = snprintf(bpf, len, "(%s and dst portrange %u-%u) or %s", tcp6,
-		     lo, VS_PORT_HI, nd6);
+	n = snprintf(bpf, len, "(%s and %s) or %s", tcp6, ports, nd6);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 /* The capture of whole frames to fathom's -sV ports. */
 static struct pktio *open_capture(const struct route_hop *hop, int foreign,
-				  uint16_t lo, char *err, size_t errlen)
+				  const struct vs_ports *vp, char *err,
+				  size_t errlen)
 {
-	char bpf[2 * PKTIO_FILTER6_MAX + 64];
+	char bpf[2 * PKTIO_FILTER6_MAX + 160];
 	struct addr src = vs_hop_src(hop);
 	struct pktio *io;
 	int rc;
 
-	if (capture_filter(&src, lo, bpf, sizeof(bpf)) < 0) {
+	if (capture_filter(&src, vp, bpf, sizeof(bpf)) < 0) {
 		snprintf(err, errlen, "-sV capture filter: too long");
 		return NULL;
 	}
@@ -171,24 +195,32 @@ static struct pktio *open_capture(const struct route_hop *hop, int foreign,
 	return io;
 }
 
-int vscan_setup(const struct route_hop *hop, struct rstguard *guard,
-		int onepass, struct pktio **io, char *why, size_t whylen,
-		char *err, size_t errlen)
+int vscan_setup(const struct route_hop *hop, const struct svcdb *db,
+		struct rstguard *guard, int onepass, struct pktio **io,
+		char *why, size_t whylen, char *err, size_t errlen)
 {
 	struct addr src = vs_hop_src(hop);
 	/* One pass: the sweep's SYN-ACKs are -sV's (vscan_utcp.c). */
-	uint16_t lo = onepass ? vs_onepass_port_lo() : VS_PORT_LO;
+	struct vs_ports vp = { .lo = onepass ? vs_onepass_port_lo()
+					     : VS_PORT_LO };
+	struct rstguard_ports r[2];
+	size_t nr = 0;
 	int mode;
 
 	*io = NULL;
 	why[0] = '\0';
+	if (db)
+		svcdb_sourceports(db, &vp.xlo, &vp.xhi);
+	if (vp.xlo)
+		r[nr++] = (struct rstguard_ports){ vp.xlo, vp.xhi };
+	r[nr++] = (struct rstguard_ports){ vp.lo, 65535 };
 	if (!route_is_local(&src))
 		mode = VSCAN_FOREIGN;
-	else if (rstguard_install(guard, &src, lo, 65535, why, whylen) == 0)
+	else if (rstguard_install(guard, &src, r, nr, why, whylen) == 0)
 		mode = VSCAN_GUARD;
 	else
 		return VSCAN_SOCKETS;
-	*io = open_capture(hop, mode == VSCAN_FOREIGN, lo, err, errlen);
+	*io = open_capture(hop, mode == VSCAN_FOREIGN, &vp, err, errlen);
 	return *io ? mode : -1;
 }
 

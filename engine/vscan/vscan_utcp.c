@@ -20,6 +20,7 @@ struct utcp {
 	void *sink_arg;
 	struct addr src;    /* frames to other addresses are not ours */
 	uint16_t next_port; /* source ports rotate through fathom's range */
+	uint16_t next_sport; /* open_sport's cursor (a reserved range) */
 	uint64_t rng;
 	size_t max_conns;
 	/* One pass (vs_utcp_onepass): the sweep's handshakes, or NULL. */
@@ -133,6 +134,44 @@ static void *utcp_open(struct vs_transport *t, const struct addr *addr,
 	for (int tries = 0; tries < 64 && c == NULL; tries++)
 		c = tcp_connect_addr(u->tcp, addr, port, next_sport(u),
 				     rnd32(u), mac, user, now);
+	return c;
+}
+
+uint16_t vs_sport_next(uint16_t *cursor, uint16_t lo, uint16_t hi)
+{
+	uint32_t span = (uint32_t)hi - lo + 1;
+	uint16_t sport = *cursor >= lo && *cursor <= hi
+				 ? *cursor
+				 : (uint16_t)(lo + *cursor % span);
+
+	*cursor = sport == hi ? lo : (uint16_t)(sport + 1);
+	return sport;
+}
+
+/*
+ * A probe's own source range (fathom-sourceports): one cursor walks it,
+ * so parallel connections take distinct ports and a port is reused only
+ * after the whole range (the peer's TIME_WAIT for it has had time to
+ * end); a 4-tuple still in use (tcp_connect_addr refuses it) is
+ * skipped. Never adopts the sweep's handshake: its port is the sweep's.
+ */
+static void *utcp_open_sport(struct vs_transport *t, const struct addr *addr,
+			     uint16_t port, uint16_t lo, uint16_t hi,
+			     const uint8_t *mac, void *user, uint64_t now)
+{
+	struct utcp *u = t->impl;
+	uint32_t span = (uint32_t)hi - lo + 1;
+	void *c = NULL;
+
+	if (mac == NULL || lo == 0 || hi < lo ||
+	    addr_is_v6(addr) != addr_is_v6(&u->src))
+		return NULL;
+	for (uint32_t tries = 0; tries < span && c == NULL; tries++) {
+		uint16_t sport = vs_sport_next(&u->next_sport, lo, hi);
+
+		c = tcp_connect_addr(u->tcp, addr, port, sport, rnd32(u), mac,
+				     user, now);
+	}
 	return c;
 }
 
@@ -260,6 +299,7 @@ static const struct vs_transport_ops utcp_ops = {
 	.name = "userspace TCP",
 	.needs_mac = 1,
 	.open = utcp_open,
+	.open_sport = utcp_open_sport,
 	.send = utcp_send,
 	.abort = utcp_abort,
 	.tick = utcp_tick,
@@ -284,6 +324,12 @@ struct vs_transport *vs_transport_utcp(const struct vs_transport_cfg *vc,
 	u->max_conns = vc->max_conns;
 	if (getrandom(&u->rng, sizeof(u->rng), 0) != sizeof(u->rng) || !u->rng)
 		u->rng = now_ns() | 1;
+	/*
+	 * A reserved range starts anywhere: a run right after another must
+	 * not reuse the 4-tuples the daemons (which close first) still hold
+	 * in TIME_WAIT.
+	 */
+	u->next_sport = (uint16_t)rnd32(u);
 	/* IPv6 connections advertise 20 bytes less MSS (tcp.h). */
 	if (addr_is_v6(&u->src))
 		cfg.saddr6 = u->src;

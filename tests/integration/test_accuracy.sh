@@ -9,16 +9,17 @@
 source "$(dirname "$0")/lib.sh"
 
 # 2026-12-05: 116 to 117 of 126 right; 118 with bacula-sd (it answers
-# 5 s late). The rest say nothing a scanner can tell apart: silent sinks
-# (discard, rsyslog, p910nd, shadowsocks; tinc to a peer it has no hosts/
-# file for; Transmission's peer port without the torrent) and rsh/rlogin
-# (rsh-redone drops a client on an unprivileged source port, and in the
-# lab also any client, since its reverse lookup of the scanner fails with
-# EAI_AGAIN: no resolver is reachable). Several scanners share the lab,
-# and a one-client daemon (openvpn's p2p TCP server restarts after each
-# connection; xrdp, nbd under load) busy with another scanner's probe can
-# cost a port or two: the floor leaves three.
-FLOOR=115
+# 5 s late); 120 (three runs in a row) with rsh/rlogin: rsh-redone drops
+# a client on an unprivileged source port, so RloginHello and RshHello
+# connect from 512-1023 (fathom-sourceports), and fx-svc3's inetd has a
+# hosts file for the daemons' reverse lookup (tools/lab.d/daemons-svc3.sh).
+# The rest say nothing a scanner can tell apart: silent sinks (discard,
+# rsyslog, p910nd, shadowsocks; tinc to a peer it has no hosts/ file for;
+# Transmission's peer port without the torrent). Several scanners share
+# the lab, and a one-client daemon (openvpn's p2p TCP server restarts
+# after each connection; xrdp, nbd under load) busy with another
+# scanner's probe can cost a port or two: the floor leaves three.
+FLOOR=117
 
 truth=$top/tools/lab.d/truth.tsv
 hosts=$tmp/hosts

@@ -116,7 +116,7 @@ static void test_load(const struct svcdb *db)
 		if (db == NULL)
 			continue;
 		CHECK(svcdb_null_probe(db) != NULL);
-		CHECK_EQ_U(svcdb_nprobes(db), 50);
+		CHECK_EQ_U(svcdb_nprobes(db), 52);
 		CHECK(svcdb_nmatches(db) >= 100);
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			if (tcp_probe(db, names[i]) == NULL)
@@ -132,6 +132,13 @@ static void test_load(const struct svcdb *db)
 			/* Every probe is sent first on some port. */
 			CHECK(p->ports.n > 0);
 		}
+		/* rlogind and rshd answer reserved source ports only. */
+		p = tcp_probe(db, "RloginHello");
+		CHECK(p && p->sport_lo == 512 && p->sport_hi == 1023 &&
+		      svc_probe_port_listed(p, 513, 0));
+		p = tcp_probe(db, "RshHello");
+		CHECK(p && p->sport_lo == 512 && p->sport_hi == 1023 &&
+		      svc_probe_port_listed(p, 514, 0));
 		p = tcp_probe(db, "GetRequest");
 		CHECK(p && svc_probe_port_listed(p, 80, 0));
 		CHECK(p && svc_probe_port_listed(p, 8080, 0));

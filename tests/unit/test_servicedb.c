@@ -455,6 +455,7 @@ static void test_nmap_file(void)
 	struct svcdb *db;
 	FILE *f = fopen(nmap_probes(), "r");
 	uint64_t t0;
+	uint16_t lo, hi;
 	size_t i, nudp = 0;
 
 	if (f == NULL) {
@@ -499,8 +500,53 @@ static void test_nmap_file(void)
 			CHECK(p->rarity >= 1 && p->rarity <= 9);
 		}
 		CHECK(nudp > 20);
+		/* fathom-sourceports is fathom's: nmap's file has none. */
+		CHECK(svcdb_sourceports(db, &lo, &hi) == 0);
 		svcdb_free(db);
 	}
+}
+
+static void test_sourceports(void)
+{
+	static const char a[] =
+		"Probe TCP NULL q||\n"
+		"Probe TCP Rlogin q|\\0a\\0b\\0vt100/9600\\0|\n"
+		"fathom-sourceports 512-1023\n"
+		"Probe TCP Plain q|x|\n"
+		"Probe TCP Low q|y|\n"
+		"fathom-sourceports\t1-99 \n";
+	static const char b[] = "Probe TCP Rlogin q|\\0a\\0b\\0vt100/9600\\0|\n"
+				"fathom-sourceports 600-700\n";
+	const struct svc_probe *r, *x;
+	uint16_t lo, hi;
+	struct svcdb *db = svcdb_new();
+
+	CASE("fathom-sourceports: a probe's reserved range, the hull of all")
+	{
+		CHECK(svcdb_sourceports(db, &lo, &hi) == 0 && lo == 0 &&
+		      hi == 0);
+		CHECK(svcdb_load_buf(db, a, strlen(a), "a", err,
+				     sizeof(err)) == 0);
+		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
+		r = svcdb_find(db, IPPROTO_TCP, "Rlogin");
+		x = svcdb_find(db, IPPROTO_TCP, "Plain");
+		CHECK(r && r->sport_lo == 512 && r->sport_hi == 1023);
+		CHECK(r && r->payload_len == 16);
+		CHECK(x && x->sport_lo == 0 && x->sport_hi == 0);
+		CHECK(svcdb_null_probe(db)->sport_lo == 0);
+		CHECK(svcdb_sourceports(db, &lo, &hi) == 1);
+		CHECK_EQ_U(lo, 1);
+		CHECK_EQ_U(hi, 1023);
+	}
+	CASE("fathom-sourceports: a later file's replaces the range")
+	{
+		CHECK(svcdb_load_buf(db, b, strlen(b), "b", err,
+				     sizeof(err)) == 0);
+		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
+		r = svcdb_find(db, IPPROTO_TCP, "Rlogin");
+		CHECK(r && r->sport_lo == 600 && r->sport_hi == 700);
+	}
+	svcdb_free(db);
 }
 
 int main(void)
@@ -511,6 +557,7 @@ int main(void)
 	test_crlf();
 	test_bad_files();
 	test_limits();
+	test_sourceports();
 	test_nmap_file();
 	return DONE();
 }

@@ -208,6 +208,87 @@ static void utcp6(const struct vs_transport_cfg *cfg)
 	}
 }
 
+/* The SYN the userspace transport just sent: its source port, or 0. */
+static uint16_t syn_sport(const struct wire *w)
+{
+	struct pkt_info p;
+
+	if (pkt_parse(w->last, w->len, &p) != PKT_TCP ||
+	    p.tcp.flags != PKT_SYN)
+		return 0;
+	return p.tcp.sport;
+}
+
+/*
+ * A probe's fathom-sourceports range (rshd's trust rule): the cursor
+ * walks the range, parallel connections never share a 4-tuple, a full
+ * range refuses, and kernel sockets cannot choose at all.
+ */
+static void utcp_sport(const struct vs_transport_cfg *cfg)
+{
+	CASE("reserved source ports: distinct in the range, then none")
+	{
+		struct addr svc = { .family = ADDR_V4,
+				    .b = { 198, 18, 0, 41 } };
+		uint16_t cur = 0, seen[4] = { 0 };
+		struct route_hop hop;
+		struct vs_transport *u;
+		struct wire w = { 0 };
+		struct seen s[6] = { 0 };
+		void *c[6];
+
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 512);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 513);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 514);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 514), 512);
+		cur = 62100; /* outside: folded into the range */
+		CHECK_EQ_U(vs_sport_next(&cur, 600, 600), 600);
+		CHECK_EQ_U(vs_sport_next(&cur, 600, 600), 600);
+		cur = 1030;
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 518);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 519);
+		cur = 1023;
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 1023);
+		CHECK_EQ_U(vs_sport_next(&cur, 512, 1023), 512);
+
+		memset(&hop, 0, sizeof(hop));
+		hop.src = 0xc6120002;
+		memcpy(hop.if_mac, us_mac, 6);
+		u = vs_transport_utcp(cfg, NULL, &hop);
+		vs_utcp_set_sink(u, sink, &w);
+		CHECK(u->ops->open_sport != NULL);
+		for (int i = 0; i < 4; i++) {
+			c[i] = u->ops->open_sport(u, &svc, 514, 1020, 1023,
+						  svc_mac, &s[i], vs_now_ms());
+			seen[i] = syn_sport(&w);
+			CHECK(c[i] != NULL && seen[i] >= 1020 &&
+			      seen[i] <= 1023);
+			for (int j = 0; j < i; j++)
+				CHECK(seen[j] != seen[i]);
+		}
+		/* Every port of the range holds a connection to 514: none. */
+		CHECK(u->ops->open_sport(u, &svc, 514, 1020, 1023, svc_mac,
+					 &s[4], vs_now_ms()) == NULL);
+		CHECK_EQ_U(w.n, 4);
+		/* Another peer port is another 4-tuple. */
+		c[5] = u->ops->open_sport(u, &svc, 513, 1020, 1023, svc_mac,
+					  &s[5], vs_now_ms());
+		CHECK(c[5] != NULL && syn_sport(&w) >= 1020 &&
+		      syn_sport(&w) <= 1023);
+		/* One ends: its port is the one free again. */
+		u->ops->abort(u, c[2], vs_now_ms());
+		c[4] = u->ops->open_sport(u, &svc, 514, 1020, 1023, svc_mac,
+					  &s[4], vs_now_ms());
+		CHECK(c[4] != NULL && syn_sport(&w) == seen[2]);
+		/* No next hop, or a bad range: nothing sent. */
+		CHECK(u->ops->open_sport(u, &svc, 22, 512, 1023, NULL, &s[4],
+					 vs_now_ms()) == NULL);
+		CHECK(u->ops->open_sport(u, &svc, 22, 0, 0, svc_mac, &s[4],
+					 vs_now_ms()) == NULL);
+		u->ops->free(u, vs_now_ms());
+	}
+}
+
 static int listener6(uint16_t *port)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
@@ -278,6 +359,8 @@ int main(void)
 		CHECK(complete(t->ops));
 		CHECK_STR(t->ops->name, "kernel sockets");
 		CHECK(!t->ops->needs_mac);
+		/* No reserved ports after the drop: such probes are skipped. */
+		CHECK(t->ops->open_sport == NULL);
 		CHECK_EQ_U(t->ops->capacity(t), 16);
 	}
 
@@ -412,6 +495,7 @@ int main(void)
 		u->ops->free(u, vs_now_ms());
 	}
 	utcp6(&cfg);
+	utcp_sport(&cfg);
 	sock6(&cfg);
 	if (t)
 		t->ops->free(t, vs_now_ms());

@@ -1,6 +1,7 @@
 /* test_vscan.c -- -sV scheduling against loopback peers: echoes and nmap's probe order. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +50,23 @@ static const char socks_text[] =
 	"Probe TCP Socks4Connect q|\\x04\\x01\\0\\0\\0\\0\\0\\0fathom\\0|\n"
 	"rarity 1\n";
 
-enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS };
+/*
+ * A probe from reserved source ports listing the port (rshd's trust
+ * rule; %u: the peer's port). Its peer closes a connection that sends
+ * nothing within 50 ms, as rshd closes one from another source port.
+ */
+static const char rsh_fmt[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 1500\n"
+	"tcpwrappedms 300\n"
+	"Probe TCP Rsh q|0\\0a\\0b\\0true\\0|\n"
+	"rarity 9\n"
+	"ports %u\n"
+	"fathom-sourceports 512-1023\n"
+	"match shell m|^\\x01Permission denied\\.\\n$|\n";
+
+enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS,
+	    PEER_RSH };
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -61,6 +78,16 @@ static void serve(int c, enum peer mode)
 		return;
 	if (mode == PEER_CLOSE) { /* past the NULL's 100 ms, no byte */
 		usleep(300 * 1000);
+		close(c);
+		return;
+	}
+	if (mode == PEER_RSH) {
+		struct pollfd pfd = { .fd = c, .events = POLLIN };
+
+		if (poll(&pfd, 1, 50) == 1 && read(c, buf, sizeof(buf)) > 0 &&
+		    buf[0] == '0' &&
+		    write(c, "\1Permission denied.\n", 20) != 20)
+			buf[0] = 0;
 		close(c);
 		return;
 	}
@@ -125,6 +152,25 @@ static pid_t peer_start(enum peer mode, uint16_t *port)
 /* --version-parallel of the next probe_one (1: nmap's order, one by one). */
 static size_t test_par = VS_PAR_DEFAULT;
 
+/*
+ * With test_sport, probe_one's sockets transport claims it can choose
+ * source ports: open_sport notes the range and opens as open() does
+ * (binding a reserved port needs root; the peer cannot tell anyway).
+ */
+static int test_sport, sport_calls;
+static uint16_t sport_lo, sport_hi;
+static struct vs_transport_ops sport_ops;
+
+static void *open_noting_sport(struct vs_transport *t, const struct addr *a,
+			       uint16_t port, uint16_t lo, uint16_t hi,
+			       const uint8_t *mac, void *user, uint64_t now)
+{
+	sport_calls++;
+	sport_lo = lo;
+	sport_hi = hi;
+	return t->ops->open(t, a, port, mac, user, now);
+}
+
 /* Runs one service to its verdict over kernel sockets; 0 or -1. */
 static int probe_one(const struct svcdb *db, uint16_t port,
 		     struct svc_result *out, uint64_t *ms)
@@ -161,6 +207,11 @@ static int probe_one(const struct svcdb *db, uint16_t port,
 	v.tr = vs_transport_sockets(&cfg, NULL, err, sizeof(err));
 	if (v.tr == NULL)
 		return -1;
+	if (test_sport) {
+		sport_ops = *v.tr->ops;
+		sport_ops.open_sport = open_noting_sport;
+		v.tr->ops = &sport_ops;
+	}
 	vs_start_service(&sv);
 	while (!sv.done && vs_now_ms() - t0 < 10000) {
 		v.tr->ops->wait(v.tr, 10);
@@ -173,6 +224,56 @@ static int probe_one(const struct svcdb *db, uint16_t port,
 	vs_free_conns(&sv);
 	svcfp_free(&sv.fp);
 	return sv.done ? 0 : -1;
+}
+
+/* Runs rsh_fmt's database against PEER_RSH; sport: open_sport exists. */
+static void rsh_one(int sport, struct svc_result *r)
+{
+	struct svcdb *db = svcdb_new();
+	char text[sizeof(rsh_fmt) + 8], err[256];
+	uint16_t port = 0;
+	uint64_t ms;
+	pid_t pid = peer_start(PEER_RSH, &port);
+
+	memset(r, 0, sizeof(*r));
+	snprintf(text, sizeof(text), rsh_fmt, port);
+	CHECK(pid > 0);
+	CHECK(svcdb_load_buf(db, text, strlen(text), "rsh", err,
+			     sizeof(err)) == 0 &&
+	      svcdb_finalize(db, err, sizeof(err)) == 0);
+	test_sport = sport;
+	sport_calls = 0;
+	sport_lo = sport_hi = 0;
+	if (pid > 0)
+		CHECK(probe_one(db, port, r, &ms) == 0);
+	test_sport = 0;
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	svcdb_free(db);
+}
+
+static void rsh_cases(void)
+{
+	struct svc_result r;
+
+	CASE("the NULL probe's EOF waits for the port's reserved-port probe")
+	{
+		rsh_one(1, &r);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "shell");
+		CHECK_EQ_U(sport_calls, 1);
+		CHECK(sport_lo == 512 && sport_hi == 1023);
+		free(r.fp);
+	}
+	CASE("a transport that cannot choose: probe skipped, tcpwrapped")
+	{
+		rsh_one(0, &r);
+		CHECK_EQ_U(r.state, VS_TCPWRAPPED);
+		CHECK_EQ_U(sport_calls, 0);
+		free(r.fp);
+	}
 }
 
 int main(void)
@@ -307,6 +408,10 @@ int main(void)
 		CHECK_EQ_U(r.state, VS_TCPWRAPPED);
 		free(r.fp);
 	}
+	test_par = VS_PAR_DEFAULT;
+	rsh_cases();
+	test_par = 1;
+	rsh_cases();
 	svcdb_free(db);
 	return DONE();
 }

@@ -74,6 +74,33 @@ LAB_NEEDS+=(
 
 # ---- fx-svc3 --------------------------------------------------------------
 
+# rsh-redone's in.rlogind and in.rshd look the client's address up
+# (getnameinfo, NI_NAMEREQD) before they say a byte, and exit when that
+# fails. nsswitch.conf says "hosts: files dns", the machine's /etc/hosts
+# does not name lab addresses and no resolver is reachable from a lab
+# namespace, so the lookup failed with EAI_AGAIN and every client saw an
+# EOF. So svc3's inetd (only it: the lookup happens in its children) gets
+# its own /etc/hosts naming every lab segment address, IPv4 and IPv6,
+# bind-mounted over /etc/hosts in the private mount namespace HOST_VIEW
+# already gives it: the lookup answers from the file at once, and the
+# machine's /etc/hosts and every other daemon's view stay as they were.
+svc3_hosts() {
+    local i n
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n'
+    printf '%s\tsvc3.fathom.test svc3\n' "$LAB_V4.41" "$LAB_V6:41"
+    for ((i = 1; i < 255; i++)); do
+        ((i == 41)) && continue
+        case $i in 2) n=scan ;; 3) n=lossy ;; *) n=lab$i ;; esac
+        printf '%s\t%s.fathom.test %s\n' "$LAB_V4.$i" "$n" "$n" "$LAB_V6:$i" "$n" "$n"
+    done
+}
+
+# stale_svc3_inetd PID DIR: true when the running inetd's view lacks that
+# hosts file (one started before it existed): daemon_up restarts it.
+stale_svc3_inetd() {
+    ! cmp -s "/proc/$1/root/etc/hosts" "$2/hosts"
+}
+
 # openbsd-inetd (a second instance, fx-svc3's own host view): tinysshd as the
 # SSH server (it only runs from a super-server), gopher, rsh/rlogin, uucp.
 start_svc3_inetd() {
@@ -87,7 +114,10 @@ login   stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.rlogind
 shell   stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.rshd
 uucp    stream tcp nowait uucp /usr/sbin/tcpd /usr/sbin/uucico -l
 EOF
-    launch "$d" "$2" /usr/sbin/inetd -i -R 1000000 -q 1024 "$d/inetd.conf"
+    svc3_hosts >"$d/hosts"
+    # sh execs inetd: the pid launch records stays the daemon's.
+    launch "$d" "$2" /bin/sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' \
+        sh "$d/hosts" /usr/sbin/inetd -i -R 1000000 -q 1024 "$d/inetd.conf"
 }
 
 start_svc3_postgres() {

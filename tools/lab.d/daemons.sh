@@ -273,6 +273,9 @@ start_os_sshd() {
 
 # daemon_up HOST NAME PORTS [SET]: start it unless it is already running and
 # listening (SET: a listen_set of the host taken before, see daemons_up).
+# A daemon whose start function changed how it runs may define
+# stale_HOST_NAME PID DIR, true when the running copy predates the change:
+# it is restarted (only that daemon, from its own pid file).
 # port_holder NS PROTO/PORT -> the pid of the process listening there in NS
 # (nothing if it is not visible from here).
 port_holder() {
@@ -286,9 +289,14 @@ daemon_up() {
     d=$LAB_STATE/$host-$name ns=$(ns_name "$host")
     if pid=$(pid_of "$d/pid"); then
         if pid_in_ns "$pid" "$ns" && ports_up "$ns" "$ports" "$set"; then
-            return 0
+            if ! declare -F "stale_${host}_$name" >/dev/null ||
+                ! "stale_${host}_$name" "$pid" "$d"; then
+                return 0
+            fi
+            log "$host/$name: pid $pid runs an older set-up; restarting it"
+        else
+            log "$host/$name: pid $pid is not serving $ports here; restarting it"
         fi
-        log "$host/$name: pid $pid is not serving $ports here; restarting it"
         stop_pids "$pid"
     elif ports_up "$ns" "$ports" "$set"; then
         # No live pid file, yet the ports are served: a copy whose pid file

@@ -223,6 +223,10 @@ fx("binary-junk", b"\0\0\0\0\x01\x02\x03\x04")
 fx("gopher-menu", b"1Projects\t/projects\tgopher.example.org\t70\r\n"
    b"0About this server\t/about.txt\tgopher.example.org\t70\r\n"
    b".\r\n")
+# BSD r-commands refusing a client (rcmd(3): a \1 byte, then the error
+# text and a newline), as netkit's rshd and rlogind word it.
+fx("rsh-denied", b"\x01Permission denied.\n")
+fx("rlogin-denied", b"\x01Permission denied.\r\n")
 
 if __name__ == "__main__":
     for name, data in sorted(F.items()):
