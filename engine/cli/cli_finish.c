@@ -37,14 +37,14 @@ static int choose_ports(struct scan_opts *o, const struct cli_ports_args *pa,
 
 	if (o->ping_only)
 		return 0; /* -sn: no port is scanned (the lists stay empty). */
-	if (pa->portarg)
-		return ports_parse(pa->portarg, o->services, &o->ports, err,
-				   errlen) < 0 ||
-				       (o->udp_scan &&
-					cli_udp_reparse(pa->portarg, o, 0, err,
-							errlen) < 0)
-			       ? -1
-			       : 0;
+	if (pa->portarg) {
+		if (ports_parse(pa->portarg, o->services, &o->ports, err,
+				errlen) < 0)
+			return -1;
+		return o->udp_scan ? cli_udp_reparse(pa->portarg, o, 0, err,
+						     errlen)
+				   : 0;
+	}
 	if (o->syn_scan)
 		ports_top(o->services, SVC_TCP, n, &o->ports);
 	if (o->udp_scan)
