@@ -58,13 +58,10 @@ _Static_assert(sizeof(pq.f) == PQ_N * sizeof(void *),
 /* Maps libpq once; 0, or -1 with err. */
 static int pq_load(char *err, size_t errlen)
 {
-	static int loaded;
+	static void *lib;
 
-	if (!loaded && dynlib_load("libpq.so.5", pq_names, pq.v, PQ_N, err,
-				   errlen) < 0)
-		return -1;
-	loaded = 1;
-	return 0;
+	return dynlib_load(&lib, "libpq.so.5", pq_names, pq.v, PQ_N, err,
+			   errlen);
 }
 
 /* Any constant: serialises schema creation among concurrent fathoms. */

@@ -14,11 +14,8 @@ _Static_assert(sizeof(xmllib.f) == NFNS * sizeof(void *),
 
 int xmllib_load(char *err, size_t errlen)
 {
-	static int loaded;
+	static void *lib;
 
-	if (!loaded && dynlib_load("libxml2.so.2", names, xmllib.v, NFNS, err,
-				   errlen) < 0)
-		return -1;
-	loaded = 1;
-	return 0;
+	return dynlib_load(&lib, "libxml2.so.2", names, xmllib.v, NFNS, err,
+			   errlen);
 }

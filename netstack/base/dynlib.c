@@ -4,12 +4,15 @@
 #include <dlfcn.h>
 #include <stdio.h>
 
-int dynlib_load(const char *soname, const char *const *names, void **fns,
-		size_t n, char *err, size_t errlen)
+int dynlib_load(void **handle, const char *soname, const char *const *names,
+		void **fns, size_t n, char *err, size_t errlen)
 {
-	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	void *h;
 	const char *why;
 
+	if (*handle)
+		return 0;
+	h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL) {
 		why = dlerror();
 		snprintf(err, errlen, "cannot load %s: %s", soname,
@@ -25,5 +28,6 @@ int dynlib_load(const char *soname, const char *const *names, void **fns,
 			return -1;
 		}
 	}
+	*handle = h;
 	return 0;
 }
