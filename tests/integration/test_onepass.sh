@@ -41,10 +41,13 @@ fields() {
 		s = $9; sub(",", "", s); print a[n], dp, $7, s }'
 }
 
-# syns PCAP sw|sv: "port count" of the SYNs sent per destination port from
-# the sweep's source ports (sw: 61000-62023) or from -sV's (sv).
+# syns PCAP sw|sv: "port count" of the connections opened per destination
+# port from the sweep's source ports (sw: 61000-62023) or from -sV's (sv):
+# distinct 4-tuples with a SYN, so a SYN retransmitted under load (same
+# 4-tuple) is not taken for one more handshake.
 syns() {
-	fields "$1" | awk -v want="$2" '$3 == "[S]," {
+	fields "$1" | awk -v want="$2" '$3 == "[S]," && !(($1 "-" $2) in seen) {
+		seen[$1 "-" $2] = 1
 		r = ($1 >= 61000 && $1 <= 62023) ? "sw" : "sv"
 		if (r == want) c[$2]++
 	} END { for (p in c) print p, c[p] }' | sort -n
