@@ -100,46 +100,13 @@ static enum sweep_verdict syn_tcp(const struct sweep_ctx *c,
 	return SWEEP_MINE;
 }
 
-/*
- * An ICMP or ICMPv6 error quoting our SYN, cookie and all: nmap's
- * "filtered" with the error's reason, whoever sent it (a port
- * unreachable too: only -sU reads it as closed).
- */
-static enum sweep_verdict syn_icmp(const struct sweep_ctx *c,
-				   const struct pkt_info *p,
-				   struct port_result *pr)
-{
-	struct addr target;
-	struct cookie k;
-	int reason, pass;
-
-	if (!sweep_quote_ours(c, p, IPPROTO_TCP, &target))
-		return SWEEP_NOT_OURS;
-	k = sweep_cookie(c, &target, p->inner.dport, IPPROTO_TCP);
-	pass = sweep_sport_pass(c, k.sport, p->inner.sport);
-	if (pass < 0 || p->inner.seq != k.seq)
-		return SWEEP_BOGUS;
-	reason = sweep_icmp_reason(p);
-	if (reason == RS_NONE)
-		return SWEEP_NOT_OURS;
-	pr->state = PS_FILTERED;
-	pr->reason = (uint8_t)reason;
-	pr->addr = target;
-	pr->from = p->ip.saddr;
-	pr->port = p->inner.dport;
-	pr->pass = (uint8_t)pass;
-	pr->proto = IPPROTO_TCP;
-	pr->ttl = p->ip.ttl;
-	return SWEEP_MINE;
-}
-
 static enum sweep_verdict syn_classify(const struct sweep_ctx *c,
 				       const struct pkt_info *p,
 				       struct port_result *pr)
 {
 	if (p->kind == PKT_TCP)
 		return syn_tcp(c, p, pr);
-	return syn_icmp(c, p, pr);
+	return sweep_tcp_icmp(c, p, pr);
 }
 
 const struct sweep_module sweep_mod_syn = {

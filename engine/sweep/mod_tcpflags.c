@@ -183,38 +183,6 @@ static enum sweep_verdict flags_tcp(enum rst_means m,
 	return SWEEP_MINE;
 }
 
-/*
- * An ICMP or ICMPv6 error quoting our probe (its seq is the cookie, for
- * every flag set): filtered, whoever sent it, with the error's reason.
- */
-static enum sweep_verdict flags_icmp(const struct sweep_ctx *c,
-				     const struct pkt_info *p,
-				     struct port_result *pr)
-{
-	struct addr target;
-	struct cookie k;
-	int reason, pass;
-
-	if (!sweep_quote_ours(c, p, IPPROTO_TCP, &target))
-		return SWEEP_NOT_OURS;
-	k = sweep_cookie(c, &target, p->inner.dport, IPPROTO_TCP);
-	pass = sweep_sport_pass(c, k.sport, p->inner.sport);
-	if (pass < 0 || p->inner.seq != k.seq)
-		return SWEEP_BOGUS;
-	reason = sweep_icmp_reason(p);
-	if (reason == RS_NONE)
-		return SWEEP_NOT_OURS;
-	pr->state = PS_FILTERED;
-	pr->reason = (uint8_t)reason;
-	pr->addr = target;
-	pr->from = p->ip.saddr;
-	pr->port = p->inner.dport;
-	pr->pass = (uint8_t)pass;
-	pr->proto = IPPROTO_TCP;
-	pr->ttl = p->ip.ttl;
-	return SWEEP_MINE;
-}
-
 static enum sweep_verdict flags_classify(enum rst_means m,
 					 const struct sweep_ctx *c,
 					 const struct pkt_info *p,
@@ -222,7 +190,7 @@ static enum sweep_verdict flags_classify(enum rst_means m,
 {
 	if (p->kind == PKT_TCP)
 		return flags_tcp(m, c, p, pr);
-	return flags_icmp(c, p, pr);
+	return sweep_tcp_icmp(c, p, pr);
 }
 
 /* One build and one classify per module: the flags and the reading. */

@@ -32,6 +32,34 @@ int sweep_quote_ours(const struct sweep_ctx *c, const struct pkt_info *p,
 	return 1;
 }
 
+enum sweep_verdict sweep_tcp_icmp(const struct sweep_ctx *c,
+				  const struct pkt_info *p,
+				  struct port_result *pr)
+{
+	struct addr target;
+	struct cookie k;
+	int reason, pass;
+
+	if (!sweep_quote_ours(c, p, IPPROTO_TCP, &target))
+		return SWEEP_NOT_OURS;
+	k = sweep_cookie(c, &target, p->inner.dport, IPPROTO_TCP);
+	pass = sweep_sport_pass(c, k.sport, p->inner.sport);
+	if (pass < 0 || p->inner.seq != k.seq)
+		return SWEEP_BOGUS;
+	reason = sweep_icmp_reason(p);
+	if (reason == RS_NONE)
+		return SWEEP_NOT_OURS;
+	pr->state = PS_FILTERED;
+	pr->reason = (uint8_t)reason;
+	pr->addr = target;
+	pr->from = p->ip.saddr;
+	pr->port = p->inner.dport;
+	pr->pass = (uint8_t)pass;
+	pr->proto = IPPROTO_TCP;
+	pr->ttl = p->ip.ttl;
+	return SWEEP_MINE;
+}
+
 struct cookie sweep_cookie(const struct sweep_ctx *c,
 			   const struct addr *target, uint16_t dport,
 			   uint8_t proto)

@@ -178,6 +178,16 @@ int sweep_icmp_reason(const struct pkt_info *p);
 int sweep_quote_ours(const struct sweep_ctx *c, const struct pkt_info *p,
 		     uint8_t proto, struct addr *target);
 
+/*
+ * An ICMP or ICMPv6 error quoting one of our TCP probes, cookie (the
+ * probe's seq) and all: nmap's "filtered" with the error's reason,
+ * whoever sent it (a port unreachable too: only -sU reads it as
+ * closed). Every TCP module's classify hands such errors here.
+ */
+enum sweep_verdict sweep_tcp_icmp(const struct sweep_ctx *c,
+				  const struct pkt_info *p,
+				  struct port_result *pr);
+
 /* The cookie of our probe to target:dport (either family). */
 struct cookie sweep_cookie(const struct sweep_ctx *c,
 			   const struct addr *target, uint16_t dport,
