@@ -70,7 +70,7 @@ int cli_parse_timing(const char *s);
 /* --min-rate/--max-rate: a number > 0 and <= 1e9 into *out; 0, or -1. */
 int cli_parse_rate(const char *s, double *out);
 
-/* The timing options (cli_timing.c), as cli.c's switch hands them on. */
+/* The timing options (cli_timing.c), as cli_opts.c hands them on. */
 enum cli_topt {
 	CLI_T_TEMPLATE,    /* -T */
 	CLI_T_MINRTT,      /* --min-rtt-timeout */
@@ -213,5 +213,30 @@ int cli_shard_apply(struct scan_opts *o);
 
 /* FNV-1a-64 of every option that changes the set of probes sent. */
 uint64_t cli_probeset_fingerprint(const struct scan_opts *o);
+
+/* One parse's state: what the option loop gathers (cli.c, cli_opts.c). */
+struct parse_state {
+	struct scan_opts *o;
+	struct pending *pend; /* kept until every option is read */
+	size_t npend;
+	struct cli_ports_args pa;
+	struct cli_timing tm;
+	unsigned tcp_types; /* 1 << enum tcp_scan, per type given */
+	const char *versiondb;
+	const char *bad; /* the option as written, for messages */
+	char err[512];
+};
+
+/*
+ * Reads and records the next option of argv (getopt_long_only: nmap's
+ * spellings, cli_opts.c). Returns 0 for an option recorded, -1 when no
+ * option is left (optind: the first operand), 1 after -h or -V (printed),
+ * or FATHOM_EXIT_USAGE after a bad one (said on stderr, one line).
+ */
+int cli_next_option(struct parse_state *ps, int argc, char **argv);
+
+/* Prints "fathom: " fmt(arg) " (see fathom -h)"; FATHOM_EXIT_USAGE. */
+__attribute__((format(printf, 1, 0)))
+int cli_usage_error(const char *fmt, const char *arg);
 
 #endif
