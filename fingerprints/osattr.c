@@ -318,20 +318,26 @@ static int is_incr(int c)
 	       c == OS_IPID_RPI;
 }
 
-/* SEQ: ISNs, IP ID classes, timestamps; and the matching extras. */
-static void seq_test(const struct os_round *in, struct osfp *fp,
-		     struct os_result *res)
-{
-	uint32_t seqs[6] = { 0 }, ts[6] = { 0 }, seq_diffs[6], ts_diffs[6];
-	uint16_t sipids[6] = { 0 }, tcp_ids[6], closed_ids[3], icmp_ids[2];
+/* The SEQ probes' replies, in the order nmap reads them. */
+struct seq_samples {
+	int n;                /* replies kept, gaps closed */
+	int ntcp;             /* of them, with an IP ID (tcp_ids) */
+	int tsclass;          /* TS_*: from the options, then the rate */
+	uint32_t seqs[6], ts[6], seq_diffs[6], ts_diffs[6];
+	uint16_t sipids[6], tcp_ids[6];
 	uint64_t sent[6], usec_diffs[6];
-	float rates[6];
-	double avg_rate = 0, rate = 0, stddev = 0, hz = 0;
-	uint32_t gcd = 1;
-	int ntcp = 0, nclosed = 0, nicmp = 0, j = 0, tsclass = TS_UNKNOWN;
-	int index = 0, ti, ci, ii;
-	uint16_t lastipid = 0;
+	float rates[6];       /* ISN increments per second, pair by pair */
+	double avg_rate;      /* their sum, until seq_isn divides it */
+};
 
+/* The SYN-ACKs to the six SEQ probes, gaps closed, with their diffs. */
+static void seq_collect(const struct os_round *in, struct seq_samples *s)
+{
+	uint16_t lastipid = 0;
+	int j = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->tsclass = TS_UNKNOWN;
 	for (int i = 0; i < 6; i++) {
 		const struct os_reply *r = &in->seq[i];
 		uint32_t tsval = 0;
@@ -345,75 +351,84 @@ static void seq_test(const struct os_round *in, struct osfp *fp,
 		if ((r->flags & PKT_RST) ||
 		    (r->flags & (PKT_SYN | PKT_ACK)) != (PKT_SYN | PKT_ACK))
 			continue;
-		tcp_ids[ntcp++] = r->ipid;
-		seqs[i] = r->seq;
-		sipids[i] = r->ipid;
+		s->tcp_ids[s->ntcp++] = r->ipid;
+		s->seqs[i] = r->seq;
+		s->sipids[i] = r->ipid;
 		if (!get_tsval(r, &tsval))
-			tsclass = TS_UNSUPPORTED;
+			s->tsclass = TS_UNSUPPORTED;
 		else if (tsval == 0)
-			tsclass = TS_ZERO;
-		ts[i] = tsval;
+			s->tsclass = TS_ZERO;
+		s->ts[i] = tsval;
 	}
 	/* Close the gaps: an ISN of 0 counts as no reply, as in nmap. */
 	for (int i = 0; i < 6; i++) {
-		if (seqs[i] == 0)
+		if (s->seqs[i] == 0)
 			continue;
-		seqs[j] = seqs[i];
-		sipids[j] = sipids[i];
-		ts[j] = ts[i];
-		sent[j] = in->seq_sent_us[i];
+		s->seqs[j] = s->seqs[i];
+		s->sipids[j] = s->sipids[i];
+		s->ts[j] = s->ts[i];
+		s->sent[j] = in->seq_sent_us[i];
 		if (j > 0) {
-			seq_diffs[j - 1] = mod_diff(seqs[j], seqs[j - 1]);
-			ts_diffs[j - 1] = mod_diff(ts[j], ts[j - 1]);
-			usec_diffs[j - 1] = sent[j] > sent[j - 1]
-						    ? sent[j] - sent[j - 1]
-						    : 0;
-			if (usec_diffs[j - 1] == 0)
-				usec_diffs[j - 1] = 1;
-			rates[j - 1] = (float)(seq_diffs[j - 1] * 1000000.0 /
-					       (double)usec_diffs[j - 1]);
-			avg_rate += rates[j - 1];
+			int k = j - 1;
+			uint64_t us = s->sent[j] > s->sent[k]
+					      ? s->sent[j] - s->sent[k]
+					      : 0;
+
+			s->seq_diffs[k] = mod_diff(s->seqs[j], s->seqs[k]);
+			s->ts_diffs[k] = mod_diff(s->ts[j], s->ts[k]);
+			s->usec_diffs[k] = us ? us : 1;
+			s->rates[k] = (float)(s->seq_diffs[k] * 1000000.0 /
+					      (double)s->usec_diffs[k]);
+			s->avg_rate += s->rates[k];
 		}
 		j++;
 	}
-	res->nisn = j;
-	res->nipid = j;
-	res->ntsval = j;
-	for (int i = 0; i < j; i++) {
-		res->isn[i] = seqs[i];
-		res->ipid[i] = sipids[i];
-		res->tsval[i] = ts[i];
-	}
-	res->seq_index = -1;
-	if (j >= 4 && in->scan_delay_ms <= 1000) {
-		avg_rate /= j - 1;
-		rate = avg_rate;
-		gcd = gcd_n(j - 1, seq_diffs);
-		if (!gcd) {
-			rate = 0;
-			index = 0;
-		} else {
-			double div = gcd > 9 ? gcd : 1, l2 = log(rate) / log(2.0);
+	s->n = j;
+}
 
-			rate = l2 * 8 + 0.5 > 0 ? (unsigned)(l2 * 8 + 0.5) : 0;
-			for (int i = 0; i < j - 1; i++) {
-				double t = rates[i] / div - avg_rate / div;
+/*
+ * SP, GCD and ISR from the ISNs (four replies at least, probes no more
+ * than a second apart). Returns SP's index (0 when not computed).
+ */
+static int seq_isn(const struct os_round *in, struct seq_samples *s,
+		   struct osfp *fp)
+{
+	double rate, stddev = 0, div, l2;
+	uint32_t gcd;
+	int j = s->n, index = 0;
 
-				stddev += t * t;
-			}
-			stddev = sqrt(stddev / (j - 2));
-			index = stddev <= 1
-					? 0
-					: (int)(log(stddev) / log(2.0) * 8 + 0.5);
+	if (j < 4 || in->scan_delay_ms > 1000)
+		return 0;
+	s->avg_rate /= j - 1;
+	rate = s->avg_rate;
+	gcd = gcd_n(j - 1, s->seq_diffs);
+	if (!gcd) {
+		rate = 0;
+	} else {
+		div = gcd > 9 ? gcd : 1;
+		l2 = log(rate) / log(2.0);
+		rate = l2 * 8 + 0.5 > 0 ? (unsigned)(l2 * 8 + 0.5) : 0;
+		for (int i = 0; i < j - 1; i++) {
+			double t = s->rates[i] / div - s->avg_rate / div;
+
+			stddev += t * t;
 		}
-		osfp_set(fp, OSFP_SEQ, "SP", "%X", index);
-		osfp_set(fp, OSFP_SEQ, "GCD", "%X", gcd);
-		osfp_set(fp, OSFP_SEQ, "ISR", "%X", (unsigned)rate);
+		stddev = sqrt(stddev / (j - 2));
+		index = stddev <= 1 ? 0
+				    : (int)(log(stddev) / log(2.0) * 8 + 0.5);
 	}
-	if (j >= 4) {
-		res->seq_index = index;
-		res->seq_difficulty = osattr_difficulty(index);
-	}
+	osfp_set(fp, OSFP_SEQ, "SP", "%X", index);
+	osfp_set(fp, OSFP_SEQ, "GCD", "%X", gcd);
+	osfp_set(fp, OSFP_SEQ, "ISR", "%X", (unsigned)rate);
+	return index;
+}
+
+/* TI, CI and II (the IP ID classes of each reply kind), then SS. */
+static void seq_ipid(const struct os_round *in, const struct seq_samples *s,
+		     struct osfp *fp, struct os_result *res)
+{
+	uint16_t closed_ids[3], icmp_ids[2];
+	int nclosed = 0, nicmp = 0, ntcp = s->ntcp, ti, ci, ii;
 
 	for (int i = 4; i < 7; i++)
 		if (in->t[i].got)
@@ -424,57 +439,72 @@ static void seq_test(const struct os_round *in, struct osfp *fp,
 	/* IE counts only as a pair: one echo reply is IE(R=N). */
 	if (!in->ie[0].got || !in->ie[1].got)
 		nicmp = 0;
-	ti = ntcp >= 3 ? osattr_ipid_class(tcp_ids, ntcp) : OS_IPID_UNKNOWN;
+	ti = ntcp >= 3 ? osattr_ipid_class(s->tcp_ids, ntcp) : OS_IPID_UNKNOWN;
 	ci = nclosed >= 2 ? osattr_ipid_class(closed_ids, nclosed)
 			  : OS_IPID_UNKNOWN;
 	ii = nicmp >= 2 ? osattr_ipid_class(icmp_ids, nicmp)
 			: OS_IPID_UNKNOWN;
-	set_ipid_attr(fp, "TI", ti, tcp_ids);
+	set_ipid_attr(fp, "TI", ti, s->tcp_ids);
 	set_ipid_attr(fp, "CI", ci, closed_ids);
 	set_ipid_attr(fp, "II", ii, icmp_ids);
-	if (j > 2)
+	if (s->n > 2)
 		res->ipid_class = osattr_ipid_class_name(ti);
 	if (is_incr(ti) && is_incr(ii)) {
-		uint32_t avg = ((uint32_t)tcp_ids[ntcp - 1] - tcp_ids[0]) /
-			       (uint32_t)(ntcp - 1);
+		uint32_t first = s->tcp_ids[0], last = s->tcp_ids[ntcp - 1];
+		uint32_t avg = (last - first) / (uint32_t)(ntcp - 1);
 
 		osfp_set(fp, OSFP_SEQ, "SS", "%s",
-			 icmp_ids[0] < (uint32_t)tcp_ids[ntcp - 1] + 3 * avg
-				 ? "S"
-				 : "O");
+			 icmp_ids[0] < last + 3 * avg ? "S" : "O");
 	}
+}
 
-	if (tsclass == TS_UNKNOWN && j >= 2) {
-		uint64_t uptime = 0;
+/*
+ * The timestamp clock's rate (hz) and class, and the uptime it gives,
+ * when the replies carried usable timestamps. Returns hz, or 0.
+ */
+static double seq_clock(struct seq_samples *s, struct os_result *res)
+{
+	uint64_t uptime = 0;
+	double hz = 0;
+	int j = s->n;
 
-		for (int i = 0; i < j - 1; i++)
-			hz += (double)ts_diffs[i] /
-			      ((double)usec_diffs[i] / 1000000.0) / (j - 1);
-		if (hz > 0 && hz < 5.66) {
-			tsclass = TS_2HZ;
-			uptime = ts[0] / 2;
-		} else if (hz > 70 && hz < 150) {
-			tsclass = TS_100HZ;
-			uptime = ts[0] / 100;
-		} else if (hz > 724 && hz < 1448) {
-			tsclass = TS_1000HZ;
-			uptime = ts[0] / 1000;
-		} else if (hz > 0) {
-			/* nmap divides by (unsigned int)(0.5 + hz): keep its
-			 * 32-bit truncation for absurd rates. */
-			double d = 0.5 + hz;
-			uint32_t div = d < 18446744073709551616.0
-					       ? (uint32_t)(uint64_t)d
-					       : 0;
+	if (s->tsclass != TS_UNKNOWN || j < 2)
+		return 0;
+	for (int i = 0; i < j - 1; i++)
+		hz += (double)s->ts_diffs[i] /
+		      ((double)s->usec_diffs[i] / 1000000.0) / (j - 1);
+	if (hz > 0 && hz < 5.66) {
+		s->tsclass = TS_2HZ;
+		uptime = s->ts[0] / 2;
+	} else if (hz > 70 && hz < 150) {
+		s->tsclass = TS_100HZ;
+		uptime = s->ts[0] / 100;
+	} else if (hz > 724 && hz < 1448) {
+		s->tsclass = TS_1000HZ;
+		uptime = s->ts[0] / 1000;
+	} else if (hz > 0) {
+		/* nmap divides by (unsigned int)(0.5 + hz): keep its 32-bit
+		 * truncation for absurd rates. */
+		double d = 0.5 + hz;
+		uint32_t div = d < 18446744073709551616.0
+				       ? (uint32_t)(uint64_t)d
+				       : 0;
 
-			tsclass = TS_OTHER;
-			uptime = div ? ts[0] / div : 0;
-		}
-		if (uptime > 63072000) /* "up 2 years? probably lying" */
-			uptime = 0;
-		res->uptime_s = (uint32_t)uptime;
-		res->lastboot = (time_t)(sent[0] / 1000000) - (time_t)uptime;
+		s->tsclass = TS_OTHER;
+		uptime = div ? s->ts[0] / div : 0;
 	}
+	if (uptime > 63072000) /* "up 2 years? probably lying" */
+		uptime = 0;
+	res->uptime_s = (uint32_t)uptime;
+	res->lastboot = (time_t)(s->sent[0] / 1000000) - (time_t)uptime;
+	return hz;
+}
+
+/* TS: the timestamp class as nmap writes it. */
+static void seq_ts_attr(struct osfp *fp, int tsclass, double hz)
+{
+	unsigned v;
+
 	switch (tsclass) {
 	case TS_ZERO:
 		osfp_set(fp, OSFP_SEQ, "TS", "0");
@@ -482,9 +512,7 @@ static void seq_test(const struct os_round *in, struct osfp *fp,
 	case TS_2HZ:
 	case TS_100HZ:
 	case TS_1000HZ:
-	case TS_OTHER: {
-		unsigned v;
-
+	case TS_OTHER:
 		if (hz <= 5.66)
 			v = 1;
 		else if (hz > 70 && hz <= 150)
@@ -495,15 +523,38 @@ static void seq_test(const struct os_round *in, struct osfp *fp,
 			v = (unsigned)(0.5 + log(hz) / log(2.0));
 		osfp_set(fp, OSFP_SEQ, "TS", "%X", v);
 		break;
-	}
 	case TS_UNSUPPORTED:
 		osfp_set(fp, OSFP_SEQ, "TS", "U");
 		break;
 	default:
 		break;
 	}
-	if (j > 2)
-		res->ts_class = ts_class_name(tsclass);
+}
+
+/* SEQ: ISNs, IP ID classes, timestamps; and the matching extras. */
+static void seq_test(const struct os_round *in, struct osfp *fp,
+		     struct os_result *res)
+{
+	struct seq_samples s;
+	int index;
+
+	seq_collect(in, &s);
+	res->nisn = res->nipid = res->ntsval = s.n;
+	for (int i = 0; i < s.n; i++) {
+		res->isn[i] = s.seqs[i];
+		res->ipid[i] = s.sipids[i];
+		res->tsval[i] = s.ts[i];
+	}
+	index = seq_isn(in, &s, fp);
+	res->seq_index = -1;
+	if (s.n >= 4) {
+		res->seq_index = index;
+		res->seq_difficulty = osattr_difficulty(index);
+	}
+	seq_ipid(in, &s, fp, res);
+	seq_ts_attr(fp, s.tsclass, seq_clock(&s, res));
+	if (s.n > 2)
+		res->ts_class = ts_class_name(s.tsclass);
 }
 
 static int initial_ttl_guess(int ttl)
