@@ -228,52 +228,33 @@ static void host_head(FILE *f, const struct run_info *ri,
 		fprintf(f, "Host is up%s.\n", lat);
 }
 
-static void print_host(FILE *f, const struct run_info *ri,
-		       const struct hostiter_host *h)
+/*
+ * "Not shown: ..." (or "All N scanned ports ... ignored states."): nmap
+ * 7.9x's one group per (state, reason, protocol), largest first.
+ */
+static void not_shown(FILE *f, const struct hostiter_host *h)
 {
-	const struct scan_opts *o = ri->opt;
-	const struct hostiter_row *rows = h->rows;
-	size_t nrows = h->nrows, wport = 4, wstate = 5, wsvc = 7, wreason = 6;
-	char buf[64];
+	struct {
+		int st, rs, pr;
+		uint64_t n;
+	} g[2 * PS_NSTATES * RS_NREASONS];
+	size_t ng = 0;
 
-	host_head(f, ri, h);
-	/* -sn: the host lines alone, no blank line between hosts. */
-	if (o->ping_only) {
-		mac_line(f, h);
-		/* nmap: a traced host's block ends with a blank line. */
-		if (h->trace && h->trace->nhops) {
-			report_trace_normal(f, h->trace,
-					    hosttab_traces(ri->tab));
-			fputc('\n', f);
-		}
-		return;
-	}
-
-	{
-		/*
-		 * nmap 7.9x: one group per (state, reason), largest first,
-		 * always "ports"; a blank line when none is hidden.
-		 */
-		struct { int st, rs, pr; uint64_t n; }
-			g[2 * PS_NSTATES * RS_NREASONS];
-		size_t ng = 0;
-
-		if (h->shown == 0)
-			fprintf(f,
-				"All %zu scanned ports on %s are in ignored "
-				"states.\n",
-				nrows, h->name ? h->name : h->ip);
-		for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
-			if (!h->ignored[st])
-				continue;
-			for (int pr = 0; pr < 2; pr++)
+	if (h->shown == 0)
+		fprintf(f,
+			"All %zu scanned ports on %s are in ignored states.\n",
+			h->nrows, h->name ? h->name : h->ip);
+	for (int st = PS_CLOSED; st < PS_NSTATES; st++) {
+		if (!h->ignored[st])
+			continue;
+		for (int pr = 0; pr < 2; pr++)
 			for (int rs = 0; rs < RS_NREASONS; rs++) {
 				size_t k = ng;
 				uint64_t n = h->prcount[pr][st][rs];
 
 				if (n == 0)
 					continue;
-				/* Insertion keeps equal counts in state order. */
+				/* Equal counts stay in state order. */
 				while (k > 0 && g[k - 1].n < n) {
 					g[k] = g[k - 1];
 					k--;
@@ -284,95 +265,117 @@ static void print_host(FILE *f, const struct run_info *ri,
 				g[k].n = n;
 				ng++;
 			}
-		}
-		for (size_t k = 0; k < ng; k++)
-			fprintf(f, "%s%llu %s %s ports (%s)",
-				k ? ", " : "Not shown: ",
-				(unsigned long long)g[k].n,
-				port_state_name(g[k].st),
-				g[k].pr ? "udp" : "tcp",
-				port_reason_name(g[k].rs));
-		fputc('\n', f);
-		if (h->shown == 0)
-			goto mac;
 	}
+	for (size_t k = 0; k < ng; k++)
+		fprintf(f, "%s%llu %s %s ports (%s)", k ? ", " : "Not shown: ",
+			(unsigned long long)g[k].n, port_state_name(g[k].st),
+			g[k].pr ? "udp" : "tcp", port_reason_name(g[k].rs));
+	fputc('\n', f);
+}
 
-	/* Column widths: the widest cell plus one space, as nmap pads. */
-	for (size_t i = 0; i < nrows; i++) {
-		char svc[96], ver[400];
+static int imax(int a, int b)
+{
+	return a > b ? a : b;
+}
 
-		if (h->ignored[rows[i].state])
+/* The PORT table's column widths: the widest cell, as nmap pads. */
+struct cols {
+	int port, state, svc, reason; /* reason < 0: no REASON column */
+};
+
+static void row_port(const struct hostiter_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u/%s", r->port, hostiter_proto_name(r->proto));
+}
+
+static struct cols col_widths(const struct run_info *ri,
+			      const struct hostiter_host *h)
+{
+	struct cols w = { 4, 5, 7, ri->opt->reason ? 6 : -1 };
+
+	for (size_t i = 0; i < h->nrows; i++) {
+		const struct hostiter_row *r = &h->rows[i];
+		char port[64], svc[96], ver[400], rs[48];
+
+		if (h->ignored[r->state])
 			continue;
-		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
-			 hostiter_proto_name(rows[i].proto));
-		if (strlen(buf) > wport)
-			wport = strlen(buf);
-		if (strlen(port_state_name(rows[i].state)) > wstate)
-			wstate = strlen(port_state_name(rows[i].state));
-		service_cells(ri, h, &rows[i], svc, sizeof(svc), ver,
-			      sizeof(ver));
-		if (strlen(svc) > wsvc)
-			wsvc = strlen(svc);
-		if (o->reason) {
-			char rs[48];
-
-			row_reason(&rows[i], rs, sizeof(rs));
-			if (strlen(rs) > wreason)
-				wreason = strlen(rs);
+		row_port(r, port, sizeof(port));
+		service_cells(ri, h, r, svc, sizeof(svc), ver, sizeof(ver));
+		w.port = imax(w.port, (int)strlen(port));
+		w.state = imax(w.state, (int)strlen(port_state_name(r->state)));
+		w.svc = imax(w.svc, (int)strlen(svc));
+		if (w.reason >= 0) {
+			row_reason(r, rs, sizeof(rs));
+			w.reason = imax(w.reason, (int)strlen(rs));
 		}
 	}
-	{
-		char head[160];
-		int n = snprintf(head, sizeof(head), "%-*s %-*s ", (int)wport,
-				 "PORT", (int)wstate, "STATE");
+	return w;
+}
 
-		if (o->reason)
-			n += snprintf(head + n, sizeof(head) - (size_t)n,
-				      "%-*s %-*s", (int)wsvc, "SERVICE",
-				      (int)wreason, "REASON");
-		else
-			n += snprintf(head + n, sizeof(head) - (size_t)n,
-				      "%-*s", (int)wsvc, "SERVICE");
-		if (ri->versioned)
-			snprintf(head + n, sizeof(head) - (size_t)n,
-				 " VERSION");
-		/* No trailing spaces, as nmap. */
-		n = (int)strlen(head);
-		while (n > 0 && head[n - 1] == ' ')
-			head[--n] = '\0';
-		fprintf(f, "%s\n", head);
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		char svc[96], ver[400], rs[48], line[700];
-		int n;
+/*
+ * One line of the PORT table (its head too): the cells padded to w,
+ * the VERSION cell (ver, or NULL) last, no trailing spaces, as nmap.
+ */
+static void put_cols(FILE *f, const struct cols *w, const char *port,
+		     const char *state, const char *svc, const char *rs,
+		     const char *ver)
+{
+	char line[700];
+	int n = snprintf(line, sizeof(line), "%-*s %-*s %-*s", w->port, port,
+			 w->state, state, w->svc, svc);
 
-		if (h->ignored[rows[i].state])
+	if (w->reason >= 0)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %-*s",
+			      w->reason, rs);
+	if (ver)
+		snprintf(line + n, sizeof(line) - (size_t)n, " %s", ver);
+	n = (int)strlen(line);
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = '\0';
+	fprintf(f, "%s\n", line);
+}
+
+/* The PORT table: the head, then each shown row. */
+static void port_table(FILE *f, const struct run_info *ri,
+		       const struct hostiter_host *h)
+{
+	struct cols w = col_widths(ri, h);
+
+	put_cols(f, &w, "PORT", "STATE", "SERVICE", "REASON",
+		 ri->versioned ? "VERSION" : NULL);
+	for (size_t i = 0; i < h->nrows; i++) {
+		const struct hostiter_row *r = &h->rows[i];
+		char port[64], svc[96], ver[400], rs[48] = "";
+
+		if (h->ignored[r->state])
 			continue;
-		service_cells(ri, h, &rows[i], svc, sizeof(svc), ver,
-			      sizeof(ver));
-		snprintf(buf, sizeof(buf), "%u/%s", rows[i].port,
-			 hostiter_proto_name(rows[i].proto));
-		n = snprintf(line, sizeof(line), "%-*s %-*s ", (int)wport, buf,
-			     (int)wstate, port_state_name(rows[i].state));
-		if (o->reason) {
-			row_reason(&rows[i], rs, sizeof(rs));
-			n += snprintf(line + n, sizeof(line) - (size_t)n,
-				      "%-*s %-*s", (int)wsvc, svc,
-				      (int)wreason, rs);
-		} else {
-			n += snprintf(line + n, sizeof(line) - (size_t)n,
-				      "%-*s", (int)wsvc, svc);
-		}
-		if (ri->versioned && ver[0])
-			snprintf(line + n, sizeof(line) - (size_t)n, " %s",
-				 ver);
-		/* No trailing spaces, as nmap. */
-		n = (int)strlen(line);
-		while (n > 0 && line[n - 1] == ' ')
-			line[--n] = '\0';
-		fprintf(f, "%s\n", line);
+		row_port(r, port, sizeof(port));
+		service_cells(ri, h, r, svc, sizeof(svc), ver, sizeof(ver));
+		if (w.reason >= 0)
+			row_reason(r, rs, sizeof(rs));
+		put_cols(f, &w, port, port_state_name(r->state), svc, rs,
+			 ri->versioned && ver[0] ? ver : NULL);
 	}
-mac:
+}
+
+static void print_host(FILE *f, const struct run_info *ri,
+		       const struct hostiter_host *h)
+{
+	host_head(f, ri, h);
+	/* -sn: the host lines alone, no blank line between hosts. */
+	if (ri->opt->ping_only) {
+		mac_line(f, h);
+		/* nmap: a traced host's block ends with a blank line. */
+		if (h->trace && h->trace->nhops) {
+			report_trace_normal(f, h->trace,
+					    hosttab_traces(ri->tab));
+			fputc('\n', f);
+		}
+		return;
+	}
+	not_shown(f, h);
+	if (h->shown)
+		port_table(f, ri, h);
 	mac_line(f, h);
 	os_block(f, ri, h);
 	service_info(f, ri, h);
