@@ -116,6 +116,70 @@ static int setup_and_drop(struct phase_list *pl, struct phase_run *r,
 	return 0;
 }
 
+/* What the run says on its way out: skipped probes, the packet count. */
+static void end_messages(struct phase_run *r, int failed)
+{
+	const struct scan_opts *opt = r->top.opt;
+	const struct scan_stats *st = &r->top.st;
+
+	if (st->unresolved)
+		fprintf(stderr,
+			"Warning: %llu probes skipped: their next hop did not "
+			"answer ARP\n",
+			(unsigned long long)st->unresolved);
+	if (st->noroute && !failed)
+		fprintf(stderr,
+			"Warning: %llu probes skipped: no route to their "
+			"targets\n",
+			(unsigned long long)st->noroute);
+	if (st->interrupted && !failed)
+		fprintf(stderr, "fathom: interrupted; reporting what was "
+				"found so far\n");
+	/* nmap: no raw packets, no line (-sT alone, unprivileged). */
+	if (opt->verbose && !failed &&
+	    (st->sent || st->arp_sent || !opt->unprivileged)) {
+		char line[256];
+
+		snprintf(line, sizeof(line),
+			 "Raw packets sent: %llu (%.3fKB) | Rcvd: %llu "
+			 "(%.3fKB) | Dropped by capture: %llu | Passes: %d\n",
+			 (unsigned long long)(st->sent + st->arp_sent),
+			 st->bytes_sent / 1000.0,
+			 (unsigned long long)st->recv,
+			 st->bytes_recv / 1000.0,
+			 (unsigned long long)st->pcap_drops,
+			 st->passes);
+		outputs_screen(r->out, line);
+	}
+}
+
+/*
+ * The targets in host groups (--max-hostgroup; all at once without it),
+ * from where --resume left off, each group through every phase. Stops
+ * after a group on a signal (st.interrupted). Returns 0, or -1 with err.
+ */
+static int run_groups(struct phase_list *pl, struct phase_run *r, char *err,
+		      size_t errlen)
+{
+	const struct scan_opts *opt = r->top.opt;
+	uint64_t nt = targets_count(opt->targets), group = nt;
+
+	if (opt->max_hostgroup && opt->max_hostgroup < nt)
+		group = opt->max_hostgroup;
+	atomic_store(&r->counts.completed, opt->resume_done);
+	for (uint64_t first = opt->resume_done; first < nt; first += group) {
+		uint64_t n = nt - first < group ? nt - first : group;
+
+		if (run_group(pl, r, first, n, err, errlen) < 0)
+			return -1;
+		if (stop_flag || r->top.st.interrupted) {
+			r->top.st.interrupted = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct scan_opts opt;
@@ -124,7 +188,7 @@ int main(int argc, char **argv)
 	struct stats *stats;
 	struct sigaction sa;
 	char err[512] = "";
-	uint64_t nt, group;
+	const char *why = NULL; /* why the run ended early, for the outputs */
 	int rc = FATHOM_EXIT_OK, failed = 0;
 	struct run_info ri;
 
@@ -174,23 +238,9 @@ int main(int argc, char **argv)
 	}
 	stats = stats_start(r.out, r.top.st.start_ns, &r.counts,
 			    opt.stats_every_ms);
-	nt = targets_count(opt.targets);
-	group = opt.max_hostgroup && opt.max_hostgroup < nt ? opt.max_hostgroup
-							     : nt;
-	atomic_store(&r.counts.completed, opt.resume_done);
-	for (uint64_t first = opt.resume_done; first < nt && !failed;
-	     first += group) {
-		if (run_group(pl, &r, first,
-			      nt - first < group ? nt - first : group, err,
-			      sizeof(err)) < 0) {
-			fprintf(stderr, "fathom: %s\n", err);
-			failed = 1;
-			break;
-		}
-		if (stop_flag || r.top.st.interrupted) {
-			r.top.st.interrupted = 1;
-			break;
-		}
+	if (!failed && run_groups(pl, &r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		failed = 1;
 	}
 	stats_stop(stats);
 	privsetup_close(&r.priv); /* the nft guard's table goes with it */
@@ -198,46 +248,17 @@ int main(int argc, char **argv)
 		outputs_partial(r.out); /* once: between groups too */
 	r.top.st.end_ns = now_ns();
 	r.top.st.end_wall = time(NULL);
-	if (r.top.st.unresolved)
-		fprintf(stderr,
-			"Warning: %llu probes skipped: their next hop did not "
-			"answer ARP\n",
-			(unsigned long long)r.top.st.unresolved);
-	if (r.top.st.noroute && !failed)
-		fprintf(stderr,
-			"Warning: %llu probes skipped: no route to their "
-			"targets\n",
-			(unsigned long long)r.top.st.noroute);
-	if (r.top.st.interrupted && !failed)
-		fprintf(stderr, "fathom: interrupted; reporting what was "
-				"found so far\n");
-	/* nmap: no raw packets, no line (-sT alone, unprivileged). */
-	if (opt.verbose && !failed &&
-	    (r.top.st.sent || r.top.st.arp_sent || !opt.unprivileged)) {
-		char line[256];
-
-		snprintf(line, sizeof(line),
-			 "Raw packets sent: %llu (%.3fKB) | Rcvd: %llu "
-			 "(%.3fKB) | Dropped by capture: %llu | Passes: %d\n",
-			 (unsigned long long)(r.top.st.sent + r.top.st.arp_sent),
-			 r.top.st.bytes_sent / 1000.0,
-			 (unsigned long long)r.top.st.recv,
-			 r.top.st.bytes_recv / 1000.0,
-			 (unsigned long long)r.top.st.pcap_drops,
-			 r.top.st.passes);
-		outputs_screen(r.out, line);
-	}
-	if (failed)
+	end_messages(&r, failed);
+	if (failed) {
 		rc = FATHOM_EXIT_FAIL;
-	else if (r.top.st.interrupted)
+		why = err[0] ? err : "scan failed";
+	} else if (r.top.st.interrupted) {
 		rc = 128 + SIGINT;
+		why = "interrupted";
+	}
 	/* A failed run still closes its documents: exit="error". */
 	runinfo_of(&r.top, &ri);
-	if (outputs_close(r.out, &ri, failed || r.top.st.interrupted,
-			  failed ? (err[0] ? err : "scan failed")
-				 : r.top.st.interrupted ? "interrupted" : NULL) <
-		    0 &&
-	    rc == 0)
+	if (outputs_close(r.out, &ri, why != NULL, why) < 0 && rc == 0)
 		rc = FATHOM_EXIT_FAIL;
 	/* The phases' footer markers (top.svc, top.os) are static. */
 	r.top.svc = NULL;
