@@ -84,6 +84,12 @@ struct scan_opts {
 	struct timing timing;
 	double min_rate, max_rate; /* 0 = unset */
 	double rate;               /* the resulting send rate, packets/s */
+	/*
+	 * The most the sweep's passes may climb to once a pacing trial has
+	 * shown the loss is not their rate's (engine/sweep/passes.h): -T3
+	 * up to -T4's rate, never above --max-rate; otherwise rate (0 too).
+	 */
+	double rate_climb;
 	int max_retries;
 	uint64_t host_timeout_ms;
 

@@ -153,6 +153,26 @@ static int rtt_finish(struct timing *tm, const struct cli_timing *t,
 	return 0;
 }
 
+/*
+ * How far the sweep's passes may climb (passes.h). nmap's T3 has no
+ * fixed rate: its congestion window grows while nothing is dropped. So
+ * -T3's 150 kpps is where a sweep starts, and once a pacing trial shows
+ * the loss is the path's, its resends may climb to -T4's rate (the
+ * template that asks for speed), never past --max-rate. -T4 and -T5
+ * already run there or beyond; a scan delay (-T0..-T2, --scan-delay)
+ * is a fixed pace and does not climb.
+ */
+static double climb_limit(const struct scan_opts *o, const struct timing *tm)
+{
+	double to = cli_timing_template(4)->rate;
+
+	if (tm->level != 3 || tm->scan_delay_ms)
+		return o->rate;
+	if (o->max_rate && to > o->max_rate)
+		to = o->max_rate;
+	return to > o->rate ? to : o->rate;
+}
+
 int cli_timing_finish(struct scan_opts *o, const struct cli_timing *t,
 		      char *err, size_t errlen)
 {
@@ -191,5 +211,6 @@ int cli_timing_finish(struct scan_opts *o, const struct cli_timing *t,
 		o->rate = o->max_rate;
 	if (o->min_rate && o->rate < o->min_rate)
 		o->rate = o->min_rate;
+	o->rate_climb = climb_limit(o, tm);
 	return 0;
 }

@@ -56,6 +56,39 @@ void passes_estimate(const struct pass_counts *pc, struct completeness *c)
 		c->complete = 0;
 }
 
+/*
+ * P(X > k) for X Poisson with mean m: one minus the terms up to k, each
+ * from logs (e^-m underflows past m = 745). Terms more than 12 standard
+ * deviations below the mean are under 1e-30 and are skipped, and a k
+ * beyond 40 of them leaves no tail, so a sweep of millions of answers
+ * sums a few thousand terms, not k.
+ */
+static double poisson_tail(double m, uint64_t k)
+{
+	double sd, lo, lm, sum = 0;
+	uint64_t i0 = 0;
+
+	if (m <= 0)
+		return 0;
+	sd = sqrt(m);
+	lo = m - 12 * sd - 12;
+	if (lo > 0)
+		i0 = (uint64_t)lo;
+	if (i0 > k)
+		return 1;
+	if ((double)k > m + 40 * sd + 40)
+		return 0;
+	lm = log(m);
+	for (uint64_t i = i0; i <= k; i++)
+		sum += exp((double)i * lm - m - lgamma((double)i + 1));
+	return sum >= 1 ? 0 : 1 - sum;
+}
+
+double passes_miss_chance(double missed, uint64_t answered)
+{
+	return poisson_tail(missed, answered / PASSES_MISS_PER);
+}
+
 int passes_more(const struct pass_counts *pc, int done, int max_retries,
 		uint64_t unanswered)
 {
@@ -68,7 +101,8 @@ int passes_more(const struct pass_counts *pc, int done, int max_retries,
 	passes_estimate(pc, &c);
 	if (!c.known)	/* no ratio: silence is settled once a pass draws none */
 		return pc->drawn[pass_slot(done)] > 0;
-	return c.missed >= PASSES_MISS_GOAL;
+	return passes_miss_chance(c.missed, pc->answered) >=
+	       PASSES_MISS_CHANCE;
 }
 
 const char *passes_describe(const struct pass_counts *pc, char *buf,
@@ -112,7 +146,7 @@ double pass_loss(const struct pass_counts *pc, int k)
 }
 
 void pace_init(struct pace *p, double rate, double min_rate,
-	       double max_rate)
+	       double max_rate, double climb)
 {
 	memset(p, 0, sizeof(*p));
 	p->rate = rate > 0 ? rate : 1;
@@ -122,17 +156,24 @@ void pace_init(struct pace *p, double rate, double min_rate,
 	p->floor = min_rate > 0 ? min_rate : p->rate / 32;
 	if (p->floor > p->rate)
 		p->floor = p->rate;
+	p->climb = climb > p->rate ? climb : p->rate;
+	if (max_rate > 0 && p->climb > max_rate)
+		p->climb = max_rate > p->rate ? max_rate : p->rate;
 }
 
 double pace_rate(const struct pace *p, int h)
 {
-	double r = h && p->trial ? p->rate / 2 : p->rate;
+	double r = p->rate;
 
+	if (h && p->trial > 0)
+		r = pace_climb_rate(p);
+	else if (h && p->trial < 0)
+		r = r / 2;
 	return r < p->floor ? p->floor : r;
 }
 
 /*
- * 1 if the second half's draw ratio is clearly above the first's: more
+ * 1 if the slower half's draw ratio is clearly above the faster's: more
  * than 10% higher and more than three standard errors apart. Two let
  * chance halve the rate about once in forty trials (seen at 5% loss on
  * a /16: 60 against 86 answers, the rest of the sweep at half rate);
@@ -140,15 +181,16 @@ double pace_rate(const struct pace *p, int h)
  */
 static int slower_draws_more(const struct pass_halves *h)
 {
-	double d0, d1, se;
+	int s = h->rate[1] < h->rate[0], f = !s; /* slower, faster half */
+	double ds, df, se;
 
 	if (h->sent[0] == 0 || h->sent[1] == 0)
 		return 0;
-	d0 = (double)h->drawn[0] / (double)h->sent[0];
-	d1 = (double)h->drawn[1] / (double)h->sent[1];
-	se = sqrt(d0 * (1 - d0) / (double)h->sent[0] +
-		  d1 * (1 - d1) / (double)h->sent[1]);
-	return d1 > 1.1 * d0 && d1 - d0 > 3 * se;
+	ds = (double)h->drawn[s] / (double)h->sent[s];
+	df = (double)h->drawn[f] / (double)h->sent[f];
+	se = sqrt(ds * (1 - ds) / (double)h->sent[s] +
+		  df * (1 - df) / (double)h->sent[f]);
+	return ds > 1.1 * df && ds - df > 3 * se;
 }
 
 /*
@@ -163,6 +205,87 @@ static void recover(struct pace *p)
 	p->recoveries++;
 }
 
+/*
+ * A climbing trial drew enough. The fast half no worse: its rate is the
+ * next passes' (or the rate the machine reached, which then bounds the
+ * climb). Worse: congestion above the rate, which climbs no more; a
+ * backoff trial follows if the loss is high (not settled), since the
+ * rate itself may be too fast.
+ */
+static void conclude_climb(struct pace *p, const struct pass_halves *h,
+			   double loss)
+{
+	double to = h->rate[1];
+
+	if (slower_draws_more(h)) {
+		p->climb = p->rate;
+		p->settled = 0;
+		return;
+	}
+	if (h->reached[1] > 0 && h->reached[1] < PACE_REACHED_MIN * to) {
+		to = h->reached[1] > p->rate ? h->reached[1] : p->rate;
+		p->climb = to;
+	}
+	if (to > p->rate)
+		p->climbs++;
+	p->rate = to;
+	p->settled = 1;
+	p->settled_loss = loss;
+}
+
+/*
+ * A backoff trial drew enough: halve on congestion (and climb no more:
+ * the path has shown what it carries), else settle.
+ */
+static void conclude_backoff(struct pace *p, const struct pass_halves *h,
+			     double loss)
+{
+	if (slower_draws_more(h)) {
+		/* Congestion: our rate loses answers. */
+		p->rate = p->rate / 2 < p->floor ? p->floor : p->rate / 2;
+		p->climb = p->rate;
+		p->backoffs++;
+		p->settled = 0;
+	} else {
+		/* The loss is the path's, not our rate's. */
+		p->settled = 1;
+		p->settled_loss = loss;
+	}
+}
+
+/*
+ * Answers a climbing trial needs (passes.h): a step s that crosses the
+ * path's capacity just above the rate loses f = 1 - 1/s of the fast
+ * half's; the halves' counts then differ by about n f / 2 with a
+ * standard error of about sqrt(n), so n >= (2 z / f)^2.
+ */
+static double climb_needs(double s)
+{
+	double f = 1 - 1 / s;
+
+	return f > 0 ? 4 * PACE_CLIMB_Z * PACE_CLIMB_Z / (f * f) : 1e300;
+}
+
+double pace_climb_rate(const struct pace *p)
+{
+	double r = p->rate * PACE_CLIMB_STEP;
+
+	return r > p->climb ? (p->climb > p->rate ? p->climb : p->rate) : r;
+}
+
+int pace_mid_trial(struct pace *p, uint64_t drawn0, uint64_t last)
+{
+	/* The permutation puts half the pass's probes before the midpoint. */
+	double expect = 2.0 * (double)drawn0;
+
+	if (p->trial || p->rate >= p->climb || last == 0 ||
+	    expect < PACE_LOSS_CLEAN * (double)last ||
+	    expect < climb_needs(pace_climb_rate(p) / p->rate))
+		return 0;
+	p->trial = 1;
+	return 1;
+}
+
 void pace_after_pass(struct pace *p, const struct pass_halves *h,
 		     double loss)
 {
@@ -171,17 +294,10 @@ void pace_after_pass(struct pace *p, const struct pass_halves *h,
 
 	p->trial = 0;
 	if (was_trial && drew >= PACE_MIN_DRAWN) {
-		if (slower_draws_more(h)) {
-			/* Congestion: our rate loses answers. */
-			p->rate = p->rate / 2 < p->floor ? p->floor
-							 : p->rate / 2;
-			p->backoffs++;
-			p->settled = 0;
-		} else {
-			/* The loss is the path's, not our rate's. */
-			p->settled = 1;
-			p->settled_loss = loss;
-		}
+		if (was_trial > 0)
+			conclude_climb(p, h, loss);
+		else
+			conclude_backoff(p, h, loss);
 		return;
 	}
 	/*
@@ -200,5 +316,5 @@ void pace_after_pass(struct pace *p, const struct pass_halves *h,
 	if (loss >= PACE_LOSS_TRIAL && p->rate / 2 >= p->floor &&
 	    (double)drew * loss >= PACE_MIN_DRAWN &&
 	    (!p->settled || loss > 1.5 * p->settled_loss))
-		p->trial = 1;
+		p->trial = -1;
 }

@@ -23,37 +23,72 @@
  *   out there. The completeness is the share of probes with an answer or
  *   a settled silence: 1 - missed / probes.
  * - Whether to make another pass: always once (pass 1 is the loss
- *   detector, as nmap retries once), then while the expected missed
- *   answers are PASSES_MISS_GOAL or more, up to --max-retries. The goal
- *   is a chance, not a count: 0.02 expected misses is about a 2% chance
- *   that the sweep missed anything at all, which a small sweep (a few
- *   hundred ports, every one answering) reaches in a pass or two more
- *   than a goal of half an answer would, and costs only the still
- *   unanswered probes' resends. A pass that drew nothing ends the
- *   passes only while no estimate exists (no answer ever, or a filtered
- *   host): with an estimate, that pass already counts in r^n, and one
- *   lost answer among few outstanding is not yet silence.
- * - Pacing: an experiment inside a pass. When the estimated loss is
- *   above PACE_LOSS_TRIAL, the next pass sends its first half at the
- *   current rate and its second half at half of it; the permutation
- *   spreads the unanswered probes evenly over both halves, so their draw
- *   ratios compare the two rates on the same population, in one pass.
- *   Fewer answers at the high rate: congestion, so the rate halves (never
- *   below the floor: --min-rate). No difference: the loss does not come
- *   from our rate, which stays; no further trial until the loss grows by
- *   half again. A trial starts only when the next pass should draw
- *   PACE_MIN_DRAWN answers (the last pass's draw times the loss), and
- *   one that drew fewer is not repeated: later passes draw fewer still,
- *   so it could never conclude. A clean pass (loss under
- *   PACE_LOSS_CLEAN) raises a lowered rate by a quarter, up to the
- *   ceiling (--max-rate, or the rate the run started with). The loss fed in is the last pass's
- *   (pass_loss()), so an old burst does not hold the rate down.
+ *   detector, as nmap retries once), then while the chance that more
+ *   than one answer in a thousand (A / PASSES_MISS_PER of the A found,
+ *   rounded down) is still out there is PASSES_MISS_CHANCE or more, up
+ *   to --max-retries. The missed answers are Poisson with mean M r^n.
+ *   Below 1000 answers one in a thousand rounds down to none, and the
+ *   rule is "a 2% chance that the sweep missed anything at all": 0.02
+ *   expected misses, which a small sweep (a few hundred ports, every
+ *   one answering) reaches in a pass or two more than a goal of half an
+ *   answer would. A large sweep stops at the share its user reads: the
+ *   crowd's /16 (16384 answers) at 9.6 expected misses, 99.94%, instead
+ *   of 0.02, two resend passes fewer at 5% loss and three at 20%, each
+ *   one resending all 49,152 dead addresses (README, the loss bench).
+ *   A pass that drew nothing ends the passes only while no estimate
+ *   exists (no answer ever, or a filtered host): with an estimate, that
+ *   pass already counts in r^n, and one lost answer among few
+ *   outstanding is not yet silence.
+ * - Pacing: an experiment inside a pass, since random loss and
+ *   congestion look alike from one rate. A pass sends its first half at
+ *   the current rate and its second half at another; the permutation
+ *   spreads the unanswered probes evenly over both halves, so their
+ *   draw ratios compare the two rates on the same population, in one
+ *   pass. The half sent slower drawing clearly more (> 1.1 x and three
+ *   standard errors) is congestion.
+ *   - Climbing: -T3's 150 kpps is a starting rate, not a ceiling (nmap's
+ *     T3 has no fixed rate: its congestion window grows while nothing
+ *     is dropped). A resend pass whose first half has drawn answers
+ *     (PACE_LOSS_CLEAN or more of the last pass's draw) and enough of
+ *     them sends its second half at twice the rate, at most the climb
+ *     limit (-T3: -T4's rate; never above --max-rate), decided at its
+ *     midpoint (pace_mid_trial()), so pass 1, the loss detector, is
+ *     already the first trial and a lossless pass 1 is unchanged. No
+ *     fewer answers in the fast half: the loss is the path's, and the
+ *     next passes run at that rate (or at what the machine reached, if
+ *     less: the limit then stops there), the next midpoint climbing
+ *     again. Fewer: our rate loses answers, and it climbs no more. Enough
+ *     answers: the worst a step s can do is to cross the path's
+ *     capacity just above the rate, losing 1 - 1/s of the fast half's
+ *     answers; the trial runs only if that would stand PACE_CLIMB_Z
+ *     standard errors out (256 answers for s = 2, 1024 for 300 -> 400
+ *     kpps). Resends are where a lossy sweep spends its time (each pass
+ *     resends every silent probe), and a climbing trial costs nothing:
+ *     its fast half is shorter than a plain pass.
+ *   - Backing off: after a pass whose loss is PACE_LOSS_TRIAL or more
+ *     and not yet shown to be the path's, or grew by half since, the
+ *     next pass sends its second half at half the rate. Fewer answers at
+ *     the high rate: the rate halves (never below the floor:
+ *     --min-rate), and it climbs no more. No difference: the rate stays;
+ *     no further backoff trial until the loss grows by half again. A
+ *     backoff trial starts only when the next pass should draw
+ *     PACE_MIN_DRAWN answers (the last pass's draw times the loss), and
+ *     one that drew fewer is not repeated: later passes draw fewer
+ *     still, so it could never conclude.
+ *   A clean pass (loss under PACE_LOSS_CLEAN) raises a lowered rate by
+ *   a quarter, up to the ceiling (--max-rate, or the rate the run
+ *   started with). The loss fed in is the last pass's (pass_loss()), so
+ *   an old burst does not hold the rate down.
  */
 #define PASS_SLOTS 32          /* passes counted apart; later ones share */
-#define PASSES_MISS_GOAL 0.02  /* expected missed answers to stop at */
+#define PASSES_MISS_PER 1000  /* a sweep may miss one answer in this many */
+#define PASSES_MISS_CHANCE 0.02 /* the chance of missing more, to stop at */
 #define PACE_LOSS_TRIAL 0.10   /* round-trip loss that starts a trial */
 #define PACE_LOSS_CLEAN 0.02   /* round-trip loss that restores the rate */
 #define PACE_MIN_DRAWN 20      /* answers a trial needs to conclude */
+#define PACE_CLIMB_STEP 2.0    /* a climbing trial's second half: rate x */
+#define PACE_CLIMB_Z 4.0       /* standard errors its worst case must show */
+#define PACE_REACHED_MIN 0.9   /* a half that reached less: the machine's */
 
 /* What the sweep counted, per pass (summed over host groups). */
 struct pass_counts {
@@ -84,6 +119,14 @@ int pass_slot(int k);
 void passes_estimate(const struct pass_counts *pc, struct completeness *c);
 
 /*
+ * The chance that more than answered / PASSES_MISS_PER (rounded down)
+ * answers were missed, the missed ones Poisson with mean `missed`: the
+ * stop rule's measure (0.02 expected misses give 0.0198 below 1000
+ * answers).
+ */
+double passes_miss_chance(double missed, uint64_t answered);
+
+/*
  * After pass `done` (0-based) of a run allowing max_retries: 1 to make
  * another. unanswered: probes still without an answer.
  */
@@ -103,16 +146,23 @@ const char *passes_describe(const struct pass_counts *pc, char *buf,
 struct pace {
 	double rate;            /* the rate of the next pass's first half */
 	double floor, ceil;     /* --min-rate (or rate/32), --max-rate/start */
-	int trial;              /* the next pass's second half is at rate/2 */
+	double climb;           /* the most a climbing trial may prove */
+	/* The second half of the next (or, from its midpoint, the current)
+	 * pass: +1 climbs (rate x PACE_CLIMB_STEP, at most climb), -1 backs
+	 * off (rate/2), 0 no trial. */
+	int trial;
 	int settled;            /* a trial showed our rate is not the cause */
 	double settled_loss;    /* the loss that trial saw */
-	int backoffs, recoveries; /* for -d and the tests */
+	int backoffs, recoveries, climbs; /* for -d and the tests */
 };
 
 /* What one pass's halves drew (first half, second half). */
 struct pass_halves {
 	uint64_t sent[2], drawn[2];
 	double rate[2];
+	/* The rate each half's probes actually left at (its time spent
+	 * sending, not waiting for a resend's due time); 0: not measured. */
+	double reached[2];
 };
 
 /*
@@ -123,13 +173,26 @@ struct pass_halves {
 double pass_loss(const struct pass_counts *pc, int k);
 
 /*
- * rate: the run's rate; min_rate, max_rate: the user's (0 = unset).
+ * rate: the run's rate; min_rate, max_rate: the user's (0 = unset);
+ * climb: the highest rate a climbing trial may raise it to (at most
+ * max_rate; climb <= rate: no climbing).
  */
 void pace_init(struct pace *p, double rate, double min_rate,
-	       double max_rate);
+	       double max_rate, double climb);
 
 /* The rate of half h (0, 1) of the next pass. */
 double pace_rate(const struct pace *p, int h);
+
+/* The rate a climbing trial would send its second half at now (the
+ * rate itself when it may not climb): how many lanes a pass needs. */
+double pace_climb_rate(const struct pace *p);
+
+/*
+ * At the midpoint of a resend pass that runs no trial: drawn0, the new
+ * answers its first half has drawn so far; last, the last pass's draw.
+ * 1 when its second half climbs (pace_rate(p, 1) then says how fast).
+ */
+int pace_mid_trial(struct pace *p, uint64_t drawn0, uint64_t last);
 
 /*
  * After a pass: h its halves' counts, loss the estimated round-trip loss

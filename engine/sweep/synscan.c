@@ -152,18 +152,21 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
  * A resend is due one RTO after the copy before it (the send log says
  * when): a pass that starts without lingering (early_next()) waits here
  * for the few probes of the last pass's tail that are not due yet.
+ * Returns the ns slept.
  */
-static void wait_due(struct sweep *w, uint64_t x)
+static uint64_t wait_due(struct sweep *w, uint64_t x)
 {
 	uint64_t t, due, now;
 	int p;
 
 	if (!sweep_sent_at(w, x, &t, &p))
-		return; /* long ago: the log holds the last 65536 only */
+		return 0; /* long ago: the log holds the last 65536 only */
 	due = t + rto_ms(&w->rto) * 1000000ull;
 	now = now_ns();
-	if (due > now && !stopped(w))
-		sleep_ns(due - now);
+	if (due <= now || stopped(w))
+		return 0;
+	sleep_ns(due - now);
+	return due - now;
 }
 
 static void send_pass(struct sweep *w, int pass, unsigned lane,
@@ -175,6 +178,9 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 	double rate = w->half_rate[0];
 	uint64_t burst = rate >= 20000 ? BATCH : 1, x, credit = 0;
 	uint64_t mid = atomic_load(&w->mid), hsent[2] = { 0, 0 }, hint = 0;
+	/* Time spent in each half, less the resends' due waits (pace). */
+	uint64_t t_half = now_ns(), spent[2] = { 0, 0 }, slept[2] = { 0, 0 };
+	int half = 0;
 	/* Streaming pass 0: one budget with discovery (hostfeed.h). */
 	struct hostfeed *shared = pass == 0 ? w->feed : NULL;
 	uint64_t tag = (uint64_t)(pass > 254 ? 254 : pass)
@@ -201,12 +207,20 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 				goto out;
 		}
 		/* The second half runs at its own rate (the pacing trial). */
-		if (x >= mid && x < mid + nlanes &&
-		    w->half_rate[1] != w->half_rate[0]) {
-			rate = w->half_rate[1];
-			credit = 0;
-			ratelimit_init(&rl, rate / nlanes, 4 * burst,
-				       now_ns());
+		if (x >= mid && !half) {
+			uint64_t t = now_ns();
+
+			spent[0] = t - t_half;
+			t_half = t;
+			half = 1;
+			if (pass > 0)
+				sweep_mid_decide(w, pass);
+			if (w->half_rate[1] != rate) {
+				rate = w->half_rate[1];
+				credit = 0;
+				ratelimit_init(&rl, rate / nlanes, 4 * burst,
+					       t);
+			}
 		}
 		if ((x & 255) < nlanes) {
 			if (lane == 0)
@@ -218,7 +232,7 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 		if (pass > 0 && results_seen(w->s->res, idx))
 			continue;
 		if (pass > 0)
-			wait_due(w, x);
+			slept[half] += wait_due(w, x);
 		while (credit == 0) {
 			/* Waiting anyway: a slow scan's progress stays fresh. */
 			if (lane == 0)
@@ -275,6 +289,11 @@ static void send_pass(struct sweep *w, int pass, unsigned lane,
 out:
 	if (n)
 		flush(w, iov, n);
+	spent[half] = now_ns() - t_half;
+	for (int k = 0; k < 2; k++)
+		atomic_fetch_add(&w->half_ns[k], spent[k] > slept[k]
+							  ? spent[k] - slept[k]
+							  : 0);
 	atomic_fetch_add(&w->half_sent[0], hsent[0]);
 	atomic_fetch_add(&w->half_sent[1], hsent[1]);
 	atomic_fetch_add(&w->pass_sent[pass_slot(pass)], hsent[0] + hsent[1]);
@@ -310,12 +329,18 @@ static void run_pass(struct sweep *w, int pass)
 	double rate = w->half_rate[0] > w->half_rate[1] ? w->half_rate[0]
 							: w->half_rate[1];
 
+	/* A resend pass may climb from its midpoint (pace_mid_trial). */
+	if (pass > 0 && !w->pace.trial && pace_climb_rate(&w->pace) > rate)
+		rate = pace_climb_rate(&w->pace);
+
 	/* Streaming pass 0: one lane places the hosts as they come. */
+	w->lanes = 1;
 	if (rate < 200000 || w->total < 4096 || (w->feed && pass == 0) ||
 	    pthread_create(&th, NULL, lane_main, &second) != 0) {
 		send_pass(w, pass, 0, 1);
 		return;
 	}
+	w->lanes = 2;
 	send_pass(w, pass, 0, 2);
 	pthread_join(th, NULL);
 }
@@ -360,18 +385,18 @@ static void debug_pass(struct sweep *w, int pass,
 	passes_describe(pc, est, sizeof(est));
 	fprintf(stderr,
 		"pass %d: waited until %.3fs (%s), %zu replies; sent %llu, "
-		"drew %llu (halves %llu/%llu at %.0f pps, %llu/%llu at "
-		"%.0f pps); next %.0f/%.0f pps (%d backoffs, %d "
-		"recoveries)\n%s\n",
+		"drew %llu (halves %llu/%llu at %.0f pps, reached %.0f, "
+		"%llu/%llu at %.0f pps, reached %.0f); next %.0f/%.0f pps "
+		"(%d climbs, %d backoffs, %d recoveries)\n%s\n",
 		pass, (now_ns() - w->s->st.start_ns) / 1e9, why,
 		results_count(w->s->res),
 		(unsigned long long)pc->sent[pass_slot(pass)],
 		(unsigned long long)pc->drawn[pass_slot(pass)],
 		(unsigned long long)h->drawn[0], (unsigned long long)h->sent[0],
-		h->rate[0], (unsigned long long)h->drawn[1],
-		(unsigned long long)h->sent[1], h->rate[1],
+		h->rate[0], h->reached[0], (unsigned long long)h->drawn[1],
+		(unsigned long long)h->sent[1], h->rate[1], h->reached[1],
 		pace_rate(&w->pace, 0), pace_rate(&w->pace, 1),
-		w->pace.backoffs, w->pace.recoveries, est);
+		w->pace.climbs, w->pace.backoffs, w->pace.recoveries, est);
 }
 
 /* -v: what a retransmission pass drew, through the run's screen. */
@@ -407,7 +432,9 @@ static void pass_begin(struct sweep *w, int pass)
 		w->half_rate[k] = pace_rate(&w->pace, k);
 		atomic_store(&w->half_sent[k], 0);
 		atomic_store(&w->half_drawn[k], 0);
+		atomic_store(&w->half_ns[k], 0);
 	}
+	atomic_store(&w->mid_state, 0);
 	/* Streaming pass 0 has no halves: its length is not known. */
 	atomic_store(&w->mid, w->feed && pass == 0 ? UINT64_MAX
 						   : w->total / 2);
@@ -458,15 +485,16 @@ static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
 /*
  * Whether pass `done` + 1 may start at once, without the RTO's wait: the
  * counts so far already call for it (late replies only add to this
- * pass's draws, which keeps the answer yes), no pacing trial waits for
- * its tail's replies, and TCP alone (-sU's passes wait for the ICMP
- * rate limit). Each resend still waits for its own due time (wait_due).
+ * pass's draws, which keeps the answer yes), and TCP alone (-sU's passes
+ * wait for the ICMP rate limit). Each resend still waits for its own due
+ * time (wait_due). A pacing trial's halves get their replies first
+ * (sweep_trial_wait).
  */
 static int early_next(struct sweep *w, int done)
 {
 	struct pass_counts pc;
 
-	if (done < 1 || w->np > w->ntcp || w->half_rate[0] != w->half_rate[1])
+	if (done < 1 || w->np > w->ntcp)
 		return 0;
 	collect(w, done + 1, &pc);
 	return passes_more(&pc, done, w->o->max_retries,
@@ -479,7 +507,9 @@ static void sweep_loop(struct sweep *w)
 	uint64_t t0 = now_ns();
 	struct pass_counts pc;
 
-	pace_init(&w->pace, o->rate, o->min_rate, o->max_rate);
+	/* -sU's passes follow the targets' ICMP rate limit, not loss. */
+	pace_init(&w->pace, o->rate, o->min_rate, o->max_rate,
+		  w->np > w->ntcp ? o->rate : o->rate_climb);
 	for (int pass = 0;; pass++) {
 		uint64_t closed0 = atomic_load(&w->udp_closed);
 		struct pass_halves h;
@@ -496,12 +526,10 @@ static void sweep_loop(struct sweep *w)
 			break;
 		if (!early_next(w, pass))
 			linger(w);
+		else if (w->half_rate[0] != w->half_rate[1])
+			sweep_trial_wait(w, stopped);
 		collect(w, pass + 1, &pc);
-		for (int k = 0; k < 2; k++) {
-			h.sent[k] = atomic_load(&w->half_sent[k]);
-			h.drawn[k] = atomic_load(&w->half_drawn[k]);
-			h.rate[k] = w->half_rate[k];
-		}
+		sweep_halves(w, &h);
 		pace_after_pass(&w->pace, &h, pass_loss(&pc, pass));
 		if (o->debug)
 			debug_pass(w, pass, &pc, &h);

@@ -124,6 +124,13 @@ struct sweep {
 	double half_rate[2];
 	_Atomic uint64_t pass_sent[PASS_SLOTS], pass_drawn[PASS_SLOTS];
 	_Atomic uint64_t half_sent[2], half_drawn[2];
+	/* Per half, the lanes' time spent sending (not waiting for a
+	 * resend's due time), summed: the rate it reached (pace). */
+	_Atomic uint64_t half_ns[2];
+	unsigned lanes; /* sending threads of the current pass */
+	/* The midpoint's climbing decision (synscan.c mid_decide): 0 not
+	 * yet, 1 a lane is deciding, 2 decided (half_rate[1] set). */
+	_Atomic int mid_state;
 	_Atomic uint64_t open; /* open ports recorded */
 	/*
 	 * Next hops still silent after resolution (at most SWEEP_PEND_MAX)
@@ -182,6 +189,25 @@ uint64_t sweep_pos_of(struct sweep *w, uint64_t idx);
  * every host is placed, or when stop() says so.
  */
 int sweep_stream_more(struct sweep *w, int (*stop)(struct sweep *w));
+
+/*
+ * sweeppace.c, at a resend pass's midpoint, once for both lanes (the
+ * lane that comes second waits for the first's answer): whether its
+ * second half climbs (pace_mid_trial(), from what the first half drew so
+ * far); if so, half_rate[1] is its rate.
+ */
+void sweep_mid_decide(struct sweep *w, int pass);
+
+/*
+ * sweeppace.c, after a pacing trial's pass that the next starts early:
+ * waits for the replies to its second half's last probes, so that its
+ * halves compare complete counts (2 x the p99 RTT, at most the RTO),
+ * or until stop() says so.
+ */
+void sweep_trial_wait(struct sweep *w, int (*stop)(struct sweep *w));
+
+/* sweeppace.c: the pass's halves' counts and the rates they reached. */
+void sweep_halves(struct sweep *w, struct pass_halves *h);
 
 /* stream.c: the chunks' memory. */
 void sweep_stream_free(struct sweep *w);
