@@ -325,6 +325,7 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
 	pc->svc = sv;
 	pc->probe = p;
 	pc->rank = rank;
+	pc->opened = sv->nopened++;
 	pc->is_tls_probe = is_tls_probe;
 	pc->deadline = now + VS_CONNECT_MS;
 	pc->conn = vs_conn_open(v, sv, pc, now);
@@ -603,7 +604,8 @@ static int reply_over(const struct pconn *pc, uint64_t now)
 }
 
 /*
- * When an unconcluded probe stops waiting: at its deadline, as in nmap;
+ * When an unconcluded probe stops waiting: at its deadline, as in nmap
+ * (a silent one after those queued before it: vs_serial_hold);
  * when its reply is over (reply_over). Once another probe holds a hard
  * answer, a TLS probe nmap would only send after that answer (its reply
  * cannot change it) stops at once, and one that heard nothing for
@@ -615,12 +617,18 @@ static int reply_over(const struct pconn *pc, uint64_t now)
  */
 static void stop_waiting(struct pconn *pc, uint64_t now)
 {
-	const struct service *sv = pc->svc;
+	struct service *sv = pc->svc;
 	int answered = sv->best.kind == SVC_HARD;
 
-	if (pc->deadline && now >= pc->deadline)
+	if (pc->deadline && now >= pc->deadline) {
+		/* Queued behind another silent probe: its turn first. */
+		if (vs_serial_hold(pc, now))
+			return;
+		if (pc->len == 0 && pc->connected_at &&
+		    pc->probe != svcdb_null_probe(sv->vs->db))
+			sv->silent_end = now;
 		conclude_early(pc, "timed out");
-	else if (reply_over(pc, now))
+	} else if (reply_over(pc, now))
 		conclude_early(pc, "quiet after its reply");
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");

@@ -60,6 +60,12 @@
 #define VS_MAX_RESP 16384     /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4      /* refused probes kept for another try */
+/*
+ * vs_serial_hold's step: kadmind answers the next connection within
+ * milliseconds of the last one's reset; this leaves room for a loaded
+ * machine, and costs a silent service (5 probes ending together) 0.6 s.
+ */
+#define VS_SERIAL_MS 300
 
 struct vs;
 struct service;
@@ -71,6 +77,7 @@ struct pconn {
 	struct service *svc;
 	const struct svc_probe *probe; /* NULL for the RPC grinder */
 	int rank;              /* file order: earlier probes take precedence */
+	unsigned opened;       /* its service's count of probes opened before */
 	void *conn;            /* transport's connection, NULL once closed */
 	struct tls_conn *tls;
 	uint8_t *buf;
@@ -118,6 +125,9 @@ struct service {
 	int refused_rank[VS_REFUSED_MAX], refused_tls[VS_REFUSED_MAX];
 	int nrefused, refused_rounds;
 	uint64_t refused_quiet;  /* ms: when the rest had all concluded */
+	unsigned nopened;        /* probes opened so far (pconn.opened) */
+	uint64_t silent_end;     /* ms: a silent probe last ended on its
+				  * deadline (vs_serial_hold), 0: never */
 	struct pconn *conns;
 	struct service *next_dirty;
 };
@@ -237,6 +247,20 @@ void vs_fill(struct service *sv, int max_rank);
 int vs_reserved_listed(const struct service *sv);
 /* A probe nmap would send before the hard answer is still unsent. */
 int vs_unsent_before_best(const struct service *sv);
+/*
+ * A daemon that serves one client at a time reads our next connection
+ * only once we close the one it is stuck on (krb5's kadmind blocks up
+ * to 35 s reading an incomplete RPC record, and GenericLines' "\r\n\r\n"
+ * starts one). nmap's order gives each probe the daemon to itself; side
+ * by side, the probes queued behind a silent one hear nothing either.
+ * So silent probes past their deadline end one at a time, the first
+ * opened first, VS_SERIAL_MS apart: each queued probe gets its turn.
+ * Returns 1 if pc (established, past its deadline) waits on: it has
+ * heard nothing, is not the NULL probe (which sent nothing to be stuck
+ * on), and another such probe of its service ended on its deadline
+ * under VS_SERIAL_MS ago or was opened before it and ends first.
+ */
+int vs_serial_hold(const struct pconn *pc, uint64_t now);
 
 /* vscan_sched.c: start order and --host-timeout. */
 /* Fills v->order (one service of each host in turn), each service's

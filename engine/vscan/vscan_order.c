@@ -223,3 +223,29 @@ int vs_reserved_listed(const struct service *sv)
 	}
 	return 0;
 }
+
+/* A probe that has heard nothing past its deadline (vs_serial_hold). */
+static int silent_expired(const struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+
+	return !pc->concluded && pc->rank < (1 << 21) && pc->len == 0 &&
+	       pc->connected_at && pc->probe != NULL &&
+	       pc->probe != svcdb_null_probe(sv->vs->db) && pc->deadline &&
+	       now >= pc->deadline;
+}
+
+int vs_serial_hold(const struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+
+	if (!silent_expired(pc, now))
+		return 0;
+	if (sv->silent_end && now - sv->silent_end < VS_SERIAL_MS)
+		return 1;
+	for (const struct pconn *q = sv->conns; q; q = q->next)
+		if (q != pc && q->opened < pc->opened &&
+		    silent_expired(q, now))
+			return 1;
+	return 0;
+}

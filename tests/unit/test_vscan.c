@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,24 @@ static const char rsh_fmt[] =
 	"ports %u\n"
 	"fathom-sourceports 512-1023\n"
 	"match shell m|^\\x01Permission denied\\.\\n$|\n";
+
+/*
+ * Two probes that stall a one-client-at-a-time daemon (PEER_SERIAL)
+ * and, after them in the file, the one it answers.
+ */
+static const char serial_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Stall1 q|STALL1|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"Probe TCP Stall2 q|STALL2|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"Probe TCP Ask q|ASK\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"match serial m|^serial-ok| p/Serial daemon/\n";
 
 enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS,
 	    PEER_RSH };
@@ -145,6 +164,73 @@ static pid_t peer_start(enum peer mode, uint16_t *port)
 			close(c);
 		}
 	}
+	close(fd);
+	return pid;
+}
+
+/*
+ * A daemon that serves one client at a time, as krb5's kadmind does:
+ * one process, a select loop, and a blocking read of any request it
+ * cannot parse until the client goes away (kadmind's RPC reader waits
+ * up to 35 s for the rest of a record). It answers "ASK" at once.
+ */
+static void serial_loop(int lfd)
+{
+	fd_set all;
+	int maxfd = lfd;
+
+	FD_ZERO(&all);
+	FD_SET(lfd, &all);
+	for (;;) {
+		fd_set rd = all;
+
+		if (select(maxfd + 1, &rd, NULL, NULL, NULL) < 0)
+			continue;
+		if (FD_ISSET(lfd, &rd)) {
+			int c = accept(lfd, NULL, NULL);
+
+			if (c >= 0 && c < FD_SETSIZE) {
+				FD_SET(c, &all);
+				maxfd = c > maxfd ? c : maxfd;
+			} else if (c >= 0) {
+				close(c);
+			}
+		}
+		for (int c = 0; c <= maxfd; c++) {
+			char buf[64];
+
+			if (c == lfd || !FD_ISSET(c, &rd) || !FD_ISSET(c, &all))
+				continue;
+			if (read(c, buf, sizeof(buf)) >= 3 &&
+			    memcmp(buf, "ASK", 3) == 0) {
+				if (write(c, "serial-ok\r\n", 11) != 11)
+					buf[0] = 0;
+			} else { /* stuck until the client leaves */
+				while (read(c, buf, sizeof(buf)) > 0)
+					;
+			}
+			FD_CLR(c, &all);
+			close(c);
+		}
+	}
+}
+
+static pid_t serial_start(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	if (pid == 0)
+		serial_loop(fd);
 	close(fd);
 	return pid;
 }
@@ -252,6 +338,50 @@ static void rsh_one(int sport, struct svc_result *r)
 		waitpid(pid, NULL, 0);
 	}
 	svcdb_free(db);
+}
+
+/* serial_text's database against serial_start's daemon. */
+static void serial_one(struct svc_result *r, uint64_t *ms)
+{
+	struct svcdb *db = svcdb_new();
+	char err[256];
+	uint16_t port = 0;
+	pid_t pid = serial_start(&port);
+
+	memset(r, 0, sizeof(*r));
+	CHECK(pid > 0);
+	CHECK(svcdb_load_buf(db, serial_text, sizeof(serial_text) - 1,
+			     "serial", err, sizeof(err)) == 0 &&
+	      svcdb_finalize(db, err, sizeof(err)) == 0);
+	if (pid > 0) {
+		CHECK(probe_one(db, port, r, ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	svcdb_free(db);
+}
+
+static void serial_cases(void)
+{
+	struct svc_result r;
+	uint64_t ms = 0;
+
+	CASE("a one-client daemon stuck on two probes still answers the third")
+	{
+		/* Side by side, the three probes time out together and Ask
+		 * was reset before the daemon read it; nmap, one probe at a
+		 * time, gets its answer. */
+		serial_one(&r, &ms);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "serial");
+		CHECK_STR(r.ans.product, "Serial daemon");
+		/* Each stalled probe ends on its deadline, the next
+		 * VS_SERIAL_MS later: not three waits of 500 ms in a row. */
+		CHECK(ms < 500 + 2 * VS_SERIAL_MS + 700);
+		printf("# serial daemon named in %llu ms\n",
+		       (unsigned long long)ms);
+		free(r.fp);
+	}
 }
 
 static void rsh_cases(void)
@@ -409,6 +539,7 @@ int main(void)
 		free(r.fp);
 	}
 	test_par = VS_PAR_DEFAULT;
+	serial_cases();
 	rsh_cases();
 	test_par = 1;
 	rsh_cases();
