@@ -141,6 +141,13 @@ static void match_now(struct pconn *pc)
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft && sv->soft_rank < pc->rank
 				 ? sv->soft.service : NULL, &a);
+	/* Still arriving: matched again once it settles (vs_evaluate). */
+	pc->settling = k == SVC_HARD && !pc->concluded &&
+		       vs_now_ms() - pc->last_data < VS_SETTLE_MS;
+	if (pc->settling) {
+		vs_mark_dirty(sv);
+		return;
+	}
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
@@ -416,7 +423,7 @@ static int greeting_over(const struct service *sv, uint64_t now)
 			continue;
 		if (vs_sequential(sv->vs))
 			return pc->concluded;
-		return pc->concluded || pc->len > 0 ||
+		return pc->concluded || (pc->len > 0 && !pc->settling) ||
 		       (pc->connected_at &&
 			now - pc->connected_at >= vs_greet_ms(sv));
 	}
@@ -533,7 +540,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	memset(&sv->generic, 0, sizeof(sv->generic));
 	sv->have_soft = 0;
-	sv->reflected = sv->spoke = sv->nrefused = 0;
+	sv->reflected = sv->spoke = sv->nrefused = sv->nsilent = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -625,8 +632,10 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 		if (vs_serial_hold(pc, now))
 			return;
 		if (pc->len == 0 && pc->connected_at &&
-		    pc->probe != svcdb_null_probe(sv->vs->db))
+		    pc->probe != svcdb_null_probe(sv->vs->db)) {
 			sv->silent_end = now;
+			vs_note_silent(pc);
+		}
 		conclude_early(pc, "timed out");
 	} else if (reply_over(pc, now))
 		conclude_early(pc, "quiet after its reply");
@@ -657,6 +666,9 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded)
 			stop_waiting(pc, now);
 		settle_deferred(pc);
+		if (pc->settling && (pc->concluded ||
+				     now - pc->last_data >= VS_SETTLE_MS))
+			match_now(pc);
 		if (pc->concluded && !pc->closed && pc->conn)
 			vs_conn_abort(sv->vs, pc->conn, now);
 		if (pc->tls) {
@@ -751,25 +763,9 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded &&
 		    !(sv->reflected && vs_silent_null(pc, now)))
 			return;
-	if (vs_retry_refused(sv, now))
+	if (vs_retry_refused(sv, now) || vs_retry_silent(sv))
 		return;
 	finish_unmatched(sv);
-}
-size_t vs_service_budget(const struct vs *v, uint16_t port)
-{
-	size_t n = 1 + v->ntls;
-	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
-
-	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
-		const struct svc_probe *p = svcdb_probe(v->db, i);
-
-		if (p->proto == IPPROTO_TCP && !vs_is_tls_probe(v, p) &&
-		    svc_probe_port_listed(p, port, 0))
-			n++;
-	}
-	if (vs_sequential(v))
-		return 1;
-	return n > 1 + par ? n : 1 + par;
 }
 
 void vs_start_service(struct service *sv)

@@ -249,3 +249,20 @@ int vs_serial_hold(const struct pconn *pc, uint64_t now)
 			return 1;
 	return 0;
 }
+
+size_t vs_service_budget(const struct vs *v, uint16_t port)
+{
+	size_t n = 1 + v->ntls;
+	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
+
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto == IPPROTO_TCP && !vs_is_tls_probe(v, p) &&
+		    svc_probe_port_listed(p, port, 0))
+			n++;
+	}
+	if (vs_sequential(v))
+		return 1;
+	return n > 1 + par ? n : 1 + par;
+}

@@ -84,8 +84,38 @@ static const char serial_text[] =
 	"totalwaitms 500\n"
 	"match serial m|^serial-ok| p/Serial daemon/\n";
 
+/*
+ * The same daemon held by another client: Gen, its one hard line, ends
+ * on its deadline before the daemon is free; Ask, waiting longer, gets
+ * the softmatch.
+ */
+static const char held_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Gen q|ASK-GEN\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 400\n"
+	"match serial m|^serial-ok| p/Serial daemon/\n"
+	"Probe TCP Ask q|ASK\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 3000\n"
+	"softmatch serial m|^serial-ok|\n";
+
+/*
+ * A reply written in two pieces 50 ms apart (PEER_SPLIT), as a reply
+ * in many segments can reach -sV through the capture: its first piece
+ * alone fits a loose line, the whole reply the right one.
+ */
+static const char split_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Split q|SPLIT\\r\\n|\n"
+	"rarity 1\n"
+	"match loose m|^HALF-ONE$| p/Loose line/\n"
+	"match whole m|^HALF-ONE-HALF-TWO$| p/Whole reply/\n";
+
 enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS,
-	    PEER_RSH };
+	    PEER_RSH, PEER_SPLIT };
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -97,6 +127,17 @@ static void serve(int c, enum peer mode)
 		return;
 	if (mode == PEER_CLOSE) { /* past the NULL's 100 ms, no byte */
 		usleep(300 * 1000);
+		close(c);
+		return;
+	}
+	if (mode == PEER_SPLIT) {
+		if (read(c, buf, sizeof(buf)) > 0 && buf[0] == 'S' &&
+		    write(c, "HALF-ONE", 8) == 8) {
+			usleep(50 * 1000);
+			if (write(c, "-HALF-TWO", 9) != 9)
+				buf[0] = 0;
+		}
+		usleep(200 * 1000);
 		close(c);
 		return;
 	}
@@ -340,21 +381,50 @@ static void rsh_one(int sport, struct svc_result *r)
 	svcdb_free(db);
 }
 
-/* serial_text's database against serial_start's daemon. */
-static void serial_one(struct svc_result *r, uint64_t *ms)
+/* Another client of the daemon: stalls it for hold_ms, then leaves. */
+static pid_t hold_daemon(uint16_t port, int hold_ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(port) };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (fd >= 0 &&
+		    connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    write(fd, "STALL", 5) == 5)
+			usleep((useconds_t)hold_ms * 1000);
+		_exit(0);
+	}
+	usleep(50 * 1000); /* the daemon is stuck on it before we start */
+	return pid;
+}
+
+/*
+ * text's database against serial_start's daemon, held by another
+ * client for hold_ms first if hold_ms > 0.
+ */
+static void serial_one(const char *text, int hold_ms, struct svc_result *r,
+		       uint64_t *ms)
 {
 	struct svcdb *db = svcdb_new();
 	char err[256];
 	uint16_t port = 0;
-	pid_t pid = serial_start(&port);
+	pid_t pid = serial_start(&port), holder = -1;
 
 	memset(r, 0, sizeof(*r));
 	CHECK(pid > 0);
-	CHECK(svcdb_load_buf(db, serial_text, sizeof(serial_text) - 1,
-			     "serial", err, sizeof(err)) == 0 &&
+	CHECK(svcdb_load_buf(db, text, strlen(text), "serial", err,
+			     sizeof(err)) == 0 &&
 	      svcdb_finalize(db, err, sizeof(err)) == 0);
+	if (pid > 0 && hold_ms > 0)
+		holder = hold_daemon(port, hold_ms);
 	if (pid > 0) {
 		CHECK(probe_one(db, port, r, ms) == 0);
+		if (holder > 0)
+			waitpid(holder, NULL, 0);
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 	}
@@ -371,7 +441,7 @@ static void serial_cases(void)
 		/* Side by side, the three probes time out together and Ask
 		 * was reset before the daemon read it; nmap, one probe at a
 		 * time, gets its answer. */
-		serial_one(&r, &ms);
+		serial_one(serial_text, 0, &r, &ms);
 		CHECK_EQ_U(r.state, VS_MATCHED);
 		CHECK_STR(r.ans.service, "serial");
 		CHECK_STR(r.ans.product, "Serial daemon");
@@ -380,6 +450,16 @@ static void serial_cases(void)
 		CHECK(ms < 500 + 2 * VS_SERIAL_MS + 700);
 		printf("# serial daemon named in %llu ms\n",
 		       (unsigned long long)ms);
+		free(r.fp);
+	}
+	CASE("a probe silent while another client held the daemon: sent again")
+	{
+		/* Gen times out at ~700 ms, the daemon is free at 900 ms and
+		 * softmatches Ask: Gen's hard line, alone, names it. */
+		serial_one(held_text, 900, &r, &ms);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "serial");
+		CHECK_STR(r.ans.product, "Serial daemon");
 		free(r.fp);
 	}
 }
@@ -507,6 +587,28 @@ int main(void)
 		waitpid(pid, NULL, 0);
 		CHECK_STR(r.ans.service, "socks5");
 		free(r.fp);
+		svcdb_free(sdb);
+	}
+	CASE("a reply in two pieces 50 ms apart is matched whole")
+	{
+		struct svcdb *sdb = svcdb_new();
+
+		memset(&r, 0, sizeof(r));
+		CHECK(svcdb_load_buf(sdb, split_text, sizeof(split_text) - 1,
+				     "split", err, sizeof(err)) == 0 &&
+		      svcdb_finalize(sdb, err, sizeof(err)) == 0);
+		pid = peer_start(PEER_SPLIT, &port);
+		CHECK(pid > 0);
+		if (pid <= 0) {
+			svcdb_free(sdb);
+			break;
+		}
+		CHECK(probe_one(sdb, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "whole");
+		CHECK_STR(r.ans.product, "Whole reply");
 		svcdb_free(sdb);
 	}
 	/* One probe at a time in nmap's order: the same verdicts. */
