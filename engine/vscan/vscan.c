@@ -284,6 +284,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		}
 		break;
 	case TCP_EV_DATA:
+		pc->svc->heard |= len > 0;
 		if (pc->tls) {
 			tls_feed(pc->tls, data, len);
 			tls_pump(pc, now);

@@ -130,6 +130,7 @@ struct service {
 	int rpc_seen;          /* an RPC call drew an RPC reply */
 	int reflected;         /* some probe came back as sent: an echo */
 	int spoke;             /* some reply was not a probe sent back */
+	int heard;             /* some connection got a byte (TLS too) */
 	/* nmap's tcpwrap_possible, inverted: a byte came, or a probe timed out. */
 	int not_wrapped;
 	size_t budget;         /* connections it may hold at once */
@@ -284,12 +285,16 @@ int vs_unsent_before_best(const struct service *sv);
  * to 35 s reading an incomplete RPC record, and GenericLines' "\r\n\r\n"
  * starts one). nmap's order gives each probe the daemon to itself; side
  * by side, the probes queued behind a silent one hear nothing either.
- * So silent probes past their deadline end one at a time, the first
- * opened first, VS_SERIAL_MS apart: each queued probe gets its turn.
- * Returns 1 if pc (established, past its deadline) waits on: it has
- * heard nothing, is not the NULL probe (which sent nothing to be stuck
- * on), and another such probe of its service ended on its deadline
- * under VS_SERIAL_MS ago or was opened before it and ends first.
+ * So while a service has sent no byte on any connection, its silent
+ * probes past their deadline end one at a time, the first opened first,
+ * VS_SERIAL_MS apart: each queued probe gets its turn. (A daemon that
+ * answered one connection while others waited serves them side by side:
+ * CUPS through TLS leaves non-HTTP probes unanswered, and chaining them
+ * cost -sV of the lab 3 s.) Returns 1 if pc (established, past its
+ * deadline) waits on: its service has heard nothing, it is not the NULL
+ * probe (which sent nothing to be stuck on), and another such probe of
+ * its service ended on its deadline under VS_SERIAL_MS ago or was
+ * opened before it and ends first.
  */
 int vs_serial_hold(const struct pconn *pc, uint64_t now);
 

@@ -239,7 +239,7 @@ int vs_serial_hold(const struct pconn *pc, uint64_t now)
 {
 	const struct service *sv = pc->svc;
 
-	if (!silent_expired(pc, now))
+	if (sv->heard || !silent_expired(pc, now))
 		return 0;
 	if (sv->silent_end && now - sv->silent_end < VS_SERIAL_MS)
 		return 1;
