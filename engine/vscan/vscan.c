@@ -141,8 +141,11 @@ static void match_now(struct pconn *pc)
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft && sv->soft_rank < pc->rank
 				 ? sv->soft.service : NULL, &a);
-	/* Still arriving: matched again once it settles (vs_evaluate). */
+	/* Still arriving: matched again once it settles (vs_evaluate).
+	 * Not "ssl": the tunnel names the service, and holding the TLS
+	 * probe back changed CUPS's 631 from ipp to ssl/ipp?. */
 	pc->settling = k == SVC_HARD && !pc->concluded &&
+		       strcmp(a.service, "ssl") != 0 &&
 		       vs_now_ms() - pc->last_data < VS_SETTLE_MS;
 	if (pc->settling) {
 		vs_mark_dirty(sv);
