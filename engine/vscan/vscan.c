@@ -141,6 +141,16 @@ static void match_now(struct pconn *pc)
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft && sv->soft_rank < pc->rank
 				 ? sv->soft.service : NULL, &a);
+	/* Still arriving: matched again once it settles (vs_evaluate).
+	 * Not "ssl": the tunnel names the service, and holding the TLS
+	 * probe back changed CUPS's 631 from ipp to ssl/ipp?. */
+	pc->settling = k == SVC_HARD && !pc->concluded &&
+		       strcmp(a.service, "ssl") != 0 &&
+		       vs_now_ms() - pc->last_data < VS_SETTLE_MS;
+	if (pc->settling) {
+		vs_mark_dirty(sv);
+		return;
+	}
 	/* Generic recognisers: noted here while the reply is in hand (reap
 	 * frees it before the verdict), used by vs_finish only. */
 	if (k != SVC_HARD)
@@ -277,6 +287,7 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		}
 		break;
 	case TCP_EV_DATA:
+		pc->svc->heard |= len > 0;
 		if (pc->tls) {
 			tls_feed(pc->tls, data, len);
 			tls_pump(pc, now);
@@ -325,6 +336,7 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
 	pc->svc = sv;
 	pc->probe = p;
 	pc->rank = rank;
+	pc->opened = sv->nopened++;
 	pc->is_tls_probe = is_tls_probe;
 	pc->deadline = now + VS_CONNECT_MS;
 	pc->conn = vs_conn_open(v, sv, pc, now);
@@ -415,7 +427,7 @@ static int greeting_over(const struct service *sv, uint64_t now)
 			continue;
 		if (vs_sequential(sv->vs))
 			return pc->concluded;
-		return pc->concluded || pc->len > 0 ||
+		return pc->concluded || (pc->len > 0 && !pc->settling) ||
 		       (pc->connected_at &&
 			now - pc->connected_at >= vs_greet_ms(sv));
 	}
@@ -532,7 +544,7 @@ static void restart(struct service *sv, int tunnel)
 	memset(&sv->soft, 0, sizeof(sv->soft));
 	memset(&sv->generic, 0, sizeof(sv->generic));
 	sv->have_soft = 0;
-	sv->reflected = sv->spoke = sv->nrefused = 0;
+	sv->reflected = sv->spoke = sv->nrefused = sv->nsilent = 0;
 	svcfp_free(&sv->fp);
 	svcfp_init(&sv->fp, PACKAGE_VERSION, "x86_64-pc-linux-gnu",
 		   sv->out->port, IPPROTO_TCP, tunnel,
@@ -603,7 +615,8 @@ static int reply_over(const struct pconn *pc, uint64_t now)
 }
 
 /*
- * When an unconcluded probe stops waiting: at its deadline, as in nmap;
+ * When an unconcluded probe stops waiting: at its deadline, as in nmap
+ * (a silent one after those queued before it: vs_serial_hold);
  * when its reply is over (reply_over). Once another probe holds a hard
  * answer, a TLS probe nmap would only send after that answer (its reply
  * cannot change it) stops at once, and one that heard nothing for
@@ -615,12 +628,20 @@ static int reply_over(const struct pconn *pc, uint64_t now)
  */
 static void stop_waiting(struct pconn *pc, uint64_t now)
 {
-	const struct service *sv = pc->svc;
+	struct service *sv = pc->svc;
 	int answered = sv->best.kind == SVC_HARD;
 
-	if (pc->deadline && now >= pc->deadline)
+	if (pc->deadline && now >= pc->deadline) {
+		/* Queued behind another silent probe: its turn first. */
+		if (vs_serial_hold(pc, now))
+			return;
+		if (pc->len == 0 && pc->connected_at &&
+		    pc->probe != svcdb_null_probe(sv->vs->db)) {
+			sv->silent_end = now;
+			vs_note_silent(pc);
+		}
 		conclude_early(pc, "timed out");
-	else if (reply_over(pc, now))
+	} else if (reply_over(pc, now))
 		conclude_early(pc, "quiet after its reply");
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");
@@ -649,6 +670,9 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded)
 			stop_waiting(pc, now);
 		settle_deferred(pc);
+		if (pc->settling && (pc->concluded ||
+				     now - pc->last_data >= VS_SETTLE_MS))
+			match_now(pc);
 		if (pc->concluded && !pc->closed && pc->conn)
 			vs_conn_abort(sv->vs, pc->conn, now);
 		if (pc->tls) {
@@ -743,25 +767,9 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded &&
 		    !(sv->reflected && vs_silent_null(pc, now)))
 			return;
-	if (vs_retry_refused(sv, now))
+	if (vs_retry_refused(sv, now) || vs_retry_silent(sv))
 		return;
 	finish_unmatched(sv);
-}
-size_t vs_service_budget(const struct vs *v, uint16_t port)
-{
-	size_t n = 1 + v->ntls;
-	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
-
-	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
-		const struct svc_probe *p = svcdb_probe(v->db, i);
-
-		if (p->proto == IPPROTO_TCP && !vs_is_tls_probe(v, p) &&
-		    svc_probe_port_listed(p, port, 0))
-			n++;
-	}
-	if (vs_sequential(v))
-		return 1;
-	return n > 1 + par ? n : 1 + par;
 }
 
 void vs_start_service(struct service *sv)

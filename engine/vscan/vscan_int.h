@@ -60,6 +60,25 @@
 #define VS_MAX_RESP 16384     /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4      /* refused probes kept for another try */
+#define VS_SILENT_MAX 4       /* silent probes kept (vs_retry_silent) */
+/*
+ * A hard match on a reply that came this recently waits for the rest:
+ * nmap reads what the socket holds when its loop gets to it, so a reply
+ * written in two pieces a moment apart is matched whole; fathom's
+ * stack hands over each segment. Orthanc writes its 266-byte answer to
+ * RTSPRequest a header line per segment, and nmap's loose nagios-nsca
+ * line (any 132 bytes and a newline) named the first four lines; the
+ * rest came over 30 ms later in 1 run of 3 (the capture hands frames
+ * over in ring blocks), so 100.
+ */
+#define VS_SETTLE_MS 100
+/*
+ * vs_serial_hold's step. kadmind, freed, answers within milliseconds
+ * when alone; serving its other port (464) in the same turns, 150 ms
+ * missed it in 2 runs of 3, 300 ms in none. A silent service pays it
+ * per probe ending together: 1.5 s for phase 2's six.
+ */
+#define VS_SERIAL_MS 300
 
 struct vs;
 struct service;
@@ -71,6 +90,7 @@ struct pconn {
 	struct service *svc;
 	const struct svc_probe *probe; /* NULL for the RPC grinder */
 	int rank;              /* file order: earlier probes take precedence */
+	unsigned opened;       /* its service's count of probes opened before */
 	void *conn;            /* transport's connection, NULL once closed */
 	struct tls_conn *tls;
 	uint8_t *buf;
@@ -84,6 +104,7 @@ struct pconn {
 	int established;        /* counted in vs.est_now */
 	int reflected;          /* the reply was the probe sent back */
 	int deferred;           /* a prefix of the probe so far: not matched */
+	int settling;           /* hard-matched, more may come (VS_SETTLE_MS) */
 	struct pconn *next;    /* in the service's list */
 };
 
@@ -109,6 +130,7 @@ struct service {
 	int rpc_seen;          /* an RPC call drew an RPC reply */
 	int reflected;         /* some probe came back as sent: an echo */
 	int spoke;             /* some reply was not a probe sent back */
+	int heard;             /* some connection got a byte (TLS too) */
 	/* nmap's tcpwrap_possible, inverted: a byte came, or a probe timed out. */
 	int not_wrapped;
 	size_t budget;         /* connections it may hold at once */
@@ -118,6 +140,14 @@ struct service {
 	int refused_rank[VS_REFUSED_MAX], refused_tls[VS_REFUSED_MAX];
 	int nrefused, refused_rounds;
 	uint64_t refused_quiet;  /* ms: when the rest had all concluded */
+	/* Probes that heard nothing to their deadline: the first in
+	 * nmap's order kept (vscan_retry.c). */
+	const struct svc_probe *silent[VS_SILENT_MAX];
+	int silent_rank[VS_SILENT_MAX], silent_tls[VS_SILENT_MAX];
+	int nsilent, silent_retried;
+	unsigned nopened;        /* probes opened so far (pconn.opened) */
+	uint64_t silent_end;     /* ms: a silent probe last ended on its
+				  * deadline (vs_serial_hold), 0: never */
 	struct pconn *conns;
 	struct service *next_dirty;
 };
@@ -161,12 +191,12 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what);
 
 /* vscan.c: one service's life. */
 /*
- * The most connections a service on port opens at once: the NULL probe,
- * the TLS-detecting and port-favoured probes of phase 1, or phase 2's
- * up to VS_PAR_BASE beside a silent NULL (more only where room_for_more
- * in vscan_order.c allows); 1 in a sequential run. --max-parallelism
- * admits services
- * while the sum of these stays under it.
+ * (vscan_order.c) The most connections a service on port opens at
+ * once: the NULL probe, the TLS-detecting and port-favoured probes of
+ * phase 1, or phase 2's up to VS_PAR_BASE beside a silent NULL (more
+ * only where room_for_more allows); 1 in a sequential run.
+ * --max-parallelism admits services while the sum of these stays under
+ * it.
  */
 size_t vs_service_budget(const struct vs *v, uint16_t port);
 void vs_start_service(struct service *sv);
@@ -191,6 +221,18 @@ int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
  */
 void vs_note_refused(struct pconn *pc);
 int vs_retry_refused(struct service *sv, uint64_t now);
+/*
+ * vs_note_silent keeps pc, a probe (not the NULL one) that heard
+ * nothing to its deadline. vs_retry_silent, called once every probe of
+ * sv has concluded: when sv ends on a softmatch, spoke, and a kept
+ * probe has a hard line for the softmatched service, it starts the
+ * first such probe (nmap's order) again, alone, once per service, and
+ * returns 1; else 0. A one-client daemon serving two ports (kadmind:
+ * 749 and 464) answers a probe of one at once, but not while a probe of
+ * the other holds it: nmap's order gives that probe the daemon alone.
+ */
+void vs_note_silent(struct pconn *pc);
+int vs_retry_silent(struct service *sv);
 /* Whether sv may still retry (a NULL probe's reset is not yet final). */
 int vs_retry_left(const struct service *sv);
 /* The transport's event callback (tcp.h's contract, for both). */
@@ -237,6 +279,24 @@ void vs_fill(struct service *sv, int max_rank);
 int vs_reserved_listed(const struct service *sv);
 /* A probe nmap would send before the hard answer is still unsent. */
 int vs_unsent_before_best(const struct service *sv);
+/*
+ * A daemon that serves one client at a time reads our next connection
+ * only once we close the one it is stuck on (krb5's kadmind blocks up
+ * to 35 s reading an incomplete RPC record, and GenericLines' "\r\n\r\n"
+ * starts one). nmap's order gives each probe the daemon to itself; side
+ * by side, the probes queued behind a silent one hear nothing either.
+ * So while a service has sent no byte on any connection, its silent
+ * probes past their deadline end one at a time, the first opened first,
+ * VS_SERIAL_MS apart: each queued probe gets its turn. (A daemon that
+ * answered one connection while others waited serves them side by side:
+ * CUPS through TLS leaves non-HTTP probes unanswered, and chaining them
+ * cost -sV of the lab 3 s.) Returns 1 if pc (established, past its
+ * deadline) waits on: its service has heard nothing, it is not the NULL
+ * probe (which sent nothing to be stuck on), and another such probe of
+ * its service ended on its deadline under VS_SERIAL_MS ago or was
+ * opened before it and ends first.
+ */
+int vs_serial_hold(const struct pconn *pc, uint64_t now);
 
 /* vscan_sched.c: start order and --host-timeout. */
 /* Fills v->order (one service of each host in turn), each service's

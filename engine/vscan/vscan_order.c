@@ -223,3 +223,46 @@ int vs_reserved_listed(const struct service *sv)
 	}
 	return 0;
 }
+
+/* A probe that has heard nothing past its deadline (vs_serial_hold). */
+static int silent_expired(const struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+
+	return !pc->concluded && pc->rank < (1 << 21) && pc->len == 0 &&
+	       pc->connected_at && pc->probe != NULL &&
+	       pc->probe != svcdb_null_probe(sv->vs->db) && pc->deadline &&
+	       now >= pc->deadline;
+}
+
+int vs_serial_hold(const struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+
+	if (sv->heard || !silent_expired(pc, now))
+		return 0;
+	if (sv->silent_end && now - sv->silent_end < VS_SERIAL_MS)
+		return 1;
+	for (const struct pconn *q = sv->conns; q; q = q->next)
+		if (q != pc && q->opened < pc->opened &&
+		    silent_expired(q, now))
+			return 1;
+	return 0;
+}
+
+size_t vs_service_budget(const struct vs *v, uint16_t port)
+{
+	size_t n = 1 + v->ntls;
+	size_t par = v->par < VS_PAR_BASE ? v->par : VS_PAR_BASE;
+
+	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
+		const struct svc_probe *p = svcdb_probe(v->db, i);
+
+		if (p->proto == IPPROTO_TCP && !vs_is_tls_probe(v, p) &&
+		    svc_probe_port_listed(p, port, 0))
+			n++;
+	}
+	if (vs_sequential(v))
+		return 1;
+	return n > 1 + par ? n : 1 + par;
+}

@@ -1,4 +1,6 @@
-/* vscan_retry.c -- -sV probes refused by a one-connection daemon, tried again. */
+/* vscan_retry.c -- -sV probes a one-connection daemon refused or left unanswered, tried again. */
+#include <string.h>
+
 #include "engine/vscan/vscan_int.h"
 
 /*
@@ -83,6 +85,61 @@ int vs_retry_refused(struct service *sv, uint64_t now)
 	sv->refused_rounds++;
 	if (vs_start_probe(sv, p, rank, tls) < 0)
 		return sv->nrefused > 0;
+	vs_mark_dirty(sv);
+	return 1;
+}
+
+void vs_note_silent(struct pconn *pc)
+{
+	struct service *sv = pc->svc;
+	int k = sv->nsilent;
+
+	if (pc->probe == NULL || pc->rank >= (1 << 21) ||
+	    pc->probe == svcdb_null_probe(sv->vs->db))
+		return;
+	if (k == VS_SILENT_MAX) { /* full: replace the last in nmap's order */
+		k = 0;
+		for (int i = 1; i < VS_SILENT_MAX; i++)
+			if (sv->silent_rank[i] > sv->silent_rank[k])
+				k = i;
+		if (sv->silent_rank[k] < pc->rank)
+			return;
+	} else {
+		sv->nsilent++;
+	}
+	sv->silent[k] = pc->probe;
+	sv->silent_rank[k] = pc->rank;
+	sv->silent_tls[k] = pc->is_tls_probe;
+}
+
+/* A match line of p (not a softmatch) names service. */
+static int hard_line_for(const struct svc_probe *p, const char *service)
+{
+	for (size_t i = 0; i < p->nmatches; i++)
+		if (!p->matches[i].soft &&
+		    strcmp(p->matches[i].service, service) == 0)
+			return 1;
+	return 0;
+}
+
+int vs_retry_silent(struct service *sv)
+{
+	int k = -1;
+
+	if (sv->silent_retried || !sv->have_soft || !sv->spoke ||
+	    sv->best.kind == SVC_HARD)
+		return 0;
+	for (int i = 0; i < sv->nsilent; i++)
+		if (hard_line_for(sv->silent[i], sv->soft.service) &&
+		    (k < 0 || sv->silent_rank[i] < sv->silent_rank[k]))
+			k = i;
+	if (k < 0)
+		return 0;
+	sv->silent_retried = 1;
+	if (vs_start_probe(sv, sv->silent[k], sv->silent_rank[k],
+			   sv->silent_tls[k]) < 0)
+		return 0;
+	vs_trace(sv->vs, sv->conns, "sent again alone (silent before)");
 	vs_mark_dirty(sv);
 	return 1;
 }

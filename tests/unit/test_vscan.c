@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,8 +66,56 @@ static const char rsh_fmt[] =
 	"fathom-sourceports 512-1023\n"
 	"match shell m|^\\x01Permission denied\\.\\n$|\n";
 
+/*
+ * Two probes that stall a one-client-at-a-time daemon (PEER_SERIAL)
+ * and, after them in the file, the one it answers.
+ */
+static const char serial_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Stall1 q|STALL1|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"Probe TCP Stall2 q|STALL2|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"Probe TCP Ask q|ASK\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 500\n"
+	"match serial m|^serial-ok| p/Serial daemon/\n";
+
+/*
+ * The same daemon held by another client: Gen, its one hard line, ends
+ * on its deadline before the daemon is free; Ask, waiting longer, gets
+ * the softmatch.
+ */
+static const char held_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Gen q|ASK-GEN\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 400\n"
+	"match serial m|^serial-ok| p/Serial daemon/\n"
+	"Probe TCP Ask q|ASK\\r\\n|\n"
+	"rarity 1\n"
+	"totalwaitms 3000\n"
+	"softmatch serial m|^serial-ok|\n";
+
+/*
+ * A reply written in two pieces 50 ms apart (PEER_SPLIT), as a reply
+ * in many segments can reach -sV through the capture: its first piece
+ * alone fits a loose line, the whole reply the right one.
+ */
+static const char split_text[] =
+	"Probe TCP NULL q||\n"
+	"totalwaitms 300\n"
+	"Probe TCP Split q|SPLIT\\r\\n|\n"
+	"rarity 1\n"
+	"match loose m|^HALF-ONE$| p/Loose line/\n"
+	"match whole m|^HALF-ONE-HALF-TWO$| p/Whole reply/\n";
+
 enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS,
-	    PEER_RSH };
+	    PEER_RSH, PEER_SPLIT };
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -78,6 +127,17 @@ static void serve(int c, enum peer mode)
 		return;
 	if (mode == PEER_CLOSE) { /* past the NULL's 100 ms, no byte */
 		usleep(300 * 1000);
+		close(c);
+		return;
+	}
+	if (mode == PEER_SPLIT) {
+		if (read(c, buf, sizeof(buf)) > 0 && buf[0] == 'S' &&
+		    write(c, "HALF-ONE", 8) == 8) {
+			usleep(50 * 1000);
+			if (write(c, "-HALF-TWO", 9) != 9)
+				buf[0] = 0;
+		}
+		usleep(200 * 1000);
 		close(c);
 		return;
 	}
@@ -145,6 +205,73 @@ static pid_t peer_start(enum peer mode, uint16_t *port)
 			close(c);
 		}
 	}
+	close(fd);
+	return pid;
+}
+
+/*
+ * A daemon that serves one client at a time, as krb5's kadmind does:
+ * one process, a select loop, and a blocking read of any request it
+ * cannot parse until the client goes away (kadmind's RPC reader waits
+ * up to 35 s for the rest of a record). It answers "ASK" at once.
+ */
+static void serial_loop(int lfd)
+{
+	fd_set all;
+	int maxfd = lfd;
+
+	FD_ZERO(&all);
+	FD_SET(lfd, &all);
+	for (;;) {
+		fd_set rd = all;
+
+		if (select(maxfd + 1, &rd, NULL, NULL, NULL) < 0)
+			continue;
+		if (FD_ISSET(lfd, &rd)) {
+			int c = accept(lfd, NULL, NULL);
+
+			if (c >= 0 && c < FD_SETSIZE) {
+				FD_SET(c, &all);
+				maxfd = c > maxfd ? c : maxfd;
+			} else if (c >= 0) {
+				close(c);
+			}
+		}
+		for (int c = 0; c <= maxfd; c++) {
+			char buf[64];
+
+			if (c == lfd || !FD_ISSET(c, &rd) || !FD_ISSET(c, &all))
+				continue;
+			if (read(c, buf, sizeof(buf)) >= 3 &&
+			    memcmp(buf, "ASK", 3) == 0) {
+				if (write(c, "serial-ok\r\n", 11) != 11)
+					buf[0] = 0;
+			} else { /* stuck until the client leaves */
+				while (read(c, buf, sizeof(buf)) > 0)
+					;
+			}
+			FD_CLR(c, &all);
+			close(c);
+		}
+	}
+}
+
+static pid_t serial_start(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	pid = fork();
+	if (pid == 0)
+		serial_loop(fd);
 	close(fd);
 	return pid;
 }
@@ -252,6 +379,89 @@ static void rsh_one(int sport, struct svc_result *r)
 		waitpid(pid, NULL, 0);
 	}
 	svcdb_free(db);
+}
+
+/* Another client of the daemon: stalls it for hold_ms, then leaves. */
+static pid_t hold_daemon(uint16_t port, int hold_ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(port) };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (fd >= 0 &&
+		    connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    write(fd, "STALL", 5) == 5)
+			usleep((useconds_t)hold_ms * 1000);
+		_exit(0);
+	}
+	usleep(50 * 1000); /* the daemon is stuck on it before we start */
+	return pid;
+}
+
+/*
+ * text's database against serial_start's daemon, held by another
+ * client for hold_ms first if hold_ms > 0.
+ */
+static void serial_one(const char *text, int hold_ms, struct svc_result *r,
+		       uint64_t *ms)
+{
+	struct svcdb *db = svcdb_new();
+	char err[256];
+	uint16_t port = 0;
+	pid_t pid = serial_start(&port), holder = -1;
+
+	memset(r, 0, sizeof(*r));
+	CHECK(pid > 0);
+	CHECK(svcdb_load_buf(db, text, strlen(text), "serial", err,
+			     sizeof(err)) == 0 &&
+	      svcdb_finalize(db, err, sizeof(err)) == 0);
+	if (pid > 0 && hold_ms > 0)
+		holder = hold_daemon(port, hold_ms);
+	if (pid > 0) {
+		CHECK(probe_one(db, port, r, ms) == 0);
+		if (holder > 0)
+			waitpid(holder, NULL, 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	svcdb_free(db);
+}
+
+static void serial_cases(void)
+{
+	struct svc_result r;
+	uint64_t ms = 0;
+
+	CASE("a one-client daemon stuck on two probes still answers the third")
+	{
+		/* Side by side, the three probes time out together and Ask
+		 * was reset before the daemon read it; nmap, one probe at a
+		 * time, gets its answer. */
+		serial_one(serial_text, 0, &r, &ms);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "serial");
+		CHECK_STR(r.ans.product, "Serial daemon");
+		/* Each stalled probe ends on its deadline, the next
+		 * VS_SERIAL_MS later: not three waits of 500 ms in a row. */
+		CHECK(ms < 500 + 2 * VS_SERIAL_MS + 700);
+		printf("# serial daemon named in %llu ms\n",
+		       (unsigned long long)ms);
+		free(r.fp);
+	}
+	CASE("a probe silent while another client held the daemon: sent again")
+	{
+		/* Gen times out at ~700 ms, the daemon is free at 900 ms and
+		 * softmatches Ask: Gen's hard line, alone, names it. */
+		serial_one(held_text, 900, &r, &ms);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "serial");
+		CHECK_STR(r.ans.product, "Serial daemon");
+		free(r.fp);
+	}
 }
 
 static void rsh_cases(void)
@@ -379,6 +589,28 @@ int main(void)
 		free(r.fp);
 		svcdb_free(sdb);
 	}
+	CASE("a reply in two pieces 50 ms apart is matched whole")
+	{
+		struct svcdb *sdb = svcdb_new();
+
+		memset(&r, 0, sizeof(r));
+		CHECK(svcdb_load_buf(sdb, split_text, sizeof(split_text) - 1,
+				     "split", err, sizeof(err)) == 0 &&
+		      svcdb_finalize(sdb, err, sizeof(err)) == 0);
+		pid = peer_start(PEER_SPLIT, &port);
+		CHECK(pid > 0);
+		if (pid <= 0) {
+			svcdb_free(sdb);
+			break;
+		}
+		CHECK(probe_one(sdb, port, &r, &ms) == 0);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		CHECK_EQ_U(r.state, VS_MATCHED);
+		CHECK_STR(r.ans.service, "whole");
+		CHECK_STR(r.ans.product, "Whole reply");
+		svcdb_free(sdb);
+	}
 	/* One probe at a time in nmap's order: the same verdicts. */
 	test_par = 1;
 	CASE("sequential: the plain probe's answer, the TLS probe never sent")
@@ -409,6 +641,7 @@ int main(void)
 		free(r.fp);
 	}
 	test_par = VS_PAR_DEFAULT;
+	serial_cases();
 	rsh_cases();
 	test_par = 1;
 	rsh_cases();

@@ -12,7 +12,9 @@ package "-" when the wire shows no version, else the truth version is the
 upstream part of `dpkg-query -W -f '${Version}' package`. The first file
 listing a (host, port) wins. The first --tool is fathom with its own DB,
 the second nmap, the third fathom with nmap's DB; with one --tool only
-the table and its counts are printed, no GOAL lines.
+the table and its counts are printed, no GOAL lines. --nmap-trace: the
+second tool's stdout with --version-trace, which tells apart what nmap's
+DB said on a port from what a version-category NSE script made of it.
 
 Verdicts per port:
   right    service right and product right (none when the truth has
@@ -145,10 +147,63 @@ def comparable(d):
     return re.sub(r'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:]{8}Z?', 'TIME', s)
 
 
+TRACE_MATCH = re.compile(
+    r'^Service scan (?:(?:soft|hard) )?match \(Probe \S+ matched with \S+ '
+    r'line \d+\): ([0-9.]+):(\d+) is (\S+?)\.?'
+    r'(?:  Version: \|(.*?)\|(.*?)\|(.*?)\|)?$')
+TRACE_NSE = re.compile(r'^NSE: Starting (\S+) (?:\S+ )?against ([0-9.]+):(\d+)\.$')
+
+
+def read_trace(path):
+    """nmap --version-trace output: for each (addr, port), what its DB
+    said (the last match line, after the last "is ssl" that tunnels; None
+    if no line matched) and the NSE scripts that ran against it."""
+    db, nse = {}, {}
+    if not path:
+        return db, nse
+    try:
+        f = open(path, encoding='utf-8', errors='replace')
+    except OSError as e:
+        print(f'accuracy: {path}: {e}', file=sys.stderr)
+        return db, nse
+    with f:
+        for line in f:
+            line = line.rstrip('\n')
+            m = TRACE_MATCH.match(line)
+            if m:
+                k = (m.group(1), int(m.group(2)))
+                name = m.group(3)
+                tunnel = db.get(k, {}).get('tunnel', '')
+                if name == 'ssl' and not tunnel:
+                    db[k] = {'tunnel': 'ssl'}  # probed again through TLS
+                    continue
+                if name.startswith('ssl/'):
+                    name, tunnel = name[4:], 'ssl'
+                db[k] = {'name': name, 'product': m.group(4) or '',
+                         'version': m.group(5) or '',
+                         'extrainfo': m.group(6) or '', 'tunnel': tunnel,
+                         'method': 'probed'}
+                continue
+            m = TRACE_NSE.match(line)
+            if m:
+                nse.setdefault((m.group(2), int(m.group(3))),
+                               []).append(m.group(1))
+    return db, nse
+
+
+def db_alone_agrees(dbv, fd):
+    """nmap's DB verdict on a port (read_trace) is fathom's answer."""
+    if dbv is None or 'name' not in dbv:  # no line matched: a guess
+        return fd is not None and fd.get('method') != 'probed' and \
+            (fd.get('tunnel', '') == (dbv or {}).get('tunnel', ''))
+    return comparable(dbv) == comparable(fd)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--hosts', required=True)
     ap.add_argument('--truth', nargs='+', required=True)
+    ap.add_argument('--nmap-trace')
     ap.add_argument('--tool', nargs=4, action='append', required=True,
                     metavar=('LABEL', 'XML', 'SECONDS', 'RSS_KB'))
     a = ap.parse_args()
@@ -201,10 +256,10 @@ def main():
               f"missing {c['missing']:>3}   {secs:7.2f} s  "
               f"peak RSS {rss / 1024:6.1f} MB")
     goals(tools, counts, per_host, total,
-          sorted(set(addr_of) - set(per_host)))
+          sorted(set(addr_of) - set(per_host)), read_trace(a.nmap_trace))
 
 
-def goals(tools, counts, per_host, total, unscored):
+def goals(tools, counts, per_host, total, unscored, trace):
     if len(tools) < 2:
         return  # one tool (tests/integration/test_accuracy.sh): counts only
     own, nm = counts[0], counts[1]
@@ -220,12 +275,19 @@ def goals(tools, counts, per_host, total, unscored):
           + ')')
     if len(tools) >= 3:
         nres, fres = tools[1][1], tools[2][1]
+        tdb, tnse = trace
         diffs = [k for k in sorted(set(nres) | set(fres))
                  if comparable(nres.get(k)) != comparable(fres.get(k))]
-        # nmap's DB matched nothing (a servicefp) yet nmap says "probed":
-        # a version-category NSE script answered, which fathom lacks.
-        nse = [k for k in diffs if nres.get(k, {}).get('servicefp') and
-               nres[k].get('method') == 'probed']
+        # A version-category NSE script ran on the port: with the trace,
+        # it made the difference if nmap's DB alone said what fathom
+        # says; without it, if nmap's DB matched nothing (a servicefp)
+        # yet nmap says "probed".
+        if tnse:
+            nse = [k for k in diffs if k in tnse and
+                   db_alone_agrees(tdb.get(k), fres.get(k))]
+        else:
+            nse = [k for k in diffs if nres.get(k, {}).get('servicefp')
+                   and nres[k].get('method') == 'probed']
         print(f"GOAL accuracy-nmapdb: with nmap's DB fathom gives nmap's "
               f"answer on every port: {'PASS' if not diffs else 'FAIL'} "
               f"({len(set(nres) | set(fres)) - len(diffs)}/"
@@ -233,9 +295,18 @@ def goals(tools, counts, per_host, total, unscored):
               f"{len(diffs)} others, {len(nse)} are nmap's version "
               f"scripts, not its DB)")
         for k in diffs:
+            note = ''
+            if k in tnse:
+                dbv = tdb.get(k)
+                alone = shown(dbv) if dbv and 'name' in dbv else \
+                    ('ssl/' if dbv else '') + 'no match'
+                note = (f" (nmap: version script {', '.join(tnse[k])}; "
+                        f"its DB alone: [{alone}]" +
+                        (', as fathom)' if k in nse else ')'))
+            elif k in nse:
+                note = ' (nmap: version script)'
             print(f'  differs {k[0]}:{k[1]}: nmap [{shown(nres.get(k))}]'
-                  f' fathom [{shown(fres.get(k))}]' +
-                  (' (nmap: version script)' if k in nse else ''))
+                  f' fathom [{shown(fres.get(k))}]' + note)
     tf, tn = tools[0][2], tools[1][2]
     print(f"GOAL accuracy-time: fathom -sV <= 0.1 x nmap -sV -T4: "
           f"{'PASS' if tn and tf <= 0.1 * tn else 'FAIL'} (fathom {tf:.2f} s,"
