@@ -353,6 +353,26 @@ static int probe_one(const struct svcdb *db, uint16_t port,
 	return sv.done ? 0 : -1;
 }
 
+/*
+ * Starts a peer in mode, runs one service against it (probe_one), and
+ * stops it: 0, or -1 when the peer did not start or the probe failed.
+ */
+static int probe_peer(const struct svcdb *db, enum peer mode,
+		      struct svc_result *out, uint64_t *ms)
+{
+	uint16_t port;
+	pid_t pid = peer_start(mode, &port);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (pid <= 0)
+		return -1;
+	rc = probe_one(db, port, out, ms);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return rc;
+}
+
 /* Runs rsh_fmt's database against PEER_RSH; sport: open_sport exists. */
 static void rsh_one(int sport, struct svc_result *r)
 {
@@ -572,19 +592,10 @@ int main(void)
 	{
 		struct svcdb *sdb = svcdb_new();
 
-		memset(&r, 0, sizeof(r));
 		CHECK(svcdb_load_buf(sdb, socks_text, sizeof(socks_text) - 1,
 				     "s", err, sizeof(err)) == 0 &&
 		      svcdb_finalize(sdb, err, sizeof(err)) == 0);
-		pid = peer_start(PEER_SOCKS, &port);
-		CHECK(pid > 0);
-		if (pid <= 0) {
-			svcdb_free(sdb);
-			break;
-		}
-		CHECK(probe_one(sdb, port, &r, &ms) == 0);
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+		CHECK(probe_peer(sdb, PEER_SOCKS, &r, &ms) == 0);
 		CHECK_STR(r.ans.service, "socks5");
 		free(r.fp);
 		svcdb_free(sdb);
@@ -593,19 +604,10 @@ int main(void)
 	{
 		struct svcdb *sdb = svcdb_new();
 
-		memset(&r, 0, sizeof(r));
 		CHECK(svcdb_load_buf(sdb, split_text, sizeof(split_text) - 1,
 				     "split", err, sizeof(err)) == 0 &&
 		      svcdb_finalize(sdb, err, sizeof(err)) == 0);
-		pid = peer_start(PEER_SPLIT, &port);
-		CHECK(pid > 0);
-		if (pid <= 0) {
-			svcdb_free(sdb);
-			break;
-		}
-		CHECK(probe_one(sdb, port, &r, &ms) == 0);
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
+		CHECK(probe_peer(sdb, PEER_SPLIT, &r, &ms) == 0);
 		CHECK_EQ_U(r.state, VS_MATCHED);
 		CHECK_STR(r.ans.service, "whole");
 		CHECK_STR(r.ans.product, "Whole reply");
