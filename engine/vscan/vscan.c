@@ -46,7 +46,8 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
 	progress_clear();
 	fprintf(stderr, "Service scan: %.3fs %s:%u %s%s %s (%zu bytes)\n",
 		(now_ns() - v->s->st.start_ns) / 1e9, a, pc->svc->out->port,
-		pc->svc->tunnel ? "ssl/" : "", pc->probe->name, what, pc->len);
+		pc->svc->tunnel ? "ssl/" : "",
+		pc->probe ? pc->probe->name : "RPC-grind", what, pc->len);
 }
 
 /* Sends the probe's payload (through TLS when tunnelling). */

@@ -37,8 +37,11 @@ void *vs_conn_open(struct vs *v, struct service *sv, struct pconn *pc,
 
 	if (c && ++v->conns_now > v->conns_peak)
 		v->conns_peak = v->conns_now;
-	if (c)
+	if (c) {
 		v->host_conns[sv->host]++;
+		/* test_onepass counts these against the SYNs on the wire. */
+		vs_trace(v, pc, "connection opened");
+	}
 	return c;
 }
 
