@@ -54,8 +54,8 @@ static void flush_outputs(struct phase_run *run)
  * written as they complete. Returns 0, or -1 with err for a runtime
  * failure.
  */
-static int run_group(struct phase_list *pl, struct phase_run *r,
-		     uint64_t first, uint64_t count, char *err, size_t errlen)
+static int run_group(struct phase_list *pl, struct phase_run *r, uint64_t first,
+		     uint64_t count, char *err, size_t errlen)
 {
 	const struct scan_opts *o = r->top.opt;
 	struct scan_opts gopt = *o; /* shallow: only targets differ */
@@ -89,8 +89,8 @@ static int run_group(struct phase_list *pl, struct phase_run *r,
  * thread starts, after the outputs, -iL and --resume files are open.
  * Returns 0, or -1 with err.
  */
-static int setup_and_drop(struct phase_list *pl, struct phase_run *r,
-			  char *err, size_t errlen)
+static int setup_and_drop(struct phase_list *pl, struct phase_run *r, char *err,
+			  size_t errlen)
 {
 	const struct scan_opts *o = r->top.opt;
 	char what[160], why[256];
@@ -144,11 +144,9 @@ static void end_messages(struct phase_run *r, int failed)
 			 "Raw packets sent: %llu (%.3fKB) | Rcvd: %llu "
 			 "(%.3fKB) | Dropped by capture: %llu | Passes: %d\n",
 			 (unsigned long long)(st->sent + st->arp_sent),
-			 st->bytes_sent / 1000.0,
-			 (unsigned long long)st->recv,
+			 st->bytes_sent / 1000.0, (unsigned long long)st->recv,
 			 st->bytes_recv / 1000.0,
-			 (unsigned long long)st->pcap_drops,
-			 st->passes);
+			 (unsigned long long)st->pcap_drops, st->passes);
 		outputs_screen(r->out, line);
 	}
 }

@@ -237,8 +237,13 @@ const char *osattr_ipid_class_name(int cls)
 static const char *ts_class_name(int c)
 {
 	static const char *const n[] = {
-		"unknown class", "zero timestamp", "2HZ", "100HZ", "1000HZ",
-		"other", "none returned (unsupported)",
+		"unknown class",
+		"zero timestamp",
+		"2HZ",
+		"100HZ",
+		"1000HZ",
+		"other",
+		"none returned (unsupported)",
 	};
 	return c >= 0 && c <= TS_UNSUPPORTED ? n[c] : "unknown class";
 }
@@ -320,14 +325,14 @@ static int is_incr(int c)
 
 /* The SEQ probes' replies, in the order nmap reads them. */
 struct seq_samples {
-	int n;                /* replies kept, gaps closed */
-	int ntcp;             /* of them, with an IP ID (tcp_ids) */
-	int tsclass;          /* TS_*: from the options, then the rate */
+	int n;       /* replies kept, gaps closed */
+	int ntcp;    /* of them, with an IP ID (tcp_ids) */
+	int tsclass; /* TS_*: from the options, then the rate */
 	uint32_t seqs[6], ts[6], seq_diffs[6], ts_diffs[6];
 	uint16_t sipids[6], tcp_ids[6];
 	uint64_t sent[6], usec_diffs[6];
-	float rates[6];       /* ISN increments per second, pair by pair */
-	double avg_rate;      /* their sum, until seq_isn divides it */
+	float rates[6];  /* ISN increments per second, pair by pair */
+	double avg_rate; /* their sum, until seq_isn divides it */
 };
 
 /* The SYN-ACKs to the six SEQ probes, gaps closed, with their diffs. */
@@ -442,8 +447,7 @@ static void seq_ipid(const struct os_round *in, const struct seq_samples *s,
 	ti = ntcp >= 3 ? osattr_ipid_class(s->tcp_ids, ntcp) : OS_IPID_UNKNOWN;
 	ci = nclosed >= 2 ? osattr_ipid_class(closed_ids, nclosed)
 			  : OS_IPID_UNKNOWN;
-	ii = nicmp >= 2 ? osattr_ipid_class(icmp_ids, nicmp)
-			: OS_IPID_UNKNOWN;
+	ii = nicmp >= 2 ? osattr_ipid_class(icmp_ids, nicmp) : OS_IPID_UNKNOWN;
 	set_ipid_attr(fp, "TI", ti, s->tcp_ids);
 	set_ipid_attr(fp, "CI", ci, closed_ids);
 	set_ipid_attr(fp, "II", ii, icmp_ids);
@@ -486,9 +490,8 @@ static double seq_clock(struct seq_samples *s, struct os_result *res)
 		/* nmap divides by (unsigned int)(0.5 + hz): keep its 32-bit
 		 * truncation for absurd rates. */
 		double d = 0.5 + hz;
-		uint32_t div = d < 18446744073709551616.0
-				       ? (uint32_t)(uint64_t)d
-				       : 0;
+		uint32_t div =
+			d < 18446744073709551616.0 ? (uint32_t)(uint64_t)d : 0;
 
 		s->tsclass = TS_OTHER;
 		uptime = div ? s->ts[0] / div : 0;
@@ -566,8 +569,8 @@ static int initial_ttl_guess(int ttl)
 static void set_ttl(struct osfp *fp, int id, int ttl, int distance)
 {
 	if (distance != -1)
-		osfp_set(fp, id, "T", "%X", (unsigned)(ttl + distance - 1) &
-						    0xffff);
+		osfp_set(fp, id, "T", "%X",
+			 (unsigned)(ttl + distance - 1) & 0xffff);
 	else
 		osfp_set(fp, id, "TG", "%X", initial_ttl_guess(ttl));
 }
@@ -608,10 +611,12 @@ static void ecn_test(const struct os_reply *r, struct osfp *fp, int dist)
 	set_quirks(fp, OSFP_ECN, r);
 }
 
-static void t_test(const struct os_round *in, int n, struct osfp *fp,
-		   int dist)
+static void t_test(const struct os_round *in, int n, struct osfp *fp, int dist)
 {
-	static const struct { uint8_t bit; char c; } fl[] = {
+	static const struct {
+		uint8_t bit;
+		char c;
+	} fl[] = {
 		{ PKT_ECE, 'E' }, { PKT_URG, 'U' }, { PKT_ACK, 'A' },
 		{ PKT_PSH, 'P' }, { PKT_RST, 'R' }, { PKT_SYN, 'S' },
 		{ PKT_FIN, 'F' },
@@ -626,15 +631,15 @@ static void t_test(const struct os_round *in, int n, struct osfp *fp,
 	if (n != 0)
 		osfp_set(fp, id, "W", "%X", r->win);
 	osfp_set(fp, id, "S", "%s",
-		 r->seq == 0		   ? "Z"
-		 : r->seq == in->ack	   ? "A"
+		 r->seq == 0             ? "Z"
+		 : r->seq == in->ack     ? "A"
 		 : r->seq == in->ack + 1 ? "A+"
-					   : "O");
+					 : "O");
 	osfp_set(fp, id, "A", "%s",
-		 r->ack == 0			? "Z"
-		 : r->ack == in->seq_base	? "S"
+		 r->ack == 0                  ? "Z"
+		 : r->ack == in->seq_base     ? "S"
 		 : r->ack == in->seq_base + 1 ? "S+"
-						: "O");
+					      : "O");
 	for (size_t i = 0; i < sizeof(fl) / sizeof(*fl); i++)
 		if (r->flags & fl[i].bit)
 			f[k++] = fl[i].c;
@@ -719,10 +724,10 @@ static void ie_test(const struct os_round *in, struct osfp *fp, int dist)
 
 	osfp_set(fp, OSFP_IE, "R", "Y");
 	osfp_set(fp, OSFP_IE, "DFI", "%s",
-		 a->df && b->df	   ? "Y"
-		 : a->df && !b->df ? "S"
+		 a->df && b->df     ? "Y"
+		 : a->df && !b->df  ? "S"
 		 : !a->df && !b->df ? "N"
-				     : "O");
+				    : "O");
 	set_ttl(fp, OSFP_IE, a->ttl, dist);
 	if (a->icmp_code == b->icmp_code) {
 		if (a->icmp_code == 0)
@@ -759,7 +764,7 @@ void osattr_compute(const struct os_round *in, struct osfp *fp,
 
 	/* OPS and WIN: only when all six replies arrived. */
 	for (int i = 0; i < 6; i++) {
-		ow[i] = in->seq[i].got ? &in->seq[i]
+		ow[i] = in->seq[i].got   ? &in->seq[i]
 			: in->ops[i].got ? &in->ops[i]
 					 : NULL;
 		all &= ow[i] != NULL;

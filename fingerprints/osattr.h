@@ -16,23 +16,23 @@ struct pkt_info;
 /* One reply as the attributes need it: parsed, bounded, no pointers. */
 struct os_reply {
 	int got;
-	uint64_t rx_us;      /* receive time (not used by any attribute) */
+	uint64_t rx_us; /* receive time (not used by any attribute) */
 	uint8_t ttl, df;
 	uint16_t ipid, iplen;
 	/* TCP */
-	uint8_t flags, res;  /* flags as on the wire; the 4 reserved bits */
+	uint8_t flags, res; /* flags as on the wire; the 4 reserved bits */
 	uint16_t win, urp;
 	uint32_t seq, ack;
 	uint8_t opts[OSATTR_MAX_OPTS];
 	uint8_t optlen;
-	uint32_t data_len;   /* TCP payload bytes (RD: CRC32 on RSTs) */
+	uint32_t data_len; /* TCP payload bytes (RD: CRC32 on RSTs) */
 	uint32_t data_crc;
 	/* ICMP: echo reply (IE) or port unreachable (U1) */
 	uint8_t icmp_type, icmp_code;
 	uint32_t icmp_unused;
 	uint8_t quote[OSATTR_MAX_QUOTE]; /* from the quoted IP header on */
-	uint16_t quote_len;  /* to the end of the outer IP datagram */
-	int retrans;         /* answered a re-sent probe (IE: IP ID useless) */
+	uint16_t quote_len; /* to the end of the outer IP datagram */
+	int retrans;        /* answered a re-sent probe (IE: IP ID useless) */
 };
 
 /*
@@ -42,10 +42,10 @@ struct os_reply {
  * re-send), ie[0]/ie[1] the echo replies, u1 the port unreachable.
  */
 struct os_round {
-	uint32_t seq_base;   /* SEQ i is sent with seq_base + i */
-	uint32_t ack;        /* the ACK number of SEQ/T probes */
-	int have_open;       /* an open TCP port was probed */
-	int have_closed;     /* a known closed TCP port (not a random one) */
+	uint32_t seq_base; /* SEQ i is sent with seq_base + i */
+	uint32_t ack;      /* the ACK number of SEQ/T probes */
+	int have_open;     /* an open TCP port was probed */
+	int have_closed;   /* a known closed TCP port (not a random one) */
 	uint64_t scan_delay_ms;
 	uint64_t seq_sent_us[6]; /* wall-clock send times of SEQ1-6, us */
 
@@ -72,8 +72,7 @@ void osattr_reply_from_pkt(const struct pkt_info *p, uint64_t rx_us,
 			   struct os_reply *r);
 
 /* nmap's option string ("M5B4ST11NW7"); "" when the options are malformed. */
-void osattr_ops_string(const uint8_t *opts, size_t n, char *out,
-		       size_t outlen);
+void osattr_ops_string(const uint8_t *opts, size_t n, char *out, size_t outlen);
 
 /* IP ID sequence classes, as nmap numbers them. */
 enum os_ipid_class {

@@ -50,19 +50,19 @@ static const char *const attr_names[OSFP_NTESTS][12] = {
  * database of fathom's (fingerprints/fathom-os-db) needs none.
  */
 static const uint16_t default_weights[OSDB_NSLOTS] = {
-	25, 75, 25, 100, 50, 100, 80, 100,       /* SEQ */
-	20, 20, 20, 20, 20, 20,                  /* OPS */
-	15, 15, 15, 15, 15, 15,                  /* WIN */
-	100, 20, 15, 15, 15, 15, 100, 20,        /* ECN */
-	100, 20, 15, 15, 20, 20, 30, 20, 20,     /* T1 */
-	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T2 */
-	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T3 */
-	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T4 */
-	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T5 */
-	100, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20, /* T6 */
-	80, 20, 15, 15, 25, 20, 20, 30, 10, 20, 20,  /* T7 */
-	50, 20, 15, 15, 100, 100, 100, 100, 100, 100, 100, /* U1 */
-	50, 40, 15, 15, 100,                     /* IE */
+	25,  75, 25, 100, 50,  100, 80,  100,                /* SEQ */
+	20,  20, 20, 20,  20,  20,                           /* OPS */
+	15,  15, 15, 15,  15,  15,                           /* WIN */
+	100, 20, 15, 15,  15,  15,  100, 20,                 /* ECN */
+	100, 20, 15, 15,  20,  20,  30,  20,  20,            /* T1 */
+	80,  20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T2 */
+	80,  20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T3 */
+	100, 20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T4 */
+	100, 20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T5 */
+	100, 20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T6 */
+	80,  20, 15, 15,  25,  20,  20,  30,  10,  20,  20,  /* T7 */
+	50,  20, 15, 15,  100, 100, 100, 100, 100, 100, 100, /* U1 */
+	50,  40, 15, 15,  100,                               /* IE */
 };
 
 /* Where each test's attributes start among the slots; the last is the end. */
@@ -131,15 +131,18 @@ struct load {
 	struct osdb_chunk *arena;
 	struct osdb_entry **entries;
 	size_t n, cap;
-	struct osdb_entry *cur;      /* entry being read, or NULL */
-	int cur_tests[OSFP_NTESTS];  /* test lines seen in cur */
-	struct osdb_table pairs;       /* this file's distinct pairs */
-	struct { uint16_t slot; uint32_t id; } attrs[OSDB_NSLOTS];
+	struct osdb_entry *cur;     /* entry being read, or NULL */
+	int cur_tests[OSFP_NTESTS]; /* test lines seen in cur */
+	struct osdb_table pairs;    /* this file's distinct pairs */
+	struct {
+		uint16_t slot;
+		uint32_t id;
+	} attrs[OSDB_NSLOTS];
 	int nattrs;
 	struct osclass classes[OSDB_MAX_CLASSES];
 	int nclasses;
-	int in_points;               /* inside a MatchPoints block */
-	int points_line;             /* this file's MatchPoints, 0 none */
+	int in_points;   /* inside a MatchPoints block */
+	int points_line; /* this file's MatchPoints, 0 none */
 	uint16_t weight[OSDB_NSLOTS];
 };
 
@@ -206,8 +209,7 @@ static int each_attr(struct load *L, int id, const char *b, size_t n,
 		if (slot < 0)
 			return lerr(L, "%s has no attribute '%.*s'", tn,
 				    (int)(eq - (b + i)), b + i);
-		snprintf(what, sizeof(what), "%s.%s", tn,
-			 osdb_slot_name(slot));
+		snprintf(what, sizeof(what), "%s.%s", tn, osdb_slot_name(slot));
 		if (seen[slot])
 			return lerr(L, "attribute %s given twice", what);
 		seen[slot] = 1;
@@ -313,7 +315,8 @@ static int finish_entry(struct load *L)
 		return lerr(L, "Fingerprint %s has no test lines", e->m.name);
 	L->line = line;
 	qsort(L->attrs, (size_t)L->nattrs, sizeof(L->attrs[0]), cmp_attr);
-	uint32_t *at = osdb_arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
+	uint32_t *at =
+		osdb_arena_alloc(&L->arena, sizeof(*at) * (size_t)L->nattrs);
 	struct osclass *cl =
 		osdb_arena_alloc(&L->arena, sizeof(*cl) * (size_t)L->nclasses);
 
@@ -394,7 +397,8 @@ static int class_line(struct load *L, const char *s, size_t n)
 	c->vendor = osdb_arena_strndup(&L->arena, f[0], (size_t)(fe[0] - f[0]));
 	c->family = osdb_arena_strndup(&L->arena, f[1], (size_t)(fe[1] - f[1]));
 	c->gen = osdb_arena_strndup(&L->arena, f[2], (size_t)(fe[2] - f[2]));
-	c->devtype = osdb_arena_strndup(&L->arena, f[3], (size_t)(fe[3] - f[3]));
+	c->devtype =
+		osdb_arena_strndup(&L->arena, f[3], (size_t)(fe[3] - f[3]));
 	return 0;
 }
 
@@ -435,8 +439,10 @@ static int one_line(struct load *L, const char *s, size_t n)
 		if (skip_sp(s + 11, s + n) != s + n)
 			return lerr(L, "MatchPoints takes no arguments");
 		if (L->points_line)
-			return lerr(L, "second MatchPoints block (first at "
-				       "line %d)", L->points_line);
+			return lerr(L,
+				    "second MatchPoints block (first at "
+				    "line %d)",
+				    L->points_line);
 		L->in_points = 1;
 		L->points_line = L->line;
 		memset(L->weight, 0, sizeof(L->weight));
@@ -560,8 +566,7 @@ int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 	return 0;
 }
 
-int osdb_load_file(struct osdb *db, const char *path, char *err,
-		   size_t errlen)
+int osdb_load_file(struct osdb *db, const char *path, char *err, size_t errlen)
 {
 	char *buf;
 	size_t len;

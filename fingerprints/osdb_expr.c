@@ -85,8 +85,7 @@ uint32_t osdb_pair_hash(const struct osdb_attr *a)
 static int pair_eq(const struct osdb_attr *x, const struct osdb_attr *y)
 {
 	return x->hash == y->hash && x->slot == y->slot &&
-	       x->srclen == y->srclen &&
-	       memcmp(x->src, y->src, x->srclen) == 0;
+	       x->srclen == y->srclen && memcmp(x->src, y->src, x->srclen) == 0;
 }
 
 /* The number of a pair equal to a (hash filled in), or -1. */
@@ -252,7 +251,7 @@ static int compile_nested(struct osdb_chunk **arena, struct osdb_alt *a,
 			if (nn == OSDB_MAX_ALTS ||
 			    parse_numalt(q, (size_t)(e - q), &na[nn]) < 0)
 				return reason(why, whylen, "bad [%.*s]",
-					    (int)(c - b - 1), b + 1);
+					      (int)(c - b - 1), b + 1);
 			q = e + 1;
 		}
 		struct osdb_numalt *num =
@@ -317,8 +316,9 @@ int osdb_compile_expr(struct osdb_chunk **arena, struct osdb_attr *at,
 		if (len > 0 && (t[0] == '<' || t[0] == '>')) {
 			h = hex_run(t + 1, len - 1);
 			if (h == 0 || h != len - 1)
-				return reason(why, whylen, "bad comparison '%.*s'",
-					    (int)len, t);
+				return reason(why, whylen,
+					      "bad comparison '%.*s'", (int)len,
+					      t);
 			a->numkind = t[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
 			a->lo = a->hi = (uint32_t)hex_value(t + 1, h);
 		} else if (dash_later) {
@@ -333,13 +333,13 @@ int osdb_compile_expr(struct osdb_chunk **arena, struct osdb_attr *at,
 			if (h == 0 || t[h] != '-' || h2 == 0 ||
 			    h + 1 + h2 != len)
 				return reason(why, whylen, "bad range '%.*s'",
-					    (int)len, t);
+					      (int)len, t);
 			a->numkind = OSDB_NUM_RANGE;
 			a->lo = (uint32_t)hex_value(t, h);
 			a->hi = (uint32_t)hex_value(t + h + 1, h2);
 			if (a->hi <= a->lo) /* nmap asserts hi > lo */
 				return reason(why, whylen, "empty range '%.*s'",
-					    (int)len, t);
+					      (int)len, t);
 		} else {
 			a->numkind = OSDB_NUM_TEXT;
 		}

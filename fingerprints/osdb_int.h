@@ -56,9 +56,9 @@ struct osdb_seg {
 struct osdb_alt {
 	const char *text; /* the alternative as written (not NUL-ended) */
 	uint16_t len;
-	uint8_t prefix;   /* text compares as a prefix (not the last one) */
-	uint8_t numkind;  /* enum osdb_numkind, for an all-hex value */
-	uint32_t lo, hi;  /* 32-bit, as nmap's unsigned int */
+	uint8_t prefix;  /* text compares as a prefix (not the last one) */
+	uint8_t numkind; /* enum osdb_numkind, for an all-hex value */
+	uint32_t lo, hi; /* 32-bit, as nmap's unsigned int */
 	const struct osdb_seg *seg; /* non-NULL: "M[>500]ST11W[1-5]" form */
 	uint16_t nseg;
 };
@@ -88,8 +88,8 @@ struct osdb_table {
 };
 
 struct osdb_entry {
-	struct osmatch m;  /* name, file, line, classes: what a match shows */
-	uint32_t total;    /* sum of the weights of its attributes */
+	struct osmatch m; /* name, file, line, classes: what a match shows */
+	uint32_t total;   /* sum of the weights of its attributes */
 	uint16_t nattrs;
 	const uint32_t *attrs; /* pair numbers, in slot order */
 };
@@ -97,12 +97,12 @@ struct osdb_entry {
 struct osdb_chunk;
 
 struct osdb {
-	struct osdb_chunk *chunks;  /* arena: everything entries point at */
+	struct osdb_chunk *chunks; /* arena: everything entries point at */
 	struct osdb_entry **entries;
 	size_t n, cap;
 	struct osdb_table pairs;
 	uint16_t weight[OSDB_NSLOTS];
-	int have_points;            /* a MatchPoints block replaced defaults */
+	int have_points; /* a MatchPoints block replaced defaults */
 	const char *points_file;
 	int points_line;
 };

@@ -194,8 +194,8 @@ size_t osfp_format(const struct osfp *fp, char *out, size_t outlen)
  * break ends a test.
  */
 struct pstream {
-	char *c;  /* characters */
-	int *ln;  /* their line numbers */
+	char *c; /* characters */
+	int *ln; /* their line numbers */
 	size_t n;
 	size_t i;
 };
@@ -428,8 +428,8 @@ size_t osfp_format_submission(const struct osfp *fp,
 		 "SCAN(V=%s%%E=4%%D=%d/%d%%OT=%s%%CT=%s%%CU=%s%%PV=%c%s%s"
 		 "%%G=%c%s%%TM=%X%%P=%s)",
 		 si->version ? si->version : "", tm.tm_mon + 1, tm.tm_mday,
-		 num[0], num[1], num[2], si->private_addr ? 'Y' : 'N', dist,
-		 dc, si->good ? 'Y' : 'N', mac, (unsigned int)si->when,
+		 num[0], num[1], num[2], si->private_addr ? 'Y' : 'N', dist, dc,
+		 si->good ? 'Y' : 'N', mac, (unsigned int)si->when,
 		 si->platform ? si->platform : "");
 
 	/* First the flat text, then cut it. */

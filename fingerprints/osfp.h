@@ -11,15 +11,25 @@
  * osdb.c, a database entry (values are expressions: "SP=FB-10F|0").
  */
 enum osfp_test_id {
-	OSFP_SEQ, OSFP_OPS, OSFP_WIN, OSFP_ECN,
-	OSFP_T1, OSFP_T2, OSFP_T3, OSFP_T4, OSFP_T5, OSFP_T6, OSFP_T7,
-	OSFP_U1, OSFP_IE,
+	OSFP_SEQ,
+	OSFP_OPS,
+	OSFP_WIN,
+	OSFP_ECN,
+	OSFP_T1,
+	OSFP_T2,
+	OSFP_T3,
+	OSFP_T4,
+	OSFP_T5,
+	OSFP_T6,
+	OSFP_T7,
+	OSFP_U1,
+	OSFP_IE,
 	OSFP_NTESTS
 };
 
-#define OSFP_MAX_ATTRS 16  /* T2-T7 have 11, U1 10: room to spare */
-#define OSFP_NAME_MAX 8    /* "RIPCK" plus NUL */
-#define OSFP_VALUE_MAX 48  /* a subject value: "M5B4ST11NW7" is 11 */
+#define OSFP_MAX_ATTRS 16 /* T2-T7 have 11, U1 10: room to spare */
+#define OSFP_NAME_MAX 8   /* "RIPCK" plus NUL */
+#define OSFP_VALUE_MAX 48 /* a subject value: "M5B4ST11NW7" is 11 */
 
 struct osfp_attr {
 	char name[OSFP_NAME_MAX];
@@ -27,7 +37,7 @@ struct osfp_attr {
 };
 
 struct osfp_test {
-	int present;  /* the test line exists (even if it only says R=N) */
+	int present; /* the test line exists (even if it only says R=N) */
 	int nattrs;
 	struct osfp_attr attr[OSFP_MAX_ATTRS]; /* in print order */
 };
@@ -77,15 +87,15 @@ int osfp_parse(struct osfp *fp, const char *text, size_t len, char *err,
 
 /* What the SCAN(...) line of a submission says about the conditions. */
 struct osfp_scaninfo {
-	const char *version;  /* V= fathom's version */
-	time_t when;          /* D= m/d, TM= hex epoch */
-	int open_port;        /* OT=, -1 unknown */
-	int closed_port;      /* CT=, -1 unknown */
-	int closed_udp;       /* CU=, -1 unknown */
-	int private_addr;     /* PV=Y|N */
-	int distance;         /* DS=, -1 unknown */
-	char dist_method;     /* DC= L (local) D (direct) I (ICMP) T (traceroute) */
-	int good;             /* G=Y|N: conditions good enough to submit */
+	const char *version; /* V= fathom's version */
+	time_t when;         /* D= m/d, TM= hex epoch */
+	int open_port;       /* OT=, -1 unknown */
+	int closed_port;     /* CT=, -1 unknown */
+	int closed_udp;      /* CU=, -1 unknown */
+	int private_addr;    /* PV=Y|N */
+	int distance;        /* DS=, -1 unknown */
+	char dist_method; /* DC= L (local) D (direct) I (ICMP) T (traceroute) */
+	int good;         /* G=Y|N: conditions good enough to submit */
 	const char *mac_oui;  /* M= first 3 bytes as hex, or NULL */
 	const char *platform; /* P= build triplet */
 };

@@ -29,8 +29,7 @@ void osdb_free(struct osdb *db); /* accepts NULL */
  * unknown test or attribute, a repeated one, or a malformed expression
  * (range "A-B" needs A < B; "<X", ">X" need hex) is an error.
  */
-int osdb_load_file(struct osdb *db, const char *path, char *err,
-		   size_t errlen);
+int osdb_load_file(struct osdb *db, const char *path, char *err, size_t errlen);
 /* The same from memory; name stands for the file in messages. */
 int osdb_load_buf(struct osdb *db, const char *name, const char *buf,
 		  size_t len, char *err, size_t errlen);
@@ -39,10 +38,10 @@ size_t osdb_count(const struct osdb *db);
 #define OSCLASS_MAX_CPE 8 /* nmap-os-db 7.93 has up to 8 per Class */
 
 struct osclass {
-	const char *vendor;  /* "Linux" */
-	const char *family;  /* "Linux" */
-	const char *gen;     /* "6.X", or "" */
-	const char *devtype; /* "general purpose" */
+	const char *vendor;               /* "Linux" */
+	const char *family;               /* "Linux" */
+	const char *gen;                  /* "6.X", or "" */
+	const char *devtype;              /* "general purpose" */
 	const char *cpe[OSCLASS_MAX_CPE]; /* its CPE lines, "cpe:/o:..." */
 	int ncpe;
 };
@@ -50,10 +49,10 @@ struct osclass {
 #define OSMATCH_MAX 36 /* nmap's MAX_FP_RESULTS */
 
 struct osmatch {
-	const char *name;      /* the Fingerprint line's text */
-	const char *file;      /* which database it came from */
-	int line;              /* line of its Fingerprint line (XML line=) */
-	double accuracy;       /* matched / possible points, 0..1 */
+	const char *name; /* the Fingerprint line's text */
+	const char *file; /* which database it came from */
+	int line;         /* line of its Fingerprint line (XML line=) */
+	double accuracy;  /* matched / possible points, 0..1 */
 	const struct osclass *classes;
 	int nclasses;
 };
@@ -62,7 +61,7 @@ struct osmatch {
 struct osmatch_list {
 	struct osmatch m[OSMATCH_MAX]; /* best first */
 	int n;
-	int nperfect;                  /* leading entries with accuracy 1.0 */
+	int nperfect; /* leading entries with accuracy 1.0 */
 };
 
 /*

@@ -15,29 +15,23 @@
  */
 #define TS_OPT 8, 10, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0
 /* SEQ1 (= T1): WS10, NOP, MSS1460, TS, SACK */
-static const uint8_t o_seq1[] = { 3, 3, 10, 1, 2, 4, 0x05, 0xb4, TS_OPT,
-				  4, 2 };
+static const uint8_t o_seq1[] = { 3, 3, 10, 1, 2, 4, 0x05, 0xb4, TS_OPT, 4, 2 };
 /* SEQ2: MSS1400, WS0, SACK, TS, EOL */
-static const uint8_t o_seq2[] = { 2, 4, 0x05, 0x78, 3, 3, 0, 4, 2, TS_OPT,
-				  0 };
+static const uint8_t o_seq2[] = { 2, 4, 0x05, 0x78, 3, 3, 0, 4, 2, TS_OPT, 0 };
 /* SEQ3: TS, NOP, NOP, WS5, NOP, MSS640 */
-static const uint8_t o_seq3[] = { TS_OPT, 1, 1, 3, 3, 5, 1, 2, 4, 0x02,
-				  0x80 };
+static const uint8_t o_seq3[] = { TS_OPT, 1, 1, 3, 3, 5, 1, 2, 4, 0x02, 0x80 };
 /* SEQ4: SACK, TS, WS10, EOL */
 static const uint8_t o_seq4[] = { 4, 2, TS_OPT, 3, 3, 10, 0 };
 /* SEQ5: MSS536, SACK, TS, WS10, EOL */
-static const uint8_t o_seq5[] = { 2, 4, 0x02, 0x18, 4, 2, TS_OPT, 3, 3, 10,
-				  0 };
+static const uint8_t o_seq5[] = { 2, 4, 0x02, 0x18, 4, 2, TS_OPT, 3, 3, 10, 0 };
 /* SEQ6: MSS265, SACK, TS */
 static const uint8_t o_seq6[] = { 2, 4, 0x01, 0x09, 4, 2, TS_OPT };
 /* ECN: WS10, NOP, MSS1460, SACK, NOP, NOP */
 static const uint8_t o_ecn[] = { 3, 3, 10, 1, 2, 4, 0x05, 0xb4, 4, 2, 1, 1 };
 /* T2-T6: WS10, NOP, MSS265, TS, SACK */
-static const uint8_t o_t26[] = { 3, 3, 10, 1, 2, 4, 0x01, 0x09, TS_OPT,
-				 4, 2 };
+static const uint8_t o_t26[] = { 3, 3, 10, 1, 2, 4, 0x01, 0x09, TS_OPT, 4, 2 };
 /* T7: WS15, NOP, MSS265, TS, SACK */
-static const uint8_t o_t7[] = { 3, 3, 15, 1, 2, 4, 0x01, 0x09, TS_OPT,
-				4, 2 };
+static const uint8_t o_t7[] = { 3, 3, 15, 1, 2, 4, 0x01, 0x09, TS_OPT, 4, 2 };
 
 #define OPT(a) a, sizeof(a)
 
@@ -69,10 +63,9 @@ static const struct osprobe_tcp_spec specs[OSP_IE1] = {
 };
 
 static const char *const names[OSP_NKINDS] = {
-	"SEQ1", "SEQ2", "SEQ3", "SEQ4", "SEQ5", "SEQ6",
-	"OPS1", "OPS2", "OPS3", "OPS4", "OPS5", "OPS6",
-	"ECN",  "T1",   "T2",   "T3",   "T4",   "T5",
-	"T6",   "T7",   "IE1",  "IE2",  "U1",
+	"SEQ1", "SEQ2", "SEQ3", "SEQ4", "SEQ5", "SEQ6", "OPS1", "OPS2",
+	"OPS3", "OPS4", "OPS5", "OPS6", "ECN",  "T1",   "T2",   "T3",
+	"T4",   "T5",   "T6",   "T7",   "IE1",  "IE2",  "U1",
 };
 
 const struct osprobe_tcp_spec *osprobe_tcp_spec(int kind)
@@ -143,8 +136,8 @@ static size_t build_tcp(const struct osprobe_tcp_spec *s,
 			const struct osprobe_params *p, int ecn, uint8_t *out)
 {
 	uint16_t l4 = (uint16_t)(TCP_LEN + s->optlen);
-	uint8_t *tcp = put_l2l3(out, p, 0, (uint16_t)(IP_LEN + l4), p->ipid,
-				s->df, 6);
+	uint8_t *tcp =
+		put_l2l3(out, p, 0, (uint16_t)(IP_LEN + l4), p->ipid, s->df, 6);
 
 	wr16(tcp, p->sport);
 	wr16(tcp + 2, p->dport);
@@ -156,8 +149,9 @@ static size_t build_tcp(const struct osprobe_tcp_spec *s,
 	wr16(tcp + 16, 0);
 	wr16(tcp + 18, s->urp);
 	memcpy(tcp + TCP_LEN, s->opts, s->optlen);
-	wr16(tcp + 16, pkt_csum_fold(pkt_csum_add(
-			       pseudo_sum(p->saddr, p->daddr, 6, l4), tcp, l4)));
+	wr16(tcp + 16,
+	     pkt_csum_fold(pkt_csum_add(pseudo_sum(p->saddr, p->daddr, 6, l4),
+					tcp, l4)));
 	return ETH_LEN + IP_LEN + l4;
 }
 

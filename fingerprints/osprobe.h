@@ -12,21 +12,38 @@
  * (base+13..19). IE1/IE2 and U1 are not TCP and carry no port offset.
  */
 enum osprobe_kind {
-	OSP_SEQ1 = 0, OSP_SEQ2, OSP_SEQ3, OSP_SEQ4, OSP_SEQ5, OSP_SEQ6,
-	OSP_OPS1, OSP_OPS2, OSP_OPS3, OSP_OPS4, OSP_OPS5, OSP_OPS6,
+	OSP_SEQ1 = 0,
+	OSP_SEQ2,
+	OSP_SEQ3,
+	OSP_SEQ4,
+	OSP_SEQ5,
+	OSP_SEQ6,
+	OSP_OPS1,
+	OSP_OPS2,
+	OSP_OPS3,
+	OSP_OPS4,
+	OSP_OPS5,
+	OSP_OPS6,
 	OSP_ECN,
-	OSP_T1, OSP_T2, OSP_T3, OSP_T4, OSP_T5, OSP_T6, OSP_T7,
-	OSP_IE1, OSP_IE2,
+	OSP_T1,
+	OSP_T2,
+	OSP_T3,
+	OSP_T4,
+	OSP_T5,
+	OSP_T6,
+	OSP_T7,
+	OSP_IE1,
+	OSP_IE2,
 	OSP_U1,
 	OSP_NKINDS
 };
 
 #define OSP_NSEQ 6
-#define OSP_IE_SEQ 295        /* IE1's ICMP sequence; IE2 uses 296 */
+#define OSP_IE_SEQ 295 /* IE1's ICMP sequence; IE2 uses 296 */
 #define OSP_U1_IPID 0x1042
-#define OSP_U1_DATA 300       /* bytes of 'C' */
-#define OSP_U1_IPLEN 328      /* 20 + 8 + 300: RIPL=G */
-#define OSP_FRAME_MAX 384     /* the largest probe: U1, 14 + 328 */
+#define OSP_U1_DATA 300   /* bytes of 'C' */
+#define OSP_U1_IPLEN 328  /* 20 + 8 + 300: RIPL=G */
+#define OSP_FRAME_MAX 384 /* the largest probe: U1, 14 + 328 */
 
 /* What varies per probe; the rest is fixed by the kind. */
 struct osprobe_params {
@@ -36,19 +53,19 @@ struct osprobe_params {
 	uint32_t seq, ack;     /* TCP; the ECN probe ignores ack (sends 0) */
 	uint16_t ipid;         /* U1 ignores it: always 0x1042 */
 	uint8_t ttl;
-	uint16_t icmp_id;      /* IE1 sends it, IE2 sends it + 1 */
+	uint16_t icmp_id; /* IE1 sends it, IE2 sends it + 1 */
 };
 
 /* The fixed shape of a TCP probe kind, as nmap's table gives it. */
 struct osprobe_tcp_spec {
-	uint8_t flags;  /* PKT_SYN ... */
-	uint8_t res;    /* the 4 reserved bits: 8 for ECN */
+	uint8_t flags; /* PKT_SYN ... */
+	uint8_t res;   /* the 4 reserved bits: 8 for ECN */
 	uint16_t win;
-	uint16_t urp;   /* 0xF7F5 for ECN, without URG */
+	uint16_t urp; /* 0xF7F5 for ECN, without URG */
 	int df;
-	int to_closed;  /* T5-T7 go to the closed port */
+	int to_closed; /* T5-T7 go to the closed port */
 	const uint8_t *opts;
-	size_t optlen;  /* a multiple of 4 */
+	size_t optlen; /* a multiple of 4 */
 };
 
 /* The spec of a TCP kind, or NULL for IE1/IE2/U1 and out of range. */

@@ -46,7 +46,11 @@ static int pct(double acc)
 	return (int)floor(acc * 100);
 }
 
-enum overall { OS_SUCCESS, OS_NOMATCHES, OS_TOOMANY };
+enum overall {
+	OS_SUCCESS,
+	OS_NOMATCHES,
+	OS_TOOMANY
+};
 
 static enum overall overall(const struct osmatch_list *l)
 {
@@ -112,8 +116,7 @@ static int add_unique(const char **arr, int *n, const char *s)
 }
 
 /* Device type / Running / OS CPE (printosclassificationoutput). */
-static void put_classes(struct out *o, const struct osmatch_list *l,
-			int guess)
+static void put_classes(struct out *o, const struct osmatch_list *l, int guess)
 {
 	struct osreport_classes cl;
 	const char *types[MAX_CLASS_MEMBERS], *cpes[MAX_CLASS_MEMBERS];
@@ -205,8 +208,8 @@ static void put_plain_fp(struct out *o, const struct os_result *r)
 	const char *s = r->submission;
 
 	while (*s) {
-		if (strncmp(s, "OS:", 3) == 0 && (s == r->submission ||
-						  s[-1] == '\n')) {
+		if (strncmp(s, "OS:", 3) == 0 &&
+		    (s == r->submission || s[-1] == '\n')) {
 			s += 3;
 			continue;
 		}
@@ -252,9 +255,8 @@ static int fp_form(const struct os_result *r, const struct osreport_opts *o)
 	}
 }
 
-size_t osreport_normal(const struct os_result *r,
-		       const struct osreport_opts *o, char *outp,
-		       size_t outlen)
+size_t osreport_normal(const struct os_result *r, const struct osreport_opts *o,
+		       char *outp, size_t outlen)
 {
 	const struct osmatch_list *l = &r->matches;
 	int reason = !r->good_conditions, loud = o->verbose > 1 || o->debug;
@@ -288,9 +290,9 @@ size_t osreport_normal(const struct os_result *r,
 		if (guess && l->n > 0) {
 			put(&out, "Aggressive OS guesses: %s (%d%%)",
 			    l->m[0].name, pct(l->m[0].accuracy));
-			for (int i = 1; i < 10 && i < l->n &&
-					l->m[i].accuracy >
-						l->m[0].accuracy - 0.10;
+			for (int i = 1;
+			     i < 10 && i < l->n &&
+			     l->m[i].accuracy > l->m[0].accuracy - 0.10;
 			     i++)
 				put(&out, ", %s (%d%%)", l->m[i].name,
 				    pct(l->m[i].accuracy));
@@ -315,8 +317,9 @@ size_t osreport_normal(const struct os_result *r,
 			put_fp(&out, r, 1);
 		} else {
 			if (o->omit_reason)
-				put(&out, "OS fingerprint not ideal because: "
-					  "%s\n",
+				put(&out,
+				    "OS fingerprint not ideal because: "
+				    "%s\n",
 				    o->omit_reason);
 			put(&out, "No OS matches for host\n");
 			if (loud)
@@ -342,8 +345,7 @@ int osreport_xml_nmatches(const struct os_result *r,
 		return 0;
 	if (l->nperfect > 0)
 		return l->nperfect;
-	while (i < 10 && i < l->n &&
-	       l->m[i].accuracy > l->m[0].accuracy - 0.10)
+	while (i < 10 && i < l->n && l->m[i].accuracy > l->m[0].accuracy - 0.10)
 		i++;
 	return i;
 }
@@ -365,9 +367,8 @@ int osreport_fingerprint(const struct os_result *r,
 	return form != 0;
 }
 
-size_t osreport_after(const struct os_result *r,
-		      const struct osreport_opts *o, time_t now, char *outp,
-		      size_t outlen)
+size_t osreport_after(const struct os_result *r, const struct osreport_opts *o,
+		      time_t now, char *outp, size_t outlen)
 {
 	struct out out;
 	int verbose = o->verbose || o->debug; /* -d implies -v in nmap */
@@ -389,8 +390,7 @@ size_t osreport_after(const struct os_result *r,
 		    r->distance == 1 ? "" : "s");
 	if (r->nisn > 3 && verbose && r->seq_index >= 0)
 		put(&out, "TCP Sequence Prediction: Difficulty=%d (%s)\n",
-		    r->seq_index,
-		    r->seq_difficulty ? r->seq_difficulty : "");
+		    r->seq_index, r->seq_difficulty ? r->seq_difficulty : "");
 	if (r->nipid > 2 && verbose && r->ipid_class)
 		put(&out, "IP ID Sequence Generation: %s\n", r->ipid_class);
 	return out.len;

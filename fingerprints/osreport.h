@@ -39,9 +39,8 @@ struct osreport_opts {
  * from it. Nothing is written when r->done is 0. Returns the length
  * needed (snprintf-style; out may be NULL with outlen 0).
  */
-size_t osreport_normal(const struct os_result *r,
-		       const struct osreport_opts *o, char *out,
-		       size_t outlen);
+size_t osreport_normal(const struct os_result *r, const struct osreport_opts *o,
+		       char *out, size_t outlen);
 
 /*
  * The lines nmap prints after that block: "Uptime guess:" (verbose),
@@ -50,9 +49,8 @@ size_t osreport_normal(const struct os_result *r,
  * now is the current time (the uptime is now - lastboot); ctime() of
  * lastboot uses the local time zone, as nmap's does.
  */
-size_t osreport_after(const struct os_result *r,
-		      const struct osreport_opts *o, time_t now, char *out,
-		      size_t outlen);
+size_t osreport_after(const struct os_result *r, const struct osreport_opts *o,
+		      time_t now, char *out, size_t outlen);
 
 /*
  * For the XML writer: how many leading entries of r->matches nmap

@@ -18,25 +18,26 @@
  */
 struct os_result {
 	struct addr addr;
-	int done;               /* OS detection ran for this host */
+	int done; /* OS detection ran for this host */
 
-	int open_port;          /* portused: -1 none */
-	int closed_port;        /* -1 none */
-	int closed_udp;         /* -1 none */
-	int unreliable;         /* lacked 1 open and 1 closed TCP port */
+	int open_port;   /* portused: -1 none */
+	int closed_port; /* -1 none */
+	int closed_udp;  /* -1 none */
+	int unreliable;  /* lacked 1 open and 1 closed TCP port */
 
-	int have_fp;            /* fp holds a measured fingerprint */
+	int have_fp; /* fp holds a measured fingerprint */
 	struct osfp fp;
-	char *submission;       /* osfp_format_submission() text, malloc'd, or NULL */
-	int good_conditions;    /* G=Y; otherwise guesses are printed as nmap does */
-	const char *omit_reason; /* why not (nmap's OmitSubmissionFP text), or NULL */
+	char *submission; /* osfp_format_submission() text, malloc'd, or NULL */
+	int good_conditions; /* G=Y; otherwise guesses are printed as nmap does */
+	const char *
+		omit_reason; /* why not (nmap's OmitSubmissionFP text), or NULL */
 	struct osmatch_list matches;
 
-	int distance;           /* hops, -1 unknown */
-	char dist_method;       /* 'L' local (on-link), 'I' from U1, 'D' direct */
+	int distance;     /* hops, -1 unknown */
+	char dist_method; /* 'L' local (on-link), 'I' from U1, 'D' direct */
 
 	/* TCP sequence: index is nmap's SP-derived "Difficulty" number. */
-	int seq_index;          /* -1 unknown */
+	int seq_index;              /* -1 unknown */
 	const char *seq_difficulty; /* "Good luck!" ..., NULL unknown */
 	uint32_t isn[OSRESULT_MAX_SEQ];
 	int nisn;
@@ -45,12 +46,12 @@ struct os_result {
 	const char *ipid_class; /* "All zeros", "Incremental", ..., NULL */
 	uint16_t ipid[OSRESULT_MAX_SEQ];
 	int nipid;
-	const char *ts_class;   /* "1000HZ", "other", ... NULL */
+	const char *ts_class; /* "1000HZ", "other", ... NULL */
 	uint32_t tsval[OSRESULT_MAX_SEQ];
 	int ntsval;
 
-	uint32_t uptime_s;      /* 0 unknown */
-	time_t lastboot;        /* 0 unknown */
+	uint32_t uptime_s; /* 0 unknown */
+	time_t lastboot;   /* 0 unknown */
 };
 
 #endif

@@ -100,7 +100,7 @@ static struct addr prefix_edge(const struct addr *a, unsigned bits, int ones)
 		bits = addr_bits(a);
 	for (i = 0; i < n; i++) {
 		unsigned keep = bits >= (i + 1) * 8 ? 8
-				: bits > i * 8	    ? bits - i * 8
+				: bits > i * 8      ? bits - i * 8
 						    : 0;
 		uint8_t mask = (uint8_t)(keep ? 0xff << (8 - keep) : 0);
 

@@ -21,7 +21,10 @@
  * Code that is IPv4 by nature (ARP, the IPv4 header) converts at its edge
  * with addr_v4()/addr_from_v4(); nothing else keeps a bare uint32_t.
  */
-enum addr_family { ADDR_V4 = 4, ADDR_V6 = 6 };
+enum addr_family {
+	ADDR_V4 = 4,
+	ADDR_V6 = 6
+};
 
 struct addr {
 	uint8_t family; /* enum addr_family */

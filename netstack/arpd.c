@@ -12,8 +12,8 @@ size_t arpd_reply(const uint8_t *frame, size_t len, uint32_t addr,
 	uint8_t *a = out + 14;
 
 	if (pkt_parse(frame, len, &p) != PKT_ARP || p.arp.op != 1 ||
-	    p.arp.tpa != addr || p.arp.sha == NULL ||
-	    (p.arp.sha[0] & 1) || p.arp.spa == addr)
+	    p.arp.tpa != addr || p.arp.sha == NULL || (p.arp.sha[0] & 1) ||
+	    p.arp.spa == addr)
 		return 0;
 	memset(out, 0, ARPD_FRAME_LEN);
 	memcpy(out, p.arp.sha, 6);
@@ -24,7 +24,7 @@ size_t arpd_reply(const uint8_t *frame, size_t len, uint32_t addr,
 	a[2] = 0x08; /* IPv4 */
 	a[4] = 6;
 	a[5] = 4;
-	a[7] = 2;    /* reply */
+	a[7] = 2; /* reply */
 	memcpy(a + 8, mac, 6);
 	a[14] = (uint8_t)(addr >> 24);
 	a[15] = (uint8_t)(addr >> 16);

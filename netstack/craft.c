@@ -11,8 +11,8 @@
 #define ETH_LEN 14
 #define IP_LEN 20
 
-static int cull(libnet_t *l, uint8_t *out, size_t cap, size_t *len,
-		char *err, size_t errlen)
+static int cull(libnet_t *l, uint8_t *out, size_t cap, size_t *len, char *err,
+		size_t errlen)
 {
 	uint8_t *pkt = NULL;
 	uint32_t n = 0;
@@ -52,8 +52,8 @@ int craft_tcp_template(void *ln, struct craft_tmpl *t, const uint8_t smac[6],
 	if (o->optlen &&
 	    libnet_build_tcp_options(o->opts, (uint32_t)o->optlen, l, 0) == -1)
 		goto lerr;
-	if (libnet_build_tcp(0, 0, 0, 0, o->flags, o->win, 0, 0, tcp_len,
-			     NULL, 0, l, 0) == -1)
+	if (libnet_build_tcp(0, 0, 0, 0, o->flags, o->win, 0, 0, tcp_len, NULL,
+			     0, l, 0) == -1)
 		goto lerr;
 	if (libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + tcp_len), 0, 0,
 			      o->df ? IP_DF : 0, o->ttl, IPPROTO_TCP, 0,
@@ -165,8 +165,8 @@ static int build_arp(libnet_t *l, uint16_t op, uint8_t *out, size_t *len,
 
 	libnet_clear_packet(l);
 	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, op, smac,
-			     (const uint8_t *)&spa, tha,
-			     (const uint8_t *)&tpa, NULL, 0, l, 0) == -1 ||
+			     (const uint8_t *)&spa, tha, (const uint8_t *)&tpa,
+			     NULL, 0, l, 0) == -1 ||
 	    libnet_build_ethernet(edst, smac, ETHERTYPE_ARP, NULL, 0, l, 0) ==
 		    -1) {
 		snprintf(err, errlen, "libnet: %s", libnet_geterror(l));
@@ -180,17 +180,16 @@ int craft_arp_request(void *ln, uint8_t *out, size_t *len,
 		      const uint8_t smac[6], uint32_t saddr, uint32_t target,
 		      char *err, size_t errlen)
 {
-	static const uint8_t zero[6], bcast[6] = { 0xff, 0xff, 0xff,
-						   0xff, 0xff, 0xff };
+	static const uint8_t zero[6],
+		bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	return build_arp(ln, ARPOP_REQUEST, out, len, smac, saddr, zero, bcast,
 			 target, err, errlen);
 }
 
-int craft_arp_reply(void *ln, uint8_t *out, size_t *len,
-		    const uint8_t smac[6], uint32_t saddr,
-		    const uint8_t dmac[6], uint32_t daddr, char *err,
-		    size_t errlen)
+int craft_arp_reply(void *ln, uint8_t *out, size_t *len, const uint8_t smac[6],
+		    uint32_t saddr, const uint8_t dmac[6], uint32_t daddr,
+		    char *err, size_t errlen)
 {
 	return build_arp(ln, ARPOP_REPLY, out, len, smac, saddr, dmac, dmac,
 			 daddr, err, errlen);

@@ -69,10 +69,9 @@ int craft_arp_request(void *ln, uint8_t *out, size_t *len,
 		      char *err, size_t errlen);
 
 /* An ARP reply "saddr is-at smac" to (dmac, daddr), for -S spoofing. */
-int craft_arp_reply(void *ln, uint8_t *out, size_t *len,
-		    const uint8_t smac[6], uint32_t saddr,
-		    const uint8_t dmac[6], uint32_t daddr, char *err,
-		    size_t errlen);
+int craft_arp_reply(void *ln, uint8_t *out, size_t *len, const uint8_t smac[6],
+		    uint32_t saddr, const uint8_t dmac[6], uint32_t daddr,
+		    char *err, size_t errlen);
 
 /*
  * IPv6 (craft6.c). Built by hand rather than by libnet: the IPv6 header
@@ -176,8 +175,8 @@ void craft_nd_advert(uint8_t out[CRAFT_ND_LEN], const uint8_t smac[6],
  * the length, 0 for another type or when cap is too small.
  */
 size_t craft_icmp4_query(uint8_t *out, size_t cap, const uint8_t smac[6],
-			 const uint8_t dmac[6], uint32_t saddr,
-			 uint32_t daddr, uint8_t type, uint16_t id,
-			 uint16_t seq, uint16_t ipid, uint8_t ttl);
+			 const uint8_t dmac[6], uint32_t saddr, uint32_t daddr,
+			 uint8_t type, uint16_t id, uint16_t seq, uint16_t ipid,
+			 uint8_t ttl);
 
 #endif

@@ -86,8 +86,7 @@ int craft_tcp6_template(struct craft_tmpl *t, const uint8_t smac[6],
 
 void craft_tcp6_fill(const struct craft_tmpl *t, uint8_t *out,
 		     const uint8_t dmac[6], const struct addr *daddr,
-		     uint16_t sport, uint16_t dport, uint32_t seq,
-		     uint32_t ack)
+		     uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack)
 {
 	uint8_t *ip = out + ETH_LEN, *tcp = ip + IP6_LEN;
 	struct addr saddr = { .family = ADDR_V6 };
@@ -111,8 +110,8 @@ void craft_tcp_fill_addr(const struct craft_tmpl *t, uint8_t *out,
 	if (t->ver == 6)
 		craft_tcp6_fill(t, out, dmac, daddr, sport, dport, seq, ack);
 	else
-		craft_tcp_fill(t, out, dmac, addr_v4(daddr), sport, dport,
-			       seq, ack, ipid);
+		craft_tcp_fill(t, out, dmac, addr_v4(daddr), sport, dport, seq,
+			       ack, ipid);
 }
 
 size_t craft_udp6_frame(uint8_t *out, const uint8_t smac[6],

@@ -37,9 +37,9 @@ static size_t body_len(uint8_t type)
 }
 
 size_t craft_icmp4_query(uint8_t *out, size_t cap, const uint8_t smac[6],
-			 const uint8_t dmac[6], uint32_t saddr,
-			 uint32_t daddr, uint8_t type, uint16_t id,
-			 uint16_t seq, uint16_t ipid, uint8_t ttl)
+			 const uint8_t dmac[6], uint32_t saddr, uint32_t daddr,
+			 uint8_t type, uint16_t id, uint16_t seq, uint16_t ipid,
+			 uint8_t ttl)
 {
 	size_t blen = body_len(type), ilen, flen;
 	uint8_t *ip = out + ETH_LEN, *ic;

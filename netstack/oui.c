@@ -7,13 +7,13 @@
 #include "netstack/base/util.h"
 
 struct oui_entry {
-	uint32_t prefix; /* the OUI's 24 bits */
+	uint32_t prefix;  /* the OUI's 24 bits */
 	const char *name; /* into the table's text */
 };
 
 struct oui_table {
-	char *text;            /* the file, lines cut in place */
-	struct oui_entry *e;   /* sorted by prefix */
+	char *text;          /* the file, lines cut in place */
+	struct oui_entry *e; /* sorted by prefix */
 	size_t n;
 };
 

@@ -174,7 +174,8 @@ static void parse_tcp(const uint8_t *p, size_t avail, struct pkt_info *out)
 	out->tcp.win = rd16(p + 14);
 	out->tcp.urp = rd16(p + 18);
 	if (off < 20 || off > avail)
-		off = 20 <= avail ? 20 : avail; /* lie about options, not bounds */
+		off = 20 <= avail ? 20
+				  : avail; /* lie about options, not bounds */
 	out->tcp.opts = p + 20;
 	out->tcp.optlen = off > 20 ? off - 20 : 0;
 	out->payload = p + off;

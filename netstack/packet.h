@@ -19,11 +19,11 @@
 
 enum pkt_kind {
 	PKT_OTHER = 0,
-	PKT_ARP,      /* arp.* valid */
-	PKT_TCP,      /* ip.* and tcp.* valid */
-	PKT_UDP,      /* ip.* and udp.* valid */
-	PKT_ICMP,     /* ip.* and icmp.* valid (echo etc.) */
-	PKT_ICMP_ERR, /* ip.*, icmp.* and the quoted inner.* valid */
+	PKT_ARP,       /* arp.* valid */
+	PKT_TCP,       /* ip.* and tcp.* valid */
+	PKT_UDP,       /* ip.* and udp.* valid */
+	PKT_ICMP,      /* ip.* and icmp.* valid (echo etc.) */
+	PKT_ICMP_ERR,  /* ip.*, icmp.* and the quoted inner.* valid */
 	PKT_ICMP6,     /* ip.* and icmp.* valid (echo, MLD, RS/RA, ...) */
 	PKT_ICMP6_ERR, /* ip.*, icmp.* and the quoted inner.* valid */
 	PKT_ND,        /* ip.*, icmp.* and nd.* valid: an NS or NA */
@@ -110,10 +110,10 @@ struct pkt_info {
 	} inner;
 	const uint8_t *payload; /* TCP/UDP/ICMP data; ICMPv6: after 8 bytes */
 	size_t payload_len;
-	const uint8_t *l3;      /* start of the IP header */
-	size_t l3_len;          /* IP total length, clamped to the capture */
-	const uint8_t *l4;      /* start of the TCP/UDP/ICMP header */
-	size_t l4_len;          /* from l4 to the end of l3_len */
+	const uint8_t *l3; /* start of the IP header */
+	size_t l3_len;     /* IP total length, clamped to the capture */
+	const uint8_t *l4; /* start of the TCP/UDP/ICMP header */
+	size_t l4_len;     /* from l4 to the end of l3_len */
 };
 
 /*

@@ -39,12 +39,12 @@ struct pktio {
 	struct sockaddr_ll to, to6; /* ETH_P_IP, ETH_P_IPV6 */
 	pcap_t *pc;
 	int pfd;
-	char *bpf;            /* the caller's filter */
-	char *active;         /* bpf, widened for ARP/ND when answering them */
-	uint32_t arp_addr;    /* answer ARP for it (0: no) */
+	char *bpf;         /* the caller's filter */
+	char *active;      /* bpf, widened for ARP/ND when answering them */
+	uint32_t arp_addr; /* answer ARP for it (0: no) */
 	uint8_t arp_mac[6];
 	uint64_t arp_answered;
-	struct addr nd_addr;  /* answer NS for it (family 0: no) */
+	struct addr nd_addr; /* answer NS for it (family 0: no) */
 	uint8_t nd_mac[6];
 	uint64_t nd_answered;
 };
@@ -210,8 +210,7 @@ int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
 }
 
 /* Installs filter f (a pcap expression) on the capture. */
-static int set_filter(struct pktio *io, const char *f, char *err,
-		      size_t errlen)
+static int set_filter(struct pktio *io, const char *f, char *err, size_t errlen)
 {
 	struct bpf_program prog;
 
@@ -289,8 +288,9 @@ int pktio_answer_nd(struct pktio *io, const struct addr *addr,
 	struct addr old = io->nd_addr;
 
 	if (!addr_is_v6(addr)) {
-		snprintf(err, errlen, "neighbour discovery needs an IPv6 "
-				      "address");
+		snprintf(err, errlen,
+			 "neighbour discovery needs an IPv6 "
+			 "address");
 		return -1;
 	}
 	io->nd_addr = *addr;
@@ -302,8 +302,7 @@ int pktio_answer_nd(struct pktio *io, const struct addr *addr,
 	return 0;
 }
 
-int pktio_filter6(char *buf, size_t len, const struct addr *our,
-		  unsigned what)
+int pktio_filter6(char *buf, size_t len, const struct addr *our, unsigned what)
 {
 	char a[ADDR_STRLEN], g[ADDR_STRLEN], proto[64] = "";
 	struct addr grp;
@@ -343,8 +342,7 @@ int pktio_pause(struct pktio *io, char *err, size_t errlen)
 	return set_filter(io, "less 0", err, errlen);
 }
 
-static void discard(const uint8_t *frame, size_t caplen, uint64_t ts,
-		    void *arg)
+static void discard(const uint8_t *frame, size_t caplen, uint64_t ts, void *arg)
 {
 	(void)frame;
 	(void)caplen;

@@ -11,8 +11,8 @@
 struct pktio;
 
 /* A captured frame handed to the caller; bytes valid during the call. */
-typedef void (*pktio_cb)(const uint8_t *frame, size_t caplen,
-			 uint64_t ts_ns, void *arg);
+typedef void (*pktio_cb)(const uint8_t *frame, size_t caplen, uint64_t ts_ns,
+			 void *arg);
 
 /*
  * Opens the injection side (a libnet LIBNET_LINK_ADV context; fathom sends
@@ -87,8 +87,7 @@ int pktio_answer_nd(struct pktio *io, const struct addr *addr,
 #define PKTIO_F6_ICMP6 0x4
 #define PKTIO_F6_ND 0x8
 #define PKTIO_FILTER6_MAX 512
-int pktio_filter6(char *buf, size_t len, const struct addr *our,
-		  unsigned what);
+int pktio_filter6(char *buf, size_t len, const struct addr *our, unsigned what);
 
 /*
  * A handle opened at set-up lives for the whole run, idle between the

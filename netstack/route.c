@@ -27,7 +27,8 @@ int route_iface(const char *ifname, struct route_hop *out, char *err,
 	int fd, found = 0;
 
 	if (strlen(ifname) >= IF_NAMESIZE) {
-		snprintf(err, errlen, "interface name '%s' is too long", ifname);
+		snprintf(err, errlen, "interface name '%s' is too long",
+			 ifname);
 		return -1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -150,14 +151,14 @@ static int lpm_gateway(uint32_t dst, const char *ifname, uint32_t *gw,
 	return best_len >= 0 ? 0 : -1;
 }
 
-int route_source(const struct addr *dst, const char *ifname,
-		 struct addr *src, char *err, size_t errlen)
+int route_source(const struct addr *dst, const char *ifname, struct addr *src,
+		 char *err, size_t errlen)
 {
 	struct sockaddr_storage sa;
 	socklen_t slen = sizeof(sa);
 	char d[ADDR_STRLEN];
-	size_t len = addr_to_sockaddr(dst, 9, (struct sockaddr *)&sa,
-				      sizeof(sa));
+	size_t len =
+		addr_to_sockaddr(dst, 9, (struct sockaddr *)&sa, sizeof(sa));
 	int fd = socket(addr_is_v6(dst) ? AF_INET6 : AF_INET,
 			SOCK_DGRAM | SOCK_CLOEXEC, 0);
 

@@ -100,14 +100,14 @@ int route_is_local(const struct addr *addr);
  * ifname (NULL: any), which sends nothing. 0, or -1 with err: "no route
  * to ADDR (reason)", or the socket's or interface's error.
  */
-int route_source(const struct addr *dst, const char *ifname,
-		 struct addr *src, char *err, size_t errlen);
+int route_source(const struct addr *dst, const char *ifname, struct addr *src,
+		 char *err, size_t errlen);
 
 /* One IPv6 route through an interface. */
 struct route_entry6 {
 	struct addr prefix; /* host bits clear */
 	unsigned plen;
-	struct addr gw;     /* family 0 = on-link */
+	struct addr gw; /* family 0 = on-link */
 };
 
 struct route_table6 {
@@ -119,8 +119,8 @@ struct route_table6 {
  * The IPv6 routes via ifname from /proc/net/ipv6_route (every table;
  * local, rejecting and down routes left out). 0, or -1 with err.
  */
-int route_table6_load(const char *ifname, struct route_table6 *rt,
-		      char *err, size_t errlen);
+int route_table6_load(const char *ifname, struct route_table6 *rt, char *err,
+		      size_t errlen);
 
 /*
  * The parser route_table6_load runs on the file's text (pure; for
@@ -131,7 +131,7 @@ int route_table6_parse(const char *text, const char *ifname,
 void route_table6_free(struct route_table6 *rt); /* the table may be empty */
 
 /* Next hop for addr (IPv6): 0 and *gw (family 0 = on-link), or -1. */
-int route_table6_nexthop(const struct route_table6 *rt,
-			 const struct addr *addr, struct addr *gw);
+int route_table6_nexthop(const struct route_table6 *rt, const struct addr *addr,
+			 struct addr *gw);
 
 #endif

@@ -37,7 +37,7 @@ int route_is_local(const struct addr *addr)
 
 /* The answer to one RTM_GETROUTE. */
 struct nl_route {
-	int type;       /* RTN_UNICAST, RTN_LOCAL, ... */
+	int type; /* RTN_UNICAST, RTN_LOCAL, ... */
 	int oif;
 	struct addr gw; /* family 0: none */
 };
@@ -210,8 +210,9 @@ static int parse_line(const char *line, const char *ifname,
 	char dst[33], src[33], nh[33], dev[IF_NAMESIZE + 16];
 	unsigned plen, slen, metric, ref, use, flags;
 
-	if (sscanf(line, "%32[0-9a-f] %x %32[0-9a-f] %x %32[0-9a-f] %x %x %x "
-			 "%x %31s",
+	if (sscanf(line,
+		   "%32[0-9a-f] %x %32[0-9a-f] %x %32[0-9a-f] %x %x %x "
+		   "%x %31s",
 		   dst, &plen, src, &slen, nh, &metric, &ref, &use, &flags,
 		   dev) != 10 ||
 	    strlen(dst) != 32 || strlen(nh) != 32 || plen > 128 ||
@@ -269,8 +270,8 @@ int route_table6_parse(const char *text, const char *ifname,
 	return 0;
 }
 
-int route_table6_load(const char *ifname, struct route_table6 *rt,
-		      char *err, size_t errlen)
+int route_table6_load(const char *ifname, struct route_table6 *rt, char *err,
+		      size_t errlen)
 {
 	size_t len = 0;
 	/* NUL-terminated; a /proc file is read to EOF, not by its size. */
@@ -294,8 +295,8 @@ void route_table6_free(struct route_table6 *rt)
 	rt->n = 0;
 }
 
-int route_table6_nexthop(const struct route_table6 *rt,
-			 const struct addr *addr, struct addr *gw)
+int route_table6_nexthop(const struct route_table6 *rt, const struct addr *addr,
+			 struct addr *gw)
 {
 	if (!addr_is_v6(addr))
 		return -1;

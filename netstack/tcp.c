@@ -8,10 +8,9 @@
 #include "netstack/tcpseg.h"
 
 #define TCP_INIT_RTO_MS 1000 /* RFC 6298 2.1; also the first SYN timeout */
-#define TCP_MAX_REXMT 6	     /* retransmissions before TCP_EV_TIMEOUT */
+#define TCP_MAX_REXMT 6      /* retransmissions before TCP_EV_TIMEOUT */
 #define TCP_TIMEWAIT_MS 1000 /* our ports are unique; no need for 2MSL */
 #define TCP_DUPACKS 3
-
 
 static void *zalloc(size_t n)
 {
@@ -50,9 +49,8 @@ static size_t conn_hash(const struct tcp_stack *st, const struct addr *daddr,
 	return (size_t)(h * 0xc2b2ae35u >> 8) & st->mask;
 }
 
-struct tcp_conn *tcpi_find(const struct tcp_stack *st,
-				   const struct addr *daddr, uint16_t dport,
-				   uint16_t sport)
+struct tcp_conn *tcpi_find(const struct tcp_stack *st, const struct addr *daddr,
+			   uint16_t dport, uint16_t sport)
 {
 	struct tcp_conn *c = st->bucket[conn_hash(st, daddr, dport, sport)];
 
@@ -95,7 +93,7 @@ static int wants_rst(const struct tcp_conn *c)
 }
 
 int tcpi_emit(struct tcp_conn *c, enum tcp_event ev, const uint8_t *d,
-		     size_t len)
+	      size_t len)
 {
 	c->flags |= CF_IN_CB;
 	if (c->st->cfg.event)
@@ -519,8 +517,7 @@ struct tcp_conn *tcp_connect(struct tcp_stack *st, uint32_t daddr,
 {
 	struct addr a = addr_from_v4(daddr);
 
-	return tcp_connect_addr(st, &a, dport, sport, isn, dmac, user,
-				now_ms);
+	return tcp_connect_addr(st, &a, dport, sport, isn, dmac, user, now_ms);
 }
 
 uint32_t tcpi_init_rto(const struct tcp_stack *st)

@@ -40,19 +40,19 @@ enum tcp_event {
  * defaults 1460, 65535, 64, 200, 60000 and 10000; zero life_ms is no limit.
  */
 struct tcp_cfg {
-	uint32_t saddr;          /* our IPv4 address, host order (0: none) */
-	struct addr saddr6;      /* our IPv6 address (family 0: none) */
-	uint8_t smac[6];         /* our MAC */
+	uint32_t saddr;     /* our IPv4 address, host order (0: none) */
+	struct addr saddr6; /* our IPv6 address (family 0: none) */
+	uint8_t smac[6];    /* our MAC */
 	/* Advertised in our SYN (1460); IPv6 connections advertise 20 less,
 	 * the larger header on the same MTU. */
 	uint16_t mss;
-	uint16_t rcv_wnd;        /* advertised window (65535 max) */
+	uint16_t rcv_wnd; /* advertised window (65535 max) */
 	uint8_t ttl;
 	size_t max_conns;
 	size_t rx_cap, reasm_cap, tx_cap;
 	uint32_t syn_timeout_ms; /* connect gives up after this */
 	uint32_t rto_min_ms, rto_max_ms;
-	uint32_t life_ms;        /* any connection is aborted after this */
+	uint32_t life_ms; /* any connection is aborted after this */
 	/* Sends one complete Ethernet frame. */
 	int (*xmit)(void *arg, const uint8_t *frame, size_t len);
 	/*
@@ -143,16 +143,14 @@ int tcp_conn_adopted(const struct tcp_conn *c);
  * a connection in the table (it was consumed), 0 otherwise; segments for
  * unknown connections are left to the caller (who decides about RSTs).
  */
-int tcp_input(struct tcp_stack *st, const struct pkt_info *p,
-	      uint64_t now_ms);
+int tcp_input(struct tcp_stack *st, const struct pkt_info *p, uint64_t now_ms);
 
 /*
  * Queues len bytes to send; they go out in segments of at most the peer's
  * MSS as its window allows, retransmitted with backoff until acknowledged.
  * Returns 0, or -1 if the connection is closing or tx_cap would be passed.
  */
-int tcp_send(struct tcp_conn *c, const void *data, size_t len,
-	     uint64_t now_ms);
+int tcp_send(struct tcp_conn *c, const void *data, size_t len, uint64_t now_ms);
 
 /* Sends FIN once the queued data is out (half-close; we keep reading). */
 void tcp_shutdown(struct tcp_conn *c, uint64_t now_ms);

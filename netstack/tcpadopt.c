@@ -118,9 +118,9 @@ static void fall_back(struct tcp_conn *c, uint64_t now)
 	c->srtt8 = c->rttvar4 = 0;
 	c->rto = tcpi_init_rto(st);
 	c->nrexmt = c->dupacks = 0;
-	c->flags = (uint16_t)((c->flags & ~(CF_RTT | CF_SYN_REXMT |
-					     CF_ACK_NOW)) |
-			      CF_FELL_BACK);
+	c->flags =
+		(uint16_t)((c->flags & ~(CF_RTT | CF_SYN_REXMT | CF_ACK_NOW)) |
+			   CF_FELL_BACK);
 	c->born_ms = now;
 	c->state = ST_SYN_SENT;
 	tcpi_insert(c);

@@ -31,16 +31,16 @@ enum tcp_state {
 };
 
 #define TCP_PEER_MSS 536 /* RFC 9293 3.7.1: the MSS when none is sent */
-#define TCP_MIN_MSS 64	 /* a tiny peer MSS would make us spray */
+#define TCP_MIN_MSS 64   /* a tiny peer MSS would make us spray */
 
-#define CF_IN_CB 0x0001	    /* inside an event callback for this conn */
+#define CF_IN_CB 0x0001     /* inside an event callback for this conn */
 #define CF_ABORT_REQ 0x0002 /* tcp_abort from that callback: do it after */
-#define CF_DEAD 0x0004	    /* ending: the API is a no-op from now on */
-#define CF_FIN_Q 0x0008	    /* tcp_shutdown called */
+#define CF_DEAD 0x0004      /* ending: the API is a no-op from now on */
+#define CF_FIN_Q 0x0008     /* tcp_shutdown called */
 #define CF_FIN_SENT 0x0010  /* our FIN is at fin_seq */
 #define CF_PEER_FIN 0x0020  /* peer FIN consumed; nothing more to receive */
 #define CF_FIN_AHEAD 0x0040 /* peer FIN seen at peer_fin past a gap */
-#define CF_RTT 0x0080	    /* timing the segment that ends at rtt_seq */
+#define CF_RTT 0x0080       /* timing the segment that ends at rtt_seq */
 #define CF_RECOVER 0x0100   /* after a loss: resend on partial ACKs */
 #define CF_ACK_NOW 0x0200   /* owe the peer an ACK */
 #define CF_PERSIST 0x0400   /* rexmt_at is the persist timer */
@@ -61,7 +61,7 @@ struct tcp_conn {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
 	uint32_t fin_seq, recover, rtt_seq, rcv_nxt, peer_fin;
 	uint32_t srtt8, rttvar4, rto; /* ms; srtt x8 and rttvar x4 as BSD */
-	uint32_t fb_isn;  /* tcp_adopt: the fresh connection's ISN ... */
+	uint32_t fb_isn;   /* tcp_adopt: the fresh connection's ISN ... */
 	uint16_t fb_sport; /* ... and source port, if the peer lost it */
 	uint16_t snd_wnd, mss, flags;
 	uint8_t dmac[6];
@@ -103,9 +103,8 @@ static inline uint64_t tcp_min64(uint64_t a, uint64_t b)
 struct tcp_conn *tcpi_new(struct tcp_stack *st, const struct addr *daddr,
 			  uint16_t dport, uint16_t sport, uint32_t isn,
 			  const uint8_t dmac[6], void *user, uint64_t now);
-struct tcp_conn *tcpi_find(const struct tcp_stack *st,
-			   const struct addr *daddr, uint16_t dport,
-			   uint16_t sport);
+struct tcp_conn *tcpi_find(const struct tcp_stack *st, const struct addr *daddr,
+			   uint16_t dport, uint16_t sport);
 void tcpi_insert(struct tcp_conn *c);
 void tcpi_remove(struct tcp_conn *c);
 /* Delivers ev; -1 if the callback aborted c (which is now gone). */

@@ -34,7 +34,7 @@ void tcpout_xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags,
 		.win = st->cfg.rcv_wnd,
 		.ttl = st->cfg.ttl,
 		.ipid = next_ipid(st),
-		.mss = !(flags & PKT_SYN)	? 0
+		.mss = !(flags & PKT_SYN)      ? 0
 		       : addr_is_v6(&c->daddr) ? (uint16_t)(st->cfg.mss - 20)
 					       : st->cfg.mss,
 		.data = d,

@@ -131,8 +131,7 @@ uint16_t tcpseg_find_mss(const uint8_t *opts, size_t len)
 	return 0;
 }
 
-size_t tcpseg_rst_for_synack(uint8_t *out, size_t cap,
-			     const struct pkt_info *p)
+size_t tcpseg_rst_for_synack(uint8_t *out, size_t cap, const struct pkt_info *p)
 {
 	struct tcpseg s = { 0 };
 

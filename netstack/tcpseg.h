@@ -20,7 +20,7 @@ struct tcpseg {
 	uint16_t win;
 	uint8_t ttl;   /* IPv6: the hop limit */
 	uint16_t ipid; /* IPv4 only */
-	uint16_t mss; /* nonzero: add the MSS option (SYNs only) */
+	uint16_t mss;  /* nonzero: add the MSS option (SYNs only) */
 	const uint8_t *data;
 	size_t len;
 };

@@ -8,8 +8,8 @@
 
 struct tw_wheel {
 	struct tw_entry slot[TW_SLOTS]; /* circular lists, sentinel heads */
-	uint64_t busy[TW_WORDS];	/* bit set: slot may be non-empty */
-	uint64_t now_tick;		/* every tick <= this has been run */
+	uint64_t busy[TW_WORDS];        /* bit set: slot may be non-empty */
+	uint64_t now_tick;              /* every tick <= this has been run */
 	size_t count;
 };
 

@@ -20,7 +20,7 @@
 
 struct tw_entry {
 	struct tw_entry *next, *prev; /* NULL when not armed */
-	uint64_t expire;	      /* tick */
+	uint64_t expire;              /* tick */
 };
 
 struct tw_wheel;

@@ -210,11 +210,13 @@ int rc_is_version(const char *s, size_t n)
 
 /* Words a greeting uses around the product: never a product's name. */
 static const char *const filler[] = {
-	"ready", "server", "service", "welcome", "hello", "esmtp", "smtp",
-	"lmtp", "ftp", "pop", "pop3", "imap", "imap4", "imap4rev1", "nntp",
-	"mail", "news", "the", "to", "at", "on", "is", "for", "version",
-	"daemon", "host", "ok", "greetings", "system", "gateway", "proxy",
-	"unknown", "none", "localhost", "please", "you", "your",
+	"ready",  "server",    "service", "welcome",   "hello",  "esmtp",
+	"smtp",   "lmtp",      "ftp",     "pop",       "pop3",   "imap",
+	"imap4",  "imap4rev1", "nntp",    "mail",      "news",   "the",
+	"to",     "at",        "on",      "is",        "for",    "version",
+	"daemon", "host",      "ok",      "greetings", "system", "gateway",
+	"proxy",  "unknown",   "none",    "localhost", "please", "you",
+	"your",
 };
 
 int rc_is_product(const char *s, size_t n)
@@ -321,8 +323,8 @@ int rc_product_field(const char *value, struct svc_answer *a)
 			return 0;
 		rc_set(a->product, sizeof(a->product), "%.*s", (int)n, s);
 		if (rc_is_version(s + n + 1, vn))
-			rc_set(a->version, sizeof(a->version), "%.*s",
-			       (int)vn, s + n + 1);
+			rc_set(a->version, sizeof(a->version), "%.*s", (int)vn,
+			       s + n + 1);
 		s += n + 1 + vn;
 	} else {
 		/* "Asterisk PBX 18.10.0": up to three words, then a version. */
@@ -353,8 +355,8 @@ int rc_product_field(const char *value, struct svc_answer *a)
 
 		/* "kamailio (5.6.3 (x86_64/linux))": the version inside. */
 		if (a->version[0] == '\0' && vn < cn && rc_is_version(c, vn)) {
-			rc_set(a->version, sizeof(a->version), "%.*s",
-			       (int)vn, c);
+			rc_set(a->version, sizeof(a->version), "%.*s", (int)vn,
+			       c);
 			c += vn;
 			cn -= vn;
 			while (cn && (*c == ' ' || *c == '('))

@@ -28,9 +28,9 @@ struct recog_in {
 	const char *probe;   /* the probe's name ("NULL", "GetRequest"...) */
 	const uint8_t *sent; /* the probe's payload (may be NULL if none) */
 	size_t sent_len;
-	int tls;             /* the bytes came through TLS */
+	int tls;                      /* the bytes came through TLS */
 	const struct tls_names *cert; /* the TLS peer's names, or NULL */
-	const uint8_t *data; /* everything the probe received so far */
+	const uint8_t *data;          /* everything the probe received so far */
 	size_t len;
 };
 
@@ -44,7 +44,7 @@ struct recog_in {
  * no state, bounded time (linear in in->len), no allocation.
  */
 struct recog {
-	const char *name;    /* for tests and traces */
+	const char *name; /* for tests and traces */
 	int (*run)(const struct recog_in *in, struct svc_answer *out);
 };
 

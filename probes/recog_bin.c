@@ -47,10 +47,17 @@ int recog_socks5(const struct recog_in *in, struct svc_answer *a)
 	if (!probe_is(in, "Socks5Greeting") || in->len != 2 || d[0] != 5)
 		return 0;
 	switch (d[1]) {
-	case 0x00: how = "No authentication"; break;
-	case 0x02: how = "Username/password authentication"; break;
-	case 0xff: how = "No acceptable authentication method"; break;
-	default: return 0; /* we offered neither GSSAPI nor others */
+	case 0x00:
+		how = "No authentication";
+		break;
+	case 0x02:
+		how = "Username/password authentication";
+		break;
+	case 0xff:
+		how = "No acceptable authentication method";
+		break;
+	default:
+		return 0; /* we offered neither GSSAPI nor others */
 	}
 	rc_set(a->service, sizeof(a->service), "socks5");
 	rc_set(a->info, sizeof(a->info), "%s", how);
@@ -61,8 +68,10 @@ int recog_socks5(const struct recog_in *in, struct svc_answer *a)
 int recog_socks4(const struct recog_in *in, struct svc_answer *a)
 {
 	static const char *const cd[] = {
-		"request granted", "request rejected",
-		"rejected: no identd", "rejected: identd mismatch",
+		"request granted",
+		"request rejected",
+		"rejected: no identd",
+		"rejected: identd mismatch",
 	};
 	const uint8_t *d = in->data;
 
@@ -154,8 +163,8 @@ int recog_x11(const struct recog_in *in, struct svc_answer *a)
 int recog_mqtt(const struct recog_in *in, struct svc_answer *a)
 {
 	static const char *const rc[] = {
-		"connection accepted", "unacceptable protocol version",
-		"identifier rejected", "server unavailable",
+		"connection accepted",       "unacceptable protocol version",
+		"identifier rejected",       "server unavailable",
 		"bad user name or password", "not authorized",
 	};
 	const uint8_t *d = in->data;
@@ -172,15 +181,34 @@ int recog_mqtt(const struct recog_in *in, struct svc_answer *a)
 static long amqp_value_len(uint8_t type, const uint8_t *p, size_t left)
 {
 	switch (type) {
-	case 't': case 'b': case 'B': return 1;
-	case 's': case 'u': case 'U': return 2;
-	case 'I': case 'i': case 'f': return 4;
-	case 'l': case 'L': case 'd': case 'T': return 8;
-	case 'D': return 5;
-	case 'V': return 0;
-	case 'S': case 'x': case 'A': case 'F':
+	case 't':
+	case 'b':
+	case 'B':
+		return 1;
+	case 's':
+	case 'u':
+	case 'U':
+		return 2;
+	case 'I':
+	case 'i':
+	case 'f':
+		return 4;
+	case 'l':
+	case 'L':
+	case 'd':
+	case 'T':
+		return 8;
+	case 'D':
+		return 5;
+	case 'V':
+		return 0;
+	case 'S':
+	case 'x':
+	case 'A':
+	case 'F':
 		return left < 4 ? -1 : 4 + (long)be32(p);
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 
@@ -340,8 +368,10 @@ int recog_pgsql(const struct recog_in *in, struct svc_answer *a)
 		return 0;
 	rc_set(a->service, sizeof(a->service), "postgresql");
 	rc_set(a->info, sizeof(a->info), "%s",
-	       code == 3 ? "password auth" : code == 5 ? "md5 auth" :
-	       code == 10 ? "SASL auth" : "");
+	       code == 3    ? "password auth"
+	       : code == 5  ? "md5 auth"
+	       : code == 10 ? "SASL auth"
+			    : "");
 	for (off = 1 + ml; code == 0 && off + 5 <= n && d[off] == 'S';) {
 		size_t sl = be32(d + off + 1);
 		const uint8_t *p = d + off + 5, *z;

@@ -62,8 +62,7 @@ static void ldap_attr(const struct ber *attr, struct svc_answer *a)
 	if (!ber_get(attr->c, attr->len, &type, &u) || type.tag != 0x04 ||
 	    !ber_get(attr->c + u, attr->len - u, &vals, &u2) ||
 	    vals.tag != 0x31 || !ber_get(vals.c, vals.len, &v, &u2) ||
-	    v.tag != 0x04 || v.len == 0 || v.len > 80 ||
-	    !printable(v.c, v.len))
+	    v.tag != 0x04 || v.len == 0 || v.len > 80 || !printable(v.c, v.len))
 		return;
 	if (type.len == 10 && rc_prefix_ci((const char *)type.c, "vendorName"))
 		rc_set(a->product, sizeof(a->product), "%.*s", (int)v.len,
@@ -119,8 +118,7 @@ int recog_ldap(const struct recog_in *in, struct svc_answer *a)
 	}
 	if (op.tag != 0x64 || mid != LDAP_ROOTDSE_ID ||
 	    !ber_get(op.c, op.len, &dn, &off) || dn.tag != 0x04 ||
-	    !ber_get(op.c + off, op.len - off, &attrs, &u) ||
-	    attrs.tag != 0x30)
+	    !ber_get(op.c + off, op.len - off, &attrs, &u) || attrs.tag != 0x30)
 		return 0;
 	rc_set(a->service, sizeof(a->service), "ldap");
 	for (off = 0, k = 0; off < attrs.len && k < 64; off += u, k++) {
@@ -206,8 +204,8 @@ int recog_smb(const struct recog_in *in, struct svc_answer *a)
 			rc_set(a->info, sizeof(a->info), "SMB %u.%u.%u",
 			       dia >> 8, (dia >> 4) & 15, dia & 15);
 		else if ((dia >> 8) >= 2 && (dia >> 8) <= 3)
-			rc_set(a->info, sizeof(a->info), "SMB %u.%u",
-			       dia >> 8, (dia >> 4) & 15);
+			rc_set(a->info, sizeof(a->info), "SMB %u.%u", dia >> 8,
+			       (dia >> 4) & 15);
 		if (h[66] & 0x02)
 			rc_add(a->info, sizeof(a->info), "signing required");
 		return 1;

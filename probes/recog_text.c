@@ -121,10 +121,9 @@ static int greet_product(const struct tok *t, size_t nt, size_t i,
 	if (j < nt && (vn = version_len(&t[j])) > 0) {
 		set_version(a, &t[j], vn);
 		j++;
-	} else if (!ftpd &&
-		   !(j == nt || tok_is(&t[j], "ready") ||
-		     (is_comment(&t[j]) &&
-		      (j + 1 == nt || tok_is(&t[j + 1], "ready"))))) {
+	} else if (!ftpd && !(j == nt || tok_is(&t[j], "ready") ||
+			      (is_comment(&t[j]) &&
+			       (j + 1 == nt || tok_is(&t[j + 1], "ready"))))) {
 		return 0;
 	}
 	rc_set(a->product, sizeof(a->product), "%.*s", (int)t[i].n, t[i].s);
@@ -190,8 +189,8 @@ int recog_ssh(const struct recog_in *in, struct svc_answer *a)
 	us = strchr(sw, '_');
 	if (us && rc_is_product(sw, (size_t)(us - sw)) &&
 	    rc_is_version(us + 1, strlen(us + 1))) {
-		rc_set(a->product, sizeof(a->product), "%.*s",
-		       (int)(us - sw), sw);
+		rc_set(a->product, sizeof(a->product), "%.*s", (int)(us - sw),
+		       sw);
 		rc_set(a->version, sizeof(a->version), "%s", us + 1);
 	} else if (rc_is_product(sw, strlen(sw))) {
 		rc_set(a->product, sizeof(a->product), "%s", sw);
@@ -352,13 +351,12 @@ static void irc_version(const struct tok *t, struct svc_answer *a)
 			return;
 		rc_set(a->product, sizeof(a->product), "%.*s", (int)(i - 1),
 		       t->s);
-		rc_set(a->version, sizeof(a->version), "%.*s",
-		       (int)(t->n - i), t->s + i);
+		rc_set(a->version, sizeof(a->version), "%.*s", (int)(t->n - i),
+		       t->s + i);
 		return;
 	}
 	if (rc_is_product(t->s, t->n))
-		rc_set(a->product, sizeof(a->product), "%.*s", (int)t->n,
-		       t->s);
+		rc_set(a->product, sizeof(a->product), "%.*s", (int)t->n, t->s);
 }
 
 /* One IRC line: 1 if it is a server's, and RPL_MYINFO read if there. */
@@ -488,8 +486,7 @@ int recog_nats(const struct recog_in *in, struct svc_answer *a)
 	char line[RC_LINE_MAX], v[41], id[81], go[41];
 
 	if (rc_line(in->data, in->len, 0, line, NULL) < 8 ||
-	    strncmp(line, "INFO {", 6) != 0 ||
-	    strrchr(line, '}') == NULL ||
+	    strncmp(line, "INFO {", 6) != 0 || strrchr(line, '}') == NULL ||
 	    json_str(line, "server_id", id, sizeof(id)) == 0)
 		return 0;
 	rc_set(a->service, sizeof(a->service), "nats");
@@ -618,8 +615,8 @@ int recog_xmpp(const struct recog_in *in, struct svc_answer *a)
 		/* Our own stream header names fathom.invalid: not theirs. */
 		if (is_hostname(&t) &&
 		    !(k >= 8 && rc_prefix_ci(v + k - 8, ".invalid")))
-			rc_set(a->hostname, sizeof(a->hostname), "%.*s",
-			       (int)k, v);
+			rc_set(a->hostname, sizeof(a->hostname), "%.*s", (int)k,
+			       v);
 	}
 	if ((k = xml_attr(s, e, "version", &v)) > 0 && k < 8 &&
 	    rc_is_version(v, k))

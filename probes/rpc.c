@@ -19,20 +19,20 @@ static const struct {
 	uint32_t prog;
 	const char *name;
 } programs[] = {
-	{ 100000, "rpcbind" },	   { 100003, "nfs" },
-	{ 100005, "mountd" },	   { 100021, "nlockmgr" },
-	{ 100024, "status" },	   { 100227, "nfs_acl" },
-	{ 100011, "rquotad" },	   { 100004, "ypserv" },
-	{ 100007, "ypbind" },	   { 100009, "yppasswdd" },
-	{ 100069, "ypxfrd" },	   { 100001, "rstatd" },
-	{ 100002, "rusersd" },	   { 100008, "walld" },
-	{ 100012, "sprayd" },	   { 100026, "bootparam" },
-	{ 100029, "keyserv" },	   { 100028, "ypupdated" },
-	{ 100068, "cmsd" },	   { 100083, "ttdbserverd" },
-	{ 100232, "sadmind" },	   { 150001, "pcnfsd" },
-	{ 300019, "amd" },	   { 391002, "sgi_fam" },
-	{ 100017, "rexd" },	   { 100020, "llockmgr" },
-	{ 100023, "statmon" },	   { 100010, "etherstatd" },
+	{ 100000, "rpcbind" }, { 100003, "nfs" },
+	{ 100005, "mountd" },  { 100021, "nlockmgr" },
+	{ 100024, "status" },  { 100227, "nfs_acl" },
+	{ 100011, "rquotad" }, { 100004, "ypserv" },
+	{ 100007, "ypbind" },  { 100009, "yppasswdd" },
+	{ 100069, "ypxfrd" },  { 100001, "rstatd" },
+	{ 100002, "rusersd" }, { 100008, "walld" },
+	{ 100012, "sprayd" },  { 100026, "bootparam" },
+	{ 100029, "keyserv" }, { 100028, "ypupdated" },
+	{ 100068, "cmsd" },    { 100083, "ttdbserverd" },
+	{ 100232, "sadmind" }, { 150001, "pcnfsd" },
+	{ 300019, "amd" },     { 391002, "sgi_fam" },
+	{ 100017, "rexd" },    { 100020, "llockmgr" },
+	{ 100023, "statmon" }, { 100010, "etherstatd" },
 };
 
 #define NPROGRAMS (sizeof(programs) / sizeof(programs[0]))
@@ -213,8 +213,8 @@ int rpc_dump_versions(const struct rpc_mapping *m, size_t n, uint32_t prog,
 	return found && rpc_versions_sane(*low, *high);
 }
 
-uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n,
-			  uint32_t proto, uint16_t port)
+uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n, uint32_t proto,
+			  uint16_t port)
 {
 	for (size_t i = 0; i < n; i++)
 		if (m[i].proto == proto && m[i].port == port)

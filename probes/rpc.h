@@ -17,10 +17,10 @@
  */
 
 #define RPC_PROG_PORTMAP 100000u
-#define RPC_PMAP_DUMP 4u /* portmapper version 2, PMAPPROC_DUMP */
+#define RPC_PMAP_DUMP 4u           /* portmapper version 2, PMAPPROC_DUMP */
 #define RPC_BOGUS_VERS 0x9e3779b1u /* no real program serves this */
-#define RPC_CALL_LEN 44 /* record mark + a call without arguments */
-#define RPC_MAX_RECORD 65536 /* a reply longer than this is refused */
+#define RPC_CALL_LEN 44            /* record mark + a call without arguments */
+#define RPC_MAX_RECORD 65536       /* a reply longer than this is refused */
 
 enum rpc_status {
 	RPC_ST_SUCCESS = 0,       /* accepted, procedure ran; body follows */
@@ -29,8 +29,8 @@ enum rpc_status {
 	RPC_ST_PROC_UNAVAIL = 3,
 	RPC_ST_GARBAGE_ARGS = 4,
 	RPC_ST_SYSTEM_ERR = 5,
-	RPC_ST_DENIED_VERS = 16,  /* MSG_DENIED, RPC_MISMATCH: low..high */
-	RPC_ST_DENIED_AUTH = 17,  /* MSG_DENIED, AUTH_ERROR */
+	RPC_ST_DENIED_VERS = 16, /* MSG_DENIED, RPC_MISMATCH: low..high */
+	RPC_ST_DENIED_AUTH = 17, /* MSG_DENIED, AUTH_ERROR */
 };
 
 struct rpc_reply {
@@ -94,8 +94,8 @@ int rpc_dump_versions(const struct rpc_mapping *m, size_t n, uint32_t prog,
 		      uint32_t proto, uint16_t port, uint32_t *low,
 		      uint32_t *high);
 /* The program registered for proto/port in a DUMP list, or 0. */
-uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n,
-			  uint32_t proto, uint16_t port);
+uint32_t rpc_dump_program(const struct rpc_mapping *m, size_t n, uint32_t proto,
+			  uint16_t port);
 
 /*
  * The widest version range believed: real programs serve a handful
@@ -117,13 +117,13 @@ int rpc_versions_sane(uint32_t low, uint32_t high);
  */
 #define RPC_GRIND_XID_DUMP 0xffu
 struct rpc_grind {
-	uint32_t xid;                      /* base; low byte 0 */
-	size_t ncalls;                     /* <= RPC_GRIND_XID_DUMP */
-	size_t answered;                   /* distinct calls answered */
+	uint32_t xid;                             /* base; low byte 0 */
+	size_t ncalls;                            /* <= RPC_GRIND_XID_DUMP */
+	size_t answered;                          /* distinct calls answered */
 	uint8_t seen[RPC_GRIND_XID_DUMP / 8 + 1]; /* by call index */
 	int dump_answered, dump_ok;
 	int found;
-	uint32_t prog, low, high;          /* when found */
+	uint32_t prog, low, high; /* when found */
 };
 
 enum rpc_grind_what {

@@ -12,7 +12,6 @@
 #include "netstack/base/util.h"
 #include "probes/svcmatch.h"
 
-
 /*
  * nmap HEAD's PCRE2 limits: a pathological pattern or a megabyte banner
  * costs a bounded amount of work and simply does not match.
@@ -78,12 +77,12 @@ static void rtrim(char *s)
 		s[--n] = '\0';
 }
 
-int svc_unescape(const char *src, size_t srclen, uint8_t *dst,
-		 size_t *dstlen, char *why, size_t whylen)
+int svc_unescape(const char *src, size_t srclen, uint8_t *dst, size_t *dstlen,
+		 char *why, size_t whylen)
 {
 	static const char plain[] = "0abfnrtv";
-	static const uint8_t code[] = { 0, '\a', '\b', '\f', '\n', '\r',
-					'\t', '\v' };
+	static const uint8_t code[] = { 0,    '\a', '\b', '\f',
+					'\n', '\r', '\t', '\v' };
 	size_t i = 0, o = 0;
 
 	while (i < srclen) {
@@ -127,8 +126,8 @@ int svc_unescape(const char *src, size_t srclen, uint8_t *dst,
 
 static const char *intern_file(struct svcdb *db, const char *name)
 {
-	db->files = xgrow(db->files, &db->fcap, db->nfiles + 1,
-			  sizeof(*db->files));
+	db->files =
+		xgrow(db->files, &db->fcap, db->nfiles + 1, sizeof(*db->files));
 	db->files[db->nfiles] = xstrdup(name);
 	return db->files[db->nfiles++];
 }
@@ -160,8 +159,8 @@ static struct svc_probe *lookup(const struct svcdb *db, int proto,
  * A probe named again by a later file (nmap-service-probes plus the
  * user's --service-db files): what follows extends it.
  */
-static int extend_probe(struct load *ld, struct svc_probe *p,
-			uint8_t *payload, size_t plen, int no_payload)
+static int extend_probe(struct load *ld, struct svc_probe *p, uint8_t *payload,
+			size_t plen, int no_payload)
 {
 	int same = p->payload_len == plen &&
 		   memcmp(p->payload, payload, plen) == 0;
@@ -452,9 +451,17 @@ bad:
 static int known_directive(const char *kw)
 {
 	static const char *const kws[] = {
-		"Exclude", "Probe",	  "match",	 "softmatch",
-		"ports",   "sslports",	  "rarity",	 "fallback",
-		"totalwaitms", "tcpwrappedms", "fathom-sourceports",
+		"Exclude",
+		"Probe",
+		"match",
+		"softmatch",
+		"ports",
+		"sslports",
+		"rarity",
+		"fallback",
+		"totalwaitms",
+		"tcpwrappedms",
+		"fathom-sourceports",
 	};
 
 	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
@@ -663,8 +670,8 @@ int svcdb_finalize(struct svcdb *db, char *err, size_t errlen)
 {
 	size_t i;
 
-	if (db->null_probe && finalize_probe(db, db->null_probe, err,
-					     errlen) < 0)
+	if (db->null_probe &&
+	    finalize_probe(db, db->null_probe, err, errlen) < 0)
 		return -1;
 	for (i = 0; i < db->nprobes; i++)
 		if (finalize_probe(db, db->probes[i], err, errlen) < 0)

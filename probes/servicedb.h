@@ -39,7 +39,7 @@
 #define SVC_LINE_MAX 65536
 #define SVC_NAME_MAX 63 /* probe and service names */
 #define SVC_MAX_FALLBACKS 20
-#define SVC_MAX_CPE 8 /* cpe templates kept per match line */
+#define SVC_MAX_CPE 8      /* cpe templates kept per match line */
 #define SVC_SPORT_MAX 1023 /* fathom-sourceports: reserved ports only */
 
 /* Version fields filled from a match line's templates, in this order. */
@@ -55,18 +55,18 @@ enum svc_field {
 
 /* One match or softmatch line, compiled. */
 struct svc_match {
-	char *service;       /* name without the "ssl/" prefix */
-	int ssl;             /* the name carried "ssl/" */
-	int soft;            /* softmatch */
-	char *pattern;       /* regex source, for diagnostics */
-	pcre2_code *re;      /* PCRE2 8-bit, JIT-compiled once it is used */
-	uint32_t ncaptures;  /* capture groups in re */
-	int jit_pending;     /* JIT wanted, not compiled yet (svcmatch.c) */
-	uint32_t tries;      /* matches run while jit_pending */
+	char *service;           /* name without the "ssl/" prefix */
+	int ssl;                 /* the name carried "ssl/" */
+	int soft;                /* softmatch */
+	char *pattern;           /* regex source, for diagnostics */
+	pcre2_code *re;          /* PCRE2 8-bit, JIT-compiled once it is used */
+	uint32_t ncaptures;      /* capture groups in re */
+	int jit_pending;         /* JIT wanted, not compiled yet (svcmatch.c) */
+	uint32_t tries;          /* matches run while jit_pending */
 	char *tmpl[SVC_NFIELDS]; /* raw template text, NULL if absent */
 	char *cpe[SVC_MAX_CPE];  /* "cpe:/a:vendor:product:$1" templates */
 	size_t ncpe;
-	const char *file;    /* owned by the db */
+	const char *file; /* owned by the db */
 	int line;
 };
 
@@ -80,14 +80,14 @@ struct svc_portlist {
 };
 
 struct svc_probe {
-	int proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	int proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	char *name;
-	uint8_t *payload;    /* may hold NULs; NUL-terminated for convenience */
+	uint8_t *payload; /* may hold NULs; NUL-terminated for convenience */
 	size_t payload_len;
-	int no_payload;      /* not to be used as a UDP port-scan payload */
-	int rarity;          /* 1-9, default 5 */
-	unsigned totalwaitms;   /* default 5000 */
-	unsigned tcpwrappedms;  /* default 2000; meaningful for NULL only */
+	int no_payload;        /* not to be used as a UDP port-scan payload */
+	int rarity;            /* 1-9, default 5 */
+	unsigned totalwaitms;  /* default 5000 */
+	unsigned tcpwrappedms; /* default 2000; meaningful for NULL only */
 	/*
 	 * fathom-sourceports: the connection's source port must be in
 	 * sport_lo..sport_hi (a daemon's trust rule, e.g. rshd's 512-1023);
@@ -104,15 +104,15 @@ struct svc_probe {
 	 */
 	const struct svc_probe **chain;
 	size_t nchain;
-	char **services;     /* sorted distinct service names of matches */
+	char **services; /* sorted distinct service names of matches */
 	size_t nservices;
 	/* The unresolved fallback directive and where it was written. */
 	char *fallback;
 	const char *fallback_file;
 	int fallback_line;
-	const char *file;    /* where the probe was first defined */
+	const char *file; /* where the probe was first defined */
 	int line;
-	unsigned load_id;    /* which svcdb_load_* call defined it */
+	unsigned load_id; /* which svcdb_load_* call defined it */
 };
 
 struct svcdb;
@@ -194,7 +194,7 @@ int svc_probe_can_match(const struct svc_probe *p, const char *service);
  * Escaped alphanumerics (octal) and a lone trailing backslash are
  * errors. dst needs srclen bytes. Returns 0, or -1 with why set.
  */
-int svc_unescape(const char *src, size_t srclen, uint8_t *dst,
-		 size_t *dstlen, char *why, size_t whylen);
+int svc_unescape(const char *src, size_t srclen, uint8_t *dst, size_t *dstlen,
+		 char *why, size_t whylen);
 
 #endif

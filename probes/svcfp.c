@@ -62,8 +62,7 @@ static int fp_ispunct(int c)
 	return c > 0x20 && c < 0x7f && !fp_isalnum(c);
 }
 
-static void put_byte(struct svcfp *fp, const uint8_t *d, size_t i,
-		     size_t used)
+static void put_byte(struct svcfp *fp, const uint8_t *d, size_t i, size_t used)
 {
 	uint8_t c = d[i];
 	char hex[8];

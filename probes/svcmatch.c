@@ -19,7 +19,12 @@
 /* Section 5.4 of the CPE 2.2 spec: bytes percent-encoded in a CPE. */
 static const char cpe_reserved[] = ":/?#[]@!$&'()*+,;=%<>\"";
 
-enum tv_cmd { TV_GROUP, TV_PRINT, TV_SUBST, TV_INT };
+enum tv_cmd {
+	TV_GROUP,
+	TV_PRINT,
+	TV_SUBST,
+	TV_INT
+};
 
 /* One parsed "$..." substitution. */
 struct tvar {
@@ -178,8 +183,8 @@ static int tvar_parse(const char *s, struct tvar *v, const char **end,
 			goto usage;
 		v->big = a.str[1][0] == '>';
 	} else {
-		errf(why, whylen, "unknown substitution '$%.*s'",
-		     (int)namelen, name);
+		errf(why, whylen, "unknown substitution '$%.*s'", (int)namelen,
+		     name);
 		return -1;
 	}
 	v->group = a.num[0];
@@ -198,7 +203,7 @@ usage:
 }
 
 static int svc_template_check(const char *tmpl, uint32_t ncaptures, char *why,
-		       size_t whylen)
+			      size_t whylen)
 {
 	struct tvar v;
 	const char *s = tmpl;
@@ -284,14 +289,14 @@ static int parse_templates(struct svc_match *m, const char *s, char *why,
 		for (s = end + 1; c_isalpha(*s); s++)
 			nflags++;
 		if (nflags > 3 || (*s && !c_isspace((unsigned char)*s))) {
-			errf(why, whylen, "junk after template '%.*s'",
-			     modelen, mode);
+			errf(why, whylen, "junk after template '%.*s'", modelen,
+			     mode);
 			return -1;
 		}
 		text = strndup_x(mode + modelen + 1,
 				 (size_t)(end - (mode + modelen + 1)));
-		if (svc_template_check(text, m->ncaptures, sub,
-				       sizeof(sub)) < 0) {
+		if (svc_template_check(text, m->ncaptures, sub, sizeof(sub)) <
+		    0) {
 			errf(why, whylen, "bad template '%.*s': %s", modelen,
 			     mode, sub);
 			free(text);
@@ -415,8 +420,8 @@ int svc_match_parse(struct svc_match *m, const char *s, int soft, int jit,
 	m->soft = soft;
 	m->service = strndup_x(name, namelen);
 	m->pattern = strndup_x(pat, (size_t)(end - pat));
-	if (compile_regex(m, pat, (size_t)(end - pat), opts, jit, mctx,
-			  scratch, why, whylen) < 0 ||
+	if (compile_regex(m, pat, (size_t)(end - pat), opts, jit, mctx, scratch,
+			  why, whylen) < 0 ||
 	    parse_templates(m, s, why, whylen) < 0) {
 		svc_match_free(m);
 		return -1;
@@ -556,9 +561,8 @@ static int expand(const char *tmpl, const uint8_t *subj, const PCRE2_SIZE *ov,
 		dst[0] = '\0';
 		return -1;
 	}
-	while (k.len > 0 &&
-	       (c_isspace((unsigned char)dst[k.len - 1]) ||
-		dst[k.len - 1] == ','))
+	while (k.len > 0 && (c_isspace((unsigned char)dst[k.len - 1]) ||
+			     dst[k.len - 1] == ','))
 		k.len--;
 	dst[k.len] = '\0';
 	return 0;
@@ -567,12 +571,13 @@ static int expand(const char *tmpl, const uint8_t *subj, const PCRE2_SIZE *ov,
 static void fill(const struct svc_match *m, const uint8_t *subj,
 		 pcre2_match_data *md, int rc, struct svc_answer *out)
 {
-	static const size_t caps[SVC_NFIELDS] = {
-		CAP_FIELD, CAP_FIELD, CAP_INFO, CAP_FIELD, CAP_TYPE, CAP_TYPE
+	static const size_t caps[SVC_NFIELDS] = { CAP_FIELD, CAP_FIELD,
+						  CAP_INFO,  CAP_FIELD,
+						  CAP_TYPE,  CAP_TYPE };
+	char *dst[SVC_NFIELDS] = {
+		out->product,  out->version, out->info,
+		out->hostname, out->ostype,  out->devicetype
 	};
-	char *dst[SVC_NFIELDS] = { out->product, out->version, out->info,
-				   out->hostname, out->ostype,
-				   out->devicetype };
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	size_t i;
 

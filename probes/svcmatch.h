@@ -30,14 +30,14 @@ enum svc_kind {
  * order; nmap keeps only the last one of each part (a, h, o).
  */
 struct svc_answer {
-	int kind;               /* enum svc_kind */
+	int kind;                       /* enum svc_kind */
 	char service[SVC_NAME_MAX + 1]; /* without "ssl/" */
-	int ssl;                /* the line said "ssl/<service>" */
+	int ssl;                        /* the line said "ssl/<service>" */
 	char product[81], version[81], info[257], hostname[81];
 	char ostype[33], devicetype[33];
 	char cpe[SVC_MAX_CPE][128]; /* "cpe:/a:openbsd:openssh:9.2p1" */
 	int ncpe;
-	const char *file;       /* the match line, for traces */
+	const char *file; /* the match line, for traces */
 	int line;
 	const struct svc_probe *via; /* probe whose line matched */
 };

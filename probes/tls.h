@@ -22,7 +22,12 @@ void tls_ctx_free(struct tls_ctx *ctx); /* accepts NULL */
 struct tls_conn *tls_conn_new(struct tls_ctx *ctx, const char *sni);
 void tls_conn_free(struct tls_conn *c); /* accepts NULL */
 
-enum tls_state { TLS_HANDSHAKING, TLS_OPEN, TLS_FAILED, TLS_CLOSED };
+enum tls_state {
+	TLS_HANDSHAKING,
+	TLS_OPEN,
+	TLS_FAILED,
+	TLS_CLOSED
+};
 
 /* Drives the handshake (or reads); call after tls_feed. */
 enum tls_state tls_step(struct tls_conn *c);

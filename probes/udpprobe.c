@@ -30,15 +30,14 @@ static uint32_t get32(const uint8_t *p)
 /* DNS: a 12-byte header with one question, no recursion wanted. */
 static size_t dns_version(uint32_t tag, uint8_t *out)
 {
-	static const uint8_t q[] = { 7, 'v', 'e', 'r', 's', 'i', 'o', 'n',
-				     4, 'b', 'i', 'n', 'd', 0,
-				     0, 16,   /* TXT */
-				     0, 3 };  /* CHAOS */
+	static const uint8_t q[] = { 7,   'v', 'e', 'r', 's', 'i', 'o', 'n', 4,
+				     'b', 'i', 'n', 'd', 0,   0,   16, /* TXT */
+				     0,   3 }; /* CHAOS */
 	size_t k = put16(out, (uint16_t)tag);
 
-	k += put16(out + k, 0);      /* standard query */
-	k += put16(out + k, 1);      /* QDCOUNT */
-	memset(out + k, 0, 6);       /* AN, NS, AR */
+	k += put16(out + k, 0); /* standard query */
+	k += put16(out + k, 1); /* QDCOUNT */
+	memset(out + k, 0, 6);  /* AN, NS, AR */
 	k += 6;
 	memcpy(out + k, q, sizeof(q));
 	return k + sizeof(q);
@@ -66,17 +65,16 @@ static size_t nbstat(uint32_t tag, uint8_t *out)
 }
 
 /* ONC RPC call of procedure 0 (NULL), AUTH_NULL credential and verifier. */
-static size_t rpc_null(uint32_t tag, uint32_t prog, uint32_t vers,
-		       uint8_t *out)
+static size_t rpc_null(uint32_t tag, uint32_t prog, uint32_t vers, uint8_t *out)
 {
 	size_t k = put32(out, tag); /* XID */
 
-	k += put32(out + k, 0);     /* CALL */
-	k += put32(out + k, 2);     /* RPC version */
+	k += put32(out + k, 0); /* CALL */
+	k += put32(out + k, 2); /* RPC version */
 	k += put32(out + k, prog);
 	k += put32(out + k, vers);
-	k += put32(out + k, 0);     /* NULLPROC */
-	memset(out + k, 0, 16);     /* cred, verf: AUTH_NULL, length 0 */
+	k += put32(out + k, 0); /* NULLPROC */
+	memset(out + k, 0, 16); /* cred, verf: AUTH_NULL, length 0 */
 	return k + 16;
 }
 
@@ -93,9 +91,9 @@ static size_t ntp_client(uint32_t tag, uint8_t *out)
 /* SNMPv1 GetRequest for sysDescr.0 (1.3.6.1.2.1.1.1.0), "public". */
 static size_t snmp_get(uint32_t tag, uint8_t *out)
 {
-	static const uint8_t head[] = { 0x30, 0x29, 0x02, 0x01, 0x00,
-					0x04, 0x06, 'p', 'u', 'b', 'l', 'i',
-					'c', 0xa0, 0x1c, 0x02, 0x04 };
+	static const uint8_t head[] = { 0x30, 0x29, 0x02, 0x01, 0x00, 0x04,
+					0x06, 'p',  'u',  'b',  'l',  'i',
+					'c',  0xa0, 0x1c, 0x02, 0x04 };
 	static const uint8_t tail[] = { 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
 					0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
 					0x2b, 0x06, 0x01, 0x02, 0x01, 0x01,
@@ -129,8 +127,7 @@ size_t udpprobe_payload(uint16_t port, uint32_t tag, uint8_t *out)
 	}
 }
 
-int udpprobe_reply_ok(uint16_t port, uint32_t tag, const uint8_t *p,
-		      size_t n)
+int udpprobe_reply_ok(uint16_t port, uint32_t tag, const uint8_t *p, size_t n)
 {
 	switch (port) {
 	case 53:

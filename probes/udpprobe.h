@@ -26,7 +26,6 @@ size_t udpprobe_payload(uint16_t port, uint32_t tag, uint8_t *out);
  * the request's ID (or the port's probe has no ID to echo), 0 when it
  * names another request. A pure function of the bytes.
  */
-int udpprobe_reply_ok(uint16_t port, uint32_t tag, const uint8_t *p,
-		      size_t n);
+int udpprobe_reply_ok(uint16_t port, uint32_t tag, const uint8_t *p, size_t n);
 
 #endif

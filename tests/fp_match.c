@@ -60,7 +60,8 @@ static int split_merged(const char *text, struct merged *m)
 	}
 	flat[k] = '\0';
 	for (char *t = flat; *t;) {
-		char *open = strchr(t, '('), *close = open ? strchr(open, ')') : NULL;
+		char *open = strchr(t, '('),
+		     *close = open ? strchr(open, ')') : NULL;
 		char name[8];
 		int id;
 

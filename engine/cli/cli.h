@@ -17,11 +17,11 @@
 struct oui_table;
 
 struct timing {
-	int level;                /* 0..5 */
-	uint64_t init_rtt_ms;     /* first retransmission timeout */
-	uint64_t min_rtt_ms;      /* RTO floor */
-	uint64_t max_rtt_ms;      /* RTO ceiling */
-	uint64_t scan_delay_ms;   /* T0-T2: fixed gap between probes */
+	int level;              /* 0..5 */
+	uint64_t init_rtt_ms;   /* first retransmission timeout */
+	uint64_t min_rtt_ms;    /* RTO floor */
+	uint64_t max_rtt_ms;    /* RTO ceiling */
+	uint64_t scan_delay_ms; /* T0-T2: fixed gap between probes */
 	/* --max-scan-delay: the longest gap an adaptive pace may reach
 	 * (nmap: 1 s, T4 10 ms, T5 5 ms); never below scan_delay_ms. */
 	uint64_t max_scan_delay_ms;
@@ -97,16 +97,16 @@ struct scan_opts {
 	int seed_set;
 	int sequential; /* -r */
 
-	char *iface;      /* -e */
-	struct addr src;  /* -S, of the run's family; when src_set */
-	int src_set;      /* 0: the source address comes from the route */
-	int src_port;     /* -g; -1 = fathom's own range */
+	char *iface;     /* -e */
+	struct addr src; /* -S, of the run's family; when src_set */
+	int src_set;     /* 0: the source address comes from the route */
+	int src_port;    /* -g; -1 = fathom's own range */
 
-	int family;    /* ADDR_V4, or ADDR_V6 with -6: every target's */
-	int skip_ping; /* -Pn */
-	int ping_only; /* -sn: host discovery, no port scan */
+	int family;            /* ADDR_V4, or ADDR_V6 with -6: every target's */
+	int skip_ping;         /* -Pn */
+	int ping_only;         /* -sn: host discovery, no port scan */
 	struct disc_spec disc; /* -P*: the discovery probes */
-	int no_dns;    /* -n */
+	int no_dns;            /* -n */
 	int verbose;
 	int debug; /* -d: pass timings on stderr */
 	int open_only;
@@ -117,10 +117,10 @@ struct scan_opts {
 	 * default when no -sU. Which type: tcp_scan.
 	 */
 	int syn_scan;
-	int tcp_scan;  /* enum tcp_scan */
+	int tcp_scan;       /* enum tcp_scan */
 	int tcp_scan_given; /* a -s? TCP type was named (not the default) */
-	int scanflags; /* --scanflags: the probes' TCP flags; -1 = unset */
-	int udp_scan; /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
+	int scanflags;      /* --scanflags: the probes' TCP flags; -1 = unset */
+	int udp_scan;       /* -sU: UDP probes too (ports.proto[SVC_UDP]) */
 	int no_drop; /* --no-drop: keep root and capabilities after set-up */
 	/*
 	 * No CAP_NET_RAW (set by cli_unprivileged(), called by main): -sT
@@ -140,16 +140,16 @@ struct scan_opts {
 	int one_pass_off;
 	int max_parallelism;    /* -sV connections at once; 0 = default */
 	int version_parallel;   /* -sV probes in flight per port; 0 = default */
-	int allports;          /* probe even the Exclude'd ports */
-	struct svcdb *svcdb;   /* fathom's DB plus --service-db files */
+	int allports;           /* probe even the Exclude'd ports */
+	struct svcdb *svcdb;    /* fathom's DB plus --service-db files */
 	struct oui_table *ouis; /* MAC vendor names, or NULL (cli_data.c) */
 
 	/* OS detection (-O). */
 	int os_detect;
-	int osscan_guess;      /* --osscan-guess, --fuzzy */
-	int osscan_limit;      /* skip hosts without an open and a closed port */
-	int max_os_tries;      /* rounds per host, default 5 */
-	struct osdb *osdb;     /* fathom's OS DB plus --os-db files */
+	int osscan_guess;  /* --osscan-guess, --fuzzy */
+	int osscan_limit;  /* skip hosts without an open and a closed port */
+	int max_os_tries;  /* rounds per host, default 5 */
+	struct osdb *osdb; /* fathom's OS DB plus --os-db files */
 
 	/* --traceroute (also -A): every up host's hops, after -sV and -O */
 	int traceroute;
@@ -158,12 +158,12 @@ struct scan_opts {
 	char *db_label;
 	int db_nmap;
 
-	char *out_normal; /* -oN FILE; "-" = stdout */
-	char *out_xml;    /* -oX FILE; "-" = stdout */
-	char *out_grep;   /* -oG FILE; "-" = stdout */
-	char *out_json;   /* -oJ FILE (NDJSON); "-" = stdout */
-	char *out_db;     /* -oS: SQLite file or postgresql:// URI */
-	char *cmdline;    /* argv joined, for report headers */
+	char *out_normal;        /* -oN FILE; "-" = stdout */
+	char *out_xml;           /* -oX FILE; "-" = stdout */
+	char *out_grep;          /* -oG FILE; "-" = stdout */
+	char *out_json;          /* -oJ FILE (NDJSON); "-" = stdout */
+	char *out_db;            /* -oS: SQLite file or postgresql:// URI */
+	char *cmdline;           /* argv joined, for report headers */
 	int append_output;       /* --append-output: append, don't truncate */
 	char *resume_path;       /* --resume FILE: continue that run */
 	uint64_t resume_done;    /* targets it had finished: the first ones,
@@ -221,8 +221,7 @@ const char *cli_user_datadir(void);
  * nmaps (nmap's --datadir: "fathom-services", "nmap-services"); without
  * either there, own in the default folder.
  */
-void cli_data_path(const char *own, const char *nmaps, char *buf,
-		   size_t len);
+void cli_data_path(const char *own, const char *nmaps, char *buf, size_t len);
 
 /* The names table reports use: o->names, else o->services. */
 const struct services *cli_names(const struct scan_opts *o);

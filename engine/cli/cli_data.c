@@ -44,9 +44,8 @@ int cli_set_datadir(const char *dir)
 		userdir_buf[0] = '\0';
 		return 0;
 	}
-	if (dir[0] == '\0' || strlen(dir) >= PATH_MAX ||
-	    stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    access(dir, R_OK | X_OK) != 0)
+	if (dir[0] == '\0' || strlen(dir) >= PATH_MAX || stat(dir, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || access(dir, R_OK | X_OK) != 0)
 		return -1;
 	snprintf(userdir_buf, sizeof(userdir_buf), "%s", dir);
 	return 0;
@@ -226,7 +225,8 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 			snprintf(path, sizeof(path), "%s", versiondb);
 		else
 			cli_data_path("fathom-service-probes",
-				      "nmap-service-probes", path, sizeof(path));
+				      "nmap-service-probes", path,
+				      sizeof(path));
 		if (svcdb_load_file(o->svcdb, path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
 			return -1;

@@ -51,8 +51,10 @@ static int add_ports(struct disc_spec *d, int kind, const char *list,
 			goto bad;
 		for (unsigned long x = lo; x <= hi; x++) {
 			if (d->n >= MAX_DISC_PROBES) {
-				snprintf(err, errlen, "more than %d discovery "
-					 "probes per host", MAX_DISC_PROBES);
+				snprintf(err, errlen,
+					 "more than %d discovery "
+					 "probes per host",
+					 MAX_DISC_PROBES);
 				return -1;
 			}
 			add_probe(d, kind, (uint16_t)x);
@@ -82,8 +84,11 @@ int cli_disc_ping(struct scan_opts *o, const char *arg, char *err,
 	case 'M':
 		if (arg[1] != '\0')
 			break;
-		add_probe(d, arg[0] == 'E' ? DK_ECHO
-			     : arg[0] == 'P' ? DK_TS : DK_MASK, 0);
+		add_probe(d,
+			  arg[0] == 'E'   ? DK_ECHO
+			  : arg[0] == 'P' ? DK_TS
+					  : DK_MASK,
+			  0);
 		return 0;
 	case 'S':
 	case 'A':
@@ -100,8 +105,10 @@ int cli_disc_ping(struct scan_opts *o, const char *arg, char *err,
 	default:
 		break;
 	}
-	snprintf(err, errlen, "unsupported ping type '-P%s' (-PE, -PP, -PM, "
-		 "-PS, -PA, -PU, -PR, -Pn)", arg);
+	snprintf(err, errlen,
+		 "unsupported ping type '-P%s' (-PE, -PP, -PM, "
+		 "-PS, -PA, -PU, -PR, -Pn)",
+		 arg);
 	return -1;
 }
 
@@ -121,7 +128,8 @@ int cli_disc_finish(struct scan_opts *o)
 		return 0;
 	}
 	for (size_t i = 0; i < d->n && o->family == ADDR_V6; i++)
-		if (d->probes[i].kind == DK_TS || d->probes[i].kind == DK_MASK) {
+		if (d->probes[i].kind == DK_TS ||
+		    d->probes[i].kind == DK_MASK) {
 			fprintf(stderr, "fathom: -PP and -PM are IPv4 only "
 					"(ICMPv6 has no timestamp or address "
 					"mask request)\n");

@@ -41,9 +41,9 @@ static int choose_ports(struct scan_opts *o, const struct cli_ports_args *pa,
 		if (ports_parse(pa->portarg, o->services, &o->ports, err,
 				errlen) < 0)
 			return -1;
-		return o->udp_scan ? cli_udp_reparse(pa->portarg, o, 0, err,
-						     errlen)
-				   : 0;
+		return o->udp_scan
+			       ? cli_udp_reparse(pa->portarg, o, 0, err, errlen)
+			       : 0;
 	}
 	if (o->syn_scan)
 		ports_top(o->services, SVC_TCP, n, &o->ports);
@@ -101,8 +101,8 @@ int cli_finish_ports(struct scan_opts *o, const struct cli_ports_args *pa)
  * One pending target word into both sets: every target, and those
  * given without a port (with -iL HOST:PORT entries, only they get -p).
  */
-static int add_pending(struct scan_opts *o, const struct pending *p,
-		       char *err, size_t errlen)
+static int add_pending(struct scan_opts *o, const struct pending *p, char *err,
+		       size_t errlen)
 {
 	struct target_set *bare = o->pairs->bare;
 	int r;
@@ -110,7 +110,8 @@ static int add_pending(struct scan_opts *o, const struct pending *p,
 	switch (p->kind) {
 	case PEND_TARGET:
 		r = targets_add(o->targets, p->arg, o->no_dns, err, errlen);
-		return r ? r : targets_add(bare, p->arg, o->no_dns, err, errlen);
+		return r ? r
+			 : targets_add(bare, p->arg, o->no_dns, err, errlen);
 	case PEND_EXCLUDE:
 		r = targets_exclude_list(o->targets, p->arg, o->no_dns, err,
 					 errlen);

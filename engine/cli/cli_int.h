@@ -204,7 +204,11 @@ int cli_out_db(struct scan_opts *o, const char *opt, const char *target);
  * fingerprint over the whole scan and narrows o->targets to the slice.
  * 0, or -1 after one line on stderr.
  */
-enum cli_shard_which { CLI_SHARDS, CLI_SHARD, CLI_SCAN_ID };
+enum cli_shard_which {
+	CLI_SHARDS,
+	CLI_SHARD,
+	CLI_SCAN_ID
+};
 int cli_shard_opt(struct scan_opts *o, int which, const char *arg);
 
 /* --one-pass on|off (cli_onepass.c). 0, or -1 after its error line. */
@@ -236,7 +240,7 @@ struct parse_state {
 int cli_next_option(struct parse_state *ps, int argc, char **argv);
 
 /* Prints "fathom: " fmt(arg) " (see fathom -h)"; FATHOM_EXIT_USAGE. */
-__attribute__((format(printf, 1, 0)))
-int cli_usage_error(const char *fmt, const char *arg);
+__attribute__((format(printf, 1, 0))) int cli_usage_error(const char *fmt,
+							  const char *arg);
 
 #endif

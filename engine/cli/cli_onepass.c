@@ -21,8 +21,9 @@ int cli_onepass_opt(struct scan_opts *o, const char *arg)
 		o->one_pass_off = 1;
 		return 0;
 	}
-	fprintf(stderr, "fathom: bad --one-pass '%s': on or off (see fathom "
-			"-h)\n",
+	fprintf(stderr,
+		"fathom: bad --one-pass '%s': on or off (see fathom "
+		"-h)\n",
 		arg);
 	return -1;
 }

@@ -153,8 +153,8 @@ static const struct option longopts[] = {
 static const char shortopts[] = ":p:FT:e:S:g:vnhVrd6OAP::";
 
 int cli_usage_error(const char *fmt, const char *arg)
-		    {
-		    fputs("fathom: ", stderr);
+{
+	fputs("fathom: ", stderr);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	fprintf(stderr, fmt, arg);
@@ -215,8 +215,7 @@ static int opt_targets(struct parse_state *ps, int c)
 		return GRP_TAKEN;
 	case OPT_TOPPORTS:
 		if (parse_u64(optarg, 65536, &v) < 0 || v == 0) {
-			cli_usage_error("bad --top-ports value '%s'",
-					optarg);
+			cli_usage_error("bad --top-ports value '%s'", optarg);
 			return GRP_BAD;
 		}
 		ps->pa.top = (size_t)v;
@@ -302,8 +301,7 @@ static int opt_timing(struct parse_state *ps, int c)
 		return GRP_TAKEN;
 	case OPT_STATSEVERY:
 		if (parse_time_ms(optarg, &v) < 0 || v == 0) {
-			cli_usage_error("bad --stats-every value '%s'",
-					optarg);
+			cli_usage_error("bad --stats-every value '%s'", optarg);
 			return GRP_BAD;
 		}
 		o->stats_every_ms = v;
@@ -584,8 +582,8 @@ static const char *option_word(int c, int argc, char **argv)
 int cli_next_option(struct parse_state *ps, int argc, char **argv)
 {
 	static int (*const groups[])(struct parse_state *, int) = {
-		opt_targets, opt_timing, opt_scan, opt_detect, opt_output,
-		opt_rest,
+		opt_targets, opt_timing, opt_scan,
+		opt_detect,  opt_output, opt_rest,
 	};
 	int c = getopt_long_only(argc, argv, shortopts, longopts, NULL);
 

@@ -15,8 +15,10 @@ int cli_out_all(struct scan_opts *o, const char *opt, const char *base)
 	size_t n = strlen(base) + sizeof(".ndjson");
 
 	if (strcmp(base, "-") == 0) {
-		fprintf(stderr, "fathom: %s needs a base file name, not '-' "
-				"(see fathom -h)\n", opt);
+		fprintf(stderr,
+			"fathom: %s needs a base file name, not '-' "
+			"(see fathom -h)\n",
+			opt);
 		return -1;
 	}
 	free(o->out_normal);
@@ -37,14 +39,17 @@ int cli_out_all(struct scan_opts *o, const char *opt, const char *base)
 int cli_out_db(struct scan_opts *o, const char *opt, const char *target)
 {
 	if (target[0] == '\0' || strcmp(target, "-") == 0) {
-		fprintf(stderr, "fathom: %s needs a database: a SQLite file "
-				"or a postgresql:// URI (see fathom -h)\n",
+		fprintf(stderr,
+			"fathom: %s needs a database: a SQLite file "
+			"or a postgresql:// URI (see fathom -h)\n",
 			opt);
 		return -1;
 	}
 	if (!invdb_supported(target)) {
-		fprintf(stderr, "fathom: %s %s: this fathom was built without "
-				"%s\n", opt, target,
+		fprintf(stderr,
+			"fathom: %s %s: this fathom was built without "
+			"%s\n",
+			opt, target,
 			strncmp(target, "postgres", 8) == 0
 				? "PostgreSQL (configure --with-libpq)"
 				: "SQLite (configure --with-sqlite3)");

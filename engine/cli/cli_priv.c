@@ -9,7 +9,7 @@
 
 /* The discovery probe kinds' options, for the refusal. */
 static const char *const kind_opt[DK_NKINDS] = {
-	[DK_ECHO] = "-PE", [DK_SYN] = "-PS", [DK_ACK] = "-PA",
+	[DK_ECHO] = "-PE", [DK_SYN] = "-PS",  [DK_ACK] = "-PA",
 	[DK_TS] = "-PP",   [DK_MASK] = "-PM", [DK_UDP] = "-PU",
 };
 
@@ -91,8 +91,9 @@ int cli_unprivileged(struct scan_opts *o)
 	if (o->syn_scan)
 		o->tcp_scan = TCP_SCAN_CONNECT;
 	if (o->src_port > 0 && o->syn_scan)
-		fprintf(stderr, "Warning: -g %d is not used by -sT: the kernel "
-				"picks each connection's source port\n",
+		fprintf(stderr,
+			"Warning: -g %d is not used by -sT: the kernel "
+			"picks each connection's source port\n",
 			o->src_port);
 	connect_ping_ports(&o->disc);
 	return 0;

@@ -46,8 +46,9 @@ static int shard_inline(struct shard_opts *sh, const char *arg)
 	ibuf[il] = '\0';
 	if (parse_u64(ibuf, UINT32_MAX, &i) < 0 ||
 	    parse_u64(slash + 1, UINT32_MAX, &n) < 0 || n == 0)
-		return shard_err("bad --shard", arg, "I/N wants two numbers, "
-						      "N at least 1");
+		return shard_err("bad --shard", arg,
+				 "I/N wants two numbers, "
+				 "N at least 1");
 	if (i == 0 || i > n)
 		return shard_err("bad --shard", arg,
 				 "in the form I/N, I counts from 1 as in "
@@ -111,15 +112,17 @@ static uint64_t seed_of_id(const char *id)
 static int shard_resolve(struct shard_opts *sh)
 {
 	if (sh->has_n && !sh->has_i) {
-		fprintf(stderr, "fathom: --shards %u needs --shard I (0..%u, "
-				"zmap's 0-based form)\n",
+		fprintf(stderr,
+			"fathom: --shards %u needs --shard I (0..%u, "
+			"zmap's 0-based form)\n",
 			sh->n_given, sh->n_given - 1);
 		return -1;
 	}
 	if (sh->inline_form) {
 		if (sh->has_n && sh->n_given != sh->n_inline) {
-			fprintf(stderr, "fathom: --shards %u disagrees with "
-					"--shard %u/%u\n",
+			fprintf(stderr,
+				"fathom: --shards %u disagrees with "
+				"--shard %u/%u\n",
 				sh->n_given, sh->i_given, sh->n_inline);
 			return -1;
 		}
@@ -128,16 +131,18 @@ static int shard_resolve(struct shard_opts *sh)
 		return 0;
 	}
 	if (!sh->has_n) {
-		fprintf(stderr, "fathom: --shard %u needs --shards N (zmap's "
-				"form, I from 0) or the form --shard I/N "
-				"(masscan's, I from 1)\n",
+		fprintf(stderr,
+			"fathom: --shard %u needs --shards N (zmap's "
+			"form, I from 0) or the form --shard I/N "
+			"(masscan's, I from 1)\n",
 			sh->i_given);
 		return -1;
 	}
 	if (sh->i_given >= sh->n_given) {
-		fprintf(stderr, "fathom: --shard %u: with --shards %u it is "
-				"0..%u (zmap's form counts from 0; the form "
-				"I/N counts from 1)\n",
+		fprintf(stderr,
+			"fathom: --shard %u: with --shards %u it is "
+			"0..%u (zmap's form counts from 0; the form "
+			"I/N counts from 1)\n",
 			sh->i_given, sh->n_given, sh->n_given - 1);
 		return -1;
 	}
@@ -167,8 +172,9 @@ int cli_shard_apply(struct scan_opts *o)
 	}
 	sh->total = targets_count(o->targets);
 	if (sh->count > sh->total) {
-		fprintf(stderr, "fathom: --shards %u: more shards than the "
-				"%llu targets\n",
+		fprintf(stderr,
+			"fathom: --shards %u: more shards than the "
+			"%llu targets\n",
 			sh->count, (unsigned long long)sh->total);
 		return -1;
 	}
@@ -274,8 +280,9 @@ uint64_t cli_probeset_fingerprint(const struct scan_opts *o)
 	fp_int(&f, "Pn", o->skip_ping);
 	fp_int(&f, "disc", (long long)o->disc.n);
 	for (size_t i = 0; i < o->disc.n; i++)
-		fp_int(&f, "probe", o->disc.probes[i].kind * 65536LL +
-					    o->disc.probes[i].port);
+		fp_int(&f, "probe",
+		       o->disc.probes[i].kind * 65536LL +
+			       o->disc.probes[i].port);
 	fp_int(&f, "PR", o->disc.arp_given);
 	fp_int(&f, "noarp", o->disc.no_arp);
 	fp_int(&f, "sV", o->version_detect);

@@ -37,8 +37,9 @@ const struct timing *cli_timing_template(int level)
 
 int cli_parse_timing(const char *s)
 {
-	static const char *const names[] = { "paranoid", "sneaky", "polite",
-					     "normal", "aggressive", "insane" };
+	static const char *const names[] = {
+		"paranoid", "sneaky", "polite", "normal", "aggressive", "insane"
+	};
 
 	if (s[0] >= '0' && s[0] <= '5' && s[1] == '\0')
 		return s[0] - '0';
@@ -56,9 +57,14 @@ void cli_timing_init(struct cli_timing *t)
 
 /* The option's name in messages, by enum cli_topt. */
 static const char *const topt_name[CLI_T_N] = {
-	"-T", "--min-rtt-timeout", "--max-rtt-timeout",
-	"--initial-rtt-timeout", "--scan-delay", "--max-scan-delay",
-	"--max-retries", "--host-timeout",
+	"-T",
+	"--min-rtt-timeout",
+	"--max-rtt-timeout",
+	"--initial-rtt-timeout",
+	"--scan-delay",
+	"--max-scan-delay",
+	"--max-retries",
+	"--host-timeout",
 };
 
 int cli_timing_opt(struct cli_timing *t, enum cli_topt k, const char *arg,
@@ -69,8 +75,9 @@ int cli_timing_opt(struct cli_timing *t, enum cli_topt k, const char *arg,
 	if (k == CLI_T_TEMPLATE) {
 		t->level = cli_parse_timing(arg);
 		if (t->level < 0) {
-			snprintf(err, errlen, "bad timing template '-T%s' "
-					      "(0-5 or paranoid..insane)",
+			snprintf(err, errlen,
+				 "bad timing template '-T%s' "
+				 "(0-5 or paranoid..insane)",
 				 arg);
 			return -1;
 		}
@@ -83,8 +90,9 @@ int cli_timing_opt(struct cli_timing *t, enum cli_topt k, const char *arg,
 			return -1;
 		}
 	} else if (parse_time_ms(arg, &v) < 0) {
-		snprintf(err, errlen, "bad %s value '%s' (a time: 500ms, "
-				      "2s, 1m, 1h; no unit: seconds)",
+		snprintf(err, errlen,
+			 "bad %s value '%s' (a time: 500ms, "
+			 "2s, 1m, 1h; no unit: seconds)",
 			 topt_name[k], arg);
 		return -1;
 	}
@@ -97,8 +105,9 @@ int cli_timing_opt(struct cli_timing *t, enum cli_topt k, const char *arg,
 		return -1;
 	}
 	if (k == CLI_T_INITRTT && v == 0) {
-		snprintf(err, errlen, "bad --initial-rtt-timeout value '%s' "
-				      "(more than 0)",
+		snprintf(err, errlen,
+			 "bad --initial-rtt-timeout value '%s' "
+			 "(more than 0)",
 			 arg);
 		return -1;
 	}
@@ -117,13 +126,14 @@ static int given(const struct cli_timing *t, enum cli_topt k)
  * others moved to agree with it as nmap's setters move them; two given
  * ones that disagree are an error.
  */
-static int rtt_finish(struct timing *tm, const struct cli_timing *t,
-		      char *err, size_t errlen)
+static int rtt_finish(struct timing *tm, const struct cli_timing *t, char *err,
+		      size_t errlen)
 {
 	if (given(t, CLI_T_MINRTT) && given(t, CLI_T_MAXRTT) &&
 	    t->v[CLI_T_MINRTT] > t->v[CLI_T_MAXRTT]) {
-		snprintf(err, errlen, "--min-rtt-timeout is above "
-				      "--max-rtt-timeout");
+		snprintf(err, errlen,
+			 "--min-rtt-timeout is above "
+			 "--max-rtt-timeout");
 		return -1;
 	}
 	if (given(t, CLI_T_MINRTT))

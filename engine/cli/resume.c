@@ -13,7 +13,11 @@
 #include "engine/report/report_xml.h"
 #include "netstack/base/util.h"
 
-enum { FMT_TEXT, FMT_XML, FMT_JSON };
+enum {
+	FMT_TEXT,
+	FMT_XML,
+	FMT_JSON
+};
 
 struct lineiter {
 	const char *p, *end;
@@ -94,8 +98,11 @@ static char *xml_text(const char *s, size_t n)
 	char *out = xmalloc(n + 1), *o = out;
 
 	for (size_t i = 0; i < n; i++) {
-		static const struct { const char *ent; char c; } ents[] = {
-			{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+		static const struct {
+			const char *ent;
+			char c;
+		} ents[] = {
+			{ "&lt;", '<' },   { "&gt;", '>' },    { "&amp;", '&' },
 			{ "&quot;", '"' }, { "&apos;", '\'' },
 		};
 		int hit = 0;
@@ -117,8 +124,8 @@ static char *xml_text(const char *s, size_t n)
 		if (!hit && n - i > 3 && s[i + 1] == '#') {
 			int hex = s[i + 2] == 'x';
 			char *stop;
-			unsigned long v = strtoul(s + i + 2 + hex, &stop,
-						  hex ? 16 : 10);
+			unsigned long v =
+				strtoul(s + i + 2 + hex, &stop, hex ? 16 : 10);
 
 			if (*stop == ';' && v > 0 && v < 0x80) {
 				*o++ = (char)v;
@@ -145,8 +152,12 @@ static char *json_text(const char *s, const char *end)
 		}
 		s++;
 		switch (*s) {
-		case 'n': *o++ = '\n'; break;
-		case 't': *o++ = '\t'; break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
 		case 'u':
 			if (end - s > 4) {
 				char hex[5] = { s[1], s[2], s[3], s[4], 0 };
@@ -156,7 +167,9 @@ static char *json_text(const char *s, const char *end)
 				s += 4;
 			}
 			break;
-		default: *o++ = *s; break;
+		default:
+			*o++ = *s;
+			break;
 		}
 	}
 	*o = '\0';
@@ -199,7 +212,8 @@ static void text_line(struct resume_info *ri, const char *l, size_t n,
 				done_down(ri, &a);
 			return;
 		}
-		if (e > s && e[-1] == ')' && (p = memchr(s, '(', (size_t)(e - s))))
+		if (e > s && e[-1] == ')' &&
+		    (p = memchr(s, '(', (size_t)(e - s))))
 			s = p + 1, e--;
 		if (addr_of(s, (size_t)(e - s), &a) == 0)
 			done(ri, &a);
@@ -300,8 +314,8 @@ static void json_line(struct resume_info *ri, const char *l, size_t n,
 	}
 }
 
-int resume_parse(const char *buf, size_t len, struct resume_info *ri,
-		 char *err, size_t errlen)
+int resume_parse(const char *buf, size_t len, struct resume_info *ri, char *err,
+		 size_t errlen)
 {
 	struct lineiter li = { buf, buf + len };
 	const char *l;
@@ -314,7 +328,7 @@ int resume_parse(const char *buf, size_t len, struct resume_info *ri,
 		if (fmt < 0) {
 			if (n == 0)
 				continue;
-			fmt = l[0] == '<' ? FMT_XML
+			fmt = l[0] == '<'   ? FMT_XML
 			      : l[0] == '{' ? FMT_JSON
 					    : FMT_TEXT;
 		}
@@ -389,7 +403,8 @@ long resume_xml_cut(const char *buf, size_t len)
 		cut = p + 8;
 	if (cut == NULL) {
 		p = find(start, (size_t)(end - start), "<debugging ");
-		if (p == NULL || (p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		if (p == NULL ||
+		    (p = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			return -1;
 		cut = p + 1;
 	}
@@ -433,15 +448,19 @@ int resume_load(const char *path, struct resume_info *ri, char ***argv,
 	for (int i = 1; i < argc; i++) {
 		if (strcmp((*argv)[i], "--resume") == 0 ||
 		    strcmp((*argv)[i], "-resume") == 0) {
-			errf(err, errlen, "%s: its command line is itself a "
-					  "--resume", path);
+			errf(err, errlen,
+			     "%s: its command line is itself a "
+			     "--resume",
+			     path);
 			argc = 0;
 		}
 	}
 	if (argc < 2) {
 		if (argc == 1)
-			errf(err, errlen, "%s: no options or targets in its "
-					  "command line", path);
+			errf(err, errlen,
+			     "%s: no options or targets in its "
+			     "command line",
+			     path);
 		if (argc > 0)
 			free((*argv)[0]);
 		free(*argv);

@@ -20,11 +20,11 @@
  * whose last section ends with a footer and no marker is a finished scan.
  */
 struct resume_info {
-	char *cmdline;  /* the first run's command line, as it was joined */
+	char *cmdline;    /* the first run's command line, as it was joined */
 	struct addr last; /* highest completed address (addr_cmp order) */
-	int have_last;  /* 0: no host was completed */
-	size_t ndone;   /* completed host records seen */
-	int finished;   /* the last run in the file ended normally: there is
+	int have_last;    /* 0: no host was completed */
+	size_t ndone;     /* completed host records seen */
+	int finished;     /* the last run in the file ended normally: there is
 			   nothing left to scan */
 };
 
@@ -37,8 +37,8 @@ struct resume_info {
  * Returns 0, or -1 with err ("no command line found (is it fathom's -oN,
  * -oG, -oX or -oJ output?)", or "LINE: ...").
  */
-int resume_parse(const char *buf, size_t len, struct resume_info *ri,
-		 char *err, size_t errlen);
+int resume_parse(const char *buf, size_t len, struct resume_info *ri, char *err,
+		 size_t errlen);
 void resume_info_free(struct resume_info *ri);
 
 /*

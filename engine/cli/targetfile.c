@@ -109,8 +109,8 @@ static int port_of(const char *s, size_t n, uint16_t *port)
  * address of the set's family). A literal of the other family is left
  * to targets_add, which names the mismatch.
  */
-static int host_addr(const struct target_set *ts, const char *host,
-		     int no_dns, struct addr *addr, char *why, size_t whylen)
+static int host_addr(const struct target_set *ts, const char *host, int no_dns,
+		     struct addr *addr, char *why, size_t whylen)
 {
 	int v6 = targets_family(ts) == ADDR_V6;
 	struct addrinfo hints = { .ai_family = v6 ? AF_INET6 : AF_INET },
@@ -119,9 +119,9 @@ static int host_addr(const struct target_set *ts, const char *host,
 
 	if (addr_parse(host, addr) == 0)
 		return 0;
-	if (strpbrk(host, "/,*") || (isdigit((unsigned char)host[0]) &&
-				     strspn(host, "0123456789.-") ==
-					     strlen(host))) {
+	if (strpbrk(host, "/,*") ||
+	    (isdigit((unsigned char)host[0]) &&
+	     strspn(host, "0123456789.-") == strlen(host))) {
 		errf(why, whylen, "needs one host, not a range");
 		return -1;
 	}
@@ -147,8 +147,7 @@ static int host_addr(const struct target_set *ts, const char *host,
  * "[v6]:port" in brackets; otherwise the only colon (a token with more
  * colons and no brackets is an IPv6 target). *hlen and *host0 frame HOST.
  */
-static const char *port_colon(const char *tok, const char **host0,
-			      size_t *hlen)
+static const char *port_colon(const char *tok, const char **host0, size_t *hlen)
 {
 	const char *colon = strchr(tok, ':');
 
@@ -169,8 +168,8 @@ static const char *port_colon(const char *tok, const char **host0,
 }
 
 /* A target token: HOST:PORT, or nmap's grammar (also kept as bare). */
-static int token(struct target_set *ts, struct port_pairs *pp,
-		 const char *tok, int no_dns, char *why, size_t whylen)
+static int token(struct target_set *ts, struct port_pairs *pp, const char *tok,
+		 int no_dns, char *why, size_t whylen)
 {
 	const char *host0 = NULL, *colon;
 	char host[300], inner[400];
@@ -186,8 +185,10 @@ static int token(struct target_set *ts, struct port_pairs *pp,
 	}
 	if (hlen >= sizeof(host) || hlen == 0 ||
 	    port_of(colon + 1, strlen(colon + 1), &port) < 0) {
-		errf(why, whylen, "bad target '%s': expected HOST:PORT (IPv6: "
-				  "[ADDR]:PORT) with a port 1-65535", tok);
+		errf(why, whylen,
+		     "bad target '%s': expected HOST:PORT (IPv6: "
+		     "[ADDR]:PORT) with a port 1-65535",
+		     tok);
 		return -1;
 	}
 	memcpy(host, host0, hlen);
@@ -257,15 +258,15 @@ static int json_record(struct target_set *ts, struct port_pairs *pp,
 }
 
 /* masscan -oL: "open tcp 80 198.19.0.4 1700000000". 1 when it was one. */
-static int masscan_line(struct target_set *ts, struct port_pairs *pp,
-			char **w, int nw, char *why, size_t whylen, int *rc)
+static int masscan_line(struct target_set *ts, struct port_pairs *pp, char **w,
+			int nw, char *why, size_t whylen, int *rc)
 {
 	char tok[ADDR_STRLEN + 16];
 	uint16_t port;
 
-	if (nw < 4 || (strcmp(w[0], "open") != 0 &&
-		       strcmp(w[0], "closed") != 0 &&
-		       strcmp(w[0], "banner") != 0))
+	if (nw < 4 ||
+	    (strcmp(w[0], "open") != 0 && strcmp(w[0], "closed") != 0 &&
+	     strcmp(w[0], "banner") != 0))
 		return 0;
 	if (strcmp(w[1], "tcp") != 0 && strcmp(w[1], "udp") != 0 &&
 	    strcmp(w[1], "sctp") != 0 && strcmp(w[1], "icmp") != 0)
@@ -319,7 +320,8 @@ static int one_line(struct target_set *ts, struct port_pairs *pp, char *l,
 		if (nw == 64) {
 			/* A long line of plain targets: take them in turns. */
 			for (int i = 0; i < nw; i++)
-				if (token(ts, pp, w[i], no_dns, why, whylen) < 0)
+				if (token(ts, pp, w[i], no_dns, why, whylen) <
+				    0)
 					return -1;
 			nw = 0;
 		}

@@ -20,17 +20,16 @@ struct port_pair {
 };
 
 struct port_pairs {
-	struct port_pair *v;      /* sorted by address, then port; unique */
+	struct port_pair *v; /* sorted by address, then port; unique */
 	size_t n, cap;
-	struct target_set *bare;  /* the targets given without a port */
-	int bare_empty;           /* no target came without a port */
-	uint8_t base[65536];      /* the ports bare targets get */
+	struct target_set *bare; /* the targets given without a port */
+	int bare_empty;          /* no target came without a port */
+	uint8_t base[65536];     /* the ports bare targets get */
 };
 
 struct port_pairs *pairs_new(void);
 void pairs_free(struct port_pairs *pp); /* accepts NULL */
-void pairs_add(struct port_pairs *pp, const struct addr *addr,
-	       uint16_t port);
+void pairs_add(struct port_pairs *pp, const struct addr *addr, uint16_t port);
 /* Sorts and deduplicates; finalizes bare (bare_empty when it is empty). */
 void pairs_finalize(struct port_pairs *pp);
 

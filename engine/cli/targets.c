@@ -57,7 +57,6 @@ void targets_free(struct target_set *ts)
 	free(ts);
 }
 
-
 /* a - 1; a must not be its family's lowest address. */
 static struct addr targets_pred(const struct addr *a)
 {
@@ -222,8 +221,10 @@ int targets_add_file(struct target_set *ts, const char *path, int exclude,
 			/* No target is this long: stop a file with no
 			 * blanks (or /dev/zero) from growing without end. */
 			if (n >= 4096) {
-				errf(err, errlen, "%s:%zu: target longer than "
-				     "4096 bytes", shown, tokline);
+				errf(err, errlen,
+				     "%s:%zu: target longer than "
+				     "4096 bytes",
+				     shown, tokline);
 				rc = -1;
 				break;
 			}
@@ -256,7 +257,6 @@ int targets_add_file(struct target_set *ts, const char *path, int exclude,
 	free(tok);
 	return rc;
 }
-
 
 static int targets_cmp_iv(const void *a, const void *b)
 {
@@ -351,7 +351,8 @@ static int targets_index(struct target_set *ts)
 			iv->v4last = addr_v4(&iv->last);
 		}
 		ts->before[i] = ts->count;
-		if (addr_diff(&ts->inc.v[i].last, &ts->inc.v[i].first, &d) < 0 ||
+		if (addr_diff(&ts->inc.v[i].last, &ts->inc.v[i].first, &d) <
+			    0 ||
 		    d >= TARGETS_MAX_COUNT - ts->count) {
 			ts->count = 0;
 			return -1;
@@ -402,8 +403,9 @@ int targets_finalize(struct target_set *ts, char *err, size_t errlen)
 		return -1;
 	}
 	if (targets_index(ts) < 0) {
-		errf(err, errlen, "the targets add up to more than %llu "
-			     "addresses (2^32), the most fathom enumerates",
+		errf(err, errlen,
+		     "the targets add up to more than %llu "
+		     "addresses (2^32), the most fathom enumerates",
 		     (unsigned long long)TARGETS_MAX_COUNT);
 		return -1;
 	}
@@ -515,8 +517,9 @@ int64_t targets_index_of(const struct target_set *ts, const struct addr *addr)
 	if (ts->count == 0)
 		return -1;
 	if (ts->all_v4)
-		return addr_is_v6(addr) ? -1
-					: targets_index_of_v4(ts, addr_v4(addr));
+		return addr_is_v6(addr)
+			       ? -1
+			       : targets_index_of_v4(ts, addr_v4(addr));
 	if (addr_cmp(addr, &ts->inc.v[0].first) < 0)
 		return -1;
 	/* Largest k with first <= addr. */
@@ -561,8 +564,8 @@ size_t targets_nintervals(const struct target_set *ts)
 	return ts->inc.n;
 }
 
-void targets_interval(const struct target_set *ts, size_t k,
-		      struct addr *first, struct addr *last)
+void targets_interval(const struct target_set *ts, size_t k, struct addr *first,
+		      struct addr *last)
 {
 	*first = ts->inc.v[k].first;
 	*last = ts->inc.v[k].last;

@@ -58,8 +58,8 @@ int targets_family(const struct target_set *ts);
  * The name a user typed is remembered for the report (targets_name()).
  * Returns 0, or -1 with err = "bad target 'TOKEN': reason" (one line).
  */
-int targets_add(struct target_set *ts, const char *token, int no_dns,
-		char *err, size_t errlen);
+int targets_add(struct target_set *ts, const char *token, int no_dns, char *err,
+		size_t errlen);
 
 /* Same grammar, but the addresses are removed from the final set. */
 int targets_exclude(struct target_set *ts, const char *token, int no_dns,
@@ -108,12 +108,10 @@ struct addr targets_at(const struct target_set *ts, uint64_t i);
 uint32_t targets_at_v4(const struct target_set *ts, uint64_t i);
 
 /* Index of addr, or -1 if addr is not in the set. O(log intervals). */
-int64_t targets_index_of(const struct target_set *ts,
-			 const struct addr *addr);
+int64_t targets_index_of(const struct target_set *ts, const struct addr *addr);
 
 /* The hostname the user gave for addr, or NULL. */
-const char *targets_name(const struct target_set *ts,
-			 const struct addr *addr);
+const char *targets_name(const struct target_set *ts, const struct addr *addr);
 
 /*
  * A new finalized set of the addresses at indices [first, first + count)
@@ -144,7 +142,7 @@ struct target_set *targets_shard(const struct target_set *ts, uint64_t seed,
 /* Number of intervals (for tests and for route planning). */
 size_t targets_nintervals(const struct target_set *ts);
 /* Interval k as [first, last] inclusive, one family. */
-void targets_interval(const struct target_set *ts, size_t k,
-		      struct addr *first, struct addr *last);
+void targets_interval(const struct target_set *ts, size_t k, struct addr *first,
+		      struct addr *last);
 
 #endif

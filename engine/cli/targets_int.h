@@ -59,7 +59,6 @@ void targets_add_name(struct target_set *ts, const struct addr *addr,
  * adds the token.
  */
 int targets_token(struct target_set *ts, const char *token, int no_dns,
-		  struct target_ivs *out, int names, char *why,
-		  size_t whylen);
+		  struct target_ivs *out, int names, char *why, size_t whylen);
 
 #endif

@@ -31,10 +31,9 @@
 /* One octet of a range token: which of the 256 values it allows. */
 struct target_octet {
 	uint8_t on[256];
-	int plain;	/* a single decimal number, so CIDR may follow */
+	int plain;      /* a single decimal number, so CIDR may follow */
 	unsigned value; /* that number, when plain */
 };
-
 
 /* Parses "N", "N-M", "-M", "N-" or "-" (len > 0) into [*lo, *hi]. */
 static int targets_octet_item(const char *s, size_t len, unsigned *lo,
@@ -132,7 +131,7 @@ static int targets_octet(const char *s, size_t len, struct target_octet *o,
 
 struct target_expand {
 	const struct target_octet *o;
-	int k;		/* octet whose runs become intervals */
+	int k;          /* octet whose runs become intervals */
 	unsigned shift; /* bits below octet k, all free */
 	unsigned runs[128][2];
 	size_t nruns;
@@ -251,7 +250,6 @@ static int targets_hostname_ok(const char *s, char *why, size_t whylen)
 	return 0;
 }
 
-
 /* The first address of the set's family for host, as nmap takes it. */
 static int targets_resolve(const struct target_set *ts, const char *host,
 			   struct addr *addr, char *why, size_t whylen)
@@ -266,8 +264,9 @@ static int targets_resolve(const struct target_set *ts, const char *host,
 	if (rc != 0 || res == NULL ||
 	    addr_from_sockaddr(res->ai_addr, addr, NULL) < 0) {
 		errf(why, whylen, "cannot resolve: %s",
-		     rc ? gai_strerror(rc)
-			: v6 ? "no IPv6 address" : "no IPv4 address");
+		     rc   ? gai_strerror(rc)
+		     : v6 ? "no IPv6 address"
+			  : "no IPv4 address");
 		if (res)
 			freeaddrinfo(res);
 		return -1;
@@ -333,8 +332,10 @@ static int targets_v6_range(struct target_ivs *out, const struct addr *lo,
 		unsigned long g;
 
 		if (len == 0 || len > 4 || s[len] != '\0') {
-			errf(why, whylen, "bad range end '%s' (want an IPv6 "
-				     "address or 1-4 hex digits)", s);
+			errf(why, whylen,
+			     "bad range end '%s' (want an IPv6 "
+			     "address or 1-4 hex digits)",
+			     s);
 			return -1;
 		}
 		g = strtoul(s, NULL, 16);
@@ -348,8 +349,10 @@ static int targets_v6_range(struct target_ivs *out, const struct addr *lo,
 	/* addr_diff fails past 2^64: too many as well. */
 	if (addr_diff(&hi, lo, &n) < 0 ||
 	    n >= (1ull << (128 - TARGETS_V6_MIN_PREFIX))) {
-		errf(why, whylen, "range has more than the 2^%u addresses "
-			     "fathom enumerates", 128 - TARGETS_V6_MIN_PREFIX);
+		errf(why, whylen,
+		     "range has more than the 2^%u addresses "
+		     "fathom enumerates",
+		     128 - TARGETS_V6_MIN_PREFIX);
 		return -1;
 	}
 	targets_push(out, lo, &hi);
@@ -433,7 +436,8 @@ static int targets_v4(const struct target_set *ts, const char *base,
 	if (targets_family_ok(ts, 0, why, whylen) < 0)
 		return -1;
 	if (prefix && parse_u64(prefix, 32, &bits) < 0) {
-		errf(why, whylen, "bad CIDR prefix '/%s' (want /0-/32)", prefix);
+		errf(why, whylen, "bad CIDR prefix '/%s' (want /0-/32)",
+		     prefix);
 		return -1;
 	}
 	for (p = base; *p; p++)

@@ -3,6 +3,8 @@
 
 #include "engine/cli/usage.h"
 
+/* The text sits at column 0, as it prints. */
+/* clang-format off */
 void usage_print(FILE *f)
 {
 	fprintf(f,
@@ -114,3 +116,4 @@ void usage_print(FILE *f)
 "SEE THE MAN PAGE (man fathom) FOR MORE OPTIONS AND EXAMPLES\n",
 		PACKAGE_VERSION);
 }
+/* clang-format on */

@@ -11,7 +11,7 @@ struct clock {
 	uint64_t used;  /* ns used while stopped */
 	uint64_t since; /* start of the current run, when running */
 	int running;
-	int timed_out;  /* marked: never runs again */
+	int timed_out; /* marked: never runs again */
 };
 
 struct entry {
@@ -21,7 +21,7 @@ struct entry {
 };
 
 struct hostdeadline {
-	uint64_t timeout; /* ns; 0 = none */
+	uint64_t timeout;   /* ns; 0 = none */
 	struct clock group; /* every host without an entry */
 	struct entry *tab;  /* open addressing, power-of-two size */
 	size_t cap, n, ntimed;
@@ -180,8 +180,8 @@ void hostdeadline_begin(struct hostdeadline *hd, const struct addr *a,
 		c->since = from;
 }
 
-uint64_t hostdeadline_used(const struct hostdeadline *hd,
-			   const struct addr *a, uint64_t now)
+uint64_t hostdeadline_used(const struct hostdeadline *hd, const struct addr *a,
+			   uint64_t now)
 {
 	const struct entry *e;
 
@@ -211,8 +211,7 @@ int hostdeadline_expired(struct hostdeadline *hd, const struct addr *a,
 	return 1;
 }
 
-int hostdeadline_timed_out(const struct hostdeadline *hd,
-			   const struct addr *a)
+int hostdeadline_timed_out(const struct hostdeadline *hd, const struct addr *a)
 {
 	const struct entry *e;
 
@@ -234,7 +233,7 @@ static uint64_t due(const struct hostdeadline *hd, const struct clock *c,
 	if (used >= hd->timeout)
 		return now;
 	return hd->timeout - used > UINT64_MAX - now ? UINT64_MAX - 1
-						      : now + hd->timeout - used;
+						     : now + hd->timeout - used;
 }
 
 uint64_t hostdeadline_latest(const struct hostdeadline *hd, uint64_t now)

@@ -66,8 +66,8 @@ void hostdeadline_begin(struct hostdeadline *hd, const struct addr *a,
 			uint64_t from);
 
 /* Time host a has used, ns (its clock counted up to now when running). */
-uint64_t hostdeadline_used(const struct hostdeadline *hd,
-			   const struct addr *a, uint64_t now);
+uint64_t hostdeadline_used(const struct hostdeadline *hd, const struct addr *a,
+			   uint64_t now);
 
 /*
  * Whether host a is timed out at now: already marked, or its time used
@@ -78,8 +78,7 @@ int hostdeadline_expired(struct hostdeadline *hd, const struct addr *a,
 			 uint64_t now);
 
 /* Whether host a was marked timed out (no clock read). */
-int hostdeadline_timed_out(const struct hostdeadline *hd,
-			   const struct addr *a);
+int hostdeadline_timed_out(const struct hostdeadline *hd, const struct addr *a);
 
 /*
  * When the last host whose clock runs reaches the timeout (ns, the

@@ -22,15 +22,15 @@
 struct hostiter {
 	const struct hosttab *tab;
 	const struct scan_opts *o;
-	size_t k;                      /* next record of the table */
-	uint64_t t, nt;                /* next target (-Pn, -v walks) */
+	size_t k;       /* next record of the table */
+	uint64_t t, nt; /* next target (-Pn, -v walks) */
 	/* Discovery's verdict when it decided who is up, else NULL. */
 	const struct disc_results *disc;
-	int walk_all;                  /* discovery, -v: down hosts too */
-	const struct target_set *all;  /* discovery's targets */
-	int rows_wanted;               /* 0: hostiter_count_up() */
-	struct hostiter_row *rows;     /* one per scanned port */
-	uint8_t silent[2];             /* unanswered: TCP's, UDP's state */
+	int walk_all;                 /* discovery, -v: down hosts too */
+	const struct target_set *all; /* discovery's targets */
+	int rows_wanted;              /* 0: hostiter_count_up() */
+	struct hostiter_row *rows;    /* one per scanned port */
+	uint8_t silent[2];            /* unanswered: TCP's, UDP's state */
 	struct hostiter_host h;
 };
 
@@ -108,10 +108,9 @@ static void fill_proto(struct hostiter *it, int proto, size_t *j, size_t *k)
 		memset(r, 0, sizeof(*r));
 		r->port = pl->ports[i];
 		r->proto = (uint8_t)proto;
-		while (*j < h->nres &&
-		       (h->res[*j].proto < proto ||
-			(h->res[*j].proto == proto &&
-			 h->res[*j].port < r->port)))
+		while (*j < h->nres && (h->res[*j].proto < proto ||
+					(h->res[*j].proto == proto &&
+					 h->res[*j].port < r->port)))
 			(*j)++;
 		x = *j < h->nres ? &h->res[*j] : NULL;
 		if (x && x->proto == proto && x->port == r->port) {
@@ -197,8 +196,7 @@ static void disc_times(const struct scan_opts *o, struct hostiter_host *h,
  * its record's; mac only when up.
  */
 static void fill_why(struct hostiter *it, struct hostiter_host *h,
-		     const struct hosttab_host *rec,
-		     const struct disc_host *d)
+		     const struct hosttab_host *rec, const struct disc_host *d)
 {
 	if (it->disc && d == NULL) {
 		h->down = 1;
@@ -220,8 +218,7 @@ static void fill_why(struct hostiter *it, struct hostiter_host *h,
 }
 
 static void fill_host(struct hostiter *it, const struct addr *addr,
-		      const struct hosttab_host *rec,
-		      const struct disc_host *d)
+		      const struct hosttab_host *rec, const struct disc_host *d)
 {
 	const struct scan_opts *o = it->o;
 	struct hostiter_host *h = &it->h;
@@ -244,8 +241,7 @@ static void fill_host(struct hostiter *it, const struct addr *addr,
 		h->to_us = rec->to_us;
 	}
 	h->vendor = h->mac ? oui_lookup(o->ouis, h->mac) : NULL;
-	h->timed_out =
-		hostdeadline_timed_out(hosttab_deadlines(it->tab), addr);
+	h->timed_out = hostdeadline_timed_out(hosttab_deadlines(it->tab), addr);
 	fill_why(it, h, rec, d);
 	/* -sn: the discovery reply's time is the only one. */
 	if (d && h->rtt_us == 0 && d->rtt_us)
@@ -316,13 +312,12 @@ size_t hostiter_count_up(const struct hosttab *t, const struct scan_opts *o)
 	return n;
 }
 
-void hostiter_service(const struct scan_opts *o,
-		      const struct hostiter_host *h,
+void hostiter_service(const struct scan_opts *o, const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out)
 {
 	int udp = row->proto == IPPROTO_UDP;
-	const char *table = services_name(cli_names(o),
-					  udp ? SVC_UDP : SVC_TCP, row->port);
+	const char *table =
+		services_name(cli_names(o), udp ? SVC_UDP : SVC_TCP, row->port);
 	/* Version detection probes TCP only. */
 	const struct svc_result *r =
 		row->state == PS_OPEN && !udp
@@ -391,8 +386,7 @@ void hostiter_svc_cell(const struct hostiter_svc *sv, char *buf, size_t len)
 		 sv->name ? sv->name : "unknown", sv->guess ? "?" : "");
 }
 
-void hostiter_svc_version(const struct hostiter_svc *sv, char *buf,
-			  size_t len)
+void hostiter_svc_version(const struct hostiter_svc *sv, char *buf, size_t len)
 {
 	char p[128], v[128], i[300];
 	size_t k = 0;

@@ -33,25 +33,25 @@
 /* One scanned port of a host: its reply, or the lack of one. */
 struct hostiter_row {
 	uint16_t port;
-	uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t state;  /* enum port_state; unanswered: the module's
+	uint8_t proto;    /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;    /* enum port_state; unanswered: the module's
 			   silent_state (TCP: filtered for -sS -sA -sW,
 			   open|filtered for -sF -sN -sX -sM; UDP:
 			   open|filtered) */
-	uint8_t reason; /* enum port_reason; RS_NO_RESPONSE when unanswered */
-	uint8_t ttl;    /* of the reply; 0 when unanswered */
-	uint8_t routed; /* another host answered (a router's ICMP error) */
+	uint8_t reason;   /* enum port_reason; RS_NO_RESPONSE when unanswered */
+	uint8_t ttl;      /* of the reply; 0 when unanswered */
+	uint8_t routed;   /* another host answered (a router's ICMP error) */
 	struct addr from; /* that host, when routed */
 };
 
 struct hostiter_host {
 	struct addr addr;
 	char ip[ADDR_STRLEN]; /* addr_format(): dotted quad or RFC 5952 */
-	const char *name;  /* the name the user typed for it, or NULL */
+	const char *name;     /* the name the user typed for it, or NULL */
 
-	int why;             /* enum hostiter_why */
-	const char *reason;  /* nmap's name for why; NULL for HI_WHY_NONE */
-	uint8_t reason_ttl;  /* the reply's ttl for HI_WHY_REPLY, else 0 */
+	int why;            /* enum hostiter_why */
+	const char *reason; /* nmap's name for why; NULL for HI_WHY_NONE */
+	uint8_t reason_ttl; /* the reply's ttl for HI_WHY_REPLY, else 0 */
 
 	const uint8_t *mac; /* 6 bytes when it answered ARP, else NULL */
 	const char *vendor; /* mac's vendor (its OUI's name), or NULL */
@@ -96,10 +96,10 @@ struct hostiter_host {
 	 * level from -vv on). Never open.
 	 */
 	int ignored[PS_NSTATES];
-	int nignored;           /* ignored states that have rows */
-	int order[PS_NSTATES];  /* those states in nmap's order: most rows
+	int nignored;          /* ignored states that have rows */
+	int order[PS_NSTATES]; /* those states in nmap's order: most rows
 				   first, ties by state number */
-	uint64_t shown;         /* rows in states not ignored */
+	uint64_t shown;        /* rows in states not ignored */
 };
 
 struct hostiter;
@@ -139,13 +139,12 @@ struct hostiter_svc {
 			     3 table */
 	const struct svc_answer *ans; /* product, version... (match or
 					 softmatch), else NULL: raw bytes */
-	const char *fp;   /* SF-Port fingerprint of an unrecognised answer */
+	const char *fp; /* SF-Port fingerprint of an unrecognised answer */
 	/* SunRPC program and versions (rpc_prog 0: not RPC or unknown). */
 	uint32_t rpc_prog, rpc_low, rpc_high;
 };
 
-void hostiter_service(const struct scan_opts *o,
-		      const struct hostiter_host *h,
+void hostiter_service(const struct scan_opts *o, const struct hostiter_host *h,
 		      const struct hostiter_row *row, struct hostiter_svc *out);
 
 /*
@@ -169,8 +168,7 @@ void hostiter_svc_cell(const struct hostiter_svc *sv, char *buf, size_t len);
  * The VERSION cell, "product version (extrainfo)", each part only when
  * present, made safe with hostiter_safe_text(); "" without an answer.
  */
-void hostiter_svc_version(const struct hostiter_svc *sv, char *buf,
-			  size_t len);
+void hostiter_svc_version(const struct hostiter_svc *sv, char *buf, size_t len);
 
 /*
  * Copies text from the network for a terminal or a text file: printable
@@ -192,7 +190,6 @@ size_t hostiter_utf8(const unsigned char *p, uint32_t *cp);
 /* ctime()'s layout without the newline: "Wed Nov 25 05:10:00 2026". */
 void hostiter_ctime(time_t t, char *buf, size_t len);
 
-
 /*
  * Writes ascending ports as nmap's compact list ("1-20,23,25-40") to f,
  * one port at a time, with no length limit: start with
@@ -203,7 +200,10 @@ struct hostiter_ranges {
 	int have;
 	uint32_t first, last;
 };
-#define HOSTITER_RANGES_INIT(file) { .f = (file) }
+#define HOSTITER_RANGES_INIT(file) \
+	{                          \
+		.f = (file)        \
+	}
 void hostiter_ranges_add(struct hostiter_ranges *r, uint16_t port);
 void hostiter_ranges_end(struct hostiter_ranges *r);
 

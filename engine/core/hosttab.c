@@ -17,7 +17,7 @@ struct hosttab {
 	size_t n, cap;
 	int64_t min_rtt_us, max_rtt_us;
 	const struct hostdeadline *hd;
-	const struct disc_results *disc;  /* hosttab_set_discovery() */
+	const struct disc_results *disc; /* hosttab_set_discovery() */
 	int walk_all;
 	int versioned;
 	struct hosttab_fp *fp;
@@ -242,9 +242,9 @@ void hosttab_set_service(struct hosttab *t, const struct addr *a, int proto,
 	struct hosttab_host *h = get(t, a);
 	size_t i = 0;
 
-	while (i < h->nsvc && (h->svc[i].proto < proto ||
-			       (h->svc[i].proto == proto &&
-				h->svc[i].port < port)))
+	while (i < h->nsvc &&
+	       (h->svc[i].proto < proto ||
+		(h->svc[i].proto == proto && h->svc[i].port < port)))
 		i++;
 	if (i < h->nsvc && h->svc[i].proto == proto && h->svc[i].port == port) {
 		h->svc[i].r = r;
@@ -252,7 +252,8 @@ void hosttab_set_service(struct hosttab *t, const struct addr *a, int proto,
 	}
 	h->svc = xgrow(h->svc, &h->svc_cap, h->nsvc + 1, sizeof(*h->svc));
 	memmove(h->svc + i + 1, h->svc + i, (h->nsvc - i) * sizeof(*h->svc));
-	h->svc[i] = (struct hosttab_svc){ .port = port, .proto = (uint8_t)proto,
+	h->svc[i] = (struct hosttab_svc){ .port = port,
+					  .proto = (uint8_t)proto,
 					  .r = r };
 	h->nsvc++;
 }
@@ -280,8 +281,8 @@ void hosttab_add_fp(struct hosttab *t, const struct addr *a, uint16_t port,
 		    const char *fp)
 {
 	t->fp = xgrow(t->fp, &t->fp_cap, t->nfp + 1, sizeof(*t->fp));
-	t->fp[t->nfp++] = (struct hosttab_fp){ .addr = *a, .port = port,
-					       .fp = fp };
+	t->fp[t->nfp++] =
+		(struct hosttab_fp){ .addr = *a, .port = port, .fp = fp };
 }
 
 size_t hosttab_nfp(const struct hosttab *t)

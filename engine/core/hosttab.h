@@ -46,8 +46,8 @@ enum hostiter_why {
 /* A service answer, keyed by (protocol, port). */
 struct hosttab_svc {
 	uint16_t port;
-	uint8_t proto;                /* IPPROTO_TCP or IPPROTO_UDP */
-	const struct svc_result *r;   /* -sV's answer (vscan.h) */
+	uint8_t proto;              /* IPPROTO_TCP or IPPROTO_UDP */
+	const struct svc_result *r; /* -sV's answer (vscan.h) */
 };
 
 struct hosttab_host {

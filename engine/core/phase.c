@@ -28,7 +28,7 @@ static const struct phase *const builtin[] = { PHASE_LIST(PHASE_ENTRY) };
 
 struct phase_list {
 	size_t n;
-	struct phase *ops;       /* each type with its defaults filled in */
+	struct phase *ops; /* each type with its defaults filled in */
 	struct phase_inst *ph;
 };
 
@@ -79,9 +79,9 @@ void phase_default_free(struct phase_inst *ph, struct phase_run *run)
 static void fill_defaults(struct phase *d, const struct phase *t)
 {
 	*d = *t;
-#define DEF(f) \
+#define DEF(f)            \
 	if (d->f == NULL) \
-		d->f = phase_default_##f
+	d->f = phase_default_##f
 	DEF(enabled);
 	DEF(priv_setup);
 	DEF(holds);
@@ -91,8 +91,8 @@ static void fill_defaults(struct phase *d, const struct phase *t)
 #undef DEF
 }
 
-struct phase_list *phase_list_from(const struct phase *const *order,
-				   size_t n, const struct scan_opts *o)
+struct phase_list *phase_list_from(const struct phase *const *order, size_t n,
+				   const struct scan_opts *o)
 {
 	struct phase_list *pl = xcalloc(1, sizeof(*pl));
 
@@ -170,8 +170,8 @@ struct emitter {
 	struct hostiter *it;           /* NULL until the first phase ends */
 	const struct hostiter_host *h; /* next to write; NULL at the end */
 	uint64_t written;
-	size_t cur;                    /* phases finished for the group */
-	struct addr *done;             /* min-heap: reported by phase cur */
+	size_t cur;        /* phases finished for the group */
+	struct addr *done; /* min-heap: reported by phase cur */
 	size_t ndone, cap;
 };
 
@@ -179,8 +179,7 @@ static void heap_push(struct emitter *em, const struct addr *a)
 {
 	size_t i = em->ndone;
 
-	em->done = xgrow(em->done, &em->cap, em->ndone + 1,
-			 sizeof(*em->done));
+	em->done = xgrow(em->done, &em->cap, em->ndone + 1, sizeof(*em->done));
 	em->ndone++;
 	for (; i > 0 && addr_cmp(&em->done[(i - 1) / 2], a) > 0;
 	     i = (i - 1) / 2)
@@ -383,8 +382,10 @@ out:
 void phase_task(struct phase_run *run, int event, const char *name,
 		double elapsed, const char *extrainfo)
 {
-	struct report_task t = { .event = event, .task = name,
-				 .time = time(NULL), .elapsed = elapsed,
+	struct report_task t = { .event = event,
+				 .task = name,
+				 .time = time(NULL),
+				 .elapsed = elapsed,
 				 .extrainfo = extrainfo };
 
 	outputs_task(run->out, &t);

@@ -27,10 +27,10 @@ struct phase;
 
 /* What every phase of one run shares, made by main. */
 struct phase_run {
-	struct scan top;             /* totals only: its results stay empty */
-	struct outputs *out;         /* every format (phases write tasks) */
-	struct privsetup priv;       /* every group's route and handles */
-	struct stats_counts counts;  /* the status lines' host counts */
+	struct scan top;            /* totals only: its results stay empty */
+	struct outputs *out;        /* every format (phases write tasks) */
+	struct privsetup priv;      /* every group's route and handles */
+	struct stats_counts counts; /* the status lines' host counts */
 	/*
 	 * Where a group's complete hosts go, in address order, once each
 	 * (main: outputs_host); partial: once, before the hosts an
@@ -130,8 +130,8 @@ struct phase_list;
  * phase_list_from() does the same with any order (unit tests).
  */
 struct phase_list *phase_list_new(const struct scan_opts *o);
-struct phase_list *phase_list_from(const struct phase *const *order,
-				   size_t n, const struct scan_opts *o);
+struct phase_list *phase_list_from(const struct phase *const *order, size_t n,
+				   const struct scan_opts *o);
 size_t phase_list_count(const struct phase_list *pl);
 const struct phase *phase_list_at(const struct phase_list *pl, size_t i);
 

@@ -12,8 +12,7 @@
 /* On with -sT (asked for, or the default without CAP_NET_RAW). */
 static int connect_enabled(const struct scan_opts *o)
 {
-	return !o->ping_only && o->syn_scan &&
-	       o->tcp_scan == TCP_SCAN_CONNECT;
+	return !o->ping_only && o->syn_scan && o->tcp_scan == TCP_SCAN_CONNECT;
 }
 
 /*

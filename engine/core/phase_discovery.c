@@ -62,13 +62,13 @@ static int disc_priv_setup(struct phase_inst *ph, struct phase_run *run,
 			 "(dst host %s and (tcp or udp or icmp))",
 			 hop->src, src);
 	/* Into the run's set-up: privsetup_close() closes it. */
-	run->priv.disc = pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err,
-				    errlen);
+	run->priv.disc =
+		pktio_open(hop->ifname, bpf, PKTIO_SNAP_HEADERS, err, errlen);
 	if (run->priv.disc == NULL)
 		return -1;
 	if (!o->dry_run && !route_is_local(&hop->saddr) &&
-	    (v6 ? pktio_answer_nd(run->priv.disc, &hop->saddr, hop->if_mac,
-				  err, errlen)
+	    (v6 ? pktio_answer_nd(run->priv.disc, &hop->saddr, hop->if_mac, err,
+				  errlen)
 		: pktio_answer_arp(run->priv.disc, hop->src, hop->if_mac, err,
 				   errlen)) < 0)
 		return -1;
@@ -138,9 +138,8 @@ static void screen_line(void *arg, const char *text)
  * g->st becomes the sweep's, as the sweep's phase would have made it,
  * and g->swept tells that phase so.
  */
-static int probe(struct phase_run *run, struct disc_phase *dp,
-		 struct scan *g, struct disc_stats *st, char *err,
-		 size_t errlen)
+static int probe(struct phase_run *run, struct disc_phase *dp, struct scan *g,
+		 struct disc_stats *st, char *err, size_t errlen)
 {
 	struct scan_stats sweep_st;
 	int rc;
@@ -190,8 +189,8 @@ static int disc_run_phase(struct phase_inst *ph, struct phase_run *run,
 	if (o->verbose) {
 		snprintf(info, sizeof(info),
 			 "Scanning %llu host%s [%zu port%s/host]\n",
-			 (unsigned long long)nt, nt == 1 ? "" : "s",
-			 o->disc.n, o->disc.n == 1 ? "" : "s");
+			 (unsigned long long)nt, nt == 1 ? "" : "s", o->disc.n,
+			 o->disc.n == 1 ? "" : "s");
 		outputs_screen(run->out, info);
 	}
 	if (g->st.start_ns == 0) {

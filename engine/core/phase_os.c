@@ -23,8 +23,8 @@ static int os_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	(void)ph;
 	if (run->top.opt->dry_run) /* nothing is up: no work for -O */
 		return 0;
-	ps->os = oscan_open_capture(run->top.opt, &ps->hop, &ps->os_port0,
-				    err, errlen);
+	ps->os = oscan_open_capture(run->top.opt, &ps->hop, &ps->os_port0, err,
+				    errlen);
 	if (ps->os == NULL)
 		return -1;
 	return pktio_pause(ps->os, err, errlen);
@@ -36,8 +36,8 @@ static void screen_line(void *arg, const char *text)
 }
 
 /* Every host waits for it (the default holds): its result is per host. */
-static int os_run(struct phase_inst *ph, struct phase_run *run,
-		  struct scan *g, char *err, size_t errlen)
+static int os_run(struct phase_inst *ph, struct phase_run *run, struct scan *g,
+		  char *err, size_t errlen)
 {
 	static const struct os_results ran; /* the footer: "OS" */
 	uint64_t t0 = now_ns();
@@ -62,8 +62,7 @@ static int os_run(struct phase_inst *ph, struct phase_run *run,
 	g->os = ores;
 	scanreport_os(g); /* the table: each host's result */
 	if (g->opt->debug)
-		fprintf(stderr, "OS detection: %.3fs\n",
-			(now_ns() - t0) / 1e9);
+		fprintf(stderr, "OS detection: %.3fs\n", (now_ns() - t0) / 1e9);
 	return 0;
 }
 

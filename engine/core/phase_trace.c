@@ -23,8 +23,8 @@ static int trace_priv_setup(struct phase_inst *ph, struct phase_run *run,
 	(void)ph;
 	if (run->top.opt->dry_run) /* nothing is up: nothing to trace */
 		return 0;
-	ps->trace = trace_open_capture(run->top.opt, &ps->hop,
-				       &ps->trace_port0, err, errlen);
+	ps->trace = trace_open_capture(run->top.opt, &ps->hop, &ps->trace_port0,
+				       err, errlen);
 	if (ps->trace == NULL)
 		return -1;
 	return pktio_pause(ps->trace, err, errlen);
@@ -43,8 +43,8 @@ static int trace_run_group(struct phase_inst *ph, struct phase_run *run,
 	/* nmap's task name, as its -v lines and XML tasks say it. */
 	phase_task(run, REPORT_TASK_BEGIN, "Traceroute", 0, NULL);
 	rc = trace_run(g, tr, err, errlen);
-	phase_task(run, REPORT_TASK_END, "Traceroute",
-		   (now_ns() - t0) / 1e9, NULL);
+	phase_task(run, REPORT_TASK_END, "Traceroute", (now_ns() - t0) / 1e9,
+		   NULL);
 	run->top.st.sent += g->st.sent - before.sent;
 	run->top.st.bytes_sent += g->st.bytes_sent - before.bytes_sent;
 	run->top.st.recv += g->st.recv - before.recv;

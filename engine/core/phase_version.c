@@ -102,8 +102,7 @@ static int version_run(struct phase_inst *ph, struct phase_run *run,
 	for (size_t i = 0; i < nres; i++) {
 		if (!is_open_tcp(&pr[i]))
 			continue;
-		nhosts += nopen++ == 0 ||
-			  !addr_eq(&pr[i].addr, &pr[last].addr);
+		nhosts += nopen++ == 0 || !addr_eq(&pr[i].addr, &pr[last].addr);
 		last = i;
 	}
 	snprintf(info, sizeof(info), "%zu service%s on %zu host%s", nopen,

@@ -61,7 +61,7 @@ static const int denied[] = {
 #ifdef SYS_execveat
 	SYS_execveat,
 #endif
-	/* LeakSanitizer ptraces the process at exit: kept in ASan builds. */
+/* LeakSanitizer ptraces the process at exit: kept in ASan builds. */
 #if defined(SYS_ptrace) && !defined(FATHOM_ASAN)
 	SYS_ptrace,
 #endif
@@ -147,8 +147,14 @@ static const int denied[] = {
 	SYS_setgroups,
 #endif
 #ifdef SYS_setuid32
-	SYS_setuid32, SYS_setgid32, SYS_setreuid32, SYS_setregid32,
-	SYS_setresuid32, SYS_setresgid32, SYS_setfsuid32, SYS_setfsgid32,
+	SYS_setuid32,
+	SYS_setgid32,
+	SYS_setreuid32,
+	SYS_setregid32,
+	SYS_setresuid32,
+	SYS_setresgid32,
+	SYS_setfsuid32,
+	SYS_setfsgid32,
 	SYS_setgroups32,
 #endif
 #ifdef SYS_capset
@@ -194,8 +200,9 @@ static int is_exec(int nr)
 static int install_seccomp(int allow_exec, char *err, size_t errlen)
 {
 #ifndef FATHOM_AUDIT_ARCH
-	snprintf(err, errlen, "seccomp: this architecture is not supported "
-			      "(use --no-drop)");
+	snprintf(err, errlen,
+		 "seccomp: this architecture is not supported "
+		 "(use --no-drop)");
 	return -1;
 #else
 	/* arch check, load nr, [x32 check], one test per syscall, 2 rets */
@@ -285,8 +292,7 @@ int privs_drop(char *what, size_t whatlen, char *err, size_t errlen)
 	if (to_nobody) {
 		uid_t r, e, s;
 
-		if (setgroups(0, NULL) != 0 ||
-		    setresgid(gid, gid, gid) != 0 ||
+		if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
 		    setresuid(uid, uid, uid) != 0) {
 			snprintf(err, errlen, "cannot become nobody: %s",
 				 strerror(errno));
@@ -313,9 +319,9 @@ int privs_drop(char *what, size_t whatlen, char *err, size_t errlen)
 	snprintf(what, whatlen,
 		 "%s, capabilities cleared, no_new_privs, seccomp deny-list "
 		 "(%zu syscalls)",
-		 to_nobody ? "uid/gid now nobody"
-			   : geteuid() == 0 ? "uid 0 kept (no user nobody)"
-					    : "uid unchanged (not root)",
+		 to_nobody        ? "uid/gid now nobody"
+		 : geteuid() == 0 ? "uid 0 kept (no user nobody)"
+				  : "uid unchanged (not root)",
 		 NDENIED);
 	return 0;
 }
@@ -338,16 +344,16 @@ static int set_caps(uint32_t caps0, char *err, size_t errlen)
 	if (syscall(SYS_capget, &hdr, data) != 0 ||
 	    data[0].effective != caps0 || data[0].permitted != caps0 ||
 	    data[1].effective || data[1].permitted) {
-		snprintf(err, errlen, "capabilities other than "
-				      "CAP_NET_ADMIN remain");
+		snprintf(err, errlen,
+			 "capabilities other than "
+			 "CAP_NET_ADMIN remain");
 		return -1;
 	}
 	return 0;
 }
 
 /* To nobody, keeping the permitted set; nft then gets it as ambient. */
-static int monitor_to_nobody(const struct passwd *pw, char *err,
-			     size_t errlen)
+static int monitor_to_nobody(const struct passwd *pw, char *err, size_t errlen)
 {
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setgroups(0, NULL) ||
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) ||
@@ -364,8 +370,7 @@ static int monitor_to_nobody(const struct passwd *pw, char *err,
 	return 0;
 }
 
-int privs_confine_monitor(char *what, size_t whatlen, char *err,
-			  size_t errlen)
+int privs_confine_monitor(char *what, size_t whatlen, char *err, size_t errlen)
 {
 	const uint32_t keep = 1u << CAP_NET_ADMIN;
 	const struct rlimit none = { 0, 0 };

@@ -42,7 +42,6 @@ int privs_drop(char *what, size_t whatlen, char *err, size_t errlen);
  * what. Returns 0, or -1 with err; the monitor still does its job then,
  * with whatever it could not give up.
  */
-int privs_confine_monitor(char *what, size_t whatlen, char *err,
-			  size_t errlen);
+int privs_confine_monitor(char *what, size_t whatlen, char *err, size_t errlen);
 
 #endif

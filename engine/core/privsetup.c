@@ -30,8 +30,9 @@ static void monitor_main(struct rstguard *g, int rfd)
 	 * still fathom's; if some step fails it still does its one job.
 	 */
 	if (privs_confine_monitor(what, sizeof(what), err, sizeof(err)) < 0)
-		fprintf(stderr, "fathom: warning: the nft guard's monitor "
-				"keeps more privileges than it needs: %s\n",
+		fprintf(stderr,
+			"fathom: warning: the nft guard's monitor "
+			"keeps more privileges than it needs: %s\n",
 			err);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
@@ -87,8 +88,8 @@ static int start_monitor(struct privsetup *ps, char *err, size_t errlen)
 	return 0;
 }
 
-int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
-		   char *err, size_t errlen)
+int privsetup_open(struct privsetup *ps, const struct scan_opts *o, char *err,
+		   size_t errlen)
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->monitor_fd = -1;

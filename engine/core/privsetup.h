@@ -27,32 +27,32 @@ enum vscan_mode {
  * while it runs and pauses it again.
  */
 struct privsetup {
-	struct route_hop hop;     /* the run's interface and source address */
-	struct pktio *sweep;      /* the SYN sweep's capture and injection;
+	struct route_hop hop; /* the run's interface and source address */
+	struct pktio *sweep;  /* the SYN sweep's capture and injection;
 				     NULL: synscan_needs_capture() says
 				     none (-sT alone, no CAP_NET_RAW) */
-	struct pktio *vscan;      /* -sV's, in the userspace modes; or NULL */
+	struct pktio *vscan;  /* -sV's, in the userspace modes; or NULL */
 	enum vscan_mode vmode;
-	char vwhy[256];           /* VSCAN_SOCKETS: why nft refused */
-	int vwarned;              /* its warning was printed */
+	char vwhy[256]; /* VSCAN_SOCKETS: why nft refused */
+	int vwarned;    /* its warning was printed */
 	/*
 	 * One pass: the guard (or a foreign -S) covers the sweep's source
 	 * ports too and -sV's capture takes them, so the sweep keeps its
 	 * SYN-ACKs for -sV (synscan_onepass_wanted()).
 	 */
 	int onepass;
-	struct pktio *os;         /* -O's, or NULL */
-	struct pktio *disc;       /* host discovery's, or NULL (-Pn) */
-	uint16_t os_port0;        /* -O's source ports start here */
-	struct pktio *trace;      /* --traceroute's, or NULL */
-	uint16_t trace_port0;     /* its source ports are this + TTL */
-	struct rstguard guard;    /* VSCAN_GUARD's table */
+	struct pktio *os;      /* -O's, or NULL */
+	struct pktio *disc;    /* host discovery's, or NULL (-Pn) */
+	uint16_t os_port0;     /* -O's source ports start here */
+	struct pktio *trace;   /* --traceroute's, or NULL */
+	uint16_t trace_port0;  /* its source ports are this + TTL */
+	struct rstguard guard; /* VSCAN_GUARD's table */
 	/*
 	 * The guard's table outlives an unprivileged process's rights to
 	 * delete it: a monitor forked here stays root, waits for EOF on this
 	 * pipe (the main process exits, crashes or is killed) and deletes it.
 	 */
-	int monitor_fd;           /* write end; -1: no monitor */
+	int monitor_fd; /* write end; -1: no monitor */
 	pid_t monitor;
 };
 
@@ -63,8 +63,8 @@ struct privsetup {
  * and port base), then privsetup_seal(). Returns 0, or -1 with err (ps
  * is then closed).
  */
-int privsetup_open(struct privsetup *ps, const struct scan_opts *o,
-		   char *err, size_t errlen);
+int privsetup_open(struct privsetup *ps, const struct scan_opts *o, char *err,
+		   size_t errlen);
 
 /*
  * After the phases' set-up, still privileged: hands an installed guard's

@@ -7,16 +7,16 @@
 #include "netstack/base/util.h"
 
 static const char *const state_names[PS_NSTATES] = {
-	"unknown",    "open",          "closed",         "filtered",
+	"unknown",    "open",          "closed",          "filtered",
 	"unfiltered", "open|filtered", "closed|filtered",
 };
 
 static const char *const reason_names[RS_NREASONS] = {
-	"unknown",       "syn-ack",        "reset",
-	"no-response",   "net-unreach",    "host-unreach",
-	"proto-unreach", "port-unreach",   "net-prohibited",
+	"unknown",         "syn-ack",          "reset",
+	"no-response",     "net-unreach",      "host-unreach",
+	"proto-unreach",   "port-unreach",     "net-prohibited",
 	"host-prohibited", "admin-prohibited", "time-exceeded",
-	"user-set",      "udp-response",   "conn-refused",
+	"user-set",        "udp-response",     "conn-refused",
 };
 
 const char *port_state_name(int state)
@@ -28,7 +28,7 @@ const char *port_state_name(int state)
 const char *port_reason_name(int reason)
 {
 	return reason >= 0 && reason < RS_NREASONS ? reason_names[reason]
-						  : "unknown";
+						   : "unknown";
 }
 
 int port_reason_from_icmp(uint8_t type, uint8_t code)

@@ -46,14 +46,14 @@ int port_reason_from_icmp(uint8_t type, uint8_t code);
 
 /* One answered probe. Unanswered probes are not stored: they are implied. */
 struct port_result {
-	struct addr addr;  /* target */
-	struct addr from;  /* who answered (an ICMP error may be a router) */
-	uint32_t rtt_us;   /* 0 = unknown */
+	struct addr addr; /* target */
+	struct addr from; /* who answered (an ICMP error may be a router) */
+	uint32_t rtt_us;  /* 0 = unknown */
 	uint16_t port;
-	uint8_t proto;     /* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t state;     /* enum port_state */
-	uint8_t reason;    /* enum port_reason */
-	uint8_t ttl;       /* of the reply */
+	uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;  /* enum port_state */
+	uint8_t reason; /* enum port_reason */
+	uint8_t ttl;    /* of the reply */
 	/*
 	 * The sweep: which pass's copy drew the reply (its destination
 	 * port says, engine/sweep/passes.h), PASS_UNKNOWN when no port

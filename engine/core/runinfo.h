@@ -23,23 +23,23 @@ struct run_info {
 	 * had finished: the summary counts the whole scan).
 	 */
 	uint64_t total;
-	size_t hosts_up;             /* hosts up so far, every group's */
-	uint64_t start_ns, end_ns;   /* now_ns()'s clock; end 0: running */
+	size_t hosts_up;           /* hosts up so far, every group's */
+	uint64_t start_ns, end_ns; /* now_ns()'s clock; end 0: running */
 	time_t start_wall;
-	time_t end_wall;             /* now while the run has not ended */
+	time_t end_wall; /* now while the run has not ended */
 	/*
 	 * Seconds from the start to the end (to now while it has not
 	 * ended); 0 when it never began (an early error).
 	 */
 	double elapsed;
-	int interrupted;             /* SIGINT/SIGTERM */
+	int interrupted;              /* SIGINT/SIGTERM */
 	const struct pass_counts *pc; /* the sweep's passes (passes.h) */
 	/* The TCP scan type as nmap's XML names it ("syn", "ack"...). */
 	const char *tcp_type;
 	/* --scanflags as nmap's XML names them ("FINACK"); "" without. */
 	char scanflags[32];
-	int versioned;               /* -sV ran (or runs) */
-	int os_ran;                  /* -O ran */
+	int versioned; /* -sV ran (or runs) */
+	int os_ran;    /* -O ran */
 	/* The group's table (its SF-Port prints), or NULL (the run's). */
 	const struct hosttab *tab;
 };

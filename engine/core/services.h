@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum svc_proto { SVC_TCP = 0, SVC_UDP = 1, SVC_NPROTO = 2 };
+enum svc_proto {
+	SVC_TCP = 0,
+	SVC_UDP = 1,
+	SVC_NPROTO = 2
+};
 
 /*
  * The table file (probes/fathom-services) has one entry per line:
@@ -42,8 +46,7 @@ size_t services_top(const struct services *s, int proto, size_t n,
  * names: "http", "http*", "*sql*"; '*' and '?' wildcards, case-insensitive).
  * Returns the number of matches.
  */
-size_t services_match(const struct services *s, int proto,
-		      const char *pattern,
+size_t services_match(const struct services *s, int proto, const char *pattern,
 		      void (*fn)(uint16_t port, void *arg), void *arg);
 
 #endif

@@ -97,7 +97,8 @@ static int extra_row(void *arg, int n, const char *const *v)
 static int port_row(void *arg, int n, const char *const *v)
 {
 	struct dhost *h = n >= 9 && v[0] && v[1] && v[2] && v[3]
-				  ? host_of(arg, v[0]) : NULL;
+				  ? host_of(arg, v[0])
+				  : NULL;
 	struct dport *p;
 
 	if (h == NULL)
@@ -161,8 +162,9 @@ static int resolve(const struct inv_backend *be, void *h, const char *ref,
 			goto bad;
 		}
 		snprintf(off, sizeof(off), "%lld", back);
-		return be->query(h, "SELECT id FROM scans ORDER BY id DESC "
-				    "LIMIT 1 OFFSET ?",
+		return be->query(h,
+				 "SELECT id FROM scans ORDER BY id DESC "
+				 "LIMIT 1 OFFSET ?",
 				 p, 1, id_row, id, err, errlen);
 	}
 	if (strtoll(ref, &end, 10) <= 0 || *end)
@@ -182,33 +184,38 @@ static int load(const struct inv_backend *be, void *h, const char *id,
 	int rc = -1;
 
 	s->start = -1;
-	if (be->query(h, "SELECT scanner, version, args, start_time FROM "
-			 "scans WHERE id = ?",
+	if (be->query(h,
+		      "SELECT scanner, version, args, start_time FROM "
+		      "scans WHERE id = ?",
 		      p, 1, scan_row, s, err, errlen) < 0)
 		return -1;
 	if (s->scanner == NULL) {
 		snprintf(err, errlen, "no scan %s in the database", id);
 		return -1;
 	}
-	if (be->query(h, "SELECT addr, addrtype, mac, status FROM hosts "
-			 "WHERE scan_id = ? ORDER BY seq",
+	if (be->query(h,
+		      "SELECT addr, addrtype, mac, status FROM hosts "
+		      "WHERE scan_id = ? ORDER BY seq",
 		      p, 1, host_row, s, err, errlen) < 0)
 		return -1;
 	index_hosts(&b);
 	if (be->query(h, "SELECT addr, name FROM hostnames WHERE scan_id = ?",
 		      p, 1, name_row, &b, err, errlen) < 0 ||
-	    be->query(h, "SELECT addr, state, count FROM extraports WHERE "
-			 "scan_id = ? ORDER BY addr, seq",
+	    be->query(h,
+		      "SELECT addr, state, count FROM extraports WHERE "
+		      "scan_id = ? ORDER BY addr, seq",
 		      p, 1, extra_row, &b, err, errlen) < 0 ||
-	    be->query(h, "SELECT p.addr, p.protocol, p.port, p.state, "
-			 "s.name, s.product, s.version, s.extrainfo, "
-			 "s.tunnel FROM ports p LEFT JOIN services s ON "
-			 "s.scan_id = p.scan_id AND s.addr = p.addr AND "
-			 "s.protocol = p.protocol AND s.port = p.port "
-			 "WHERE p.scan_id = ?",
+	    be->query(h,
+		      "SELECT p.addr, p.protocol, p.port, p.state, "
+		      "s.name, s.product, s.version, s.extrainfo, "
+		      "s.tunnel FROM ports p LEFT JOIN services s ON "
+		      "s.scan_id = p.scan_id AND s.addr = p.addr AND "
+		      "s.protocol = p.protocol AND s.port = p.port "
+		      "WHERE p.scan_id = ?",
 		      p, 1, port_row, &b, err, errlen) < 0 ||
-	    be->query(h, "SELECT addr, name FROM os_matches WHERE "
-			 "scan_id = ? ORDER BY addr, rank",
+	    be->query(h,
+		      "SELECT addr, name FROM os_matches WHERE "
+		      "scan_id = ? ORDER BY addr, rank",
 		      p, 1, os_row, &b, err, errlen) < 0)
 		goto out;
 	rc = 0;
@@ -218,8 +225,8 @@ out:
 	return rc;
 }
 
-int diff_load_db(const char *db, const char *ref, struct dscan *s,
-		 char *err, size_t errlen)
+int diff_load_db(const char *db, const char *ref, struct dscan *s, char *err,
+		 size_t errlen)
 {
 	const struct inv_backend *be = inv_backend_for(db);
 	char id[32], e[512];

@@ -6,7 +6,11 @@
 #include <stdio.h>
 
 /* Address types in ndiff's display order. */
-enum { DADDR_IPV4, DADDR_IPV6, DADDR_MAC };
+enum {
+	DADDR_IPV4,
+	DADDR_IPV6,
+	DADDR_MAC
+};
 
 struct daddr {
 	int type;
@@ -40,9 +44,9 @@ struct dhost {
 	size_t nports;
 	struct dextra *extra; /* in document order */
 	size_t nextra;
-	char **os;            /* osmatch names, in order */
+	char **os; /* osmatch names, in order */
 	size_t nos;
-	char *id;             /* ndiff's host id, set by diff_scan_sort() */
+	char *id; /* ndiff's host id, set by diff_scan_sort() */
 };
 
 struct dscan {
@@ -74,15 +78,14 @@ int dhost_cmp(const void *x, const void *y);
 void dscan_sort(struct dscan *s);
 
 /* An nmap XML file into s. 0, or -1 with err. */
-int diff_load_xml(const char *path, struct dscan *s, char *err,
-		  size_t errlen);
+int diff_load_xml(const char *path, struct dscan *s, char *err, size_t errlen);
 
 /*
  * A scan of an inventory database: db a SQLite file or a postgresql://
  * URI, ref a scan id, "last" or "last~N". 0, or -1 with err.
  */
-int diff_load_db(const char *db, const char *ref, struct dscan *s,
-		 char *err, size_t errlen);
+int diff_load_db(const char *db, const char *ref, struct dscan *s, char *err,
+		 size_t errlen);
 
 /*
  * Prints the differences of a and b (sorted here) as ndiff's text, or

@@ -12,7 +12,11 @@
 #include "engine/invdb/invdb_int.h"
 #include "netstack/base/util.h"
 
-enum { DIFF_SAME = 0, DIFF_DIFFERENT = 1, DIFF_ERROR = 2 };
+enum {
+	DIFF_SAME = 0,
+	DIFF_DIFFERENT = 1,
+	DIFF_ERROR = 2
+};
 
 static void usage(FILE *f)
 {
@@ -48,8 +52,7 @@ static int is_sqlite(const char *path)
  * One side: DB#SCAN, or an XML file. A database named without a scan is
  * refused (which scan would it be?).
  */
-static int load_side(const char *arg, struct dscan *s, char *err,
-		     size_t errlen)
+static int load_side(const char *arg, struct dscan *s, char *err, size_t errlen)
 {
 	const char *hash = strrchr(arg, '#');
 
@@ -98,10 +101,18 @@ int diff_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+vh", lo, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
-		case 't': json = 0; break;
-		case 'v': verbose = 1; break;
-		case 'h': usage(stdout); return DIFF_SAME;
+		case 'j':
+			json = 1;
+			break;
+		case 't':
+			json = 0;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return DIFF_SAME;
 		default:
 			snprintf(err, sizeof(err), "unrecognized option '%s'",
 				 argv[optind - 1]);

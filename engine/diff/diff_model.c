@@ -180,12 +180,12 @@ void dscan_sort(struct dscan *s)
 		host_prepare(&s->hosts[i]);
 	/* Python's sort is stable; ties keep document order. */
 	for (size_t i = 1; i < s->nhosts; i++)
-		for (size_t j = i; j > 0 && dhost_cmp(&s->hosts[j - 1],
-						     &s->hosts[j]) > 0; j--) {
+		for (size_t j = i;
+		     j > 0 && dhost_cmp(&s->hosts[j - 1], &s->hosts[j]) > 0;
+		     j--) {
 			struct dhost t = s->hosts[j];
 
 			s->hosts[j] = s->hosts[j - 1];
 			s->hosts[j - 1] = t;
 		}
 }
-

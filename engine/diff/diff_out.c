@@ -162,16 +162,18 @@ static void format_name(const struct dhost *h, char *buf, size_t len)
 		snprintf(buf, len, "%s (%s)", names, addrs);
 	else
 		snprintf(buf, len, "%s",
-			 names[0] ? names : addrs[0] ? addrs : "<no name>");
+			 names[0]   ? names
+			 : addrs[0] ? addrs
+				    : "<no name>");
 }
 
 static void banner(const struct dscan *s, char *buf, size_t len)
 {
 	size_t n;
 
-	n = (size_t)snprintf(buf, len, "%s",
-			     s->scanner && strcmp(s->scanner, "nmap")
-				     ? s->scanner : "Nmap");
+	n = (size_t)snprintf(
+		buf, len, "%s",
+		s->scanner && strcmp(s->scanner, "nmap") ? s->scanner : "Nmap");
 	if (s->version)
 		n += (size_t)snprintf(buf + n, len - n, " %s", s->version);
 	n += (size_t)snprintf(buf + n, len - n, " scan");
@@ -261,9 +263,9 @@ static void table_print(FILE *f, struct table *t)
 			const char *c = t->rows[r][i];
 			int pad = (int)(t->w[i] - text_width(c));
 
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-					      "%s%*s%s", c, pad, "",
-					      i >= 1 && i < TCOLS - 1 ? " " : "");
+			n += (size_t)snprintf(
+				line + n, sizeof(line) - n, "%s%*s%s", c, pad,
+				"", i >= 1 && i < TCOLS - 1 ? " " : "");
 		}
 		if (n >= sizeof(line))
 			n = sizeof(line) - 1;
@@ -285,7 +287,9 @@ static void svc_name(const struct dservice *s, char *buf, size_t len)
 		snprintf(buf, len, "%s/%s", s->tunnel, s->name);
 	else
 		snprintf(buf, len, "%s",
-			 s->tunnel ? s->tunnel : s->name ? s->name : "");
+			 s->tunnel ? s->tunnel
+			 : s->name ? s->name
+				   : "");
 }
 
 static void svc_version(const struct dservice *s, char *buf, size_t len)
@@ -329,7 +333,8 @@ static void port_table(FILE *f, const struct hdiff *d, int verbose)
 {
 	struct table t = { 0 };
 	const char *hdr[TCOLS] = { d->a->state == NULL   ? "+"
-				   : d->b->state == NULL ? "-" : " ",
+				   : d->b->state == NULL ? "-"
+							 : " ",
 				   "PORT", "STATE", "SERVICE", "VERSION" };
 
 	table_add(&t, hdr);
@@ -428,8 +433,8 @@ static void print_host(FILE *f, const struct hdiff *d, int verbose)
 /* host_pairs(): the sorted lists merged by id; a missing side is empty. */
 typedef void (*pair_fn)(void *arg, struct hdiff *d);
 
-static int each_pair(struct dscan *a, struct dscan *b, int verbose,
-		     pair_fn fn, void *arg)
+static int each_pair(struct dscan *a, struct dscan *b, int verbose, pair_fn fn,
+		     void *arg)
 {
 	static const struct dhost none;
 	size_t i = 0, j = 0;
@@ -605,9 +610,11 @@ static void json_host(void *arg, struct hdiff *d)
 	fputs(",\"name\":", f);
 	json_str(f, name);
 	fprintf(f, ",\"change\":\"%s\",\"state_a\":",
-		!d->a->state ? "added" : !d->b->state ? "removed"
-			: d->state_changed ? "state" : d->cost ? "changed"
-							      : "same");
+		!d->a->state       ? "added"
+		: !d->b->state     ? "removed"
+		: d->state_changed ? "state"
+		: d->cost          ? "changed"
+				   : "same");
 	json_str(f, d->a->state);
 	fputs(",\"state_b\":", f);
 	json_str(f, d->b->state);
@@ -655,8 +662,9 @@ int diff_print_json(FILE *f, struct dscan *a, struct dscan *b, int verbose)
 	json_scan(f, "a", a);
 	json_scan(f, "b", b);
 	cost = each_pair(a, b, verbose, json_host, &j);
-	fprintf(f, "{\"type\":\"end\",\"hosts\":%zu,\"cost\":%d,"
-		   "\"different\":%s}\n",
+	fprintf(f,
+		"{\"type\":\"end\",\"hosts\":%zu,\"cost\":%d,"
+		"\"different\":%s}\n",
 		j.hosts, cost, cost ? "true" : "false");
 	return cost;
 }

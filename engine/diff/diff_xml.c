@@ -64,9 +64,14 @@ static int decode(char *s)
 	char *o = s;
 
 	while (*s) {
-		static const struct { const char *e; char c; } ent[] = {
-			{ "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' },
-			{ "quot;", '"' }, { "apos;", '\'' } };
+		static const struct {
+			const char *e;
+			char c;
+		} ent[] = { { "lt;", '<' },
+			    { "gt;", '>' },
+			    { "amp;", '&' },
+			    { "quot;", '"' },
+			    { "apos;", '\'' } };
 		size_t k;
 
 		if (*s != '&') {
@@ -79,8 +84,8 @@ static int decode(char *s)
 		if (*s == '#') {
 			int hex = s[1] == 'x';
 			char *end;
-			unsigned long cp = strtoul(s + 1 + hex, &end,
-						   hex ? 16 : 10);
+			unsigned long cp =
+				strtoul(s + 1 + hex, &end, hex ? 16 : 10);
 
 			if (end == s + 1 + hex || *end != ';' || cp == 0 ||
 			    cp > 0x10ffff)
@@ -107,8 +112,8 @@ static const char *parent(const struct xp *p)
 }
 
 /* ndiff's start handlers, for the elements it reads. */
-static int start(struct xp *p, const char *name, const struct xattr *a,
-		 int n, char *err, size_t errlen)
+static int start(struct xp *p, const char *name, const struct xattr *a, int n,
+		 char *err, size_t errlen)
 {
 	const char *v;
 
@@ -137,8 +142,9 @@ static int start(struct xp *p, const char *name, const struct xattr *a,
 	} else if (strcmp(name, "address") == 0) {
 		const char *t = attr(a, n, "addrtype");
 		int type = !t || strcmp(t, "ipv4") == 0 ? DADDR_IPV4
-			   : strcmp(t, "ipv6") == 0	 ? DADDR_IPV6
-			   : strcmp(t, "mac") == 0	 ? DADDR_MAC : -1;
+			   : strcmp(t, "ipv6") == 0     ? DADDR_IPV6
+			   : strcmp(t, "mac") == 0      ? DADDR_MAC
+							: -1;
 
 		if (type < 0) {
 			snprintf(err, errlen, "unknown address type '%s'", t);
@@ -170,8 +176,8 @@ static int start(struct xp *p, const char *name, const struct xattr *a,
 		}
 	} else if (strcmp(name, "service") == 0 && p->port) {
 		struct dservice *s = &p->port->svc;
-		const char *f[5] = { "name", "product", "version",
-				     "extrainfo", "tunnel" };
+		const char *f[5] = { "name", "product", "version", "extrainfo",
+				     "tunnel" };
 		char **to[5] = { &s->name, &s->product, &s->version,
 				 &s->extrainfo, &s->tunnel };
 
@@ -298,16 +304,16 @@ bad:
 /* Skips <?...?>, <!--...-->, <!DOCTYPE ...>, <![CDATA[...]]>. */
 static char *skip_special(char *s)
 {
-	const char *e = s[1] == '?' ? "?>"
-			: strncmp(s, "<!--", 4) == 0 ? "-->"
-			: strncmp(s, "<![CDATA[", 9) == 0 ? "]]>" : ">";
+	const char *e = s[1] == '?'                       ? "?>"
+			: strncmp(s, "<!--", 4) == 0      ? "-->"
+			: strncmp(s, "<![CDATA[", 9) == 0 ? "]]>"
+							  : ">";
 	char *x = strstr(s + 1, e);
 
 	return x ? x + strlen(e) : NULL;
 }
 
-int diff_load_xml(const char *path, struct dscan *sc, char *err,
-		  size_t errlen)
+int diff_load_xml(const char *path, struct dscan *sc, char *err, size_t errlen)
 {
 	struct xp p = { .scan = sc };
 	size_t n;
@@ -329,8 +335,9 @@ int diff_load_xml(const char *path, struct dscan *sc, char *err,
 		seen = 1;
 	}
 	if (!seen || p.depth != 0) {
-		snprintf(err, errlen, "%s", seen ? "the XML document ends early"
-						 : "not an XML document");
+		snprintf(err, errlen, "%s",
+			 seen ? "the XML document ends early"
+			      : "not an XML document");
 		goto fail;
 	}
 	if (sc->scanner == NULL && sc->args == NULL && sc->start < 0 &&

@@ -21,7 +21,8 @@ static struct block longest(char *const *a, char *const *b, size_t alo,
 {
 	struct block best = { alo, blo, 0 };
 	size_t w = bhi - blo + 1;
-	size_t *prev = xcalloc(w, sizeof(*prev)), *cur = xcalloc(w, sizeof(*cur));
+	size_t *prev = xcalloc(w, sizeof(*prev)),
+	       *cur = xcalloc(w, sizeof(*cur));
 
 	/* prev[t + 1]: the run ending at (i - 1, blo + t); [0] stays 0. */
 	for (size_t i = alo; i < ahi; i++) {
@@ -127,11 +128,13 @@ size_t seqmatch_opcodes(char *const *a, size_t na, char *const *b, size_t nb,
 		else if (j < mb[t].j)
 			tag = 'i';
 		if (tag && n < max)
-			op[n++] = (struct seq_op){ tag, i, mb[t].i, j, mb[t].j };
+			op[n++] =
+				(struct seq_op){ tag, i, mb[t].i, j, mb[t].j };
 		i = mb[t].i + mb[t].k;
 		j = mb[t].j + mb[t].k;
 		if (mb[t].k && n < max)
-			op[n++] = (struct seq_op){ 'e', mb[t].i, i, mb[t].j, j };
+			op[n++] =
+				(struct seq_op){ 'e', mb[t].i, i, mb[t].j, j };
 	}
 	free(mb);
 	return n;

@@ -38,8 +38,7 @@ static int cmp_arp(const void *a, const void *b)
 }
 
 /* a's next hop into *gw (family 0: on the link); -1 without a route. */
-int disc_nexthop(const struct disc *d, const struct addr *a,
-		   struct addr *gw)
+int disc_nexthop(const struct disc *d, const struct addr *a, struct addr *gw)
 {
 	uint32_t g4;
 
@@ -72,8 +71,10 @@ int disc_collect_nexthops(struct disc *d, char *err, size_t errlen)
 		if (gw.family && ngw < sizeof(gws) / sizeof(*gws))
 			gws[ngw++] = gw;
 		if (d->narp >= MAX_ONLINK_ARP) {
-			snprintf(err, errlen, "more than %u on-link targets to "
-				 "resolve with ARP", MAX_ONLINK_ARP);
+			snprintf(err, errlen,
+				 "more than %u on-link targets to "
+				 "resolve with ARP",
+				 MAX_ONLINK_ARP);
 			return -1;
 		}
 		d->arp = xgrow(d->arp, &cap, d->narp + 1, sizeof(*d->arp));
@@ -95,8 +96,7 @@ int disc_collect_nexthops(struct disc *d, char *err, size_t errlen)
 	return 0;
 }
 
-static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
-		   void *arg)
+static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts, void *arg)
 {
 	struct disc *d = arg;
 	struct pkt_info p;
@@ -143,7 +143,7 @@ static void on_arp(const uint8_t *frame, size_t caplen, uint64_t ts,
 }
 
 int disc_resolve(struct disc *d, struct disc_stats *st, char *err,
-		   size_t errlen)
+		 size_t errlen)
 {
 	double rate = d->o->rate < 1000 ? 1000 : d->o->rate;
 	uint8_t frame[96];
@@ -166,11 +166,11 @@ int disc_resolve(struct disc *d, struct disc_stats *st, char *err,
 						 &d->s->hop.saddr,
 						 &d->arp[i].addr);
 				flen = CRAFT_ND_LEN;
-			} else if (craft_arp_request(
-					   pktio_libnet(d->io), frame, &flen,
-					   d->s->hop.if_mac, d->s->hop.src,
-					   addr_v4(&d->arp[i].addr), err,
-					   errlen) < 0) {
+			} else if (craft_arp_request(pktio_libnet(d->io), frame,
+						     &flen, d->s->hop.if_mac,
+						     d->s->hop.src,
+						     addr_v4(&d->arp[i].addr),
+						     err, errlen) < 0) {
 				return -1;
 			}
 			while (ratelimit_take(&rl, now_ns(), 1, &wait) == 0)
@@ -198,4 +198,3 @@ int disc_resolve(struct disc *d, struct disc_stats *st, char *err,
 	}
 	return 0;
 }
-

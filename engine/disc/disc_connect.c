@@ -19,8 +19,8 @@ struct dc_answer {
 struct dc {
 	const struct scan_opts *o;
 	uint64_t nt;
-	uint8_t *up;               /* a bit per target */
-	struct dc_answer *ans;     /* in the order found */
+	uint8_t *up;           /* a bit per target */
+	struct dc_answer *ans; /* in the order found */
 	size_t nans, cap;
 	_Atomic int pass;
 };

@@ -13,7 +13,6 @@
 
 #define SENDLOG_BITS 16
 
-
 /* The slot of (kind, port) in ks, or -1 when no such probe is sent. */
 long disc_slot_of(const struct disc_keys *ks, int kind, uint16_t port);
 
@@ -29,9 +28,9 @@ struct sendlog_slot {
 /* An address ARP (IPv6: ND) must resolve, and when it was last asked. */
 struct arp_ent {
 	struct addr addr;
-	int target;         /* a target (on-link), not only a gateway */
+	int target; /* a target (on-link), not only a gateway */
 	uint64_t sent_ns;
-	uint32_t rtt_us;    /* of the first answer; 0 = none */
+	uint32_t rtt_us; /* of the first answer; 0 = none */
 	int answered;
 };
 
@@ -41,20 +40,20 @@ struct disc {
 	struct pktio *io;
 	struct route_table rt;
 	struct route_table6 rt6;
-	int v6;               /* an IPv6 run: ND, ICMPv6, rt6 */
+	int v6; /* an IPv6 run: ND, ICMPv6, rt6 */
 	struct disc_keys ks;
 	struct disc_tmpls tm;
 	struct permute perm;
 	uint64_t nt, total;
-	struct results *res;  /* probe index -> first valid reply */
-	struct results *seen; /* target index -> answered at all */
+	struct results *res;        /* probe index -> first valid reply */
+	struct results *seen;       /* target index -> answered at all */
 	_Atomic uint64_t *answered; /* per slot: (host, slot) answers */
 	struct rto rto;
 	struct sendlog_slot *sendlog;
 	uint64_t wall_minus_mono;
-	struct arp_ent *arp;  /* sorted by address */
+	struct arp_ent *arp; /* sorted by address */
 	size_t narp;
-	int arp_ping;         /* on-link targets: ARP decides */
+	int arp_ping; /* on-link targets: ARP decides */
 	/*
 	 * One pass guards fathom's ports from the kernel's RSTs before any
 	 * probe (privsetup.h onepass): a SYN-ACK to a -PS probe then gets
@@ -63,8 +62,8 @@ struct disc {
 	 */
 	int rst_synack;
 	_Atomic int rx_stop;
-	_Atomic int pass;     /* > 0: retransmissions, not timed (Karn) */
-	_Atomic uint64_t pass0_ns; /* when pass 0 began sending */
+	_Atomic int pass;           /* > 0: retransmissions, not timed (Karn) */
+	_Atomic uint64_t pass0_ns;  /* when pass 0 began sending */
 	_Atomic uint64_t pass0_end; /* when it was done; 0 before */
 	/* Pass 0 had reached position prog_pos at prog_ns. */
 	_Atomic uint64_t prog_pos, prog_ns;
@@ -95,8 +94,7 @@ int disc_stopped(const struct disc *d);
 
 /* disc_arp.c: a's next hop into *gw (family 0: on the link); -1
  * without a route. */
-int disc_nexthop(const struct disc *d, const struct addr *a,
-		 struct addr *gw);
+int disc_nexthop(const struct disc *d, const struct addr *a, struct addr *gw);
 
 /* The next hop of every target into d->arp: the on-link targets and the
  * gateways, sorted, once each. 0, or -1 with err (too many). */

@@ -124,15 +124,14 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	int64_t ti;
 
 	atomic_fetch_add_explicit(&d->recv, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&d->bytes_recv, caplen,
-				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&d->bytes_recv, caplen, memory_order_relaxed);
 	pkt_parse(frame, caplen, &p);
 	if (!disc_classify(&d->ks, &p, &r))
 		return;
 	if (d->rst_synack) {
 		uint8_t rst[TCPSEG_HDR_MAX];
-		struct iovec iov = { rst, tcpseg_rst_for_synack(rst, sizeof(rst),
-								&p) };
+		struct iovec iov = { rst, tcpseg_rst_for_synack(
+						  rst, sizeof(rst), &p) };
 
 		if (iov.iov_len)
 			pktio_send(d->io, &iov, 1);
@@ -263,7 +262,8 @@ static void send_pass(struct disc *d, int pass)
 				atomic_store(&d->prog_pos, x);
 			}
 		}
-		if (pass > 0 && (results_seen(d->seen, ti) || out_of_time(d, ti)))
+		if (pass > 0 &&
+		    (results_seen(d->seen, ti) || out_of_time(d, ti)))
 			continue;
 		mac = probe_mac(d, &a);
 		if (mac == NULL)
@@ -371,14 +371,14 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 			char why[256];
 
 			rto_describe(&d->rto, why, sizeof(why));
-			fprintf(stderr, "discovery pass %d: sent %llu in "
+			fprintf(stderr,
+				"discovery pass %d: sent %llu in "
 				"%.3fs, waited %.3fs (%s); %zu hosts up\n",
 				pass,
 				(unsigned long long)(atomic_load(&d->sent) -
 						     sent0),
-				(t_sent - t0) / 1e9,
-				(now_ns() - t_sent) / 1e9, why,
-				results_count(d->seen));
+				(t_sent - t0) / 1e9, (now_ns() - t_sent) / 1e9,
+				why, results_count(d->seen));
 		}
 		/* A pass that drew nothing ends them, unless few are silent
 		 * and others answered (the RTO is measured): then another
@@ -391,9 +391,10 @@ static void probe_passes(struct disc *d, struct disc_stats *st)
 			double m = missed(d);
 
 			if (d->o->debug)
-				fprintf(stderr, "discovery: expected missed "
-					"hosts after pass 0: %.3g%s\n", m,
-					m < 0 ? " (unknown)" : "");
+				fprintf(stderr,
+					"discovery: expected missed "
+					"hosts after pass 0: %.3g%s\n",
+					m, m < 0 ? " (unknown)" : "");
 			if (m >= 0 && m < DISC_MISS_GOAL)
 				break;
 		}
@@ -439,14 +440,13 @@ static void gather(struct disc *d, struct disc_results *r)
 	for (;;) {
 		struct disc_host h = { 0 };
 
-		while (j < d->narp && !(d->arp_ping && d->arp[j].target &&
-					d->arp[j].answered))
+		while (j < d->narp &&
+		       !(d->arp_ping && d->arp[j].target && d->arp[j].answered))
 			j++;
 		if (i >= nres && j >= d->narp)
 			break;
-		if (j < d->narp &&
-		    (i >= nres ||
-		     addr_cmp(&d->arp[j].addr, &res[i].addr) < 0)) {
+		if (j < d->narp && (i >= nres || addr_cmp(&d->arp[j].addr,
+							  &res[i].addr) < 0)) {
 			h.addr = d->arp[j].addr;
 			h.reason = d->v6 ? DR_ND : DR_ARP;
 			h.rtt_us = d->arp[j++].rtt_us;
@@ -470,8 +470,7 @@ static void gather(struct disc *d, struct disc_results *r)
  */
 static void add_self(struct disc *d, struct disc_results *r)
 {
-	struct addr me = d->v6 ? d->s->hop.saddr
-			       : addr_from_v4(d->s->hop.src);
+	struct addr me = d->v6 ? d->s->hop.saddr : addr_from_v4(d->s->hop.src);
 	size_t i = 0, cap = r->nup;
 
 	if (!d->o->ping_only || targets_index_of(d->o->targets, &me) < 0 ||
@@ -487,8 +486,8 @@ static void add_self(struct disc *d, struct disc_results *r)
 	r->nup++;
 }
 
-static int setup(struct disc *d, struct scan *g, struct pktio *io,
-		 char *err, size_t errlen)
+static int setup(struct disc *d, struct scan *g, struct pktio *io, char *err,
+		 size_t errlen)
 {
 	const struct scan_opts *o = g->opt;
 	struct timespec rt;
@@ -503,8 +502,7 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 	d->v6 = o->family == ADDR_V6;
 	if (d->v6)
 		d->ks.our6 = g->hop.saddr;
-	d->ks.sport_base = o->src_port > 0 ? (uint16_t)o->src_port
-					   : SPORT_BASE;
+	d->ks.sport_base = o->src_port > 0 ? (uint16_t)o->src_port : SPORT_BASE;
 	d->ks.sport_count = o->src_port > 0 ? 1 : SPORT_COUNT;
 	d->ks.probes = o->disc.probes;
 	d->ks.np = o->disc.n;
@@ -519,9 +517,9 @@ static int setup(struct disc *d, struct scan *g, struct pktio *io,
 		 o->timing.max_rtt_ms);
 	permute_init(&d->perm, d->total ? d->total : 1, o->seed ^ 0x5049u);
 	disc_templates(&d->tm, g->hop.if_mac, g->hop.src);
-	if (d->v6 && (!addr_is_v6(&g->hop.saddr) ||
-		      disc_templates6(&d->tm, g->hop.if_mac,
-				      &g->hop.saddr) < 0)) {
+	if (d->v6 &&
+	    (!addr_is_v6(&g->hop.saddr) ||
+	     disc_templates6(&d->tm, g->hop.if_mac, &g->hop.saddr) < 0)) {
 		snprintf(err, errlen, "no IPv6 source address on %s",
 			 g->hop.ifname);
 		return -1;

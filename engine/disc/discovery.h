@@ -53,8 +53,8 @@ int disc_reason_icmp(uint8_t type, uint8_t code);
 /* Everything a probe and its reply are keyed by, for one run. */
 struct disc_keys {
 	struct cookie_key key;
-	uint32_t our;                   /* our IPv4 address, host order */
-	struct addr our6;               /* IPv6 runs: our address; else 0 */
+	uint32_t our;     /* our IPv4 address, host order */
+	struct addr our6; /* IPv6 runs: our address; else 0 */
 	uint16_t sport_base, sport_count;
 	const struct disc_probe *probes; /* the spec's, in nmap's order */
 	size_t np;
@@ -97,12 +97,12 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 
 /* What one captured frame says about one of our probes. */
 struct disc_reply {
-	uint32_t target; /* the probed address, host order (IPv4) */
+	uint32_t target;   /* the probed address, host order (IPv4) */
 	struct addr taddr; /* the probed address, either family */
-	size_t slot;     /* the probe it answers */
-	uint8_t reason;  /* enum disc_reason */
-	uint8_t ttl;     /* of the reply */
-	int up;          /* sent by the target itself: the host is up */
+	size_t slot;       /* the probe it answers */
+	uint8_t reason;    /* enum disc_reason */
+	uint8_t ttl;       /* of the reply */
+	int up;            /* sent by the target itself: the host is up */
 };
 
 /*
@@ -125,8 +125,7 @@ int disc_classify(const struct disc_keys *ks, const struct pkt_info *p,
  * (m < 2: a host seen through one kind only says nothing about its
  * loss; fewer than 20 answers). A pure function.
  */
-double disc_missed_estimate(const uint64_t *answered, size_t np,
-			    uint64_t up);
+double disc_missed_estimate(const uint64_t *answered, size_t np, uint64_t up);
 
 /* Expected missed hosts below which discovery makes no more passes. */
 #define DISC_MISS_GOAL 0.02

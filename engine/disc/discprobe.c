@@ -83,8 +83,7 @@ static void tcp_tmpl(struct craft_tmpl *t, const uint8_t smac[6],
 		memcpy(tcp + TCP_LEN, opts, optlen);
 }
 
-void disc_templates(struct disc_tmpls *t, const uint8_t smac[6],
-		    uint32_t saddr)
+void disc_templates(struct disc_tmpls *t, const uint8_t smac[6], uint32_t saddr)
 {
 	static const uint8_t mss[4] = { 2, 4, 0x05, 0xb4 }; /* MSS 1460 */
 
@@ -93,21 +92,19 @@ void disc_templates(struct disc_tmpls *t, const uint8_t smac[6],
 }
 
 /* The cookie of probe kind/port to daddr. */
-static struct cookie probe_cookie(const struct disc_keys *ks,
-				  uint32_t daddr, int kind, uint16_t port)
+static struct cookie probe_cookie(const struct disc_keys *ks, uint32_t daddr,
+				  int kind, uint16_t port)
 {
 	switch (kind) {
 	case DK_SYN:
-		return cookie_make(&ks->key, ks->our, daddr, port,
-				   IPPROTO_TCP, ks->sport_base,
-				   ks->sport_count);
+		return cookie_make(&ks->key, ks->our, daddr, port, IPPROTO_TCP,
+				   ks->sport_base, ks->sport_count);
 	case DK_ACK:
 		return cookie_make(&ks->key, ks->our, daddr, port, TAG_ACK,
 				   ks->sport_base, ks->sport_count);
 	case DK_UDP:
-		return cookie_make(&ks->key, ks->our, daddr, port,
-				   IPPROTO_UDP, ks->sport_base,
-				   ks->sport_count);
+		return cookie_make(&ks->key, ks->our, daddr, port, IPPROTO_UDP,
+				   ks->sport_base, ks->sport_count);
 	default: /* ICMP: the kind stands for the port */
 		return cookie_make(&ks->key, ks->our, daddr, (uint16_t)kind,
 				   IPPROTO_ICMP, 0, 1);
@@ -144,8 +141,8 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 		uint8_t pl[UDPPROBE_MAX];
 		size_t plen = udpprobe_payload(pr->port, c.seq, pl);
 
-		return craft_udp_frame(out, smac, dmac, ks->our, daddr,
-				       c.sport, pr->port, ipid, 64, pl, plen);
+		return craft_udp_frame(out, smac, dmac, ks->our, daddr, c.sport,
+				       pr->port, ipid, 64, pl, plen);
 	}
 	default:
 		return craft_icmp4_query(out, CRAFT_MAX, smac, dmac, ks->our,
@@ -155,8 +152,7 @@ size_t disc_build(const struct disc_keys *ks, const struct disc_tmpls *t,
 	}
 }
 
-double disc_missed_estimate(const uint64_t *answered, size_t np,
-			    uint64_t up)
+double disc_missed_estimate(const uint64_t *answered, size_t np, uint64_t up)
 {
 	uint64_t sum = 0, tot;
 	size_t m = 0;
@@ -189,8 +185,8 @@ long disc_slot_of(const struct disc_keys *ks, int kind, uint16_t port)
 	return -1;
 }
 
-static int set(struct disc_reply *out, uint32_t target, long slot,
-	       int reason, uint8_t ttl, int up)
+static int set(struct disc_reply *out, uint32_t target, long slot, int reason,
+	       uint8_t ttl, int up)
 {
 	out->target = target;
 	out->taddr = addr_from_v4(target);
@@ -232,7 +228,9 @@ static int on_tcp(const struct disc_keys *ks, const struct pkt_info *p,
 static int on_icmp(const struct disc_keys *ks, const struct pkt_info *p,
 		   struct disc_reply *out)
 {
-	static const struct { uint8_t type, kind, reason; } replies[] = {
+	static const struct {
+		uint8_t type, kind, reason;
+	} replies[] = {
 		{ 0, DK_ECHO, DR_ECHO_REPLY },
 		{ 14, DK_TS, DR_TS_REPLY },
 		{ 18, DK_MASK, DR_MASK_REPLY },
@@ -276,7 +274,7 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 			return -1;
 		c = probe_cookie(ks, t, DK_ACK, p->inner.dport);
 		return p->inner.sport == c.sport && p->inner.seq == c.seq ? k
-									   : -1;
+									  : -1;
 	case IPPROTO_UDP:
 		k = disc_slot_of(ks, DK_UDP, p->inner.dport);
 		if (k < 0)
@@ -286,9 +284,10 @@ static long quoted_slot(const struct disc_keys *ks, const struct pkt_info *p)
 	case IPPROTO_ICMP: {
 		/* The quoted header: type, code, checksum, id, seq. */
 		uint8_t type = (uint8_t)(p->inner.sport >> 8);
-		int kind = type == CRAFT_ICMP_ECHO ? DK_ECHO
+		int kind = type == CRAFT_ICMP_ECHO        ? DK_ECHO
 			   : type == CRAFT_ICMP_TIMESTAMP ? DK_TS
-			   : type == CRAFT_ICMP_MASK ? DK_MASK : -1;
+			   : type == CRAFT_ICMP_MASK      ? DK_MASK
+							  : -1;
 
 		if (kind < 0 || (k = disc_slot_of(ks, kind, 0)) < 0)
 			return -1;

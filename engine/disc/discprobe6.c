@@ -16,10 +16,13 @@ int disc_templates6(struct disc_tmpls *t, const uint8_t smac[6],
 		    const struct addr *saddr)
 {
 	static const uint8_t mss[4] = { 2, 4, 0x05, 0xb4 }; /* MSS 1460 */
-	struct craft_tcp_opts syn = { .flags = PKT_SYN, .win = 1024,
-				      .ttl = HLIM, .opts = mss,
+	struct craft_tcp_opts syn = { .flags = PKT_SYN,
+				      .win = 1024,
+				      .ttl = HLIM,
+				      .opts = mss,
 				      .optlen = sizeof(mss) };
-	struct craft_tcp_opts ack = { .flags = PKT_ACK, .win = 1024,
+	struct craft_tcp_opts ack = { .flags = PKT_ACK,
+				      .win = 1024,
 				      .ttl = HLIM };
 
 	if (craft_tcp6_template(&t->syn6, smac, saddr, &syn) < 0 ||
@@ -30,8 +33,7 @@ int disc_templates6(struct disc_tmpls *t, const uint8_t smac[6],
 
 /* The cookie of probe kind/port to daddr (discprobe.c's, over IPv6). */
 static struct cookie cookie6(const struct disc_keys *ks,
-			     const struct addr *daddr, int kind,
-			     uint16_t port)
+			     const struct addr *daddr, int kind, uint16_t port)
 {
 	switch (kind) {
 	case DK_SYN:
@@ -147,7 +149,7 @@ static long quoted6(const struct disc_keys *ks, const struct pkt_info *p)
 			return -1;
 		c = cookie6(ks, t, DK_ACK, p->inner.dport);
 		return p->inner.sport == c.sport && p->inner.seq == c.seq ? k
-									   : -1;
+									  : -1;
 	case IPPROTO_UDP:
 		k = disc_slot_of(ks, DK_UDP, p->inner.dport);
 		if (k < 0)
@@ -201,8 +203,7 @@ int disc_classify6(const struct disc_keys *ks, const struct pkt_info *p,
 			    1);
 	case PKT_ICMP6_ERR:
 		if (p->inner.ip.ver != 6 ||
-		    !addr_eq(&p->inner.ip.saddr, &ks->our6) ||
-		    !p->inner.has_l4)
+		    !addr_eq(&p->inner.ip.saddr, &ks->our6) || !p->inner.has_l4)
 			return 0;
 		k = quoted6(ks, p);
 		pkt_icmp6_as_icmp4(p->icmp.type, p->icmp.code, &t4, &c4);

@@ -26,18 +26,17 @@ const char *const inv_columns[INV_NTABLES][INV_MAX_COLS + 1] = {
 	[INV_HOSTS] = { "scan_id", "addr", "addrtype", "mac", "status",
 			"reason", "reason_ttl", "timed_out", "complete",
 			"latency_us", "start_time", "end_time", "os_name",
-			"os_accuracy", "os_fingerprint", "distance",
-			"uptime_s", "seq", NULL },
+			"os_accuracy", "os_fingerprint", "distance", "uptime_s",
+			"seq", NULL },
 	[INV_HOSTNAMES] = { "scan_id", "addr", "name", "type", NULL },
-	[INV_EXTRAPORTS] = { "scan_id", "addr", "state", "count", "seq",
-			     NULL },
+	[INV_EXTRAPORTS] = { "scan_id", "addr", "state", "count", "seq", NULL },
 	[INV_PORTS] = { "scan_id", "addr", "protocol", "port", "state",
 			"reason", "reason_ttl", "reason_ip", NULL },
-	[INV_SERVICES] = { "scan_id", "addr", "protocol", "port", "name",
-			   "product", "version", "extrainfo", "hostname",
-			   "ostype", "devicetype", "tunnel", "method", "conf",
-			   "rpcnum", "lowver", "highver", "cpe",
-			   "fingerprint", NULL },
+	[INV_SERVICES] = { "scan_id",  "addr",    "protocol",    "port",
+			   "name",     "product", "version",     "extrainfo",
+			   "hostname", "ostype",  "devicetype",  "tunnel",
+			   "method",   "conf",    "rpcnum",      "lowver",
+			   "highver",  "cpe",     "fingerprint", NULL },
 	[INV_OS_MATCHES] = { "scan_id", "addr", "rank", "name", "accuracy",
 			     "line", "vendor", "family", "gen", "devtype",
 			     "cpe", NULL },
@@ -51,10 +50,10 @@ struct invdb {
 	const struct inv_backend *be;
 	void *h;
 	long long scan_id;
-	char id[24];      /* scan_id as text */
-	long long seq;    /* hosts written */
-	int partial;      /* invdb_partial() was called */
-	int resumed;      /* --resume continues an earlier run's row */
+	char id[24];   /* scan_id as text */
+	long long seq; /* hosts written */
+	int partial;   /* invdb_partial() was called */
+	int resumed;   /* --resume continues an earlier run's row */
 	int failed;
 	char err[512];
 };
@@ -212,7 +211,8 @@ static void host_os(struct inv_batch *b, const struct run_info *ri,
 			o->v[7] = inv_text(c->family);
 			o->v[8] = c->gen && c->gen[0] ? inv_text(c->gen) : NULL;
 			o->v[9] = c->devtype && c->devtype[0]
-					  ? inv_text(c->devtype) : NULL;
+					  ? inv_text(c->devtype)
+					  : NULL;
 		}
 		for (int c = 0; c < m->nclasses; c++)
 			for (int k = 0; k < m->classes[c].ncpe; k++) {
@@ -261,8 +261,8 @@ static void port_service(struct inv_batch *b, const struct run_info *ri,
 	r->v[3] = inv_num(row->port);
 	r->v[4] = inv_text(sv.name ? sv.name : "unknown");
 	if (a) {
-		const char *f[6] = { a->product, a->version, a->info,
-				     a->hostname, a->ostype, a->devicetype };
+		const char *f[6] = { a->product,  a->version, a->info,
+				     a->hostname, a->ostype,  a->devicetype };
 
 		for (int k = 0; k < 6; k++)
 			r->v[5 + k] = f[k][0] ? inv_text(f[k]) : NULL;
@@ -335,8 +335,8 @@ static void host_rows(struct invdb *db, struct inv_batch *b,
 	hr->v[2] = xstrdup(addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
 	if (h->mac && !h->down) {
 		snprintf(mac, sizeof(mac), "%02X:%02X:%02X:%02X:%02X:%02X",
-			 h->mac[0], h->mac[1], h->mac[2], h->mac[3],
-			 h->mac[4], h->mac[5]);
+			 h->mac[0], h->mac[1], h->mac[2], h->mac[3], h->mac[4],
+			 h->mac[5]);
 		hr->v[3] = xstrdup(mac);
 	}
 	hr->v[4] = xstrdup(h->down ? "down" : "up");
@@ -383,9 +383,8 @@ struct invdb *invdb_open(const char *target, char *err, size_t errlen)
 
 	if (be == NULL) {
 		snprintf(err, errlen,
-			 "%s: this fathom was built without %s support",
-			 target, inv_is_pg(target) ? "PostgreSQL (libpq)"
-						    : "SQLite");
+			 "%s: this fathom was built without %s support", target,
+			 inv_is_pg(target) ? "PostgreSQL (libpq)" : "SQLite");
 		return NULL;
 	}
 	db = xcalloc(1, sizeof(*db));

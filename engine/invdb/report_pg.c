@@ -17,12 +17,14 @@
  * linked: a scan without -oS postgresql:// never loads it. The calls
  * below go through this table under their usual names.
  */
+/* clang-format off */
 #define PQ_FNS(X)                                                        \
 	X(PQclear) X(PQconnectdb) X(PQerrorMessage) X(PQescapeLiteral)   \
 	X(PQexec) X(PQexecParams) X(PQfinish) X(PQfreemem) X(PQgetResult) \
 	X(PQgetisnull) X(PQgetvalue) X(PQnfields) X(PQntuples)           \
 	X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQuery)         \
 	X(PQsetNoticeProcessor) X(PQstatus)
+/* clang-format on */
 #define PQ_FIELD(f) __typeof__(f) *f;
 #define PQ_NAME(f) #f,
 static union {
@@ -167,8 +169,9 @@ static int pg_schema(void *be, const char *sql, char *err, size_t errlen)
 		 "BEGIN; SELECT pg_advisory_xact_lock(%lld);\n",
 		 PG_SCHEMA_LOCK);
 	all = xmalloc(strlen(head) + strlen(sql) + 256);
-	sprintf(all, "%s%s\nINSERT INTO fathom_schema (version) SELECT 1 "
-		     "WHERE NOT EXISTS (SELECT 1 FROM fathom_schema);\nCOMMIT",
+	sprintf(all,
+		"%s%s\nINSERT INTO fathom_schema (version) SELECT 1 "
+		"WHERE NOT EXISTS (SELECT 1 FROM fathom_schema);\nCOMMIT",
 		head, sql);
 	r = PQexec(p->c, all);
 	free(all);
@@ -222,7 +225,8 @@ static int pg_query(void *be, const char *sql, const char *const *params,
 
 			for (int k = 0; k < nf; k++)
 				v[k] = PQgetisnull(r, i, k)
-					       ? NULL : PQgetvalue(r, i, k);
+					       ? NULL
+					       : PQgetvalue(r, i, k);
 			if (row(arg, nf, v))
 				break;
 		}
@@ -287,7 +291,8 @@ static int pg_write(void *be, const struct inv_batch *b, char *err,
 		int first = i == 0 || b->rows[i - 1].table != r->table;
 
 		if (first) {
-			put(&buf, &len, &cap, i ? ";\nINSERT INTO " : "INSERT INTO ");
+			put(&buf, &len, &cap,
+			    i ? ";\nINSERT INTO " : "INSERT INTO ");
 			put(&buf, &len, &cap, inv_table_name[r->table]);
 			for (int k = 0; k < r->ncols; k++) {
 				put(&buf, &len, &cap, k ? ", " : " (");

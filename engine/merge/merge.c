@@ -27,8 +27,7 @@ struct merge_run {
 };
 
 /* One line on stderr; the usage/bad-input exit status. */
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -171,7 +170,7 @@ static enum merge_fmt sniff(const char *name, const char *buf, size_t len)
 		l = l ? l + 1 : NULL;
 	}
 	return k > 6 && strcmp(name + k - 6, ".gnmap") == 0 ? MF_GREP
-							     : MF_NORMAL;
+							    : MF_NORMAL;
 }
 
 /* Parses bytes named name into d: 0, or -1 with err. */

@@ -74,8 +74,8 @@ static struct merge_host *owner_by_port(struct merge_doc *d, size_t *pos,
 	return NULL;
 }
 
-void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b,
-		    int partial, const char *owners, size_t len)
+void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b, int partial,
+		    const char *owners, size_t len)
 {
 	const char *o = owners, *end = owners ? owners + len : NULL;
 	size_t pos = b->first;

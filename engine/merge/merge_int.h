@@ -9,7 +9,13 @@
 
 #include "netstack/addr.h"
 
-enum merge_fmt { MF_XML, MF_NORMAL, MF_GREP, MF_JSON, MF_NFMT };
+enum merge_fmt {
+	MF_XML,
+	MF_NORMAL,
+	MF_GREP,
+	MF_JSON,
+	MF_NFMT
+};
 
 /* A shard's identity, from its "fathom-shard:" header or NDJSON begin. */
 struct merge_meta {
@@ -24,28 +30,28 @@ struct merge_meta {
 struct merge_host {
 	struct addr addr;
 	int up;
-	size_t seq;   /* input order: of two, the later one stays */
-	char *text;   /* malloc'd; NULL for XML */
-	void *node;   /* xmlNodePtr for XML */
-	char **fp;    /* normal: its unrecognised services' SF-Port prints,
+	size_t seq; /* input order: of two, the later one stays */
+	char *text; /* malloc'd; NULL for XML */
+	void *node; /* xmlNodePtr for XML */
+	char **fp;  /* normal: its unrecognised services' SF-Port prints,
 			 as printed (wrapped), malloc'd */
 	size_t nfp;
 };
 
 struct merge_doc {
 	enum merge_fmt fmt;
-	char *name;        /* the input's path (a copy) */
+	char *name; /* the input's path (a copy) */
 	struct merge_meta meta;
-	char *cmdline;     /* the first section's command line */
-	char *extra;       /* normal: the detection line; grepable: "# Ports
+	char *cmdline;      /* the first section's command line */
+	char *extra;        /* normal: the detection line; grepable: "# Ports
 			      scanned:" line; NDJSON: the begin record */
-	time_t start, end; /* the first section's start, the last's end */
-	uint64_t total;    /* the last section's targets (the whole shard) */
-	int finished;      /* the last section ended without interruption */
+	time_t start, end;  /* the first section's start, the last's end */
+	uint64_t total;     /* the last section's targets (the whole shard) */
+	int finished;       /* the last section ended without interruption */
 	uint64_t fp_unseen; /* normal: prints counted, not shown (past 9) */
 	struct merge_host *h;
 	size_t nh, cap;
-	void *xml;         /* xmlDocPtr for XML */
+	void *xml; /* xmlDocPtr for XML */
 };
 
 /* "shard=I shards=N seed=S fingerprint=HEX [scan-id=ID]": 0 or -1. */
@@ -62,8 +68,8 @@ struct merge_host *merge_doc_add(struct merge_doc *d, const struct addr *a,
  */
 int merge_parse_text(struct merge_doc *d, const char *buf, size_t len,
 		     char *err, size_t errlen);
-int merge_parse_xml(struct merge_doc *d, const char *buf, size_t len,
-		    char *err, size_t errlen);
+int merge_parse_xml(struct merge_doc *d, const char *buf, size_t len, char *err,
+		    size_t errlen);
 void merge_doc_free(struct merge_doc *d);
 void merge_xml_free(void *xml); /* an xmlDocPtr; accepts NULL */
 
@@ -98,7 +104,7 @@ struct merge_fpblock {
 	uint64_t declared; /* its "N services" */
 	char **t;          /* its prints as read, wrapped */
 	size_t n;
-	size_t first;      /* d->h index of the batch's first host */
+	size_t first; /* d->h index of the batch's first host */
 };
 
 /*
@@ -110,8 +116,8 @@ struct merge_fpblock {
  */
 int merge_fp_line(struct merge_doc *d, struct merge_fpblock *b, int partial,
 		  const char *l, size_t n);
-void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b,
-		    int partial, const char *owners, size_t len);
+void merge_fp_close(struct merge_doc *d, struct merge_fpblock *b, int partial,
+		    const char *owners, size_t len);
 /* The one block of the merged hosts' prints (address, port order, at
  * most 9 shown, unseen more counted); nothing when there is none. */
 void merge_fp_write(FILE *f, struct merge_host *const *h, size_t n,

@@ -13,9 +13,9 @@
 struct tstate {
 	struct merge_doc *d;
 	int sections;
-	int partial;           /* past this section's interruption marker */
+	int partial;            /* past this section's interruption marker */
 	struct merge_host *cur; /* normal, grepable: the host being read */
-	char *pend;            /* NDJSON: records waiting for their host */
+	char *pend;             /* NDJSON: records waiting for their host */
 	size_t npend;
 	size_t seq;
 	struct merge_fpblock fp; /* normal: the batch's unrecognised prints */
@@ -155,8 +155,7 @@ static int new_host(struct tstate *t, const char *a, size_t an, int up,
 		snprintf(err, errlen, "bad host address '%s'", buf);
 		return -1;
 	}
-	t->cur = t->partial ? NULL
-			    : merge_doc_add(t->d, &addr, up, NULL, NULL);
+	t->cur = t->partial ? NULL : merge_doc_add(t->d, &addr, up, NULL, NULL);
 	if (t->cur)
 		t->cur->seq = t->seq++;
 	return 0;
@@ -181,17 +180,17 @@ static int normal_line(struct tstate *t, const char *l, size_t n, char *err,
 		e = find(a, (size_t)(l + n - a), " [");
 		e = e ? e : l + n;
 		/* The last " (": a name may hold one itself. */
-		for (open = NULL; (e2 = find(open ? open + 2 : a,
-					     (size_t)(e - (open ? open + 2 : a)),
-					     " (")) != NULL;)
+		for (open = NULL;
+		     (e2 = find(open ? open + 2 : a,
+				(size_t)(e - (open ? open + 2 : a)), " (")) !=
+		     NULL;)
 			open = e2;
 		if (open && e[-1] == ')') {
 			a = open + 2;
 			e--;
 		}
 		if (new_host(t, a, (size_t)(e - a),
-			     find(l, n, "[host down") == NULL, err,
-			     errlen) < 0)
+			     find(l, n, "[host down") == NULL, err, errlen) < 0)
 			return -1;
 		if (t->cur)
 			host_text(t->cur, l, n);
@@ -339,7 +338,8 @@ static int json_line(struct tstate *t, const char *l, size_t n, char *err,
 	} else if (strcmp(type, "end") == 0) {
 		t->d->end = (time_t)json_u64(l, n, "time");
 		t->d->total = json_u64(l, n, "hosts_total");
-		t->d->finished = !t->partial && find(l, n, "\"exit\":\"success\"");
+		t->d->finished = !t->partial &&
+				 find(l, n, "\"exit\":\"success\"");
 		t->npend = 0;
 	} else if (strcmp(type, "task") != 0 && strcmp(type, "stats") != 0) {
 		/* task and stats (a shard's sweep completeness) describe one
@@ -394,8 +394,9 @@ int merge_parse_text(struct merge_doc *d, const char *buf, size_t len,
 			rc = rc < 0 ? -1 : 0;
 			continue;
 		}
-		rc = d->fmt == MF_NORMAL ? normal_line(&t, l, n, why, sizeof(why))
-					 : grep_line(&t, l, n, why, sizeof(why));
+		rc = d->fmt == MF_NORMAL
+			     ? normal_line(&t, l, n, why, sizeof(why))
+			     : grep_line(&t, l, n, why, sizeof(why));
 	}
 	free(t.pend);
 	merge_fp_close(d, &t.fp, t.partial, NULL, 0);
@@ -449,7 +450,8 @@ int merge_write_text(FILE *f, enum merge_fmt fmt, const struct merge_doc *d0,
 		     const struct merge_sum *sum)
 {
 	if (fmt == MF_JSON)
-		json_begin_line(f, d0->extra ? d0->extra : "{\"type\":\"begin\"}");
+		json_begin_line(f,
+				d0->extra ? d0->extra : "{\"type\":\"begin\"}");
 	else
 		put_header(f, sum);
 	if (fmt == MF_GREP && d0->extra)

@@ -94,8 +94,7 @@ static int prolog_meta(struct merge_doc *d, xmlDoc *doc)
 }
 
 /* <nmaprun>'s hosts, up to an interruption mark; its runstats. */
-static int read_run(struct merge_doc *d, xmlNode *run, char *err,
-		    size_t errlen)
+static int read_run(struct merge_doc *d, xmlNode *run, char *err, size_t errlen)
 {
 	xmlNode *rs = child(run, "runstats");
 	const char *ex = NULL, *args;
@@ -113,8 +112,9 @@ static int read_run(struct merge_doc *d, xmlNode *run, char *err,
 		if (!is_el(c, "host") || partial)
 			continue;
 		if (host_of(c, &a, &up) < 0) {
-			snprintf(err, errlen, "line %ld: <host> without an IP "
-					      "<address>",
+			snprintf(err, errlen,
+				 "line %ld: <host> without an IP "
+				 "<address>",
 				 (long)xmlGetLineNo(c));
 			return -1;
 		}
@@ -134,8 +134,8 @@ static int read_run(struct merge_doc *d, xmlNode *run, char *err,
 	return 0;
 }
 
-int merge_parse_xml(struct merge_doc *d, const char *buf, size_t len,
-		    char *err, size_t errlen)
+int merge_parse_xml(struct merge_doc *d, const char *buf, size_t len, char *err,
+		    size_t errlen)
 {
 	xmlDoc *doc;
 	xmlNode *run;

@@ -16,12 +16,14 @@
  * not among them: libxml2 defines it as a macro or a variable by build,
  * so attributes are read in place (merge_xml.c's prop()).
  */
+/* clang-format off */
 #define XMLLIB_FNS(X)                                                   \
 	X(xmlAddChild) X(xmlCopyDoc) X(xmlDocCopyNode)                  \
 	X(xmlDocGetRootElement) X(xmlFreeDoc) X(xmlFreeNode)            \
 	X(xmlGetLastError) X(xmlGetLineNo) X(xmlNewChild)               \
 	X(xmlNodeSetContent) X(xmlReadMemory) X(xmlSaveFormatFileEnc)   \
 	X(xmlSetProp) X(xmlUnlinkNode)
+/* clang-format on */
 #define XMLLIB_FIELD(f) __typeof__(f) *f;
 
 union xmllib {

@@ -20,7 +20,6 @@
 #include "fingerprints/osprobe.h"
 #include "netstack/pktio.h"
 
-
 /* ---- rounds -------------------------------------------------------- */
 
 /* Why nmap would not trust this host's print (OmitSubmissionFP). */
@@ -174,9 +173,9 @@ static void run_round(struct os *v, int round)
 		h->rd->u1_ttl = v->u1_ttl;
 		h->rd->u1_sport = v->udp_base;
 		h->rd->u1_dport = (uint16_t)h->out->closed_udp;
-		h->rd->u1_udp_csum = osprobe_u1_udp_csum(
-			v->s->hop.src, h->addr, v->udp_base,
-			(uint16_t)h->out->closed_udp);
+		h->rd->u1_udp_csum =
+			osprobe_u1_udp_csum(v->s->hop.src, h->addr, v->udp_base,
+					    (uint16_t)h->out->closed_udp);
 		h->round_done = 0;
 		h->last_send_us = 0;
 		nactive++;
@@ -304,14 +303,14 @@ static void finish_host(struct os *v, struct oshost *h)
 	si.closed_port = o->closed_port;
 	si.closed_udp = o->closed_udp;
 	/* 198.18.0.0/15 is not in nmap's private list: PV=N. */
-	si.private_addr = (h->addr >> 24) == 10 ||
-			  (h->addr >> 20) == 0xac1 || (h->addr >> 16) == 0xc0a8;
+	si.private_addr = (h->addr >> 24) == 10 || (h->addr >> 20) == 0xac1 ||
+			  (h->addr >> 16) == 0xc0a8;
 	si.distance = o->distance;
 	si.dist_method = o->dist_method ? o->dist_method : 'I';
 	si.good = o->good_conditions;
 	if (h->onlink) {
-		snprintf(oui, sizeof(oui), "%02X%02X%02X", h->mac[0],
-			 h->mac[1], h->mac[2]);
+		snprintf(oui, sizeof(oui), "%02X%02X%02X", h->mac[0], h->mac[1],
+			 h->mac[2]);
 		si.mac_oui = oui;
 	}
 	si.platform = "x86_64-pc-linux-gnu";
@@ -346,7 +345,7 @@ static void run_group(struct os *v)
 	}
 }
 
-const struct os_result *oscan_find(const struct os_results *or,
+const struct os_result *oscan_find(const struct os_results * or,
 				   const struct addr *addr)
 {
 	size_t lo = 0, hi;
@@ -356,10 +355,10 @@ const struct os_result *oscan_find(const struct os_results *or,
 	hi = or->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = addr_cmp(&or->r[mid].addr, addr);
+		int c = addr_cmp(& or->r[mid].addr, addr);
 
 		if (c == 0)
-			return or->r[mid].done ? &or->r[mid] : NULL;
+			return or->r[mid].done ? & or->r[mid] : NULL;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -368,7 +367,7 @@ const struct os_result *oscan_find(const struct os_results *or,
 	return NULL;
 }
 
-void oscan_results_free(struct os_results *or)
+void oscan_results_free(struct os_results * or)
 {
 	if (or == NULL)
 		return;
@@ -479,10 +478,10 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		run_group(&v);
 	}
 	if (s->opt->debug)
-		fprintf(stderr, "OS detection: %llu probes sent, %llu frames "
-				"captured\n",
-			(unsigned long long)v.sent,
-			(unsigned long long)v.recv);
+		fprintf(stderr,
+			"OS detection: %llu probes sent, %llu frames "
+			"captured\n",
+			(unsigned long long)v.sent, (unsigned long long)v.recv);
 	s->st.sent += v.sent;
 	s->st.bytes_sent += v.bytes_sent;
 	s->st.recv += v.recv;

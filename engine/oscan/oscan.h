@@ -16,9 +16,9 @@ struct os_results {
 };
 
 /* The host's result, or NULL (no -O, or the host was skipped). */
-const struct os_result *oscan_find(const struct os_results *or,
+const struct os_result *oscan_find(const struct os_results * or,
 				   const struct addr *addr);
-void oscan_results_free(struct os_results *or); /* frees submissions too */
+void oscan_results_free(struct os_results * or); /* frees submissions too */
 
 struct pktio;
 

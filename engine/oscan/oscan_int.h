@@ -18,20 +18,20 @@
 #define OS_PORT_BASE 33000
 #define OS_PORT_RAND 12000
 #define OS_ROUND_STEP 256
-#define OS_GROUP 256          /* hosts probed at once */
-#define OS_SEQ_GAP_US 100000  /* nmap's OS_SEQ_PROBE_DELAY */
-#define OS_PROBE_GAP_MS 25    /* nmap's OS_PROBE_DELAY */
-#define OS_MAX_SENDS 4        /* nmap retries until tryno 3 */
+#define OS_GROUP 256         /* hosts probed at once */
+#define OS_SEQ_GAP_US 100000 /* nmap's OS_SEQ_PROBE_DELAY */
+#define OS_PROBE_GAP_MS 25   /* nmap's OS_PROBE_DELAY */
+#define OS_MAX_SENDS 4       /* nmap retries until tryno 3 */
 /*
  * nmap sleeps 1 s between rounds (2.5 s before the fourth). Nothing in
  * the probes needs that long here: Linux rate-limits its port
  * unreachables per peer with a burst of 6, far above one U1 per round.
  */
 #define OS_ROUND_GAP_MS 100
-#define OS_STD_TRIES 2        /* nmap's STANDARD_OS2_TRIES */
+#define OS_STD_TRIES 2 /* nmap's STANDARD_OS2_TRIES */
 
 struct pstate {
-	uint8_t sends;   /* times sent this round */
+	uint8_t sends;    /* times sent this round */
 	uint64_t sent_us; /* last send, monotonic */
 };
 
@@ -41,9 +41,9 @@ struct oshost {
 				  this engine sends and matches */
 	uint8_t mac[6];
 	int onlink;
-	int closed_known;      /* a closed port the sweep saw (R=N for T5-7) */
-	int closed_udp_seen;   /* U1 was answered in some round */
-	int finished;          /* perfect match, or out of rounds */
+	int closed_known;    /* a closed port the sweep saw (R=N for T5-7) */
+	int closed_udp_seen; /* U1 was answered in some round */
+	int finished;        /* perfect match, or out of rounds */
 	int rounds;
 	double best_acc;
 	int have_best;
@@ -51,7 +51,7 @@ struct oshost {
 	uint64_t srtt_us, rttvar_us;
 	int rtt_samples;
 	uint64_t last_send_us;
-	struct os_round *rd;   /* the current round (heap: it is large) */
+	struct os_round *rd; /* the current round (heap: it is large) */
 	struct pstate ps[OSP_NKINDS];
 	int round_done;
 };
@@ -61,12 +61,12 @@ struct os {
 	const struct scan_opts *o;
 	const struct osdb *db;
 	struct pktio *io;
-	struct oshost *h;      /* the current group, by address */
+	struct oshost *h; /* the current group, by address */
 	size_t nh;
 	uint64_t wall_minus_mono_us;
 	uint64_t rng;
 	/* This round's values, shared by the group as in nmap. */
-	uint16_t port0;        /* the run's random port base */
+	uint16_t port0; /* the run's random port base */
 	uint16_t tcp_base, udp_base, icmp_id;
 	uint32_t seq_base, ack;
 	uint8_t u1_ttl;
@@ -81,7 +81,6 @@ int os_have_open(const struct oshost *h);
 /* Sends this host's next due probe. Returns 1 while the round goes on. */
 int os_host_step(struct os *v, struct oshost *h, uint64_t now);
 /* pktio_dispatch callback: a captured frame, matched to a host's probe. */
-void os_on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
-		 void *arg);
+void os_on_frame(const uint8_t *frame, size_t caplen, uint64_t ts, void *arg);
 
 #endif

@@ -102,8 +102,7 @@ static void got_reply(struct os *v, struct oshost *h, int k,
 	(void)v;
 }
 
-void os_on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
-		 void *arg)
+void os_on_frame(const uint8_t *frame, size_t caplen, uint64_t ts, void *arg)
 {
 	struct os *v = arg;
 	struct pkt_info p;
@@ -225,8 +224,7 @@ static int pending(const struct os *v, const struct oshost *h, int k,
 	if (k <= OSP_SEQ6) {
 		if (!os_have_open(h) || h->ps[k].sends)
 			return 0;
-		*ready = now >= v->round_start_us +
-					(uint64_t)k * OS_SEQ_GAP_US;
+		*ready = now >= v->round_start_us + (uint64_t)k * OS_SEQ_GAP_US;
 		return 1;
 	}
 	if (k < OSP_IE1 && !os_have_open(h) && !osprobe_tcp_spec(k)->to_closed)

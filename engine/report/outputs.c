@@ -26,9 +26,9 @@
 struct outputs {
 	const struct scan_opts *o;
 	pthread_mutex_t lock;
-	int screen;      /* interactive output on stdout */
-	int normal_out;  /* -oN - : the file form goes to stdout */
-	FILE *normal;    /* -oN FILE */
+	int screen;     /* interactive output on stdout */
+	int normal_out; /* -oN - : the file form goes to stdout */
+	FILE *normal;   /* -oN FILE */
 	char *normal_path;
 	int normal_err;     /* errno of its first failed write, or 0 */
 	int normal_created; /* this run created it (removed if open fails) */
@@ -41,7 +41,7 @@ struct outputs {
 		int created;   /* this run created the file */
 		long cut;      /* truncate here once all are open; -1: keep */
 	} m[NMACHINE];
-	int partial; /* outputs_partial() was called */
+	int partial;      /* outputs_partial() was called */
 	struct invdb *db; /* -oS */
 	char *db_name;    /* for messages: without a URI's password */
 	int db_err;       /* its failure was said */
@@ -97,17 +97,39 @@ int outputs_expand_name(const char *in, time_t t, char *out, size_t len)
 
 		if (*p == '%' && p[1]) {
 			switch (*++p) {
-			case 'H': fmt = "%H"; break;
-			case 'M': fmt = "%M"; break;
-			case 'S': fmt = "%S"; break;
-			case 'm': fmt = "%m"; break;
-			case 'd': fmt = "%d"; break;
-			case 'y': fmt = "%y"; break;
-			case 'Y': fmt = "%Y"; break;
-			case 'T': fmt = "%H%M%S"; break;
-			case 'R': fmt = "%H%M"; break;
-			case 'D': fmt = "%m%d%y"; break;
-			default: one[0] = *p; break;
+			case 'H':
+				fmt = "%H";
+				break;
+			case 'M':
+				fmt = "%M";
+				break;
+			case 'S':
+				fmt = "%S";
+				break;
+			case 'm':
+				fmt = "%m";
+				break;
+			case 'd':
+				fmt = "%d";
+				break;
+			case 'y':
+				fmt = "%y";
+				break;
+			case 'Y':
+				fmt = "%Y";
+				break;
+			case 'T':
+				fmt = "%H%M%S";
+				break;
+			case 'R':
+				fmt = "%H%M";
+				break;
+			case 'D':
+				fmt = "%m%d%y";
+				break;
+			default:
+				one[0] = *p;
+				break;
 			}
 		} else {
 			one[0] = *p;
@@ -308,8 +330,8 @@ static int db_open(struct outputs *out, const char *target)
 	out->db_name = db_display(target);
 	out->db = invdb_open(target, err, sizeof(err));
 	if (out->db == NULL) {
-		fprintf(stderr, "fathom: cannot write %s: %s\n",
-			out->db_name, err);
+		fprintf(stderr, "fathom: cannot write %s: %s\n", out->db_name,
+			err);
 		return -1;
 	}
 	return 0;
@@ -329,9 +351,9 @@ struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 {
 	struct outputs *out = xcalloc(1, sizeof(*out));
 	const char *paths[NMACHINE] = { o->out_xml, o->out_grep, o->out_json };
-	const struct report_writer *ws[NMACHINE] = {
-		&report_xml_writer, &report_grep_writer, &report_json_writer
-	};
+	const struct report_writer *ws[NMACHINE] = { &report_xml_writer,
+						     &report_grep_writer,
+						     &report_json_writer };
 	int append = o->append_output || o->resume_path;
 	const char *bad = NULL;
 
@@ -377,8 +399,8 @@ struct outputs *outputs_open(const struct scan_opts *o, time_t start)
 	}
 	return out;
 fail:
-	fprintf(stderr, "fathom: cannot write %s: %s\n",
-		bad ? bad : "-", strerror(errno ? errno : EIO));
+	fprintf(stderr, "fathom: cannot write %s: %s\n", bad ? bad : "-",
+		strerror(errno ? errno : EIO));
 dbfail:
 	unlink_created(out);
 	outputs_close(out, NULL, 1, NULL);
@@ -522,7 +544,8 @@ void outputs_task(struct outputs *out, const struct report_task *t)
 			printf("Initiating %s at %s\n", t->task, hm);
 		else
 			printf("Completed %s at %s, %.2fs elapsed%s%s%s\n",
-			       t->task, hm, t->elapsed, t->extrainfo ? " (" : "",
+			       t->task, hm, t->elapsed,
+			       t->extrainfo ? " (" : "",
 			       t->extrainfo ? t->extrainfo : "",
 			       t->extrainfo ? ")" : "");
 		fflush(stdout);

@@ -99,8 +99,7 @@ static struct {
 	uint64_t total, began;
 } pt = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-void progress_task_set(const char *task, _Atomic uint64_t *done,
-		       uint64_t total)
+void progress_task_set(const char *task, _Atomic uint64_t *done, uint64_t total)
 {
 	pthread_mutex_lock(&pt.lock);
 	pt.task = task;

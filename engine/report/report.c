@@ -267,9 +267,10 @@ static void not_shown(FILE *f, const struct hostiter_host *h)
 			}
 	}
 	for (size_t k = 0; k < ng; k++)
-		fprintf(f, "%s%llu %s %s ports (%s)", k ? ", " : "Not shown: ",
-			(unsigned long long)g[k].n, port_state_name(g[k].st),
-			g[k].pr ? "udp" : "tcp", port_reason_name(g[k].rs));
+		fprintf(f, "%s%llu %s %s ports (%s)",
+			k ? ", " : "Not shown: ", (unsigned long long)g[k].n,
+			port_state_name(g[k].st), g[k].pr ? "udp" : "tcp",
+			port_reason_name(g[k].rs));
 	fputc('\n', f);
 }
 
@@ -391,8 +392,10 @@ void report_host(FILE *f, const struct run_info *ri,
 	if (h->down) {
 		/* nmap -v: one line, the reason with --reason. */
 		if (ri->opt->reason)
-			fprintf(f, "Nmap scan report for %s [host down, "
-				   "received %s]\n", h->ip, h->reason);
+			fprintf(f,
+				"Nmap scan report for %s [host down, "
+				"received %s]\n",
+				h->ip, h->reason);
 		else
 			fprintf(f, "Nmap scan report for %s [host down]\n",
 				h->ip);
@@ -471,17 +474,19 @@ void report_header(FILE *f, const struct run_info *ri, int file)
 static void detection_footer(FILE *f, const struct run_info *ri)
 {
 	const char *what = ri->versioned && ri->os_ran ? "OS and Service"
-			   : ri->os_ran		    ? "OS"
-					   : "Service";
+			   : ri->os_ran                ? "OS"
+						       : "Service";
 	const char *dbs = ri->opt->db_label;
 
 	if (dbs && ri->opt->db_nmap)
-		fprintf(f, "%s detection performed. Please report any "
-			   "incorrect results at https://nmap.org/submit/ .\n",
+		fprintf(f,
+			"%s detection performed. Please report any "
+			"incorrect results at https://nmap.org/submit/ .\n",
 			what);
 	else
-		fprintf(f, "%s detection performed with %s. Please report "
-			   "any incorrect results to the fathom project.\n",
+		fprintf(f,
+			"%s detection performed with %s. Please report "
+			"any incorrect results to the fathom project.\n",
 			what, dbs ? dbs : "fathom's databases");
 }
 
@@ -502,7 +507,8 @@ void report_footer(FILE *f, const struct run_info *ri, int file)
 	if (!file && nt == 1 && up == 0 && !ri->opt->skip_ping &&
 	    !ri->interrupted)
 		fputs("Note: Host seems down. If it is really up, but blocking "
-		      "our ping probes, try -Pn\n", f);
+		      "our ping probes, try -Pn\n",
+		      f);
 	/* What no peer says: how complete the sweep was (passes.h). */
 	if (ri->pc->n > 0 && !ri->opt->dry_run) {
 		char line[256];

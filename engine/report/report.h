@@ -54,11 +54,11 @@ void report_footer(FILE *f, const struct run_info *ri, int file);
  * REPORT_FP_MAX times REPORT_FP_SEP and one fingerprint (fathom merge
  * writes the same block).
  */
-#define REPORT_FP_TAIL                                                    \
-	" unrecognized despite returning data. If you know the "          \
+#define REPORT_FP_TAIL                                           \
+	" unrecognized despite returning data. If you know the " \
 	"service/version, please add a signature to fathom-service-probes:"
-#define REPORT_FP_SEP                                                     \
-	"==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)"    \
+#define REPORT_FP_SEP                                                  \
+	"==============NEXT SERVICE FINGERPRINT (SUBMIT INDIVIDUALLY)" \
 	"=============="
 #define REPORT_FP_MAX 9
 #define REPORT_FP_OWNERS "# fathom-shard-fp: "

@@ -35,8 +35,7 @@ void grep_begin(FILE *f, const struct run_info *ri)
 	char when[64];
 
 	hostiter_ctime(ri->start_wall, when, sizeof(when));
-	fprintf(f, "# fathom %s scan initiated %s as: ", PACKAGE_VERSION,
-		when);
+	fprintf(f, "# fathom %s scan initiated %s as: ", PACKAGE_VERSION, when);
 	put_safe(f, o->cmdline ? o->cmdline : "fathom");
 	fputc('\n', f);
 	report_shard_line(f, o, "# fathom-shard: ", "\n");
@@ -109,8 +108,8 @@ void grep_host(FILE *f, const struct run_info *ri,
 			snprintf(rpc, sizeof(rpc), "(%s:%u*%u-%u)",
 				 sv.name ? sv.name : "", sv.rpc_prog,
 				 sv.rpc_low, sv.rpc_high);
-		fprintf(f, "%s%u/%s/%s//%s/%s/%s/", first ? "" : ", ",
-			r->port, port_state_name(r->state),
+		fprintf(f, "%s%u/%s/%s//%s/%s/%s/", first ? "" : ", ", r->port,
+			port_state_name(r->state),
 			hostiter_proto_name(r->proto), svc, rpc, ver);
 		first = 0;
 	}

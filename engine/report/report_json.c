@@ -114,8 +114,7 @@ void json_begin(FILE *f, const struct run_info *ri)
 }
 
 static void service(FILE *f, const struct run_info *ri,
-		    const struct hostiter_host *h,
-		    const struct hostiter_row *r)
+		    const struct hostiter_host *h, const struct hostiter_row *r)
 {
 	struct hostiter_svc sv;
 	const struct svc_answer *a;
@@ -253,8 +252,9 @@ void json_host(FILE *f, const struct run_info *ri,
 			"{\"type\":\"port\",\"ip\":\"%s\",\"port\":%u,"
 			"\"proto\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\","
 			"\"ttl\":%u",
-			h->ip, r->port, hostiter_proto_name(r->proto), port_state_name(r->state),
-			port_reason_name(r->reason), r->ttl);
+			h->ip, r->port, hostiter_proto_name(r->proto),
+			port_state_name(r->state), port_reason_name(r->reason),
+			r->ttl);
 		service(f, ri, h, r);
 		fputs("}\n", f);
 	}
@@ -264,7 +264,9 @@ void json_host(FILE *f, const struct run_info *ri,
 	else
 		fputs("null", f);
 	fprintf(f, ",\"status\":\"%s\",\"reason\":\"%s\",\"ttl\":%u",
-		h->down ? "down" : h->timed_out ? "timeout" : "up",
+		h->down        ? "down"
+		: h->timed_out ? "timeout"
+			       : "up",
 		h->reason ? h->reason : "unknown", h->reason_ttl);
 	if (h->rtt_us)
 		fprintf(f, ",\"latency_us\":%u", h->rtt_us);
@@ -308,8 +310,8 @@ static void json_sweep_stats(FILE *f, const struct run_info *ri)
 		"\"answered\":%llu,\"open\":%llu,\"passes\":%d,"
 		"\"completeness\":%.6f",
 		(unsigned long long)pc->probes,
-		(unsigned long long)pc->answered,
-		(unsigned long long)pc->open, pc->n, c.complete);
+		(unsigned long long)pc->answered, (unsigned long long)pc->open,
+		pc->n, c.complete);
 	if (c.known)
 		fprintf(f,
 			",\"loss_roundtrip\":%.4f,\"loss_oneway\":%.4f,"
@@ -335,8 +337,8 @@ void json_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 		"{\"type\":\"end\",\"time\":%llu,\"elapsed\":%.2f,"
 		"\"hosts_up\":%zu,\"hosts_down\":%llu,\"hosts_total\":%llu,"
 		"\"exit\":\"%s\"",
-		(unsigned long long)ri->end_wall, ri->elapsed,
-		up, (unsigned long long)(total > up ? total - up : 0),
+		(unsigned long long)ri->end_wall, ri->elapsed, up,
+		(unsigned long long)(total > up ? total - up : 0),
 		(unsigned long long)total, error ? "error" : "success");
 	if (error)
 		kv_str(f, "errormsg", errmsg ? errmsg : "");

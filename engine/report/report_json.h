@@ -58,5 +58,4 @@ void json_end(FILE *f, const struct run_info *ri, int error,
 void json_task(FILE *f, const struct report_task *t);
 void json_partial(FILE *f);
 
-
 #endif

@@ -179,7 +179,8 @@ void report_trace_json(FILE *f, const struct trace_result *t)
 	if (t == NULL || t->nhops == 0)
 		return;
 	name = trace_proto_name(t, &num);
-	fprintf(f, "{\"type\":\"trace\",\"ip\":\"%s\"", addr_format(&t->addr, a));
+	fprintf(f, "{\"type\":\"trace\",\"ip\":\"%s\"",
+		addr_format(&t->addr, a));
 	if (t->kind == TRACE_TCP || t->kind == TRACE_UDP)
 		fprintf(f, ",\"port\":%u", t->port);
 	else

@@ -17,10 +17,10 @@ enum report_task_event {
 };
 
 struct report_task {
-	int event;             /* enum report_task_event */
-	const char *task;      /* nmap's names: "SYN Stealth Scan", "Service scan" */
-	time_t time;           /* when it happened */
-	double percent;        /* PROGRESS: 0-100 */
+	int event;        /* enum report_task_event */
+	const char *task; /* nmap's names: "SYN Stealth Scan", "Service scan" */
+	time_t time;      /* when it happened */
+	double percent;   /* PROGRESS: 0-100 */
 	uint64_t remaining;    /* PROGRESS: seconds left, estimated */
 	time_t etc;            /* PROGRESS: estimated time of completion */
 	double elapsed;        /* END: seconds the phase took */

@@ -175,33 +175,35 @@ static void extraports(FILE *f, const struct hostiter_host *h)
 		fprintf(f, "<extraports state=\"%s\" count=\"%llu\">\n",
 			port_state_name(st), (unsigned long long)h->count[st]);
 		for (int pr = 0; pr < 2; pr++)
-		for (memset(done, 0, sizeof(done));;) {
-			struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
-			const uint64_t *rc = h->prcount[pr][st];
-			int best = -1, proto = pr ? IPPROTO_UDP : IPPROTO_TCP;
+			for (memset(done, 0, sizeof(done));;) {
+				struct hostiter_ranges rg =
+					HOSTITER_RANGES_INIT(f);
+				const uint64_t *rc = h->prcount[pr][st];
+				int best = -1,
+				    proto = pr ? IPPROTO_UDP : IPPROTO_TCP;
 
-			for (int rs = 0; rs < RS_NREASONS; rs++)
-				if (!done[rs] && rc[rs] &&
-				    (best < 0 || rc[rs] > rc[best]))
-					best = rs;
-			if (best < 0)
-				break;
-			done[best] = 1;
-			fprintf(f,
-				"<extrareasons reason=\"%s\" count=\"%llu\" "
-				"proto=\"%s\" ports=\"",
-				port_reason_name(best),
-				(unsigned long long)rc[best],
-				hostiter_proto_name(proto));
-			for (size_t i = 0; i < h->nrows; i++)
-				if (h->rows[i].state == st &&
-				    h->rows[i].reason == best &&
-				    h->rows[i].proto == proto)
-					hostiter_ranges_add(&rg,
-							    h->rows[i].port);
-			hostiter_ranges_end(&rg);
-			fputs("\"/>\n", f);
-		}
+				for (int rs = 0; rs < RS_NREASONS; rs++)
+					if (!done[rs] && rc[rs] &&
+					    (best < 0 || rc[rs] > rc[best]))
+						best = rs;
+				if (best < 0)
+					break;
+				done[best] = 1;
+				fprintf(f,
+					"<extrareasons reason=\"%s\" count=\"%llu\" "
+					"proto=\"%s\" ports=\"",
+					port_reason_name(best),
+					(unsigned long long)rc[best],
+					hostiter_proto_name(proto));
+				for (size_t i = 0; i < h->nrows; i++)
+					if (h->rows[i].state == st &&
+					    h->rows[i].reason == best &&
+					    h->rows[i].proto == proto)
+						hostiter_ranges_add(
+							&rg, h->rows[i].port);
+				hostiter_ranges_end(&rg);
+				fputs("\"/>\n", f);
+			}
 		fputs("</extraports>\n", f);
 	}
 }
@@ -256,14 +258,13 @@ static void service(FILE *f, const struct run_info *ri,
 }
 
 static void port(FILE *f, const struct run_info *ri,
-		 const struct hostiter_host *h,
-		 const struct hostiter_row *r)
+		 const struct hostiter_host *h, const struct hostiter_row *r)
 {
 	fprintf(f,
 		"<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
 		"reason=\"%s\" reason_ttl=\"%u\"",
-		hostiter_proto_name(r->proto), r->port, port_state_name(r->state), port_reason_name(r->reason),
-		r->ttl);
+		hostiter_proto_name(r->proto), r->port,
+		port_state_name(r->state), port_reason_name(r->reason), r->ttl);
 	if (r->routed) {
 		char ip[ADDR_STRLEN];
 
@@ -350,8 +351,11 @@ static void xml_os(FILE *f, const struct run_info *ri,
 		   const struct os_result *r)
 {
 	const struct osmatch_list *ml = &r->matches;
-	static const struct { const char *state, *proto; } pu[3] = {
-		{ "open", "tcp" }, { "closed", "tcp" }, { "closed", "udp" } };
+	static const struct {
+		const char *state, *proto;
+	} pu[3] = { { "open", "tcp" },
+		    { "closed", "tcp" },
+		    { "closed", "udp" } };
 	int ports[3] = { r->open_port, r->closed_port, r->closed_udp };
 	struct osreport_opts ro;
 	size_t need = 0;
@@ -424,9 +428,10 @@ void xml_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)
 		return;
 	if (h->down) {
 		/* nmap -v: status and address, nothing else. */
-		fprintf(f, "<host><status state=\"down\" reason=\"%s\" "
-			   "reason_ttl=\"0\"/>\n<address addr=\"%s\" "
-			   "addrtype=\"%s\"/>\n</host>\n",
+		fprintf(f,
+			"<host><status state=\"down\" reason=\"%s\" "
+			"reason_ttl=\"0\"/>\n<address addr=\"%s\" "
+			"addrtype=\"%s\"/>\n</host>\n",
 			h->reason, h->ip,
 			addr_is_v6(&h->addr) ? "ipv6" : "ipv4");
 		return;
@@ -477,8 +482,8 @@ void xml_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 		error ? "error" : "success");
 	if (error)
 		attr(f, "errormsg", errmsg ? errmsg : "");
-	fprintf(f, "/><hosts up=\"%zu\" down=\"%llu\" total=\"%llu\"/>\n",
-		up, (unsigned long long)(total > up ? total - up : 0),
+	fprintf(f, "/><hosts up=\"%zu\" down=\"%llu\" total=\"%llu\"/>\n", up,
+		(unsigned long long)(total > up ? total - up : 0),
 		(unsigned long long)total);
 	fputs("</runstats>\n</nmaprun>\n", f);
 	fflush(f);
@@ -487,7 +492,7 @@ void xml_end(FILE *f, const struct run_info *ri, int error, const char *errmsg)
 void xml_task(FILE *f, const struct report_task *t)
 {
 	static const char *const el[] = { "taskbegin", "taskprogress",
-					   "taskend" };
+					  "taskend" };
 
 	fprintf(f, "<%s", el[t->event]);
 	attr(f, "task", t->task);

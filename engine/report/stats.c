@@ -19,9 +19,9 @@ static void hms(double secs, char *buf, size_t len)
 {
 	uint64_t t = secs > 0 ? (uint64_t)secs : 0;
 
-	snprintf(buf, len, "%llu:%02llu:%02llu",
-		 (unsigned long long)(t / 3600),
-		 (unsigned long long)(t / 60 % 60), (unsigned long long)(t % 60));
+	snprintf(buf, len, "%llu:%02llu:%02llu", (unsigned long long)(t / 3600),
+		 (unsigned long long)(t / 60 % 60),
+		 (unsigned long long)(t % 60));
 }
 
 size_t stats_format(const struct stats_snap *s, char *buf, size_t len,
@@ -160,8 +160,7 @@ struct stats *stats_start(struct outputs *out, uint64_t start_ns,
 			  struct stats_counts *counts, uint64_t every_ms)
 {
 	struct stats *st;
-	int tty = isatty(STDIN_FILENO) &&
-		  tcgetpgrp(STDIN_FILENO) == getpgrp();
+	int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 
 	if (!tty && every_ms == 0)
 		return NULL;

@@ -88,10 +88,11 @@ size_t connscan_parallelism(int max_parallelism, int timing_level)
 	 */
 	static const size_t by_level[6] = { 1, 1, 1, 1024, 2048, 4096 };
 	struct rlimit rl;
-	size_t want = max_parallelism > 0 ? (size_t)max_parallelism
-		      : by_level[timing_level >= 0 && timing_level <= 5
-					 ? timing_level
-					 : 3];
+	size_t want = max_parallelism > 0
+			      ? (size_t)max_parallelism
+			      : by_level[timing_level >= 0 && timing_level <= 5
+						 ? timing_level
+						 : 3];
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		/* An ordinary user may raise the soft limit to the hard one. */
@@ -120,13 +121,13 @@ size_t connscan_parallelism(int max_parallelism, int timing_level)
  * syscalls and the socket's allocation were most of -sT's CPU.
  */
 struct conn {
-	int fd;         /* -1: none yet (or closed: a fresh one next) */
-	int busy;       /* a probe in flight on it */
-	uint64_t idx;   /* ti + pi * nt */
-	uint64_t sent;  /* connect() time, ns */
+	int fd;        /* -1: none yet (or closed: a fresh one next) */
+	int busy;      /* a probe in flight on it */
+	uint64_t idx;  /* ti + pi * nt */
+	uint64_t sent; /* connect() time, ns */
 	struct sockaddr_storage to; /* the probe's address, to reap it */
 	socklen_t tolen;
-	int family;     /* fd's */
+	int family; /* fd's */
 };
 
 /*
@@ -248,8 +249,7 @@ static int open_socket(const struct connscan_job *j, int family)
 static int slot_connect(struct cs *s, uint32_t k, int *e)
 {
 	struct conn *c = &s->c[k];
-	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET,
-				  .data.u32 = k };
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET, .data.u32 = k };
 
 	if (c->fd >= 0 && c->family == c->to.ss_family) {
 		if (connect(c->fd, (struct sockaddr *)&c->to, c->tolen) < 0 &&
@@ -489,9 +489,8 @@ static void run_pass(struct cs *s)
 		if (x >= s->total && s->inflight == 0)
 			break;
 		now = now_ns();
-		to = now - s->last_expire >= EXPIRE_EVERY_NS
-			     ? expire(s, now, 0)
-			     : 1;
+		to = now - s->last_expire >= EXPIRE_EVERY_NS ? expire(s, now, 0)
+							     : 1;
 		if (x >= s->total || s->nfree == 0 || (uint64_t)wait_ms > to)
 			wait_ms = (int)(to < 10 ? to : 10);
 		drain(s, s->inflight ? wait_ms : 0);
@@ -566,7 +565,8 @@ static void run_lanes(struct cs *l, uint64_t n, int pass)
 	for (uint64_t i = 0; i < n; i++)
 		l[i].pass = pass;
 	for (uint64_t i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, lane_main, &l[i]) == 0;
+		started[i] = pthread_create(&th[i], NULL, lane_main, &l[i]) ==
+			     0;
 	run_pass(&l[0]);
 	for (uint64_t i = 1; i < n; i++) {
 		if (started[i])

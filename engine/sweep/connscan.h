@@ -28,13 +28,13 @@
 
 /* What one connect() ended with (connscan_outcome()). */
 enum conn_outcome {
-	CONN_TIMEOUT = 0,   /* no answer before the timeout: filtered */
-	CONN_OPEN,          /* the handshake completed: syn-ack */
-	CONN_REFUSED,       /* a RST: conn-refused */
-	CONN_HOST_UNREACH,  /* ICMP host unreachable (or EHOSTDOWN) */
-	CONN_NET_UNREACH,   /* ICMP net unreachable, no route */
-	CONN_PROHIBITED,    /* ICMP administratively prohibited (EACCES) */
-	CONN_RETRY,         /* a local shortage (ports, descriptors): again */
+	CONN_TIMEOUT = 0,  /* no answer before the timeout: filtered */
+	CONN_OPEN,         /* the handshake completed: syn-ack */
+	CONN_REFUSED,      /* a RST: conn-refused */
+	CONN_HOST_UNREACH, /* ICMP host unreachable (or EHOSTDOWN) */
+	CONN_NET_UNREACH,  /* ICMP net unreachable, no route */
+	CONN_PROHIBITED,   /* ICMP administratively prohibited (EACCES) */
+	CONN_RETRY,        /* a local shortage (ports, descriptors): again */
 };
 
 /*
@@ -69,14 +69,14 @@ struct connscan_job {
 	void (*result)(void *arg, uint64_t ti, uint64_t pi, int outcome,
 		       uint32_t rtt_us);
 	void *arg;
-	const struct addr *src;   /* bind() to it (-S), or NULL */
-	double rate;              /* connects per second, > 0 */
-	size_t parallelism;       /* sockets in flight at most, >= 1 */
-	int max_retries;          /* retry passes at most */
+	const struct addr *src; /* bind() to it (-S), or NULL */
+	double rate;            /* connects per second, > 0 */
+	size_t parallelism;     /* sockets in flight at most, >= 1 */
+	int max_retries;        /* retry passes at most */
 	uint64_t init_rtt_ms, min_rtt_ms, max_rtt_ms;
 	uint64_t seed;
-	int sequential;           /* -r: no permutation */
-	uint64_t deadline_ns;     /* now_ns() past it: stop; 0 = none */
+	int sequential;       /* -r: no permutation */
+	uint64_t deadline_ns; /* now_ns() past it: stop; 0 = none */
 	volatile sig_atomic_t *stop;
 	/* Progress, for the status line (may be NULL). */
 	_Atomic uint64_t *pos;
@@ -93,12 +93,12 @@ struct connscan_job {
 #define CONNSCAN_MAX_LANES 4
 
 struct connscan_stats {
-	uint64_t sent;      /* connect() calls */
-	uint64_t answered;  /* results reported */
-	uint64_t late;      /* answers read only at the timeout (soft ICMP) */
-	size_t peak;        /* sockets in flight at once, at most */
+	uint64_t sent;     /* connect() calls */
+	uint64_t answered; /* results reported */
+	uint64_t late;     /* answers read only at the timeout (soft ICMP) */
+	size_t peak;       /* sockets in flight at once, at most */
 	int passes;
-	int timed_out;      /* deadline_ns reached */
+	int timed_out; /* deadline_ns reached */
 };
 
 /*

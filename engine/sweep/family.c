@@ -74,8 +74,8 @@ static const uint8_t *nexthop6(struct sweep *w, const struct addr *addr)
 	return mac;
 }
 
-static size_t probe4(struct sweep *w, uint64_t ti, uint64_t pi,
-		     uint8_t *out, uint16_t ipid)
+static size_t probe4(struct sweep *w, uint64_t ti, uint64_t pi, uint8_t *out,
+		     uint16_t ipid)
 {
 	const struct scan_opts *o = w->o;
 	int m = slot_mod(w, pi);
@@ -100,8 +100,8 @@ static size_t probe4(struct sweep *w, uint64_t ti, uint64_t pi,
 	return w->mod[m]->patch4(&w->tmpl[m], out, mac, addr, port, c, ipid);
 }
 
-static size_t probe6(struct sweep *w, uint64_t ti, uint64_t pi,
-		     uint8_t *out, uint16_t ipid)
+static size_t probe6(struct sweep *w, uint64_t ti, uint64_t pi, uint8_t *out,
+		     uint16_t ipid)
 {
 	const struct scan_opts *o = w->o;
 	int m = slot_mod(w, pi);

@@ -21,8 +21,7 @@ void handoffs_free(struct handoffs *t)
 	handoffs_init(t, max);
 }
 
-int handoffs_note(struct handoffs *t, const struct pkt_info *p,
-		  uint64_t at_ms)
+int handoffs_note(struct handoffs *t, const struct pkt_info *p, uint64_t at_ms)
 {
 	struct handoff_entry *e;
 

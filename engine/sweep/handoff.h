@@ -21,11 +21,11 @@
  */
 struct handoff_entry {
 	struct tcp_handoff h;
-	uint8_t mac[6];     /* the SYN-ACK's Ethernet source: the next hop */
-	uint8_t smac[6];    /* its destination: our interface */
-	struct addr saddr;  /* our address it was sent to */
-	uint64_t at_ms;     /* when it arrived (vs_now_ms()'s clock) */
-	uint8_t taken;      /* adopted, reset, or a repeat of another */
+	uint8_t mac[6];    /* the SYN-ACK's Ethernet source: the next hop */
+	uint8_t smac[6];   /* its destination: our interface */
+	struct addr saddr; /* our address it was sent to */
+	uint64_t at_ms;    /* when it arrived (vs_now_ms()'s clock) */
+	uint8_t taken;     /* adopted, reset, or a repeat of another */
 };
 
 struct handoffs {
@@ -47,8 +47,7 @@ void handoffs_free(struct handoffs *t);
  * when it is no SYN-ACK or the table is full (then the caller resets
  * it: nobody will finish it). Linear in the entries: for small tables.
  */
-int handoffs_note(struct handoffs *t, const struct pkt_info *p,
-		  uint64_t at_ms);
+int handoffs_note(struct handoffs *t, const struct pkt_info *p, uint64_t at_ms);
 
 /*
  * Takes the earliest handshake for addr:port not taken yet (and marks

@@ -6,8 +6,7 @@
 
 #include "netstack/base/util.h"
 
-void hostfeed_init(struct hostfeed *f, uint64_t nt, double rate,
-		   uint64_t now)
+void hostfeed_init(struct hostfeed *f, uint64_t nt, double rate, uint64_t now)
 {
 	memset(f, 0, sizeof(*f));
 	f->nt = nt;

@@ -22,13 +22,13 @@
  * changes after.
  */
 struct hostfeed {
-	uint64_t nt;          /* the group's targets */
-	uint32_t *order;      /* [i]: the target index of the i-th host up */
+	uint64_t nt;            /* the group's targets */
+	uint32_t *order;        /* [i]: the target index of the i-th host up */
 	_Atomic uint32_t *rank; /* [ti]: its place in order + 1; 0: not up */
-	_Atomic uint64_t n;   /* hosts up so far */
+	_Atomic uint64_t n;     /* hosts up so far */
 	/* Next hops are resolved: the sweep may read the neighbour table. */
 	_Atomic int ready;
-	_Atomic int closed;   /* discovery is over: n is final */
+	_Atomic int closed; /* discovery is over: n is final */
 	/* When discovery's pass 0 was sent (--host-timeout): 0 before. */
 	_Atomic uint64_t pass0_end;
 	pthread_mutex_t lock; /* the shared rate */
@@ -39,8 +39,7 @@ struct hostfeed {
 #define HOSTFEED_MAX_TARGETS (1ull << 22)
 
 /* A feed for nt (<= HOSTFEED_MAX_TARGETS) targets sharing rate pps. */
-void hostfeed_init(struct hostfeed *f, uint64_t nt, double rate,
-		   uint64_t now);
+void hostfeed_init(struct hostfeed *f, uint64_t nt, double rate, uint64_t now);
 void hostfeed_destroy(struct hostfeed *f);
 
 /* Target ti is up (again: nothing). The producer only. */

@@ -47,13 +47,13 @@ static int syn_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
 		return 0;
 	}
 	t->saddr4 = addr_v4(saddr);
-	return craft_tcp_template(ln, &t->craft, smac, t->saddr4, &syn_co,
-				  err, errlen);
+	return craft_tcp_template(ln, &t->craft, smac, t->saddr4, &syn_co, err,
+				  errlen);
 }
 
 static size_t syn_patch4(const struct sweep_tmpl *t, uint8_t *out,
-			 const uint8_t dmac[6], uint32_t daddr,
-			 uint16_t dport, struct cookie c, uint16_t ipid)
+			 const uint8_t dmac[6], uint32_t daddr, uint16_t dport,
+			 struct cookie c, uint16_t ipid)
 {
 	craft_tcp_fill(&t->craft, out, dmac, daddr, c.sport, dport, c.seq, 0,
 		       ipid);
@@ -64,8 +64,7 @@ static size_t syn_patch6(const struct sweep_tmpl *t, uint8_t *out,
 			 const uint8_t dmac[6], const struct addr *daddr,
 			 uint16_t dport, struct cookie c)
 {
-	craft_tcp6_fill(&t->craft, out, dmac, daddr, c.sport, dport, c.seq,
-			0);
+	craft_tcp6_fill(&t->craft, out, dmac, daddr, c.sport, dport, c.seq, 0);
 	return t->craft.len;
 }
 

@@ -81,8 +81,8 @@ int sweep_flags_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
 		}
 	} else {
 		t->saddr4 = addr_v4(saddr);
-		if (craft_tcp_template(ln, &t->craft, smac, t->saddr4, &co,
-				       err, errlen) < 0)
+		if (craft_tcp_template(ln, &t->craft, smac, t->saddr4, &co, err,
+				       errlen) < 0)
 			return -1;
 	}
 	return 0;
@@ -120,13 +120,12 @@ static size_t flags_patch6(const struct sweep_tmpl *t, uint8_t *out,
 static int acks_cookie(const struct pkt_info *p, uint32_t seq,
 		       uint8_t probe_flags)
 {
-	uint32_t next = seq + !!(probe_flags & PKT_SYN) +
-			!!(probe_flags & PKT_FIN);
+	uint32_t next =
+		seq + !!(probe_flags & PKT_SYN) + !!(probe_flags & PKT_FIN);
 
 	if ((probe_flags & PKT_ACK) && p->tcp.seq == seq)
 		return 1;
-	return p->tcp.ack == seq || p->tcp.ack == seq + 1 ||
-	       p->tcp.ack == next;
+	return p->tcp.ack == seq || p->tcp.ack == seq + 1 || p->tcp.ack == next;
 }
 
 /* nmap's state for a validated TCP reply, or PS_UNKNOWN to ignore it. */
@@ -155,8 +154,7 @@ static int tcp_state(enum rst_means m, const struct pkt_info *p,
 	}
 }
 
-static enum sweep_verdict flags_tcp(enum rst_means m,
-				    const struct sweep_ctx *c,
+static enum sweep_verdict flags_tcp(enum rst_means m, const struct sweep_ctx *c,
 				    const struct pkt_info *p,
 				    struct port_result *pr)
 {
@@ -194,41 +192,39 @@ static enum sweep_verdict flags_classify(enum rst_means m,
 }
 
 /* One build and one classify per module: the flags and the reading. */
-#define FLAGS_MODULE(id, nmap_name, task, flags, means, silent)             \
-	static int id##_build(struct sweep_tmpl *t, void *ln,                \
-			      const uint8_t smac[6],                         \
-			      const struct addr *saddr, char *err,           \
-			      size_t errlen)                                 \
-	{                                                                    \
-		return sweep_flags_build(t, ln, smac, saddr, (flags), err,   \
-					 errlen);                            \
-	}                                                                    \
-	static enum sweep_verdict id##_classify(const struct sweep_ctx *c,   \
-						const struct pkt_info *p,    \
-						struct port_result *pr)      \
-	{                                                                    \
-		return flags_classify((means), c, p, pr);                    \
-	}                                                                    \
-	const struct sweep_module sweep_mod_##id = {                         \
-		.name = (nmap_name),                                         \
-		.scan_type = (task),                                         \
-		.proto = IPPROTO_TCP,                                        \
-		.silent_state = (silent),                                    \
-		.needs_raw = true,                                           \
-		.filter = flags_filter,                                      \
-		.build = id##_build,                                         \
-		.patch4 = flags_patch4,                                      \
-		.patch6 = flags_patch6,                                      \
-		.classify = id##_classify,                                   \
+#define FLAGS_MODULE(id, nmap_name, task, flags, means, silent)                \
+	static int id##_build(struct sweep_tmpl *t, void *ln,                  \
+			      const uint8_t smac[6], const struct addr *saddr, \
+			      char *err, size_t errlen)                        \
+	{                                                                      \
+		return sweep_flags_build(t, ln, smac, saddr, (flags), err,     \
+					 errlen);                              \
+	}                                                                      \
+	static enum sweep_verdict id##_classify(const struct sweep_ctx *c,     \
+						const struct pkt_info *p,      \
+						struct port_result *pr)        \
+	{                                                                      \
+		return flags_classify((means), c, p, pr);                      \
+	}                                                                      \
+	const struct sweep_module sweep_mod_##id = {                           \
+		.name = (nmap_name),                                           \
+		.scan_type = (task),                                           \
+		.proto = IPPROTO_TCP,                                          \
+		.silent_state = (silent),                                      \
+		.needs_raw = true,                                             \
+		.filter = flags_filter,                                        \
+		.build = id##_build,                                           \
+		.patch4 = flags_patch4,                                        \
+		.patch6 = flags_patch6,                                        \
+		.classify = id##_classify,                                     \
 	}
 
 FLAGS_MODULE(ack, "ack", "ACK Scan", PKT_ACK, RST_UNFILTERED, PS_FILTERED);
-FLAGS_MODULE(window, "window", "Window Scan", PKT_ACK, RST_WINDOW,
-	     PS_FILTERED);
+FLAGS_MODULE(window, "window", "Window Scan", PKT_ACK, RST_WINDOW, PS_FILTERED);
 FLAGS_MODULE(fin, "fin", "FIN Scan", PKT_FIN, RST_CLOSED, PS_OPEN_FILTERED);
 FLAGS_MODULE(null, "null", "NULL Scan", 0, RST_CLOSED, PS_OPEN_FILTERED);
-FLAGS_MODULE(xmas, "xmas", "XMAS Scan", PKT_FIN | PKT_PSH | PKT_URG,
-	     RST_CLOSED, PS_OPEN_FILTERED);
+FLAGS_MODULE(xmas, "xmas", "XMAS Scan", PKT_FIN | PKT_PSH | PKT_URG, RST_CLOSED,
+	     PS_OPEN_FILTERED);
 FLAGS_MODULE(maimon, "maimon", "Maimon Scan", PKT_FIN | PKT_ACK, RST_CLOSED,
 	     PS_OPEN_FILTERED);
 FLAGS_MODULE(synflags, "syn", "SYN Stealth Scan", PKT_SYN, RST_SYNSCAN,

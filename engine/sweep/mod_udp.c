@@ -37,8 +37,8 @@ static int udp_build(struct sweep_tmpl *t, void *ln, const uint8_t smac[6],
 }
 
 static size_t udp_patch4(const struct sweep_tmpl *t, uint8_t *out,
-			 const uint8_t dmac[6], uint32_t daddr,
-			 uint16_t dport, struct cookie c, uint16_t ipid)
+			 const uint8_t dmac[6], uint32_t daddr, uint16_t dport,
+			 struct cookie c, uint16_t ipid)
 {
 	uint8_t pl[UDPPROBE_MAX];
 	/* The cookie is also the request ID of ports that have one. */
@@ -70,8 +70,7 @@ static enum sweep_verdict udp_reply(const struct sweep_ctx *c,
 		return SWEEP_NOT_OURS;
 	k = sweep_cookie(c, &p->ip.saddr, p->udp.sport, IPPROTO_UDP);
 	if (p->udp.dport != k.sport ||
-	    !udpprobe_reply_ok(p->udp.sport, k.seq, p->payload,
-			       p->payload_len))
+	    !udpprobe_reply_ok(p->udp.sport, k.seq, p->payload, p->payload_len))
 		return SWEEP_BOGUS;
 	pr->state = PS_OPEN;
 	pr->reason = RS_UDP_RESPONSE;

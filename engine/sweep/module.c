@@ -60,9 +60,8 @@ enum sweep_verdict sweep_tcp_icmp(const struct sweep_ctx *c,
 	return SWEEP_MINE;
 }
 
-struct cookie sweep_cookie(const struct sweep_ctx *c,
-			   const struct addr *target, uint16_t dport,
-			   uint8_t proto)
+struct cookie sweep_cookie(const struct sweep_ctx *c, const struct addr *target,
+			   uint16_t dport, uint8_t proto)
 {
 	/* The same cookie either way; the IPv4 form hashes without copies. */
 	if (!addr_is_v6(target))
@@ -84,8 +83,7 @@ uint16_t sweep_sport_at(uint16_t sport0, uint16_t sport_base,
 	return (uint16_t)(sport_base + off);
 }
 
-int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0,
-		     uint16_t got)
+int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0, uint16_t got)
 {
 	int max = c->pass ? atomic_load(c->pass) : 0;
 	uint32_t off;

@@ -189,9 +189,8 @@ enum sweep_verdict sweep_tcp_icmp(const struct sweep_ctx *c,
 				  struct port_result *pr);
 
 /* The cookie of our probe to target:dport (either family). */
-struct cookie sweep_cookie(const struct sweep_ctx *c,
-			   const struct addr *target, uint16_t dport,
-			   uint8_t proto);
+struct cookie sweep_cookie(const struct sweep_ctx *c, const struct addr *target,
+			   uint16_t dport, uint8_t proto);
 
 /*
  * The source port pass `pass` sends from: the cookie's port sport0
@@ -206,7 +205,6 @@ uint16_t sweep_sport_at(uint16_t sport0, uint16_t sport_base,
  * sends from one port (-g), or -1 when no pass so far sent from got
  * (not our reply).
  */
-int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0,
-		     uint16_t got);
+int sweep_sport_pass(const struct sweep_ctx *c, uint16_t sport0, uint16_t got);
 
 #endif

@@ -166,15 +166,17 @@ static int collect6(struct sweep *w, struct hoplist *l, char *err,
 				b = hi;
 			if (addr_diff(&b, &a, &span) < 0 ||
 			    span >= MAX_ONLINK_ARP) {
-				snprintf(err, errlen, "more than %u on-link "
-					 "targets to resolve", MAX_ONLINK_ARP);
+				snprintf(err, errlen,
+					 "more than %u on-link "
+					 "targets to resolve",
+					 MAX_ONLINK_ARP);
 				return -1;
 			}
 			for (uint64_t off = 0; off <= span; off++) {
 				/* A more specific route may take it. */
 				if (addr_add(&a, off, &x) < 0 ||
-				    route_table6_nexthop(&w->rt6, &x,
-							 &gw) < 0 ||
+				    route_table6_nexthop(&w->rt6, &x, &gw) <
+					    0 ||
 				    gw.family != 0)
 					continue;
 				if (hoplist_add(l, &x, err, errlen) < 0)
@@ -196,9 +198,8 @@ static int solicit(struct sweep *w, const struct addr *a, uint8_t *frame,
 		*flen = CRAFT_ND_LEN;
 		return 0;
 	}
-	return craft_arp_request(pktio_libnet(w->io), frame, flen,
-				 hop->if_mac, hop->src, addr_v4(a), err,
-				 errlen);
+	return craft_arp_request(pktio_libnet(w->io), frame, flen, hop->if_mac,
+				 hop->src, addr_v4(a), err, errlen);
 }
 
 /* 1 if a is the gateway of a route in use (either family). */
@@ -206,7 +207,8 @@ static int is_gateway(const struct sweep *w, const struct addr *a)
 {
 	if (addr_is_v6(a)) {
 		for (size_t k = 0; k < w->rt6.n; k++)
-			if (w->rt6.e[k].gw.family && addr_eq(&w->rt6.e[k].gw, a))
+			if (w->rt6.e[k].gw.family &&
+			    addr_eq(&w->rt6.e[k].gw, a))
 				return 1;
 		return 0;
 	}
@@ -271,8 +273,8 @@ int sweep_resolve_nexthops(struct sweep *w, char *err, size_t errlen)
 			break;
 		/* Wait for answers: a LAN answers in well under this. */
 		{
-			uint64_t end = now_ns() + (t < 2 ? t + 1 : 3) *
-							   200ull * 1000000ull;
+			uint64_t end = now_ns() + (t < 2 ? t + 1 : 3) * 200ull *
+							  1000000ull;
 
 			while (now_ns() < end && !*w->s->stop &&
 			       neigh_count(w->s->neigh) < l.n) {

@@ -85,8 +85,10 @@ void sweep_onepass_reset(struct scan *s)
 			n++;
 	}
 	if (n && s->opt->debug)
-		fprintf(stderr, "sweep: one pass: %zu held handshakes reset "
-				"(-sV did not take them)\n", n);
+		fprintf(stderr,
+			"sweep: one pass: %zu held handshakes reset "
+			"(-sV did not take them)\n",
+			n);
 }
 
 void sweep_onepass_free(struct scan *s)

@@ -99,10 +99,9 @@ int passes_more(const struct pass_counts *pc, int done, int max_retries,
 	if (done == 0)
 		return 1; /* the first retry finds out whether there is loss */
 	passes_estimate(pc, &c);
-	if (!c.known)	/* no ratio: silence is settled once a pass draws none */
+	if (!c.known) /* no ratio: silence is settled once a pass draws none */
 		return pc->drawn[pass_slot(done)] > 0;
-	return passes_miss_chance(c.missed, pc->answered) >=
-	       PASSES_MISS_CHANCE;
+	return passes_miss_chance(c.missed, pc->answered) >= PASSES_MISS_CHANCE;
 }
 
 const char *passes_describe(const struct pass_counts *pc, char *buf,
@@ -145,8 +144,8 @@ double pass_loss(const struct pass_counts *pc, int k)
 	return (double)pc->drawn[k] / (double)prev;
 }
 
-void pace_init(struct pace *p, double rate, double min_rate,
-	       double max_rate, double climb)
+void pace_init(struct pace *p, double rate, double min_rate, double max_rate,
+	       double climb)
 {
 	memset(p, 0, sizeof(*p));
 	p->rate = rate > 0 ? rate : 1;
@@ -286,8 +285,7 @@ int pace_mid_trial(struct pace *p, uint64_t drawn0, uint64_t last)
 	return 1;
 }
 
-void pace_after_pass(struct pace *p, const struct pass_halves *h,
-		     double loss)
+void pace_after_pass(struct pace *p, const struct pass_halves *h, double loss)
 {
 	int was_trial = p->trial;
 	uint64_t drew = h->drawn[0] + h->drawn[1];

@@ -80,15 +80,15 @@
  *   started with). The loss fed in is the last pass's (pass_loss()), so
  *   an old burst does not hold the rate down.
  */
-#define PASS_SLOTS 32          /* passes counted apart; later ones share */
-#define PASSES_MISS_PER 1000  /* a sweep may miss one answer in this many */
+#define PASS_SLOTS 32           /* passes counted apart; later ones share */
+#define PASSES_MISS_PER 1000    /* a sweep may miss one answer in this many */
 #define PASSES_MISS_CHANCE 0.02 /* the chance of missing more, to stop at */
-#define PACE_LOSS_TRIAL 0.10   /* round-trip loss that starts a trial */
-#define PACE_LOSS_CLEAN 0.02   /* round-trip loss that restores the rate */
-#define PACE_MIN_DRAWN 20      /* answers a trial needs to conclude */
-#define PACE_CLIMB_STEP 2.0    /* a climbing trial's second half: rate x */
-#define PACE_CLIMB_Z 4.0       /* standard errors its worst case must show */
-#define PACE_REACHED_MIN 0.9   /* a half that reached less: the machine's */
+#define PACE_LOSS_TRIAL 0.10    /* round-trip loss that starts a trial */
+#define PACE_LOSS_CLEAN 0.02    /* round-trip loss that restores the rate */
+#define PACE_MIN_DRAWN 20       /* answers a trial needs to conclude */
+#define PACE_CLIMB_STEP 2.0     /* a climbing trial's second half: rate x */
+#define PACE_CLIMB_Z 4.0        /* standard errors its worst case must show */
+#define PACE_REACHED_MIN 0.9    /* a half that reached less: the machine's */
 
 /* What the sweep counted, per pass (summed over host groups). */
 struct pass_counts {
@@ -144,15 +144,15 @@ const char *passes_describe(const struct pass_counts *pc, char *buf,
 /* ---- pacing --------------------------------------------------------- */
 
 struct pace {
-	double rate;            /* the rate of the next pass's first half */
-	double floor, ceil;     /* --min-rate (or rate/32), --max-rate/start */
-	double climb;           /* the most a climbing trial may prove */
+	double rate;        /* the rate of the next pass's first half */
+	double floor, ceil; /* --min-rate (or rate/32), --max-rate/start */
+	double climb;       /* the most a climbing trial may prove */
 	/* The second half of the next (or, from its midpoint, the current)
 	 * pass: +1 climbs (rate x PACE_CLIMB_STEP, at most climb), -1 backs
 	 * off (rate/2), 0 no trial. */
 	int trial;
-	int settled;            /* a trial showed our rate is not the cause */
-	double settled_loss;    /* the loss that trial saw */
+	int settled;         /* a trial showed our rate is not the cause */
+	double settled_loss; /* the loss that trial saw */
 	int backoffs, recoveries, climbs; /* for -d and the tests */
 };
 
@@ -177,8 +177,8 @@ double pass_loss(const struct pass_counts *pc, int k);
  * climb: the highest rate a climbing trial may raise it to (at most
  * max_rate; climb <= rate: no climbing).
  */
-void pace_init(struct pace *p, double rate, double min_rate,
-	       double max_rate, double climb);
+void pace_init(struct pace *p, double rate, double min_rate, double max_rate,
+	       double climb);
 
 /* The rate of half h (0, 1) of the next pass. */
 double pace_rate(const struct pace *p, int h);
@@ -198,7 +198,6 @@ int pace_mid_trial(struct pace *p, uint64_t drawn0, uint64_t last);
  * After a pass: h its halves' counts, loss the estimated round-trip loss
  * (completeness.miss; < 0 when not known). Sets up the next pass.
  */
-void pace_after_pass(struct pace *p, const struct pass_halves *h,
-		     double loss);
+void pace_after_pass(struct pace *p, const struct pass_halves *h, double loss);
 
 #endif

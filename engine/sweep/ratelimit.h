@@ -12,10 +12,10 @@
  * limiter is a pure function of its inputs and is tested without a clock.
  */
 struct ratelimit {
-	double rate;     /* packets per second, > 0 */
-	uint64_t start;  /* ns */
-	uint64_t sent;   /* packets granted since start */
-	uint64_t burst;  /* most packets granted by one call */
+	double rate;    /* packets per second, > 0 */
+	uint64_t start; /* ns */
+	uint64_t sent;  /* packets granted since start */
+	uint64_t burst; /* most packets granted by one call */
 };
 
 void ratelimit_init(struct ratelimit *rl, double rate, uint64_t burst,

@@ -47,8 +47,7 @@ static uint64_t percentile(const struct rto *r, unsigned permille)
 	return bucket_top(RTO_NBUCKETS - 1);
 }
 
-void rto_init(struct rto *r, uint64_t init_ms, uint64_t min_ms,
-	      uint64_t max_ms)
+void rto_init(struct rto *r, uint64_t init_ms, uint64_t min_ms, uint64_t max_ms)
 {
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_init(&r->lock, NULL);

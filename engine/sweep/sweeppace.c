@@ -60,8 +60,8 @@ void sweep_halves(struct sweep *w, struct pass_halves *h)
 		h->drawn[k] = atomic_load(&w->half_drawn[k]);
 		h->rate[k] = w->half_rate[k];
 		/* Each lane timed its own share: the lanes' mean time. */
-		h->reached[k] = ns ? (double)h->sent[k] * 1e9 * w->lanes /
-					     (double)ns
-				   : 0;
+		h->reached[k] =
+			ns ? (double)h->sent[k] * 1e9 * w->lanes / (double)ns
+			   : 0;
 	}
 }

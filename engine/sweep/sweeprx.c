@@ -17,8 +17,7 @@
  */
 int sweep_sent_at(struct sweep *w, uint64_t pos, uint64_t *t, int *pass)
 {
-	struct sendlog_slot *sl =
-		&w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
+	struct sendlog_slot *sl = &w->sendlog[pos & ((1u << SENDLOG_BITS) - 1)];
 	uint64_t p = atomic_load(&sl->pos);
 
 	if ((p & SENDLOG_POS_MASK) != pos + 1)
@@ -41,7 +40,8 @@ static void count_draw(struct sweep *w, uint64_t pos,
 
 	atomic_fetch_add(&w->pass_drawn[pass_slot(k)], 1);
 	if (k == cur)
-		atomic_fetch_add(&w->half_drawn[pos >= atomic_load(&w->mid)], 1);
+		atomic_fetch_add(&w->half_drawn[pos >= atomic_load(&w->mid)],
+				 1);
 	if (pr->state == PS_OPEN)
 		atomic_fetch_add(&w->open, 1);
 }
@@ -122,8 +122,7 @@ static void on_frame(const uint8_t *frame, size_t caplen, uint64_t ts,
 	uint64_t mono = ts - w->wall_minus_mono;
 
 	atomic_fetch_add_explicit(&w->recv, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&w->bytes_recv, caplen,
-				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&w->bytes_recv, caplen, memory_order_relaxed);
 	switch (pkt_parse(frame, caplen, &p)) {
 	case PKT_ARP:
 	case PKT_ND: /* a next hop asked again between passes */

@@ -141,8 +141,7 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 		/* One shared-counter update per batch, not per frame. */
 		for (unsigned i = 0; i < done; i++)
 			bytes += iov[i].iov_len;
-		atomic_fetch_add_explicit(&w->sent, done,
-					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&w->sent, done, memory_order_relaxed);
 		atomic_fetch_add_explicit(&w->bytes_sent, bytes,
 					  memory_order_relaxed);
 	}
@@ -169,8 +168,7 @@ static uint64_t wait_due(struct sweep *w, uint64_t x)
 	return due - now;
 }
 
-static void send_pass(struct sweep *w, int pass, unsigned lane,
-		      unsigned nlanes)
+static void send_pass(struct sweep *w, int pass, unsigned lane, unsigned nlanes)
 {
 	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
 	struct iovec iov[BATCH];
@@ -291,9 +289,8 @@ out:
 		flush(w, iov, n);
 	spent[half] = now_ns() - t_half;
 	for (int k = 0; k < 2; k++)
-		atomic_fetch_add(&w->half_ns[k], spent[k] > slept[k]
-							  ? spent[k] - slept[k]
-							  : 0);
+		atomic_fetch_add(&w->half_ns[k],
+				 spent[k] > slept[k] ? spent[k] - slept[k] : 0);
 	atomic_fetch_add(&w->half_sent[0], hsent[0]);
 	atomic_fetch_add(&w->half_sent[1], hsent[1]);
 	atomic_fetch_add(&w->pass_sent[pass_slot(pass)], hsent[0] + hsent[1]);
@@ -375,8 +372,7 @@ static void collect(struct sweep *w, int npass, struct pass_counts *pc)
 }
 
 /* -d: what a pass drew, the estimate, and the pace of the next one. */
-static void debug_pass(struct sweep *w, int pass,
-		       const struct pass_counts *pc,
+static void debug_pass(struct sweep *w, int pass, const struct pass_counts *pc,
 		       const struct pass_halves *h)
 {
 	char why[256], est[256];
@@ -395,8 +391,8 @@ static void debug_pass(struct sweep *w, int pass,
 		(unsigned long long)h->drawn[0], (unsigned long long)h->sent[0],
 		h->rate[0], h->reached[0], (unsigned long long)h->drawn[1],
 		(unsigned long long)h->sent[1], h->rate[1], h->reached[1],
-		pace_rate(&w->pace, 0), pace_rate(&w->pace, 1),
-		w->pace.climbs, w->pace.backoffs, w->pace.recoveries, est);
+		pace_rate(&w->pace, 0), pace_rate(&w->pace, 1), w->pace.climbs,
+		w->pace.backoffs, w->pace.recoveries, est);
 }
 
 /* -v: what a retransmission pass drew, through the run's screen. */
@@ -404,9 +400,10 @@ static void say_pass(struct sweep *w, int pass, const struct pass_counts *pc)
 {
 	char est[256], line[384];
 
-	snprintf(line, sizeof(line), "Sweep pass %d drew %llu new answers. "
-		 "%s\n", pass + 1,
-		 (unsigned long long)pc->drawn[pass_slot(pass)],
+	snprintf(line, sizeof(line),
+		 "Sweep pass %d drew %llu new answers. "
+		 "%s\n",
+		 pass + 1, (unsigned long long)pc->drawn[pass_slot(pass)],
 		 passes_describe(pc, est, sizeof(est)));
 	progress_clear();
 	if (w->s->screen) {
@@ -436,8 +433,7 @@ static void pass_begin(struct sweep *w, int pass)
 	}
 	atomic_store(&w->mid_state, 0);
 	/* Streaming pass 0 has no halves: its length is not known. */
-	atomic_store(&w->mid, w->feed && pass == 0 ? UINT64_MAX
-						   : w->total / 2);
+	atomic_store(&w->mid, w->feed && pass == 0 ? UINT64_MAX : w->total / 2);
 	w->send_pass = pass;
 	atomic_store(&w->pass, pass);
 	w->s->st.passes = pass + 1;
@@ -517,7 +513,8 @@ static void sweep_loop(struct sweep *w)
 		pass_begin(w, pass);
 		run_pass(w, pass);
 		if (w->npend && !o->dry_run)
-			sweep_late_resolve(w, 1); /* answers come while lingering */
+			sweep_late_resolve(
+				w, 1); /* answers come while lingering */
 		if (o->debug)
 			fprintf(stderr, "pass %d: sent by %.3fs, %zu replies\n",
 				pass, (now_ns() - w->s->st.start_ns) / 1e9,
@@ -564,8 +561,8 @@ static int setup_modules(struct sweep *w, char *err, size_t errlen)
 		int rc = m == 0 && o->scanflags >= 0
 				 ? sweep_flags_build(&w->tmpl[m], ln,
 						     hop->if_mac, &hop->saddr,
-						     (uint8_t)o->scanflags,
-						     err, errlen)
+						     (uint8_t)o->scanflags, err,
+						     errlen)
 				 : w->mod[m]->build(&w->tmpl[m], ln,
 						    hop->if_mac, &hop->saddr,
 						    err, errlen);

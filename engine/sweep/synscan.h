@@ -14,18 +14,18 @@
 #include "netstack/route.h"
 
 struct scan_stats {
-	uint64_t sent, bytes_sent;   /* probes and their bytes, all passes */
-	uint64_t recv, bytes_recv;   /* frames captured */
-	uint64_t valid, bogus;       /* replies whose cookie held / failed */
-	uint64_t noroute;            /* probes skipped: no route */
-	uint64_t unresolved;         /* probes skipped: next hop silent */
+	uint64_t sent, bytes_sent; /* probes and their bytes, all passes */
+	uint64_t recv, bytes_recv; /* frames captured */
+	uint64_t valid, bogus;     /* replies whose cookie held / failed */
+	uint64_t noroute;          /* probes skipped: no route */
+	uint64_t unresolved;       /* probes skipped: next hop silent */
 	uint64_t pcap_drops;
 	uint64_t arp_sent;
-	uint64_t connects;            /* -sT and connect ping: connect() calls */
-	int passes;                  /* 1 + retransmission passes made */
-	struct pass_counts pc;       /* per pass: sent, drawn (passes.h) */
-	int interrupted;             /* SIGINT/SIGTERM */
-	int timed_out;               /* stopped at until_ns (--host-timeout) */
+	uint64_t connects;     /* -sT and connect ping: connect() calls */
+	int passes;            /* 1 + retransmission passes made */
+	struct pass_counts pc; /* per pass: sent, drawn (passes.h) */
+	int interrupted;       /* SIGINT/SIGTERM */
+	int timed_out;         /* stopped at until_ns (--host-timeout) */
 	uint64_t start_ns, end_ns;
 	time_t start_wall, end_wall;
 };
@@ -56,8 +56,8 @@ struct scan {
 	/* The group's host table (engine/core/hosttab.h), or NULL. */
 	struct hosttab *tab;
 	struct results *res;
-	struct neigh *neigh;     /* on-link targets that answered ARP */
-	struct route_hop hop;    /* interface, our address */
+	struct neigh *neigh;  /* on-link targets that answered ARP */
+	struct route_hop hop; /* interface, our address */
 	/* The run's route and capture handles (engine/core/privsetup.h). */
 	struct privsetup *priv;
 	struct scan_stats st;

@@ -19,7 +19,8 @@
 
 #define SENDLOG_BITS 16
 #define SWEEP_PEND_MAX 4096 /* next hops asked again between passes */
-#define SWEEP_LATE_MAX 256  /* their answers held until a pass starts */ /* send times of the last 65536 probes, for RTT */
+#define SWEEP_LATE_MAX \
+	256 /* their answers held until a pass starts */ /* send times of the last 65536 probes, for RTT */
 
 /*
  * pos's top byte: the pass that sent the probe last (254 at most). A
@@ -81,14 +82,14 @@ struct sweep {
 	 * length, or 0 when it is skipped (no route, no next hop, not an
 	 * -iL pair).
 	 */
-	size_t (*probe)(struct sweep *w, uint64_t ti, uint64_t pi,
-			uint8_t *out, uint16_t ipid);
+	size_t (*probe)(struct sweep *w, uint64_t ti, uint64_t pi, uint8_t *out,
+			uint16_t ipid);
 	/*
 	 * The probe space is targets x slots: slots [0, ntcp) are the TCP
 	 * ports, [ntcp, np) the UDP ports (-sU), so one permutation and one
 	 * results index cover both protocols.
 	 */
-	uint64_t nt, np;       /* targets, slots */
+	uint64_t nt, np; /* targets, slots */
 	/* Probes placed: nt * np, or with a feed those of the hosts up so
 	 * far (grows while pass 0 runs). */
 	_Atomic uint64_t total;
@@ -104,18 +105,18 @@ struct sweep {
 	_Atomic uint64_t nchunk;
 	uint64_t hosts_placed; /* the sender's: feed places in chunks */
 	uint64_t ntcp;
-	uint16_t *ports;               /* per slot */
-	const int32_t *port_index;     /* TCP port -> slot, or -1 */
-	const int32_t *udp_index;      /* UDP port -> slot - ntcp, or -1 */
+	uint16_t *ports;           /* per slot */
+	const int32_t *port_index; /* TCP port -> slot, or -1 */
+	const int32_t *udp_index;  /* UDP port -> slot - ntcp, or -1 */
 	uint16_t sport_base, sport_count;
 	struct sendlog_slot *sendlog;
 	uint64_t wall_minus_mono; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 
 	_Atomic int rx_stop;
-	_Atomic uint64_t pos;  /* sender's position in the current pass */
-	_Atomic int pass;      /* the pass being sent, for classify() too */
-	int send_pass;         /* the same, for the send path (family.c) */
-	struct rto rto; /* sampled by rx, read by tx */
+	_Atomic uint64_t pos; /* sender's position in the current pass */
+	_Atomic int pass;     /* the pass being sent, for classify() too */
+	int send_pass;        /* the same, for the send path (family.c) */
+	struct rto rto;       /* sampled by rx, read by tx */
 	/*
 	 * passes.h's counts: copies sent and new answers drawn per pass,
 	 * and per half of the current pass (its two rates: pace).

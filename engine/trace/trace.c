@@ -24,16 +24,16 @@
  */
 #define TR_PORT_BASE 46500
 #define TR_PORT_RAND 14000
-#define TR_TRIES 3      /* sends per TTL, as nmap's traceroute retries */
+#define TR_TRIES 3  /* sends per TTL, as nmap's traceroute retries */
 #define TR_FIRST 10 /* the first window when the distance is unknown */
 #define TR_MIN_WAIT_US 50000
 
 struct thost {
 	struct trace_target t;
 	struct trace_result *out;
-	uint8_t want;      /* probe TTLs 1..want while the target is unseen */
-	uint8_t dest_ttl;  /* lowest TTL the target answered; 0: none yet */
-	uint8_t stop_ttl;  /* lowest TTL a router's unreachable came from */
+	uint8_t want;     /* probe TTLs 1..want while the target is unseen */
+	uint8_t dest_ttl; /* lowest TTL the target answered; 0: none yet */
+	uint8_t stop_ttl; /* lowest TTL a router's unreachable came from */
 	uint8_t sends[TRACE_MAX_TTL + 1];
 	uint64_t sent_us[TRACE_MAX_TTL + 1];
 	struct trace_hop got[TRACE_MAX_TTL + 1]; /* got[t].ttl: answered */
@@ -144,8 +144,7 @@ static int waiting(const struct thost *h, uint64_t t0)
 	int lim = limit_of(h);
 
 	for (int ttl = 1; ttl <= lim; ttl++)
-		if (!h->got[ttl].ttl && h->sends[ttl] &&
-		    h->sent_us[ttl] >= t0)
+		if (!h->got[ttl].ttl && h->sends[ttl] && h->sent_us[ttl] >= t0)
 			return 1;
 	return 0;
 }
@@ -166,8 +165,7 @@ static int extend(struct thost *h)
 static uint64_t round_wait_us(const struct tr *v)
 {
 	const struct timing *t = &v->s->opt->timing;
-	uint64_t us = v->max_rtt_us ? 3 * v->max_rtt_us
-				    : t->init_rtt_ms * 1000;
+	uint64_t us = v->max_rtt_us ? 3 * v->max_rtt_us : t->init_rtt_ms * 1000;
 
 	if (us < TR_MIN_WAIT_US)
 		us = TR_MIN_WAIT_US;
@@ -210,7 +208,7 @@ static void run_rounds(struct tr *v)
 static void finish(struct thost *h)
 {
 	struct trace_result *o = h->out;
-	int last = h->dest_ttl ? h->dest_ttl
+	int last = h->dest_ttl   ? h->dest_ttl
 		   : h->stop_ttl ? h->stop_ttl
 				 : h->want;
 
@@ -230,7 +228,9 @@ static void finish(struct thost *h)
  * UDP port, else an echo request. */
 static void pick_probe(const struct hostiter_host *hh, struct trace_target *t)
 {
-	static const struct { uint8_t proto, state, kind; } pref[] = {
+	static const struct {
+		uint8_t proto, state, kind;
+	} pref[] = {
 		{ IPPROTO_TCP, PS_OPEN, TRACE_TCP },
 		{ IPPROTO_TCP, PS_CLOSED, TRACE_TCP },
 		{ IPPROTO_UDP, PS_CLOSED, TRACE_UDP },
@@ -313,7 +313,8 @@ static void collect(struct tr *v, const struct routes *rt,
 			o->hop[0].ttl = 1;
 			o->hop[0].addr = hh->addr;
 			o->hop[0].rtt_us = hh->srtt_us >= 0 ? hh->srtt_us
-				: hh->rtt_us ? (int64_t)hh->rtt_us : -1;
+					   : hh->rtt_us ? (int64_t)hh->rtt_us
+							: -1;
 			continue;
 		}
 		memset(&h, 0, sizeof(h));
@@ -348,8 +349,7 @@ static int load_routes(const struct scan *s, struct routes *rt, char *err,
 static int ctx_init(struct tr *v, char *err, size_t errlen)
 {
 	const struct route_hop *hop = &v->s->hop;
-	struct craft_tcp_opts to = { .flags = PKT_SYN, .win = 1024,
-				     .ttl = 64 };
+	struct craft_tcp_opts to = { .flags = PKT_SYN, .win = 1024, .ttl = 64 };
 
 	if (cookie_key_random(&v->c.key) < 0) {
 		snprintf(err, errlen, "traceroute: no random key");

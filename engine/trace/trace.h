@@ -36,7 +36,7 @@ enum trace_kind {
 /* What every probe of a run shares (trace_ctx_init). */
 struct trace_ctx {
 	struct cookie_key key;
-	struct addr src;       /* our address, the run's family */
+	struct addr src; /* our address, the run's family */
 	uint8_t smac[6];
 	uint16_t port0;        /* source ports port0 + 1 .. + TRACE_MAX_TTL */
 	struct craft_tmpl syn; /* the run's SYN, its TTL patched per probe */
@@ -45,9 +45,9 @@ struct trace_ctx {
 /* One traced host's probe. */
 struct trace_target {
 	struct addr addr;
-	uint8_t dmac[6];   /* next hop's */
-	uint8_t kind;      /* enum trace_kind, not TRACE_NONE */
-	uint16_t port;     /* TCP or UDP port; 0 for ICMP */
+	uint8_t dmac[6]; /* next hop's */
+	uint8_t kind;    /* enum trace_kind, not TRACE_NONE */
+	uint16_t port;   /* TCP or UDP port; 0 for ICMP */
 };
 
 /*
@@ -80,9 +80,9 @@ int trace_match(const struct trace_ctx *c, const struct pkt_info *p,
 /* One hop of a path. */
 struct trace_hop {
 	uint8_t ttl;
-	uint8_t timedout;  /* no answer at this TTL: addr unset */
+	uint8_t timedout; /* no answer at this TTL: addr unset */
 	struct addr addr;
-	int64_t rtt_us;    /* -1: unknown */
+	int64_t rtt_us; /* -1: unknown */
 };
 
 /* One host's path: hops by TTL, from 1 up to the target, or to the
@@ -90,7 +90,7 @@ struct trace_hop {
  * probed, silent ones included, as nmap lists them. */
 struct trace_result {
 	struct addr addr;
-	uint8_t kind;   /* enum trace_kind: the probe used */
+	uint8_t kind; /* enum trace_kind: the probe used */
 	uint16_t port;
 	int nhops;
 	struct trace_hop hop[TRACE_MAX_TTL];

@@ -94,17 +94,17 @@ size_t trace_build(const struct trace_ctx *c, const struct trace_target *t,
 					  0)
 		       : craft_udp_frame(out, c->smac, t->dmac,
 					 addr_v4(&c->src), addr_v4(&t->addr),
-					 sport, t->port, fold16(ck), ttl,
-					 NULL, 0);
+					 sport, t->port, fold16(ck), ttl, NULL,
+					 0);
 		break;
 	case TRACE_ICMP:
 		n = v6 ? craft_icmp6_echo(out, CRAFT_MAX, c->smac, t->dmac,
 					  &c->src, &t->addr, fold16(ck), ttl,
 					  ttl, NULL, 0)
 		       : craft_icmp4_query(out, CRAFT_MAX, c->smac, t->dmac,
-					   addr_v4(&c->src),
-					   addr_v4(&t->addr), CRAFT_ICMP_ECHO,
-					   fold16(ck), ttl, fold16(ck), ttl);
+					   addr_v4(&c->src), addr_v4(&t->addr),
+					   CRAFT_ICMP_ECHO, fold16(ck), ttl,
+					   fold16(ck), ttl);
 		break;
 	default:
 		return 0;
@@ -122,8 +122,8 @@ static int match_tcp(const struct trace_ctx *c, const struct pkt_info *p,
 
 	if (ttl == 0 || ttl > TRACE_MAX_TTL ||
 	    !(p->tcp.flags & (PKT_RST | PKT_SYN)) ||
-	    p->tcp.ack - 1 != cookie_of(c, &p->ip.saddr, TRACE_TCP,
-					p->tcp.sport))
+	    p->tcp.ack - 1 !=
+		    cookie_of(c, &p->ip.saddr, TRACE_TCP, p->tcp.sport))
 		return 0;
 	r->target = r->from = p->ip.saddr;
 	r->ttl = (uint8_t)ttl;

@@ -30,9 +30,9 @@ struct vs_transport;
 
 /* What every transport is made with. */
 struct vs_transport_cfg {
-	size_t max_conns;     /* connections open at once, at most */
-	uint32_t connect_ms;  /* a handshake longer than this: TIMEOUT */
-	uint32_t life_ms;     /* a connection older than this: TIMEOUT
+	size_t max_conns;    /* connections open at once, at most */
+	uint32_t connect_ms; /* a handshake longer than this: TIMEOUT */
+	uint32_t life_ms;    /* a connection older than this: TIMEOUT
 				 (0: no limit) */
 	void (*event)(struct tcp_conn *c, enum tcp_event ev,
 		      const uint8_t *data, size_t len, void *user);
@@ -61,19 +61,17 @@ typedef void *vs_tr_open_fn(struct vs_transport *t, const struct addr *addr,
 typedef void *vs_tr_open_sport_fn(struct vs_transport *t,
 				  const struct addr *addr, uint16_t port,
 				  uint16_t sport_lo, uint16_t sport_hi,
-				  const uint8_t *mac, void *user,
-				  uint64_t now);
+				  const uint8_t *mac, void *user, uint64_t now);
 
 /*
  * Queues n bytes on conn (sent once it is connected). Returns 0, or -1
  * when conn is closing or its send queue is full.
  */
-typedef int vs_tr_send_fn(struct vs_transport *t, void *conn,
-			  const void *d, size_t n, uint64_t now);
+typedef int vs_tr_send_fn(struct vs_transport *t, void *conn, const void *d,
+			  size_t n, uint64_t now);
 
 /* Ends conn with a reset; its CLOSED is delivered before this returns. */
-typedef void vs_tr_abort_fn(struct vs_transport *t, void *conn,
-			    uint64_t now);
+typedef void vs_tr_abort_fn(struct vs_transport *t, void *conn, uint64_t now);
 
 /* Runs the timers due by now (retransmissions, deadlines). */
 typedef void vs_tr_tick_fn(struct vs_transport *t, uint64_t now);

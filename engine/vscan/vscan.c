@@ -70,8 +70,8 @@ static void send_payload(struct pconn *pc, uint64_t now)
 		while ((n = tls_take(pc->tls, out, sizeof(out))) > 0)
 			vs_conn_send(pc->svc->vs, pc->conn, out, n, now);
 	} else {
-		vs_conn_send(pc->svc->vs, pc->conn, p->payload,
-			     p->payload_len, now);
+		vs_conn_send(pc->svc->vs, pc->conn, p->payload, p->payload_len,
+			     now);
 	}
 }
 
@@ -141,7 +141,9 @@ static void match_now(struct pconn *pc)
 	 * before it in nmap's order, still names etcd-server. */
 	k = svcmatch_run(sv->vs->db, pc->probe, pc->buf, pc->len,
 			 sv->have_soft && sv->soft_rank < pc->rank
-				 ? sv->soft.service : NULL, &a);
+				 ? sv->soft.service
+				 : NULL,
+			 &a);
 	/* Still arriving: matched again once it settles (vs_evaluate).
 	 * Not "ssl": the tunnel names the service, and holding the TLS
 	 * probe back changed CUPS's 631 from ipp to ssl/ipp?. */
@@ -167,8 +169,8 @@ static void match_now(struct pconn *pc)
 		pc->concluded = 1;
 		vs_trace(sv->vs, pc, "matched");
 		vs_mark_dirty(sv);
-	} else if (k == SVC_SOFT && (!sv->have_soft ||
-				     pc->rank < sv->soft_rank)) {
+	} else if (k == SVC_SOFT &&
+		   (!sv->have_soft || pc->rank < sv->soft_rank)) {
 		sv->soft = a;
 		sv->soft_rank = pc->rank;
 		sv->have_soft = 1;
@@ -277,9 +279,9 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		if (pc->svc->tunnel) {
 			const struct addr *a = &pc->svc->out->addr;
 
-			pc->tls = tls_conn_new(pc->svc->vs->tls,
-					       targets_name(pc->svc->vs->o->targets,
-							    a));
+			pc->tls = tls_conn_new(
+				pc->svc->vs->tls,
+				targets_name(pc->svc->vs->o->targets, a));
 			pc->deadline = now + VS_CONNECT_MS;
 			if (pc->tls)
 				tls_pump(pc, now);
@@ -367,7 +369,7 @@ static void phase1_rest(struct service *sv)
 	if (!sv->tunnel && !sv->tls_gave_up)
 		for (size_t i = 0; i < v->ntls; i++)
 			vs_start_probe(sv, v->tls_probes[i],
-				    vs_probe_rank(sv, v->tls_probes[i]), 1);
+				       vs_probe_rank(sv, v->tls_probes[i]), 1);
 	for (size_t i = 0; i < svcdb_nprobes(v->db); i++) {
 		const struct svc_probe *p = svcdb_probe(v->db, i);
 
@@ -413,8 +415,7 @@ static void phase1(struct service *sv)
 	sv->phase = 0;
 	if (null)
 		vs_start_probe(sv, null, 0, 0);
-	if (null == NULL ||
-	    (!vs_sequential(v) && (sv->tunnel || tls_port(sv))))
+	if (null == NULL || (!vs_sequential(v) && (sv->tunnel || tls_port(sv))))
 		phase1_rest(sv);
 }
 
@@ -647,7 +648,8 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 	else if (answered && pc->is_tls_probe && pc->rank > sv->best_rank)
 		conclude_early(pc, "not needed after the answer");
 	else if (answered && pc->is_tls_probe && pc->len == 0 &&
-		 pc->connected_at && now - pc->connected_at >= VS_TLS_GRACE_MS &&
+		 pc->connected_at &&
+		 now - pc->connected_at >= VS_TLS_GRACE_MS &&
 		 !svc_probe_port_listed(pc->probe, sv->out->port, 0))
 		conclude_early(pc, "silent after a plain answer");
 }
@@ -671,8 +673,8 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded)
 			stop_waiting(pc, now);
 		settle_deferred(pc);
-		if (pc->settling && (pc->concluded ||
-				     now - pc->last_data >= VS_SETTLE_MS))
+		if (pc->settling &&
+		    (pc->concluded || now - pc->last_data >= VS_SETTLE_MS))
 			match_now(pc);
 		if (pc->concluded && !pc->closed && pc->conn)
 			vs_conn_abort(sv->vs, pc->conn, now);
@@ -697,19 +699,18 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		}
 		/* The NULL probe closing without a byte: tcpwrapped... */
 		wrapped |= pc->probe == null && pc->concluded && !pc->len &&
-			   (pc->got_eof ||
-			    (pc->reset && !vs_retry_left(sv))) &&
+			   (pc->got_eof || (pc->reset && !vs_retry_left(sv))) &&
 			   pc->connected_at &&
 			   now - pc->connected_at < null->tcpwrappedms;
 		/* (a reserved-port probe counts from its SYN: rshd) */
-		others += pc->probe != null && !pc->concluded &&
-			  (pc->established ||
-			   (pc->probe && pc->probe->sport_lo));
+		others +=
+			pc->probe != null && !pc->concluded &&
+			(pc->established || (pc->probe && pc->probe->sport_lo));
 	}
 	/* ...unless another probe's connection is still up: a daemon that
 	 * serves one client (OpenVPN) resets those queued behind it. */
-	if (wrapped && !others && sv->best.kind != SVC_HARD &&
-	    !sv->have_soft && !sv->tunnel) {
+	if (wrapped && !others && sv->best.kind != SVC_HARD && !sv->have_soft &&
+	    !sv->tunnel) {
 		if (sv->phase == 0 && vs_reserved_listed(sv))
 			phase1_rest(sv); /* rshd: only they can tell */
 		else
@@ -782,9 +783,8 @@ void vs_start_service(struct service *sv)
 	v->active++;
 	sv->budget = vs_service_budget(v, sv->out->port);
 	v->reserved += sv->budget;
-	if (!reachable ||
-	    (svcdb_excluded(v->db, IPPROTO_TCP, sv->out->port) &&
-	     !v->o->allports)) {
+	if (!reachable || (svcdb_excluded(v->db, IPPROTO_TCP, sv->out->port) &&
+			   !v->o->allports)) {
 		vs_finish(sv, reachable ? VS_EXCLUDED : VS_NOMATCH);
 		return;
 	}
@@ -794,4 +794,3 @@ void vs_start_service(struct service *sv)
 	phase1(sv);
 	vs_mark_dirty(sv);
 }
-

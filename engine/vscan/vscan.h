@@ -69,7 +69,7 @@ int vscan_setup(const struct route_hop *hop, const struct svcdb *db,
  * the capture are the run's, from s->priv (vscan_setup()).
  * Returns 0, or -1 with err (runtime failure).
  */
-int vscan_run(struct scan *s, const struct svcdb *db,
-	      struct vscan_results *out, char *err, size_t errlen);
+int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
+	      char *err, size_t errlen);
 
 #endif

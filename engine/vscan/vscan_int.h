@@ -57,10 +57,10 @@
  * the finger and DNS ports, whose daemons wait for a query.
  */
 #define VS_NULL_GRACE_MS 600
-#define VS_MAX_RESP 16384     /* bytes kept per probe response */
+#define VS_MAX_RESP 16384 /* bytes kept per probe response */
 #define VS_CONNECT_MS 5000
-#define VS_REFUSED_MAX 4      /* refused probes kept for another try */
-#define VS_SILENT_MAX 4       /* silent probes kept (vs_retry_silent) */
+#define VS_REFUSED_MAX 4 /* refused probes kept for another try */
+#define VS_SILENT_MAX 4  /* silent probes kept (vs_retry_silent) */
 /*
  * A hard match on a reply that came this recently waits for the rest:
  * nmap reads what the socket holds when its loop gets to it, so a reply
@@ -89,9 +89,9 @@ struct vsrpc;
 struct pconn {
 	struct service *svc;
 	const struct svc_probe *probe; /* NULL for the RPC grinder */
-	int rank;              /* file order: earlier probes take precedence */
-	unsigned opened;       /* its service's count of probes opened before */
-	void *conn;            /* transport's connection, NULL once closed */
+	int rank;        /* file order: earlier probes take precedence */
+	unsigned opened; /* its service's count of probes opened before */
+	void *conn;      /* transport's connection, NULL once closed */
 	struct tls_conn *tls;
 	uint8_t *buf;
 	size_t len, cap;
@@ -101,52 +101,52 @@ struct pconn {
 	uint64_t max_gap;      /* ms: longest pause between them */
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
-	int established;        /* counted in vs.est_now */
-	int reflected;          /* the reply was the probe sent back */
-	int deferred;           /* a prefix of the probe so far: not matched */
-	int settling;           /* hard-matched, more may come (VS_SETTLE_MS) */
-	struct pconn *next;    /* in the service's list */
+	int established;    /* counted in vs.est_now */
+	int reflected;      /* the reply was the probe sent back */
+	int deferred;       /* a prefix of the probe so far: not matched */
+	int settling;       /* hard-matched, more may come (VS_SETTLE_MS) */
+	struct pconn *next; /* in the service's list */
 };
 
 struct service {
 	struct vs *vs;
 	struct svc_result *out;
 	const uint8_t *mac;
-	int tunnel;            /* probing through TLS */
-	int tls_gave_up;       /* TLS did not work: plain only (nmap #2528) */
-	int phase;             /* 1 parallel start, 2 by rarity */
-	size_t next_probe;     /* phase 2 position in the DB */
-	size_t seq;            /* sequential run: next slot (vscan_order.c) */
-	size_t host;           /* its host's index in vs.host_conns */
+	int tunnel;        /* probing through TLS */
+	int tls_gave_up;   /* TLS did not work: plain only (nmap #2528) */
+	int phase;         /* 1 parallel start, 2 by rarity */
+	size_t next_probe; /* phase 2 position in the DB */
+	size_t seq;        /* sequential run: next slot (vscan_order.c) */
+	size_t host;       /* its host's index in vs.host_conns */
 	int done, dirty;
 	struct svc_answer best; /* hard match candidate */
 	int best_rank;
 	struct svc_answer soft;
-	int have_soft, soft_rank; /* soft_rank: its probe's, as best_rank */
+	int have_soft, soft_rank;  /* soft_rank: its probe's, as best_rank */
 	struct svc_answer generic; /* the recognisers' answer (probes/recog.h) */
-	int generic_rank;      /* its probe's, as best_rank (when named) */
+	int generic_rank;          /* its probe's, as best_rank (when named) */
 	struct svcfp fp;
 	int fp_used;
-	int rpc_seen;          /* an RPC call drew an RPC reply */
-	int reflected;         /* some probe came back as sent: an echo */
-	int spoke;             /* some reply was not a probe sent back */
-	int heard;             /* some connection got a byte (TLS too) */
+	int rpc_seen;  /* an RPC call drew an RPC reply */
+	int reflected; /* some probe came back as sent: an echo */
+	int spoke;     /* some reply was not a probe sent back */
+	int heard;     /* some connection got a byte (TLS too) */
 	/* nmap's tcpwrap_possible, inverted: a byte came, or a probe timed out. */
 	int not_wrapped;
-	size_t budget;         /* connections it may hold at once */
-	struct vsrpc *rpc;     /* grinding, or NULL */
+	size_t budget;     /* connections it may hold at once */
+	struct vsrpc *rpc; /* grinding, or NULL */
 	/* Probes whose connect was refused, to try again (vscan_retry.c). */
 	const struct svc_probe *refused[VS_REFUSED_MAX];
 	int refused_rank[VS_REFUSED_MAX], refused_tls[VS_REFUSED_MAX];
 	int nrefused, refused_rounds;
-	uint64_t refused_quiet;  /* ms: when the rest had all concluded */
+	uint64_t refused_quiet; /* ms: when the rest had all concluded */
 	/* Probes that heard nothing to their deadline: the first in
 	 * nmap's order kept (vscan_retry.c). */
 	const struct svc_probe *silent[VS_SILENT_MAX];
 	int silent_rank[VS_SILENT_MAX], silent_tls[VS_SILENT_MAX];
 	int nsilent, silent_retried;
-	unsigned nopened;        /* probes opened so far (pconn.opened) */
-	uint64_t silent_end;     /* ms: a silent probe last ended on its
+	unsigned nopened;    /* probes opened so far (pconn.opened) */
+	uint64_t silent_end; /* ms: a silent probe last ended on its
 				  * deadline (vs_serial_hold), 0: never */
 	struct pconn *conns;
 	struct service *next_dirty;
@@ -163,16 +163,16 @@ struct vs {
 	struct scan *s;
 	const struct scan_opts *o;
 	const struct svcdb *db;
-	struct pktio *io;       /* the userspace transport's capture, or NULL */
+	struct pktio *io; /* the userspace transport's capture, or NULL */
 	struct vs_transport *tr; /* every probe connection goes through it */
-	struct neigh *neigh6;   /* IPv6 next hops -sV solicited itself */
+	struct neigh *neigh6;    /* IPv6 next hops -sV solicited itself */
 	struct tls_ctx *tls;
 	struct service *svcs;
-	size_t *order;          /* start order: indexes of svcs (vs_order) */
+	size_t *order; /* start order: indexes of svcs (vs_order) */
 	size_t nsvc, next_start, active, finished;
 	size_t max_services;
-	size_t par;             /* --version-parallel: 1 is sequential */
-	size_t *host_conns;     /* probe connections open per host (vs_order) */
+	size_t par;         /* --version-parallel: 1 is sequential */
+	size_t *host_conns; /* probe connections open per host (vs_order) */
 	size_t conns_now, conns_peak; /* probe connections open at once */
 	size_t est_now, est_peak;     /* of them, past the handshake */
 	size_t reserved;              /* sum of the active services' budgets */
@@ -353,8 +353,7 @@ int vs_nexthops6(struct vs *v, char *err, size_t errlen);
  * as the capture would.
  */
 void vs_utcp_set_sink(struct vs_transport *t,
-		      int (*sink)(void *arg, const uint8_t *frame,
-				  size_t len),
+		      int (*sink)(void *arg, const uint8_t *frame, size_t len),
 		      void *arg);
 void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len);
 /*

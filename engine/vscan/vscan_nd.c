@@ -20,8 +20,7 @@ struct nd_job {
 	size_t nwant;
 };
 
-static void on_nd(const uint8_t *frame, size_t caplen, uint64_t ts,
-		  void *arg)
+static void on_nd(const uint8_t *frame, size_t caplen, uint64_t ts, void *arg)
 {
 	struct nd_job *j = arg;
 	struct pkt_info p;
@@ -109,9 +108,9 @@ int vs_nexthops6(struct vs *v, char *err, size_t errlen)
 	for (size_t i = 0; i < v->nsvc; i++) {
 		if (!hops[i].family)
 			continue;
-		v->svcs[i].mac = v->s->neigh ? neigh_get_addr(v->s->neigh,
-							      &hops[i])
-					     : NULL;
+		v->svcs[i].mac = v->s->neigh
+					 ? neigh_get_addr(v->s->neigh, &hops[i])
+					 : NULL;
 		if (v->svcs[i].mac == NULL)
 			v->svcs[i].mac = neigh_get_addr(j.learned, &hops[i]);
 	}

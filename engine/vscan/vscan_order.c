@@ -19,7 +19,8 @@ int vs_probe_rank(const struct service *sv, const struct svc_probe *p)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (svcdb_probe(v->db, i) == p)
-			return svc_probe_port_listed(p, sv->out->port, sv->tunnel)
+			return svc_probe_port_listed(p, sv->out->port,
+						     sv->tunnel)
 				       ? (int)i + 1
 				       : (int)(n + i) + 1;
 	return 1 << 20;
@@ -42,8 +43,8 @@ int vs_is_tls_probe(const struct vs *v, const struct svc_probe *p)
 uint64_t vs_greet_ms(const struct service *sv)
 {
 	const struct vs *v = sv->vs;
-	const char *table = services_name(cli_names(v->o), SVC_TCP,
-					  sv->out->port);
+	const char *table =
+		services_name(cli_names(v->o), SVC_TCP, sv->out->port);
 
 	if (table && svc_probe_can_match(svcdb_null_probe(v->db), table))
 		return VS_NULL_GRACE_MS;
@@ -74,8 +75,7 @@ int vs_silent_null(const struct pconn *pc, uint64_t now)
 }
 
 /* After a softmatch, only probes that can confirm it (nmap 7.70+). */
-static int within_intensity(const struct service *sv,
-			    const struct svc_probe *p)
+static int within_intensity(const struct service *sv, const struct svc_probe *p)
 {
 	const struct vs *v = sv->vs;
 
@@ -244,8 +244,7 @@ int vs_serial_hold(const struct pconn *pc, uint64_t now)
 	if (sv->silent_end && now - sv->silent_end < VS_SERIAL_MS)
 		return 1;
 	for (const struct pconn *q = sv->conns; q; q = q->next)
-		if (q != pc && q->opened < pc->opened &&
-		    silent_expired(q, now))
+		if (q != pc && q->opened < pc->opened && silent_expired(q, now))
 			return 1;
 	return 0;
 }

@@ -30,8 +30,7 @@ void vs_note_refused(struct pconn *pc)
 	if (pc->rank > (int)svcdb_nprobes(sv->vs->db))
 		return;
 	if (pc->len > 0 || pc->concluded || pc->is_rpc || pc->probe == NULL ||
-	    pc->rank >= (1 << 21) || !vs_retry_left(sv) ||
-	    n >= VS_REFUSED_MAX)
+	    pc->rank >= (1 << 21) || !vs_retry_left(sv) || n >= VS_REFUSED_MAX)
 		return;
 	for (int i = 0; i < n; i++)
 		if (sv->refused[i] == pc->probe)

@@ -22,9 +22,9 @@
 
 struct vsrpc {
 	struct pconn pc;
-	int state;            /* the verdict if grinding finds nothing */
-	struct rpc_grind t;   /* the calls sent and what they drew */
-	size_t used;          /* bytes of pc.buf taken as replies */
+	int state;          /* the verdict if grinding finds nothing */
+	struct rpc_grind t; /* the calls sent and what they drew */
+	size_t used;        /* bytes of pc.buf taken as replies */
 	int broken;
 	uint64_t deadline;
 };
@@ -69,7 +69,7 @@ static void set_answer(struct service *sv, uint32_t prog, uint32_t lo,
 	a.kind = SVC_HARD;
 	if (name == NULL)
 		name = sv->best.kind == SVC_HARD ? sv->best.service
-		       : sv->have_soft		 ? sv->soft.service
+		       : sv->have_soft           ? sv->soft.service
 						 : "rpc";
 	snprintf(a.service, sizeof(a.service), "%s", name);
 	if (lo == hi)
@@ -128,8 +128,8 @@ static void send_calls(struct vsrpc *g, uint64_t now)
 				     rpc_grind_program(i), RPC_BOGUS_VERS, 0);
 	rpc_grind_init(&g->t, g->t.xid, k / RPC_CALL_LEN);
 	k += rpc_call_encode(out + k, RPC_CALL_LEN,
-			     g->t.xid + RPC_GRIND_XID_DUMP, RPC_PROG_PORTMAP,
-			     2, RPC_PMAP_DUMP);
+			     g->t.xid + RPC_GRIND_XID_DUMP, RPC_PROG_PORTMAP, 2,
+			     RPC_PMAP_DUMP);
 	if (vs_conn_send(g->pc.svc->vs, g->pc.conn, out, k, now) < 0)
 		g->broken = 1;
 	free(out);
@@ -230,9 +230,9 @@ void vsrpc_evaluate(struct service *sv, uint64_t now)
 			"Service scan: RPC grind %s:%u: %zu of %zu calls "
 			"answered, program %u versions %u-%u, DUMP %s (%zu "
 			"mappings)\n",
-			a, sv->out->port, g->t.answered, g->t.ncalls,
-			g->t.prog, g->t.low, g->t.high,
-			g->t.dump_ok	     ? "answered"
+			a, sv->out->port, g->t.answered, g->t.ncalls, g->t.prog,
+			g->t.low, g->t.high,
+			g->t.dump_ok         ? "answered"
 			: g->t.dump_answered ? "refused"
 					     : "unanswered",
 			d ? d->n : 0);

@@ -245,8 +245,8 @@ static int open_transport(struct vs *v, enum vscan_mode mode, char *err,
 	};
 
 	if (mode == VSCAN_SOCKETS) {
-		v->tr = vs_transport_sockets(&cfg, v->o->src_set ? &v->o->src : NULL,
-					     err, errlen);
+		v->tr = vs_transport_sockets(
+			&cfg, v->o->src_set ? &v->o->src : NULL, err, errlen);
 		if (v->tr == NULL)
 			return -1;
 		/* One descriptor per connection: the cap follows the limit. */
@@ -338,8 +338,8 @@ static void loop(struct vs *v)
 	}
 }
 
-int vscan_run(struct scan *s, const struct svcdb *db,
-	      struct vscan_results *out, char *err, size_t errlen)
+int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
+	      char *err, size_t errlen)
 {
 	struct vs v = { .s = s, .o = s->opt, .db = db };
 	struct route_table rt = { 0 };
@@ -401,14 +401,15 @@ int vscan_run(struct scan *s, const struct svcdb *db,
 			v.nsvc,
 			mode == VSCAN_FOREIGN ? "userspace TCP (foreign -S)"
 			: mode == VSCAN_GUARD ? "userspace TCP (nft guard)"
-						: "kernel sockets",
+					      : "kernel sockets",
 			v.conns_peak, v.est_peak);
 	if (v.o->debug && v.io)
 		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
 			(unsigned long long)pktio_drops(v.io));
 	if (v.o->debug && v.io && mode == VSCAN_FOREIGN)
-		fprintf(stderr, "vscan: answered %llu ARP requests, %llu "
-				"neighbour solicitations\n",
+		fprintf(stderr,
+			"vscan: answered %llu ARP requests, %llu "
+			"neighbour solicitations\n",
 			(unsigned long long)pktio_arp_answered(v.io),
 			(unsigned long long)pktio_nd_answered(v.io));
 	rc = 0;

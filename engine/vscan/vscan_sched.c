@@ -22,8 +22,8 @@ void vs_order(struct vs *v)
 	first = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*first));
 	left = xcalloc(v->nsvc ? v->nsvc : 1, sizeof(*left));
 	for (size_t i = 0; i < v->nsvc; i++) {
-		if (i == 0 || !addr_eq(&v->svcs[i - 1].out->addr,
-				       &v->svcs[i].out->addr))
+		if (i == 0 ||
+		    !addr_eq(&v->svcs[i - 1].out->addr, &v->svcs[i].out->addr))
 			first[nh++] = i;
 		left[nh - 1]++;
 		v->svcs[i].host = nh - 1;
@@ -41,8 +41,8 @@ void vs_order(struct vs *v)
 }
 
 /* The services of sv's host: [*a, *b] in v->svcs (sorted by address). */
-static void host_range(const struct vs *v, const struct service *sv,
-		       size_t *a, size_t *b)
+static void host_range(const struct vs *v, const struct service *sv, size_t *a,
+		       size_t *b)
 {
 	size_t i = (size_t)(sv - v->svcs);
 	const struct addr *addr = &sv->out->addr;

@@ -33,7 +33,7 @@ struct vconn {
 	uint64_t deadline;          /* connect, then lifetime */
 	uint8_t *out;               /* bytes the socket did not take yet */
 	size_t outlen;
-	size_t slot;                /* index in all[] */
+	size_t slot; /* index in all[] */
 	struct vconn *next_dead;
 };
 
@@ -243,9 +243,10 @@ static void on_ready(struct vsock *k, struct vconn *c, uint32_t events,
 
 		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &el);
 		if (e) {
-			end_with(k, c, e == ECONNREFUSED || e == ECONNRESET
-					       ? TCP_EV_RESET
-					       : TCP_EV_TIMEOUT);
+			end_with(k, c,
+				 e == ECONNREFUSED || e == ECONNRESET
+					 ? TCP_EV_RESET
+					 : TCP_EV_TIMEOUT);
 			return;
 		}
 		c->connected = 1;
@@ -316,15 +317,15 @@ void vsock_poll(struct vsock *k, int timeout_ms, uint64_t now)
 /* ---- the same through transport.h ---- */
 
 static void *sk_open(struct vs_transport *t, const struct addr *addr,
-		     uint16_t port,
-		     const uint8_t *mac, void *user, uint64_t now)
+		     uint16_t port, const uint8_t *mac, void *user,
+		     uint64_t now)
 {
 	(void)mac; /* the kernel routes */
 	return vsock_connect(t->impl, addr, port, user, now);
 }
 
-static int sk_send(struct vs_transport *t, void *conn, const void *d,
-		   size_t n, uint64_t now)
+static int sk_send(struct vs_transport *t, void *conn, const void *d, size_t n,
+		   uint64_t now)
 {
 	(void)now;
 	return vsock_send(t->impl, conn, d, n);

@@ -15,11 +15,11 @@
 struct utcp {
 	struct vs_transport tr;
 	struct tcp_stack *tcp;
-	struct pktio *io;   /* NULL in unit tests: frames go to sink */
+	struct pktio *io; /* NULL in unit tests: frames go to sink */
 	int (*sink)(void *arg, const uint8_t *frame, size_t len);
 	void *sink_arg;
-	struct addr src;    /* frames to other addresses are not ours */
-	uint16_t next_port; /* source ports rotate through fathom's range */
+	struct addr src;     /* frames to other addresses are not ours */
+	uint16_t next_port;  /* source ports rotate through fathom's range */
 	uint16_t next_sport; /* open_sport's cursor (a reserved range) */
 	uint64_t rng;
 	size_t max_conns;
@@ -69,8 +69,7 @@ void vs_utcp_feed(struct vs_transport *t, const uint8_t *frame, size_t len)
 }
 
 void vs_utcp_set_sink(struct vs_transport *t,
-		      int (*sink)(void *arg, const uint8_t *frame,
-				  size_t len),
+		      int (*sink)(void *arg, const uint8_t *frame, size_t len),
 		      void *arg)
 {
 	struct utcp *u = t->impl;
@@ -119,8 +118,8 @@ static void *adopt(struct utcp *u, const struct addr *addr, uint16_t port,
 }
 
 static void *utcp_open(struct vs_transport *t, const struct addr *addr,
-		       uint16_t port,
-		       const uint8_t *mac, void *user, uint64_t now)
+		       uint16_t port, const uint8_t *mac, void *user,
+		       uint64_t now)
 {
 	struct utcp *u = t->impl;
 	void *c = NULL;
@@ -176,8 +175,8 @@ static void *utcp_open_sport(struct vs_transport *t, const struct addr *addr,
 }
 
 /* Counts the adopted connections that had to open afresh. */
-static void on_event(struct tcp_conn *c, enum tcp_event ev,
-		     const uint8_t *data, size_t len, void *user)
+static void on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		     size_t len, void *user)
 {
 	struct utcp *u = tcp_conn_stack_arg(c);
 

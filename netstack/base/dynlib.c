@@ -22,8 +22,8 @@ int dynlib_load(void **handle, const char *soname, const char *const *names,
 	for (size_t i = 0; i < n; i++) {
 		fns[i] = dlsym(h, names[i]);
 		if (fns[i] == NULL) {
-			snprintf(err, errlen, "%s has no %s (too old?)",
-				 soname, names[i]);
+			snprintf(err, errlen, "%s has no %s (too old?)", soname,
+				 names[i]);
 			dlclose(h);
 			return -1;
 		}

@@ -17,7 +17,7 @@
  * the network is bounded before it reaches these, so running out of memory
  * is a bug or a hostile machine, never a recoverable condition.
  */
-void *xmalloc(size_t n);  /* zero-filled */
+void *xmalloc(size_t n); /* zero-filled */
 void *xcalloc(size_t nmemb, size_t n);
 void *xrealloc(void *p, size_t n);
 /* Grows *p (holding *cap elements of size elt) to hold at least want. */

@@ -19,8 +19,8 @@ static void one(const char *name, const uint8_t *data, size_t size)
 	struct merge_doc d;
 	char err[512] = "";
 
-	if (merge_parse(&d, name, (const char *)data, size, err,
-			sizeof(err)) < 0) {
+	if (merge_parse(&d, name, (const char *)data, size, err, sizeof(err)) <
+	    0) {
 		if (err[0] == '\0' || strchr(err, '\n'))
 			abort();
 		merge_doc_free(&d);
@@ -33,9 +33,12 @@ static void one(const char *name, const uint8_t *data, size_t size)
 			abort();
 	if (d.fmt != MF_XML) {
 		struct merge_host **v = malloc((d.nh + 1) * sizeof(*v));
-		struct merge_sum sum = { .meta = &d.meta, .cmdline = d.cmdline,
-					 .start = d.start, .end = d.end,
-					 .total = d.nh, .up = 0 };
+		struct merge_sum sum = { .meta = &d.meta,
+					 .cmdline = d.cmdline,
+					 .start = d.start,
+					 .end = d.end,
+					 .total = d.nh,
+					 .up = 0 };
 		FILE *f = fopen("/dev/null", "w");
 
 		for (size_t i = 0; i < d.nh; i++)

@@ -15,9 +15,12 @@ const char fuzz_name[] = "osfp";
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct osfp fp, again;
-	struct osfp_scaninfo si = { .version = "0.0", .open_port = 22,
-				    .closed_port = 1, .closed_udp = -1,
-				    .distance = 1, .dist_method = 'D',
+	struct osfp_scaninfo si = { .version = "0.0",
+				    .open_port = 22,
+				    .closed_port = 1,
+				    .closed_udp = -1,
+				    .distance = 1,
+				    .dist_method = 'D',
 				    .platform = "x" };
 	char err[256], *text, *out;
 	size_t n;

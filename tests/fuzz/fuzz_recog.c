@@ -10,10 +10,10 @@ const char fuzz_name[] = "recog";
 
 /* The probe names recognisers look at, chosen by the first input byte. */
 static const char *const probes[] = {
-	"NULL", "GetRequest", "Socks5Greeting", "Socks4Connect", "X11Setup",
-	"MQTTConnect", "LDAPRootDSE", "PgStartup", "AMQPHeader", "SMBNegotiate",
-	"RTSPOptions", "SIPOptionsTCP", "XMPPStream", "GenericLines",
-	"IRCRegister",
+	"NULL",       "GetRequest",   "Socks5Greeting", "Socks4Connect",
+	"X11Setup",   "MQTTConnect",  "LDAPRootDSE",    "PgStartup",
+	"AMQPHeader", "SMBNegotiate", "RTSPOptions",    "SIPOptionsTCP",
+	"XMPPStream", "GenericLines", "IRCRegister",
 };
 
 static void check_answer(const struct svc_answer *a)
@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	in.probe = probes[(data[0] & 0x3f) %
-			  (sizeof(probes) / sizeof(probes[0]))];
+	in.probe =
+		probes[(data[0] & 0x3f) % (sizeof(probes) / sizeof(probes[0]))];
 	in.tls = data[0] >> 7;
 	if (in.tls && size > 9) {
 		memset(&tn, 0, sizeof(tn));

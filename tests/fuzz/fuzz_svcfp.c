@@ -19,8 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *t, *line;
 	size_t half = size / 2;
 
-	svcfp_init(&fp, "0.0", "x86_64-pc-linux-gnu", 7005, 6, size & 1, 7,
-		   0);
+	svcfp_init(&fp, "0.0", "x86_64-pc-linux-gnu", 7005, 6, size & 1, 7, 0);
 	svcfp_add(&fp, "NULL", data, half);
 	svcfp_add(&fp, "GetRequest", data + half, size - half);
 	t = svcfp_text(&fp);

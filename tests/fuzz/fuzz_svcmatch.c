@@ -49,8 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(reply, data + 1, size - 1);
 	svcmatch_run(db, probe, reply, size - 1, NULL, &a);
-	if (a.kind != 0 && (strlen(a.service) == 0 ||
-			    strlen(a.service) > SVC_NAME_MAX))
+	if (a.kind != 0 &&
+	    (strlen(a.service) == 0 || strlen(a.service) > SVC_NAME_MAX))
 		abort();
 	free(reply);
 	return 0;

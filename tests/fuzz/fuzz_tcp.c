@@ -8,7 +8,7 @@
 
 const char fuzz_name[] = "tcp";
 
-#define OUR_IP 0xc6120002u   /* 198.18.0.2: only a label, nothing is sent */
+#define OUR_IP 0xc6120002u /* 198.18.0.2: only a label, nothing is sent */
 #define PEER_IP 0xc612000au
 #define OUR_PORT 62100
 #define PEER_PORT 80
@@ -99,8 +99,8 @@ static size_t build(uint8_t *f, const uint8_t *d, size_t n, size_t *used)
 	/* Bit 4 of d[6]: to an adopted connection's fallback port. */
 	put16(th + 2, (uint16_t)(OUR_PORT + !!(d[6] & 0x10)));
 	/* Offsets near the expected numbers, so segments are mostly in play. */
-	put32(th + 4, peer_isn + 1 + (uint32_t)(int8_t)d[1] * 97u +
-			      (uint32_t)d[2]);
+	put32(th + 4,
+	      peer_isn + 1 + (uint32_t)(int8_t)d[1] * 97u + (uint32_t)d[2]);
 	put32(th + 8, OUR_ISN + 1 + (uint32_t)(int8_t)d[3]);
 	th[12] = (uint8_t)((5 + optlen / 4) << 4);
 	th[13] = d[0];
@@ -140,9 +140,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   (uint32_t)data[2] << 8 | data[3];
 	if (peer_isn & 1) {
 		struct tcp_handoff h = {
-			.daddr = addr_from_v4(PEER_IP), .dport = PEER_PORT,
-			.sport = OUR_PORT, .iss = OUR_ISN, .irs = peer_isn,
-			.win = (uint16_t)peer_isn, .mss = (uint16_t)(peer_isn >> 16),
+			.daddr = addr_from_v4(PEER_IP),
+			.dport = PEER_PORT,
+			.sport = OUR_PORT,
+			.iss = OUR_ISN,
+			.irs = peer_isn,
+			.win = (uint16_t)peer_isn,
+			.mss = (uint16_t)(peer_isn >> 16),
 		};
 
 		if (tcp_adopt(st, &h, OUR_PORT + 1, OUR_ISN, peer_mac, NULL,

@@ -7,8 +7,7 @@
 #include "netstack/addr.h"
 
 /* s parsed; a bad literal is said (the CHECKs that use it then fail). */
-static inline struct addr A(const char *s)
-{
+static inline struct addr A(const char *s) {
 	struct addr a = { 0 };
 
 	if (addr_parse(s, &a) != 0)
@@ -17,7 +16,8 @@ static inline struct addr A(const char *s)
 }
 
 /* A pointer to s parsed, from a small ring (valid for a few calls). */
-static inline const struct addr *PA(const char *s)
+static inline const struct addr *
+PA(const char *s)
 {
 	static struct addr ring[8];
 	static unsigned i;

@@ -33,29 +33,29 @@ static inline void h_close(int reached_end)
 	h_case_open = 0;
 }
 
-#define CASE(name)                                                          \
-	for (h_close(0), h_case = (name), h_case_failed = 0, h_cases++,     \
-	    h_case_open = 1;                                                \
+#define CASE(name)                                                      \
+	for (h_close(0), h_case = (name), h_case_failed = 0, h_cases++, \
+			 h_case_open = 1;                               \
 	     h_case_open; h_close(1))
 
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__,   \
-			       __LINE__, #cond);                            \
-			h_case_failed++;                                    \
-		}                                                           \
+#define CHECK(cond)                                                       \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			printf("#   %s:%d: CHECK(%s) failed\n", __FILE__, \
+			       __LINE__, #cond);                          \
+			h_case_failed++;                                  \
+		}                                                         \
 	} while (0)
 
-#define CHECK_EQ_U(a, b)                                                    \
-	do {                                                                \
-		unsigned long long h_a = (unsigned long long)(a);           \
-		unsigned long long h_b = (unsigned long long)(b);           \
-		if (h_a != h_b) {                                           \
-			printf("#   %s:%d: %s == %s: %llu != %llu\n",       \
-			       __FILE__, __LINE__, #a, #b, h_a, h_b);       \
-			h_case_failed++;                                    \
-		}                                                           \
+#define CHECK_EQ_U(a, b)                                              \
+	do {                                                          \
+		unsigned long long h_a = (unsigned long long)(a);     \
+		unsigned long long h_b = (unsigned long long)(b);     \
+		if (h_a != h_b) {                                     \
+			printf("#   %s:%d: %s == %s: %llu != %llu\n", \
+			       __FILE__, __LINE__, #a, #b, h_a, h_b); \
+			h_case_failed++;                              \
+		}                                                     \
 	} while (0)
 
 #define CHECK_STR(a, b)                                                     \

@@ -19,8 +19,7 @@ static inline size_t load_hex(const char *name, uint8_t *out, size_t cap)
 	int c, hi = -1;
 	size_t n = 0;
 
-	snprintf(path, sizeof(path), "%s/tests/data/%s", dir ? dir : ".",
-		 name);
+	snprintf(path, sizeof(path), "%s/tests/data/%s", dir ? dir : ".", name);
 	f = fopen(path, "r");
 	if (f == NULL) {
 		printf("# cannot open %s\n", path);

@@ -213,8 +213,8 @@ static const struct peer P0 = { PEER_IP, 80, 40000 };
 
 static inline size_t peer_frame(uint8_t *out, const struct peer *pr,
 				uint32_t seq, uint32_t ack, uint8_t flags,
-				uint16_t win, const uint8_t *opt,
-				size_t optlen, const void *data, size_t len)
+				uint16_t win, const uint8_t *opt, size_t optlen,
+				const void *data, size_t len)
 {
 	uint8_t *ip = out + 14, *th = ip + 20, ph[12];
 	size_t thl = 20 + optlen, tot = 20 + thl + len;
@@ -347,7 +347,6 @@ static inline size_t heap_in_use(void)
 #endif
 }
 
-
 /* Common end of a case: free, then exactly one CLOSED and sane frames. */
 static inline void finish(struct tcp_stack *st, struct app *a)
 {
@@ -368,6 +367,5 @@ static inline struct tcp_stack *stack(const struct tcp_cfg *cfg)
 	g_ttl = cfg->ttl;
 	return tcp_stack_new(cfg, g_now);
 }
-
 
 #endif

@@ -59,7 +59,8 @@ int main(void)
 	CASE("-6 scan: accepted; -O dropped with one warning line")
 	{
 		CHECK_EQ_U(run("fathom -6 -n -sV -O -p80 fd5a:7a6f:1ab0::10",
-			       &o), 0);
+			       &o),
+			   0);
 		CHECK_STR(errs, "fathom: OS detection (-O) is IPv4-only; "
 				"skipped for IPv6 targets\n");
 		CHECK(o.version_detect && !o.os_detect);
@@ -72,7 +73,8 @@ int main(void)
 	CASE("-6 --dry-run lists the targets in scan order and exits 0")
 	{
 		CHECK_EQ_U(run("fathom -6 -n --dry-run -p22,80 fd5a::1-2 "
-			       "fd5a:7a6f:1ab0:1::/127 --exclude fd5a::2", &o),
+			       "fd5a:7a6f:1ab0:1::/127 --exclude fd5a::2",
+			       &o),
 			   1);
 		CHECK_STR(out, "fathom dry run: 3 IPv6 addresses x 2 ports; "
 			       "nothing is sent\nfd5a::1\nfd5a:7a6f:1ab0:1::\n"
@@ -87,18 +89,24 @@ int main(void)
 				"address: scanning IPv6 needs -6\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -6 -n --dry-run -p80 fd5a::1 "
-			       "198.18.0.0/24", &o), 2);
+			       "198.18.0.0/24",
+			       &o),
+			   2);
 		CHECK_STR(errs, "fathom: bad target '198.18.0.0/24': is an "
 				"IPv4 address and -6 scans IPv6 only\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -6 -n --dry-run -p80 fd5a::1 "
-			       "--exclude 198.18.0.1", &o), 2);
+			       "--exclude 198.18.0.1",
+			       &o),
+			   2);
 		cli_free(&o);
 	}
 	CASE("a /64 is refused with the limit in the message")
 	{
-		CHECK_EQ_U(run("fathom -6 -n --dry-run -p80 fd5a:7a6f:1ab0::/64",
-			       &o), 2);
+		CHECK_EQ_U(
+			run("fathom -6 -n --dry-run -p80 fd5a:7a6f:1ab0::/64",
+			    &o),
+			2);
 		CHECK_STR(errs, "fathom: bad target 'fd5a:7a6f:1ab0::/64': /64 "
 				"is 2^64 addresses, more than the 2^32 fathom "
 				"enumerates (use /96 or longer)\n");
@@ -111,7 +119,8 @@ int main(void)
 				"without -6\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -S fd5a::9 -6 -n --dry-run -p80 fd5a::1",
-			       &o), 1);
+			       &o),
+			   1);
 		CHECK(o.src_set && o.src.family == ADDR_V6);
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -n -S 198.18.0.9 -p80 198.18.0.1", &o),

@@ -79,8 +79,10 @@ int main(void)
 		accepted("fathom -n -sW -p80 198.18.0.15", TCP_SCAN_WINDOW, -1,
 			 1);
 		accepted("fathom -n -sF -p80 198.18.0.15", TCP_SCAN_FIN, -1, 1);
-		accepted("fathom -n -sN -p80 198.18.0.15", TCP_SCAN_NULL, -1, 1);
-		accepted("fathom -n -sX -p80 198.18.0.15", TCP_SCAN_XMAS, -1, 1);
+		accepted("fathom -n -sN -p80 198.18.0.15", TCP_SCAN_NULL, -1,
+			 1);
+		accepted("fathom -n -sX -p80 198.18.0.15", TCP_SCAN_XMAS, -1,
+			 1);
 		accepted("fathom -n -sM -p80 198.18.0.15", TCP_SCAN_MAIMON, -1,
 			 1);
 		accepted("fathom -n -sA -sU -p80 198.18.0.15", TCP_SCAN_ACK, -1,
@@ -134,7 +136,7 @@ int main(void)
 	}
 	CASE("--scanflags: a bad value is one line, exit 2")
 	{
-		static const char *const bad[] = { "256", "-1", "SYNFOO", "",
+		static const char *const bad[] = { "256",   "-1",  "SYNFOO", "",
 						   "0x100", "12a", "S" };
 		char line[128], want[256];
 
@@ -155,14 +157,17 @@ int main(void)
 	CASE("two TCP scan types: nmap's refusal, one line, exit 2")
 	{
 		CHECK_EQ_U(run("fathom -n -sS -sA -p80 198.18.0.15", &o), 2);
-		CHECK_STR(errs, "fathom: -sS and -sA: more than one TCP scan "
-				"type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
-				"-sX, -sM (see fathom -h)\n");
+		CHECK_STR(errs,
+			  "fathom: -sS and -sA: more than one TCP scan "
+			  "type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
+			  "-sX, -sM (see fathom -h)\n");
 		cli_free(&o);
-		CHECK_EQ_U(run("fathom -n -sM -sU -sX -p80 198.18.0.15", &o), 2);
-		CHECK_STR(errs, "fathom: -sX and -sM: more than one TCP scan "
-				"type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
-				"-sX, -sM (see fathom -h)\n");
+		CHECK_EQ_U(run("fathom -n -sM -sU -sX -p80 198.18.0.15", &o),
+			   2);
+		CHECK_STR(errs,
+			  "fathom: -sX and -sM: more than one TCP scan "
+			  "type; choose one of -sS, -sT, -sA, -sW, -sF, -sN, "
+			  "-sX, -sM (see fathom -h)\n");
 		cli_free(&o);
 		CHECK_EQ_U(run("fathom -n -sn -sW 198.18.0.15", &o), 2);
 		CHECK(strstr(errs, "-sn (no port scan) cannot be combined") !=

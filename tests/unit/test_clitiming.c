@@ -91,8 +91,8 @@ int main(void)
 		CHECK(cli_timing_opt(&t, CLI_T_MAXRTT, "4ms", err,
 				     sizeof(err)) < 0);
 		CHECK(strstr(err, "--max-rtt-timeout") != NULL);
-		CHECK(cli_timing_opt(&t, CLI_T_INITRTT, "0", err,
-				     sizeof(err)) < 0);
+		CHECK(cli_timing_opt(&t, CLI_T_INITRTT, "0", err, sizeof(err)) <
+		      0);
 		CHECK(cli_timing_opt(&t, CLI_T_HOSTTIMEOUT, "3d", err,
 				     sizeof(err)) < 0);
 		CHECK(cli_timing_opt(&t, CLI_T_RETRIES, "51", err,

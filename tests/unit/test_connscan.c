@@ -119,10 +119,19 @@ static void engine_loopback(int family, const char *addr)
 	volatile sig_atomic_t stop = 0;
 	struct lo l = { .calls = 0 };
 	struct connscan_job j = {
-		.nt = 1, .np = 2, .target = lo_target, .port = lo_port,
-		.result = lo_result, .arg = &l, .rate = 1000,
-		.parallelism = 4, .max_retries = 1, .init_rtt_ms = 1000,
-		.min_rtt_ms = 100, .max_rtt_ms = 1000, .seed = 7,
+		.nt = 1,
+		.np = 2,
+		.target = lo_target,
+		.port = lo_port,
+		.result = lo_result,
+		.arg = &l,
+		.rate = 1000,
+		.parallelism = 4,
+		.max_retries = 1,
+		.init_rtt_ms = 1000,
+		.min_rtt_ms = 100,
+		.max_rtt_ms = 1000,
+		.seed = 7,
 		.stop = &stop,
 	};
 	struct connscan_stats st;
@@ -158,11 +167,21 @@ static void engine_reuse(int family, const char *addr)
 	volatile sig_atomic_t stop = 0;
 	struct lo l = { .calls = 0 };
 	struct connscan_job j = {
-		.nt = 1, .np = LO_PORTS, .target = lo_target,
-		.port = lo_port, .result = lo_result, .arg = &l,
-		.rate = 100000, .parallelism = 1, .max_retries = 2,
-		.init_rtt_ms = 1000, .min_rtt_ms = 1000, .max_rtt_ms = 1000,
-		.seed = 7, .sequential = 1, .stop = &stop,
+		.nt = 1,
+		.np = LO_PORTS,
+		.target = lo_target,
+		.port = lo_port,
+		.result = lo_result,
+		.arg = &l,
+		.rate = 100000,
+		.parallelism = 1,
+		.max_retries = 2,
+		.init_rtt_ms = 1000,
+		.min_rtt_ms = 1000,
+		.max_rtt_ms = 1000,
+		.seed = 7,
+		.sequential = 1,
+		.stop = &stop,
 	};
 	struct connscan_stats st;
 	char err[256];

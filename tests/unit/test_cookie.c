@@ -102,10 +102,9 @@ int main(void)
 						      gold[i].port,
 						      gold[i].proto, 61000,
 						      4096);
-			struct cookie b = cookie_make_addr(&k, &s4, &d4,
-							   gold[i].port,
-							   gold[i].proto,
-							   61000, 4096);
+			struct cookie b =
+				cookie_make_addr(&k, &s4, &d4, gold[i].port,
+						 gold[i].proto, 61000, 4096);
 
 			CHECK_EQ_U(a.seq, gold[i].seq);
 			CHECK_EQ_U(a.sport, gold[i].sport);

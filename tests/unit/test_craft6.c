@@ -52,8 +52,10 @@ static void tcp_udp(void)
 	CASE("IPv6 SYN template, filled per probe, parses back")
 	{
 		static const uint8_t mss[4] = { 2, 4, 0x05, 0xa0 };
-		struct craft_tcp_opts o = { .flags = PKT_SYN, .win = 1024,
-					    .ttl = 64, .opts = mss,
+		struct craft_tcp_opts o = { .flags = PKT_SYN,
+					    .win = 1024,
+					    .ttl = 64,
+					    .opts = mss,
 					    .optlen = 4 };
 		struct craft_tmpl t;
 
@@ -134,8 +136,8 @@ static void icmp_nd(void)
 	CASE("ICMPv6 echo request")
 	{
 		static const uint8_t data[5] = "hello";
-		size_t n = craft_icmp6_echo(f, sizeof(f), mac_us, mac_peer,
-					    &us, &peer, 0x1234, 7, 64, data,
+		size_t n = craft_icmp6_echo(f, sizeof(f), mac_us, mac_peer, &us,
+					    &peer, 0x1234, 7, 64, data,
 					    sizeof(data));
 
 		CHECK_EQ_U(n, 14 + 40 + 8 + 5);
@@ -145,8 +147,8 @@ static void icmp_nd(void)
 		CHECK_EQ_U(p.icmp.id, 0x1234);
 		CHECK_EQ_U(p.icmp.seq, 7);
 		CHECK_EQ_U(p.payload_len, 5);
-		CHECK_EQ_U(craft_icmp6_echo(f, 66, mac_us, mac_peer, &us,
-					    &peer, 1, 1, 64, data, 5),
+		CHECK_EQ_U(craft_icmp6_echo(f, 66, mac_us, mac_peer, &us, &peer,
+					    1, 1, 64, data, 5),
 			   0);
 	}
 	CASE("solicited-node group and its MAC")

@@ -61,8 +61,9 @@ int main(void)
 	}
 	CASE("--datadir with nmap's files: nmap's names and database")
 	{
-		const char *argv[] = { "fathom", "-n", "-sV", "--datadir",
-				       NMAPDIR, "-p22", "198.18.0.10" };
+		const char *argv[] = { "fathom",     "-n",    "-sV",
+				       "--datadir",  NMAPDIR, "-p22",
+				       "198.18.0.10" };
 
 		if (!nmap) {
 			printf("# SKIP nmap's data files not installed\n");
@@ -78,8 +79,12 @@ int main(void)
 	}
 	CASE("--versiondb nmap-service-probes: names from nmap-services beside it")
 	{
-		const char *argv[] = { "fathom", "-n", "-sV", "--versiondb",
-				       NMAPDIR "/nmap-service-probes", "-p22",
+		const char *argv[] = { "fathom",
+				       "-n",
+				       "-sV",
+				       "--versiondb",
+				       NMAPDIR "/nmap-service-probes",
+				       "-p22",
 				       "198.18.0.10" };
 
 		if (!nmap) {

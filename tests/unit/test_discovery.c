@@ -20,7 +20,14 @@ static const struct disc_probe probes[] = {
 	{ DK_ECHO, 0 }, { DK_SYN, 443 }, { DK_ACK, 80 },
 	{ DK_TS, 0 },   { DK_MASK, 0 },  { DK_UDP, 40125 },
 };
-enum { S_ECHO, S_SYN, S_ACK, S_TS, S_MASK, S_UDP };
+enum {
+	S_ECHO,
+	S_SYN,
+	S_ACK,
+	S_TS,
+	S_MASK,
+	S_UDP
+};
 
 static void keys(struct disc_keys *ks)
 {
@@ -89,8 +96,8 @@ static size_t tcp_reply(uint8_t *f, uint16_t sport, uint16_t dport,
 }
 
 /* An ICMP error from src quoting the probe's IP header + 8 bytes. */
-static size_t icmp_error(uint8_t *f, uint32_t src, uint8_t type,
-			 uint8_t code, const uint8_t *probe_frame)
+static size_t icmp_error(uint8_t *f, uint32_t src, uint8_t type, uint8_t code,
+			 const uint8_t *probe_frame)
 {
 	uint8_t *ip = f + 14, *ic = ip + 20;
 
@@ -111,9 +118,9 @@ static size_t icmp_error(uint8_t *f, uint32_t src, uint8_t type,
 /* The ICMP query answered: the probe from TARGET back, type changed. */
 static size_t icmp_reply(uint8_t *f, const struct pkt_info *q, uint8_t type)
 {
-	size_t n = craft_icmp4_query(f, CRAFT_MAX, gw_mac, our_mac, TARGET,
-				     OUR, q->icmp.type, q->icmp.id,
-				     q->icmp.seq, 7, 61);
+	size_t n = craft_icmp4_query(f, CRAFT_MAX, gw_mac, our_mac, TARGET, OUR,
+				     q->icmp.type, q->icmp.id, q->icmp.seq, 7,
+				     61);
 
 	f[14 + 20] = type;
 	return n;
@@ -153,9 +160,9 @@ int main(void)
 			CHECK_EQ_U(p.ip.dst, TARGET);
 			CHECK(memcmp(f, gw_mac, 6) == 0);
 			CHECK(ip_csum_ok(f));
-			CHECK_EQ_U(pkt_csum_fold(pkt_csum_add(0, f + 34,
-							      n - 34)),
-				   0);
+			CHECK_EQ_U(
+				pkt_csum_fold(pkt_csum_add(0, f + 34, n - 34)),
+				0);
 		}
 		/* Different kinds, different cookies. */
 		probe(&ks, S_ECHO, f, &p);
@@ -182,8 +189,8 @@ int main(void)
 		CHECK_EQ_U(p.tcp.dport, 80);
 		CHECK_EQ_U(p.tcp.ack, p.tcp.seq);
 		CHECK_EQ_U(n, 54);
-		CHECK_EQ_U(disc_build(&ks, NULL, ks.np, TARGET, our_mac,
-				      gw_mac, 1, f),
+		CHECK_EQ_U(disc_build(&ks, NULL, ks.np, TARGET, our_mac, gw_mac,
+				      1, f),
 			   0);
 	}
 
@@ -191,8 +198,9 @@ int main(void)
 	{
 		static const size_t slots[] = { S_ECHO, S_TS, S_MASK };
 		static const uint8_t rtype[] = { 0, 14, 18 };
-		static const char *const names[] = {
-			"echo-reply", "timestamp-reply", "addressmask-reply" };
+		static const char *const names[] = { "echo-reply",
+						     "timestamp-reply",
+						     "addressmask-reply" };
 
 		for (int i = 0; i < 3; i++) {
 			probe(&ks, slots[i], f, &p);

@@ -11,9 +11,17 @@ static const uint8_t gw_mac[6] = { 2, 0, 0, 0, 0, 13 };
 
 /* nmap's IPv6 defaults, and -PP (no IPv6 form). */
 static const struct disc_probe probes[] = {
-	{ DK_ECHO, 0 }, { DK_SYN, 443 }, { DK_ACK, 80 }, { DK_TS, 0 },
+	{ DK_ECHO, 0 },
+	{ DK_SYN, 443 },
+	{ DK_ACK, 80 },
+	{ DK_TS, 0 },
 };
-enum { S_ECHO, S_SYN, S_ACK, S_TS };
+enum {
+	S_ECHO,
+	S_SYN,
+	S_ACK,
+	S_TS
+};
 
 static struct addr our, target, router;
 
@@ -201,8 +209,7 @@ int main(void)
 		pkt_parse(f, n, &p);
 		CHECK(disc_classify(&ks, &p, &r) == 0);
 		CHECK_STR(disc_reason_name(DR_ND), "nd-response");
-		CHECK_STR(disc_reason_name(DR_LOCALHOST),
-			  "localhost-response");
+		CHECK_STR(disc_reason_name(DR_LOCALHOST), "localhost-response");
 	}
 	return DONE();
 }

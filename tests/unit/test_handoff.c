@@ -145,8 +145,8 @@ int main(void)
 
 		handoffs_init(&t, 3);
 		for (uint16_t port = 1; port <= 5; port++)
-			note(&t, &peer, port, 61000, PKT_SYN | PKT_ACK, 1, 2,
-			     0, port);
+			note(&t, &peer, port, 61000, PKT_SYN | PKT_ACK, 1, 2, 0,
+			     port);
 		CHECK_EQ_U(t.n, 3);
 		CHECK_EQ_U(t.dropped, 2);
 		CHECK(handoffs_take(&t, &peer, 3, &e));
@@ -193,8 +193,9 @@ int main(void)
 				1440, 1),
 			   1);
 		CHECK(!handoffs_take(&t, &b6, 22, &e));
-		CHECK(handoffs_take(&t, &a6, 22, &e) && addr_eq(&e.h.daddr, &a6) &&
-		      e.h.mss == 1440 && e.h.iss == 5);
+		CHECK(handoffs_take(&t, &a6, 22, &e) &&
+		      addr_eq(&e.h.daddr, &a6) && e.h.mss == 1440 &&
+		      e.h.iss == 5);
 		handoffs_free(&t);
 	}
 	return DONE();

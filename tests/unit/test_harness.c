@@ -47,7 +47,8 @@ static void break_after_check(void)
 {
 	const void *db = NULL;
 
-	CASE("precondition") {
+	CASE("precondition")
+	{
 		CHECK(db != NULL);
 		if (!db)
 			break;
@@ -59,10 +60,12 @@ static void break_after_check(void)
 /* A break with no CHECK at all still fails. */
 static void bare_break(void)
 {
-	CASE("bare") {
+	CASE("bare")
+	{
 		break;
 	}
-	CASE("after") {
+	CASE("after")
+	{
 		CHECK(1);
 	}
 	exit(DONE());
@@ -70,10 +73,12 @@ static void bare_break(void)
 
 static void all_pass(void)
 {
-	CASE("one") {
+	CASE("one")
+	{
 		CHECK(1);
 	}
-	CASE("two") {
+	CASE("two")
+	{
 		continue; /* reaches the increment: the case ran to its end */
 	}
 	exit(DONE());
@@ -89,26 +94,30 @@ int main(void)
 	char out[4096];
 	int st;
 
-	CASE("break after a failed CHECK is reported and exits 1") {
+	CASE("break after a failed CHECK is reported and exits 1")
+	{
 		st = run_child(break_after_check, out, sizeof out);
 		CHECK_EQ_U(st, 1);
 		CHECK(strstr(out, "not ok - precondition\n") != NULL);
 	}
-	CASE("a bare break fails its case, the next case still runs") {
+	CASE("a bare break fails its case, the next case still runs")
+	{
 		st = run_child(bare_break, out, sizeof out);
 		CHECK_EQ_U(st, 1);
 		CHECK(strstr(out, "not ok - bare\n") != NULL);
 		CHECK(strstr(out, "ok - after\n") != NULL);
 		CHECK(strstr(out, "not ok - after") == NULL);
 	}
-	CASE("passing cases exit 0, continue is not a failure") {
+	CASE("passing cases exit 0, continue is not a failure")
+	{
 		st = run_child(all_pass, out, sizeof out);
 		CHECK_EQ_U(st, 0);
 		CHECK(strstr(out, "ok - one\n") != NULL);
 		CHECK(strstr(out, "ok - two\n") != NULL);
 		CHECK(strstr(out, "not ok") == NULL);
 	}
-	CASE("a binary that ran no case fails") {
+	CASE("a binary that ran no case fails")
+	{
 		st = run_child(no_cases, out, sizeof out);
 		CHECK_EQ_U(st, 1);
 	}

@@ -64,7 +64,7 @@ int main(void)
 		struct hostdeadline *hd = hostdeadline_new(1000);
 		struct addr a = v4(10);
 
-		hostdeadline_start_all(hd, 0);      /* sweep */
+		hostdeadline_start_all(hd, 0); /* sweep */
 		hostdeadline_stop_all(hd, 400 * MS);
 		/* A pause between phases does not count. */
 		CHECK_EQ_U(hostdeadline_used(hd, &a, 9000 * MS), 400 * MS);
@@ -86,9 +86,9 @@ int main(void)
 		struct addr a = v4(10), b = v4(11);
 
 		hostdeadline_start_all(hd, 0);
-		hostdeadline_stop(hd, &a, 100 * MS); /* up at 100 ms */
-		hostdeadline_stop(hd, &b, 700 * MS); /* up at 700 ms */
-		hostdeadline_stop_all(hd, 800 * MS); /* discovery ends */
+		hostdeadline_stop(hd, &a, 100 * MS);  /* up at 100 ms */
+		hostdeadline_stop(hd, &b, 700 * MS);  /* up at 700 ms */
+		hostdeadline_stop_all(hd, 800 * MS);  /* discovery ends */
 		hostdeadline_start_all(hd, 800 * MS); /* the sweep */
 		/* a has 900 ms left, b 300 ms, the group (down hosts) 200. */
 		CHECK_EQ_U(hostdeadline_earliest(hd, 800 * MS), 1000 * MS);
@@ -152,7 +152,7 @@ int main(void)
 		hostdeadline_span(NULL, &a, 0, 1);
 		hostdeadline_free(hd);
 	}
-		CASE("IPv6 hosts are keys like IPv4 ones")
+	CASE("IPv6 hosts are keys like IPv4 ones")
 	{
 		struct hostdeadline *hd = hostdeadline_new(50);
 		struct addr a, b;

@@ -19,14 +19,18 @@ static struct addr ip(const char *s)
 	return a;
 }
 
-static struct port_result pr(const char *addr, const char *from,
-			     uint16_t port, int state, int reason,
-			     uint32_t rtt_us)
+static struct port_result pr(const char *addr, const char *from, uint16_t port,
+			     int state, int reason, uint32_t rtt_us)
 {
 	struct port_result r = {
-		.addr = ip(addr), .from = ip(from), .rtt_us = rtt_us,
-		.port = port, .proto = IPPROTO_TCP, .state = (uint8_t)state,
-		.reason = (uint8_t)reason, .ttl = 64,
+		.addr = ip(addr),
+		.from = ip(from),
+		.rtt_us = rtt_us,
+		.port = port,
+		.proto = IPPROTO_TCP,
+		.state = (uint8_t)state,
+		.reason = (uint8_t)reason,
+		.ttl = 64,
 	};
 
 	return r;
@@ -39,8 +43,8 @@ int main(void)
 		pr("198.18.0.5", "198.18.0.5", 22, PS_OPEN, RS_SYN_ACK, 300),
 		pr("198.18.0.5", "198.18.0.5", 80, PS_CLOSED, RS_RESET, 100),
 		/* Only a router answered for .7: not up by itself. */
-		pr("198.18.0.7", "198.18.0.1", 22, PS_FILTERED,
-		   RS_HOST_UNREACH, 0),
+		pr("198.18.0.7", "198.18.0.1", 22, PS_FILTERED, RS_HOST_UNREACH,
+		   0),
 		pr("198.18.0.9", "198.18.0.9", 80, PS_OPEN, RS_SYN_ACK, 200),
 	};
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x0b };

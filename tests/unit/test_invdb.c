@@ -31,7 +31,7 @@
 int main(void)
 {
 	CASE("built without SQLite: -oS FILE is not supported")
-		CHECK(!invdb_supported("inv.sqlite"));
+	CHECK(!invdb_supported("inv.sqlite"));
 	return DONE();
 }
 #else
@@ -169,8 +169,9 @@ static int scenario_svc(struct fixture *fx)
 /* test_reports.c's multi: -Pn --reason, a named host, extraports. */
 static int scenario_multi(struct fixture *fx)
 {
-	const char *argv[] = { "fathom", "-Pn", "--reason", "-p", "1-40",
-			       "198.18.0.10-11", "localhost" };
+	const char *argv[] = { "fathom",   "-Pn",  "--reason",
+			       "-p",       "1-40", "198.18.0.10-11",
+			       "localhost" };
 	static const uint8_t mac[6] = { 0x02, 0x66, 0x78, 0, 0, 0x0a };
 	struct addr aa = ip("198.18.0.10");
 
@@ -362,36 +363,50 @@ static void run_backend(const char *bname, const char *path)
 	}
 	CASE(name(k++, "rows, a hostile banner as the XML carries it"))
 	{
-		CHECK(q(path, "SELECT status, hosts_up, tcp_ports FROM scans "
-			      "WHERE id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT status, hosts_up, tcp_ports FROM scans "
+			"WHERE id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "success");
 		CHECK_STR(c.v[1], "1");
 		CHECK_STR(c.v[2], "21-22,80,113,443,2222,8080,9999");
-		CHECK(q(path, "SELECT count(*) FROM ports WHERE scan_id = @1", &c) == 0);
+		CHECK(q(path, "SELECT count(*) FROM ports WHERE scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "8");
-		CHECK(q(path, "SELECT version, hostname, extrainfo FROM "
-			      "services WHERE port = 21 AND scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT version, hostname, extrainfo FROM "
+			"services WHERE port = 21 AND scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "3.0.3\\x01\\xff\\xfe-\xc3\xa9");
 		CHECK_STR(c.v[1], "h</service>\x7f\xc2\x85\\xef\\xbf\\xbe\t");
 		CHECK_STR(c.v[2], "evil\n# fake line");
-		CHECK(q(path, "SELECT cpe, tunnel FROM services WHERE port = 22 "
-			      "AND scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT cpe, tunnel FROM services WHERE port = 22 "
+			"AND scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "cpe:/a:openbsd:openssh:9.2p1 "
 				  "cpe:/o:linux:linux_kernel");
-		CHECK(q(path, "SELECT tunnel, reason_ip FROM services s JOIN "
-			      "ports p USING (scan_id, addr, protocol, port) "
-			      "WHERE port = 443 AND scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT tunnel, reason_ip FROM services s JOIN "
+			"ports p USING (scan_id, addr, protocol, port) "
+			"WHERE port = 443 AND scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "ssl");
-		CHECK(q(path, "SELECT reason_ip, mac FROM ports JOIN hosts "
-			      "USING (scan_id, addr) WHERE port = 113 AND "
-			      "scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT reason_ip, mac FROM ports JOIN hosts "
+			"USING (scan_id, addr) WHERE port = 113 AND "
+			"scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "198.18.0.1");
 		CHECK_STR(c.v[1], "02:66:78:00:00:0A");
-		CHECK(q(path, "SELECT fingerprint FROM services WHERE port = "
-			      "8080 AND scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT fingerprint FROM services WHERE port = "
+			"8080 AND scan_id = @1",
+			&c) == 0);
 		CHECK(strstr(c.v[0], "\nSF:") == NULL);
 	}
-	CASE(name(k++, "a second scan in the same database; diff tells them apart"))
+	CASE(name(k++,
+		  "a second scan in the same database; diff tells them apart"))
 	{
 		CHECK(scenario_multi(&fx) == 0);
 		id2 = sid[2] = write_db(path, &fx);
@@ -399,11 +414,14 @@ static void run_backend(const char *bname, const char *path)
 		teardown(&fx);
 		CHECK(diff_db_xml(path, id2, "multi", 1) == 0);
 		CHECK(diff_db_xml(path, id2, "svc", 0) > 0);
-		CHECK(q(path, "SELECT name, type FROM hostnames WHERE scan_id = @2",
+		CHECK(q(path,
+			"SELECT name, type FROM hostnames WHERE scan_id = @2",
 			&c) == 0);
 		CHECK_STR(c.v[0], "localhost");
-		CHECK(q(path, "SELECT state, count FROM extraports WHERE addr "
-			      "= '198.18.0.10' AND scan_id = @2", &c) == 0);
+		CHECK(q(path,
+			"SELECT state, count FROM extraports WHERE addr "
+			"= '198.18.0.10' AND scan_id = @2",
+			&c) == 0);
 		CHECK_STR(c.v[0], "closed");
 		CHECK_STR(c.v[1], "37");
 	}
@@ -445,8 +463,10 @@ static void run_backend(const char *bname, const char *path)
 		CHECK(be->write(h, &b, err, sizeof(err)) < 0 ||
 		      be->finish(h, err, sizeof(err)) < 0);
 		be->close(h);
-		CHECK(q(path, "SELECT count(*) FROM hosts WHERE addr = "
-			      "'198.18.0.99' AND scan_id = @1", &c) == 0);
+		CHECK(q(path,
+			"SELECT count(*) FROM hosts WHERE addr = "
+			"'198.18.0.99' AND scan_id = @1",
+			&c) == 0);
 		CHECK_STR(c.v[0], "0");
 	}
 }
@@ -480,7 +500,8 @@ int main(void)
 		struct dscan a = { 0 }, b = { 0 };
 		FILE *f = fopen("/dev/null", "w");
 
-		snprintf(xa, sizeof(xa), "%s/tests/data/reports/svc.xml", srcdir);
+		snprintf(xa, sizeof(xa), "%s/tests/data/reports/svc.xml",
+			 srcdir);
 		snprintf(xb, sizeof(xb), "%s/tests/data/reports/multi.xml",
 			 srcdir);
 		CHECK(diff_load_xml(xa, &a, err, sizeof(err)) == 0);

@@ -13,8 +13,10 @@ static char dir[64];
 /* A host block: "Nmap scan report for ADDR", its open ports. */
 static void host(FILE *f, const char *addr, const unsigned *ports, int n)
 {
-	fprintf(f, "Nmap scan report for %s\nHost is up.\n\n"
-		   "PORT   STATE SERVICE\n", addr);
+	fprintf(f,
+		"Nmap scan report for %s\nHost is up.\n\n"
+		"PORT   STATE SERVICE\n",
+		addr);
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%u/tcp open  http\n", ports[i]);
 	fputc('\n', f);
@@ -26,8 +28,10 @@ static void block(FILE *f, unsigned declared, const char *const *addr,
 {
 	fprintf(f, "%u services" REPORT_FP_TAIL "\n", declared);
 	for (int i = 0; i < n; i++)
-		fprintf(f, REPORT_FP_SEP "\nSF-Port%u-TCP:V=0.1.0%%I=7%%r(G"
-			   "\nSF:et,2,\"%s\");\n", port[i], addr[i]);
+		fprintf(f,
+			REPORT_FP_SEP "\nSF-Port%u-TCP:V=0.1.0%%I=7%%r(G"
+				      "\nSF:et,2,\"%s\");\n",
+			port[i], addr[i]);
 	for (int i = 0; owners && i < n; i++)
 		fprintf(f, "%s%s/%u%s", i ? " " : REPORT_FP_OWNERS, addr[i],
 			port[i], i + 1 == n ? "\n" : "");
@@ -41,8 +45,8 @@ static void shards(int owners)
 {
 	static const unsigned p1[] = { 80, 81, 82, 83, 84, 85 };
 	static const unsigned p2[] = { 90, 91 }, p4[] = { 80 };
-	const char *a0[9], *a1[3] = { "198.18.0.2", "198.18.0.2",
-				      "198.18.0.4" };
+	const char *a0[9],
+		*a1[3] = { "198.18.0.2", "198.18.0.2", "198.18.0.4" };
 	unsigned q0[9], q1[3] = { 90, 91, 80 };
 	char path[128];
 	FILE *f;
@@ -56,9 +60,10 @@ static void shards(int owners)
 		f = fopen(path, "w");
 		if (f == NULL)
 			return;
-		fprintf(f, "# fathom 0.1.0 scan initiated Sat Dec  5 07:02:03 "
-			   "2026 as: fathom -sV x\n# fathom-shard: shard=%d "
-			   "shards=2 seed=7 fingerprint=00000000000000ab\n",
+		fprintf(f,
+			"# fathom 0.1.0 scan initiated Sat Dec  5 07:02:03 "
+			"2026 as: fathom -sV x\n# fathom-shard: shard=%d "
+			"shards=2 seed=7 fingerprint=00000000000000ab\n",
 			s);
 		if (s == 0) {
 			host(f, "198.18.0.1", p1, 6);

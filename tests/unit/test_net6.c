@@ -50,8 +50,7 @@ static void routes6(void)
 		CHECK_EQ_U(rt.n, 4);
 		for (size_t i = 1; i < rt.n; i++)
 			CHECK(rt.e[i - 1].plen >= rt.e[i].plen);
-		CHECK_EQ_U(route_table6_nexthop(&rt,
-						PA("fd5a:7a6f:1ab0:1::11"),
+		CHECK_EQ_U(route_table6_nexthop(&rt, PA("fd5a:7a6f:1ab0:1::11"),
 						&gw),
 			   0);
 		CHECK_EQ_U(gw.family, 0); /* on-link */
@@ -108,8 +107,8 @@ static int takes(pcap_t *pc, const char *expr, const char *file)
 	size_t n = load_hex(file, f, sizeof(f));
 	int r;
 
-	if (n == 0 || pcap_compile(pc, &prog, expr, 1,
-				   PCAP_NETMASK_UNKNOWN) != 0) {
+	if (n == 0 ||
+	    pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		printf("#   cannot compile '%s': %s\n", expr, pcap_geterr(pc));
 		return -1;
 	}
@@ -130,9 +129,9 @@ static void filters(void)
 		CHECK(pc != NULL);
 		if (pc == NULL)
 			break;
-		CHECK(pktio_filter6(f, sizeof(f), &us, PKTIO_F6_TCP |
-				    PKTIO_F6_UDP | PKTIO_F6_ICMP6 |
-				    PKTIO_F6_ND) > 0);
+		CHECK(pktio_filter6(f, sizeof(f), &us,
+				    PKTIO_F6_TCP | PKTIO_F6_UDP |
+					    PKTIO_F6_ICMP6 | PKTIO_F6_ND) > 0);
 		CHECK_EQ_U(takes(pc, f, "frame6-synack.hex"), 1);
 		CHECK_EQ_U(takes(pc, f, "frame6-unreach-port.hex"), 1);
 		CHECK_EQ_U(takes(pc, f, "frame6-echo-reply.hex"), 1);
@@ -159,8 +158,10 @@ static void filters(void)
 		{
 			char both[PKTIO_FILTER6_MAX + 64];
 
-			snprintf(both, sizeof(both), "(ip dst host 198.18.0.2 "
-				 "and icmp) or %s", f);
+			snprintf(both, sizeof(both),
+				 "(ip dst host 198.18.0.2 "
+				 "and icmp) or %s",
+				 f);
 			CHECK_EQ_U(takes(pc, both, "frame6-unreach-udp.hex"),
 				   1);
 			CHECK_EQ_U(takes(pc, both, "frame-icmp-unreach.hex"),

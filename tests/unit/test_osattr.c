@@ -53,14 +53,30 @@ static uint8_t flag_bits(const char *s)
 
 	for (; *s; s++)
 		switch (*s) {
-		case 'C': f |= PKT_CWR; break;
-		case 'E': f |= PKT_ECE; break;
-		case 'U': f |= PKT_URG; break;
-		case 'A': f |= PKT_ACK; break;
-		case 'P': f |= PKT_PSH; break;
-		case 'R': f |= PKT_RST; break;
-		case 'S': f |= PKT_SYN; break;
-		case 'F': f |= PKT_FIN; break;
+		case 'C':
+			f |= PKT_CWR;
+			break;
+		case 'E':
+			f |= PKT_ECE;
+			break;
+		case 'U':
+			f |= PKT_URG;
+			break;
+		case 'A':
+			f |= PKT_ACK;
+			break;
+		case 'P':
+			f |= PKT_PSH;
+			break;
+		case 'R':
+			f |= PKT_RST;
+			break;
+		case 'S':
+			f |= PKT_SYN;
+			break;
+		case 'F':
+			f |= PKT_FIN;
+			break;
 		}
 	return f;
 }
@@ -134,8 +150,8 @@ static int load(const char *name, struct os_round *in, char *expect,
 	FILE *f;
 	size_t e = 0;
 
-	snprintf(path, sizeof(path), "%s/tests/data/osattr/%s",
-		 dir ? dir : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/data/osattr/%s", dir ? dir : ".",
+		 name);
 	f = fopen(path, "r");
 	if (f == NULL) {
 		printf("# cannot open %s\n", path);
@@ -243,9 +259,11 @@ static int load(const char *name, struct os_round *in, char *expect,
 			else if (!strcmp(kv, "res"))
 				r->res = (uint8_t)num(v);
 			else if (!strcmp(kv, "opts"))
-				r->optlen = (uint8_t)(r->optlen +
-					hex(v, r->opts + r->optlen,
-					    OSATTR_MAX_OPTS - r->optlen));
+				r->optlen =
+					(uint8_t)(r->optlen +
+						  hex(v, r->opts + r->optlen,
+						      OSATTR_MAX_OPTS -
+							      r->optlen));
 			else if (!strcmp(kv, "ts")) {
 				uint32_t t = num(v);
 				uint8_t *o = r->opts + r->optlen;
@@ -276,7 +294,7 @@ static int load(const char *name, struct os_round *in, char *expect,
 			else if (!strcmp(kv, "qid"))
 				q.id = (int)num(v);
 			else if (!strcmp(kv, "qsum"))
-				q.sum = !strcmp(v, "zero") ? 1
+				q.sum = !strcmp(v, "zero")  ? 1
 					: !strcmp(v, "bad") ? 2
 							    : 0;
 			else if (!strcmp(kv, "ucsum"))
@@ -338,7 +356,8 @@ static void run_file(const char *name)
 
 	CASE(name)
 	{
-		if (load(name, in, expect, sizeof(expect), extra, &nextra) < 0) {
+		if (load(name, in, expect, sizeof(expect), extra, &nextra) <
+		    0) {
 			h_case_failed++;
 			break;
 		}
@@ -358,12 +377,12 @@ static void run_file(const char *name)
 int main(void)
 {
 	static const char *const files[] = {
-		"linux-lab.txt",     "ipid-incr.txt",   "ipid-broken.txt",
-		"ipid-random.txt",   "ipid-constant.txt", "ipid-wrap.txt",
-		"isn-gcd.txt",	     "isn-constant.txt", "ts-2hz.txt",
-		"ts-100hz.txt",	     "ts-none.txt",	"ts-zero.txt",
-		"ttl-guess.txt",     "ecn-quirks.txt",	"rst-data.txt",
-		"ops-resend.txt",    "u1-mangled.txt",  "u1-zero-sum.txt",
+		"linux-lab.txt",   "ipid-incr.txt",     "ipid-broken.txt",
+		"ipid-random.txt", "ipid-constant.txt", "ipid-wrap.txt",
+		"isn-gcd.txt",     "isn-constant.txt",  "ts-2hz.txt",
+		"ts-100hz.txt",    "ts-none.txt",       "ts-zero.txt",
+		"ttl-guess.txt",   "ecn-quirks.txt",    "rst-data.txt",
+		"ops-resend.txt",  "u1-mangled.txt",    "u1-zero-sum.txt",
 		"ts-1000hz.txt",
 	};
 	char ops[64];
@@ -374,9 +393,10 @@ int main(void)
 	CASE("option strings: EOL goes on, a cut option empties the string")
 	{
 		/* MSS1460, SACK, TS(1,0), NOP, WS7: Linux's SYN-ACK. */
-		static const uint8_t lin[] = { 2, 4, 5, 0xb4, 4, 2, 8, 10,
-					       0, 0, 0, 1, 0, 0, 0, 0,
-					       1, 3, 3, 7 };
+		static const uint8_t lin[] = {
+			2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0,
+			0, 1, 0, 0,    0, 0, 1, 3,  3, 7
+		};
 		static const uint8_t eol[] = { 2, 4, 1, 9, 0, 1, 3, 3, 0, 0 };
 		static const uint8_t cut[] = { 1, 2, 4, 5 };
 		static const uint8_t both[] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };

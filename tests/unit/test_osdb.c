@@ -152,7 +152,8 @@ int main(void)
 		CHECK_EQ_U(a->alt[0].hi, 0xA);
 		a = attr(e, slot(OSFP_SEQ, "TS"));
 		CHECK_EQ_U(a->nalt, 2);
-		CHECK(a->alt[1].len == 2 && memcmp(a->alt[1].text, "1C", 2) == 0);
+		CHECK(a->alt[1].len == 2 &&
+		      memcmp(a->alt[1].text, "1C", 2) == 0);
 		a = attr(e, slot(OSFP_OPS, "O3"));
 		CHECK_EQ_U(a->nalt, 2);
 		CHECK(a->alt[0].len == 0 && a->alt[0].prefix);
@@ -258,8 +259,10 @@ int main(void)
 		} bad[] = {
 			{ "bad-junk-outside.osdb",
 			  ":1: expected Fingerprint or MatchPoints" },
-			{ "bad-fp-noname.osdb", ":1: Fingerprint without a name" },
-			{ "bad-mp-args.osdb", ":1: MatchPoints takes no arguments" },
+			{ "bad-fp-noname.osdb",
+			  ":1: Fingerprint without a name" },
+			{ "bad-mp-args.osdb",
+			  ":1: MatchPoints takes no arguments" },
 			{ "bad-mp-twice.osdb",
 			  ":4: second MatchPoints block (first at line 1)" },
 			{ "bad-mp-in-entry.osdb",
@@ -280,7 +283,8 @@ int main(void)
 			{ "bad-cpe-noclass.osdb",
 			  ":2: CPE without a Class line before it" },
 			{ "bad-cpe-prefix.osdb", ":3: CPE must be cpe:/..." },
-			{ "bad-cpe-flag.osdb", ":3: unknown CPE flag 'manual'" },
+			{ "bad-cpe-flag.osdb",
+			  ":3: unknown CPE flag 'manual'" },
 			{ "bad-cpe-many.osdb",
 			  ":11: more than 8 CPE lines for one Class" },
 			{ "bad-no-class.osdb",
@@ -293,17 +297,22 @@ int main(void)
 			{ "bad-test-paren.osdb",
 			  ":3: stray parenthesis in SEQ(...)" },
 			{ "bad-test-twice.osdb", ":4: test SEQ given twice" },
-			{ "bad-attr-unknown.osdb", ":3: T1 has no attribute 'W'" },
-			{ "bad-attr-twice.osdb", ":3: attribute T1.R given twice" },
+			{ "bad-attr-unknown.osdb",
+			  ":3: T1 has no attribute 'W'" },
+			{ "bad-attr-twice.osdb",
+			  ":3: attribute T1.R given twice" },
 			{ "bad-attr-noeq.osdb",
 			  ":3: expected NAME=value in T1(...)" },
 			{ "bad-attr-trailing.osdb",
 			  ":3: expected NAME=value in T1(...)" },
 			{ "bad-range-empty.osdb",
 			  ":3: empty range '10-10' in SEQ.SP" },
-			{ "bad-range-bad.osdb", ":3: bad range '1-G' in SEQ.SP" },
-			{ "bad-cmp-bad.osdb", ":3: bad comparison '>' in SEQ.SP" },
-			{ "bad-nest-open.osdb", ":3: unterminated '[' in OPS.O1" },
+			{ "bad-range-bad.osdb",
+			  ":3: bad range '1-G' in SEQ.SP" },
+			{ "bad-cmp-bad.osdb",
+			  ":3: bad comparison '>' in SEQ.SP" },
+			{ "bad-nest-open.osdb",
+			  ":3: unterminated '[' in OPS.O1" },
 			{ "bad-nest-close.osdb",
 			  ":3: ']' without '[' in OPS.O1" },
 			{ "bad-nest-content.osdb", ":3: bad [S] in OPS.O1" },
@@ -322,7 +331,8 @@ int main(void)
 			if (strncmp(short_err(), bad[i].file, fl) != 0 ||
 			    strncmp(short_err() + fl, bad[i].msg,
 				    strlen(bad[i].msg)) != 0) {
-				printf("#   %s: got \"%s\"\n", bad[i].file, err);
+				printf("#   %s: got \"%s\"\n", bad[i].file,
+				       err);
 				CHECK(0);
 			}
 			CHECK_EQ_U(osdb_count(db), 2);

@@ -195,10 +195,17 @@ int main(void)
 	CASE("submission with unknowns leaves OT/CT/CU empty, drops DS/DC/M")
 	{
 		struct osfp_scaninfo si = {
-			.version = "0.1", .when = 0, .open_port = -1,
-			.closed_port = -1, .closed_udp = -1, .private_addr = 1,
-			.distance = -1, .dist_method = 0, .good = 0,
-			.mac_oui = NULL, .platform = "p",
+			.version = "0.1",
+			.when = 0,
+			.open_port = -1,
+			.closed_port = -1,
+			.closed_udp = -1,
+			.private_addr = 1,
+			.distance = -1,
+			.dist_method = 0,
+			.good = 0,
+			.mac_oui = NULL,
+			.platform = "p",
 		};
 		osfp_clear(&fp);
 		osfp_set(&fp, OSFP_IE, "R", "N");
@@ -219,26 +226,30 @@ int main(void)
 			{ "\n\nSEQ(SP=1\n", "line 3: unterminated SEQ(" },
 			{ "SEQ(SP=1)\nSEQ(GCD=1)\n",
 			  "line 2: test SEQ given twice" },
-			{ "T1(R=Y%R=N)", "line 1: attribute R given twice in T1(" },
+			{ "T1(R=Y%R=N)",
+			  "line 1: attribute R given twice in T1(" },
 			{ "T1(R)", "line 1: expected NAME=value in T1(" },
 			{ "T1(R=Y%)", "line 1: expected NAME=value in T1(" },
 			{ "T1(R=Y=Z)", "line 1: stray '=' in T1(" },
 			{ "T1(R=Y Z)", "line 1: bad character in T1(" },
-			{ "SEQ(SP=1)\nT1(R=Y%DF=\rN)", "line 2: bad character in "
-							"T1(" },
+			{ "SEQ(SP=1)\nT1(R=Y%DF=\rN)",
+			  "line 2: bad character in "
+			  "T1(" },
 			{ "hello", "line 1: expected a test such as SEQ(...)" },
 			{ "SEQ(SP=1) junk", "line 1: expected a test such as "
-					"SEQ(...)" },
+					    "SEQ(...)" },
 			{ "OS:SEQ(SP=1)\nT1(R=Y)\n",
 			  "line 2: line without \"OS:\" in a submission" },
 			{ "T1(R=Y)\nOS:SEQ(SP=1)\n",
 			  "line 2: \"OS:\" line in a plain fingerprint" },
-			{ "OS:SEQ(SP=1)T1(R=\nOS:Y\nOS:", "line 2: unterminated "
-							  "T1(" },
+			{ "OS:SEQ(SP=1)T1(R=\nOS:Y\nOS:",
+			  "line 2: unterminated "
+			  "T1(" },
 			{ "T1(RRRRRRRRR=Y)", "line 1: attribute name too long "
-					 "in T1(" },
+					     "in T1(" },
 			{ "T1(O=0123456789012345678901234567890123456789012345"
-			  "678)", "line 1: value too long in T1(" },
+			  "678)",
+			  "line 1: value too long in T1(" },
 			{ "", "line 1: no tests" },
 			{ "\n\n", "line 2: no tests" },
 			{ "SCAN(V=1)\n", "line 1: no tests" },
@@ -254,7 +265,8 @@ int main(void)
 
 	CASE("wrapped form: a line break may fall inside a name or value")
 	{
-		CHECK(parse_str(&fp, "OS:SE\nOS:Q(SP=1\nOS:0%GCD=2)T\nOS:1(R=Y)") ==
+		CHECK(parse_str(&fp,
+				"OS:SE\nOS:Q(SP=1\nOS:0%GCD=2)T\nOS:1(R=Y)") ==
 		      0);
 		CHECK_STR(osfp_get(&fp, OSFP_SEQ, "SP"), "10");
 		CHECK_STR(osfp_get(&fp, OSFP_T1, "R"), "Y");

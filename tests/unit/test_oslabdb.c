@@ -107,7 +107,8 @@ static int check_print(const struct osdb *db, const char *what,
 	}
 	for (i = 1; i < ml.n; i++)
 		if (ml.m[i].accuracy >= 1.0) {
-			printf("#   %s: \"%s\" also 100%%\n", what, ml.m[i].name);
+			printf("#   %s: \"%s\" also 100%%\n", what,
+			       ml.m[i].name);
 			bad = 1;
 		}
 	return bad;
@@ -119,10 +120,11 @@ int main(void)
 	char err[512], path[256];
 	size_t i, len;
 
-	CASE("fathom-os-db loads with one entry per lab variant") {
+	CASE("fathom-os-db loads with one entry per lab variant")
+	{
 		CHECK(db != NULL);
-		if (osdb_load_file(db, src_path("fingerprints/fathom-os-db"), err,
-				   sizeof(err)) != 0)
+		if (osdb_load_file(db, src_path("fingerprints/fathom-os-db"),
+				   err, sizeof(err)) != 0)
 			printf("#   %s\n", err), h_case_failed++;
 		CHECK_EQ_U(osdb_count(db), 9);
 	}
@@ -130,15 +132,17 @@ int main(void)
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char name[160], *text;
 
-		snprintf(path, sizeof(path), "tests/data/os/lab/%s.fp", want[i].host);
+		snprintf(path, sizeof(path), "tests/data/os/lab/%s.fp",
+			 want[i].host);
 		snprintf(name, sizeof(name), "%s.fp is %s, and only that",
 			 want[i].host, want[i].entry);
-		CASE(name) {
+		CASE(name)
+		{
 			text = slurp(src_path(path), &len);
 			CHECK(text != NULL);
 			if (text)
-				h_case_failed += check_print(db, path, text, len,
-							     want[i].entry);
+				h_case_failed += check_print(
+					db, path, text, len, want[i].entry);
 			free(text);
 		}
 	}
@@ -149,7 +153,9 @@ int main(void)
 	 */
 	for (i = 0; i < 2 * sizeof(want) / sizeof(want[0]); i++) {
 		size_t w = i % (sizeof(want) / sizeof(want[0]));
-		const char *dir = i < sizeof(want) / sizeof(want[0]) ? "runs" : "fathom-runs";
+		const char *dir = i < sizeof(want) / sizeof(want[0])
+					  ? "runs"
+					  : "fathom-runs";
 		char name[160], *text, *line, *save = NULL;
 		int n = 0;
 
@@ -157,16 +163,18 @@ int main(void)
 			continue;
 		snprintf(path, sizeof(path), "tests/data/os/lab/%s/%s.txt", dir,
 			 want[w].host);
-		snprintf(name, sizeof(name), "every run in %s/%s.txt is %s", dir,
-			 want[w].host, want[w].entry);
-		CASE(name) {
+		snprintf(name, sizeof(name), "every run in %s/%s.txt is %s",
+			 dir, want[w].host, want[w].entry);
+		CASE(name)
+		{
 			text = slurp(src_path(path), &len);
 			CHECK(text != NULL);
-			for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
-			     line = strtok_r(NULL, "\n", &save)) {
+			for (line = text ? strtok_r(text, "\n", &save) : NULL;
+			     line; line = strtok_r(NULL, "\n", &save)) {
 				char what[300];
 
-				snprintf(what, sizeof(what), "%s line %d", path, ++n);
+				snprintf(what, sizeof(what), "%s line %d", path,
+					 ++n);
 				h_case_failed += check_print(db, what, line,
 							     strlen(line),
 							     want[w].entry);

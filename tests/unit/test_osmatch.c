@@ -96,28 +96,43 @@ int main(void)
 			const char *expr, *value;
 			int ok;
 		} t[] = {
-			{ "FB-10F|0", "105", 1 },   { "FB-10F|0", "0", 1 },
-			{ "FB-10F|0", "FA", 0 },    { "FB-10F|0", "110", 0 },
-			{ "FB-10F|0", "fb", 1 },    /* strtol takes lower case */
-			{ ">1000", "1001", 1 },     { ">1000", "1000", 0 },
-			{ "<A", "9", 1 },           { "<A", "A", 0 },
-			{ "A|1C", "1C", 1 },        { "A|1C", "A", 1 },
+			{ "FB-10F|0", "105", 1 },
+			{ "FB-10F|0", "0", 1 },
+			{ "FB-10F|0", "FA", 0 },
+			{ "FB-10F|0", "110", 0 },
+			{ "FB-10F|0", "fb", 1 }, /* strtol takes lower case */
+			{ ">1000", "1001", 1 },
+			{ ">1000", "1000", 0 },
+			{ "<A", "9", 1 },
+			{ "<A", "A", 0 },
+			{ "A|1C", "1C", 1 },
+			{ "A|1C", "A", 1 },
 			{ "A|1C", "1", 0 },
 			/* not the last alternative: a prefix is enough */
-			{ "A|1C", "AB", 1 },        { "S|S+", "S+", 1 },
-			{ "S+|S", "S", 1 },         { "S+|Z", "S", 0 },
-			{ "|M5B4", "M5B4ST11", 1 }, { "M5B4|", "M5B4ST11", 1 },
-			{ "M5B4|", "", 1 },         { "M5B4", "M5B4ST11", 0 },
-			{ "", "", 1 },              { "", "R", 0 },
+			{ "A|1C", "AB", 1 },
+			{ "S|S+", "S+", 1 },
+			{ "S+|S", "S", 1 },
+			{ "S+|Z", "S", 0 },
+			{ "|M5B4", "M5B4ST11", 1 },
+			{ "M5B4|", "M5B4ST11", 1 },
+			{ "M5B4|", "", 1 },
+			{ "M5B4", "M5B4ST11", 0 },
+			{ "", "", 1 },
+			{ "", "R", 0 },
 			/* a '-' further on turns a plain number into nothing */
-			{ "A|1-5", "A", 0 },        { "A|1-5", "3", 1 },
-			{ "Z|1-5", "Z", 1 },        { "Z|1-5", "6", 0 },
+			{ "A|1-5", "A", 0 },
+			{ "A|1-5", "3", 1 },
+			{ "Z|1-5", "Z", 1 },
+			{ "Z|1-5", "6", 0 },
 			{ "1-5|A", "A", 1 },
 			/* text never compares as a number */
-			{ "1-5", "M5B4", 0 },       { "1-5", "1-5", 1 },
-			{ ">0", "Z", 0 },           { ">0", ">0", 1 },
+			{ "1-5", "M5B4", 0 },
+			{ "1-5", "1-5", 1 },
+			{ ">0", "Z", 0 },
+			{ ">0", ">0", 1 },
 			/* an empty value is the number 0 to strtol */
-			{ "0-5", "", 1 },           { "<1", "", 1 },
+			{ "0-5", "", 1 },
+			{ "<1", "", 1 },
 			/* nmap 7.95's brackets inside option strings */
 			{ "M[>500]ST11W[1-5|A]", "M5B4ST11WA", 1 },
 			{ "M[>500]ST11W[1-5|A]", "M5B4ST11W3", 1 },
@@ -142,12 +157,13 @@ int main(void)
 
 	CASE("hand-scored ranking: weights, threshold, names, ties, order")
 	{
-		char *subject = slurp(src_path("tests/data/osmatch/subject.fp"),
-				      NULL);
+		char *subject =
+			slurp(src_path("tests/data/osmatch/subject.fp"), NULL);
 
 		db = osdb_new();
-		CHECK(osdb_load_file(db, src_path("tests/data/osmatch/"
-						  "small.osdb"),
+		CHECK(osdb_load_file(db,
+				     src_path("tests/data/osmatch/"
+					      "small.osdb"),
 				     err, sizeof(err)) == 0);
 		CHECK(subject != NULL && parse_fp(&fp, subject) == 0);
 		osdb_match(db, &fp, &l);
@@ -197,8 +213,9 @@ int main(void)
 		size_t off;
 
 		/* 9/10 = 0.9 for the first 36 and #36, then 19/20 = 0.95 */
-		off = (size_t)snprintf(buf, sizeof(buf),
-				       "MatchPoints\nSEQ(TI=9%%II=1%%TS=10)\n\n");
+		off = (size_t)snprintf(
+			buf, sizeof(buf),
+			"MatchPoints\nSEQ(TI=9%%II=1%%TS=10)\n\n");
 		off = add_entries(buf, off, sizeof(buf), "N", 0, 37,
 				  "SEQ(TI=Z%II=X)");
 		off = add_entries(buf, off, sizeof(buf), "B", 0, 1,
@@ -243,8 +260,9 @@ int main(void)
 		struct osfp r[5];
 
 		db = osdb_new();
-		CHECK(osdb_load_file(db, src_path("tests/data/osmatch/"
-						  "small.osdb"),
+		CHECK(osdb_load_file(db,
+				     src_path("tests/data/osmatch/"
+					      "small.osdb"),
 				     err, sizeof(err)) == 0);
 		/* tops: 0.9636 (Eta), 0.9636, 1.0 (Alpha 1), 1.0, none */
 		parse_fp(&r[0], "SEQ(TI=Z%II=I%TS=A)\nT1(R=Y%DF=N%F=A)\n"
@@ -285,7 +303,8 @@ int main(void)
 			fclose(probe);
 			db = osdb_new();
 			CHECK(out != NULL);
-			CHECK(osdb_load_file(db, nmapdb, err, sizeof(err)) == 0);
+			CHECK(osdb_load_file(db, nmapdb, err, sizeof(err)) ==
+			      0);
 			/* the OS: lines are nmap's fingerprint of the host */
 			const char *os = strstr(out, "OS:SCAN");
 			const char *end = os ? strstr(os, "\n\n") : NULL;

@@ -35,7 +35,8 @@ static void opt_words(const uint8_t *o, size_t n, char *out, size_t cap)
 			i += 4;
 			break;
 		case 3:
-			snprintf(w, sizeof(w), "WS%u", i + 2 < n ? o[i + 2] : 0);
+			snprintf(w, sizeof(w), "WS%u",
+				 i + 2 < n ? o[i + 2] : 0);
 			i += 3;
 			break;
 		case 4:
@@ -44,8 +45,9 @@ static void opt_words(const uint8_t *o, size_t n, char *out, size_t cap)
 			break;
 		case 8:
 			/* nmap's TS is always (0xFFFFFFFF, 0). */
-			if (i + 10 <= n && memcmp(o + i + 2, "\xff\xff\xff\xff"
-							     "\0\0\0\0",
+			if (i + 10 <= n && memcmp(o + i + 2,
+						  "\xff\xff\xff\xff"
+						  "\0\0\0\0",
 						  8) == 0)
 				snprintf(w, sizeof(w), "TS");
 			else
@@ -96,7 +98,10 @@ struct row {
 
 static void flag_str(uint8_t f, char *out)
 {
-	static const struct { uint8_t bit; char c; } d[] = {
+	static const struct {
+		uint8_t bit;
+		char c;
+	} d[] = {
 		{ PKT_CWR, 'C' }, { PKT_ECE, 'E' }, { PKT_URG, 'U' },
 		{ PKT_ACK, 'A' }, { PKT_PSH, 'P' }, { PKT_RST, 'R' },
 		{ PKT_SYN, 'S' }, { PKT_FIN, 'F' },

@@ -56,10 +56,16 @@ static void make_result(struct os_result *r, const struct osdb *db,
 			const char *fp_text, int good, int closed_port)
 {
 	struct osfp_scaninfo si = {
-		.version = "0.9", .when = 0x6B06B09A, .open_port = 22,
-		.closed_port = closed_port, .closed_udp = 40000,
-		.private_addr = 1, .distance = 1, .dist_method = 'D',
-		.good = good, .mac_oui = "026678",
+		.version = "0.9",
+		.when = 0x6B06B09A,
+		.open_port = 22,
+		.closed_port = closed_port,
+		.closed_udp = 40000,
+		.private_addr = 1,
+		.distance = 1,
+		.dist_method = 'D',
+		.good = good,
+		.mac_oui = "026678",
 		.platform = "x86_64-pc-linux-gnu",
 	};
 	size_t n;
@@ -146,8 +152,9 @@ int main(void)
 		want = slurp("tests/data/osreport/guess.txt");
 		CHECK_STR(normal(&r, 1, 0, 0, NULL), want);
 		free(want);
-		CHECK_EQ_U(osreport_xml_nmatches(&r, &(struct osreport_opts){
-							     1, 0, 0, NULL }),
+		CHECK_EQ_U(osreport_xml_nmatches(
+				   &r,
+				   &(struct osreport_opts){ 1, 0, 0, NULL }),
 			   4);
 	}
 
@@ -173,12 +180,14 @@ int main(void)
 		make_result(&r, db, subject, 0, -1);
 		r.unreliable = 1;
 		want = slurp("tests/data/osreport/nonideal-v2.txt");
-		CHECK_STR(normal(&r, 0, 2, 0, "Missing a closed TCP port so "
-						"results incomplete"),
+		CHECK_STR(normal(&r, 0, 2, 0,
+				 "Missing a closed TCP port so "
+				 "results incomplete"),
 			  want);
 		/* without -v: no reason line, no fingerprint */
-		normal(&r, 0, 0, 0, "Missing a closed TCP port so results "
-				    "incomplete");
+		normal(&r, 0, 0, 0,
+		       "Missing a closed TCP port so results "
+		       "incomplete");
 		CHECK(strstr(out, "not ideal because") == NULL);
 		CHECK(strstr(out, "TCP/IP fingerprint") == NULL);
 		CHECK(strstr(out, "(test conditions non-ideal).\n") != NULL);
@@ -204,9 +213,11 @@ int main(void)
 		/* -d adds the fingerprint after OS details */
 		normal(&r, 0, 0, 1, NULL);
 		CHECK(strncmp(out, want, strlen(want)) == 0);
-		CHECK(starts(out + strlen(want), "TCP/IP fingerprint:\nOS:SCAN"));
-		CHECK_EQ_U(osreport_xml_nmatches(&r, &(struct osreport_opts){
-							     0, 0, 0, NULL }),
+		CHECK(starts(out + strlen(want),
+			     "TCP/IP fingerprint:\nOS:SCAN"));
+		CHECK_EQ_U(osreport_xml_nmatches(
+				   &r,
+				   &(struct osreport_opts){ 0, 0, 0, NULL }),
 			   2);
 		free(want);
 		free(fp);
@@ -253,13 +264,16 @@ int main(void)
 				  "TCP/IP fingerprint:\nOS:SCAN("));
 		free(r.submission);
 		make_result(&r, db, "WIN(W1=FFFF)\n", 0, -1);
-		CHECK_STR(normal(&r, 1, 0, 0, "Didn't receive UDP response. "
-						"Please try again with -sSU"),
-			  "OS fingerprint not ideal because: Didn't receive UDP "
-			  "response. Please try again with -sSU\n"
-			  "No OS matches for host\n");
-		CHECK_EQ_U(osreport_xml_nmatches(&r, &(struct osreport_opts){
-							     1, 0, 0, NULL }),
+		CHECK_STR(
+			normal(&r, 1, 0, 0,
+			       "Didn't receive UDP response. "
+			       "Please try again with -sSU"),
+			"OS fingerprint not ideal because: Didn't receive UDP "
+			"response. Please try again with -sSU\n"
+			"No OS matches for host\n");
+		CHECK_EQ_U(osreport_xml_nmatches(
+				   &r,
+				   &(struct osreport_opts){ 1, 0, 0, NULL }),
 			   0);
 		free(r.submission);
 	}
@@ -281,8 +295,9 @@ int main(void)
 		db = generated(8);
 		make_result(&r, db, "SEQ(TI=Z)\n", 1, 1);
 		normal(&r, 0, 0, 0, NULL);
-		CHECK(starts(out, "Device type: router\nRunning: Gen GenOS "
-				  "0|1|2|3|4|5|6|7\nOS CPE: cpe:/o:gen:genos:0 "));
+		CHECK(starts(out,
+			     "Device type: router\nRunning: Gen GenOS "
+			     "0|1|2|3|4|5|6|7\nOS CPE: cpe:/o:gen:genos:0 "));
 		CHECK(strstr(out, "\nOS details: Gen 0, Gen 1, Gen 2, Gen 3, "
 				  "Gen 4, Gen 5, Gen 6, Gen 7\n") != NULL);
 		free(r.submission);
@@ -295,16 +310,18 @@ int main(void)
 		CHECK_STR(normal(&r, 0, 0, 0, NULL),
 			  "Too many fingerprints match this host to give "
 			  "specific OS details\n");
-		CHECK_EQ_U(osreport_xml_nmatches(&r, &(struct osreport_opts){
-							     0, 0, 0, NULL }),
+		CHECK_EQ_U(osreport_xml_nmatches(
+				   &r,
+				   &(struct osreport_opts){ 0, 0, 0, NULL }),
 			   0);
 		normal(&r, 0, 0, 1, NULL);
 		CHECK(starts(out, "Warning: OSScan results may be unreliable"));
 		CHECK(strstr(out, "Device type") == NULL);
 		CHECK(strstr(out, ", Gen 8\nTCP/IP fingerprint:\nOS:SCAN") !=
 		      NULL);
-		CHECK_EQ_U(osreport_xml_nmatches(&r, &(struct osreport_opts){
-							     0, 0, 1, NULL }),
+		CHECK_EQ_U(osreport_xml_nmatches(
+				   &r,
+				   &(struct osreport_opts){ 0, 0, 1, NULL }),
 			   9);
 		free(r.submission);
 		osdb_free(db);
@@ -314,9 +331,10 @@ int main(void)
 	{
 		db = generated(40);
 		make_result(&r, db, "SEQ(TI=Z)\n", 1, 1);
-		CHECK(starts(normal(&r, 0, 0, 1, NULL),
-			     "Too many fingerprints match this host to give "
-			     "specific OS details\nTCP/IP fingerprint:\nSCAN(V="));
+		CHECK(starts(
+			normal(&r, 0, 0, 1, NULL),
+			"Too many fingerprints match this host to give "
+			"specific OS details\nTCP/IP fingerprint:\nSCAN(V="));
 		free(r.submission);
 		osdb_free(db);
 	}
@@ -343,9 +361,9 @@ int main(void)
 			for (int k = 0; k < 2; k++) {
 				char *all = k ? g : d;
 				char *sub = between(all, "OS:SCAN", "\n\n");
-				char *nm = between(all, k ? "Aggressive"
-							  : "No exact",
-						   "Uptime guess");
+				char *nm = between(
+					all, k ? "Aggressive" : "No exact",
+					"Uptime guess");
 
 				memset(&r, 0, sizeof(r));
 				r.done = r.have_fp = r.good_conditions = 1;
@@ -359,9 +377,12 @@ int main(void)
 				free(nm);
 			}
 			/* the lines after the block, from the -d run */
-			struct tm boot = { .tm_year = 126, .tm_mon = 10,
-					   .tm_mday = 25, .tm_hour = 9,
-					   .tm_min = 55, .tm_sec = 36 };
+			struct tm boot = { .tm_year = 126,
+					   .tm_mon = 10,
+					   .tm_mday = 25,
+					   .tm_hour = 9,
+					   .tm_min = 55,
+					   .tm_sec = 36 };
 
 			r.lastboot = timegm(&boot);
 			r.distance = 1;
@@ -370,8 +391,8 @@ int main(void)
 			r.seq_difficulty = "Good luck!";
 			r.nipid = 6;
 			r.ipid_class = "All zeros";
-			osreport_after(&r, &(struct osreport_opts){ 0, 0, 1,
-								    NULL },
+			osreport_after(&r,
+				       &(struct osreport_opts){ 0, 0, 1, NULL },
 				       r.lastboot + 3, out, sizeof(out));
 			want = between(d, "Uptime guess", "Final times");
 			CHECK_STR(out, want);

@@ -100,11 +100,21 @@ static unsigned long be32(const uint8_t *p)
 static void test_load(const struct svcdb *db)
 {
 	static const char *const names[] = {
-		"NULL",		      "GenericLines", "GetRequest",
-		"HTTPOptions",	      "TLSClientHello", "RPCCheck",
-		"DNSVersionBindReqTCP", "Finger",     "RedisInfo",
-		"MemcachedVersion",   "PgStartup",    "AMQPHeader",
-		"LDAPBindAnon",	      "SMBNegotiate", "RDPNegReq",
+		"NULL",
+		"GenericLines",
+		"GetRequest",
+		"HTTPOptions",
+		"TLSClientHello",
+		"RPCCheck",
+		"DNSVersionBindReqTCP",
+		"Finger",
+		"RedisInfo",
+		"MemcachedVersion",
+		"PgStartup",
+		"AMQPHeader",
+		"LDAPBindAnon",
+		"SMBNegotiate",
+		"RDPNegReq",
 		"MongoDBIsMaster",
 	};
 	const struct svc_probe *p;
@@ -157,7 +167,8 @@ static void test_load(const struct svcdb *db)
 		CHECK(p && svc_probe_port_listed(p, 79, 0));
 		/* GenericLines answers from fingerd are tried on Finger's lines. */
 		p = tcp_probe(db, "GenericLines");
-		CHECK(p && p->nchain == 4 && p->chain[2] == tcp_probe(db, "Finger"));
+		CHECK(p && p->nchain == 4 &&
+		      p->chain[2] == tcp_probe(db, "Finger"));
 	}
 }
 
@@ -188,8 +199,10 @@ static void test_payloads(const struct svcdb *db)
 				   n - 9);
 			CHECK(b[9] == 3 && b[10] == 3);
 			CHECK(memmem(b, n, "\x00\x2b\x00\x09\x08\x03\x04", 7));
-			CHECK(memmem(b, n, "\x00\x33\x00\x26\x00\x24\x00\x1d"
-					   "\x00\x20", 10));
+			CHECK(memmem(b, n,
+				     "\x00\x33\x00\x26\x00\x24\x00\x1d"
+				     "\x00\x20",
+				     10));
 			CHECK(memmem(b, n, "\x13\x01", 2));
 		}
 		/* ONC RPC record mark (last fragment) and CALL to 100000. */
@@ -198,10 +211,10 @@ static void test_payloads(const struct svcdb *db)
 		if (p && p->payload_len == 44) {
 			b = p->payload;
 			CHECK_EQ_U(be32(b), 0x80000000UL | 40);
-			CHECK_EQ_U(be32(b + 8), 0);	    /* CALL */
-			CHECK_EQ_U(be32(b + 12), 2);	    /* RPC v2 */
-			CHECK_EQ_U(be32(b + 16), 100000);  /* portmapper */
-			CHECK_EQ_U(be32(b + 24), 0);	    /* NULL proc */
+			CHECK_EQ_U(be32(b + 8), 0);       /* CALL */
+			CHECK_EQ_U(be32(b + 12), 2);      /* RPC v2 */
+			CHECK_EQ_U(be32(b + 16), 100000); /* portmapper */
+			CHECK_EQ_U(be32(b + 24), 0);      /* NULL proc */
 		}
 		p = tcp_probe(db, "DNSVersionBindReqTCP");
 		CHECK(p && p->payload_len > 2 &&
@@ -259,8 +272,9 @@ static void test_with_nmap(void)
 		}
 		fclose(f);
 		db = svcdb_new();
-		CHECK(svcdb_load_file(db, src_path("probes/fathom-service-"
-						   "probes"),
+		CHECK(svcdb_load_file(db,
+				      src_path("probes/fathom-service-"
+					       "probes"),
 				      err, sizeof(err)) == 0);
 		if (svcdb_load_file(db, nmap, err, sizeof(err)) < 0 ||
 		    svcdb_finalize(db, err, sizeof(err)) < 0) {
@@ -403,8 +417,8 @@ static void test_ssl_flow(const struct svcdb *db)
 
 	CASE("a ServerHello is a hard ssl match, nothing else is")
 	{
-		if (db == NULL || (p = tcp_probe(db, "TLSClientHello")) ==
-					  NULL) {
+		if (db == NULL ||
+		    (p = tcp_probe(db, "TLSClientHello")) == NULL) {
 			CHECK(!"db and TLSClientHello");
 			continue;
 		}
@@ -445,17 +459,19 @@ static void test_cpe(const struct svcdb *db)
 		CHECK_EQ_U(a.ncpe, 2);
 		CHECK_STR(a.cpe[0], "cpe:/a:openbsd:openssh:9.2p1");
 		CHECK_STR(a.cpe[1], "cpe:/o:linux:linux_kernel");
-		svcmatch_run(db, svcdb_null_probe(db),
-			     (const uint8_t *)"220 svc.fathom.test ESMTP Postfix "
-					      "(Debian/GNU)\r\n",
-			     48, NULL, &a);
+		svcmatch_run(
+			db, svcdb_null_probe(db),
+			(const uint8_t *)"220 svc.fathom.test ESMTP Postfix "
+					 "(Debian/GNU)\r\n",
+			48, NULL, &a);
 		CHECK_STR(a.service, "smtp");
 		CHECK_STR(a.hostname, "svc.fathom.test");
 		CHECK_STR(a.cpe[0], "cpe:/a:postfix:postfix");
-		svcmatch_run(db, tcp_probe(db, "GetRequest"),
-			     (const uint8_t *)"HTTP/1.1 200 OK\r\nServer: Apache/"
-					      "2.4.71 (Debian)\r\n\r\n",
-			     50, NULL, &a);
+		svcmatch_run(
+			db, tcp_probe(db, "GetRequest"),
+			(const uint8_t *)"HTTP/1.1 200 OK\r\nServer: Apache/"
+					 "2.4.71 (Debian)\r\n\r\n",
+			50, NULL, &a);
 		CHECK_STR(a.info, "(Debian)");
 		CHECK_STR(a.cpe[0], "cpe:/a:apache:http_server:2.4.71");
 		svcmatch_run(db, tcp_probe(db, "MemcachedVersion"),
@@ -474,7 +490,7 @@ static void test_recog_probes(const struct svcdb *db)
 	CASE("recogniser probes: well-formed, no match lines, rarity 8")
 	{
 		static const char *const names[] = {
-			"LDAPRootDSE", "X11Setup", "RTSPOptions",
+			"LDAPRootDSE",   "X11Setup",    "RTSPOptions",
 			"SIPOptionsTCP", "MQTTConnect", "Socks5Greeting",
 			"Socks4Connect", "XMPPStream",
 		};
@@ -502,8 +518,10 @@ static void test_recog_probes(const struct svcdb *db)
 			CHECK(b[5] == 0x63 && b[6] == 79 - 7);
 			CHECK(b[7] == 4 && b[8] == 0);
 			CHECK(memmem(b, 79, "\x87\x0bobjectClass", 13));
-			CHECK(memmem(b, 79, "\x04\x0b" "dnsHostName", 13) ==
-			      b + 79 - 13);
+			CHECK(memmem(b, 79,
+				     "\x04\x0b"
+				     "dnsHostName",
+				     13) == b + 79 - 13);
 		}
 		p = tcp_probe(db, "X11Setup");
 		CHECK(p && p->payload_len == 12 && p->payload[0] == 'l' &&
@@ -520,8 +538,8 @@ static void test_recog_probes(const struct svcdb *db)
 		      be32(p->payload + 4) == 0 && p->payload[14] == 0);
 		p = tcp_probe(db, "SIPOptionsTCP");
 		CHECK(p && memmem(p->payload, p->payload_len,
-				  "Content-Length: 0\r\n\r\n", 21) ==
-				   p->payload + p->payload_len - 21);
+				  "Content-Length: 0\r\n\r\n",
+				  21) == p->payload + p->payload_len - 21);
 		p = tcp_probe(db, "IRCRegister");
 		/* No QUIT: a server that looks the client up first would read
 		 * it before registering and never send its welcome. */
@@ -530,8 +548,8 @@ static void test_recog_probes(const struct svcdb *db)
 		      memcmp(p->payload + p->payload_len - 2, "\r\n", 2) == 0 &&
 		      memmem(p->payload, p->payload_len, "QUIT", 4) == NULL);
 		p = tcp_probe(db, "RTSPOptions");
-		CHECK(p && memcmp(p->payload + p->payload_len - 4,
-				  "\r\n\r\n", 4) == 0);
+		CHECK(p && memcmp(p->payload + p->payload_len - 4, "\r\n\r\n",
+				  4) == 0);
 	}
 }
 

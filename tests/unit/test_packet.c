@@ -57,10 +57,10 @@ int main(void)
 	}
 	CASE("every truncation of every frame parses without reading past it")
 	{
-		static const char *const files[] = {
-			"frame-synack.hex", "frame-rst.hex",
-			"frame-icmp-unreach.hex", "frame-arp-reply.hex"
-		};
+		static const char *const files[] = { "frame-synack.hex",
+						     "frame-rst.hex",
+						     "frame-icmp-unreach.hex",
+						     "frame-arp-reply.hex" };
 
 		for (size_t i = 0; i < 4; i++) {
 			size_t len = load_hex(files[i], f, sizeof(f));
@@ -86,8 +86,7 @@ int main(void)
 		f[14 + 3] = 0xff;
 		f[14 + 20 + 12] = 0xf0; /* TCP data offset 60 */
 		pkt_parse(f, n, &p);
-		CHECK(p.payload == NULL ||
-		      p.payload + p.payload_len <= f + n);
+		CHECK(p.payload == NULL || p.payload + p.payload_len <= f + n);
 	}
 	CASE("checksum of a header that carries its own checksum is zero")
 	{

@@ -10,13 +10,20 @@
 #include "tests/unit/hexfile.h"
 
 static const char *const frames6[] = {
-	"frame6-synack.hex",	    "frame6-rst.hex",
-	"frame6-unreach-port.hex",  "frame6-unreach-udp.hex",
-	"frame6-unreach-admin.hex", "frame6-unreach-addr.hex",
-	"frame6-na.hex",	    "frame6-na-nolla.hex",
-	"frame6-ns.hex",	    "frame6-ns-unicast.hex",
-	"frame6-echo-reply.hex",    "frame6-frag-first.hex",
-	"frame6-frag-rest.hex",	    "frame6-mld-hbh.hex",
+	"frame6-synack.hex",
+	"frame6-rst.hex",
+	"frame6-unreach-port.hex",
+	"frame6-unreach-udp.hex",
+	"frame6-unreach-admin.hex",
+	"frame6-unreach-addr.hex",
+	"frame6-na.hex",
+	"frame6-na-nolla.hex",
+	"frame6-ns.hex",
+	"frame6-ns-unicast.hex",
+	"frame6-echo-reply.hex",
+	"frame6-frag-first.hex",
+	"frame6-frag-rest.hex",
+	"frame6-mld-hbh.hex",
 };
 #define NFRAMES6 (sizeof(frames6) / sizeof(frames6[0]))
 
@@ -168,7 +175,8 @@ static void captured_icmp6(void)
 	}
 	CASE("packet too big, time exceeded, parameter problem: quotes too")
 	{
-		static const uint8_t kinds[3][2] = { { 2, 0 }, { 3, 0 },
+		static const uint8_t kinds[3][2] = { { 2, 0 },
+						     { 3, 0 },
 						     { 4, 1 } };
 
 		for (size_t i = 0; i < 3; i++) {
@@ -297,9 +305,8 @@ static void exthdrs(void)
 	{
 		/* HBH (8, PadN) -> DstOpts (16) -> Routing type 4 (8) -> TCP */
 		static const uint8_t ext[32] = {
-			60, 0, 1, 4, 0, 0, 0, 0,
-			43, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-			6, 0, 4, 0, 0, 0, 0, 0,
+			60, 0, 1, 4, 0, 0, 0, 0, 43, 1, 1, 12, 0, 0, 0, 0,
+			0,  0, 0, 0, 0, 0, 0, 0, 6,  0, 4, 0,  0, 0, 0, 0,
 		};
 
 		n = load_hex("frame6-synack.hex", f, sizeof(f));
@@ -375,13 +382,14 @@ static void icmp_meaning(void)
 	CASE("ICMPv6 errors read as the ICMPv4 ones that mean the same")
 	{
 		static const uint8_t want[][4] = {
-			{ 1, 0, 3, 0 },	 { 1, 1, 3, 13 },  { 1, 2, 3, 1 },
-			{ 1, 3, 3, 1 },	 { 1, 4, 3, 3 },   { 1, 5, 3, 13 },
-			{ 1, 6, 3, 13 }, { 1, 7, 3, 1 },   { 1, 255, 3, 1 },
-			{ 2, 0, 3, 4 },	 { 3, 0, 11, 0 },  { 3, 1, 11, 1 },
-			{ 4, 1, 12, 1 }, { 128, 0, 255, 255 },
-			{ 129, 0, 255, 255 },
-			{ 136, 0, 255, 255 },
+			{ 1, 0, 3, 0 },       { 1, 1, 3, 13 },
+			{ 1, 2, 3, 1 },       { 1, 3, 3, 1 },
+			{ 1, 4, 3, 3 },       { 1, 5, 3, 13 },
+			{ 1, 6, 3, 13 },      { 1, 7, 3, 1 },
+			{ 1, 255, 3, 1 },     { 2, 0, 3, 4 },
+			{ 3, 0, 11, 0 },      { 3, 1, 11, 1 },
+			{ 4, 1, 12, 1 },      { 128, 0, 255, 255 },
+			{ 129, 0, 255, 255 }, { 136, 0, 255, 255 },
 		};
 
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

@@ -42,9 +42,9 @@ static double p_lost(const struct path *pa, double rate)
  * half's draw); its second half at pace_rate(1). Returns the passes
  * made; *found the live probes answered; *pc the counts.
  */
-static int sweep(size_t n, size_t live, const struct path *pa,
-		 int max_retries, struct pace *pace, uint64_t seed,
-		 size_t *found, struct pass_counts *pc)
+static int sweep(size_t n, size_t live, const struct path *pa, int max_retries,
+		 struct pace *pace, uint64_t seed, size_t *found,
+		 struct pass_counts *pc)
 {
 	char *done = calloc(n, 1), *side = calloc(n, 1);
 	int pass;
@@ -101,8 +101,7 @@ int main(void)
 		char line[256];
 
 		pace_init(&p, 150000, 0, 0, 400000);
-		CHECK_EQ_U(sweep(65536, 16384, &pa, 10, &p, 1, &found, &pc),
-			   2);
+		CHECK_EQ_U(sweep(65536, 16384, &pa, 10, &p, 1, &found, &pc), 2);
 		CHECK_EQ_U(found, 16384);
 		passes_estimate(&pc, &c);
 		CHECK(c.known && c.miss == 0 && c.missed == 0);
@@ -153,7 +152,8 @@ int main(void)
 		for (uint64_t seed = 1; seed <= 5; seed++) {
 			pace_init(&p, 150000, 0, 0, 400000);
 			CHECK_EQ_U(sweep(65536, 16384, &pa, 10, &p, seed,
-					 &found, &pc), 4);
+					 &found, &pc),
+				   4);
 			CHECK(found >= 16368);
 			fsum += found;
 			/* Pass 1's second half at 300k drew as well as its
@@ -178,8 +178,7 @@ int main(void)
 			int n;
 
 			pace_init(&p, 150000, 0, 0, 400000);
-			n = sweep(65536, 16384, &pa, 10, &p, seed, &found,
-				  &pc);
+			n = sweep(65536, 16384, &pa, 10, &p, seed, &found, &pc);
 			CHECK(found >= 16368);
 			fsum += found;
 			/* 16384 x 0.36^n under 9.6: 8 passes, not 11. */
@@ -190,8 +189,7 @@ int main(void)
 			CHECK(p.backoffs == 0 && p.climbs == 2);
 			CHECK(p.rate == 400000);
 		}
-		printf("# 20%%, 5 sweeps: %zu of %d found\n", fsum,
-		       5 * 16384);
+		printf("# 20%%, 5 sweeps: %zu of %d found\n", fsum, 5 * 16384);
 		CHECK(fsum >= 5 * 16372);
 		passes_estimate(&pc, &c);
 		CHECK(fabs(c.loss_oneway - 0.20) < 0.02);
@@ -234,8 +232,7 @@ int main(void)
 		size_t found;
 
 		pace_init(&p, 400000, 0, 0, 400000);
-		CHECK_EQ_U(sweep(65536, 16384, &pa, 6, &p, 9, &found, &pc),
-			   7);
+		CHECK_EQ_U(sweep(65536, 16384, &pa, 6, &p, 9, &found, &pc), 7);
 		passes_estimate(&pc, &c);
 		/* 16384 x 0.36^7 = 12.8 expected missed. */
 		CHECK(c.missed > 4 && c.missed < 30);
@@ -303,7 +300,9 @@ int main(void)
 	CASE("recovery: after a clean pass the rate climbs back, capped")
 	{
 		struct pace p;
-		struct pass_halves h = { { 1000, 1000 }, { 100, 100 }, { 0 }, { 0 } };
+		struct pass_halves h = {
+			{ 1000, 1000 }, { 100, 100 }, { 0 }, { 0 }
+		};
 
 		pace_init(&p, 100000, 0, 200000, 0);
 		p.rate = 25000; /* as after two backoffs */
@@ -318,7 +317,9 @@ int main(void)
 	CASE("a trial with too few answers is neither concluded nor repeated")
 	{
 		struct pace p;
-		struct pass_halves big = { { 500, 500 }, { 100, 100 }, { 0 }, { 0 } };
+		struct pass_halves big = {
+			{ 500, 500 }, { 100, 100 }, { 0 }, { 0 }
+		};
 		struct pass_halves few = { { 50, 50 }, { 1, 5 }, { 0 }, { 0 } };
 
 		pace_init(&p, 100000, 0, 0, 0);
@@ -333,7 +334,9 @@ int main(void)
 	{
 		struct pace p;
 		/* 151 answers at 11% loss: about 17 next, under 20. */
-		struct pass_halves h = { { 25000, 25000 }, { 80, 71 }, { 0 }, { 0 } };
+		struct pass_halves h = {
+			{ 25000, 25000 }, { 80, 71 }, { 0 }, { 0 }
+		};
 
 		pace_init(&p, 150000, 0, 0, 400000);
 		pace_after_pass(&p, &h, 0.11);
@@ -377,7 +380,8 @@ int main(void)
 	{
 		struct pace p;
 		/* 300k asked of the second half, 220k reached. */
-		struct pass_halves h = { { 25000, 25000 }, { 300, 300 },
+		struct pass_halves h = { { 25000, 25000 },
+					 { 300, 300 },
 					 { 150000, 300000 },
 					 { 150000, 220000 } };
 
@@ -413,13 +417,19 @@ int main(void)
 	CASE("loss grown by half after a climb: backoff trial, then no more climbing")
 	{
 		struct pace p;
-		struct pass_halves even = { { 25000, 25000 }, { 300, 300 },
-					    { 150000, 300000 }, { 0 } };
-		struct pass_halves plain = { { 25000, 25000 }, { 300, 300 },
-					     { 300000, 300000 }, { 0 } };
+		struct pass_halves even = { { 25000, 25000 },
+					    { 300, 300 },
+					    { 150000, 300000 },
+					    { 0 } };
+		struct pass_halves plain = { { 25000, 25000 },
+					     { 300, 300 },
+					     { 300000, 300000 },
+					     { 0 } };
 		/* At 300k|150k: the slow half draws twice as much. */
-		struct pass_halves cong = { { 25000, 25000 }, { 100, 200 },
-					    { 300000, 150000 }, { 0 } };
+		struct pass_halves cong = { { 25000, 25000 },
+					    { 100, 200 },
+					    { 300000, 150000 },
+					    { 0 } };
 
 		pace_init(&p, 150000, 0, 0, 400000);
 		CHECK(pace_mid_trial(&p, 300, 3000));

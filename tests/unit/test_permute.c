@@ -31,8 +31,8 @@ static int check_bijection(uint64_t n, uint64_t seed)
 
 int main(void)
 {
-	static const uint64_t sizes[] = { 1,   2,    3,     7,      16,
-					  17,  255,  256,   1000,   4097,
+	static const uint64_t sizes[] = { 1,     2,     3,     7,      16,
+					  17,    255,   256,   1000,   4097,
 					  65535, 65536, 65537, 1000003 };
 	static const uint64_t seeds[] = { 0, 1, 42, 0xdeadbeefcafef00dull };
 

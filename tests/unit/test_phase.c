@@ -38,15 +38,15 @@ static int names(char **argv, char *buf, size_t len)
 	return 0;
 }
 
-#define NAMES(...) names((char *[]){ "fathom", __VA_ARGS__, NULL }, buf, \
-			 sizeof(buf))
+#define NAMES(...) \
+	names((char *[]){ "fathom", __VA_ARGS__, NULL }, buf, sizeof(buf))
 
 /* ---- fake phases that record what was called ---- */
 
 struct journal {
-	char log[512]; /* "name.callback " in call order */
-	int stop_in;   /* a phase of this number sets the stop flag */
-	int fail_in;   /* a phase of this number fails */
+	char log[512];         /* "name.callback " in call order */
+	int stop_in;           /* a phase of this number sets the stop flag */
+	int fail_in;           /* a phase of this number fails */
 	struct addr report[4]; /* hosts the "version" fake reports, in order */
 	size_t nreport;
 };
@@ -100,8 +100,8 @@ static int off_holds(struct phase_inst *ph, const struct scan *g,
 	return 1;
 }
 
-static int off_run(struct phase_inst *ph, struct phase_run *run,
-		   struct scan *g, char *err, size_t errlen)
+static int off_run(struct phase_inst *ph, struct phase_run *run, struct scan *g,
+		   char *err, size_t errlen)
 {
 	(void)ph, (void)run, (void)g, (void)err, (void)errlen;
 	note("off.run");
@@ -157,8 +157,8 @@ static int ver_holds(struct phase_inst *ph, const struct scan *g,
 	return 0;
 }
 
-static int ver_run(struct phase_inst *ph, struct phase_run *run,
-		   struct scan *g, char *err, size_t errlen)
+static int ver_run(struct phase_inst *ph, struct phase_run *run, struct scan *g,
+		   char *err, size_t errlen)
 {
 	(void)ph, (void)run;
 	note("ver.run");
@@ -181,7 +181,9 @@ static int ver_run(struct phase_inst *ph, struct phase_run *run,
 }
 
 static const struct phase fake_ver = {
-	.name = "ver", .holds = ver_holds, .run = ver_run,
+	.name = "ver",
+	.holds = ver_holds,
+	.run = ver_run,
 };
 
 /* Like -O: every host waits for its end (the default holds). */
@@ -216,9 +218,13 @@ static void answer(struct fixture *fx, const char *addr, uint16_t port,
 		   int state)
 {
 	struct port_result pr = {
-		.addr = ip(addr), .from = ip(addr), .port = port,
-		.proto = IPPROTO_TCP, .state = (uint8_t)state,
-		.reason = state == PS_OPEN ? RS_SYN_ACK : RS_RESET, .ttl = 64,
+		.addr = ip(addr),
+		.from = ip(addr),
+		.port = port,
+		.proto = IPPROTO_TCP,
+		.state = (uint8_t)state,
+		.reason = state == PS_OPEN ? RS_SYN_ACK : RS_RESET,
+		.ttl = 64,
 	};
 
 	results_add(fx->g.res, fx->idx++, &pr);
@@ -306,8 +312,9 @@ int main(void)
 
 	CASE("-6: discovery, -sV and the trace stay, -O is dropped (IPv4-only) after a warning")
 	{
-		char *argv[] = { "fathom", "-6", "-A", "--dry-run", "-n",
-				 "fd5a:7a6f:1ab0:1::10", NULL };
+		char *argv[] = { "fathom",    "-6", "-A",
+				 "--dry-run", "-n", "fd5a:7a6f:1ab0:1::10",
+				 NULL };
 		struct scan_opts o;
 		struct phase_list *pl;
 		size_t k = 0;
@@ -328,9 +335,9 @@ int main(void)
 
 	CASE("a disabled phase: asked once, no other callback ever called")
 	{
-		static const struct phase *const order[] = {
-			&fake_first, &fake_off, &fake_last
-		};
+		static const struct phase *const order[] = { &fake_first,
+							     &fake_off,
+							     &fake_last };
 		struct fixture fx;
 		struct phase_list *pl;
 		char err[64];
@@ -371,12 +378,11 @@ int main(void)
 
 	CASE("hosts wait in address order for every phase that holds them")
 	{
-		static const struct phase *const order[] = {
-			&fake_first, &fake_ver
-		};
-		static const struct phase *const with_last[] = {
-			&fake_first, &fake_ver, &fake_last
-		};
+		static const struct phase *const order[] = { &fake_first,
+							     &fake_ver };
+		static const struct phase *const with_last[] = { &fake_first,
+								 &fake_ver,
+								 &fake_last };
 		struct fixture fx;
 
 		/* .3 first: it waits for .1, which waits for "ver". */
@@ -402,9 +408,9 @@ int main(void)
 
 	CASE("interrupted: no later phase, the marker, then the rest")
 	{
-		static const struct phase *const order[] = {
-			&fake_first, &fake_ver, &fake_last
-		};
+		static const struct phase *const order[] = { &fake_first,
+							     &fake_ver,
+							     &fake_last };
 		struct fixture fx;
 
 		CHECK(setup(&fx) == 0);
@@ -421,9 +427,9 @@ int main(void)
 
 	CASE("a failed phase: -1, no later phase, no host written")
 	{
-		static const struct phase *const order[] = {
-			&fake_first, &fake_ver, &fake_last
-		};
+		static const struct phase *const order[] = { &fake_first,
+							     &fake_ver,
+							     &fake_last };
 		struct fixture fx;
 
 		CHECK(setup(&fx) == 0);

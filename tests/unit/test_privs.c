@@ -16,13 +16,13 @@
 
 /* Bits a child sets in its exit status for each fault it saw. */
 enum {
-	F_DROP = 1,      /* privs_drop() failed */
-	F_EXEC = 2,      /* execve not refused with EPERM */
-	F_SETID = 4,     /* setuid not refused */
-	F_UNSHARE = 8,   /* unshare not refused */
-	F_NNP = 16,      /* no_new_privs not set */
-	F_WORKS = 32,    /* an ordinary syscall failed */
-	F_NOBODY = 64,   /* root did not become nobody */
+	F_DROP = 1,    /* privs_drop() failed */
+	F_EXEC = 2,    /* execve not refused with EPERM */
+	F_SETID = 4,   /* setuid not refused */
+	F_UNSHARE = 8, /* unshare not refused */
+	F_NNP = 16,    /* no_new_privs not set */
+	F_WORKS = 32,  /* an ordinary syscall failed */
+	F_NOBODY = 64, /* root did not become nobody */
 };
 
 static int child(void)
@@ -70,8 +70,7 @@ enum {
 };
 
 /* Runs nft with args; its exit status, or 127 if it cannot run. */
-static int nft(const char *a1, const char *a2, const char *a3,
-	       const char *a4)
+static int nft(const char *a1, const char *a2, const char *a3, const char *a4)
 {
 	int st;
 	pid_t p = fork();
@@ -153,19 +152,19 @@ static void monitor_cases(void)
 	}
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 	CASE("monitor: confinement succeeds")
-		CHECK_EQ_U(status & M_CONFINE, 0);
+	CHECK_EQ_U(status & M_CONFINE, 0);
 	CASE("monitor: CAP_NET_ADMIN alone (effective, permitted, bounding)")
-		CHECK_EQ_U(status & M_CAPS, 0);
+	CHECK_EQ_U(status & M_CAPS, 0);
 	CASE("monitor: no_new_privs, not dumpable, setuid(0) refused")
-		CHECK_EQ_U(status & (M_NNP | M_DUMP | M_SETID), 0);
+	CHECK_EQ_U(status & (M_NNP | M_DUMP | M_SETID), 0);
 	CASE("monitor: root becomes nobody")
-		CHECK_EQ_U(status & M_NOBODY, 0);
+	CHECK_EQ_U(status & M_NOBODY, 0);
 	if (status & M_NONFT) {
 		printf("ok - monitor: nft deletes the table # SKIP no nft\n");
 		return;
 	}
 	CASE("monitor: the nft it execs still deletes the table")
-		CHECK_EQ_U(status & M_NFT, 0);
+	CHECK_EQ_U(status & M_NFT, 0);
 }
 
 int main(void)
@@ -182,19 +181,19 @@ int main(void)
 	}
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 	CASE("privs_drop: succeeds")
-		CHECK_EQ_U(status & F_DROP, 0);
+	CHECK_EQ_U(status & F_DROP, 0);
 	CASE("privs_drop: execve fails with EPERM")
-		CHECK_EQ_U(status & F_EXEC, 0);
+	CHECK_EQ_U(status & F_EXEC, 0);
 	CASE("privs_drop: setuid fails with EPERM")
-		CHECK_EQ_U(status & F_SETID, 0);
+	CHECK_EQ_U(status & F_SETID, 0);
 	CASE("privs_drop: unshare fails with EPERM")
-		CHECK_EQ_U(status & F_UNSHARE, 0);
+	CHECK_EQ_U(status & F_UNSHARE, 0);
 	CASE("privs_drop: no_new_privs set")
-		CHECK_EQ_U(status & F_NNP, 0);
+	CHECK_EQ_U(status & F_NNP, 0);
 	CASE("privs_drop: sockets and files still work")
-		CHECK_EQ_U(status & F_WORKS, 0);
+	CHECK_EQ_U(status & F_WORKS, 0);
 	CASE("privs_drop: root becomes nobody")
-		CHECK_EQ_U(status & F_NOBODY, 0);
+	CHECK_EQ_U(status & F_NOBODY, 0);
 	monitor_cases();
 	return DONE();
 }

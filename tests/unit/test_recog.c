@@ -49,12 +49,18 @@ static uint8_t *slurp(const char *path, size_t *len)
 static const char *field(const struct svc_answer *a, int k)
 {
 	switch (k) {
-	case 0: return a->service;
-	case 1: return a->product;
-	case 2: return a->version;
-	case 3: return a->info;
-	case 4: return a->hostname;
-	default: return a->ostype;
+	case 0:
+		return a->service;
+	case 1:
+		return a->product;
+	case 2:
+		return a->version;
+	case 3:
+		return a->info;
+	case 4:
+		return a->hostname;
+	default:
+		return a->ostype;
 	}
 }
 
@@ -92,8 +98,8 @@ static int prefixes_agree(struct recog_in in, const struct svc_answer *whole)
 	return 1;
 }
 
-static int run_case(const struct svcdb *db, const char *file,
-		    const char *probe, const char *tr, char *want)
+static int run_case(const struct svcdb *db, const char *file, const char *probe,
+		    const char *tr, char *want)
 {
 	char path[512], *f[NFIELDS];
 	struct recog_in in = { .probe = probe, .tls = strcmp(tr, "tls") == 0 };
@@ -217,11 +223,13 @@ static void test_pending(void)
 	} t[] = {
 		/* InspIRCd 3 on fx-svc3, before its welcome. */
 		{ ":irc.svc3.fathom.test NOTICE * :*** Looking up your "
-		  "hostname...\r\n", 1 },
+		  "hostname...\r\n",
+		  1 },
 		{ "NOTICE AUTH :*** Checking Ident\r\n", 1 },
 		{ ":irc.svc3.fathom.test NOTICE * :*** Looking up your "
 		  "hostname...\r\n:irc.svc3.fathom.test 001 fathom :Welcome"
-		  "\r\n", 0 },
+		  "\r\n",
+		  0 },
 		{ ":irc.svc3.fathom.test NOTICE * :*** Looking", 0 },
 		{ "220 ftp ready\r\n", 0 },
 		{ "NOTICE without stars\r\n", 0 },
@@ -231,10 +239,10 @@ static void test_pending(void)
 	CASE("reply pending: an IRC lookup notice waits for the welcome")
 	{
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-			CHECK_EQ_U(recog_reply_pending(
-					   (const uint8_t *)t[i].reply,
-					   strlen(t[i].reply)),
-				   t[i].pending);
+			CHECK_EQ_U(
+				recog_reply_pending((const uint8_t *)t[i].reply,
+						    strlen(t[i].reply)),
+				t[i].pending);
 		CHECK_EQ_U(recog_reply_pending(NULL, 0), 0);
 	}
 }

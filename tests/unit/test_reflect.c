@@ -57,8 +57,10 @@ int main(void)
 		static const uint8_t resp[] =
 			"\0\0\0\xa4\xffSMBr\0\0\0\0\x88\x01\x40\0\0\0";
 
-		CHECK(cls(smb, SMBLEN, resp, sizeof(resp) - 1, 0) == REFLECT_NO);
-		CHECK(cls(smb, SMBLEN, resp, sizeof(resp) - 1, 1) == REFLECT_NO);
+		CHECK(cls(smb, SMBLEN, resp, sizeof(resp) - 1, 0) ==
+		      REFLECT_NO);
+		CHECK(cls(smb, SMBLEN, resp, sizeof(resp) - 1, 1) ==
+		      REFLECT_NO);
 		/* The probe, then something of the server's own. */
 		memcpy(buf, "HELP\r\n214 ok\r\n", 14);
 		CHECK(cls("HELP\r\n", 6, buf, 14, 0) == REFLECT_NO);

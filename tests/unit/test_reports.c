@@ -127,7 +127,13 @@ static void answer_fields(struct svc_answer *a, const char *service,
 	snprintf(a->info, sizeof(a->info), "%s", info);
 }
 
-enum fmt { F_NORMAL, F_XML, F_GREP, F_JSON, F_N };
+enum fmt {
+	F_NORMAL,
+	F_XML,
+	F_GREP,
+	F_JSON,
+	F_N
+};
 static const char *const ext[F_N] = { "nmap", "xml", "gnmap", "ndjson" };
 
 /*
@@ -376,8 +382,9 @@ static int scenario_svc(struct fixture *fx)
  */
 static int scenario_multi(struct fixture *fx)
 {
-	const char *argv[] = { "fathom", "-Pn", "--reason", "-p", "1-40",
-			       "198.18.0.10-11", "localhost" };
+	const char *argv[] = { "fathom",   "-Pn",  "--reason",
+			       "-p",       "1-40", "198.18.0.10-11",
+			       "localhost" };
 	static const uint8_t mac[6] = { 0x02, 0x66, 0x78, 0, 0, 0x0a };
 
 	if (setup(fx, 7, argv) < 0)
@@ -404,8 +411,8 @@ static int scenario_multi(struct fixture *fx)
 /* --open: 198.18.0.11 has nothing open, so no format shows it. */
 static int scenario_open(struct fixture *fx)
 {
-	const char *argv[] = { "fathom", "-n", "--open", "-p", "22,113",
-			       "198.18.0.10-11" };
+	const char *argv[] = { "fathom", "-n",     "--open",
+			       "-p",     "22,113", "198.18.0.10-11" };
 
 	if (setup(fx, 6, argv) < 0)
 		return -1;
@@ -423,8 +430,8 @@ static int scenario_open(struct fixture *fx)
  */
 static int scenario_v6(struct fixture *fx)
 {
-	const char *argv[] = { "fathom", "-n", "--reason", "-p",
-			       "22,80,113", "198.18.0.10" };
+	const char *argv[] = { "fathom", "-n",        "--reason",
+			       "-p",     "22,80,113", "198.18.0.10" };
 	const char *a = "fd5a:7a6f:1ab0::10";
 	char e[256];
 	struct svc_result *r;
@@ -453,8 +460,7 @@ static int scenario_v6(struct fixture *fx)
 	return 0;
 }
 
-static void check_goldens(const char *name, struct fixture *fx,
-			  char *out[F_N])
+static void check_goldens(const char *name, struct fixture *fx, char *out[F_N])
 {
 	for (int k = 0; k < F_N; k++) {
 		out[k] = render(&fx->s, k);
@@ -534,9 +540,9 @@ int main(void)
 			     "<extrareasons reason=\"host-unreach\" count=\"1\""
 			     " proto=\"tcp\" ports=\"30\"/>\n"
 			     "</extraports>\n") != NULL);
-		CHECK(strstr(out[F_GREP], "Host: 127.0.0.1 (localhost)\tPorts: "
-					  "\tIgnored State: filtered (40)\n") !=
-		      NULL);
+		CHECK(strstr(out[F_GREP],
+			     "Host: 127.0.0.1 (localhost)\tPorts: "
+			     "\tIgnored State: filtered (40)\n") != NULL);
 		CHECK(strstr(out[F_XML], "<hostname name=\"localhost\" "
 					 "type=\"user\"/>") != NULL);
 		CHECK(strstr(out[F_XML], "<hosts up=\"3\" down=\"0\" "
@@ -564,9 +570,9 @@ int main(void)
 		CHECK(strstr(out[F_XML], "<hosts up=\"2\" down=\"0\"") != NULL);
 		CHECK(strstr(out[F_JSON], "\"hosts_up\":2,") != NULL);
 		CHECK(strstr(out[F_GREP], "(2 hosts up)") != NULL);
-		CHECK(strstr(out[F_GREP], "Ports: 22/open/tcp//ssh///\t"
-					  "Ignored State: closed (1)\n") !=
-		      NULL);
+		CHECK(strstr(out[F_GREP],
+			     "Ports: 22/open/tcp//ssh///\t"
+			     "Ignored State: closed (1)\n") != NULL);
 		CHECK(strstr(out[F_NORMAL], "(2 hosts up)") != NULL);
 	}
 	for (int k = 0; k < F_N; k++)
@@ -576,9 +582,9 @@ int main(void)
 		fx.s.st.interrupted = 1;
 		out[F_XML] = render(&fx.s, F_XML);
 		out[F_JSON] = render(&fx.s, F_JSON);
-		CHECK(strstr(out[F_XML], " exit=\"error\""
-					 " errormsg=\"interrupted\"/><hosts") !=
-		      NULL);
+		CHECK(strstr(out[F_XML],
+			     " exit=\"error\""
+			     " errormsg=\"interrupted\"/><hosts") != NULL);
 		CHECK(strstr(out[F_XML], "</runstats>\n</nmaprun>\n") != NULL);
 		CHECK(strstr(out[F_JSON], "\"exit\":\"error\",\"errormsg\":"
 					  "\"interrupted\"}\n") != NULL);
@@ -661,25 +667,29 @@ int main(void)
 	}
 	CASE("IPv6 host: addrtype ipv6, RFC 5952 text in every format")
 	{
-		CHECK(out[F_XML] && strstr(out[F_XML],
-				"<address addr=\"fd5a:7a6f:1ab0::10\" "
-				"addrtype=\"ipv6\"/>") != NULL);
-		CHECK(out[F_XML] && strstr(out[F_XML], "addrtype=\"ipv4\"") ==
-					    NULL);
-		CHECK(out[F_XML] && strstr(out[F_XML],
-				"reason_ip=\"fd5a:7a6f:1ab0::1\"") != NULL);
-		CHECK(out[F_GREP] && strstr(out[F_GREP],
-				"Host: fd5a:7a6f:1ab0::10 ()\tPorts: 22/open/"
-				"tcp//ssh//OpenSSH 9.2p1 Debian 2+deb12u3 "
-				"(protocol 2.0)/") != NULL);
-		CHECK(out[F_JSON] && strstr(out[F_JSON],
-				"{\"type\":\"host\",\"ip\":"
-				"\"fd5a:7a6f:1ab0::10\"") != NULL);
-		CHECK(out[F_NORMAL] && strstr(out[F_NORMAL],
-				"scan report for fd5a:7a6f:1ab0::10\n") != NULL);
+		CHECK(out[F_XML] &&
+		      strstr(out[F_XML], "<address addr=\"fd5a:7a6f:1ab0::10\" "
+					 "addrtype=\"ipv6\"/>") != NULL);
+		CHECK(out[F_XML] &&
+		      strstr(out[F_XML], "addrtype=\"ipv4\"") == NULL);
+		CHECK(out[F_XML] &&
+		      strstr(out[F_XML], "reason_ip=\"fd5a:7a6f:1ab0::1\"") !=
+			      NULL);
+		CHECK(out[F_GREP] &&
+		      strstr(out[F_GREP],
+			     "Host: fd5a:7a6f:1ab0::10 ()\tPorts: 22/open/"
+			     "tcp//ssh//OpenSSH 9.2p1 Debian 2+deb12u3 "
+			     "(protocol 2.0)/") != NULL);
+		CHECK(out[F_JSON] &&
+		      strstr(out[F_JSON], "{\"type\":\"host\",\"ip\":"
+					  "\"fd5a:7a6f:1ab0::10\"") != NULL);
+		CHECK(out[F_NORMAL] &&
+		      strstr(out[F_NORMAL],
+			     "scan report for fd5a:7a6f:1ab0::10\n") != NULL);
 		/* Only the host that answered; ::11 said nothing. */
-		CHECK(out[F_NORMAL] && strstr(out[F_NORMAL],
-				"2 IP addresses (1 host up)") != NULL);
+		CHECK(out[F_NORMAL] &&
+		      strstr(out[F_NORMAL], "2 IP addresses (1 host up)") !=
+			      NULL);
 		if (xmllint)
 			CHECK(out[F_XML] && xml_valid(out[F_XML]));
 		if (python)
@@ -693,8 +703,8 @@ int main(void)
 
 	CASE("Service Info: every port's hosts, OSs, devices, o/h CPEs, as nmap")
 	{
-		const char *argv[] = { "fathom", "-n", "-sV", "-p", "1-9",
-				       "198.18.0.10" };
+		const char *argv[] = { "fathom", "-n",  "-sV",
+				       "-p",     "1-9", "198.18.0.10" };
 		const char *a = "198.18.0.10";
 		struct svc_result *r;
 		char *txt;
@@ -743,8 +753,9 @@ int main(void)
 		/* Several CPEs are still "CPE:"; one host is "Host:". */
 		fx.vr.n = 2;
 		txt = render(&fx.s, F_NORMAL);
-		CHECK(strstr(txt, "\nService Info: Host: Mail.Example; OSs: "
-				  "Unix, Linux; Device: router; CPE: ") != NULL);
+		CHECK(strstr(txt,
+			     "\nService Info: Host: Mail.Example; OSs: "
+			     "Unix, Linux; Device: router; CPE: ") != NULL);
 		free(txt);
 	}
 	CASE("footer: names the database; nmap's own text for nmap's only")

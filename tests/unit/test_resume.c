@@ -21,8 +21,8 @@ static char *slurp(const char *name, size_t *n)
 	char *buf;
 	size_t cap = 0, r;
 
-	snprintf(path, sizeof(path), "%s/tests/data/resume/%s",
-		 dir ? dir : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/data/resume/%s", dir ? dir : ".",
+		 name);
 	f = fopen(path, "r");
 	*n = 0;
 	if (f == NULL) {
@@ -135,14 +135,15 @@ int main(void)
 	}
 	CASE("resume: a truncated host does not count")
 	{
-		const char *x = "<?xml version=\"1.0\"?>\n"
-				"<nmaprun scanner=\"fathom\" args=\"fathom "
-				"10.0.0.0/24\" start=\"1\">\n"
-				"<host><status state=\"up\"/>\n"
-				"<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/>\n"
-				"</host>\n"
-				"<host><status state=\"up\"/>\n"
-				"<address addr=\"10.0.0.9\" addrtype=\"ipv4\"/>\n";
+		const char *x =
+			"<?xml version=\"1.0\"?>\n"
+			"<nmaprun scanner=\"fathom\" args=\"fathom "
+			"10.0.0.0/24\" start=\"1\">\n"
+			"<host><status state=\"up\"/>\n"
+			"<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/>\n"
+			"</host>\n"
+			"<host><status state=\"up\"/>\n"
+			"<address addr=\"10.0.0.9\" addrtype=\"ipv4\"/>\n";
 
 		CHECK(resume_parse(x, strlen(x), &ri, err, sizeof(err)) == 0);
 		CHECK(last_is(&ri, "10.0.0.1"));
@@ -154,15 +155,16 @@ int main(void)
 	}
 	CASE("resume: a -6 run's hosts in XML, grepable and NDJSON")
 	{
-		const char *x = "<?xml version=\"1.0\"?>\n"
-				"<nmaprun scanner=\"fathom\" args=\"fathom -6 "
-				"fd5a::/120\" start=\"1\">\n"
-				"<host><status state=\"up\"/>\n"
-				"<address addr=\"fd5a::10\" addrtype=\"ipv6\"/>\n"
-				"</host>\n"
-				"<host><status state=\"up\"/>\n"
-				"<address addr=\"fd5a::9\" addrtype=\"ipv6\"/>\n"
-				"</host>\n";
+		const char *x =
+			"<?xml version=\"1.0\"?>\n"
+			"<nmaprun scanner=\"fathom\" args=\"fathom -6 "
+			"fd5a::/120\" start=\"1\">\n"
+			"<host><status state=\"up\"/>\n"
+			"<address addr=\"fd5a::10\" addrtype=\"ipv6\"/>\n"
+			"</host>\n"
+			"<host><status state=\"up\"/>\n"
+			"<address addr=\"fd5a::9\" addrtype=\"ipv6\"/>\n"
+			"</host>\n";
 		const char *g = "# fathom 0.1.0 scan initiated Wed Nov 25 "
 				"05:10:00 2026 as: fathom -6 fd5a::/120\n"
 				"Host: fd5a::7 ()\tStatus: Up\n"
@@ -184,25 +186,28 @@ int main(void)
 	}
 	CASE("resume: -v's down hosts are done, not up (every format)")
 	{
-		const char *t = "# fathom 0.1.0 scan initiated Wed Nov 25 "
-				"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
-				"Nmap scan report for 198.19.0.0\n"
-				"Host is up (0.00010s latency).\n"
-				"Nmap scan report for 198.19.0.1 [host down, "
-				"received no-response]\n";
-		const char *g = "# fathom 0.1.0 scan initiated Wed Nov 25 "
-				"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
-				"Host: 198.19.0.0 ()\tStatus: Up\n"
-				"Host: 198.19.0.1 ()\tStatus: Down\n";
-		const char *x = "<nmaprun scanner=\"fathom\" args=\"fathom -v "
-				"-sn 198.19.0.0/30\" start=\"1\">\n"
-				"<host><status state=\"up\"/>\n"
-				"<address addr=\"198.19.0.0\" addrtype=\"ipv4\"/>\n"
-				"</host>\n"
-				"<host><status state=\"down\" reason=\"no-response\" "
-				"reason_ttl=\"0\"/>\n"
-				"<address addr=\"198.19.0.1\" addrtype=\"ipv4\"/>\n"
-				"</host>\n";
+		const char *t =
+			"# fathom 0.1.0 scan initiated Wed Nov 25 "
+			"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
+			"Nmap scan report for 198.19.0.0\n"
+			"Host is up (0.00010s latency).\n"
+			"Nmap scan report for 198.19.0.1 [host down, "
+			"received no-response]\n";
+		const char *g =
+			"# fathom 0.1.0 scan initiated Wed Nov 25 "
+			"05:10:00 2026 as: fathom -v -sn 198.19.0.0/30\n"
+			"Host: 198.19.0.0 ()\tStatus: Up\n"
+			"Host: 198.19.0.1 ()\tStatus: Down\n";
+		const char *x =
+			"<nmaprun scanner=\"fathom\" args=\"fathom -v "
+			"-sn 198.19.0.0/30\" start=\"1\">\n"
+			"<host><status state=\"up\"/>\n"
+			"<address addr=\"198.19.0.0\" addrtype=\"ipv4\"/>\n"
+			"</host>\n"
+			"<host><status state=\"down\" reason=\"no-response\" "
+			"reason_ttl=\"0\"/>\n"
+			"<address addr=\"198.19.0.1\" addrtype=\"ipv4\"/>\n"
+			"</host>\n";
 		const char *j = "{\"type\":\"begin\",\"args\":\"fathom -v -sn "
 				"198.19.0.0/30\"}\n"
 				"{\"type\":\"host\",\"ip\":\"198.19.0.0\","
@@ -240,13 +245,13 @@ int main(void)
 			"Host: 198.18.0.11 ()\tStatus: Up\n"
 			"Host: 198.18.0.11 ()\tStatus: Timeout\n";
 
-		CHECK(resume_parse(nm, sizeof(nm) - 1, &ri, err,
-				   sizeof(err)) == 0);
+		CHECK(resume_parse(nm, sizeof(nm) - 1, &ri, err, sizeof(err)) ==
+		      0);
 		CHECK_EQ_U(ri.ndone, 2);
 		CHECK(last_is(&ri, "198.18.0.11"));
 		resume_info_free(&ri);
-		CHECK(resume_parse(gn, sizeof(gn) - 1, &ri, err,
-				   sizeof(err)) == 0);
+		CHECK(resume_parse(gn, sizeof(gn) - 1, &ri, err, sizeof(err)) ==
+		      0);
 		CHECK_EQ_U(ri.ndone, 2);
 		CHECK(last_is(&ri, "198.18.0.11"));
 		resume_info_free(&ri);
@@ -256,15 +261,16 @@ int main(void)
 		char *buf = slurp("interrupted.xml", &n);
 		long cut = resume_xml_cut(buf, n);
 
-		CHECK(cut > 0 && strncmp(buf + cut, "<!-- fathom: interrupted",
-					 24) == 0);
+		CHECK(cut > 0 &&
+		      strncmp(buf + cut, "<!-- fathom: interrupted", 24) == 0);
 		free(buf);
 		CHECK(resume_xml_cut("# fathom", 8) == -1);
 	}
 	CASE("resume: XML cut at <runstats> when nothing was cut short")
 	{
-		const char *x = "<nmaprun scanner=\"fathom\">\n<host>\n</host>\n"
-				"<runstats><finished/></runstats>\n</nmaprun>\n";
+		const char *x =
+			"<nmaprun scanner=\"fathom\">\n<host>\n</host>\n"
+			"<runstats><finished/></runstats>\n</nmaprun>\n";
 
 		CHECK_EQ_U(resume_xml_cut(x, strlen(x)),
 			   (size_t)(strstr(x, "<runstats>") - x));
@@ -296,8 +302,8 @@ int main(void)
 					  sizeof(name)) == 0);
 		CHECK_STR(name, "20261125_051009_0510_26");
 		/* Anything else: the character itself; %% is %. */
-		CHECK(outputs_expand_name("a%%b%Qc%", t, name,
-					  sizeof(name)) == 0);
+		CHECK(outputs_expand_name("a%%b%Qc%", t, name, sizeof(name)) ==
+		      0);
 		CHECK_STR(name, "a%bQc%");
 		CHECK(outputs_expand_name("plain.gnmap", t, name,
 					  sizeof(name)) == 0);
@@ -307,10 +313,13 @@ int main(void)
 	}
 	CASE("stats: nmap's two lines, ETC and remaining time")
 	{
-		struct stats_snap s = { .elapsed = 3.7, .completed = 0,
-					.up = 1, .undergoing = 1,
+		struct stats_snap s = { .elapsed = 3.7,
+					.completed = 0,
+					.up = 1,
+					.undergoing = 1,
 					.task = "SYN Stealth Scan",
-					.frac = 0.421, .task_elapsed = 3.0,
+					.frac = 0.421,
+					.task_elapsed = 3.0,
 					.now = 1795583409 };
 		uint64_t rem;
 		time_t etc;

@@ -18,8 +18,8 @@ static size_t load_rpc(const char *name, uint8_t *out, size_t cap)
 }
 
 /* Takes one record from s and parses it as a reply; -1 on any failure. */
-static int one_reply(const uint8_t *s, size_t len, long *used,
-		     uint8_t *rec, struct rpc_reply *r)
+static int one_reply(const uint8_t *s, size_t len, long *used, uint8_t *rec,
+		     struct rpc_reply *r)
 {
 	size_t rl;
 
@@ -54,9 +54,10 @@ int main(void)
 	{
 		uint8_t c[RPC_CALL_LEN];
 		static const uint8_t want[RPC_CALL_LEN] = {
-			0x80, 0, 0, 0x28, 0x11, 0x11, 0x11, 0x11, 0, 0, 0, 0,
-			0, 0, 0, 2, 0, 0x01, 0x86, 0xa0, 0x9e, 0x37, 0x79,
-			0xb1, 0, 0, 0, 0,
+			0x80, 0,    0,    0x28, 0x11, 0x11, 0x11,
+			0x11, 0,    0,    0,    0,    0,    0,
+			0,    2,    0,    0x01, 0x86, 0xa0, 0x9e,
+			0x37, 0x79, 0xb1, 0,    0,    0,    0,
 		};
 
 		CHECK_EQ_U(rpc_call_encode(c, sizeof(c), 0x11111111u, 100000,
@@ -99,7 +100,8 @@ int main(void)
 		CHECK_EQ_U(r.status, RPC_ST_SUCCESS);
 		k = rpc_dump_parse(r.body, r.body_len, m, 16);
 		CHECK_EQ_U(k, 6);
-		CHECK(rpc_dump_versions(m, (size_t)k, 100000, 6, 111, &lo, &hi));
+		CHECK(rpc_dump_versions(m, (size_t)k, 100000, 6, 111, &lo,
+					&hi));
 		CHECK_EQ_U(lo, 2);
 		CHECK_EQ_U(hi, 4);
 		CHECK_EQ_U(rpc_dump_program(m, (size_t)k, 6, 111), 100000);
@@ -140,7 +142,8 @@ int main(void)
 
 		n = load_rpc("rpcbind-null-mismatch.hex", s, sizeof(s));
 		for (size_t k = 0; k < n; k++)
-			CHECK(rpc_record_take(s, k, rec, sizeof(rec), &rl) == 0);
+			CHECK(rpc_record_take(s, k, rec, sizeof(rec), &rl) ==
+			      0);
 		CHECK(rpc_record_take(s, n, rec, sizeof(rec), &rl) == (long)n);
 		CHECK_EQ_U(rl, n - 4);
 	}

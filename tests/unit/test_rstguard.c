@@ -19,15 +19,14 @@ int main(void)
 					1);
 
 		CHECK(n > 0 && (size_t)n == strlen(buf));
-		CHECK_STR(buf,
-			  "table inet fathom_42 {\n"
-			  "  chain out {\n"
-			  "    type filter hook output priority 0; "
-			  "policy accept;\n"
-			  "    ip saddr 198.18.0.2 tcp sport 62100-65535 "
-			  "tcp flags & rst == rst drop\n"
-			  "  }\n"
-			  "}\n");
+		CHECK_STR(buf, "table inet fathom_42 {\n"
+			       "  chain out {\n"
+			       "    type filter hook output priority 0; "
+			       "policy accept;\n"
+			       "    ip saddr 198.18.0.2 tcp sport 62100-65535 "
+			       "tcp flags & rst == rst drop\n"
+			       "  }\n"
+			       "}\n");
 	}
 	CASE("IPv6: the same table, an ip6 saddr rule in RFC 5952 form")
 	{
@@ -50,15 +49,14 @@ int main(void)
 		int n = rstguard_script(buf, sizeof(buf), "fathom_9", &a, r, 2);
 
 		CHECK(n > 0 && (size_t)n == strlen(buf));
-		CHECK_STR(buf,
-			  "table inet fathom_9 {\n"
-			  "  chain out {\n"
-			  "    type filter hook output priority 0; "
-			  "policy accept;\n"
-			  "    ip saddr 198.18.0.2 tcp sport { 512-1023, "
-			  "61000-65535 } tcp flags & rst == rst drop\n"
-			  "  }\n"
-			  "}\n");
+		CHECK_STR(buf, "table inet fathom_9 {\n"
+			       "  chain out {\n"
+			       "    type filter hook output priority 0; "
+			       "policy accept;\n"
+			       "    ip saddr 198.18.0.2 tcp sport { 512-1023, "
+			       "61000-65535 } tcp flags & rst == rst drop\n"
+			       "  }\n"
+			       "}\n");
 	}
 	CASE("the largest script fits 512 bytes")
 	{

@@ -46,8 +46,7 @@ static int ev_cmp(const void *a, const void *b)
  * largest RTO any pass waited; *left counts probes never answered.
  */
 static uint64_t sweep(struct rto *r, size_t n, unsigned loss_pct,
-		      uint64_t jitter, int naive, uint64_t seed,
-		      size_t *left)
+		      uint64_t jitter, int naive, uint64_t seed, size_t *left)
 {
 	uint64_t *first = calloc(n, sizeof(*first));
 	uint64_t *last = calloc(n, sizeof(*last));

@@ -63,9 +63,9 @@ static void test_basic(void)
 {
 	struct svcdb *db = load("basic.probes", NULL);
 	const struct svc_probe *nul, *get, *dns, *esc;
-	static const uint8_t esc_bytes[] = { 0,    7,    8,    12,  10,
-					     13,   9,    11,   'A', 0xff,
-					     '\\', '|',  '"',  ' ', 'z' };
+	static const uint8_t esc_bytes[] = { 0,    7,   8,   12,  10,
+					     13,   9,   11,  'A', 0xff,
+					     '\\', '|', '"', ' ', 'z' };
 	static const uint8_t dns_bytes[] = { 0, 0, 0x10, 0, 0, 0,
 					     0, 0, 0,    0, 0, 0 };
 
@@ -410,8 +410,8 @@ static void test_limits(void)
 		n += (size_t)snprintf(buf + n, 64, "/ p/long/\n");
 		db = svcdb_new();
 		err[0] = '\0';
-		CHECK(svcdb_load_buf(db, buf, n, "long", err,
-				     sizeof(err)) == 0);
+		CHECK(svcdb_load_buf(db, buf, n, "long", err, sizeof(err)) ==
+		      0);
 		svcdb_free(db);
 
 		n = (size_t)snprintf(buf, 64, "Probe TCP NULL q||\n# ");
@@ -428,10 +428,10 @@ static void test_limits(void)
 		static const char t[] = "Probe TCP NULL q||\nrarity 2";
 
 		db = svcdb_new();
-		CHECK(svcdb_load_buf(db, t, strlen(t), "t", err,
-				     sizeof(err)) == 0);
-		CHECK(svcdb_load_buf(db, "", 0, "empty", err,
-				     sizeof(err)) == 0);
+		CHECK(svcdb_load_buf(db, t, strlen(t), "t", err, sizeof(err)) ==
+		      0);
+		CHECK(svcdb_load_buf(db, "", 0, "empty", err, sizeof(err)) ==
+		      0);
 		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
 		CHECK_EQ_U(svcdb_null_probe(db)->rarity, 2);
 		svcdb_free(db);
@@ -468,8 +468,8 @@ static void test_nmap_file(void)
 		db = svcdb_new();
 		t0 = now_ns();
 		err[0] = '\0';
-		CHECK(svcdb_load_file(db, nmap_probes(), err,
-				      sizeof(err)) == 0);
+		CHECK(svcdb_load_file(db, nmap_probes(), err, sizeof(err)) ==
+		      0);
 		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
 		printf("#   %s: %zu probes + NULL, %zu lines, %.0f ms%s%s\n",
 		       nmap_probes(), svcdb_nprobes(db), svcdb_nmatches(db),
@@ -508,13 +508,12 @@ static void test_nmap_file(void)
 
 static void test_sourceports(void)
 {
-	static const char a[] =
-		"Probe TCP NULL q||\n"
-		"Probe TCP Rlogin q|\\0a\\0b\\0vt100/9600\\0|\n"
-		"fathom-sourceports 512-1023\n"
-		"Probe TCP Plain q|x|\n"
-		"Probe TCP Low q|y|\n"
-		"fathom-sourceports\t1-99 \n";
+	static const char a[] = "Probe TCP NULL q||\n"
+				"Probe TCP Rlogin q|\\0a\\0b\\0vt100/9600\\0|\n"
+				"fathom-sourceports 512-1023\n"
+				"Probe TCP Plain q|x|\n"
+				"Probe TCP Low q|y|\n"
+				"fathom-sourceports\t1-99 \n";
 	static const char b[] = "Probe TCP Rlogin q|\\0a\\0b\\0vt100/9600\\0|\n"
 				"fathom-sourceports 600-700\n";
 	const struct svc_probe *r, *x;
@@ -525,8 +524,8 @@ static void test_sourceports(void)
 	{
 		CHECK(svcdb_sourceports(db, &lo, &hi) == 0 && lo == 0 &&
 		      hi == 0);
-		CHECK(svcdb_load_buf(db, a, strlen(a), "a", err,
-				     sizeof(err)) == 0);
+		CHECK(svcdb_load_buf(db, a, strlen(a), "a", err, sizeof(err)) ==
+		      0);
 		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
 		r = svcdb_find(db, IPPROTO_TCP, "Rlogin");
 		x = svcdb_find(db, IPPROTO_TCP, "Plain");
@@ -540,8 +539,8 @@ static void test_sourceports(void)
 	}
 	CASE("fathom-sourceports: a later file's replaces the range")
 	{
-		CHECK(svcdb_load_buf(db, b, strlen(b), "b", err,
-				     sizeof(err)) == 0);
+		CHECK(svcdb_load_buf(db, b, strlen(b), "b", err, sizeof(err)) ==
+		      0);
 		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
 		r = svcdb_find(db, IPPROTO_TCP, "Rlogin");
 		CHECK(r && r->sport_lo == 600 && r->sport_hi == 700);

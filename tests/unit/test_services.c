@@ -229,14 +229,14 @@ int main(void)
 			uint16_t port;
 			const char *name;
 		} need[] = {
-			{ 21, "ftp" },		{ 22, "ssh" },
-			{ 25, "smtp" },		{ 53, "domain" },
-			{ 79, "finger" },	{ 80, "http" },
-			{ 110, "pop3" },	{ 111, "rpcbind" },
-			{ 113, "ident" },	{ 143, "imap" },
-			{ 443, "https" },	{ 953, "rndc" },
-			{ 993, "imaps" },	{ 995, "pop3s" },
-			{ 3306, "mysql" },	{ 6379, "redis" },
+			{ 21, "ftp" },          { 22, "ssh" },
+			{ 25, "smtp" },         { 53, "domain" },
+			{ 79, "finger" },       { 80, "http" },
+			{ 110, "pop3" },        { 111, "rpcbind" },
+			{ 113, "ident" },       { 143, "imap" },
+			{ 443, "https" },       { 953, "rndc" },
+			{ 993, "imaps" },       { 995, "pop3s" },
+			{ 3306, "mysql" },      { 6379, "redis" },
 			{ 8080, "http-proxy" }, { 11211, "memcache" },
 		};
 		static uint16_t top[65536];
@@ -286,7 +286,8 @@ int main(void)
 		struct services *n;
 
 		if (access(path, R_OK) != 0) {
-			printf("# %s not installed: nothing to compare\n", path);
+			printf("# %s not installed: nothing to compare\n",
+			       path);
 			continue;
 		}
 		n = services_load(path, err, sizeof(err));

@@ -77,8 +77,8 @@ static int shards_partition(const struct target_set *ts, uint32_t k,
 
 static void case_slices(void)
 {
-	static const uint64_t sizes[] = { 1, 2, 3, 5, 64, 255, 1000, 4097,
-					  65536, 65537 };
+	static const uint64_t sizes[] = { 1,   2,    3,    5,     64,
+					  255, 1000, 4097, 65536, 65537 };
 	static const uint32_t ks[] = { 1, 2, 3, 4, 7, 16, 100, 1000 };
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++)
@@ -288,8 +288,8 @@ static void case_readers(void)
 	CHECK(d.nh == 1 && !d.finished && d.h[0].up);
 	CHECK(d.nh && d.h[0].text && strstr(d.h[0].text, "\"port\":22"));
 	merge_doc_free(&d);
-	CHECK_EQ_U(merge_parse(&d, "x.nmap", normal_shard,
-			       strlen(normal_shard), err, sizeof(err)),
+	CHECK_EQ_U(merge_parse(&d, "x.nmap", normal_shard, strlen(normal_shard),
+			       err, sizeof(err)),
 		   0);
 	CHECK(d.fmt == MF_NORMAL && d.meta.have && d.finished);
 	CHECK(d.nh == 3 && d.total == 5 && d.h[0].up && d.h[1].up &&
@@ -315,24 +315,26 @@ static void write_shard(const char *path, unsigned shard, unsigned shards,
 
 	if (f == NULL)
 		return;
-	fprintf(f, "{\"type\":\"begin\",\"start\":%u,\"shard\":%u,"
-		   "\"shards\":%u,\"seed\":\"%s\",\"fingerprint\":"
-		   "\"00000000000000ab\"}\n",
+	fprintf(f,
+		"{\"type\":\"begin\",\"start\":%u,\"shard\":%u,"
+		"\"shards\":%u,\"seed\":\"%s\",\"fingerprint\":"
+		"\"00000000000000ab\"}\n",
 		100 + shard, shard, shards, seed);
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "{\"type\":\"host\",\"ip\":\"198.19.0.%u\","
-			   "\"status\":\"up\"}\n",
+		fprintf(f,
+			"{\"type\":\"host\",\"ip\":\"198.19.0.%u\","
+			"\"status\":\"up\"}\n",
 			ips[i]);
-	fprintf(f, "{\"type\":\"end\",\"time\":%u,\"hosts_total\":%zu,"
-		   "\"exit\":\"success\"}\n",
+	fprintf(f,
+		"{\"type\":\"end\",\"time\":%u,\"hosts_total\":%zu,"
+		"\"exit\":\"success\"}\n",
 		110 + shard, n + 1);
 	fclose(f);
 }
 
 static int merge_run(const char *a, const char *b, const char *c)
 {
-	char *argv[] = { "merge", "-oJ", (char *)a, (char *)b, (char *)c,
-			 NULL };
+	char *argv[] = { "merge", "-oJ", (char *)a, (char *)b, (char *)c, NULL };
 	FILE *fe = tmpfile();
 	int se = dup(2), rc, argc = c ? 5 : 4;
 	size_t n;

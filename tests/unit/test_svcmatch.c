@@ -193,8 +193,7 @@ static void test_subst(const struct svcdb *db)
 		CHECK_STR(a.version, "1AB2ab3");
 		CHECK_STR(a.info, "1_2"); /* a "\0" replacement ends it */
 
-		CHECK_EQ_U(run_n(db, "Subst", ints, sizeof(ints) - 1, NULL,
-				 &a),
+		CHECK_EQ_U(run_n(db, "Subst", ints, sizeof(ints) - 1, NULL, &a),
 			   SVC_HARD);
 		CHECK_STR(a.version, "65536");
 		CHECK_STR(a.info, "4660");
@@ -563,7 +562,10 @@ static void test_svcfp(void)
 	{
 		svcfp_init(&fp, "0.1.0", "x", 53, IPPROTO_UDP, 1, 9,
 			   (time_t)86400 * 45);
-		svcfp_add(&fp, "DNS", (const uint8_t *)"\0\0" "0a\0b ~\x7f", 9);
+		svcfp_add(&fp, "DNS",
+			  (const uint8_t *)"\0\0"
+					   "0a\0b ~\x7f",
+			  9);
 		t = svcfp_text(&fp);
 		CHECK_STR(t, "SF-Port53-UDP:V=0.1.0%T=SSL%I=9%D=2/15%Time="
 			     "3B5380%P=x%r(DNS,9,\"\\0\\x000a\\0\nSF:"

@@ -21,8 +21,8 @@ static const struct {
 	const char *name, *task;
 	uint8_t flags;
 	uint8_t silent;
-	uint8_t rst_state;   /* a RST with window 0 */
-	uint8_t rst_win;     /* a RST with a window */
+	uint8_t rst_state; /* a RST with window 0 */
+	uint8_t rst_win;   /* a RST with a window */
 } mods[] = {
 	{ &sweep_mod_ack, "ack", "ACK Scan", PKT_ACK, PS_FILTERED,
 	  PS_UNFILTERED, PS_UNFILTERED },
@@ -30,14 +30,14 @@ static const struct {
 	  PS_CLOSED, PS_OPEN },
 	{ &sweep_mod_fin, "fin", "FIN Scan", PKT_FIN, PS_OPEN_FILTERED,
 	  PS_CLOSED, PS_CLOSED },
-	{ &sweep_mod_null, "null", "NULL Scan", 0, PS_OPEN_FILTERED,
-	  PS_CLOSED, PS_CLOSED },
+	{ &sweep_mod_null, "null", "NULL Scan", 0, PS_OPEN_FILTERED, PS_CLOSED,
+	  PS_CLOSED },
 	{ &sweep_mod_xmas, "xmas", "XMAS Scan", PKT_FIN | PKT_PSH | PKT_URG,
 	  PS_OPEN_FILTERED, PS_CLOSED, PS_CLOSED },
 	{ &sweep_mod_maimon, "maimon", "Maimon Scan", PKT_FIN | PKT_ACK,
 	  PS_OPEN_FILTERED, PS_CLOSED, PS_CLOSED },
-	{ &sweep_mod_synflags, "syn", "SYN Stealth Scan", PKT_SYN,
-	  PS_FILTERED, PS_CLOSED, PS_CLOSED },
+	{ &sweep_mod_synflags, "syn", "SYN Stealth Scan", PKT_SYN, PS_FILTERED,
+	  PS_CLOSED, PS_CLOSED },
 };
 #define NMODS (sizeof(mods) / sizeof(mods[0]))
 
@@ -64,9 +64,8 @@ static size_t icmp_err(uint8_t *out, const struct addr *src,
 }
 
 static enum sweep_verdict classify(const struct sweep_module *m,
-				   const struct sweep_ctx *c,
-				   const uint8_t *f, size_t n,
-				   struct port_result *pr)
+				   const struct sweep_ctx *c, const uint8_t *f,
+				   size_t n, struct port_result *pr)
 {
 	struct pkt_info p;
 
@@ -101,15 +100,16 @@ static void v4_template(struct sweep_tmpl *t, const struct addr *our,
 
 /* Writes the probe of module m (or flags) to t:port; returns its length. */
 static size_t probe(const struct sweep_module *m, uint8_t flags,
-		    const struct addr *our, const struct addr *t,
-		    uint16_t port, struct cookie k, uint8_t *out)
+		    const struct addr *our, const struct addr *t, uint16_t port,
+		    struct cookie k, uint8_t *out)
 {
 	struct sweep_tmpl tm;
 	char err[128];
 
 	if (!addr_is_v6(our)) {
 		v4_template(&tm, our, flags);
-		return m->patch4(&tm, out, FRAME_MAC_PEER, addr_v4(t), port, k, 9);
+		return m->patch4(&tm, out, FRAME_MAC_PEER, addr_v4(t), port, k,
+				 9);
 	}
 	if (sweep_flags_build(&tm, NULL, FRAME_MAC_US, our, flags, err,
 			      sizeof(err)) < 0)
@@ -136,7 +136,8 @@ static void probes(void)
 			CHECK_EQ_U(mods[i].m->proto, IPPROTO_TCP);
 			CHECK(mods[i].m->needs_raw);
 			CHECK(mods[i].m->filter(buf, sizeof(buf), &our4) > 0);
-			CHECK_STR(buf, "(dst host 198.18.0.2 and (tcp or icmp))");
+			CHECK_STR(buf,
+				  "(dst host 198.18.0.2 and (tcp or icmp))");
 		}
 	}
 	CASE("flags modules: IPv6 build, each probe's flags, cookie in seq "
@@ -144,16 +145,17 @@ static void probes(void)
 	{
 		for (size_t i = 0; i < NMODS; i++) {
 			struct sweep_tmpl t;
-			struct cookie k = sweep_cookie(&c6, &t6, 87,
-						       IPPROTO_TCP);
+			struct cookie k =
+				sweep_cookie(&c6, &t6, 87, IPPROTO_TCP);
 			uint8_t f[CRAFT_MAX];
 			struct pkt_info p;
 			size_t n;
 
-			CHECK(mods[i].m->build(&t, NULL, FRAME_MAC_US, &our6, err,
-					       sizeof(err)) == 0);
+			CHECK(mods[i].m->build(&t, NULL, FRAME_MAC_US, &our6,
+					       err, sizeof(err)) == 0);
 			CHECK_EQ_U(t.tcp_flags, mods[i].flags);
-			n = mods[i].m->patch6(&t, f, FRAME_MAC_PEER, &t6, 87, k);
+			n = mods[i].m->patch6(&t, f, FRAME_MAC_PEER, &t6, 87,
+					      k);
 			CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 			CHECK_EQ_U(p.tcp.flags, mods[i].flags);
 			CHECK_EQ_U(p.tcp.sport, k.sport);
@@ -183,8 +185,8 @@ static void probes(void)
 		CHECK_EQ_U(p.tcp.flags, PKT_SYN | PKT_FIN);
 		CHECK_EQ_U(p.tcp.optlen, 4);
 		CHECK_EQ_U(p.tcp.ack, 0);
-		CHECK(sweep_flags_build(&t, NULL, FRAME_MAC_US, &our6, 0xff, err,
-					sizeof(err)) == 0);
+		CHECK(sweep_flags_build(&t, NULL, FRAME_MAC_US, &our6, 0xff,
+					err, sizeof(err)) == 0);
 		n = sweep_mod_fin.patch6(&t, f, FRAME_MAC_PEER, &t6, 80, k);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 		CHECK_EQ_U(p.tcp.flags, 0xff);
@@ -193,8 +195,8 @@ static void probes(void)
 	CASE("flags modules: IPv4 patch writes flags, cookie, IP ID")
 	{
 		for (size_t i = 0; i < NMODS; i++) {
-			struct cookie k = sweep_cookie(&c4, &t4, 90,
-						       IPPROTO_TCP);
+			struct cookie k =
+				sweep_cookie(&c4, &t4, 90, IPPROTO_TCP);
 			uint8_t f[CRAFT_MAX];
 			struct pkt_info p;
 			size_t n = probe(mods[i].m, mods[i].flags, &our4, &t4,
@@ -217,8 +219,8 @@ static void probes(void)
  * ACK, seq = its ack; to one without, RST|ACK with ack = seq + SYN + FIN.
  */
 static size_t rst_for(uint8_t *f, uint8_t flags, const struct addr *t,
-		      const struct addr *our, uint16_t port,
-		      struct cookie k, uint16_t win)
+		      const struct addr *our, uint16_t port, struct cookie k,
+		      uint16_t win)
 {
 	if (flags & PKT_ACK)
 		return frame_tcp(f, t, our, port, k.sport, k.seq, 0, PKT_RST,
@@ -239,15 +241,13 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 	{
 		for (size_t i = 0; i < NMODS; i++) {
 			struct sweep_ctx c = ctx_for(&our, mods[i].flags);
-			struct cookie k = sweep_cookie(&c, &t, 88,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 88, IPPROTO_TCP);
 			struct port_result pr;
 			uint8_t f[256];
 			size_t n;
 
 			n = rst_for(f, mods[i].flags, &t, &our, 88, k, 0);
-			CHECK(classify(mods[i].m, &c, f, n, &pr) ==
-			      SWEEP_MINE);
+			CHECK(classify(mods[i].m, &c, f, n, &pr) == SWEEP_MINE);
 			CHECK_EQ_U(pr.state, mods[i].rst_state);
 			CHECK_EQ_U(pr.reason, RS_RESET);
 			CHECK(addr_eq(&pr.addr, &t) && addr_eq(&pr.from, &t));
@@ -255,14 +255,12 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 			CHECK_EQ_U(pr.proto, IPPROTO_TCP);
 			CHECK_EQ_U(pr.ttl, 64);
 			n = rst_for(f, mods[i].flags, &t, &our, 88, k, 1024);
-			CHECK(classify(mods[i].m, &c, f, n, &pr) ==
-			      SWEEP_MINE);
+			CHECK(classify(mods[i].m, &c, f, n, &pr) == SWEEP_MINE);
 			CHECK_EQ_U(pr.state, mods[i].rst_win);
 			/* nmap's leniency: ack = seq also counts. */
 			n = frame_tcp(f, &t, &our, 88, k.sport, 0, k.seq,
 				      PKT_RST | PKT_ACK, 0);
-			CHECK(classify(mods[i].m, &c, f, n, &pr) ==
-			      SWEEP_MINE);
+			CHECK(classify(mods[i].m, &c, f, n, &pr) == SWEEP_MINE);
 			/* Neither relation: the cookie fails. */
 			n = frame_tcp(f, &t, &our, 88, k.sport, k.seq ^ 0x10,
 				      k.seq + 7, PKT_RST | PKT_ACK, 0);
@@ -293,8 +291,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 
 		for (size_t i = 0; i < NMODS; i++) {
 			struct sweep_ctx c = ctx_for(&our, mods[i].flags);
-			struct cookie k = sweep_cookie(&c, &t, 80,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 80, IPPROTO_TCP);
 			enum sweep_verdict v;
 
 			n = frame_tcp(f, &t, &our, 80, k.sport, 5, k.seq + 1,
@@ -312,8 +309,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 		 * an answer; its RST still closed. */
 		{
 			struct sweep_ctx c = ctx_for(&our, PKT_FIN);
-			struct cookie k = sweep_cookie(&c, &t, 80,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 80, IPPROTO_TCP);
 
 			n = frame_tcp(f, &t, &our, 80, k.sport, 5, k.seq + 1,
 				      PKT_SYN | PKT_ACK, 64240);
@@ -328,8 +324,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 		{
 			uint8_t sf = PKT_SYN | PKT_FIN;
 			struct sweep_ctx c = ctx_for(&our, sf);
-			struct cookie k = sweep_cookie(&c, &t, 80,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 80, IPPROTO_TCP);
 
 			n = rst_for(f, sf, &t, &our, 80, k, 0);
 			CHECK(classify(&sweep_mod_synflags, &c, f, n, &pr) ==
@@ -339,8 +334,7 @@ static void rst_replies(const char *our_s, const char *t_s, const char *r_s)
 		/* A bare ACK or a FIN from the target means nothing. */
 		{
 			struct sweep_ctx c = ctx_for(&our, PKT_ACK);
-			struct cookie k = sweep_cookie(&c, &t, 80,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 80, IPPROTO_TCP);
 
 			n = frame_tcp(f, &t, &our, 80, k.sport, k.seq, 0,
 				      PKT_ACK, 0);
@@ -376,8 +370,7 @@ static void icmp_replies(const char *our_s, const char *t_s, const char *r_s)
 	{
 		for (size_t i = 0; i < NMODS; i++) {
 			struct sweep_ctx c = ctx_for(&our, mods[i].flags);
-			struct cookie k = sweep_cookie(&c, &t, 83,
-						       IPPROTO_TCP);
+			struct cookie k = sweep_cookie(&c, &t, 83, IPPROTO_TCP);
 			struct port_result pr;
 			uint8_t pb[CRAFT_MAX], f[256];
 			size_t pn = probe(mods[i].m, mods[i].flags, &our, &t,
@@ -454,8 +447,9 @@ static void choice(void)
 	{
 		struct scan_opts o;
 		static const struct sweep_module *const want[] = {
-			&sweep_mod_syn,  &sweep_mod_ack,  &sweep_mod_window,
-			&sweep_mod_fin,  &sweep_mod_null, &sweep_mod_xmas,
+			&sweep_mod_syn,    &sweep_mod_ack,
+			&sweep_mod_window, &sweep_mod_fin,
+			&sweep_mod_null,   &sweep_mod_xmas,
 			&sweep_mod_maimon, &sweep_mod_connect,
 		};
 

@@ -84,17 +84,15 @@ static int csum_errors(const uint8_t *f, size_t n)
 
 /* A TCP reply from src:sport to dst:dport (window 0xff00). */
 static size_t tcp_reply(uint8_t *out, const struct addr *src,
-			const struct addr *dst, uint16_t sport,
-			uint16_t dport, uint32_t seq, uint32_t ack,
-			uint8_t flags)
+			const struct addr *dst, uint16_t sport, uint16_t dport,
+			uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	return frame_tcp(out, src, dst, sport, dport, seq, ack, flags, 0xff00);
 }
 
 static enum sweep_verdict classify(const struct sweep_module *m,
-				   const struct sweep_ctx *c,
-				   const uint8_t *f, size_t n,
-				   struct port_result *pr)
+				   const struct sweep_ctx *c, const uint8_t *f,
+				   size_t n, struct port_result *pr)
 {
 	struct pkt_info p;
 
@@ -111,10 +109,10 @@ static enum sweep_verdict classify(const struct sweep_module *m,
  */
 static void v4_template(struct sweep_tmpl *t, const struct addr *our)
 {
-	static const uint8_t tcp[24] = { 0,    0,    0, 0, 0, 0, 0, 0,
-					 0,    0,    0, 0, 0x60, PKT_SYN,
-					 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5,
-					 0xb4 };
+	static const uint8_t tcp[24] = {
+		0,    0,       0,    0,    0, 0, 0, 0, 0, 0, 0, 0,
+		0x60, PKT_SYN, 0xfa, 0xf0, 0, 0, 0, 0, 2, 4, 5, 0xb4
+	};
 	memset(t, 0, sizeof(*t));
 	memcpy(t->smac, FRAME_MAC_US, 6);
 	t->saddr = *our;
@@ -159,7 +157,9 @@ static void templates(void)
 		CHECK_EQ_U(csum_errors(f, n), 0);
 		/* The same cookie netstack gives for struct addr. */
 		CHECK_EQ_U(cookie_make_addr(&key, &our6, &t6, 80, IPPROTO_TCP,
-					    61000, 1024).seq, k.seq);
+					    61000, 1024)
+				   .seq,
+			   k.seq);
 	}
 	CASE("SYN module: IPv4 patch writes cookie, IP ID and both checksums")
 	{
@@ -170,8 +170,8 @@ static void templates(void)
 		size_t n;
 
 		v4_template(&t, &our4);
-		n = sweep_mod_syn.patch4(&t, f, FRAME_MAC_PEER, addr_v4(&t4), 22, k,
-					 0x1234);
+		n = sweep_mod_syn.patch4(&t, f, FRAME_MAC_PEER, addr_v4(&t4),
+					 22, k, 0x1234);
 		CHECK_EQ_U(n, 14 + 20 + 24);
 		CHECK(pkt_parse(f, n, &p) == PKT_TCP);
 		CHECK(addr_eq(&p.ip.daddr, &t4));
@@ -181,7 +181,9 @@ static void templates(void)
 		CHECK_EQ_U(csum_errors(f, n), 0);
 		/* IPv4's fast cookie is struct addr's cookie. */
 		CHECK_EQ_U(cookie_make_addr(&key, &our4, &t4, 22, IPPROTO_TCP,
-					    61000, 1024).seq, k.seq);
+					    61000, 1024)
+				   .seq,
+			   k.seq);
 	}
 	CASE("UDP module: both families, payload carries the cookie")
 	{
@@ -205,8 +207,8 @@ static void templates(void)
 		CHECK(p.payload_len == plen &&
 		      memcmp(p.payload, pl, plen) == 0);
 		CHECK_EQ_U(csum_errors(f, n), 0);
-		n = sweep_mod_udp.patch4(&t4u, f, FRAME_MAC_PEER, addr_v4(&t4), 53,
-					 k4, 7);
+		n = sweep_mod_udp.patch4(&t4u, f, FRAME_MAC_PEER, addr_v4(&t4),
+					 53, k4, 7);
 		CHECK(pkt_parse(f, n, &p) == PKT_UDP);
 		plen = udpprobe_payload(53, k4.seq, pl);
 		CHECK_EQ_U(p.udp.sport, k4.sport);
@@ -247,12 +249,14 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 	int v6 = addr_is_v6(&our);
 
 	if (v6) {
-		sweep_mod_syn.build(&tm, NULL, FRAME_MAC_US, &our, err, sizeof(err));
-		pn = sweep_mod_syn.patch6(&tm, probe, FRAME_MAC_PEER, &t, 113, k);
+		sweep_mod_syn.build(&tm, NULL, FRAME_MAC_US, &our, err,
+				    sizeof(err));
+		pn = sweep_mod_syn.patch6(&tm, probe, FRAME_MAC_PEER, &t, 113,
+					  k);
 	} else {
 		v4_template(&tm, &our);
-		pn = sweep_mod_syn.patch4(&tm, probe, FRAME_MAC_PEER, addr_v4(&t),
-					  113, k, 1);
+		pn = sweep_mod_syn.patch4(&tm, probe, FRAME_MAC_PEER,
+					  addr_v4(&t), 113, k, 1);
 	}
 	CASE(v6 ? "SYN classify IPv6: SYN-ACK open, RST closed, cookie checked"
 		: "SYN classify IPv4: SYN-ACK open, RST closed, cookie checked")
@@ -360,8 +364,8 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 		for (size_t i = 0; i < ne; i++) {
 			const struct addr *from = i & 1 ? &r : &t;
 
-			n = frame_icmp_err(f, from, &our, e[i][0], e[i][1], probe, pn,
-				     v6 ? 48 : 28);
+			n = frame_icmp_err(f, from, &our, e[i][0], e[i][1],
+					   probe, pn, v6 ? 48 : 28);
 			CHECK(classify(&sweep_mod_syn, &c, f, n, &pr) ==
 			      SWEEP_MINE);
 			CHECK_EQ_U(pr.state, PS_FILTERED);
@@ -372,13 +376,13 @@ static void syn_replies(const char *our_s, const char *t_s, const char *r_s)
 		/* A quote whose sequence number is not the cookie's. */
 		memcpy(f, probe, pn);
 		f[pn - 24 + 7] ^= 1; /* the quoted TCP seq (MSS option: 24) */
-		n = frame_icmp_err(f + 128, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f, pn,
-			     v6 ? 48 : 28);
+		n = frame_icmp_err(f + 128, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f,
+				   pn, v6 ? 48 : 28);
 		CHECK(classify(&sweep_mod_syn, &c, f + 128, n, &pr) ==
 		      SWEEP_BOGUS);
 		/* A quote too short for the ports; to another host. */
 		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, 1, probe, pn,
-			     v6 ? 42 : 22);
+				   v6 ? 42 : 22);
 		CHECK(classify(&sweep_mod_syn, &c, f, n, &pr) ==
 		      SWEEP_NOT_OURS);
 		n = frame_icmp_err(f, &t, &r, v6 ? 1 : 3, 1, probe, pn, 48);
@@ -402,8 +406,8 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 
 	sweep_mod_udp.build(&tm, NULL, FRAME_MAC_US, &our, err, sizeof(err));
 	pn = v6 ? sweep_mod_udp.patch6(&tm, probe, FRAME_MAC_PEER, &t, 53, k)
-		: sweep_mod_udp.patch4(&tm, probe, FRAME_MAC_PEER, addr_v4(&t), 53,
-				       k, 1);
+		: sweep_mod_udp.patch4(&tm, probe, FRAME_MAC_PEER, addr_v4(&t),
+				       53, k, 1);
 	CASE(v6 ? "UDP classify IPv6: reply open, port unreachable closed"
 		: "UDP classify IPv4: reply open, port unreachable closed")
 	{
@@ -422,31 +426,31 @@ static void udp_replies(const char *our_s, const char *t_s, const char *r_s)
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) ==
 		      SWEEP_NOT_OURS);
 		/* Port unreachable: closed from the target, else filtered. */
-		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
-			     160);
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe,
+				   pn, 160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_CLOSED);
 		CHECK_EQ_U(pr.reason, RS_PORT_UNREACH);
 		CHECK(addr_eq(&pr.addr, &t));
-		n = frame_icmp_err(f, &r, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
-			     160);
+		n = frame_icmp_err(f, &r, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe,
+				   pn, 160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_FILTERED);
 		CHECK(addr_eq(&pr.from, &r));
-		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 1 : 13, probe, pn,
-			     160);
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 1 : 13, probe,
+				   pn, 160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_MINE);
 		CHECK_EQ_U(pr.state, PS_FILTERED);
 		CHECK_EQ_U(pr.reason, RS_ADMIN_PROHIBITED);
 		/* The quoted length must be the probe's. */
 		memcpy(f + 128, probe, pn);
 		f[128 + 14 + (v6 ? 40 : 20) + 5] ^= 4;
-		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f + 128, pn,
-			     160);
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, f + 128,
+				   pn, 160);
 		CHECK(classify(&sweep_mod_udp, &c, f, n, &pr) == SWEEP_BOGUS);
 		/* The SYN module does not take a UDP quote. */
-		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe, pn,
-			     160);
+		n = frame_icmp_err(f, &t, &our, v6 ? 1 : 3, v6 ? 4 : 3, probe,
+				   pn, 160);
 		{
 			struct sweep_ctx ct = ctx_for(&our, 0);
 
@@ -490,7 +494,7 @@ static void hostile(void)
 				memcpy(g + 38, our.b, 16);
 			}
 			mine += classify(&sweep_mod_syn, &cs, g, n, &pr) !=
-				SWEEP_NOT_OURS &&
+					SWEEP_NOT_OURS &&
 				pr.state == PS_OPEN;
 			mine += classify(&sweep_mod_udp, &cu, g, n, &pr) ==
 				SWEEP_MINE;

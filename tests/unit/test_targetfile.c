@@ -114,7 +114,8 @@ int main(void)
 	CASE("-iL errors name file:line")
 	{
 		CHECK(load("bad-port.txt", &ts, &pp, err, sizeof(err)) < 0);
-		CHECK(strstr(err, "bad-port.txt:2: bad target '198.18.0.10:0'") !=
+		CHECK(strstr(err,
+			     "bad-port.txt:2: bad target '198.18.0.10:0'") !=
 		      NULL);
 		drop(ts, pp);
 		CHECK(load("bad-masscan.txt", &ts, &pp, err, sizeof(err)) < 0);
@@ -122,12 +123,14 @@ int main(void)
 				  "TCP is scanned") != NULL);
 		drop(ts, pp);
 		CHECK(load("bad-json.txt", &ts, &pp, err, sizeof(err)) < 0);
-		CHECK(strstr(err, "bad-json.txt:2: not a fathom NDJSON record") !=
+		CHECK(strstr(err,
+			     "bad-json.txt:2: not a fathom NDJSON record") !=
 		      NULL);
 		drop(ts, pp);
 		CHECK(load("bad-range.txt", &ts, &pp, err, sizeof(err)) < 0);
-		CHECK(strstr(err, "bad-range.txt:1: bad target '198.18.0.0/24:80'"
-				  ": needs one host, not a range") != NULL);
+		CHECK(strstr(err,
+			     "bad-range.txt:1: bad target '198.18.0.0/24:80'"
+			     ": needs one host, not a range") != NULL);
 		drop(ts, pp);
 		CHECK(load("missing.txt", &ts, &pp, err, sizeof(err)) < 0);
 		CHECK(strstr(err, "cannot open ") != NULL);
@@ -141,9 +144,9 @@ int main(void)
 		pp = pairs_new();
 		CHECK(targetfile_parse(ts, pp, "mem", x, strlen(x), 1, err,
 				       sizeof(err)) < 0);
-		CHECK(strstr(err, "mem:1: bad target 'fx-svc.lab:22': a "
-				  "hostname, and -n forbids resolving it") !=
-		      NULL);
+		CHECK(strstr(err,
+			     "mem:1: bad target 'fx-svc.lab:22': a "
+			     "hostname, and -n forbids resolving it") != NULL);
 		drop(ts, pp);
 		x = "198.18.0.10:22 198.18.0.10:22\t198.18.0.12\n";
 		ts = targets_new();
@@ -157,10 +160,11 @@ int main(void)
 	}
 	CASE("-iL -6: [ADDR]:PORT, bare IPv6, NDJSON and masscan lines")
 	{
-		const char *x = "[fd5a:7a6f:1ab0::10]:22 fd5a:7a6f:1ab0::12\n"
-				"open tcp 443 fd5a:7a6f:1ab0::11 1700000000\n"
-				"{\"type\":\"port\",\"ip\":\"fd5a:7a6f:1ab0::10\","
-				"\"port\":8080,\"proto\":\"tcp\"}\n";
+		const char *x =
+			"[fd5a:7a6f:1ab0::10]:22 fd5a:7a6f:1ab0::12\n"
+			"open tcp 443 fd5a:7a6f:1ab0::11 1700000000\n"
+			"{\"type\":\"port\",\"ip\":\"fd5a:7a6f:1ab0::10\","
+			"\"port\":8080,\"proto\":\"tcp\"}\n";
 
 		ts = targets_new();
 		pp = pairs_new();

@@ -11,8 +11,8 @@
 #include "netstack/base/util.h"
 #include "tests/unit/harness.h"
 
-#define A(a, b, c, d)                                                          \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |      \
+#define A(a, b, c, d)                                                     \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
 	 (uint32_t)(d))
 
 static char err[512];
@@ -43,8 +43,7 @@ static const char *name4(const struct target_set *ts, uint32_t v)
 	return targets_name(ts, &a);
 }
 
-static void iv4(const struct target_set *ts, size_t k, uint32_t *f,
-		uint32_t *l)
+static void iv4(const struct target_set *ts, size_t k, uint32_t *f, uint32_t *l)
 {
 	struct addr a, b;
 
@@ -129,8 +128,7 @@ static int round_trip(const struct target_set *ts)
 		return 0;
 	for (k = 0; k < targets_nintervals(ts); k++) {
 		iv4(ts, k, &f, &l);
-		if (at4(ts, sum) != f ||
-		    at4(ts, sum + (l - f)) != l)
+		if (at4(ts, sum) != f || at4(ts, sum + (l - f)) != l)
 			return 0;
 		if (f > 0 && idx4(ts, f - 1) >= 0)
 			return 0;
@@ -388,8 +386,7 @@ int main(void)
 		ts = set_of("10.0.0.0/8 172.16.0.0/12 192.168.0.0/16");
 		CHECK(ts && targets_count(ts) == 16777216 + 1048576 + 65536);
 		CHECK(ts && at4(ts, 16777216) == A(172, 16, 0, 0));
-		CHECK(ts && idx4(ts, A(192, 168, 0, 0)) ==
-				    16777216 + 1048576);
+		CHECK(ts && idx4(ts, A(192, 168, 0, 0)) == 16777216 + 1048576);
 		CHECK(ts && idx4(ts, A(11, 0, 0, 0)) == -1);
 		CHECK(ts && idx4(ts, 0) == -1);
 		CHECK(ts && idx4(ts, UINT32_MAX) == -1);
@@ -540,7 +537,8 @@ int main(void)
 		CHECK(rejects("a b", "invalid character ' ' in hostname"));
 		CHECK(rejects("1.2.3.4x",
 			      "is a hostname and name resolution is off"));
-		CHECK(rejects("::1", "is an IPv6 address: scanning IPv6 needs -6"));
+		CHECK(rejects("::1",
+			      "is an IPv6 address: scanning IPv6 needs -6"));
 		CHECK(rejects("2001:db8::1/64",
 			      "is an IPv6 address: scanning IPv6 needs -6"));
 		CHECK(rejects("fe80::1%eth0",

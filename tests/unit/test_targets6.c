@@ -25,10 +25,9 @@ static struct target_set *set_of(int fam, const char *spec)
 	err[0] = '\0';
 	for (tok = strtok_r(copy, " ", &save); tok && rc == 0;
 	     tok = strtok_r(NULL, " ", &save))
-		rc = tok[0] == '!'
-			     ? targets_exclude_list(ts, tok + 1, 1, err,
-						    sizeof(err))
-			     : targets_add(ts, tok, 1, err, sizeof(err));
+		rc = tok[0] == '!' ? targets_exclude_list(ts, tok + 1, 1, err,
+							  sizeof(err))
+				   : targets_add(ts, tok, 1, err, sizeof(err));
 	free(copy);
 	if (rc == 0 && targets_finalize(ts, err, sizeof(err)) == 0)
 		return ts;
@@ -131,8 +130,8 @@ int main(void)
 		ts = set_of(ADDR_V6, "fd5a:7a6f:1ab0:2::/96");
 		CHECK(ts && targets_count(ts) == 4294967296ull);
 		CHECK(ts && at_is(ts, 65536, "fd5a:7a6f:1ab0:2::1:0"));
-		CHECK(ts && at_is(ts, 4294967295ull,
-				  "fd5a:7a6f:1ab0:2::ffff:ffff"));
+		CHECK(ts &&
+		      at_is(ts, 4294967295ull, "fd5a:7a6f:1ab0:2::ffff:ffff"));
 		CHECK(ts && index_of(ts, "fd5a:7a6f:1ab0:2::1:0") == 65536);
 		CHECK(ts && round_trip(ts));
 		targets_free(ts);
@@ -186,8 +185,9 @@ int main(void)
 	}
 	CASE("exclusion: --exclude lists of IPv6 addresses and prefixes")
 	{
-		ts = set_of(ADDR_V6,
-			    "fd5a::/120 !fd5a::0-fd5a::f,fd5a::80/121,fd5a::11");
+		ts = set_of(
+			ADDR_V6,
+			"fd5a::/120 !fd5a::0-fd5a::f,fd5a::80/121,fd5a::11");
 		CHECK(ts && targets_count(ts) == 256 - 16 - 128 - 1);
 		CHECK(ts && at_is(ts, 0, "fd5a::10"));
 		CHECK(ts && at_is(ts, 1, "fd5a::12"));
@@ -202,8 +202,9 @@ int main(void)
 	}
 	CASE("the top of the IPv6 space: no wrap past ffff:...:ffff")
 	{
-		ts = set_of(ADDR_V6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120"
-				     " !ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+		ts = set_of(ADDR_V6,
+			    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120"
+			    " !ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 		CHECK(ts && targets_count(ts) == 255);
 		CHECK(ts && round_trip(ts));
 		targets_free(ts);

@@ -80,11 +80,20 @@ static int from_peer(struct tcp_stack *st, const struct addr *peer,
 	uint8_t f[256];
 	struct pkt_info p;
 	struct tcpseg s = {
-		.smac = peer_mac, .dmac = our_mac, .saddr = *peer,
-		.daddr = *us, .sport = 22, .dport = 40000, .seq = seq,
-		.ack = ack, .flags = flags, .win = 64800, .ttl = 64,
+		.smac = peer_mac,
+		.dmac = our_mac,
+		.saddr = *peer,
+		.daddr = *us,
+		.sport = 22,
+		.dport = 40000,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.win = 64800,
+		.ttl = 64,
 		.mss = (flags & PKT_SYN) ? 1440 : 0,
-		.data = (const uint8_t *)data, .len = data ? strlen(data) : 0,
+		.data = (const uint8_t *)data,
+		.len = data ? strlen(data) : 0,
 	};
 	size_t n = tcpseg_build(f, sizeof(f), &s);
 
@@ -117,11 +126,18 @@ static void segments(void)
 			0x68, 0x65, 0x6c, 0x6c, 0x6f,
 		};
 		struct tcpseg s = {
-			.smac = our_mac, .dmac = peer_mac,
+			.smac = our_mac,
+			.dmac = peer_mac,
 			.saddr = addr_from_v4(0xc6120002),
-			.daddr = addr_from_v4(0xc612000b), .sport = 40000,
-			.dport = 22, .seq = 0x01020304, .flags = PKT_SYN,
-			.win = 65535, .ttl = 64, .ipid = 0x1234, .mss = 1460,
+			.daddr = addr_from_v4(0xc612000b),
+			.sport = 40000,
+			.dport = 22,
+			.seq = 0x01020304,
+			.flags = PKT_SYN,
+			.win = 65535,
+			.ttl = 64,
+			.ipid = 0x1234,
+			.mss = 1460,
 		};
 		uint8_t f[128];
 
@@ -138,12 +154,20 @@ static void segments(void)
 	CASE("IPv6 segments parse back with a right checksum")
 	{
 		struct tcpseg s = {
-			.smac = our_mac, .dmac = peer_mac,
+			.smac = our_mac,
+			.dmac = peer_mac,
 			.saddr = A("fd5a:7a6f:1ab0:1::2"),
-			.daddr = A("fd5a:7a6f:1ab0:1::11"), .sport = 40000,
-			.dport = 22, .seq = 7, .ack = 9,
-			.flags = PKT_SYN | PKT_ACK, .win = 1000, .ttl = 61,
-			.mss = 1440, .data = (const uint8_t *)"abc", .len = 3,
+			.daddr = A("fd5a:7a6f:1ab0:1::11"),
+			.sport = 40000,
+			.dport = 22,
+			.seq = 7,
+			.ack = 9,
+			.flags = PKT_SYN | PKT_ACK,
+			.win = 1000,
+			.ttl = 61,
+			.mss = 1440,
+			.data = (const uint8_t *)"abc",
+			.len = 3,
 		};
 		uint8_t f[128];
 		struct pkt_info p;
@@ -172,10 +196,14 @@ static void stack6(void)
 		struct addr us = A("fd5a:7a6f:1ab0:1::2"),
 			    peer = A("fd5a:7a6f:1ab0:1::11");
 		struct peer pr = { 0 };
-		struct tcp_cfg cfg = { .saddr6 = us, .max_conns = 4,
-				       .rx_cap = 4096, .reasm_cap = 4096,
-				       .tx_cap = 4096, .xmit = xmit,
-				       .event = event, .arg = &pr };
+		struct tcp_cfg cfg = { .saddr6 = us,
+				       .max_conns = 4,
+				       .rx_cap = 4096,
+				       .reasm_cap = 4096,
+				       .tx_cap = 4096,
+				       .xmit = xmit,
+				       .event = event,
+				       .arg = &pr };
 		struct tcp_stack *st;
 		struct tcp_conn *c;
 		struct pkt_info p;

@@ -26,7 +26,6 @@ static void tw_cb(struct tw_entry *e, void *arg)
 	}
 }
 
-
 static void t_peer_fin(void)
 {
 	CASE("peer FIN: EOF after its data; half-close lets us send")
@@ -400,7 +399,9 @@ static void t_table(void)
 	}
 	CASE("10,000 connections: cheap when idle, all memory returned")
 	{
-		enum { N = 10000 };
+		enum {
+			N = 10000
+		};
 		struct tcp_cfg cfg = base_cfg();
 		struct tcp_conn **c = calloc(N, sizeof(*c));
 		unsigned closed = g_closed, bad = 0;
@@ -485,7 +486,9 @@ static void t_wheel(void)
 {
 	CASE("timer wheel: each timer once, never early, at most a tick late")
 	{
-		enum { N = 3000 };
+		enum {
+			N = 3000
+		};
 		struct tw_item *it = calloc(N, sizeof(*it));
 		unsigned early = 0, late = 0, twice = 0, missed = 0, over = 0;
 

@@ -192,14 +192,15 @@ int main(void)
 		CHECK_EQ_U(tcp_conn_adopted(c), 1);
 		CHECK_EQ_U(tcp_conn_sport(c), SPORT);
 		tcp_stack_free(st, 1003);
-		CHECK(pop(&p) && (p.tcp.flags & PKT_RST) && p.tcp.seq == ISS + 7);
+		CHECK(pop(&p) && (p.tcp.flags & PKT_RST) &&
+		      p.tcp.seq == ISS + 7);
 		CHECK_EQ_U(ev[TCP_EV_CLOSED], 1);
 	}
 	CASE("adopt: the peer's greeting is the proof and is delivered")
 	{
 		struct tcp_stack *st = stack(0);
-		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
-					       peer_mac, NULL, 0);
+		struct tcp_conn *c =
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
 
 		CHECK(c != NULL);
 		tx_reset();
@@ -215,8 +216,8 @@ int main(void)
 	CASE("adopt: a RST (the peer let the handshake go) opens afresh")
 	{
 		struct tcp_stack *st = stack(0);
-		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
-					       peer_mac, NULL, 0);
+		struct tcp_conn *c =
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
 
 		CHECK(c != NULL);
 		if (c == NULL)
@@ -231,7 +232,8 @@ int main(void)
 		/* The old 4-tuple is no longer ours. */
 		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 2);
 		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
-		feed(st, FB_SPORT, 5000, FB_ISN + 1, PKT_SYN | PKT_ACK, NULL, 3);
+		feed(st, FB_SPORT, 5000, FB_ISN + 1, PKT_SYN | PKT_ACK, NULL,
+		     3);
 		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
 		CHECK_EQ_U(tcp_conn_adopted(c), 2);
 		CHECK(pop(&p) && p.tcp.flags == PKT_ACK && p.tcp.ack == 5001);
@@ -265,8 +267,8 @@ int main(void)
 	     "probe, then its ACK: afresh")
 	{
 		struct tcp_stack *st = stack(0);
-		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
-					       peer_mac, NULL, 0);
+		struct tcp_conn *c =
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
 
 		CHECK(c != NULL);
 		tx_reset();
@@ -282,8 +284,8 @@ int main(void)
 	CASE("adopt: its SYN-ACK again (our ACK lost) is answered, no proof")
 	{
 		struct tcp_stack *st = stack(0);
-		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
-					       peer_mac, NULL, 0);
+		struct tcp_conn *c =
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
 
 		CHECK(c != NULL);
 		tx_reset();
@@ -333,12 +335,18 @@ int main(void)
 	{
 		uint8_t f[128], r[128];
 		struct tcpseg s = {
-			.smac = peer_mac, .dmac = our_mac,
+			.smac = peer_mac,
+			.dmac = our_mac,
 			.saddr = addr_from_v4(PEER_IP),
 			.daddr = addr_from_v4(OUR_IP),
-			.sport = 443, .dport = 61001, .seq = IRS,
-			.ack = ISS + 1, .flags = PKT_SYN | PKT_ACK,
-			.win = 100, .ttl = 64, .mss = 1460,
+			.sport = 443,
+			.dport = 61001,
+			.seq = IRS,
+			.ack = ISS + 1,
+			.flags = PKT_SYN | PKT_ACK,
+			.win = 100,
+			.ttl = 64,
+			.mss = 1460,
 		};
 		struct pkt_info in, out;
 		size_t n = tcpseg_build(f, sizeof(f), &s), m;

@@ -81,7 +81,7 @@ int main(void)
 	struct tls_ctx *ctx = tls_ctx_new(err, sizeof(err));
 
 	CASE("context with nmap's permissive settings")
-		CHECK(ctx != NULL);
+	CHECK(ctx != NULL);
 	CASE("handshake and data both ways over memory BIOs")
 	{
 		struct server s;

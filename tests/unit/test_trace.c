@@ -15,8 +15,9 @@
  */
 static void v4_syn(struct craft_tmpl *t, const struct addr *our)
 {
-	static const uint8_t tcp[20] = { [12] = 0x50, [13] = PKT_SYN,
-					 [14] = 0x04, [15] = 0x00 };
+	static const uint8_t tcp[20] = {
+		[12] = 0x50, [13] = PKT_SYN, [14] = 0x04, [15] = 0x00
+	};
 
 	memset(t, 0, sizeof(*t));
 	t->len = frame_ip(t->frame, our, our, IPPROTO_TCP, tcp, sizeof(tcp));
@@ -27,8 +28,7 @@ static void v4_syn(struct craft_tmpl *t, const struct addr *our)
 
 static void ctx_for(struct trace_ctx *c, const struct addr *our)
 {
-	struct craft_tcp_opts to = { .flags = PKT_SYN, .win = 1024,
-				     .ttl = 64 };
+	struct craft_tcp_opts to = { .flags = PKT_SYN, .win = 1024, .ttl = 64 };
 
 	memset(c, 0, sizeof(*c));
 	c->key.k0 = 0x0123456789abcdefull;
@@ -56,8 +56,8 @@ static struct trace_target target(const char *a, int kind, uint16_t port)
 
 /* The probe of t at ttl, answered by a time exceeded (type) from. */
 static int via_router(const struct trace_ctx *c, const struct trace_target *t,
-		      uint8_t ttl, const char *from, uint8_t type,
-		      uint8_t code, struct trace_reply *r)
+		      uint8_t ttl, const char *from, uint8_t type, uint8_t code,
+		      struct trace_reply *r)
 {
 	uint8_t probe[CRAFT_MAX], err[256];
 	struct pkt_info p;
@@ -103,7 +103,8 @@ static void probes(void)
 		CASE(v6 ? "IPv6 time exceeded quoting a SYN: the hop"
 			: "IPv4 time exceeded quoting a SYN: the hop")
 		{
-			CHECK_EQ_U(via_router(&c, &t, 2, rtr[v6], te, 0, &r), 1);
+			CHECK_EQ_U(via_router(&c, &t, 2, rtr[v6], te, 0, &r),
+				   1);
 			CHECK(addr_eq(&r.target, &t.addr));
 			CHECK(addr_eq(&r.from, PA(rtr[v6])));
 			CHECK_EQ_U(r.ttl, 2);
@@ -155,7 +156,8 @@ static void probes(void)
 			struct trace_ctx o;
 			uint8_t e[256];
 
-			ctx_for(&o, PA(v6 ? "fd5a:7a6f:1ab0:1::3" : "198.18.0.3"));
+			ctx_for(&o,
+				PA(v6 ? "fd5a:7a6f:1ab0:1::3" : "198.18.0.3"));
 			n = trace_build(&o, &t, 2, f);
 			n = frame_icmp_err(e, PA(rtr[v6]), &c.src, te, 0, f, n,
 					   100);
@@ -165,18 +167,22 @@ static void probes(void)
 		CASE(v6 ? "IPv6 UDP: the target's port unreachable ends it, a router's unreachable stops"
 			: "IPv4 UDP: the target's port unreachable ends it, a router's unreachable stops")
 		{
-			struct trace_target u = target(far[v6], TRACE_UDP, 40125);
+			struct trace_target u =
+				target(far[v6], TRACE_UDP, 40125);
 
 			CHECK_EQ_U(via_router(&c, &u, 3, far[v6], v6 ? 1 : 3,
-					      v6 ? 4 : 3, &r), 1);
+					      v6 ? 4 : 3, &r),
+				   1);
 			CHECK(r.dest && !r.unreach);
 			CHECK_EQ_U(r.kind, TRACE_UDP);
 			CHECK_EQ_U(r.port, 40125);
 			CHECK_EQ_U(r.ttl, 3);
 			CHECK_EQ_U(via_router(&c, &u, 2, rtr[v6], v6 ? 1 : 3, 1,
-					      &r), 1);
+					      &r),
+				   1);
 			CHECK(!r.dest && r.unreach);
-			CHECK_EQ_U(via_router(&c, &u, 1, rtr[v6], te, 0, &r), 1);
+			CHECK_EQ_U(via_router(&c, &u, 1, rtr[v6], te, 0, &r),
+				   1);
 			CHECK(!r.dest && !r.unreach);
 		}
 		CASE(v6 ? "IPv6 echo: time exceeded and the echo reply"
@@ -185,7 +191,8 @@ static void probes(void)
 			struct trace_target e = target(far[v6], TRACE_ICMP, 0);
 			uint8_t m[8] = { v6 ? 129 : 0 };
 
-			CHECK_EQ_U(via_router(&c, &e, 2, rtr[v6], te, 0, &r), 1);
+			CHECK_EQ_U(via_router(&c, &e, 2, rtr[v6], te, 0, &r),
+				   1);
 			CHECK_EQ_U(r.kind, TRACE_ICMP);
 			CHECK_EQ_U(r.ttl, 2);
 			n = trace_build(&c, &e, 3, f);
@@ -209,7 +216,8 @@ static void probes(void)
 			: "IPv4: TTL 0 and past the maximum: no probe")
 		{
 			CHECK_EQ_U(trace_build(&c, &t, 0, f), 0);
-			CHECK_EQ_U(trace_build(&c, &t, TRACE_MAX_TTL + 1, f), 0);
+			CHECK_EQ_U(trace_build(&c, &t, TRACE_MAX_TTL + 1, f),
+				   0);
 		}
 	}
 }
@@ -275,12 +283,13 @@ static void outputs(void)
 	}
 	CASE("XML: <trace port proto>, answering hops only")
 	{
-		CHECK_STR(printed(report_trace_xml, &t, buf, sizeof(buf)),
-			  "<trace port=\"22\" proto=\"tcp\">\n"
-			  "<hop ttl=\"1\" ipaddr=\"198.18.0.60\" rtt=\"0.12\"/>\n"
-			  "<hop ttl=\"4\" ipaddr=\"198.18.16.2\" rtt=\"15.73\"/>\n"
-			  "<hop ttl=\"6\" ipaddr=\"198.18.17.10\" rtt=\"1234.57\"/>\n"
-			  "</trace>\n");
+		CHECK_STR(
+			printed(report_trace_xml, &t, buf, sizeof(buf)),
+			"<trace port=\"22\" proto=\"tcp\">\n"
+			"<hop ttl=\"1\" ipaddr=\"198.18.0.60\" rtt=\"0.12\"/>\n"
+			"<hop ttl=\"4\" ipaddr=\"198.18.16.2\" rtt=\"15.73\"/>\n"
+			"<hop ttl=\"6\" ipaddr=\"198.18.17.10\" rtt=\"1234.57\"/>\n"
+			"</trace>\n");
 	}
 	CASE("NDJSON: every hop, silent ones with nulls")
 	{
@@ -288,7 +297,8 @@ static void outputs(void)
 			     "{\"type\":\"trace\",\"ip\":\"198.18.17.10\","
 			     "\"port\":22,\"proto\":\"tcp\",\"hops\":["
 			     "{\"ttl\":1,\"ip\":\"198.18.0.60\",\"rtt_ms\":0.12},"
-			     "{\"ttl\":2,\"ip\":null,\"rtt_ms\":null},") == buf);
+			     "{\"ttl\":2,\"ip\":null,\"rtt_ms\":null},") ==
+		      buf);
 	}
 	CASE("a direct host: plain TRACEROUTE, <trace> without attributes")
 	{
@@ -350,17 +360,20 @@ static void outputs(void)
 		f = fmemopen(buf, sizeof(buf), "w");
 		report_trace_normal(f, &r[2], &all);
 		fclose(f);
-		CHECK(strstr(buf, "-   Hops 1-2 are the same as for 198.18.17.10\n") != NULL);
+		CHECK(strstr(buf,
+			     "-   Hops 1-2 are the same as for 198.18.17.10\n") !=
+		      NULL);
 		r[1].hop[1].addr = A("198.18.16.9");
 		f = fmemopen(buf, sizeof(buf), "w");
 		report_trace_normal(f, &r[2], &all);
 		fclose(f);
-		CHECK(strstr(buf, "-   Hop 1 is the same as for 198.18.16.2\n") != NULL);
+		CHECK(strstr(buf,
+			     "-   Hop 1 is the same as for 198.18.16.2\n") !=
+		      NULL);
 	}
 	CASE("no trace, no output")
 	{
-		CHECK_STR(printed(normal, NULL, buf, sizeof(buf)),
-			  "");
+		CHECK_STR(printed(normal, NULL, buf, sizeof(buf)), "");
 	}
 }
 

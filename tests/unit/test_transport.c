@@ -24,14 +24,13 @@ struct seen {
 
 /* 127.0.0.1 and a lab address, as the transports take them. */
 static const struct addr lo = { .family = ADDR_V4, .b = { 127, 0, 0, 1 } };
-static const struct addr lab = { .family = ADDR_V4,
-				  .b = { 198, 18, 0, 2 } };
+static const struct addr lab = { .family = ADDR_V4, .b = { 198, 18, 0, 2 } };
 
 static int events_after_free;
 static int freed;
 
-static void on_event(struct tcp_conn *c, enum tcp_event ev,
-		     const uint8_t *data, size_t len, void *user)
+static void on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		     size_t len, void *user)
 {
 	struct seen *s = user;
 
@@ -89,7 +88,6 @@ static int complete(const struct vs_transport_ops *o)
 	       o->drain && o->wait && o->capacity && o->free;
 }
 
-
 /* The frames the userspace transport sent (its sink, with no capture). */
 struct wire {
 	uint8_t last[2048];
@@ -112,8 +110,7 @@ static int sink(void *arg, const uint8_t *frame, size_t len)
 static const uint8_t us_mac[6] = { 2, 0x66, 0x78, 0, 0, 2 };
 static const uint8_t svc_mac[6] = { 2, 0x66, 0x78, 0, 0, 0x10 };
 
-static struct addr A6(const char *s)
-{
+static struct addr A6(const char *s) {
 	struct addr a = { 0 };
 
 	if (addr_parse(s, &a) != 0)
@@ -122,17 +119,27 @@ static struct addr A6(const char *s)
 }
 
 /* A segment from peer:sport to to:dport, fed as the capture would. */
-static void feed(struct vs_transport *u, const struct addr *peer,
-		 const struct addr *to, uint16_t sport, uint16_t dport,
-		 uint32_t seq, uint32_t ack, uint8_t flags, const char *data)
+static void
+feed(struct vs_transport *u, const struct addr *peer, const struct addr *to,
+     uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+     const char *data)
 {
 	uint8_t f[256];
 	struct tcpseg s = {
-		.smac = svc_mac, .dmac = us_mac, .saddr = *peer, .daddr = *to,
-		.sport = sport, .dport = dport, .seq = seq, .ack = ack,
-		.flags = flags, .win = 64800, .ttl = 64,
+		.smac = svc_mac,
+		.dmac = us_mac,
+		.saddr = *peer,
+		.daddr = *to,
+		.sport = sport,
+		.dport = dport,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.win = 64800,
+		.ttl = 64,
 		.mss = (flags & PKT_SYN) ? 1440 : 0,
-		.data = (const uint8_t *)data, .len = data ? strlen(data) : 0,
+		.data = (const uint8_t *)data,
+		.len = data ? strlen(data) : 0,
 	};
 	size_t n = tcpseg_build(f, sizeof(f), &s);
 
@@ -196,8 +203,8 @@ static void utcp6(const struct vs_transport_cfg *cfg)
 		feed(u, &svc, &other, 22, sport, 9001, isn + 7, PKT_ACK,
 		     "bogus\r\n");
 		CHECK_EQ_U(s.len, 0);
-		feed(u, &svc, &us, 22, sport, 9001, isn + 7,
-		     PKT_ACK | PKT_PSH, "SSH-2.0-lab\r\n");
+		feed(u, &svc, &us, 22, sport, 9001, isn + 7, PKT_ACK | PKT_PSH,
+		     "SSH-2.0-lab\r\n");
 		CHECK(s.len == 13 && memcmp(s.data, "SSH-2.0-lab", 11) == 0);
 		u->ops->abort(u, c, vs_now_ms());
 		CHECK(pkt_parse(w.last, w.len, &p) == PKT_TCP &&
@@ -213,8 +220,7 @@ static uint16_t syn_sport(const struct wire *w)
 {
 	struct pkt_info p;
 
-	if (pkt_parse(w->last, w->len, &p) != PKT_TCP ||
-	    p.tcp.flags != PKT_SYN)
+	if (pkt_parse(w->last, w->len, &p) != PKT_TCP || p.tcp.flags != PKT_SYN)
 		return 0;
 	return p.tcp.sport;
 }
@@ -311,8 +317,8 @@ static void sock6(const struct vs_transport_cfg *cfg)
 	{
 		struct addr lo6 = A6("::1");
 		char err[128];
-		struct vs_transport *k = vs_transport_sockets(cfg, &lo6, err,
-							      sizeof(err));
+		struct vs_transport *k =
+			vs_transport_sockets(cfg, &lo6, err, sizeof(err));
 		struct seen s = { 0 };
 		struct sockaddr_in6 peer;
 		socklen_t pl = sizeof(peer);
@@ -346,10 +352,11 @@ static void sock6(const struct vs_transport_cfg *cfg)
 int main(void)
 {
 	char err[128];
-	struct vs_transport_cfg cfg = { .max_conns = 16, .connect_ms = 1000,
+	struct vs_transport_cfg cfg = { .max_conns = 16,
+					.connect_ms = 1000,
 					.event = on_event };
-	struct vs_transport *t = vs_transport_sockets(&cfg, NULL, err,
-						      sizeof(err));
+	struct vs_transport *t =
+		vs_transport_sockets(&cfg, NULL, err, sizeof(err));
 
 	CASE("sockets: every operation, the kernel routes")
 	{
@@ -376,8 +383,7 @@ int main(void)
 		if (t == NULL || l < 0)
 			break;
 		/* No MAC: the kernel finds the next hop itself. */
-		c = t->ops->open(t, &lo, port, NULL, &s,
-				 vs_now_ms());
+		c = t->ops->open(t, &lo, port, NULL, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(s.n == 0); /* nothing from inside open() */
 		CHECK(wait_for(t, &s, TCP_EV_CONNECTED));
@@ -409,8 +415,7 @@ int main(void)
 		if (t == NULL || l < 0)
 			break;
 		close(l);
-		c = t->ops->open(t, &lo, port, NULL, &s,
-				 vs_now_ms());
+		c = t->ops->open(t, &lo, port, NULL, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(t, &s, TCP_EV_RESET));
 		CHECK_EQ_U(count(&s, TCP_EV_CONNECTED), 0);
@@ -433,8 +438,7 @@ int main(void)
 		CHECK(b != NULL && l >= 0);
 		if (b == NULL || l < 0)
 			break;
-		c = b->ops->open(b, &lo, port, NULL, &s,
-				 vs_now_ms());
+		c = b->ops->open(b, &lo, port, NULL, &s, vs_now_ms());
 		CHECK(wait_for(b, &s, TCP_EV_CONNECTED));
 		CHECK(wait_for(b, &s, TCP_EV_TIMEOUT));
 		b->ops->abort(b, c, vs_now_ms());
@@ -460,12 +464,11 @@ int main(void)
 			break;
 		CHECK_EQ_U(b->ops->capacity(b), 2);
 		for (int i = 0; i < 3; i++)
-			c[i] = b->ops->open(b, &lo, port, NULL,
-					    &s[i], vs_now_ms());
+			c[i] = b->ops->open(b, &lo, port, NULL, &s[i],
+					    vs_now_ms());
 		CHECK(c[0] && c[1] && c[2] == NULL);
 		b->ops->abort(b, c[0], vs_now_ms());
-		c[2] = b->ops->open(b, &lo, port, NULL, &s[2],
-				    vs_now_ms());
+		c[2] = b->ops->open(b, &lo, port, NULL, &s[2], vs_now_ms());
 		CHECK(c[2] != NULL);
 		freed = 1;
 		b->ops->free(b, vs_now_ms()); /* c[1], c[2] still open */
@@ -489,8 +492,7 @@ int main(void)
 		CHECK_STR(u->ops->name, "userspace TCP");
 		CHECK(u->ops->needs_mac);
 		CHECK_EQ_U(u->ops->capacity(u), 16);
-		CHECK(u->ops->open(u, &lab, 80, NULL, &s,
-				   vs_now_ms()) == NULL);
+		CHECK(u->ops->open(u, &lab, 80, NULL, &s, vs_now_ms()) == NULL);
 		CHECK(s.n == 0);
 		u->ops->free(u, vs_now_ms());
 	}

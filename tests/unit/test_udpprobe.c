@@ -45,11 +45,12 @@ int main(void)
 
 	CASE("dns: version.bind CHAOS TXT, ID from the tag")
 	{
-		static const uint8_t want[] = {
-			0xc3, 0xd4, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-			0x00, 0x00, 0x00, 0x07, 'v',  'e',  'r',  's',  'i',
-			'o',  'n',  0x04, 'b',  'i',  'n',  'd',  0x00, 0x00,
-			0x10, 0x00, 0x03 };
+		static const uint8_t want[] = { 0xc3, 0xd4, 0x00, 0x00, 0x00,
+						0x01, 0x00, 0x00, 0x00, 0x00,
+						0x00, 0x00, 0x07, 'v',  'e',
+						'r',  's',  'i',  'o',  'n',
+						0x04, 'b',  'i',  'n',  'd',
+						0x00, 0x00, 0x10, 0x00, 0x03 };
 		size_t n = udpprobe_payload(53, tag, b);
 
 		CHECK_EQ_U(n, sizeof(want));
@@ -61,8 +62,10 @@ int main(void)
 
 		CHECK_EQ_U(n, 40);
 		CHECK(memcmp(b, "\xa1\xb2\xc3\xd4", 4) == 0);
-		CHECK(memcmp(b + 4, "\0\0\0\0\0\0\0\2\0\1\x86\xa0\0\0\0\2"
-				    "\0\0\0\0", 20) == 0);
+		CHECK(memcmp(b + 4,
+			     "\0\0\0\0\0\0\0\2\0\1\x86\xa0\0\0\0\2"
+			     "\0\0\0\0",
+			     20) == 0);
 		CHECK(udpprobe_payload(2049, tag, b) == 40 &&
 		      memcmp(b + 12, "\0\1\x86\xa3\0\0\0\3", 8) == 0);
 	}
@@ -146,8 +149,8 @@ int main(void)
 		struct pkt_info p;
 		uint32_t sum;
 
-		n = craft_udp_frame(f, sm, dm, 0xc6120002u, 0xc612000au,
-				    61234, 53, 0x1234, 64, pl, plen);
+		n = craft_udp_frame(f, sm, dm, 0xc6120002u, 0xc612000au, 61234,
+				    53, 0x1234, 64, pl, plen);
 		CHECK_EQ_U(n, 14 + 20 + 8 + plen);
 		CHECK(pkt_parse(f, n, &p) == PKT_UDP);
 		CHECK_EQ_U(p.ip.src, 0xc6120002u);

@@ -56,15 +56,14 @@ static const char socks_text[] =
  * rule; %u: the peer's port). Its peer closes a connection that sends
  * nothing within 50 ms, as rshd closes one from another source port.
  */
-static const char rsh_fmt[] =
-	"Probe TCP NULL q||\n"
-	"totalwaitms 1500\n"
-	"tcpwrappedms 300\n"
-	"Probe TCP Rsh q|0\\0a\\0b\\0true\\0|\n"
-	"rarity 9\n"
-	"ports %u\n"
-	"fathom-sourceports 512-1023\n"
-	"match shell m|^\\x01Permission denied\\.\\n$|\n";
+static const char rsh_fmt[] = "Probe TCP NULL q||\n"
+			      "totalwaitms 1500\n"
+			      "tcpwrappedms 300\n"
+			      "Probe TCP Rsh q|0\\0a\\0b\\0true\\0|\n"
+			      "rarity 9\n"
+			      "ports %u\n"
+			      "fathom-sourceports 512-1023\n"
+			      "match shell m|^\\x01Permission denied\\.\\n$|\n";
 
 /*
  * Two probes that stall a one-client-at-a-time daemon (PEER_SERIAL)
@@ -89,17 +88,16 @@ static const char serial_text[] =
  * on its deadline before the daemon is free; Ask, waiting longer, gets
  * the softmatch.
  */
-static const char held_text[] =
-	"Probe TCP NULL q||\n"
-	"totalwaitms 300\n"
-	"Probe TCP Gen q|ASK-GEN\\r\\n|\n"
-	"rarity 1\n"
-	"totalwaitms 400\n"
-	"match serial m|^serial-ok| p/Serial daemon/\n"
-	"Probe TCP Ask q|ASK\\r\\n|\n"
-	"rarity 1\n"
-	"totalwaitms 3000\n"
-	"softmatch serial m|^serial-ok|\n";
+static const char held_text[] = "Probe TCP NULL q||\n"
+				"totalwaitms 300\n"
+				"Probe TCP Gen q|ASK-GEN\\r\\n|\n"
+				"rarity 1\n"
+				"totalwaitms 400\n"
+				"match serial m|^serial-ok| p/Serial daemon/\n"
+				"Probe TCP Ask q|ASK\\r\\n|\n"
+				"rarity 1\n"
+				"totalwaitms 3000\n"
+				"softmatch serial m|^serial-ok|\n";
 
 /*
  * A reply written in two pieces 50 ms apart (PEER_SPLIT), as a reply
@@ -114,8 +112,15 @@ static const char split_text[] =
 	"match loose m|^HALF-ONE$| p/Loose line/\n"
 	"match whole m|^HALF-ONE-HALF-TWO$| p/Whole reply/\n";
 
-enum peer { PEER_ECHO, PEER_BOTH, PEER_GREET_ECHO, PEER_CLOSE, PEER_SOCKS,
-	    PEER_RSH, PEER_SPLIT };
+enum peer {
+	PEER_ECHO,
+	PEER_BOTH,
+	PEER_GREET_ECHO,
+	PEER_CLOSE,
+	PEER_SOCKS,
+	PEER_RSH,
+	PEER_SPLIT
+};
 
 /* One connection: echo (after a greeting), or answer each probe its own way. */
 static void serve(int c, enum peer mode)
@@ -305,8 +310,12 @@ static int probe_one(const struct svcdb *db, uint16_t port,
 	struct scan s = { 0 };
 	struct scan_opts o = { 0 };
 	size_t host_conns[1] = { 0 };
-	struct vs v = { .s = &s, .o = &o, .db = db, .max_services = 1,
-			.par = test_par, .host_conns = host_conns };
+	struct vs v = { .s = &s,
+			.o = &o,
+			.db = db,
+			.max_services = 1,
+			.par = test_par,
+			.host_conns = host_conns };
 	struct service sv = { .vs = &v, .out = out };
 	const struct svc_probe *tls[4];
 	char err[128];
@@ -327,7 +336,8 @@ static int probe_one(const struct svcdb *db, uint16_t port,
 	v.tls_probes = tls;
 	v.svcs = &sv;
 	v.nsvc = 1;
-	struct vs_transport_cfg cfg = { .max_conns = 64, .connect_ms = 1000,
+	struct vs_transport_cfg cfg = { .max_conns = 64,
+					.connect_ms = 1000,
 					.life_ms = 10000,
 					.event = vs_on_event };
 
@@ -385,8 +395,8 @@ static void rsh_one(int sport, struct svc_result *r)
 	memset(r, 0, sizeof(*r));
 	snprintf(text, sizeof(text), rsh_fmt, port);
 	CHECK(pid > 0);
-	CHECK(svcdb_load_buf(db, text, strlen(text), "rsh", err,
-			     sizeof(err)) == 0 &&
+	CHECK(svcdb_load_buf(db, text, strlen(text), "rsh", err, sizeof(err)) ==
+		      0 &&
 	      svcdb_finalize(db, err, sizeof(err)) == 0);
 	test_sport = sport;
 	sport_calls = 0;
@@ -518,8 +528,8 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	CASE("the test database loads")
 	{
-		CHECK(svcdb_load_buf(db, db_text, sizeof(db_text) - 1, "t",
-				     err, sizeof(err)) == 0 &&
+		CHECK(svcdb_load_buf(db, db_text, sizeof(db_text) - 1, "t", err,
+				     sizeof(err)) == 0 &&
 		      svcdb_finalize(db, err, sizeof(err)) == 0);
 		if (err[0])
 			printf("#   %s\n", err);

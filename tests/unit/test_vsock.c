@@ -22,8 +22,8 @@ struct seen {
 	size_t len;
 };
 
-static void on_event(struct tcp_conn *c, enum tcp_event ev,
-		     const uint8_t *data, size_t len, void *user)
+static void on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
+		     size_t len, void *user)
 {
 	struct seen *s = user;
 
@@ -83,8 +83,8 @@ static int wait_for(struct vsock *k, struct seen *s, int ev)
 int main(void)
 {
 	char err[128];
-	struct vsock *k = vsock_new(16, NULL, 1000, 0, on_event, err,
-				    sizeof(err));
+	struct vsock *k =
+		vsock_new(16, NULL, 1000, 0, on_event, err, sizeof(err));
 
 	CASE("banner, a probe's payload both ways, EOF, one CLOSED")
 	{
@@ -141,15 +141,14 @@ int main(void)
 
 	CASE("a silent peer: the lifetime ends it with TIMEOUT")
 	{
-		struct vsock *brief = vsock_new(4, NULL, 1000, 200, on_event, err,
-						sizeof(err));
+		struct vsock *brief = vsock_new(4, NULL, 1000, 200, on_event,
+						err, sizeof(err));
 		struct seen s = { 0 };
 		uint16_t port = 0;
 		int l = listener(&port);
 		void *c;
 
-		c = vsock_connect(brief, LOOPBACK4, port, &s,
-				  vs_now_ms());
+		c = vsock_connect(brief, LOOPBACK4, port, &s, vs_now_ms());
 		CHECK(c != NULL);
 		CHECK(wait_for(brief, &s, TCP_EV_CONNECTED));
 		CHECK(wait_for(brief, &s, TCP_EV_TIMEOUT));
@@ -161,8 +160,8 @@ int main(void)
 
 	CASE("capacity: no more than max connections at once")
 	{
-		struct vsock *small = vsock_new(2, NULL, 1000, 0, on_event, err,
-						sizeof(err));
+		struct vsock *small =
+			vsock_new(2, NULL, 1000, 0, on_event, err, sizeof(err));
 		struct seen s[3];
 		uint16_t port = 0;
 		int l = listener(&port);
@@ -171,8 +170,8 @@ int main(void)
 		memset(s, 0, sizeof(s));
 		CHECK(small != NULL && vsock_capacity(small) == 2);
 		for (int i = 0; i < 3; i++)
-			c[i] = vsock_connect(small, LOOPBACK4, port,
-					     &s[i], vs_now_ms());
+			c[i] = vsock_connect(small, LOOPBACK4, port, &s[i],
+					     vs_now_ms());
 		CHECK(c[0] && c[1] && c[2] == NULL);
 		vsock_abort(small, c[0]);
 		c[2] = vsock_connect(small, LOOPBACK4, port, &s[2],
@@ -185,8 +184,8 @@ int main(void)
 	CASE("IPv6: connect to ::1 from a bound ::1 (-S), banner, CLOSED")
 	{
 		struct addr lo6 = { .family = ADDR_V6, .b = { [15] = 1 } };
-		struct vsock *k6 = vsock_new(4, &lo6, 1000, 0, on_event, err,
-					     sizeof(err));
+		struct vsock *k6 =
+			vsock_new(4, &lo6, 1000, 0, on_event, err, sizeof(err));
 		struct seen s = { 0 };
 		struct sockaddr_in6 peer;
 		socklen_t pl = sizeof(peer);
