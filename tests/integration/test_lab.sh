@@ -69,6 +69,20 @@ probe_stop() { scan nft delete table inet fx_labtest 2>/dev/null || true; }
 probe_seen() { # probe_seen COUNTER: at least one packet counted
     scan nft list counter inet fx_labtest "$1" | grep -Eq 'packets [1-9]'
 }
+# probe_refused PORT COUNTER: a connect to fx-quiet's PORT is refused and
+# COUNTER saw the reply; up to 3 connects (once in a CI run the counter
+# read 0 after a refusal). On failure, what fx-scan's nftables held and
+# counted goes to the log, so the next one can be explained.
+probe_refused() {
+    local _
+    for _ in 1 2 3; do
+        tcp_refused "$QUIET" "$1" && probe_seen "$2" && return 0
+        sleep 0.2
+    done
+    { echo "# $2 not seen for $1; fx-scan's nftables:"
+      scan nft list ruleset 2>&1 | sed 's/^/#   /'; } >&4
+    return 1
+}
 ping1() { scan ping -c1 -W1 "$1"; }
 # ping_retry HOST: up to 3 pings (the first may wait for ARP after a loss test).
 ping_retry() { local _; for _ in 1 2 3; do ping1 "$1" && return 0; done; return 1; }
@@ -100,13 +114,14 @@ check "ssh banner on $SVC:22" bash -c "ip netns exec fx-scan timeout 3 bash -c '
 check "IPv6 connect to [$SVC6]:80" tcp_open "$SVC6" 80
 
 # --- fx-quiet firewall ---------------------------------------------------------
-probe_start
+exec 4>&1 # probe_refused's diagnostics, past check's silence
+check "fx-quiet: reply counters loaded in fx-scan" probe_start
 trap 'probe_stop' EXIT
 check "fx-quiet: 22 open" tcp_open "$QUIET" 22
 check "fx-quiet: 113 connection refused" tcp_refused "$QUIET" 113
-check "fx-quiet: 113 answered with a TCP RST" probe_seen rst
+check "fx-quiet: 113 answered with a TCP RST" probe_refused 113 rst
 check "fx-quiet: 3306 refused" tcp_refused "$QUIET" 3306
-check "fx-quiet: 3306 answered with ICMP port-unreachable" probe_seen unreach
+check "fx-quiet: 3306 answered with ICMP port-unreachable" probe_refused 3306 unreach
 check "fx-quiet: 8080 silently dropped" tcp_timeout "$QUIET" 8080
 probe_stop
 
