@@ -77,53 +77,6 @@ static void rtrim(char *s)
 		s[--n] = '\0';
 }
 
-int svc_unescape(const char *src, size_t srclen, uint8_t *dst, size_t *dstlen,
-		 char *why, size_t whylen)
-{
-	static const char plain[] = "0abfnrtv";
-	static const uint8_t code[] = { 0,    '\a', '\b', '\f',
-					'\n', '\r', '\t', '\v' };
-	size_t i = 0, o = 0;
-
-	while (i < srclen) {
-		unsigned char c = (unsigned char)src[i++];
-		const char *k;
-
-		if (c != '\\') {
-			dst[o++] = c;
-			continue;
-		}
-		if (i >= srclen) {
-			errf(why, whylen, "trailing backslash");
-			return -1;
-		}
-		c = (unsigned char)src[i++];
-		if (c == 'x') {
-			char hex[3] = { 0 };
-
-			if (i + 2 > srclen ||
-			    !isxdigit((unsigned char)src[i]) ||
-			    !isxdigit((unsigned char)src[i + 1])) {
-				errf(why, whylen, "\\x needs two hex digits");
-				return -1;
-			}
-			memcpy(hex, src + i, 2);
-			dst[o++] = (uint8_t)strtoul(hex, NULL, 16);
-			i += 2;
-		} else if (c != '\0' && (k = strchr(plain, c)) != NULL) {
-			dst[o++] = code[k - plain];
-		} else if (c < 0x80 && isalnum(c)) {
-			/* nmap refuses octal and unknown letters alike. */
-			errf(why, whylen, "unknown escape '\\%c'", c);
-			return -1;
-		} else {
-			dst[o++] = c;
-		}
-	}
-	*dstlen = o;
-	return 0;
-}
-
 static const char *intern_file(struct svcdb *db, const char *name)
 {
 	db->files =
@@ -179,30 +132,16 @@ static int extend_probe(struct load *ld, struct svc_probe *p, uint8_t *payload,
 	return 0;
 }
 
-static int parse_probe(struct load *ld, char *s)
+/*
+ * The q<delim>...<delim> string at s and the options after it: the bytes
+ * into *payload (the caller's to free), "no-payload" into *no_payload.
+ */
+static int probe_payload(struct load *ld, char *s, uint8_t **payload,
+			 size_t *plen, int *no_payload)
 {
-	struct svcdb *db = ld->db;
-	struct svc_probe *p;
-	char *name, *end, why[128];
-	uint8_t *payload;
-	size_t namelen, plen;
-	int proto, no_payload = 0;
+	char *end, why[128];
 	char d;
 
-	if (strncmp(s, "TCP", 3) == 0 && (s[3] == ' ' || s[3] == '\t'))
-		proto = IPPROTO_TCP;
-	else if (strncmp(s, "UDP", 3) == 0 && (s[3] == ' ' || s[3] == '\t'))
-		proto = IPPROTO_UDP;
-	else
-		return lerr(ld, "Probe protocol must be TCP or UDP");
-	name = skip_ws(s + 3);
-	for (s = name; *s && *s != ' ' && *s != '\t'; s++)
-		;
-	namelen = (size_t)(s - name);
-	if (namelen == 0 || !isalnum((unsigned char)name[0]) ||
-	    namelen > SVC_NAME_MAX || memchr(name, ',', namelen))
-		return lerr(ld, "bad probe name '%.*s'", (int)namelen, name);
-	s = skip_ws(s);
 	if (s[0] != 'q' || s[1] == '\0' || isspace((unsigned char)s[1]))
 		return lerr(ld, "probe string must be q<delim>...<delim>");
 	d = s[1];
@@ -210,10 +149,10 @@ static int parse_probe(struct load *ld, char *s)
 	if (end == NULL)
 		return lerr(ld, "unterminated probe string (no closing '%c')",
 			    d);
-	payload = xmalloc((size_t)(end - (s + 2)) + 1);
-	if (svc_unescape(s + 2, (size_t)(end - (s + 2)), payload, &plen, why,
+	*payload = xmalloc((size_t)(end - (s + 2)) + 1);
+	if (svc_unescape(s + 2, (size_t)(end - (s + 2)), *payload, plen, why,
 			 sizeof(why)) < 0) {
-		free(payload);
+		free(*payload);
 		return lerr(ld, "bad probe string: %s", why);
 	}
 	for (s = skip_ws(end + 1); *s; s = skip_ws(s)) {
@@ -223,19 +162,24 @@ static int parse_probe(struct load *ld, char *s)
 			s++;
 		if ((size_t)(s - tok) == 10 &&
 		    strncmp(tok, "no-payload", 10) == 0) {
-			no_payload = 1;
+			*no_payload = 1;
 			continue;
 		}
-		free(payload);
+		free(*payload);
 		/* nmap skips unknown words; a typo should not pass silently. */
 		return lerr(ld, "unknown probe option '%.*s'", (int)(s - tok),
 			    tok);
 	}
-	name[namelen] = '\0';
+	return 0;
+}
 
-	p = lookup(db, proto, name, 0);
-	if (p != NULL)
-		return extend_probe(ld, p, payload, plen, no_payload);
+/* A new probe (it takes payload), or the NULL probe if the string is empty. */
+static int add_probe(struct load *ld, int proto, const char *name,
+		     uint8_t *payload, size_t plen, int no_payload)
+{
+	struct svcdb *db = ld->db;
+	struct svc_probe *p;
+
 	if (proto == IPPROTO_TCP && plen == 0 && db->null_probe != NULL) {
 		free(payload);
 		return lerr(ld, "duplicate NULL probe (first at %s:%d)",
@@ -262,6 +206,37 @@ static int parse_probe(struct load *ld, char *s)
 	}
 	ld->cur = p;
 	return 0;
+}
+
+static int parse_probe(struct load *ld, char *s)
+{
+	struct svc_probe *p;
+	char *name;
+	uint8_t *payload = NULL;
+	size_t namelen, plen;
+	int proto, no_payload = 0;
+
+	if (strncmp(s, "TCP", 3) == 0 && (s[3] == ' ' || s[3] == '\t'))
+		proto = IPPROTO_TCP;
+	else if (strncmp(s, "UDP", 3) == 0 && (s[3] == ' ' || s[3] == '\t'))
+		proto = IPPROTO_UDP;
+	else
+		return lerr(ld, "Probe protocol must be TCP or UDP");
+	name = skip_ws(s + 3);
+	for (s = name; *s && *s != ' ' && *s != '\t'; s++)
+		;
+	namelen = (size_t)(s - name);
+	if (namelen == 0 || !isalnum((unsigned char)name[0]) ||
+	    namelen > SVC_NAME_MAX || memchr(name, ',', namelen))
+		return lerr(ld, "bad probe name '%.*s'", (int)namelen, name);
+	if (probe_payload(ld, skip_ws(s), &payload, &plen, &no_payload) < 0)
+		return -1;
+	name[namelen] = '\0';
+
+	p = lookup(ld->db, proto, name, 0);
+	if (p != NULL)
+		return extend_probe(ld, p, payload, plen, no_payload);
+	return add_probe(ld, proto, name, payload, plen, no_payload);
 }
 
 static int parse_match(struct load *ld, char *s, int soft)

@@ -245,85 +245,112 @@ static char *strndup_x(const char *s, size_t n)
 	return d;
 }
 
+/* Where one template lies: its mode (p, v... or cpe:) and its text. */
+struct tspan {
+	const char *mode, *text, *end; /* text: from after the delimiter */
+	int modelen, cpe, field;       /* field: in "pvihod", -1 for cpe */
+};
+
+/* Reads the template at s into t; *next: past it and its flags. */
+static int template_span(const char *s, struct tspan *t, const char **next,
+			 char *why, size_t whylen)
+{
+	static const char letters[] = "pvihod";
+	const char *k;
+	int nflags = 0;
+	char d;
+
+	memset(t, 0, sizeof(*t));
+	t->mode = s;
+	t->field = -1;
+	if (strncmp(s, "cpe:", 4) == 0) {
+		t->cpe = 1;
+		s += 4;
+	} else {
+		while (c_isalpha(*s))
+			s++;
+		if (s - t->mode == 1 && (k = strchr(letters, *t->mode)))
+			t->field = (int)(k - letters);
+	}
+	t->modelen = (int)(s - t->mode);
+	if (!t->cpe && t->field < 0) {
+		errf(why, whylen, "unknown template '%.*s'",
+		     t->modelen ? t->modelen : 1, t->mode);
+		return -1;
+	}
+	d = *s;
+	if (d == '\0' || c_isspace((unsigned char)d)) {
+		errf(why, whylen, "template '%.*s' has no delimiter",
+		     t->modelen, t->mode);
+		return -1;
+	}
+	t->text = s + 1;
+	t->end = strchr(s + 1, d);
+	if (t->end == NULL) {
+		errf(why, whylen,
+		     "unterminated template '%.*s' (no closing '%c')",
+		     t->modelen, t->mode, d);
+		return -1;
+	}
+	/* Trailing flags (the common cpe "/a") mean nothing to us. */
+	for (s = t->end + 1; c_isalpha(*s); s++)
+		nflags++;
+	if (nflags > 3 || (*s && !c_isspace((unsigned char)*s))) {
+		errf(why, whylen, "junk after template '%.*s'", t->modelen,
+		     t->mode);
+		return -1;
+	}
+	*next = s;
+	return 0;
+}
+
+/* Adds a cpe template's text (taken: freed here) as "cpe:/TEXT". */
+static int add_cpe(struct svc_match *m, char *text, char *why, size_t whylen)
+{
+	if (text[0] != 'a' && text[0] != 'h' && text[0] != 'o') {
+		errf(why, whylen, "cpe part must be a, h or o");
+		free(text);
+		return -1;
+	}
+	if (m->ncpe == SVC_MAX_CPE) {
+		errf(why, whylen, "more than %d cpe templates", SVC_MAX_CPE);
+		free(text);
+		return -1;
+	}
+	m->cpe[m->ncpe] = xmalloc(strlen(text) + 6);
+	memcpy(m->cpe[m->ncpe], "cpe:/", 5);
+	memcpy(m->cpe[m->ncpe] + 5, text, strlen(text) + 1);
+	m->ncpe++;
+	free(text);
+	return 0;
+}
+
 /* p/../ v/../ i/../ h/../ o/../ d/../ cpe:/../ after the regex. */
 static int parse_templates(struct svc_match *m, const char *s, char *why,
 			   size_t whylen)
 {
-	static const char letters[] = "pvihod";
-
 	for (s = skip_ws(s); *s; s = skip_ws(s)) {
-		const char *mode = s, *end, *k;
+		struct tspan t;
 		char *text, sub[160];
-		int modelen, cpe = 0, field = -1, nflags = 0;
-		char d;
 
-		if (strncmp(s, "cpe:", 4) == 0) {
-			cpe = 1;
-			s += 4;
-		} else {
-			while (c_isalpha(*s))
-				s++;
-			if (s - mode == 1 && (k = strchr(letters, *mode)))
-				field = (int)(k - letters);
-		}
-		modelen = (int)(s - mode);
-		if (!cpe && field < 0) {
-			errf(why, whylen, "unknown template '%.*s'",
-			     modelen ? modelen : 1, mode);
+		if (template_span(s, &t, &s, why, whylen) < 0)
 			return -1;
-		}
-		d = *s;
-		if (d == '\0' || c_isspace((unsigned char)d)) {
-			errf(why, whylen, "template '%.*s' has no delimiter",
-			     modelen, mode);
-			return -1;
-		}
-		end = strchr(s + 1, d);
-		if (end == NULL) {
-			errf(why, whylen,
-			     "unterminated template '%.*s' (no closing '%c')",
-			     modelen, mode, d);
-			return -1;
-		}
-		/* Trailing flags (the common cpe "/a") mean nothing to us. */
-		for (s = end + 1; c_isalpha(*s); s++)
-			nflags++;
-		if (nflags > 3 || (*s && !c_isspace((unsigned char)*s))) {
-			errf(why, whylen, "junk after template '%.*s'", modelen,
-			     mode);
-			return -1;
-		}
-		text = strndup_x(mode + modelen + 1,
-				 (size_t)(end - (mode + modelen + 1)));
+		text = strndup_x(t.text, (size_t)(t.end - t.text));
 		if (svc_template_check(text, m->ncaptures, sub, sizeof(sub)) <
 		    0) {
-			errf(why, whylen, "bad template '%.*s': %s", modelen,
-			     mode, sub);
+			errf(why, whylen, "bad template '%.*s': %s", t.modelen,
+			     t.mode, sub);
 			free(text);
 			return -1;
 		}
-		if (!cpe) {
+		if (!t.cpe) {
 			/* A repeated template replaces the earlier one. */
-			free(m->tmpl[field]);
-			m->tmpl[field] = text;
+			free(m->tmpl[t.field]);
+			m->tmpl[t.field] = text;
 			continue;
 		}
-		if (text[0] != 'a' && text[0] != 'h' && text[0] != 'o') {
-			errf(why, whylen, "cpe part must be a, h or o");
-			free(text);
+		if (add_cpe(m, text, why, whylen) < 0)
 			return -1;
-		}
-		if (m->ncpe == SVC_MAX_CPE) {
-			errf(why, whylen, "more than %d cpe templates",
-			     SVC_MAX_CPE);
-			free(text);
-			return -1;
-		}
-		m->cpe[m->ncpe] = xmalloc(strlen(text) + 6);
-		memcpy(m->cpe[m->ncpe], "cpe:/", 5);
-		memcpy(m->cpe[m->ncpe] + 5, text, strlen(text) + 1);
-		m->ncpe++;
-		free(text);
 	}
 	return 0;
 }

@@ -398,29 +398,29 @@ struct pktio *oscan_open_capture(const struct scan_opts *o,
 	return pktio_open(hop->ifname, bpf, PKTIO_SNAP_FULL, err, errlen);
 }
 
-int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
-	      char *err, size_t errlen)
+/* The run's random state and its wall clock against the monotonic one. */
+static void seed_clocks(struct os *v)
 {
-	struct os v = { .s = s, .o = s->opt, .db = db };
-	struct route_table rt = { 0 };
-	struct hostiter *it;
-	const struct hostiter_host *hh;
-	struct oshost *all = NULL;
-	size_t nall = 0, cap = 0, ocap = 0;
 	struct timespec rtc;
-	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (getrandom(&v.rng, sizeof(v.rng), 0) != sizeof(v.rng) || !v.rng)
-		v.rng = now_ns() | 1;
+	if (getrandom(&v->rng, sizeof(v->rng), 0) != sizeof(v->rng) || !v->rng)
+		v->rng = now_ns() | 1;
 	clock_gettime(CLOCK_REALTIME, &rtc);
-	v.wall_minus_mono_us = (uint64_t)rtc.tv_sec * 1000000ull +
-			       (uint64_t)rtc.tv_nsec / 1000 - os_now_us();
-	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
-		return -1;
+	v->wall_minus_mono_us = (uint64_t)rtc.tv_sec * 1000000ull +
+				(uint64_t)rtc.tv_nsec / 1000 - os_now_us();
+}
 
-	/* Every up host, with its ports and next hop. */
-	it = hostiter_new(s->tab, s->opt);
+/*
+ * Every up host, with its ports and next hop, into *all (their results
+ * into out); returns how many.
+ */
+static size_t collect_hosts(struct os *v, const struct route_table *rt,
+			    struct os_results *out, struct oshost **all)
+{
+	struct hostiter *it = hostiter_new(v->s->tab, v->s->opt);
+	const struct hostiter_host *hh;
+	size_t nall = 0, cap = 0, ocap = 0;
+
 	while ((hh = hostiter_next(it)) != NULL) {
 		struct oshost h;
 		struct os_result *o;
@@ -440,19 +440,53 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		memset(&h, 0, sizeof(h));
 		h.addr = addr_v4(&hh->addr);
 		h.out = o;
-		if (!pick_ports(&v, hh, &h))
+		if (!pick_ports(v, hh, &h))
 			continue; /* --osscan-limit */
-		if (route_table_nexthop(&rt, h.addr, &gw) == 0)
-			mac = neigh_get(s->neigh, gw ? gw : h.addr);
+		if (route_table_nexthop(rt, h.addr, &gw) == 0)
+			mac = neigh_get(v->s->neigh, gw ? gw : h.addr);
 		if (mac == NULL)
 			continue; /* no next hop: nothing can be sent */
 		o->done = 1;
 		memcpy(h.mac, mac, 6);
 		h.onlink = gw == 0;
-		all = xgrow(all, &cap, nall + 1, sizeof(*all));
-		all[nall++] = h;
+		*all = xgrow(*all, &cap, nall + 1, sizeof(**all));
+		(*all)[nall++] = h;
 	}
 	hostiter_free(it);
+	return nall;
+}
+
+/* The run's counts: printed with --debug, added to the scan's. */
+static void add_counts(struct os *v)
+{
+	struct scan *s = v->s;
+
+	if (s->opt->debug)
+		fprintf(stderr,
+			"OS detection: %llu probes sent, %llu frames "
+			"captured\n",
+			(unsigned long long)v->sent,
+			(unsigned long long)v->recv);
+	s->st.sent += v->sent;
+	s->st.bytes_sent += v->bytes_sent;
+	s->st.recv += v->recv;
+	s->st.bytes_recv += v->bytes_recv;
+}
+
+int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
+	      char *err, size_t errlen)
+{
+	struct os v = { .s = s, .o = s->opt, .db = db };
+	struct route_table rt = { 0 };
+	struct oshost *all = NULL;
+	size_t nall;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	seed_clocks(&v);
+	if (route_table_load(s->hop.ifname, &rt, err, errlen) < 0)
+		return -1;
+	nall = collect_hosts(&v, &rt, out, &all);
 	/* out->r moved while growing: point the hosts at their results. */
 	for (size_t i = 0, k = 0; i < nall; i++) {
 		while (addr_v4(&out->r[k].addr) != all[i].addr)
@@ -477,15 +511,7 @@ int oscan_run(struct scan *s, const struct osdb *db, struct os_results *out,
 		v.nh = nall - g < OS_GROUP ? nall - g : OS_GROUP;
 		run_group(&v);
 	}
-	if (s->opt->debug)
-		fprintf(stderr,
-			"OS detection: %llu probes sent, %llu frames "
-			"captured\n",
-			(unsigned long long)v.sent, (unsigned long long)v.recv);
-	s->st.sent += v.sent;
-	s->st.bytes_sent += v.bytes_sent;
-	s->st.recv += v.recv;
-	s->st.bytes_recv += v.bytes_recv;
+	add_counts(&v);
 	rc = 0;
 done:
 	if (v.io && pktio_pause(v.io, err, errlen) < 0)

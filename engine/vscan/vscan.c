@@ -50,61 +50,6 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
 		pc->probe ? pc->probe->name : "RPC-grind", what, pc->len);
 }
 
-/* Sends the probe's payload (through TLS when tunnelling). */
-static void send_payload(struct pconn *pc, uint64_t now)
-{
-	const struct svc_probe *p = pc->probe;
-
-	if (pc->sent)
-		return;
-	pc->sent = 1;
-	pc->deadline = now + p->totalwaitms;
-	if (p->payload_len == 0)
-		return;
-	if (pc->tls) {
-		uint8_t out[16384];
-		size_t n;
-
-		if (tls_write(pc->tls, p->payload, p->payload_len) < 0)
-			return;
-		while ((n = tls_take(pc->tls, out, sizeof(out))) > 0)
-			vs_conn_send(pc->svc->vs, pc->conn, out, n, now);
-	} else {
-		vs_conn_send(pc->svc->vs, pc->conn, p->payload, p->payload_len,
-			     now);
-	}
-}
-
-/* Buffers start small and double: 10,000 connections at once must not
- * each hold VS_MAX_RESP (most answers are a banner line). */
-void vs_append(struct pconn *pc, const uint8_t *d, size_t n)
-{
-	if (n > VS_MAX_RESP - pc->len)
-		n = VS_MAX_RESP - pc->len;
-	if (pc->len + n > pc->cap) {
-		size_t cap = pc->cap ? pc->cap : 512;
-
-		while (cap < pc->len + n)
-			cap *= 2;
-		if (cap > VS_MAX_RESP)
-			cap = VS_MAX_RESP;
-		pc->buf = xrealloc(pc->buf, cap);
-		pc->cap = cap;
-	}
-	if (n)
-		memcpy(pc->buf + pc->len, d, n);
-	if (n && pc->len) { /* the pace of a reply that comes in pieces */
-		uint64_t now = vs_now_ms();
-
-		if (now - pc->last_data > pc->max_gap)
-			pc->max_gap = now - pc->last_data;
-	}
-	if (n)
-		pc->last_data = vs_now_ms();
-	pc->len += n;
-	pc->svc->not_wrapped |= n > 0;
-}
-
 /*
  * The recognisers' answer in nmap's order, not the replies' arrival
  * order: a service named from an earlier probe replaces another one
@@ -200,7 +145,7 @@ static int check_reflection(struct pconn *pc, int final)
 	return 1;
 }
 
-static void try_match(struct pconn *pc)
+void vs_try_match(struct pconn *pc)
 {
 	if (pc->len == 0 || pc->concluded)
 		return;
@@ -224,132 +169,6 @@ static void echo_answer(struct service *sv)
 	memset(&sv->best, 0, sizeof(sv->best));
 	sv->best.kind = SVC_HARD;
 	snprintf(sv->best.service, sizeof(sv->best.service), "echo");
-}
-
-/* TLS: move ciphertext both ways, plaintext into the buffer. */
-static void tls_pump(struct pconn *pc, uint64_t now)
-{
-	uint8_t buf[16384];
-	size_t n;
-	enum tls_state st = tls_step(pc->tls);
-
-	while ((n = tls_take(pc->tls, buf, sizeof(buf))) > 0)
-		vs_conn_send(pc->svc->vs, pc->conn, buf, n, now);
-	if (st == TLS_FAILED) {
-		pc->tls_failed = 1;
-		pc->concluded = 1;
-		vs_mark_dirty(pc->svc);
-		return;
-	}
-	if (st == TLS_OPEN) {
-		if (!pc->sent)
-			send_payload(pc, now);
-		while ((n = tls_read(pc->tls, buf, sizeof(buf))) > 0)
-			vs_append(pc, buf, n);
-	}
-}
-
-void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
-		 size_t len, void *user)
-{
-	struct pconn *pc = user;
-	uint64_t now = vs_now_ms();
-
-	(void)c;
-	if (ev == TCP_EV_CONNECTED && !pc->established) {
-		struct vs *v = pc->svc->vs;
-
-		pc->established = 1;
-		if (++v->est_now > v->est_peak)
-			v->est_peak = v->est_now;
-	}
-	if (ev == TCP_EV_CLOSED) {
-		vs_conn_closed(pc->svc);
-		if (pc->established)
-			pc->svc->vs->est_now--;
-	}
-	if (pc->is_rpc) {
-		vsrpc_event(pc, ev, data, len);
-		vs_mark_dirty(pc->svc);
-		return;
-	}
-	switch (ev) {
-	case TCP_EV_CONNECTED:
-		pc->connected_at = now;
-		if (pc->svc->tunnel) {
-			const struct addr *a = &pc->svc->out->addr;
-
-			pc->tls = tls_conn_new(
-				pc->svc->vs->tls,
-				targets_name(pc->svc->vs->o->targets, a));
-			pc->deadline = now + VS_CONNECT_MS;
-			if (pc->tls)
-				tls_pump(pc, now);
-		} else {
-			send_payload(pc, now);
-		}
-		break;
-	case TCP_EV_DATA:
-		pc->svc->heard |= len > 0;
-		if (pc->tls) {
-			tls_feed(pc->tls, data, len);
-			tls_pump(pc, now);
-		} else {
-			vs_append(pc, data, len);
-		}
-		try_match(pc);
-		if (!pc->reflected)
-			vsrpc_note(pc);
-		/* A TLS probe answered by something that is not TLS. */
-		if (pc->is_tls_probe && pc->len && pc->buf[0] != 0x16 &&
-		    pc->buf[0] != 0x15)
-			pc->concluded = 1;
-		if (pc->len >= VS_MAX_RESP)
-			pc->concluded = 1;
-		break;
-	case TCP_EV_EOF:
-		pc->got_eof = 1;
-		pc->concluded = 1;
-		break;
-	case TCP_EV_RESET:
-		vs_note_refused(pc);
-		/* fall through */
-	case TCP_EV_TIMEOUT:
-	case TCP_EV_LIMIT:
-		pc->reset = ev == TCP_EV_RESET;
-		pc->svc->not_wrapped |= ev != TCP_EV_RESET;
-		pc->concluded = 1;
-		break;
-	case TCP_EV_CLOSED:
-		pc->conn = NULL;
-		pc->closed = 1;
-		pc->concluded = 1;
-		break;
-	}
-	vs_mark_dirty(pc->svc);
-}
-
-int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
-		   int is_tls_probe)
-{
-	struct vs *v = sv->vs;
-	struct pconn *pc = xcalloc(1, sizeof(*pc));
-	uint64_t now = vs_now_ms();
-
-	pc->svc = sv;
-	pc->probe = p;
-	pc->rank = rank;
-	pc->opened = sv->nopened++;
-	pc->is_tls_probe = is_tls_probe;
-	pc->deadline = now + VS_CONNECT_MS;
-	pc->conn = vs_conn_open(v, sv, pc, now);
-	if (pc->conn == NULL) {
-		free(pc);
-		return -1;
-	}
-	pc->next = sv->conns;
-	sv->conns = pc;
-	return 0;
 }
 
 /*
@@ -654,103 +473,114 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 		conclude_early(pc, "silent after a plain answer");
 }
 
-/* Decides what a service's state means: done, tunnel, next probes. */
-void vs_evaluate(struct service *sv, uint64_t now)
+/* What vs_evaluate's pass over a service's connections saw. */
+struct vs_tally {
+	int pending, pending_tls, lower_busy, tls_ok;
+	int silent_nulls, wrapped, others;
+	int tls_failed, tunnel_conns;
+};
+
+/* Moves pc on: its wait, a deferred or settling reply, its connection. */
+static void tend_conn(struct service *sv, struct pconn *pc, uint64_t now)
+{
+	if (!pc->concluded)
+		stop_waiting(pc, now);
+	settle_deferred(pc);
+	if (pc->settling &&
+	    (pc->concluded || now - pc->last_data >= VS_SETTLE_MS))
+		match_now(pc);
+	if (pc->concluded && !pc->closed && pc->conn)
+		vs_conn_abort(sv->vs, pc->conn, now);
+}
+
+/* Adds what pc shows (TLS, pending, tcpwrapped signs) to t. */
+static void tally_conn(const struct service *sv, const struct pconn *pc,
+		       const struct svc_probe *null, uint64_t now,
+		       struct vs_tally *t)
+{
+	if (pc->tls) {
+		t->tunnel_conns++;
+		t->tls_failed += pc->tls_failed;
+		t->tls_ok += tls_version(pc->tls)[0] != '\0';
+	}
+	if (!pc->concluded) {
+		t->pending++;
+		t->pending_tls += pc->is_tls_probe;
+		t->silent_nulls += vs_silent_null(pc, now);
+		/*
+		 * nmap's precedence is file order: wait for earlier
+		 * probes still running, except a NULL probe that has
+		 * heard nothing (a silent service's banner wait).
+		 */
+		if (sv->best.kind == SVC_HARD && pc->rank < sv->best_rank &&
+		    (pc->probe != null || pc->len > 0))
+			t->lower_busy = 1;
+	}
+	/* The NULL probe closing without a byte: tcpwrapped... */
+	t->wrapped |= pc->probe == null && pc->concluded && !pc->len &&
+		      (pc->got_eof || (pc->reset && !vs_retry_left(sv))) &&
+		      pc->connected_at &&
+		      now - pc->connected_at < null->tcpwrappedms;
+	/* (a reserved-port probe counts from its SYN: rshd) */
+	t->others += pc->probe != null && !pc->concluded &&
+		     (pc->established || (pc->probe && pc->probe->sport_lo));
+}
+
+/* Tends every current connection of sv and tallies them into t. */
+static void survey(struct service *sv, uint64_t now, struct vs_tally *t)
 {
 	const struct svc_probe *null = svcdb_null_probe(sv->vs->db);
-	int pending = 0, pending_tls = 0, lower_busy = 0, tls_ok = 0;
-	int silent_nulls = 0, wrapped = 0, others = 0;
-	int tls_failed = 0, tunnel_conns = 0;
 
-	if (sv->rpc) {
-		vsrpc_evaluate(sv, now);
-		return;
-	}
-
+	memset(t, 0, sizeof(*t));
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
 		if (pc->rank >= (1 << 21))
 			continue; /* from before a restart */
-		if (!pc->concluded)
-			stop_waiting(pc, now);
-		settle_deferred(pc);
-		if (pc->settling &&
-		    (pc->concluded || now - pc->last_data >= VS_SETTLE_MS))
-			match_now(pc);
-		if (pc->concluded && !pc->closed && pc->conn)
-			vs_conn_abort(sv->vs, pc->conn, now);
-		if (pc->tls) {
-			tunnel_conns++;
-			tls_failed += pc->tls_failed;
-			tls_ok += tls_version(pc->tls)[0] != '\0';
-		}
-		if (!pc->concluded) {
-			pending++;
-			pending_tls += pc->is_tls_probe;
-			silent_nulls += vs_silent_null(pc, now);
-			/*
-			 * nmap's precedence is file order: wait for earlier
-			 * probes still running, except a NULL probe that has
-			 * heard nothing (a silent service's banner wait).
-			 */
-			if (sv->best.kind == SVC_HARD &&
-			    pc->rank < sv->best_rank &&
-			    (pc->probe != null || pc->len > 0))
-				lower_busy = 1;
-		}
-		/* The NULL probe closing without a byte: tcpwrapped... */
-		wrapped |= pc->probe == null && pc->concluded && !pc->len &&
-			   (pc->got_eof || (pc->reset && !vs_retry_left(sv))) &&
-			   pc->connected_at &&
-			   now - pc->connected_at < null->tcpwrappedms;
-		/* (a reserved-port probe counts from its SYN: rshd) */
-		others +=
-			pc->probe != null && !pc->concluded &&
-			(pc->established || (pc->probe && pc->probe->sport_lo));
+		tend_conn(sv, pc, now);
+		tally_conn(sv, pc, null, now, t);
 	}
+}
+
+/* tcpwrapped, or rshd's reserved-port probes next; 1 if it acted. */
+static int wrapped_end(struct service *sv, const struct vs_tally *t)
+{
 	/* ...unless another probe's connection is still up: a daemon that
 	 * serves one client (OpenVPN) resets those queued behind it. */
-	if (wrapped && !others && sv->best.kind != SVC_HARD && !sv->have_soft &&
-	    !sv->tunnel) {
-		if (sv->phase == 0 && vs_reserved_listed(sv))
-			phase1_rest(sv); /* rshd: only they can tell */
+	if (!t->wrapped || t->others || sv->best.kind == SVC_HARD ||
+	    sv->have_soft || sv->tunnel)
+		return 0;
+	if (sv->phase == 0 && vs_reserved_listed(sv))
+		phase1_rest(sv); /* rshd: only they can tell */
+	else
+		vs_finish(sv, VS_TCPWRAPPED);
+	return 1;
+}
+
+/* A hard answer: through TLS, earlier probes, or done; 1 if it acted. */
+static int hard_answer_next(struct service *sv, const struct vs_tally *t)
+{
+	if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
+	    !sv->tls_gave_up && !t->lower_busy) {
+		restart(sv, 1);
+		return 1;
+	}
+	if (t->pending_tls == 0 && !t->lower_busy &&
+	    vs_unsent_before_best(sv)) {
+		vs_fill(sv, sv->best_rank);
+		return 1;
+	}
+	if (t->pending_tls == 0 && !t->lower_busy) {
+		if (vsrpc_begin(sv, VS_MATCHED))
+			close_all(sv);
 		else
-			vs_finish(sv, VS_TCPWRAPPED);
-		return;
+			vs_finish(sv, VS_MATCHED);
+		return 1;
 	}
-	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
-		if (greeting_over(sv, now))
-			phase1_rest(sv);
-		return;
-	}
-	if (sv->best.kind == SVC_HARD) {
-		if (!sv->tunnel && strcmp(sv->best.service, "ssl") == 0 &&
-		    !sv->tls_gave_up && !lower_busy) {
-			restart(sv, 1);
-			return;
-		}
-		if (pending_tls == 0 && !lower_busy &&
-		    vs_unsent_before_best(sv)) {
-			vs_fill(sv, sv->best_rank);
-			return;
-		}
-		if (pending_tls == 0 && !lower_busy) {
-			if (vsrpc_begin(sv, VS_MATCHED))
-				close_all(sv);
-			else
-				vs_finish(sv, VS_MATCHED);
-			return;
-		}
-	}
-	if (sv->tunnel && tunnel_conns > 0 && tls_ok == 0 &&
-	    tls_failed == tunnel_conns) {
-		/* TLS failed everywhere: answer from plain probes (#2528). */
-		restart(sv, 0);
-		return;
-	}
-	if (pending && pending != silent_nulls)
-		return;
-	/* Every probe so far has concluded (or is a silent NULL): record
-	 * the answers for the fingerprint, then go on. */
+	return 0;
+}
+
+/* Adds the concluded replies not yet in sv's fingerprint to it. */
+static void record_fp(struct service *sv)
+{
 	for (struct pconn *pc = sv->conns; pc; pc = pc->next) {
 		if (pc->rank >= (1 << 21) || pc->len == 0 || pc->fp_added ||
 		    !pc->concluded)
@@ -761,6 +591,38 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		}
 		pc->fp_added = 1;
 	}
+}
+
+/* Decides what a service's state means: done, tunnel, next probes. */
+void vs_evaluate(struct service *sv, uint64_t now)
+{
+	struct vs_tally t;
+
+	if (sv->rpc) {
+		vsrpc_evaluate(sv, now);
+		return;
+	}
+	survey(sv, now, &t);
+	if (wrapped_end(sv, &t))
+		return;
+	if (sv->phase == 0 && sv->best.kind != SVC_HARD) {
+		if (greeting_over(sv, now))
+			phase1_rest(sv);
+		return;
+	}
+	if (sv->best.kind == SVC_HARD && hard_answer_next(sv, &t))
+		return;
+	if (sv->tunnel && t.tunnel_conns > 0 && t.tls_ok == 0 &&
+	    t.tls_failed == t.tunnel_conns) {
+		/* TLS failed everywhere: answer from plain probes (#2528). */
+		restart(sv, 0);
+		return;
+	}
+	if (t.pending && t.pending != t.silent_nulls)
+		return;
+	/* Every probe so far has concluded (or is a silent NULL): record
+	 * the answers for the fingerprint, then go on. */
+	record_fp(sv);
 	if (sv->phase == 1)
 		sv->phase = 2;
 	vs_fill(sv, 1 << 22);

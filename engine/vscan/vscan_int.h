@@ -203,9 +203,8 @@ void vs_start_service(struct service *sv);
 void vs_evaluate(struct service *sv, uint64_t now);
 void vs_finish(struct service *sv, int state);
 void vs_free_conns(struct service *sv);
-/* Opens a connection for probe p of sv (rank: nmap's order); 0 or -1. */
-int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
-		   int is_tls_probe);
+/* Matches pc's reply so far, unless concluded or our probe sent back. */
+void vs_try_match(struct pconn *pc);
 /*
  * vscan_retry.c. A daemon that serves one connection at a time (OpenVPN
  * in tcp-server mode closes its listening socket while a client is on)
@@ -235,6 +234,11 @@ void vs_note_silent(struct pconn *pc);
 int vs_retry_silent(struct service *sv);
 /* Whether sv may still retry (a NULL probe's reset is not yet final). */
 int vs_retry_left(const struct service *sv);
+
+/* vscan_conn.c: one probe's connection, its events and its reply. */
+/* Opens a connection for probe p of sv (rank: nmap's order); 0 or -1. */
+int vs_start_probe(struct service *sv, const struct svc_probe *p, int rank,
+		   int is_tls_probe);
 /* The transport's event callback (tcp.h's contract, for both). */
 void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		 size_t len, void *user);

@@ -338,6 +338,81 @@ static void loop(struct vs *v)
 	}
 }
 
+/* The probes that tell TLS: rarity 1 with an "ssl" line. */
+static void find_tls_probes(struct vs *v)
+{
+	const struct svcdb *db = v->db;
+
+	v->tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v->tls_probes));
+	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
+		const struct svc_probe *p = svcdb_probe(db, i);
+
+		/* A TLS record or SSLv2 hello as payload, and an ssl line. */
+		if (p->proto == IPPROTO_TCP && p->rarity <= 1 &&
+		    p->payload_len > 0 &&
+		    (p->payload[0] == 0x16 || p->payload[0] == 0x80) &&
+		    svc_probe_can_match(p, "ssl"))
+			v->tls_probes[v->ntls++] = p;
+	}
+}
+
+/* Once a run, when the first group has services to probe. */
+static void warn_sockets(struct scan *s, enum vscan_mode mode)
+{
+	if (mode != VSCAN_SOCKETS || s->priv->vwarned)
+		return;
+	s->priv->vwarned = 1;
+	progress_clear();
+	fprintf(stderr,
+		"Warning: cannot stop the kernel resetting fathom's "
+		"connections (%s); -sV probes go through kernel "
+		"sockets\n",
+		s->priv->vwhy);
+}
+
+/* --debug's account of the run: transport, peaks, capture counts. */
+static void debug_summary(const struct vs *v, enum vscan_mode mode)
+{
+	if (!v->o->debug)
+		return;
+	fprintf(stderr,
+		"vscan: %zu services, %s, peak %zu connections at "
+		"once (%zu established)\n",
+		v->nsvc,
+		mode == VSCAN_FOREIGN ? "userspace TCP (foreign -S)"
+		: mode == VSCAN_GUARD ? "userspace TCP (nft guard)"
+				      : "kernel sockets",
+		v->conns_peak, v->est_peak);
+	if (v->io)
+		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
+			(unsigned long long)pktio_drops(v->io));
+	if (v->io && mode == VSCAN_FOREIGN)
+		fprintf(stderr,
+			"vscan: answered %llu ARP requests, %llu "
+			"neighbour solicitations\n",
+			(unsigned long long)pktio_arp_answered(v->io),
+			(unsigned long long)pktio_nd_answered(v->io));
+}
+
+/* Frees what the run allocated (the capture stays open, paused later). */
+static void release(struct vs *v)
+{
+	progress_task_clear();
+	if (v->tr)
+		v->tr->ops->free(v->tr, vs_now_ms());
+	for (size_t i = 0; i < v->nsvc; i++) {
+		svcfp_free(&v->svcs[i].fp);
+		vs_free_conns(&v->svcs[i]);
+	}
+	vsrpc_dumps_free(v);
+	neigh_free(v->neigh6);
+	free(v->svcs);
+	free(v->order);
+	free(v->host_conns);
+	free(v->tls_probes);
+	tls_ctx_free(v->tls);
+}
+
 int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
 	      char *err, size_t errlen)
 {
@@ -362,31 +437,11 @@ int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
 	v.maxc = (size_t)v.o->max_parallelism;
 	v.par = v.o->version_parallel ? (size_t)v.o->version_parallel
 				      : VS_PAR_DEFAULT;
-	/* The probes that tell TLS: rarity 1 with an "ssl" line. */
-	v.tls_probes = xcalloc(svcdb_nprobes(db) + 1, sizeof(*v.tls_probes));
-	for (size_t i = 0; i < svcdb_nprobes(db); i++) {
-		const struct svc_probe *p = svcdb_probe(db, i);
-
-		/* A TLS record or SSLv2 hello as payload, and an ssl line. */
-		if (p->proto == IPPROTO_TCP && p->rarity <= 1 &&
-		    p->payload_len > 0 &&
-		    (p->payload[0] == 0x16 || p->payload[0] == 0x80) &&
-		    svc_probe_can_match(p, "ssl"))
-			v.tls_probes[v.ntls++] = p;
-	}
+	find_tls_probes(&v);
 	v.tls = tls_ctx_new(err, errlen);
 	if (v.tls == NULL)
 		goto done;
-	if (mode == VSCAN_SOCKETS && !s->priv->vwarned) {
-		/* Once a run, when the first group has services to probe. */
-		s->priv->vwarned = 1;
-		progress_clear();
-		fprintf(stderr,
-			"Warning: cannot stop the kernel resetting fathom's "
-			"connections (%s); -sV probes go through kernel "
-			"sockets\n",
-			s->priv->vwhy);
-	}
+	warn_sockets(s, mode);
 	if (open_transport(&v, mode, err, errlen) < 0)
 		goto done;
 	/* IPv6 next hops: the sweep's NAs, else solicited now. */
@@ -394,40 +449,10 @@ int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
 	    vs_nexthops6(&v, err, errlen) < 0)
 		goto done;
 	loop(&v);
-	if (v.o->debug)
-		fprintf(stderr,
-			"vscan: %zu services, %s, peak %zu connections at "
-			"once (%zu established)\n",
-			v.nsvc,
-			mode == VSCAN_FOREIGN ? "userspace TCP (foreign -S)"
-			: mode == VSCAN_GUARD ? "userspace TCP (nft guard)"
-					      : "kernel sockets",
-			v.conns_peak, v.est_peak);
-	if (v.o->debug && v.io)
-		fprintf(stderr, "vscan: %llu frames dropped by the capture\n",
-			(unsigned long long)pktio_drops(v.io));
-	if (v.o->debug && v.io && mode == VSCAN_FOREIGN)
-		fprintf(stderr,
-			"vscan: answered %llu ARP requests, %llu "
-			"neighbour solicitations\n",
-			(unsigned long long)pktio_arp_answered(v.io),
-			(unsigned long long)pktio_nd_answered(v.io));
+	debug_summary(&v, mode);
 	rc = 0;
 done:
-	progress_task_clear();
-	if (v.tr)
-		v.tr->ops->free(v.tr, vs_now_ms());
-	for (size_t i = 0; i < v.nsvc; i++) {
-		svcfp_free(&v.svcs[i].fp);
-		vs_free_conns(&v.svcs[i]);
-	}
-	vsrpc_dumps_free(&v);
-	neigh_free(v.neigh6);
-	free(v.svcs);
-	free(v.order);
-	free(v.host_conns);
-	free(v.tls_probes);
-	tls_ctx_free(v.tls);
+	release(&v);
 	if (v.io && pktio_pause(v.io, err, errlen) < 0)
 		rc = -1;
 	route_table_free(&rt);
