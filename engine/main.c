@@ -178,17 +178,107 @@ static int run_groups(struct phase_list *pl, struct phase_run *r, char *err,
 	return 0;
 }
 
+/*
+ * The top-level run: its counters, its clock and its outputs. Returns 0,
+ * or -1 (nothing left to free but opt) when the outputs cannot be opened.
+ */
+static int run_open(struct phase_run *r, const struct scan_opts *opt)
+{
+	memset(r, 0, sizeof(*r));
+	scan_init(&r->top, opt, &stop_flag);
+	r->top.grouped = 1;
+	r->top.hosts_up =
+		opt->resume_up; /* the summary counts the whole scan */
+	r->top.st.start_wall = time(NULL);
+	r->top.st.start_ns = now_ns();
+	r->host = write_host;
+	r->partial = write_partial;
+	r->flush = flush_outputs;
+	r->out = outputs_open(opt, r->top.st.start_wall);
+	if (r->out == NULL) {
+		scan_free(&r->top);
+		return -1;
+	}
+	return 0;
+}
+
+/* SIGINT/SIGTERM end the run after the current group; SIGPIPE is ignored. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * The outputs' headers, the privileged set-up and the groups, with the
+ * stats thread running alongside. Returns 1 if the run failed (err says
+ * why, already on stderr), else 0.
+ */
+static int run_scan(struct phase_list *pl, struct phase_run *r, char *err,
+		    size_t errlen)
+{
+	struct stats *stats;
+	struct run_info ri;
+	int failed = 0;
+
+	runinfo_of(&r->top, &ri);
+	outputs_begin(r->out, &ri);
+	if (setup_and_drop(pl, r, err, errlen) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		failed = 1;
+	}
+	stats = stats_start(r->out, r->top.st.start_ns, &r->counts,
+			    r->top.opt->stats_every_ms);
+	if (!failed && run_groups(pl, r, err, errlen) < 0) {
+		fprintf(stderr, "fathom: %s\n", err);
+		failed = 1;
+	}
+	stats_stop(stats);
+	privsetup_close(&r->priv); /* the nft guard's table goes with it */
+	return failed;
+}
+
+/*
+ * The end of the run: the closing messages and documents. Returns the
+ * exit status.
+ */
+static int run_close(struct phase_run *r, int failed, const char *err)
+{
+	const char *why = NULL; /* why the run ended early, for the outputs */
+	int rc = FATHOM_EXIT_OK;
+	struct run_info ri;
+
+	if (r->top.st.interrupted)
+		outputs_partial(r->out); /* once: between groups too */
+	r->top.st.end_ns = now_ns();
+	r->top.st.end_wall = time(NULL);
+	end_messages(r, failed);
+	if (failed) {
+		rc = FATHOM_EXIT_FAIL;
+		why = err[0] ? err : "scan failed";
+	} else if (r->top.st.interrupted) {
+		rc = 128 + SIGINT;
+		why = "interrupted";
+	}
+	/* A failed run still closes its documents: exit="error". */
+	runinfo_of(&r->top, &ri);
+	if (outputs_close(r->out, &ri, why != NULL, why) < 0 && rc == 0)
+		rc = FATHOM_EXIT_FAIL;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct scan_opts opt;
 	struct phase_run r;
 	struct phase_list *pl;
-	struct stats *stats;
-	struct sigaction sa;
 	char err[512] = "";
-	const char *why = NULL; /* why the run ended early, for the outputs */
-	int rc = FATHOM_EXIT_OK, failed = 0;
-	struct run_info ri;
+	int rc, failed;
 
 	/* Subcommands: no scan, no privileges. */
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
@@ -205,59 +295,14 @@ int main(int argc, char **argv)
 		cli_free(&opt);
 		return FATHOM_EXIT_FAIL;
 	}
-	memset(&r, 0, sizeof(r));
-	scan_init(&r.top, &opt, &stop_flag);
-	r.top.grouped = 1;
-	r.top.hosts_up = opt.resume_up; /* the summary counts the whole scan */
-	r.top.st.start_wall = time(NULL);
-	r.top.st.start_ns = now_ns();
-	r.host = write_host;
-	r.partial = write_partial;
-	r.flush = flush_outputs;
-	r.out = outputs_open(&opt, r.top.st.start_wall);
-	if (r.out == NULL) {
-		scan_free(&r.top);
+	if (run_open(&r, &opt) < 0) {
 		cli_free(&opt);
 		return FATHOM_EXIT_FAIL;
 	}
 	pl = phase_list_new(&opt);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	runinfo_of(&r.top, &ri);
-	outputs_begin(r.out, &ri);
-	if (setup_and_drop(pl, &r, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fathom: %s\n", err);
-		failed = 1;
-	}
-	stats = stats_start(r.out, r.top.st.start_ns, &r.counts,
-			    opt.stats_every_ms);
-	if (!failed && run_groups(pl, &r, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fathom: %s\n", err);
-		failed = 1;
-	}
-	stats_stop(stats);
-	privsetup_close(&r.priv); /* the nft guard's table goes with it */
-	if (r.top.st.interrupted)
-		outputs_partial(r.out); /* once: between groups too */
-	r.top.st.end_ns = now_ns();
-	r.top.st.end_wall = time(NULL);
-	end_messages(&r, failed);
-	if (failed) {
-		rc = FATHOM_EXIT_FAIL;
-		why = err[0] ? err : "scan failed";
-	} else if (r.top.st.interrupted) {
-		rc = 128 + SIGINT;
-		why = "interrupted";
-	}
-	/* A failed run still closes its documents: exit="error". */
-	runinfo_of(&r.top, &ri);
-	if (outputs_close(r.out, &ri, why != NULL, why) < 0 && rc == 0)
-		rc = FATHOM_EXIT_FAIL;
+	catch_signals();
+	failed = run_scan(pl, &r, err, sizeof(err));
+	rc = run_close(&r, failed, err);
 	/* The phases' footer markers (top.svc, top.os) are static. */
 	r.top.svc = NULL;
 	r.top.os = NULL;

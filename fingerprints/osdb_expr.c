@@ -271,6 +271,88 @@ static int compile_nested(struct osdb_chunk **arena, struct osdb_alt *a,
 	return 0;
 }
 
+/* Splits s (n bytes) at '|' outside brackets into alts; 0 or -1 with why. */
+static int split_alts(const char *s, size_t n, struct osdb_alt *alts, int *nalt,
+		      char *why, size_t whylen)
+{
+	int k = 0, depth = 0;
+	size_t start = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] == '[')
+			depth++;
+		else if (i < n && s[i] == ']')
+			depth--;
+		if (i < n && (s[i] != '|' || depth > 0))
+			continue;
+		if (k == OSDB_MAX_ALTS)
+			return reason(why, whylen, "too many alternatives");
+		alts[k].text = s + start;
+		alts[k].len = (uint16_t)(i - start);
+		alts[k].prefix = i < n;
+		k++;
+		start = i + 1;
+	}
+	*nalt = k;
+	return 0;
+}
+
+/*
+ * An alternative when it or a later one has a '-': "LO-HI" is a range,
+ * one without a '-' never matches a number. 0 or -1 with why.
+ */
+static int compile_range(struct osdb_alt *a, char *why, size_t whylen)
+{
+	const char *t = a->text;
+	size_t len = a->len, h = hex_run(t, len), h2;
+
+	if (memchr(t, '-', len) == NULL) {
+		a->numkind = OSDB_NUM_NEVER;
+		return 0;
+	}
+	h2 = h < len ? hex_run(t + h + 1, len - h - 1) : 0;
+	if (h == 0 || t[h] != '-' || h2 == 0 || h + 1 + h2 != len)
+		return reason(why, whylen, "bad range '%.*s'", (int)len, t);
+	a->numkind = OSDB_NUM_RANGE;
+	a->lo = (uint32_t)hex_value(t, h);
+	a->hi = (uint32_t)hex_value(t + h + 1, h2);
+	if (a->hi <= a->lo) /* nmap asserts hi > lo */
+		return reason(why, whylen, "empty range '%.*s'", (int)len, t);
+	return 0;
+}
+
+/* How alternative k of nalt treats numbers; 0 or -1 with why. */
+static int compile_alt(struct osdb_chunk **arena, struct osdb_alt *alts,
+		       int nalt, int k, char *why, size_t whylen)
+{
+	struct osdb_alt *a = &alts[k];
+	const char *t = a->text;
+	size_t len = a->len, h;
+	int dash_later = 0;
+
+	if (memchr(t, '[', len) || memchr(t, ']', len)) {
+		if (compile_nested(arena, a, why, whylen) < 0)
+			return -1;
+		a->numkind = OSDB_NUM_TEXT;
+		return 0;
+	}
+	for (int j = k; j < nalt && !dash_later; j++)
+		dash_later = memchr(alts[j].text, '-', alts[j].len) != NULL;
+	if (len > 0 && (t[0] == '<' || t[0] == '>')) {
+		h = hex_run(t + 1, len - 1);
+		if (h == 0 || h != len - 1)
+			return reason(why, whylen, "bad comparison '%.*s'",
+				      (int)len, t);
+		a->numkind = t[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
+		a->lo = a->hi = (uint32_t)hex_value(t + 1, h);
+	} else if (dash_later) {
+		return compile_range(a, why, whylen);
+	} else {
+		a->numkind = OSDB_NUM_TEXT;
+	}
+	return 0;
+}
+
 /*
  * Splits an expression at '|' outside brackets and decides, once, how
  * each alternative treats numeric values (the 7.93 rules in osdb_int.h).
@@ -279,71 +361,14 @@ int osdb_compile_expr(struct osdb_chunk **arena, struct osdb_attr *at,
 		      const char *s, size_t n, char *why, size_t whylen)
 {
 	struct osdb_alt alts[OSDB_MAX_ALTS];
-	int nalt = 0, depth = 0;
-	size_t start = 0;
+	int nalt = 0;
 
 	memset(alts, 0, sizeof(alts));
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] == '[')
-			depth++;
-		else if (i < n && s[i] == ']')
-			depth--;
-		if (i < n && (s[i] != '|' || depth > 0))
-			continue;
-		if (nalt == OSDB_MAX_ALTS)
-			return reason(why, whylen, "too many alternatives");
-		alts[nalt].text = s + start;
-		alts[nalt].len = (uint16_t)(i - start);
-		alts[nalt].prefix = i < n;
-		nalt++;
-		start = i + 1;
-	}
-	for (int k = 0; k < nalt; k++) {
-		struct osdb_alt *a = &alts[k];
-		const char *t = a->text;
-		size_t len = a->len, h;
-		int dash_later = 0;
-
-		if (memchr(t, '[', len) || memchr(t, ']', len)) {
-			if (compile_nested(arena, a, why, whylen) < 0)
-				return -1;
-			a->numkind = OSDB_NUM_TEXT;
-			continue;
-		}
-		for (int j = k; j < nalt && !dash_later; j++)
-			dash_later = memchr(alts[j].text, '-', alts[j].len) !=
-				     NULL;
-		if (len > 0 && (t[0] == '<' || t[0] == '>')) {
-			h = hex_run(t + 1, len - 1);
-			if (h == 0 || h != len - 1)
-				return reason(why, whylen,
-					      "bad comparison '%.*s'", (int)len,
-					      t);
-			a->numkind = t[0] == '<' ? OSDB_NUM_LT : OSDB_NUM_GT;
-			a->lo = a->hi = (uint32_t)hex_value(t + 1, h);
-		} else if (dash_later) {
-			h = hex_run(t, len);
-			if (memchr(t, '-', len) == NULL) {
-				a->numkind = OSDB_NUM_NEVER;
-				continue;
-			}
-			size_t h2 = h < len ? hex_run(t + h + 1, len - h - 1)
-					    : 0;
-
-			if (h == 0 || t[h] != '-' || h2 == 0 ||
-			    h + 1 + h2 != len)
-				return reason(why, whylen, "bad range '%.*s'",
-					      (int)len, t);
-			a->numkind = OSDB_NUM_RANGE;
-			a->lo = (uint32_t)hex_value(t, h);
-			a->hi = (uint32_t)hex_value(t + h + 1, h2);
-			if (a->hi <= a->lo) /* nmap asserts hi > lo */
-				return reason(why, whylen, "empty range '%.*s'",
-					      (int)len, t);
-		} else {
-			a->numkind = OSDB_NUM_TEXT;
-		}
-	}
+	if (split_alts(s, n, alts, &nalt, why, whylen) < 0)
+		return -1;
+	for (int k = 0; k < nalt; k++)
+		if (compile_alt(arena, alts, nalt, k, why, whylen) < 0)
+			return -1;
 	struct osdb_alt *out =
 		osdb_arena_alloc(arena, sizeof(*out) * (size_t)nalt);
 

@@ -276,39 +276,101 @@ static int is_name_char(char c)
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Parses one "NAME(a=b%...)" at ps->i into fp; 0 or -1 with err. */
-static int parse_test(struct pstream *ps, struct osfp *fp, char *err,
-		      size_t errlen)
+/*
+ * Reads a test's "NAME(" at ps->i into name (namelen bytes). Returns 0
+ * with ps->i past the '(', or -1 with err.
+ */
+static int parse_test_name(struct pstream *ps, char *name, size_t namelen,
+			   char *err, size_t errlen)
 {
 	size_t s = ps->i;
 	int line = ps->ln[s];
-	char name[8];
-	int id, skip;
-	struct osfp_test *t;
 
 	while (ps->i < ps->n && is_name_char(ps->c[ps->i]))
 		ps->i++;
 	if (ps->i == s || ps->i >= ps->n || ps->c[ps->i] != '(')
 		return perr(err, errlen, line,
 			    "expected a test such as SEQ(...)");
-	if (ps->i - s >= sizeof(name))
+	if (ps->i - s >= namelen)
 		return perr(err, errlen, line, "unknown test");
 	memcpy(name, ps->c + s, ps->i - s);
 	name[ps->i - s] = '\0';
 	ps->i++; /* '(' */
-	skip = strcmp(name, "SCAN") == 0;
-	id = osfp_test_lookup(name);
-	if (!skip && id < 0)
-		return perr(err, errlen, line, "unknown test %s", name);
-	if (skip) {
-		while (ps->i < ps->n && ps->c[ps->i] != ')' &&
-		       ps->c[ps->i] != '\n')
-			ps->i++;
-		if (ps->i >= ps->n || ps->c[ps->i] != ')')
-			return perr(err, errlen, line, "unterminated SCAN(");
+	return 0;
+}
+
+/* Skips the body of SCAN(...): how the print was taken, not a test. */
+static int skip_scan(struct pstream *ps, int line, char *err, size_t errlen)
+{
+	while (ps->i < ps->n && ps->c[ps->i] != ')' && ps->c[ps->i] != '\n')
 		ps->i++;
-		return 0;
-	}
+	if (ps->i >= ps->n || ps->c[ps->i] != ')')
+		return perr(err, errlen, line, "unterminated SCAN(");
+	ps->i++;
+	return 0;
+}
+
+/*
+ * Parses one "NAME=value" of test t (called name) at ps->i and the '%'
+ * or ')' after it. Returns 1 past a ')', 0 past a '%', or -1 with err.
+ */
+static int parse_attr(struct pstream *ps, struct osfp_test *t, const char *name,
+		      char *err, size_t errlen)
+{
+	size_t ns = ps->i, vs, ve;
+	int line = ps->ln[ps->i];
+	char an[OSFP_NAME_MAX];
+
+	while (ps->i < ps->n && is_name_char(ps->c[ps->i]))
+		ps->i++;
+	if (ps->i == ns || ps->c[ps->i] != '=')
+		return perr(err, errlen, line, "expected NAME=value in %s(",
+			    name);
+	if (ps->i - ns >= OSFP_NAME_MAX)
+		return perr(err, errlen, line, "attribute name too long in %s(",
+			    name);
+	vs = ++ps->i;
+	while (ps->i < ps->n && value_char(ps->c[ps->i]))
+		ps->i++;
+	ve = ps->i;
+	if (ps->i >= ps->n || ps->c[ps->i] == '\n')
+		return perr(err, errlen, ps->ln[ps->i], "unterminated %s(",
+			    name);
+	if (ps->c[ps->i] == '(' || ps->c[ps->i] == '=')
+		return perr(err, errlen, line, "stray '%c' in %s(",
+			    ps->c[ps->i], name);
+	if (ps->c[ps->i] != '%' && ps->c[ps->i] != ')')
+		return perr(err, errlen, ps->ln[ps->i], "bad character in %s(",
+			    name);
+	if (ve - vs >= OSFP_VALUE_MAX)
+		return perr(err, errlen, line, "value too long in %s(", name);
+	memcpy(an, ps->c + ns, vs - 1 - ns);
+	an[vs - 1 - ns] = '\0';
+	if (find_attr(t, an) != NULL)
+		return perr(err, errlen, line,
+			    "attribute %s given twice in %s(", an, name);
+	if (set_attr(t, an, vs - 1 - ns, ps->c + vs, ve - vs) < 0)
+		return perr(err, errlen, line, "too many attributes in %s(",
+			    name);
+	return ps->c[ps->i++] == ')';
+}
+
+/* Parses one "NAME(a=b%...)" at ps->i into fp; 0 or -1 with err. */
+static int parse_test(struct pstream *ps, struct osfp *fp, char *err,
+		      size_t errlen)
+{
+	int line = ps->ln[ps->i];
+	char name[8];
+	int id, rc;
+	struct osfp_test *t;
+
+	if (parse_test_name(ps, name, sizeof(name), err, errlen) < 0)
+		return -1;
+	if (strcmp(name, "SCAN") == 0)
+		return skip_scan(ps, line, err, errlen);
+	id = osfp_test_lookup(name);
+	if (id < 0)
+		return perr(err, errlen, line, "unknown test %s", name);
 	t = &fp->test[id];
 	if (t->present)
 		return perr(err, errlen, line, "test %s given twice", name);
@@ -317,49 +379,10 @@ static int parse_test(struct pstream *ps, struct osfp *fp, char *err,
 		ps->i++;
 		return 0;
 	}
-	for (;;) {
-		size_t ns = ps->i, vs, ve;
-		char c;
-
-		line = ps->ln[ps->i];
-		while (ps->i < ps->n && is_name_char(ps->c[ps->i]))
-			ps->i++;
-		if (ps->i == ns || ps->c[ps->i] != '=')
-			return perr(err, errlen, line,
-				    "expected NAME=value in %s(", name);
-		if (ps->i - ns >= OSFP_NAME_MAX)
-			return perr(err, errlen, line,
-				    "attribute name too long in %s(", name);
-		vs = ++ps->i;
-		while (ps->i < ps->n && value_char(c = ps->c[ps->i]))
-			ps->i++;
-		ve = ps->i;
-		if (ps->i >= ps->n || ps->c[ps->i] == '\n')
-			return perr(err, errlen, ps->ln[ps->i],
-				    "unterminated %s(", name);
-		if (ps->c[ps->i] == '(' || ps->c[ps->i] == '=')
-			return perr(err, errlen, line, "stray '%c' in %s(",
-				    ps->c[ps->i], name);
-		if (ps->c[ps->i] != '%' && ps->c[ps->i] != ')')
-			return perr(err, errlen, ps->ln[ps->i],
-				    "bad character in %s(", name);
-		if (ve - vs >= OSFP_VALUE_MAX)
-			return perr(err, errlen, line, "value too long in %s(",
-				    name);
-		char an[OSFP_NAME_MAX];
-
-		memcpy(an, ps->c + ns, vs - 1 - ns);
-		an[vs - 1 - ns] = '\0';
-		if (find_attr(t, an) != NULL)
-			return perr(err, errlen, line,
-				    "attribute %s given twice in %s(", an,
-				    name);
-		if (set_attr(t, an, vs - 1 - ns, ps->c + vs, ve - vs) < 0)
-			return perr(err, errlen, line,
-				    "too many attributes in %s(", name);
-		if (ps->c[ps->i++] == ')')
-			return 0;
-	}
+	do
+		rc = parse_attr(ps, t, name, err, errlen);
+	while (rc == 0);
+	return rc < 0 ? -1 : 0;
 }
 
 int osfp_parse(struct osfp *fp, const char *text, size_t len, char *err,
@@ -394,16 +417,12 @@ int osfp_parse(struct osfp *fp, const char *text, size_t len, char *err,
 	return rc;
 }
 
-size_t osfp_format_submission(const struct osfp *fp,
-			      const struct osfp_scaninfo *si, char *out,
-			      size_t outlen)
+/* The SCAN(...) line of a submission, from si, into tmp. */
+static void scan_line(const struct osfp_scaninfo *si, char *tmp, size_t len)
 {
-	struct sbuf flat, sb;
-	char tmp[256], num[3][16], dist[24] = "", dc[8] = "", mac[16] = "";
+	char num[3][16], dist[24] = "", dc[8] = "", mac[16] = "";
 	struct tm tm;
 	time_t when = si->when;
-	char *text;
-	size_t n;
 
 	if (localtime_r(&when, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm)), tm.tm_mon = -1;
@@ -424,13 +443,25 @@ size_t osfp_format_submission(const struct osfp *fp,
 		for (size_t k = 3; mac[k]; k++)
 			mac[k] = (char)toupper((unsigned char)mac[k]);
 	}
-	snprintf(tmp, sizeof(tmp),
+	snprintf(tmp, len,
 		 "SCAN(V=%s%%E=4%%D=%d/%d%%OT=%s%%CT=%s%%CU=%s%%PV=%c%s%s"
 		 "%%G=%c%s%%TM=%X%%P=%s)",
 		 si->version ? si->version : "", tm.tm_mon + 1, tm.tm_mday,
 		 num[0], num[1], num[2], si->private_addr ? 'Y' : 'N', dist, dc,
 		 si->good ? 'Y' : 'N', mac, (unsigned int)si->when,
 		 si->platform ? si->platform : "");
+}
+
+size_t osfp_format_submission(const struct osfp *fp,
+			      const struct osfp_scaninfo *si, char *out,
+			      size_t outlen)
+{
+	struct sbuf flat, sb;
+	char tmp[256];
+	char *text;
+	size_t n;
+
+	scan_line(si, tmp, sizeof(tmp));
 
 	/* First the flat text, then cut it. */
 	sb_init(&flat, NULL, 0);

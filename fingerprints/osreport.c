@@ -115,81 +115,108 @@ static int add_unique(const char **arr, int *n, const char *s)
 	return 0;
 }
 
-/* Device type / Running / OS CPE (printosclassificationoutput). */
-static void put_classes(struct out *o, const struct osmatch_list *l, int guess)
-{
-	struct osreport_classes cl;
+/* The members of the classification lines, gathered before any is put. */
+struct class_lines {
 	const char *types[MAX_CLASS_MEMBERS], *cpes[MAX_CLASS_MEMBERS];
 	char family[MAX_CLASS_MEMBERS][128], gens[MAX_CLASS_MEMBERS][96];
 	double facc[MAX_CLASS_MEMBERS];
-	int ntypes = 0, ncpes = 0, nfam = 0, overflow = 0;
+	int ntypes, ncpes, nfam, overflow;
+};
 
-	osreport_classify(l, &cl);
-	if (cl.toomany || cl.n == 0)
-		return;
-	for (int k = 0; k < cl.n; k++) {
-		const struct osclass *c = cl.v[k].c;
-		char name[128];
-		int f;
+/*
+ * Class c (accuracy acc) into its family: a new "Vendor Family" entry or
+ * one more generation of a known one. -1 when there is no room for it.
+ */
+static int add_family(struct class_lines *cl, const struct osclass *c,
+		      double acc)
+{
+	char name[128];
+	int f;
 
-		if ((!guess && k >= cl.nperfect) ||
-		    cl.v[k].accuracy <= cl.v[0].accuracy - 0.1 ||
-		    (cl.v[k].accuracy < 1.0 && k > 9))
+	/* "Linux" rather than "Linux Linux" */
+	if (strcmp(c->vendor, c->family) == 0)
+		snprintf(name, sizeof(name), "%s", c->family);
+	else
+		snprintf(name, sizeof(name), "%s %s", c->vendor, c->family);
+	for (f = 0; f < cl->nfam; f++)
+		if (strcmp(cl->family[f], name) == 0)
 			break;
-		if (add_unique(types, &ntypes, c->devtype) < 0)
-			overflow = 1;
-		for (int i = 0; i < c->ncpe; i++)
-			if (add_unique(cpes, &ncpes, c->cpe[i]) < 0)
-				overflow = 1;
-		/* "Linux" rather than "Linux Linux" */
-		if (strcmp(c->vendor, c->family) == 0)
-			snprintf(name, sizeof(name), "%s", c->family);
-		else
-			snprintf(name, sizeof(name), "%s %s", c->vendor,
-				 c->family);
-		for (f = 0; f < nfam; f++)
-			if (strcmp(family[f], name) == 0)
-				break;
-		if (f < nfam) {
-			/* nmap's test is a substring search: "6.X" is "in"
-			 * "2.6.X" and is not added again */
-			size_t len = strlen(gens[f]);
+	if (f < cl->nfam) {
+		/* nmap's test is a substring search: "6.X" is "in"
+		 * "2.6.X" and is not added again */
+		char *g = cl->gens[f];
+		size_t len = strlen(g);
 
-			if (c->gen[0] && !strstr(gens[f], c->gen) &&
-			    len + 2 + strlen(c->gen) < sizeof(gens[f]))
-				snprintf(gens[f] + len, sizeof(gens[f]) - len,
-					 "%s%s", len ? "|" : "", c->gen);
-			continue;
-		}
-		if (nfam >= MAX_CLASS_MEMBERS) {
-			overflow = 1;
-			break;
-		}
-		snprintf(family[nfam], sizeof(family[nfam]), "%s", name);
-		snprintf(gens[nfam], 48, "%s", c->gen);
-		facc[nfam] = cl.v[k].accuracy;
-		nfam++;
+		if (c->gen[0] && !strstr(g, c->gen) &&
+		    len + 2 + strlen(c->gen) < sizeof(cl->gens[f]))
+			snprintf(g + len, sizeof(cl->gens[f]) - len, "%s%s",
+				 len ? "|" : "", c->gen);
+		return 0;
 	}
-	if (overflow || nfam == 0)
+	if (cl->nfam >= MAX_CLASS_MEMBERS)
+		return -1;
+	snprintf(cl->family[cl->nfam], sizeof(cl->family[cl->nfam]), "%s",
+		 name);
+	snprintf(cl->gens[cl->nfam], 48, "%s", c->gen);
+	cl->facc[cl->nfam] = acc;
+	cl->nfam++;
+	return 0;
+}
+
+/* The classes nmap prints (all perfect ones, or close guesses), into cl. */
+static void collect_classes(struct class_lines *cl,
+			    const struct osreport_classes *oc, int guess)
+{
+	for (int k = 0; k < oc->n; k++) {
+		const struct osclass *c = oc->v[k].c;
+
+		if ((!guess && k >= oc->nperfect) ||
+		    oc->v[k].accuracy <= oc->v[0].accuracy - 0.1 ||
+		    (oc->v[k].accuracy < 1.0 && k > 9))
+			break;
+		if (add_unique(cl->types, &cl->ntypes, c->devtype) < 0)
+			cl->overflow = 1;
+		for (int i = 0; i < c->ncpe; i++)
+			if (add_unique(cl->cpes, &cl->ncpes, c->cpe[i]) < 0)
+				cl->overflow = 1;
+		if (add_family(cl, c, oc->v[k].accuracy) < 0) {
+			cl->overflow = 1;
+			break;
+		}
+	}
+}
+
+/* Device type / Running / OS CPE (printosclassificationoutput). */
+static void put_classes(struct out *o, const struct osmatch_list *l, int guess)
+{
+	struct osreport_classes oc;
+	struct class_lines cl;
+
+	osreport_classify(l, &oc);
+	if (oc.toomany || oc.n == 0)
+		return;
+	cl.ntypes = cl.ncpes = cl.nfam = cl.overflow = 0;
+	collect_classes(&cl, &oc, guess);
+	if (cl.overflow || cl.nfam == 0)
 		return;
 	put(o, "Device type: ");
-	for (int i = 0; i < ntypes; i++)
-		put(o, "%s%s", types[i], i < ntypes - 1 ? "|" : "");
-	put(o, "\nRunning%s: ", cl.nperfect == 0 ? " (JUST GUESSING)" : "");
-	for (int f = 0; f < nfam; f++) {
-		put(o, "%s%s", f > 0 ? ", " : "", family[f]);
-		if (gens[f][0])
-			put(o, " %s", gens[f]);
+	for (int i = 0; i < cl.ntypes; i++)
+		put(o, "%s%s", cl.types[i], i < cl.ntypes - 1 ? "|" : "");
+	put(o, "\nRunning%s: ", oc.nperfect == 0 ? " (JUST GUESSING)" : "");
+	for (int f = 0; f < cl.nfam; f++) {
+		put(o, "%s%s", f > 0 ? ", " : "", cl.family[f]);
+		if (cl.gens[f][0])
+			put(o, " %s", cl.gens[f]);
 		/* nmap compares the family's index with the perfect class
 		 * count: a quirk we keep */
-		if (f >= cl.nperfect)
-			put(o, " (%d%%)", pct(facc[f]));
+		if (f >= oc.nperfect)
+			put(o, " (%d%%)", pct(cl.facc[f]));
 	}
 	put(o, "\n");
-	if (ncpes > 0) {
+	if (cl.ncpes > 0) {
 		put(o, "OS CPE:");
-		for (int i = 0; i < ncpes; i++)
-			put(o, " %s", cpes[i]);
+		for (int i = 0; i < cl.ncpes; i++)
+			put(o, " %s", cl.cpes[i]);
 		put(o, "\n");
 	}
 }
@@ -255,6 +282,74 @@ static int fp_form(const struct os_result *r, const struct osreport_opts *o)
 	}
 }
 
+/* "Aggressive OS guesses:": the best match and those within 10%. */
+static void put_guesses(struct out *out, const struct osmatch_list *l)
+{
+	put(out, "Aggressive OS guesses: %s (%d%%)", l->m[0].name,
+	    pct(l->m[0].accuracy));
+	for (int i = 1;
+	     i < 10 && i < l->n && l->m[i].accuracy > l->m[0].accuracy - 0.10;
+	     i++)
+		put(out, ", %s (%d%%)", l->m[i].name, pct(l->m[i].accuracy));
+	put(out, "\n");
+}
+
+/* Matches, few enough to name: the perfect ones, or the guesses. */
+static void put_matches(struct out *out, const struct os_result *r,
+			const struct osreport_opts *o)
+{
+	const struct osmatch_list *l = &r->matches;
+	int reason = !r->good_conditions, loud = o->verbose > 1 || o->debug;
+	int guess = o->guess || reason, np = l->nperfect;
+
+	if (np > 0) {
+		put(out, "OS details: %s", l->m[0].name);
+		for (int i = 1; i < np; i++)
+			put(out, ", %s", l->m[i].name);
+		put(out, "\n");
+		if (loud)
+			put_fp(out, r, 1);
+		return;
+	}
+	if (loud && reason && o->omit_reason)
+		put(out, "OS fingerprint not ideal because: %s\n",
+		    o->omit_reason);
+	if (guess && l->n > 0)
+		put_guesses(out, l);
+	if (!reason) {
+		put(out, "No exact OS matches for host (If you know "
+			 "what OS is running on it, see "
+			 "https://nmap.org/submit/ ).\n");
+		put_fp(out, r, 1);
+	} else {
+		put(out, "No exact OS matches for host (test "
+			 "conditions non-ideal).\n");
+		if (loud)
+			put_fp(out, r, 0);
+	}
+}
+
+/* No match at all: why, and the fingerprint to submit. */
+static void put_no_matches(struct out *out, const struct os_result *r,
+			   const struct osreport_opts *o)
+{
+	int loud = o->verbose > 1 || o->debug;
+
+	if (r->good_conditions) {
+		put(out, "No OS matches for host (If you know what OS "
+			 "is running on it, see "
+			 "https://nmap.org/submit/ ).\n");
+		put_fp(out, r, 1);
+		return;
+	}
+	if (o->omit_reason)
+		put(out, "OS fingerprint not ideal because: %s\n",
+		    o->omit_reason);
+	put(out, "No OS matches for host\n");
+	if (loud)
+		put_fp(out, r, 0);
+}
+
 size_t osreport_normal(const struct os_result *r, const struct osreport_opts *o,
 		       char *outp, size_t outlen)
 {
@@ -275,56 +370,9 @@ size_t osreport_normal(const struct os_result *r, const struct osreport_opts *o,
 		put_classes(&out, l, guess);
 
 	if (ov == OS_SUCCESS && (np <= 8 || o->debug)) {
-		if (np > 0) {
-			put(&out, "OS details: %s", l->m[0].name);
-			for (int i = 1; i < np; i++)
-				put(&out, ", %s", l->m[i].name);
-			put(&out, "\n");
-			if (loud)
-				put_fp(&out, r, 1);
-			return out.len;
-		}
-		if (loud && reason && o->omit_reason)
-			put(&out, "OS fingerprint not ideal because: %s\n",
-			    o->omit_reason);
-		if (guess && l->n > 0) {
-			put(&out, "Aggressive OS guesses: %s (%d%%)",
-			    l->m[0].name, pct(l->m[0].accuracy));
-			for (int i = 1;
-			     i < 10 && i < l->n &&
-			     l->m[i].accuracy > l->m[0].accuracy - 0.10;
-			     i++)
-				put(&out, ", %s (%d%%)", l->m[i].name,
-				    pct(l->m[i].accuracy));
-			put(&out, "\n");
-		}
-		if (!reason) {
-			put(&out, "No exact OS matches for host (If you know "
-				  "what OS is running on it, see "
-				  "https://nmap.org/submit/ ).\n");
-			put_fp(&out, r, 1);
-		} else {
-			put(&out, "No exact OS matches for host (test "
-				  "conditions non-ideal).\n");
-			if (loud)
-				put_fp(&out, r, 0);
-		}
+		put_matches(&out, r, o);
 	} else if (ov == OS_NOMATCHES) {
-		if (!reason) {
-			put(&out, "No OS matches for host (If you know what OS "
-				  "is running on it, see "
-				  "https://nmap.org/submit/ ).\n");
-			put_fp(&out, r, 1);
-		} else {
-			if (o->omit_reason)
-				put(&out,
-				    "OS fingerprint not ideal because: "
-				    "%s\n",
-				    o->omit_reason);
-			put(&out, "No OS matches for host\n");
-			if (loud)
-				put_fp(&out, r, 0);
-		}
+		put_no_matches(&out, r, o);
 	} else {
 		put(&out, "Too many fingerprints match this host to give "
 			  "specific OS details\n");

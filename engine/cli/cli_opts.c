@@ -194,6 +194,19 @@ enum grp_rc {
 	GRP_STOP = 2,  /* -h, -V: printed, nothing to scan */
 };
 
+/*
+ * optarg as a number in min..max into *v. Returns 0, or 1 when it is not
+ * one, after the usage error fmt (its %s the argument) on stderr.
+ */
+static int bad_num(const char *fmt, uint64_t min, uint64_t max, uint64_t *v)
+{
+	if (parse_u64(optarg, max, v) < 0 || *v < min) {
+		cli_usage_error(fmt, optarg);
+		return 1;
+	}
+	return 0;
+}
+
 static void pend_add(struct parse_state *ps, enum pending_kind kind,
 		     const char *arg)
 {
@@ -214,20 +227,16 @@ static int opt_targets(struct parse_state *ps, int c)
 		ps->pa.fast = 1;
 		return GRP_TAKEN;
 	case OPT_TOPPORTS:
-		if (parse_u64(optarg, 65536, &v) < 0 || v == 0) {
-			cli_usage_error("bad --top-ports value '%s'", optarg);
+		if (bad_num("bad --top-ports value '%s'", 1, 65536, &v))
 			return GRP_BAD;
-		}
 		ps->pa.top = (size_t)v;
 		return GRP_TAKEN;
 	case OPT_EXCLUDEPORTS:
 		ps->pa.exclports = optarg;
 		return GRP_TAKEN;
 	case OPT_SEED:
-		if (parse_u64(optarg, UINT64_MAX, &o->seed) < 0) {
-			cli_usage_error("bad --seed value '%s'", optarg);
+		if (bad_num("bad --seed value '%s'", 0, UINT64_MAX, &o->seed))
 			return GRP_BAD;
-		}
 		o->seed_set = 1;
 		return GRP_TAKEN;
 	case 'r':
@@ -307,37 +316,28 @@ static int opt_timing(struct parse_state *ps, int c)
 		o->stats_every_ms = v;
 		return GRP_TAKEN;
 	case OPT_MAXHOSTGROUP:
-		if (parse_u64(optarg, UINT32_MAX, &v) < 0 || v == 0) {
-			cli_usage_error("bad --max-hostgroup value '%s'",
-					optarg);
+		if (bad_num("bad --max-hostgroup value '%s'", 1, UINT32_MAX,
+			    &v))
 			return GRP_BAD;
-		}
 		o->max_hostgroup = v;
 		return GRP_TAKEN;
 	case OPT_MAXPAR:
-		if (parse_u64(optarg, 100000, &v) < 0 || v == 0) {
-			cli_usage_error("bad --max-parallelism '%s' "
-					"(1-100000)",
-					optarg);
+		if (bad_num("bad --max-parallelism '%s' (1-100000)", 1, 100000,
+			    &v))
 			return GRP_BAD;
-		}
 		o->max_parallelism = (int)v;
 		return GRP_TAKEN;
 	}
 	return GRP_OTHER;
 }
 
-/* Scan and discovery types, where probes leave from: -sS -sT -P* -S -e -g. */
-static int opt_scan(struct parse_state *ps, int c)
+/* Where probes leave from, and whether: -e -S -g --dry-run --no-drop. */
+static int opt_source(struct parse_state *ps, int c)
 {
 	struct scan_opts *o = ps->o;
 	uint64_t v;
 
 	switch (c) {
-	case OPT_ONEPASS:
-		if (cli_onepass_opt(o, optarg) < 0)
-			return GRP_BAD;
-		return GRP_TAKEN;
 	case 'e':
 		free(o->iface);
 		o->iface = xstrdup(optarg);
@@ -350,11 +350,29 @@ static int opt_scan(struct parse_state *ps, int c)
 		o->src_set = 1;
 		return GRP_TAKEN;
 	case 'g':
-		if (parse_u64(optarg, 65535, &v) < 0 || v == 0) {
-			cli_usage_error("bad -g source port '%s'", optarg);
+		if (bad_num("bad -g source port '%s'", 1, 65535, &v))
 			return GRP_BAD;
-		}
 		o->src_port = (int)v;
+		return GRP_TAKEN;
+	case OPT_DRYRUN:
+		o->dry_run = 1;
+		return GRP_TAKEN;
+	case OPT_NODROP:
+		o->no_drop = 1;
+		return GRP_TAKEN;
+	}
+	return GRP_OTHER;
+}
+
+/* Scan and discovery types: -sS -sT -sU -sA... --scanflags -P* -Pn -sn. */
+static int opt_scan(struct parse_state *ps, int c)
+{
+	struct scan_opts *o = ps->o;
+
+	switch (c) {
+	case OPT_ONEPASS:
+		if (cli_onepass_opt(o, optarg) < 0)
+			return GRP_BAD;
 		return GRP_TAKEN;
 	case OPT_PN:
 		o->skip_ping = 1;
@@ -391,12 +409,6 @@ static int opt_scan(struct parse_state *ps, int c)
 	case OPT_SU:
 		o->udp_scan = 1;
 		return GRP_TAKEN;
-	case OPT_DRYRUN:
-		o->dry_run = 1;
-		return GRP_TAKEN;
-	case OPT_NODROP:
-		o->no_drop = 1;
-		return GRP_TAKEN;
 	case OPT_SCANTYPE:
 		ps->tcp_types |= 1u << TCP_SCAN_CONNECT;
 		return GRP_TAKEN;
@@ -404,8 +416,8 @@ static int opt_scan(struct parse_state *ps, int c)
 	return GRP_OTHER;
 }
 
-/* Detection: -sV and its intensity and databases, -O, -A, --traceroute. */
-static int opt_detect(struct parse_state *ps, int c)
+/* Version detection: -sV, its intensity, parallelism and databases. */
+static int opt_version(struct parse_state *ps, int c)
 {
 	struct scan_opts *o = ps->o;
 	uint64_t v;
@@ -414,41 +426,9 @@ static int opt_detect(struct parse_state *ps, int c)
 	case OPT_SV:
 		o->version_detect = 1;
 		return GRP_TAKEN;
-	case 'A':
-		/* nmap's -A: -sV -O --traceroute (scripts later). */
-		o->version_detect = 1;
-		o->os_detect = 1;
-		/* fall through */
-	case OPT_TRACEROUTE:
-		cli_trace_enable(o);
-		return GRP_TAKEN;
-	case 'O':
-		o->os_detect = 1;
-		return GRP_TAKEN;
-	case OPT_OSGUESS:
-		o->osscan_guess = 1;
-		return GRP_TAKEN;
-	case OPT_OSLIMIT:
-		o->osscan_limit = 1;
-		return GRP_TAKEN;
-	case OPT_MAXOSTRIES:
-		if (parse_u64(optarg, 50, &v) < 0 || v == 0) {
-			cli_usage_error("bad --max-os-tries value '%s' "
-					"(1-50)",
-					optarg);
-			return GRP_BAD;
-		}
-		o->max_os_tries = (int)v;
-		return GRP_TAKEN;
-	case OPT_OSDB:
-		pend_add(ps, PEND_OS_DB, optarg);
-		return GRP_TAKEN;
 	case OPT_VINTENSITY:
-		if (parse_u64(optarg, 9, &v) < 0) {
-			cli_usage_error("bad --version-intensity '%s' (0-9)",
-					optarg);
+		if (bad_num("bad --version-intensity '%s' (0-9)", 0, 9, &v))
 			return GRP_BAD;
-		}
 		o->version_intensity = (int)v;
 		return GRP_TAKEN;
 	case OPT_VLIGHT:
@@ -472,6 +452,42 @@ static int opt_detect(struct parse_state *ps, int c)
 		return GRP_TAKEN;
 	case OPT_VERSIONDB:
 		ps->versiondb = optarg;
+		return GRP_TAKEN;
+	}
+	return GRP_OTHER;
+}
+
+/* OS detection and the rest of -A: -O and its options, --traceroute. */
+static int opt_detect(struct parse_state *ps, int c)
+{
+	struct scan_opts *o = ps->o;
+	uint64_t v;
+
+	switch (c) {
+	case 'A':
+		/* nmap's -A: -sV -O --traceroute (scripts later). */
+		o->version_detect = 1;
+		o->os_detect = 1;
+		/* fall through */
+	case OPT_TRACEROUTE:
+		cli_trace_enable(o);
+		return GRP_TAKEN;
+	case 'O':
+		o->os_detect = 1;
+		return GRP_TAKEN;
+	case OPT_OSGUESS:
+		o->osscan_guess = 1;
+		return GRP_TAKEN;
+	case OPT_OSLIMIT:
+		o->osscan_limit = 1;
+		return GRP_TAKEN;
+	case OPT_MAXOSTRIES:
+		if (bad_num("bad --max-os-tries value '%s' (1-50)", 1, 50, &v))
+			return GRP_BAD;
+		o->max_os_tries = (int)v;
+		return GRP_TAKEN;
+	case OPT_OSDB:
+		pend_add(ps, PEND_OS_DB, optarg);
 		return GRP_TAKEN;
 	}
 	return GRP_OTHER;
@@ -582,8 +598,8 @@ static const char *option_word(int c, int argc, char **argv)
 int cli_next_option(struct parse_state *ps, int argc, char **argv)
 {
 	static int (*const groups[])(struct parse_state *, int) = {
-		opt_targets, opt_timing, opt_scan,
-		opt_detect,  opt_output, opt_rest,
+		opt_targets, opt_timing, opt_scan,   opt_source,
+		opt_version, opt_detect, opt_output, opt_rest,
 	};
 	int c = getopt_long_only(argc, argv, shortopts, longopts, NULL);
 

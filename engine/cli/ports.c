@@ -123,6 +123,90 @@ static int ports_name_chars_ok(const char *s)
 }
 
 /*
+ * A "T:" or "U:" prefix on *pp sets *proto and is skipped. Returns 0, or
+ * -1 with *why for a prefix fathom does not scan.
+ */
+static int ports_prefix(const char **pp, int *proto, const char **why)
+{
+	const char *p = *pp;
+
+	if (p[0] == '\0' || p[1] != ':')
+		return 0;
+	switch (toupper((unsigned char)p[0])) {
+	case 'T':
+		*proto = SVC_TCP;
+		break;
+	case 'U':
+		*proto = SVC_UDP;
+		break;
+	case 'S':
+	case 'P':
+		*why = "SCTP/IP protocol scans are not supported";
+		return -1;
+	default:
+		*why = "unknown protocol prefix (use T: or U:)";
+		return -1;
+	}
+	*pp = p + 2;
+	return 0;
+}
+
+/*
+ * "[N-M]" (p, len bytes): only the ports in the range the services table
+ * names, like nmap's "[-1024]". Returns 0, or -1 with *why.
+ */
+static int ports_named_range(const char *p, size_t len,
+			     const struct services *svc, int proto,
+			     struct ports_map *m, const char **why)
+{
+	unsigned lo, hi, port, added = 0;
+
+	if (len < 2 || p[len - 1] != ']') {
+		*why = "missing ']'";
+		return -1;
+	}
+	if (svc == NULL) {
+		*why = "[...] needs the services table";
+		return -1;
+	}
+	if (ports_range(p + 1, len - 2, &lo, &hi, why) < 0)
+		return -1;
+	for (port = lo; port <= hi; port++) {
+		if (services_name(svc, proto, (uint16_t)port)) {
+			ports_set(m, proto, port);
+			added++;
+		}
+	}
+	if (added == 0) {
+		*why = "no port in that range has a service name";
+		return -1;
+	}
+	return 0;
+}
+
+/* A service name or glob: every port it matches. 0, or -1 with *why. */
+static int ports_names(const char *p, const struct services *svc, int proto,
+		       struct ports_map *m, const char **why)
+{
+	struct ports_glob_arg a = { .m = m, .proto = proto };
+
+	if (!ports_name_chars_ok(p)) {
+		*why = "bad character in service name";
+		return -1;
+	}
+	if (svc == NULL) {
+		*why = "service names need the services table";
+		return -1;
+	}
+	if (services_match(svc, proto, p, ports_glob_cb, &a) == 0) {
+		*why = proto == SVC_UDP ? "no such UDP service name"
+					: "no such TCP service name";
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Parses one comma-separated item (NUL-terminated copy) into m. *proto is
  * the prefix in force and is updated when the item carries one.
  */
@@ -130,79 +214,30 @@ static int ports_item(const char *item, const struct services *svc, int *proto,
 		      struct ports_map *m, char *err, size_t errlen)
 {
 	const char *p = item, *why = NULL;
-	unsigned lo, hi, port, added = 0;
+	unsigned lo, hi, port;
 	size_t len;
+	int rc;
 
-	if (p[0] != '\0' && p[1] == ':') {
-		switch (toupper((unsigned char)p[0])) {
-		case 'T':
-			*proto = SVC_TCP;
-			break;
-		case 'U':
-			*proto = SVC_UDP;
-			break;
-		case 'S':
-		case 'P':
-			why = "SCTP/IP protocol scans are not supported";
-			goto bad;
-		default:
-			why = "unknown protocol prefix (use T: or U:)";
-			goto bad;
-		}
-		p += 2;
-	}
+	if (ports_prefix(&p, proto, &why) < 0)
+		goto bad;
 	len = strlen(p);
 	if (len == 0) {
 		why = "empty item";
 		goto bad;
 	}
-	if (p[0] == '[') {
-		/* Only ports the table names, like nmap's "[-1024]". */
-		if (len < 2 || p[len - 1] != ']') {
-			why = "missing ']'";
-			goto bad;
-		}
-		if (svc == NULL) {
-			why = "[...] needs the services table";
-			goto bad;
-		}
-		if (ports_range(p + 1, len - 2, &lo, &hi, &why) < 0)
-			goto bad;
-		for (port = lo; port <= hi; port++) {
-			if (services_name(svc, *proto, (uint16_t)port)) {
-				ports_set(m, *proto, port);
-				added++;
-			}
-		}
-		if (added == 0) {
-			why = "no port in that range has a service name";
-			goto bad;
-		}
-		return 0;
+	if (p[0] == '[')
+		rc = ports_named_range(p, len, svc, *proto, m, &why);
+	else if (ports_is_name(p))
+		rc = ports_names(p, svc, *proto, m, &why);
+	else if (ports_range(p, len, &lo, &hi, &why) < 0)
+		rc = -1;
+	else {
+		for (port = lo; port <= hi; port++)
+			ports_set(m, *proto, port);
+		rc = 0;
 	}
-	if (ports_is_name(p)) {
-		struct ports_glob_arg a = { .m = m, .proto = *proto };
-
-		if (!ports_name_chars_ok(p)) {
-			why = "bad character in service name";
-			goto bad;
-		}
-		if (svc == NULL) {
-			why = "service names need the services table";
-			goto bad;
-		}
-		if (services_match(svc, *proto, p, ports_glob_cb, &a) == 0) {
-			why = *proto == SVC_UDP ? "no such UDP service name"
-						: "no such TCP service name";
-			goto bad;
-		}
+	if (rc == 0)
 		return 0;
-	}
-	if (ports_range(p, len, &lo, &hi, &why) < 0)
-		goto bad;
-	for (port = lo; port <= hi; port++)
-		ports_set(m, *proto, port);
-	return 0;
 bad:
 	errf(err, errlen, "bad port spec '%s': %s", item, why);
 	return -1;

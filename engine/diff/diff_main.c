@@ -84,7 +84,11 @@ static int bad_usage(const char *what)
 	return DIFF_ERROR;
 }
 
-int diff_main(int argc, char **argv)
+/*
+ * The options, with optind left at the first scan. Returns -1 to go on,
+ * or the exit status: DIFF_SAME after --help, DIFF_ERROR for a bad one.
+ */
+static int diff_opts(int argc, char **argv, int *json, int *verbose)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -93,22 +97,21 @@ int diff_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dscan a = { 0 }, b = { 0 };
-	int json = 0, verbose = 0, c, cost, rc = DIFF_ERROR;
-	char err[1024] = "";
+	char err[1024];
+	int c;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = 1;
+			*json = 1;
 			break;
 		case 't':
-			json = 0;
+			*json = 0;
 			break;
 		case 'v':
-			verbose = 1;
+			*verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -119,33 +122,71 @@ int diff_main(int argc, char **argv)
 			return bad_usage(err);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 3) {
-		char *ra = xmalloc(strlen(argv[0]) + strlen(argv[1]) + 2);
-		char *rb = xmalloc(strlen(argv[0]) + strlen(argv[2]) + 2);
+	return -1;
+}
 
-		if (!inv_is_pg(argv[0]) && !is_sqlite(argv[0])) {
-			free(ra);
-			free(rb);
-			snprintf(err, sizeof(err),
-				 "%s is not a database (a SQLite file or a "
-				 "postgresql:// URI)",
-				 argv[0]);
-			return bad_usage(err);
-		}
-		sprintf(ra, "%s#%s", argv[0], argv[1]);
-		sprintf(rb, "%s#%s", argv[0], argv[2]);
-		if (load_side(ra, &a, err, sizeof(err)) == 0)
-			load_side(rb, &b, err, sizeof(err));
+/*
+ * DB SCAN1 SCAN2: both scans from one database. Returns -1 with err when
+ * DB is not a database (a usage error), else 0 with err set if a scan
+ * could not be loaded.
+ */
+static int load_db_scans(char **argv, struct dscan *a, struct dscan *b,
+			 char *err, size_t errlen)
+{
+	char *ra = xmalloc(strlen(argv[0]) + strlen(argv[1]) + 2);
+	char *rb = xmalloc(strlen(argv[0]) + strlen(argv[2]) + 2);
+
+	if (!inv_is_pg(argv[0]) && !is_sqlite(argv[0])) {
 		free(ra);
 		free(rb);
-	} else if (argc == 2) {
-		if (load_side(argv[0], &a, err, sizeof(err)) == 0)
-			load_side(argv[1], &b, err, sizeof(err));
-	} else {
-		return bad_usage("needs two scans: A B, or DB SCAN1 SCAN2");
+		snprintf(err, errlen,
+			 "%s is not a database (a SQLite file or a "
+			 "postgresql:// URI)",
+			 argv[0]);
+		return -1;
 	}
+	sprintf(ra, "%s#%s", argv[0], argv[1]);
+	sprintf(rb, "%s#%s", argv[0], argv[2]);
+	if (load_side(ra, a, err, errlen) == 0)
+		load_side(rb, b, err, errlen);
+	free(ra);
+	free(rb);
+	return 0;
+}
+
+/*
+ * The two scans of the command line (argc, argv past the options).
+ * Returns -1 with err for a usage error, else 0 with err set if a scan
+ * could not be loaded.
+ */
+static int load_scans(int argc, char **argv, struct dscan *a, struct dscan *b,
+		      char *err, size_t errlen)
+{
+	if (argc == 3)
+		return load_db_scans(argv, a, b, err, errlen);
+	if (argc != 2) {
+		snprintf(err, errlen,
+			 "needs two scans: A B, or DB SCAN1 SCAN2");
+		return -1;
+	}
+	if (load_side(argv[0], a, err, errlen) == 0)
+		load_side(argv[1], b, err, errlen);
+	return 0;
+}
+
+int diff_main(int argc, char **argv)
+{
+	struct dscan a = { 0 }, b = { 0 };
+	int json = 0, verbose = 0, cost, rc;
+	char err[1024] = "";
+
+	rc = diff_opts(argc, argv, &json, &verbose);
+	if (rc >= 0)
+		return rc;
+	rc = DIFF_ERROR;
+	if (load_scans(argc - optind, argv + optind, &a, &b, err, sizeof(err)) <
+	    0)
+		return bad_usage(err);
 	if (err[0]) {
 		fprintf(stderr, "fathom diff: %s\n", err);
 		goto out;

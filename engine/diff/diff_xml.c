@@ -111,47 +111,83 @@ static const char *parent(const struct xp *p)
 	return p->depth > 0 ? p->stack[p->depth - 1] : "";
 }
 
-/* ndiff's start handlers, for the elements it reads. */
-static int start(struct xp *p, const char *name, const struct xattr *a, int n,
-		 char *err, size_t errlen)
+/* <nmaprun>: the scan's start time, scanner, arguments and version. */
+static void start_nmaprun(struct xp *p, const struct xattr *a, int n)
 {
 	const char *v;
 
-	if (strcmp(name, "hosthint") == 0)
-		p->skip = 1;
-	if (p->skip)
-		return 0;
-	if (strcmp(name, "nmaprun") == 0) {
-		v = attr(a, n, "start");
-		p->scan->start = v ? strtoll(v, NULL, 10) : -1;
-		v = attr(a, n, "scanner");
-		p->scan->scanner = v ? xstrdup(v) : NULL;
-		v = attr(a, n, "args");
-		p->scan->args = v ? xstrdup(v) : NULL;
-		v = attr(a, n, "version");
-		p->scan->version = v ? xstrdup(v) : NULL;
-	} else if (strcmp(name, "host") == 0) {
-		p->host = dscan_add_host(p->scan);
-	} else if (p->host == NULL) {
-		return 0;
-	} else if (strcmp(name, "status") == 0) {
+	v = attr(a, n, "start");
+	p->scan->start = v ? strtoll(v, NULL, 10) : -1;
+	v = attr(a, n, "scanner");
+	p->scan->scanner = v ? xstrdup(v) : NULL;
+	v = attr(a, n, "args");
+	p->scan->args = v ? xstrdup(v) : NULL;
+	v = attr(a, n, "version");
+	p->scan->version = v ? xstrdup(v) : NULL;
+}
+
+/* <address> of the current host; -1 with err for an unknown addrtype. */
+static int start_address(struct xp *p, const struct xattr *a, int n, char *err,
+			 size_t errlen)
+{
+	const char *t = attr(a, n, "addrtype"), *v;
+	int type = !t || strcmp(t, "ipv4") == 0 ? DADDR_IPV4
+		   : strcmp(t, "ipv6") == 0     ? DADDR_IPV6
+		   : strcmp(t, "mac") == 0      ? DADDR_MAC
+						: -1;
+
+	if (type < 0) {
+		snprintf(err, errlen, "unknown address type '%s'", t);
+		return -1;
+	}
+	if ((v = attr(a, n, "addr")) != NULL)
+		dhost_add_addr(p->host, type, v);
+	return 0;
+}
+
+/* <port>: the current port, or none if its number or protocol is bad. */
+static void start_port(struct xp *p, const struct xattr *a, int n)
+{
+	const char *id = attr(a, n, "portid");
+	const char *proto = attr(a, n, "protocol");
+	char *end;
+	long port = id ? strtol(id, &end, 10) : -1;
+
+	p->port = NULL;
+	if (id && proto && *end == '\0' && port >= 0)
+		p->port = dhost_set_port(p->host, (int)port, proto);
+}
+
+/* <service> of the current port: its fields, the last element's winning. */
+static void start_service(struct xp *p, const struct xattr *a, int n)
+{
+	struct dservice *s = &p->port->svc;
+	const char *f[5] = { "name", "product", "version", "extrainfo",
+			     "tunnel" };
+	char **to[5] = { &s->name, &s->product, &s->version, &s->extrainfo,
+			 &s->tunnel };
+
+	for (int k = 0; k < 5; k++) {
+		const char *v = attr(a, n, f[k]);
+
+		free(*to[k]);
+		*to[k] = v ? xstrdup(v) : NULL;
+	}
+}
+
+/* The elements inside a <host> that ndiff reads. */
+static int start_in_host(struct xp *p, const char *name, const struct xattr *a,
+			 int n, char *err, size_t errlen)
+{
+	const char *v;
+
+	if (strcmp(name, "status") == 0) {
 		if ((v = attr(a, n, "state")) != NULL) {
 			free(p->host->state);
 			p->host->state = xstrdup(v);
 		}
 	} else if (strcmp(name, "address") == 0) {
-		const char *t = attr(a, n, "addrtype");
-		int type = !t || strcmp(t, "ipv4") == 0 ? DADDR_IPV4
-			   : strcmp(t, "ipv6") == 0     ? DADDR_IPV6
-			   : strcmp(t, "mac") == 0      ? DADDR_MAC
-							: -1;
-
-		if (type < 0) {
-			snprintf(err, errlen, "unknown address type '%s'", t);
-			return -1;
-		}
-		if ((v = attr(a, n, "addr")) != NULL)
-			dhost_add_addr(p->host, type, v);
+		return start_address(p, a, n, err, errlen);
 	} else if (strcmp(name, "hostname") == 0) {
 		if ((v = attr(a, n, "name")) != NULL &&
 		    strcmp(parent(p), "hostnames") == 0)
@@ -161,35 +197,35 @@ static int start(struct xp *p, const char *name, const struct xattr *a, int n,
 		dhost_set_extra(p->host, attr(a, n, "state"),
 				v ? strtoll(v, NULL, 10) : 0);
 	} else if (strcmp(name, "port") == 0) {
-		const char *id = attr(a, n, "portid");
-		const char *proto = attr(a, n, "protocol");
-		char *end;
-		long port = id ? strtol(id, &end, 10) : -1;
-
-		p->port = NULL;
-		if (id && proto && *end == '\0' && port >= 0)
-			p->port = dhost_set_port(p->host, (int)port, proto);
+		start_port(p, a, n);
 	} else if (strcmp(name, "state") == 0 && p->port) {
 		if ((v = attr(a, n, "state")) != NULL) {
 			free(p->port->state);
 			p->port->state = xstrdup(v);
 		}
 	} else if (strcmp(name, "service") == 0 && p->port) {
-		struct dservice *s = &p->port->svc;
-		const char *f[5] = { "name", "product", "version", "extrainfo",
-				     "tunnel" };
-		char **to[5] = { &s->name, &s->product, &s->version,
-				 &s->extrainfo, &s->tunnel };
-
-		for (int k = 0; k < 5; k++) {
-			free(*to[k]);
-			v = attr(a, n, f[k]);
-			*to[k] = v ? xstrdup(v) : NULL;
-		}
+		start_service(p, a, n);
 	} else if (strcmp(name, "osmatch") == 0) {
 		if ((v = attr(a, n, "name")) != NULL)
 			dhost_add_os(p->host, v);
 	}
+	return 0;
+}
+
+/* ndiff's start handlers, for the elements it reads. */
+static int start(struct xp *p, const char *name, const struct xattr *a, int n,
+		 char *err, size_t errlen)
+{
+	if (strcmp(name, "hosthint") == 0)
+		p->skip = 1;
+	if (p->skip)
+		return 0;
+	if (strcmp(name, "nmaprun") == 0)
+		start_nmaprun(p, a, n);
+	else if (strcmp(name, "host") == 0)
+		p->host = dscan_add_host(p->scan);
+	else if (p->host != NULL)
+		return start_in_host(p, name, a, n, err, errlen);
 	return 0;
 }
 
@@ -228,25 +264,37 @@ static void drop_stateless(struct dscan *s)
 	}
 }
 
+/*
+ * A closing tag at s ("/name ...>"): pops it and advances *pp past '>'.
+ * -1 if it is unterminated or does not close the open element.
+ */
+static int close_tag(struct xp *p, char *s, char **pp)
+{
+	char *name, *close = strchr(s, '>');
+
+	if (close == NULL)
+		return -1;
+	*close = '\0';
+	name = s + 1;
+	name[strcspn(name, " \t\r\n")] = '\0';
+	if (p->depth == 0 || strcmp(p->stack[p->depth - 1], name))
+		return -1;
+	p->depth--;
+	end(p, name);
+	*pp = close + 1;
+	return 0;
+}
+
 /* One tag at *pp (just after '<'); advances past '>'. */
 static int tag(struct xp *p, char **pp, char *err, size_t errlen)
 {
-	char *s = *pp, *name, *close;
+	char *s = *pp, *name;
 	struct xattr a[MAX_ATTRS];
 	int n = 0, empty = 0, rc = 0;
 
 	if (*s == '/') {
-		close = strchr(s, '>');
-		if (close == NULL)
+		if (close_tag(p, s, pp) < 0)
 			goto bad;
-		*close = '\0';
-		name = s + 1;
-		name[strcspn(name, " \t\r\n")] = '\0';
-		if (p->depth == 0 || strcmp(p->stack[p->depth - 1], name))
-			goto bad;
-		p->depth--;
-		end(p, name);
-		*pp = close + 1;
 		return 0;
 	}
 	name = s;

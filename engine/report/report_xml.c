@@ -166,44 +166,56 @@ void xml_begin(FILE *f, const struct run_info *ri)
 	fflush(f);
 }
 
+/* One <extrareasons>: its count and the ports in state st with reason rs. */
+static void extrareason(FILE *f, const struct hostiter_host *h, int st, int rs,
+			int proto, uint64_t count)
+{
+	struct hostiter_ranges rg = HOSTITER_RANGES_INIT(f);
+
+	fprintf(f,
+		"<extrareasons reason=\"%s\" count=\"%llu\" "
+		"proto=\"%s\" ports=\"",
+		port_reason_name(rs), (unsigned long long)count,
+		hostiter_proto_name(proto));
+	for (size_t i = 0; i < h->nrows; i++)
+		if (h->rows[i].state == st && h->rows[i].reason == rs &&
+		    h->rows[i].proto == proto)
+			hostiter_ranges_add(&rg, h->rows[i].port);
+	hostiter_ranges_end(&rg);
+	fputs("\"/>\n", f);
+}
+
+/* The <extrareasons> of state st for protocol pr (0 TCP, 1 UDP), by count. */
+static void extrareasons(FILE *f, const struct hostiter_host *h, int st, int pr)
+{
+	const uint64_t *rc = h->prcount[pr][st];
+	int done[RS_NREASONS] = { 0 };
+
+	for (;;) {
+		int best = -1;
+
+		for (int rs = 0; rs < RS_NREASONS; rs++)
+			if (!done[rs] && rc[rs] &&
+			    (best < 0 || rc[rs] > rc[best]))
+				best = rs;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		extrareason(f, h, st, best, pr ? IPPROTO_UDP : IPPROTO_TCP,
+			    rc[best]);
+	}
+}
+
 /* <extraports> for each ignored state, reasons by count, then by reason. */
 static void extraports(FILE *f, const struct hostiter_host *h)
 {
 	for (int k = 0; k < h->nignored; k++) {
-		int st = h->order[k], done[RS_NREASONS] = { 0 };
+		int st = h->order[k];
 
 		fprintf(f, "<extraports state=\"%s\" count=\"%llu\">\n",
 			port_state_name(st), (unsigned long long)h->count[st]);
 		for (int pr = 0; pr < 2; pr++)
-			for (memset(done, 0, sizeof(done));;) {
-				struct hostiter_ranges rg =
-					HOSTITER_RANGES_INIT(f);
-				const uint64_t *rc = h->prcount[pr][st];
-				int best = -1,
-				    proto = pr ? IPPROTO_UDP : IPPROTO_TCP;
-
-				for (int rs = 0; rs < RS_NREASONS; rs++)
-					if (!done[rs] && rc[rs] &&
-					    (best < 0 || rc[rs] > rc[best]))
-						best = rs;
-				if (best < 0)
-					break;
-				done[best] = 1;
-				fprintf(f,
-					"<extrareasons reason=\"%s\" count=\"%llu\" "
-					"proto=\"%s\" ports=\"",
-					port_reason_name(best),
-					(unsigned long long)rc[best],
-					hostiter_proto_name(proto));
-				for (size_t i = 0; i < h->nrows; i++)
-					if (h->rows[i].state == st &&
-					    h->rows[i].reason == best &&
-					    h->rows[i].proto == proto)
-						hostiter_ranges_add(
-							&rg, h->rows[i].port);
-				hostiter_ranges_end(&rg);
-				fputs("\"/>\n", f);
-			}
+			extrareasons(f, h, st, pr);
 		fputs("</extraports>\n", f);
 	}
 }
@@ -346,9 +358,26 @@ static void xml_osmatch(FILE *f, const struct osmatch *m)
 	fputs("</osmatch>\n", f);
 }
 
-/* nmap's <os> and the sequence elements after it (nmap.dtd order). */
-static void xml_os(FILE *f, const struct run_info *ri,
-		   const struct os_result *r)
+/* The <osfingerprint>, when normal output prints the fingerprint. */
+static void xml_osfingerprint(FILE *f, const struct os_result *r,
+			      const struct osreport_opts *ro)
+{
+	size_t need = 0;
+
+	if (osreport_fingerprint(r, ro, NULL, 0, &need)) {
+		char *t = xmalloc(need + 1);
+
+		osreport_fingerprint(r, ro, t, need + 1, &need);
+		fputs("<osfingerprint", f);
+		attr(f, "fingerprint", t);
+		fputs("/>\n", f);
+		free(t);
+	}
+}
+
+/* nmap's <os>: the ports used, the matches, the fingerprint. */
+static void xml_os_element(FILE *f, const struct run_info *ri,
+			   const struct os_result *r)
 {
 	const struct osmatch_list *ml = &r->matches;
 	static const struct {
@@ -358,7 +387,6 @@ static void xml_os(FILE *f, const struct run_info *ri,
 		    { "closed", "udp" } };
 	int ports[3] = { r->open_port, r->closed_port, r->closed_udp };
 	struct osreport_opts ro;
-	size_t need = 0;
 	int nm;
 
 	fputs("<os>", f);
@@ -376,17 +404,34 @@ static void xml_os(FILE *f, const struct run_info *ri,
 	nm = osreport_xml_nmatches(r, &ro);
 	for (int i = 0; i < nm && i < ml->n; i++)
 		xml_osmatch(f, &ml->m[i]);
-	/* Written whenever normal output prints the fingerprint. */
-	if (osreport_fingerprint(r, &ro, NULL, 0, &need)) {
-		char *t = xmalloc(need + 1);
-
-		osreport_fingerprint(r, &ro, t, need + 1, &need);
-		fputs("<osfingerprint", f);
-		attr(f, "fingerprint", t);
-		fputs("/>\n", f);
-		free(t);
-	}
+	xml_osfingerprint(f, r, &ro);
 	fputs("</os>\n", f);
+}
+
+/* <ipidsequence> and <tcptssequence>. */
+static void xml_ipid_ts(FILE *f, const struct os_result *r)
+{
+	uint32_t ids[OSRESULT_MAX_SEQ];
+
+	for (int i = 0; i < r->nipid; i++)
+		ids[i] = r->ipid[i];
+	fputs("<ipidsequence", f);
+	attr(f, "class", r->ipid_class ? r->ipid_class : "");
+	hex_list(f, "values", ids, r->nipid);
+	fputs("/>\n", f);
+	fputs("<tcptssequence", f);
+	attr(f, "class", r->ts_class ? r->ts_class : "unknown class");
+	if (r->ts_class == NULL ||
+	    strcmp(r->ts_class, "none returned (unsupported)") != 0)
+		hex_list(f, "values", r->tsval, r->ntsval);
+	fputs("/>\n", f);
+}
+
+/* nmap's <os> and the sequence elements after it (nmap.dtd order). */
+static void xml_os(FILE *f, const struct run_info *ri,
+		   const struct os_result *r)
+{
+	xml_os_element(f, ri, r);
 	if (r->lastboot) {
 		char when[64];
 
@@ -404,22 +449,8 @@ static void xml_os(FILE *f, const struct run_info *ri,
 		hex_list(f, "values", r->isn, r->nisn);
 		fputs("/>\n", f);
 	}
-	if (r->nipid > 2) {
-		uint32_t ids[OSRESULT_MAX_SEQ];
-
-		for (int i = 0; i < r->nipid; i++)
-			ids[i] = r->ipid[i];
-		fputs("<ipidsequence", f);
-		attr(f, "class", r->ipid_class ? r->ipid_class : "");
-		hex_list(f, "values", ids, r->nipid);
-		fputs("/>\n", f);
-		fputs("<tcptssequence", f);
-		attr(f, "class", r->ts_class ? r->ts_class : "unknown class");
-		if (r->ts_class == NULL ||
-		    strcmp(r->ts_class, "none returned (unsupported)") != 0)
-			hex_list(f, "values", r->tsval, r->ntsval);
-		fputs("/>\n", f);
-	}
+	if (r->nipid > 2)
+		xml_ipid_ts(f, r);
 }
 
 void xml_host(FILE *f, const struct run_info *ri, const struct hostiter_host *h)

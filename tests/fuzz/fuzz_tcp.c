@@ -5,17 +5,13 @@
 #include "netstack/packet.h"
 #include "netstack/tcp.h"
 #include "tests/fuzz/fuzz.h"
+#include "tests/unit/tcpfix_frame.h"
 
 const char fuzz_name[] = "tcp";
 
-#define OUR_IP 0xc6120002u /* 198.18.0.2: only a label, nothing is sent */
-#define PEER_IP 0xc612000au
 #define OUR_PORT 62100
 #define PEER_PORT 80
 #define OUR_ISN 1000u
-
-static const uint8_t our_mac[6] = { 2, 0, 0, 0, 0, 1 };
-static const uint8_t peer_mac[6] = { 2, 0, 0, 0, 0, 2 };
 
 static uint32_t peer_isn;
 static int closed;
@@ -45,76 +41,52 @@ static void event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		closed = 1;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /*
- * Builds one frame from the peer: flags, seq/ack offsets relative to the
- * connection, window, options and payload all come from the input. The
- * checksums are not filled: tcp_input trusts pkt_parse, which does not
- * verify them (the kernel's capture already did for real frames).
+ * The next segment from the peer, from the input at d (n bytes): flags,
+ * seq/ack offsets relative to the connection, window, options and payload
+ * all come from it. Returns the bytes used, 0 when fewer than 8 are left.
  */
-static size_t build(uint8_t *f, const uint8_t *d, size_t n, size_t *used)
+static size_t next_seg(struct tcpfix_seg *s, const uint8_t *d, size_t n)
 {
-	size_t optlen, plen, off = 0;
-	uint8_t *ip = f + 14, *th = ip + 20;
+	size_t optlen, plen, off = 8;
 
-	if (n < 8) {
-		*used = n;
+	if (n < 8)
 		return 0;
-	}
 	optlen = (size_t)(d[6] & 0x0f) * 4;
 	if (optlen > 40)
 		optlen = 40;
 	plen = d[7];
-	off = 8;
 	if (optlen > n - off)
 		optlen = n - off;
 	optlen &= ~(size_t)3;
 	if (plen > n - off - optlen)
 		plen = n - off - optlen;
-	memcpy(f, our_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(20 + 20 + optlen + plen));
-	ip[6] = 0x40;
-	ip[8] = 64;
-	ip[9] = 6;
-	put32(ip + 12, PEER_IP);
-	put32(ip + 16, OUR_IP);
-	memset(th, 0, 20);
-	put16(th, PEER_PORT);
+	memset(s, 0, sizeof(*s));
+	s->smac = peer_mac;
+	s->dmac = our_mac;
+	s->saddr = PEER_IP;
+	s->daddr = OUR_IP;
+	s->sport = PEER_PORT;
 	/* Bit 4 of d[6]: to an adopted connection's fallback port. */
-	put16(th + 2, (uint16_t)(OUR_PORT + !!(d[6] & 0x10)));
+	s->dport = (uint16_t)(OUR_PORT + !!(d[6] & 0x10));
 	/* Offsets near the expected numbers, so segments are mostly in play. */
-	put32(th + 4,
-	      peer_isn + 1 + (uint32_t)(int8_t)d[1] * 97u + (uint32_t)d[2]);
-	put32(th + 8, OUR_ISN + 1 + (uint32_t)(int8_t)d[3]);
-	th[12] = (uint8_t)((5 + optlen / 4) << 4);
-	th[13] = d[0];
-	put16(th + 14, (uint16_t)(d[4] << 8 | d[5]));
-	memcpy(th + 20, d + off, optlen);
-	memcpy(th + 20 + optlen, d + off + optlen, plen);
-	*used = off + optlen + plen;
-	return 14 + 40 + optlen + plen;
+	s->seq = peer_isn + 1 + (uint32_t)(int8_t)d[1] * 97u + (uint32_t)d[2];
+	s->ack = OUR_ISN + 1 + (uint32_t)(int8_t)d[3];
+	s->flags = d[0];
+	s->ttl = 64;
+	s->win = (uint16_t)(d[4] << 8 | d[5]);
+	s->opt = d + off;
+	s->optlen = optlen;
+	s->data = d + off + optlen;
+	s->len = plen;
+	return off + optlen + plen;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tcp_cfg cfg;
 	struct tcp_stack *st;
+	struct tcpfix_seg s;
 	struct pkt_info p;
 	uint8_t frame[14 + 40 + 40 + 256];
 	uint64_t now = 1;
@@ -158,17 +130,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	data += size >= 4 ? 4 : size;
 	size -= size >= 4 ? 4 : size;
-	while (size > 0) {
-		flen = build(frame, data, size, &used);
-		data += used;
-		size -= used;
-		if (flen == 0)
-			break;
+	while ((used = next_seg(&s, data, size)) > 0) {
+		flen = tcpfix_frame(frame, &s);
 		if (pkt_parse(frame, flen, &p) == PKT_TCP)
 			tcp_input(st, &p, now);
 		/* Time moves on between segments: timers fire in between. */
-		now += (uint64_t)(frame[14 + 20 + 14] & 0x3f) * 50;
+		now += (uint64_t)((s.win >> 8) & 0x3f) * 50;
 		tcp_tick(st, now);
+		data += used;
+		size -= used;
 	}
 	tcp_tick(st, now + 60000);
 	tcp_stack_free(st, now + 60000);

@@ -3,12 +3,13 @@
 #define FATHOM_TCPFIX_H
 
 /*
- * Included by exactly one file per test binary (test_tcp.c, test_tcp_end.c),
- * as harness.h is: its state is the binary's own, and finish() reports into
- * the harness of the file that includes it. Frames we send are queued and
- * checked when popped; the peer's frames are built here independently of
- * netstack/, so a shared mistake cannot pass both ways. Functions are
- * static inline so a binary that leaves one unused still builds (-Werror).
+ * Included by exactly one file per test binary (test_tcp.c, test_tcp_end.c,
+ * test_tcpadopt.c), as harness.h is: its state is the binary's own, and
+ * finish() reports into the harness of the file that includes it. Frames
+ * we send are queued and checked when popped; the peer's frames come from
+ * tcpfix_frame.h, built independently of netstack/, so a shared mistake
+ * cannot pass both ways. Functions are static inline so a binary that
+ * leaves one unused still builds (-Werror).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,16 +27,12 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 #include "netstack/tcp.h"
 #include "netstack/tcpbuf.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/tcpfix_frame.h"
 
-#define OUR_IP 0x0a000001u
-#define PEER_IP 0x0a000002u
 #define OUR_ISN 1000u
 #define PEER_ISN 5000u
 #define OUR_SEQ(i) (OUR_ISN + 1 + (uint32_t)(i))   /* our data byte i */
 #define PEER_SEQ(i) (PEER_ISN + 1 + (uint32_t)(i)) /* the peer's byte i */
-
-static const uint8_t our_mac[6] = { 2, 0, 0, 0, 0, 1 };
-static const uint8_t peer_mac[6] = { 2, 0, 0, 0, 0, 2 };
 
 /* ---- what we sent: a FIFO of frames, each checked when popped ---- */
 
@@ -211,62 +208,31 @@ struct peer {
 
 static const struct peer P0 = { PEER_IP, 80, 40000 };
 
+/* A frame from the fake peer pr to us (TTL 57: a few hops away). */
 static inline size_t peer_frame(uint8_t *out, const struct peer *pr,
 				uint32_t seq, uint32_t ack, uint8_t flags,
 				uint16_t win, const uint8_t *opt, size_t optlen,
 				const void *data, size_t len)
 {
-	uint8_t *ip = out + 14, *th = ip + 20, ph[12];
-	size_t thl = 20 + optlen, tot = 20 + thl + len;
-	uint32_t sum;
+	struct tcpfix_seg s = {
+		.smac = peer_mac,
+		.dmac = our_mac,
+		.saddr = pr->addr,
+		.daddr = OUR_IP,
+		.sport = pr->port,
+		.dport = pr->our_port,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.ttl = 57,
+		.win = win,
+		.opt = opt,
+		.optlen = optlen,
+		.data = data,
+		.len = len,
+	};
 
-	memset(out, 0, 14 + 20 + thl);
-	memcpy(out, our_mac, 6);
-	memcpy(out + 6, peer_mac, 6);
-	out[12] = 0x08;
-	ip[0] = 0x45;
-	ip[2] = (uint8_t)(tot >> 8);
-	ip[3] = (uint8_t)tot;
-	ip[6] = 0x40;
-	ip[8] = 57;
-	ip[9] = 6;
-	ip[12] = (uint8_t)(pr->addr >> 24);
-	ip[13] = (uint8_t)(pr->addr >> 16);
-	ip[14] = (uint8_t)(pr->addr >> 8);
-	ip[15] = (uint8_t)pr->addr;
-	ip[16] = (uint8_t)(OUR_IP >> 24);
-	ip[17] = (uint8_t)(OUR_IP >> 16);
-	ip[18] = (uint8_t)(OUR_IP >> 8);
-	ip[19] = (uint8_t)OUR_IP;
-	sum = pkt_csum_fold(pkt_csum_add(0, ip, 20));
-	ip[10] = (uint8_t)(sum >> 8);
-	ip[11] = (uint8_t)sum;
-	th[0] = (uint8_t)(pr->port >> 8);
-	th[1] = (uint8_t)pr->port;
-	th[2] = (uint8_t)(pr->our_port >> 8);
-	th[3] = (uint8_t)pr->our_port;
-	for (int i = 0; i < 4; i++) {
-		th[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
-		th[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
-	}
-	th[12] = (uint8_t)((thl / 4) << 4);
-	th[13] = flags;
-	th[14] = (uint8_t)(win >> 8);
-	th[15] = (uint8_t)win;
-	if (optlen)
-		memcpy(th + 20, opt, optlen);
-	if (len)
-		memcpy(th + thl, data, len);
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = 6;
-	ph[10] = (uint8_t)((thl + len) >> 8);
-	ph[11] = (uint8_t)(thl + len);
-	sum = pkt_csum_fold(
-		pkt_csum_add(pkt_csum_add(0, ph, 12), th, thl + len));
-	th[16] = (uint8_t)(sum >> 8);
-	th[17] = (uint8_t)sum;
-	return 14 + tot;
+	return tcpfix_frame(out, &s);
 }
 
 static uint8_t feedbuf[2048];

@@ -4,13 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "netstack/packet.h"
-#include "netstack/tcp.h"
 #include "netstack/tcpseg.h"
-#include "tests/unit/harness.h"
+#include "tests/unit/tcpfix.h"
 
-#define OUR_IP 0x0a000001u
-#define PEER_IP 0x0a000002u
 #define ISS 70000u  /* the sweep's cookie sequence */
 #define IRS 900000u /* the peer's, from its SYN-ACK */
 #define SPORT 61234 /* the sweep's source port */
@@ -18,80 +14,23 @@
 #define FB_ISN 123456u
 #define DPORT 22
 
-static const uint8_t our_mac[6] = { 2, 0, 0, 0, 0, 1 };
-static const uint8_t peer_mac[6] = { 2, 0, 0, 0, 0, 2 };
+/* The peer as the sweep's port and as the fallback port see it. */
+static const struct peer SWEEP = { PEER_IP, DPORT, SPORT };
+static const struct peer FALLBACK = { PEER_IP, DPORT, FB_SPORT };
 
-/* ---- what the stack sent, parsed (a small FIFO) ---- */
-
-static uint8_t txb[32][256];
-static size_t txl[32];
-static unsigned tx_n, tx_head;
-
-static int fake_xmit(void *arg, const uint8_t *f, size_t len)
+/* A stack as the sweep's handoff gets it: small buffers, a short RTO cap. */
+static struct tcp_stack *adopt_stack(uint64_t now)
 {
-	(void)arg;
-	if (tx_n < 32) {
-		if (len > sizeof(txb[0]))
-			len = sizeof(txb[0]);
-		memcpy(txb[tx_n], f, len);
-		txl[tx_n++] = len;
-	}
-	return 0;
-}
+	struct tcp_cfg c = base_cfg();
 
-static int pop(struct pkt_info *p)
-{
-	int ok;
-
-	if (tx_head == tx_n)
-		return 0;
-	ok = pkt_parse(txb[tx_head], txl[tx_head], p) == PKT_TCP;
-	tx_head++;
-	return ok;
-}
-
-static void tx_reset(void)
-{
-	tx_n = tx_head = 0;
-}
-
-/* ---- events ---- */
-
-static unsigned ev[TCP_EV_CLOSED + 1];
-static uint8_t rx[256];
-static size_t rxlen;
-
-static void on_event(struct tcp_conn *c, enum tcp_event e, const uint8_t *d,
-		     size_t len, void *user)
-{
-	(void)c, (void)user;
-	ev[e]++;
-	if (e == TCP_EV_DATA && rxlen + len <= sizeof(rx)) {
-		memcpy(rx + rxlen, d, len);
-		rxlen += len;
-	}
-}
-
-static struct tcp_stack *stack(uint64_t now)
-{
-	struct tcp_cfg c;
-
-	memset(&c, 0, sizeof(c));
-	memset(ev, 0, sizeof(ev));
-	rxlen = 0;
-	tx_reset();
-	c.saddr = OUR_IP;
-	memcpy(c.smac, our_mac, 6);
-	c.mss = 1460;
 	c.max_conns = 16;
+	c.rcv_wnd = 65535;
 	c.rx_cap = 4096;
 	c.reasm_cap = 4096;
 	c.tx_cap = 4096;
-	c.rto_min_ms = 200;
 	c.rto_max_ms = 3000;
-	c.xmit = fake_xmit;
-	c.event = on_event;
-	return tcp_stack_new(&c, now);
+	g_now = now;
+	return stack(&c);
 }
 
 static struct tcp_handoff handoff(void)
@@ -109,32 +48,16 @@ static struct tcp_handoff handoff(void)
 	return h;
 }
 
-/* A segment from the peer to our port sport. */
-static void feed(struct tcp_stack *st, uint16_t sport, uint32_t seq,
-		 uint32_t ack, uint8_t flags, const char *data, uint64_t now)
+/* A segment from the peer at time now (with an MSS if it is a SYN). */
+static void seg(struct tcp_stack *st, const struct peer *pr, uint32_t seq,
+		uint32_t ack, uint8_t flags, const char *data, uint64_t now)
 {
-	static uint8_t f[512];
-	struct tcpseg s = {
-		.smac = peer_mac,
-		.dmac = our_mac,
-		.saddr = addr_from_v4(PEER_IP),
-		.daddr = addr_from_v4(OUR_IP),
-		.sport = DPORT,
-		.dport = sport,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.win = 29200,
-		.ttl = 64,
-		.mss = (flags & PKT_SYN) ? 1460 : 0,
-		.data = (const uint8_t *)data,
-		.len = data ? strlen(data) : 0,
-	};
-	struct pkt_info p;
-	size_t n = tcpseg_build(f, sizeof(f), &s);
+	static const uint8_t mss[4] = { 2, 4, 1460 >> 8, 1460 & 0xff };
 
-	if (n && pkt_parse(f, n, &p) == PKT_TCP)
-		tcp_input(st, &p, now);
+	g_now = now;
+	feed_opt(st, pr, seq, ack, flags, 29200, mss,
+		 (flags & PKT_SYN) ? sizeof(mss) : 0, data,
+		 data ? strlen(data) : 0);
 }
 
 /*
@@ -165,6 +88,14 @@ static int sent_rst_then_syn(void)
 	       s.tcp.seq == FB_ISN;
 }
 
+/* The end of a case: every frame we sent parsed, with sane fields. */
+static void frames_ok(void)
+{
+	CHECK_EQ_U(bad_frames, 0);
+	bad_frames = 0;
+	tx_clear();
+}
+
 int main(void)
 {
 	struct tcp_handoff h = handoff();
@@ -172,21 +103,22 @@ int main(void)
 
 	CASE("adopt: ACK + probe, no SYN, CONNECTED only on the peer's ACK")
 	{
-		struct tcp_stack *st = stack(1000);
-		struct tcp_conn *c = tcp_adopt(st, &h, FB_SPORT, FB_ISN,
-					       peer_mac, NULL, 1000);
+		struct tcp_stack *st = adopt_stack(1000);
+		struct app *a = app_new();
+		struct tcp_conn *c =
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, a, 1000);
 
 		CHECK(c != NULL);
 		if (c == NULL)
 			break;
 		CHECK(sent_ack_and_probe());
-		CHECK_EQ_U(tx_n, 3);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
+		CHECK_EQ_U(pending(), 0);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 0);
 		/* A probe queued now waits for the proof. */
 		CHECK_EQ_U(tcp_send(c, "HELP\r\n", 6, 1001), 0);
-		CHECK_EQ_U(tx_n, 3);
-		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 1002);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
+		CHECK_EQ_U(pending(), 0);
+		seg(st, &SWEEP, IRS + 1, ISS + 1, PKT_ACK, NULL, 1002);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 1);
 		CHECK(pop(&p) && p.payload_len == 6 && p.tcp.seq == ISS + 1 &&
 		      p.tcp.ack == IRS + 1 && p.tcp.sport == SPORT);
 		CHECK_EQ_U(tcp_conn_adopted(c), 1);
@@ -194,116 +126,128 @@ int main(void)
 		tcp_stack_free(st, 1003);
 		CHECK(pop(&p) && (p.tcp.flags & PKT_RST) &&
 		      p.tcp.seq == ISS + 7);
-		CHECK_EQ_U(ev[TCP_EV_CLOSED], 1);
+		CHECK_EQ_U(a->ev[TCP_EV_CLOSED], 1);
+		free(a);
+		frames_ok();
 	}
 	CASE("adopt: the peer's greeting is the proof and is delivered")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
+		struct app *a = app_new();
 		struct tcp_conn *c =
-			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, a, 0);
 
 		CHECK(c != NULL);
-		tx_reset();
-		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK | PKT_PSH,
-		     "SSH-2.0-x\r\n", 5);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
-		CHECK_EQ_U(ev[TCP_EV_DATA], 1);
-		CHECK(rxlen == 11 && memcmp(rx, "SSH-2.0-x\r\n", 11) == 0);
+		tx_clear();
+		seg(st, &SWEEP, IRS + 1, ISS + 1, PKT_ACK | PKT_PSH,
+		    "SSH-2.0-x\r\n", 5);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 1);
+		CHECK_EQ_U(a->ev[TCP_EV_DATA], 1);
+		CHECK(a->rxlen == 11 &&
+		      memcmp(a->rx, "SSH-2.0-x\r\n", 11) == 0);
 		CHECK(pop(&p) && p.tcp.flags == PKT_ACK &&
 		      p.tcp.ack == IRS + 12);
-		tcp_stack_free(st, 6);
+		g_now = 6;
+		finish(st, a);
 	}
 	CASE("adopt: a RST (the peer let the handshake go) opens afresh")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
+		struct app *a = app_new();
 		struct tcp_conn *c =
-			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, a, 0);
 
 		CHECK(c != NULL);
 		if (c == NULL)
 			break;
 		CHECK_EQ_U(tcp_send(c, "x", 1, 0), 0);
-		tx_reset();
-		feed(st, SPORT, IRS + 1, 0, PKT_RST, NULL, 1);
+		tx_clear();
+		seg(st, &SWEEP, IRS + 1, 0, PKT_RST, NULL, 1);
 		CHECK(sent_rst_then_syn());
-		CHECK_EQ_U(ev[TCP_EV_RESET] + ev[TCP_EV_CLOSED], 0);
+		CHECK_EQ_U(a->ev[TCP_EV_RESET] + a->ev[TCP_EV_CLOSED], 0);
 		CHECK_EQ_U(tcp_conn_sport(c), FB_SPORT);
 		CHECK_EQ_U(tcp_count(st), 1);
 		/* The old 4-tuple is no longer ours. */
-		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 2);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
-		feed(st, FB_SPORT, 5000, FB_ISN + 1, PKT_SYN | PKT_ACK, NULL,
-		     3);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
+		seg(st, &SWEEP, IRS + 1, ISS + 1, PKT_ACK, NULL, 2);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 0);
+		seg(st, &FALLBACK, 5000, FB_ISN + 1, PKT_SYN | PKT_ACK, NULL,
+		    3);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 1);
 		CHECK_EQ_U(tcp_conn_adopted(c), 2);
 		CHECK(pop(&p) && p.tcp.flags == PKT_ACK && p.tcp.ack == 5001);
 		CHECK(pop(&p) && p.payload_len == 1 && p.tcp.seq == FB_ISN + 1);
-		tcp_stack_free(st, 4);
-		CHECK_EQ_U(ev[TCP_EV_CLOSED], 1);
+		g_now = 4;
+		finish(st, a);
 	}
 	CASE("adopt: silence, the ACK and probe again, then a fresh SYN")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
+		struct app *a = app_new();
 		struct tcp_handoff hr = h;
 		struct tcp_conn *c;
 
 		hr.rtt_ms = 10; /* RTO: the 200 ms floor */
-		c = tcp_adopt(st, &hr, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
+		c = tcp_adopt(st, &hr, FB_SPORT, FB_ISN, peer_mac, a, 0);
 		CHECK(c != NULL);
-		tx_reset();
+		tx_clear();
 		tcp_tick(st, 150);
-		CHECK_EQ_U(tx_n, 0);
+		CHECK_EQ_U(pending(), 0);
 		tcp_tick(st, 260);
 		CHECK(sent_ack_and_probe());
 		tcp_tick(st, 500);
-		CHECK_EQ_U(tx_n, 3);
+		CHECK_EQ_U(pending(), 0);
 		tcp_tick(st, 800);
 		CHECK(sent_rst_then_syn());
-		CHECK_EQ_U(ev[TCP_EV_TIMEOUT] + ev[TCP_EV_CLOSED], 0);
-		tcp_stack_free(st, 900);
-		CHECK_EQ_U(ev[TCP_EV_CLOSED], 1);
+		CHECK_EQ_U(a->ev[TCP_EV_TIMEOUT] + a->ev[TCP_EV_CLOSED], 0);
+		g_now = 900;
+		finish(st, a);
 	}
 	CASE("adopt: still SYN-RECEIVED (accept queue full): the RST to the "
 	     "probe, then its ACK: afresh")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
+		struct app *a = app_new();
 		struct tcp_conn *c =
-			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, a, 0);
 
 		CHECK(c != NULL);
-		tx_reset();
+		tx_clear();
 		/* Linux's listener resets the ACK of a byte never sent... */
-		feed(st, SPORT, IRS + 2, 0, PKT_RST, NULL, 1);
+		seg(st, &SWEEP, IRS + 2, 0, PKT_RST, NULL, 1);
 		/* ... then the half-open connection ACKs the keepalive. */
-		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 1);
+		seg(st, &SWEEP, IRS + 1, ISS + 1, PKT_ACK, NULL, 1);
 		CHECK(sent_rst_then_syn());
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 0);
 		CHECK_EQ_U(tcp_count(st), 1);
-		tcp_stack_free(st, 2);
+		g_now = 2;
+		finish(st, a);
 	}
 	CASE("adopt: its SYN-ACK again (our ACK lost) is answered, no proof")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
+		struct app *a = app_new();
 		struct tcp_conn *c =
-			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, NULL, 0);
+			tcp_adopt(st, &h, FB_SPORT, FB_ISN, peer_mac, a, 0);
 
 		CHECK(c != NULL);
-		tx_reset();
-		feed(st, SPORT, IRS, ISS + 1, PKT_SYN | PKT_ACK, NULL, 1);
+		tx_clear();
+		seg(st, &SWEEP, IRS, ISS + 1, PKT_SYN | PKT_ACK, NULL, 1);
 		CHECK(pop(&p) && p.tcp.flags == PKT_ACK &&
 		      p.tcp.seq == ISS + 1 && p.tcp.ack == IRS + 1);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 0);
 		/* A stray ACK of something else proves nothing. */
-		feed(st, SPORT, IRS + 1, ISS + 9, PKT_ACK, NULL, 2);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 0);
-		feed(st, SPORT, IRS + 1, ISS + 1, PKT_ACK, NULL, 3);
-		CHECK_EQ_U(ev[TCP_EV_CONNECTED], 1);
-		tcp_stack_free(st, 4);
+		seg(st, &SWEEP, IRS + 1, ISS + 9, PKT_ACK, NULL, 2);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 0);
+		seg(st, &SWEEP, IRS + 1, ISS + 1, PKT_ACK, NULL, 3);
+		CHECK_EQ_U(a->ev[TCP_EV_CONNECTED], 1);
+		g_now = 4;
+		finish(st, a);
 	}
 	CASE("adopt: refused when a 4-tuple is in use or the ports are one")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
 		struct addr peer = addr_from_v4(PEER_IP);
+		unsigned closed = g_closed;
 
 		CHECK(tcp_adopt(st, &h, SPORT, FB_ISN, peer_mac, NULL, 0) ==
 		      NULL);
@@ -317,11 +261,12 @@ int main(void)
 				0) == NULL);
 		CHECK_EQ_U(tcp_count(st), 2);
 		tcp_stack_free(st, 1);
-		CHECK_EQ_U(ev[TCP_EV_CLOSED], 2);
+		CHECK_EQ_U(g_closed - closed, 2);
+		frames_ok();
 	}
 	CASE("tcp_handoff_reset: a RST in the peer's window, nothing kept")
 	{
-		struct tcp_stack *st = stack(0);
+		struct tcp_stack *st = adopt_stack(0);
 
 		tcp_handoff_reset(st, &h, peer_mac);
 		CHECK(pop(&p) && (p.tcp.flags & PKT_RST) &&
@@ -330,15 +275,17 @@ int main(void)
 		      memcmp(p.eth_dst, peer_mac, 6) == 0);
 		CHECK_EQ_U(tcp_count(st), 0);
 		tcp_stack_free(st, 1);
+		frames_ok();
 	}
 	CASE("tcpseg_rst_for_synack: the kernel's RST, for SYN-ACKs only")
 	{
+		static const uint8_t mss[4] = { 2, 4, 1460 >> 8, 1460 & 0xff };
 		uint8_t f[128], r[128];
-		struct tcpseg s = {
+		struct tcpfix_seg s = {
 			.smac = peer_mac,
 			.dmac = our_mac,
-			.saddr = addr_from_v4(PEER_IP),
-			.daddr = addr_from_v4(OUR_IP),
+			.saddr = PEER_IP,
+			.daddr = OUR_IP,
 			.sport = 443,
 			.dport = 61001,
 			.seq = IRS,
@@ -346,12 +293,13 @@ int main(void)
 			.flags = PKT_SYN | PKT_ACK,
 			.win = 100,
 			.ttl = 64,
-			.mss = 1460,
+			.opt = mss,
+			.optlen = sizeof(mss),
 		};
 		struct pkt_info in, out;
-		size_t n = tcpseg_build(f, sizeof(f), &s), m;
+		size_t n = tcpfix_frame(f, &s), m;
 
-		CHECK(n > 0 && pkt_parse(f, n, &in) == PKT_TCP);
+		CHECK(pkt_parse(f, n, &in) == PKT_TCP);
 		m = tcpseg_rst_for_synack(r, sizeof(r), &in);
 		CHECK(m > 0 && pkt_parse(r, m, &out) == PKT_TCP);
 		CHECK(out.tcp.flags == PKT_RST && out.tcp.seq == ISS + 1 &&
@@ -359,9 +307,11 @@ int main(void)
 		      out.ip.src == OUR_IP && out.ip.dst == PEER_IP &&
 		      memcmp(out.eth_dst, peer_mac, 6) == 0);
 		s.flags = PKT_RST | PKT_ACK;
-		n = tcpseg_build(f, sizeof(f), &s);
-		CHECK(n > 0 && pkt_parse(f, n, &in) == PKT_TCP);
+		n = tcpfix_frame(f, &s);
+		CHECK(pkt_parse(f, n, &in) == PKT_TCP);
 		CHECK_EQ_U(tcpseg_rst_for_synack(r, sizeof(r), &in), 0);
 	}
+	tx_clear();
+	free(tx);
 	return DONE();
 }
