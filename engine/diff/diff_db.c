@@ -100,10 +100,16 @@ static int port_row(void *arg, int n, const char *const *v)
 				  ? host_of(arg, v[0])
 				  : NULL;
 	struct dport *p;
+	char *end;
+	long port;
 
 	if (h == NULL)
 		return 0;
-	p = dhost_set_port(h, atoi(v[2]), v[1]);
+	/* A row no fathom wrote (a port out of range) is not a port. */
+	port = strtol(v[2], &end, 10);
+	if (*end != '\0' || end == v[2] || port < 0 || port > 65535)
+		return 0;
+	p = dhost_set_port(h, (int)port, v[1]);
 	p->state = xstrdup(v[3]);
 	p->svc.name = v[4] ? xstrdup(v[4]) : NULL;
 	p->svc.product = v[5] ? xstrdup(v[5]) : NULL;

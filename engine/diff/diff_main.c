@@ -133,8 +133,9 @@ static int diff_opts(int argc, char **argv, int *json, int *verbose)
 static int load_db_scans(char **argv, struct dscan *a, struct dscan *b,
 			 char *err, size_t errlen)
 {
-	char *ra = xmalloc(strlen(argv[0]) + strlen(argv[1]) + 2);
-	char *rb = xmalloc(strlen(argv[0]) + strlen(argv[2]) + 2);
+	size_t na = strlen(argv[0]) + strlen(argv[1]) + 2;
+	size_t nb = strlen(argv[0]) + strlen(argv[2]) + 2;
+	char *ra = xmalloc(na), *rb = xmalloc(nb);
 
 	if (!inv_is_pg(argv[0]) && !is_sqlite(argv[0])) {
 		free(ra);
@@ -145,8 +146,8 @@ static int load_db_scans(char **argv, struct dscan *a, struct dscan *b,
 			 argv[0]);
 		return -1;
 	}
-	sprintf(ra, "%s#%s", argv[0], argv[1]);
-	sprintf(rb, "%s#%s", argv[0], argv[2]);
+	snprintf(ra, na, "%s#%s", argv[0], argv[1]);
+	snprintf(rb, nb, "%s#%s", argv[0], argv[2]);
 	if (load_side(ra, a, err, errlen) == 0)
 		load_side(rb, b, err, errlen);
 	free(ra);

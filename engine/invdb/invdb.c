@@ -102,7 +102,7 @@ char *inv_schema_text(const struct inv_backend *be)
 		n += idl;
 		p = q + 4;
 	}
-	strcpy(out + n, p);
+	memcpy(out + n, p, strlen(p) + 1);
 	return out;
 }
 
@@ -124,7 +124,7 @@ static char *inv_text(const char *s)
 		size_t len;
 
 		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
-			o += sprintf(o, "\\x%02x", *p);
+			o += snprintf(o, 5, "\\x%02x", *p);
 			continue;
 		}
 		if (*p < 0x80) {
@@ -133,7 +133,7 @@ static char *inv_text(const char *s)
 		}
 		len = hostiter_utf8(p, &cp);
 		if (len == 0) {
-			o += sprintf(o, "\\x%02x", *p);
+			o += snprintf(o, 5, "\\x%02x", *p);
 			continue;
 		}
 		memcpy(o, p, len);

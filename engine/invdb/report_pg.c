@@ -161,6 +161,7 @@ static int pg_schema(void *be, const char *sql, char *err, size_t errlen)
 	struct pg *p = be;
 	char head[128];
 	char *all;
+	size_t n;
 	PGresult *r;
 	int rc = 0;
 
@@ -168,11 +169,12 @@ static int pg_schema(void *be, const char *sql, char *err, size_t errlen)
 	snprintf(head, sizeof(head),
 		 "BEGIN; SELECT pg_advisory_xact_lock(%lld);\n",
 		 PG_SCHEMA_LOCK);
-	all = xmalloc(strlen(head) + strlen(sql) + 256);
-	sprintf(all,
-		"%s%s\nINSERT INTO fathom_schema (version) SELECT 1 "
-		"WHERE NOT EXISTS (SELECT 1 FROM fathom_schema);\nCOMMIT",
-		head, sql);
+	n = strlen(head) + strlen(sql) + 256;
+	all = xmalloc(n);
+	snprintf(all, n,
+		 "%s%s\nINSERT INTO fathom_schema (version) SELECT 1 "
+		 "WHERE NOT EXISTS (SELECT 1 FROM fathom_schema);\nCOMMIT",
+		 head, sql);
 	r = PQexec(p->c, all);
 	free(all);
 	if (!ok(r)) {
@@ -187,12 +189,13 @@ static int pg_schema(void *be, const char *sql, char *err, size_t errlen)
 /* '?' placeholders to $1, $2... (no '?' appears inside our literals). */
 static char *pg_numbered(const char *sql)
 {
-	char *out = xmalloc(strlen(sql) * 4 + 1), *o = out;
+	/* Each '?' becomes "$" and at most 10 digits. */
+	char *out = xmalloc(strlen(sql) * 11 + 1), *o = out;
 	int n = 0;
 
 	for (; *sql; sql++)
 		if (*sql == '?')
-			o += sprintf(o, "$%d", ++n);
+			o += snprintf(o, 12, "$%d", ++n);
 		else
 			*o++ = *sql;
 	*o = '\0';
