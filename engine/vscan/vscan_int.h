@@ -233,9 +233,8 @@ int vs_retry_refused(struct service *sv, uint64_t now);
  * returns 1; else 0. A one-client daemon serving two ports (kadmind:
  * 749 and 464) answers a probe of one at once, but not while a probe of
  * the other holds it: nmap's order gives that probe the daemon alone.
- * So the retry waits (returning 1) while another port of the host that
- * has answered something has a probe out that has heard nothing,
- * VS_HELD_WAIT_MS at most.
+ * So the retry waits (returning 1) while another port of the host has
+ * a probe out that has heard nothing, VS_HELD_WAIT_MS at most.
  */
 void vs_note_silent(struct pconn *pc);
 int vs_retry_silent(struct service *sv, uint64_t now);

@@ -122,11 +122,9 @@ static int hard_line_for(const struct svc_probe *p, const char *service)
 }
 
 /*
- * Another port of sv's host, one that has answered something, has a
- * probe out that has heard nothing yet: the daemon serving both may be
- * held by it (kadmind reads an incomplete RPC record on 749 for up to
- * 35 s, and 464 waits behind it). Ports that never answered (silent
- * sinks) are not waited for: they hold no daemon that speaks.
+ * Another port of sv's host has a probe out that has heard nothing: the
+ * daemon serving both may be held by it (kadmind reads an incomplete
+ * RPC record on 749 for up to 35 s, and 464 waits behind it).
  */
 static int host_held(const struct service *sv)
 {
@@ -137,7 +135,7 @@ static int host_held(const struct service *sv)
 	for (size_t i = a; i <= b; i++) {
 		const struct service *o = &v->svcs[i];
 
-		if (o == sv || o->done || !o->heard)
+		if (o == sv || o->done)
 			continue;
 		for (const struct pconn *pc = o->conns; pc; pc = pc->next)
 			if (pc->sent && !pc->closed && !pc->concluded &&
