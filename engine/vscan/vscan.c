@@ -631,7 +631,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		if (!pc->concluded &&
 		    !(sv->reflected && vs_silent_null(pc, now)))
 			return;
-	if (vs_retry_refused(sv, now) || vs_retry_silent(sv, now))
+	if (vs_retry_refused(sv, now) || vs_retry_silent(sv))
 		return;
 	finish_unmatched(sv);
 }

@@ -61,9 +61,6 @@
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4 /* refused probes kept for another try */
 #define VS_SILENT_MAX 4  /* silent probes kept (vs_retry_silent) */
-/* vs_retry_silent waits this long at most for the host's other silent
- * probes to end (a probe's wait is about 5 s in both DBs). */
-#define VS_HELD_WAIT_MS 6000
 /*
  * A hard match on a reply that came this recently waits for the rest:
  * nmap reads what the socket holds when its loop gets to it, so a reply
@@ -148,7 +145,6 @@ struct service {
 	const struct svc_probe *silent[VS_SILENT_MAX];
 	int silent_rank[VS_SILENT_MAX], silent_tls[VS_SILENT_MAX];
 	int nsilent, silent_retried;
-	uint64_t silent_due; /* ms: the retry was due (VS_HELD_WAIT_MS) */
 	unsigned nopened;    /* probes opened so far (pconn.opened) */
 	uint64_t silent_end; /* ms: a silent probe last ended on its
 				  * deadline (vs_serial_hold), 0: never */
@@ -233,14 +229,9 @@ int vs_retry_refused(struct service *sv, uint64_t now);
  * returns 1; else 0. A one-client daemon serving two ports (kadmind:
  * 749 and 464) answers a probe of one at once, but not while a probe of
  * the other holds it: nmap's order gives that probe the daemon alone.
- * So the retry waits (returning 1) while another port of the host has
- * a probe out that has heard nothing, VS_HELD_WAIT_MS at most.
  */
 void vs_note_silent(struct pconn *pc);
-int vs_retry_silent(struct service *sv, uint64_t now);
-/* The services of sv's host: [*a, *b] in v->svcs (sorted by address). */
-void vs_host_range(const struct vs *v, const struct service *sv, size_t *a,
-		   size_t *b);
+int vs_retry_silent(struct service *sv);
 /* Whether sv may still retry (a NULL probe's reset is not yet final). */
 int vs_retry_left(const struct service *sv);
 

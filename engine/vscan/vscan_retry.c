@@ -121,31 +121,7 @@ static int hard_line_for(const struct svc_probe *p, const char *service)
 	return 0;
 }
 
-/*
- * Another port of sv's host has a probe out that has heard nothing: the
- * daemon serving both may be held by it (kadmind reads an incomplete
- * RPC record on 749 for up to 35 s, and 464 waits behind it).
- */
-static int host_held(const struct service *sv)
-{
-	const struct vs *v = sv->vs;
-	size_t a, b;
-
-	vs_host_range(v, sv, &a, &b);
-	for (size_t i = a; i <= b; i++) {
-		const struct service *o = &v->svcs[i];
-
-		if (o == sv || o->done)
-			continue;
-		for (const struct pconn *pc = o->conns; pc; pc = pc->next)
-			if (pc->sent && !pc->closed && !pc->concluded &&
-			    pc->len == 0)
-				return 1;
-	}
-	return 0;
-}
-
-int vs_retry_silent(struct service *sv, uint64_t now)
+int vs_retry_silent(struct service *sv)
 {
 	int k = -1;
 
@@ -158,20 +134,11 @@ int vs_retry_silent(struct service *sv, uint64_t now)
 			k = i;
 	if (k < 0)
 		return 0;
-	/* Alone means alone at the daemon too, as far as a bounded wait
-	 * gets it: silent sinks on the same host may never let go. */
-	if (sv->silent_due == 0)
-		sv->silent_due = now;
-	if (now - sv->silent_due < VS_HELD_WAIT_MS && host_held(sv))
-		return 1;
 	sv->silent_retried = 1;
 	if (vs_start_probe(sv, sv->silent[k], sv->silent_rank[k],
 			   sv->silent_tls[k]) < 0)
 		return 0;
-	vs_trace(sv->vs, sv->conns,
-		 now - sv->silent_due < VS_HELD_WAIT_MS
-			 ? "sent again alone (silent before)"
-			 : "sent again alone (silent before; host still busy)");
+	vs_trace(sv->vs, sv->conns, "sent again alone (silent before)");
 	vs_mark_dirty(sv);
 	return 1;
 }

@@ -40,8 +40,9 @@ void vs_order(struct vs *v)
 	free(left);
 }
 
-void vs_host_range(const struct vs *v, const struct service *sv, size_t *a,
-		   size_t *b)
+/* The services of sv's host: [*a, *b] in v->svcs (sorted by address). */
+static void host_range(const struct vs *v, const struct service *sv, size_t *a,
+		       size_t *b)
 {
 	size_t i = (size_t)(sv - v->svcs);
 	const struct addr *addr = &sv->out->addr;
@@ -63,7 +64,7 @@ static void drop_host(struct vs *v, struct service *sv)
 {
 	size_t a, b, pending = 0;
 
-	vs_host_range(v, sv, &a, &b);
+	host_range(v, sv, &a, &b);
 	for (size_t k = a; k <= b; k++) {
 		struct service *s = &v->svcs[k];
 
