@@ -40,7 +40,7 @@ void sweep_collect(struct sweep *w, int npass, struct pass_counts *pc)
 
 /* -d: what a pass drew, the estimate, and the pace of the next one. */
 void sweep_debug_pass(struct sweep *w, int pass, const struct pass_counts *pc,
-		       const struct pass_halves *h)
+		      const struct pass_halves *h)
 {
 	char why[256], est[256];
 
@@ -88,7 +88,7 @@ void sweep_say_pass(struct sweep *w, int pass, const struct pass_counts *pc)
  * own retransmission after loss.
  */
 int sweep_want_more(struct sweep *w, int done, const struct pass_counts *pc,
-		     uint64_t closed0, uint64_t t0)
+		    uint64_t closed0, uint64_t t0)
 {
 	const struct scan_opts *o = w->o;
 	uint64_t left = w->total - results_count(w->s->res);

@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c). */
+/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c, the counts between passes sweeppass.c). */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
@@ -593,6 +593,7 @@ static struct sweep *sweep_new(struct scan *s)
 	return w;
 }
 
+/* Frees w and what it holds (the run's capture, w->io, stays). */
 static void sweep_free(struct sweep *w)
 {
 	sweep_routes_free(w);
