@@ -63,30 +63,38 @@ static int drop_all_input(int fd)
 			  sizeof(prog));
 }
 
-struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
-			 char *err, size_t errlen)
+/* Installs filter f (a pcap expression) on the capture. */
+static int set_filter(struct pktio *io, const char *f, char *err, size_t errlen)
 {
-	char ebuf[LIBNET_ERRBUF_SIZE > PCAP_ERRBUF_SIZE ? LIBNET_ERRBUF_SIZE
-							: PCAP_ERRBUF_SIZE];
-	struct pktio *io = calloc(1, sizeof(*io));
 	struct bpf_program prog;
-	struct route_hop hop;
+
+	if (pcap_compile(io->pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "pcap filter '%s': %s", f,
+			 pcap_geterr(io->pc));
+		return -1;
+	}
+	if (pcap_setfilter(io->pc, &prog) != 0) {
+		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(io->pc));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* The sending side: libnet's socket on ifname (index ifindex). */
+static int open_sender(struct pktio *io, const char *ifname, int ifindex,
+		       char *err, size_t errlen)
+{
+	char ebuf[LIBNET_ERRBUF_SIZE];
 	int sndbuf = 4 << 20;
 
-	if (io == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	io->fd = -1;
-	memset(&hop, 0, sizeof(hop));
-	if (route_iface(ifname, &hop, err, errlen) < 0)
-		goto fail;
 	ebuf[0] = '\0';
 	io->ln = libnet_init(LIBNET_LINK_ADV, ifname, ebuf);
 	if (io->ln == NULL) {
 		snprintf(err, errlen, "libnet on %s: %s", ifname,
 			 ebuf[0] ? ebuf : "cannot open");
-		goto fail;
+		return -1;
 	}
 	io->fd = libnet_getfd(io->ln);
 	drop_all_input(io->fd);
@@ -96,16 +104,24 @@ struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
 	 * tcpdump on the scanning host; being observable wins.
 	 */
 	io->to.sll_family = AF_PACKET;
-	io->to.sll_ifindex = hop.ifindex;
+	io->to.sll_ifindex = ifindex;
 	io->to.sll_protocol = htons(ETH_P_IP);
 	io->to.sll_halen = 6;
 	io->to6 = io->to;
 	io->to6.sll_protocol = htons(ETH_P_IPV6);
+	return 0;
+}
+
+/* The receiving side: an inbound, non-blocking capture on ifname. */
+static int open_capture(struct pktio *io, const char *ifname, int snaplen,
+			char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
 
 	io->pc = pcap_create(ifname, ebuf);
 	if (io->pc == NULL) {
 		snprintf(err, errlen, "pcap on %s: %s", ifname, ebuf);
-		goto fail;
+		return -1;
 	}
 	if (pcap_set_snaplen(io->pc, snaplen) != 0 ||
 	    pcap_set_immediate_mode(io->pc, 0) != 0 ||
@@ -113,35 +129,44 @@ struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
 	    pcap_set_buffer_size(io->pc, PKTIO_RING) != 0 ||
 	    pcap_set_promisc(io->pc, 0) != 0) {
 		snprintf(err, errlen, "pcap on %s: cannot configure", ifname);
-		goto fail;
+		return -1;
 	}
 	if (pcap_activate(io->pc) < 0) {
 		snprintf(err, errlen, "pcap on %s: %s", ifname,
 			 pcap_geterr(io->pc));
-		goto fail;
+		return -1;
 	}
 	if (pcap_datalink(io->pc) != DLT_EN10MB) {
 		snprintf(err, errlen, "pcap on %s: not an Ethernet interface",
 			 ifname);
-		goto fail;
+		return -1;
 	}
 	if (pcap_setdirection(io->pc, PCAP_D_IN) != 0 ||
 	    pcap_setnonblock(io->pc, 1, ebuf) != 0) {
 		snprintf(err, errlen, "pcap on %s: %s", ifname,
 			 pcap_geterr(io->pc));
-		goto fail;
+		return -1;
 	}
-	if (pcap_compile(io->pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errlen, "pcap filter '%s': %s", bpf,
-			 pcap_geterr(io->pc));
-		goto fail;
+	return 0;
+}
+
+struct pktio *pktio_open(const char *ifname, const char *bpf, int snaplen,
+			 char *err, size_t errlen)
+{
+	struct pktio *io = calloc(1, sizeof(*io));
+	struct route_hop hop;
+
+	if (io == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	if (pcap_setfilter(io->pc, &prog) != 0) {
-		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(io->pc));
-		pcap_freecode(&prog);
+	io->fd = -1;
+	memset(&hop, 0, sizeof(hop));
+	if (route_iface(ifname, &hop, err, errlen) < 0 ||
+	    open_sender(io, ifname, hop.ifindex, err, errlen) < 0 ||
+	    open_capture(io, ifname, snaplen, err, errlen) < 0 ||
+	    set_filter(io, bpf, err, errlen) < 0)
 		goto fail;
-	}
-	pcap_freecode(&prog);
 	io->bpf = strdup(bpf);
 	if (io->bpf == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -207,25 +232,6 @@ int pktio_send(struct pktio *io, const struct iovec *frames, unsigned n)
 			break;
 	}
 	return (int)done;
-}
-
-/* Installs filter f (a pcap expression) on the capture. */
-static int set_filter(struct pktio *io, const char *f, char *err, size_t errlen)
-{
-	struct bpf_program prog;
-
-	if (pcap_compile(io->pc, &prog, f, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errlen, "pcap filter '%s': %s", f,
-			 pcap_geterr(io->pc));
-		return -1;
-	}
-	if (pcap_setfilter(io->pc, &prog) != 0) {
-		snprintf(err, errlen, "pcap filter: %s", pcap_geterr(io->pc));
-		pcap_freecode(&prog);
-		return -1;
-	}
-	pcap_freecode(&prog);
-	return 0;
 }
 
 /*

@@ -235,79 +235,130 @@ static int out_of_time(struct disc *d, uint64_t ti)
 	return to && first_probe_ns(d, ti) + to <= now_ns();
 }
 
+/* One pass's sending: the batch and the rate's credit. */
+struct disc_tx {
+	struct disc *d;
+	struct iovec iov[BATCH];
+	unsigned n; /* frames queued in iov */
+	struct ratelimit rl;
+	uint64_t burst, credit;
+	uint32_t ipid;
+};
+
+static void disc_tx_init(struct disc_tx *t, struct disc *d)
+{
+	memset(t, 0, sizeof(*t));
+	t->d = d;
+	t->burst = d->o->rate >= 20000 ? BATCH : 1;
+	if (getrandom(&t->ipid, sizeof(t->ipid), 0) != sizeof(t->ipid))
+		t->ipid = (uint32_t)now_ns();
+	ratelimit_init(&t->rl, d->o->rate, 4 * t->burst, now_ns());
+}
+
+static inline void disc_tx_flush(struct disc_tx *t)
+{
+	if (t->n) {
+		flush(t->d, t->iov, t->n);
+		t->n = 0;
+	}
+}
+
+/*
+ * Waits for the credit to send (a batch at a time above 20 kpps; with a
+ * feed, the budget shared with the sweep). 0: stopped meanwhile.
+ */
+static int disc_tx_credit(struct disc_tx *t)
+{
+	struct disc *d = t->d;
+	uint64_t wait;
+
+	while (t->credit == 0) {
+		disc_tx_flush(t);
+		t->credit = d->feed ? hostfeed_take(d->feed, now_ns(), t->burst,
+						    &wait)
+				    : ratelimit_take(&t->rl, now_ns(), t->burst,
+						     &wait);
+		if (t->credit)
+			break;
+		if (wait > 30000)
+			disc_sleep_ns(wait - 10000);
+		if (disc_stopped(d))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Builds probe k to target a (next hop mac) in frame, for position x,
+ * and queues it. Its credit is spent even if nothing could be built.
+ */
+static inline void disc_tx_queue(struct disc_tx *t, uint64_t x, uint64_t k,
+				 const struct addr *a, const uint8_t *mac,
+				 uint8_t *frame)
+{
+	struct disc *d = t->d;
+	struct iovec *v = &t->iov[t->n];
+	struct sendlog_slot *sl;
+
+	t->credit--;
+	t->ipid = t->ipid * 1103515245u + 12345u;
+	v->iov_len = d->v6 ? disc_build6(&d->ks, &d->tm, k, a, d->s->hop.if_mac,
+					 mac, frame)
+			   : disc_build(&d->ks, &d->tm, k, addr_v4(a),
+					d->s->hop.if_mac, mac,
+					(uint16_t)(t->ipid >> 16), frame);
+	v->iov_base = frame;
+	if (v->iov_len == 0)
+		return;
+	/* Invalidate, write, publish (the receiver rereads pos). */
+	sl = &d->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
+	atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
+	atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
+	atomic_store_explicit(&sl->pos, x + 1, memory_order_release);
+	if (++t->n == t->burst)
+		disc_tx_flush(t);
+}
+
+/*
+ * Every 256 positions: whether to go on, and pass 0's progress (the
+ * pace first_probe_ns() reads). 0: stop.
+ */
+static int pass_tick(struct disc *d, int pass, uint64_t x)
+{
+	if (disc_stopped(d))
+		return 0;
+	if (pass == 0) {
+		atomic_store(&d->prog_ns, now_ns());
+		atomic_store(&d->prog_pos, x);
+	}
+	return 1;
+}
+
 static void send_pass(struct disc *d, int pass)
 {
 	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
-	struct iovec iov[BATCH];
-	struct ratelimit rl;
-	uint64_t burst = d->o->rate >= 20000 ? BATCH : 1, credit = 0;
-	unsigned n = 0;
-	uint32_t ipid;
+	struct disc_tx t;
 
-	if (getrandom(&ipid, sizeof(ipid), 0) != sizeof(ipid))
-		ipid = (uint32_t)now_ns();
-	ratelimit_init(&rl, d->o->rate, 4 * burst, now_ns());
+	disc_tx_init(&t, d);
 	for (uint64_t x = 0; x < d->total; x++) {
 		uint64_t idx = d->o->sequential ? x : permute_at(&d->perm, x);
-		uint64_t ti = idx % d->nt, k = idx / d->nt, wait;
+		uint64_t ti = idx % d->nt, k = idx / d->nt;
 		struct addr a = targets_at(d->o->targets, ti);
 		const uint8_t *mac;
-		struct sendlog_slot *sl;
 
-		if ((x & 255) == 0) {
-			if (disc_stopped(d))
-				break;
-			if (pass == 0) {
-				atomic_store(&d->prog_ns, now_ns());
-				atomic_store(&d->prog_pos, x);
-			}
-		}
+		if ((x & 255) == 0 && !pass_tick(d, pass, x))
+			break;
 		if (pass > 0 &&
 		    (results_seen(d->seen, ti) || out_of_time(d, ti)))
 			continue;
 		mac = probe_mac(d, &a);
 		if (mac == NULL)
 			continue;
-		while (credit == 0) {
-			if (n) {
-				flush(d, iov, n);
-				n = 0;
-			}
-			credit = d->feed ? hostfeed_take(d->feed, now_ns(),
-							 burst, &wait)
-					 : ratelimit_take(&rl, now_ns(), burst,
-							  &wait);
-			if (credit)
-				break;
-			if (wait > 30000)
-				disc_sleep_ns(wait - 10000);
-			if (disc_stopped(d))
-				goto out;
-		}
-		credit--;
-		ipid = ipid * 1103515245u + 12345u;
-		iov[n].iov_len =
-			d->v6 ? disc_build6(&d->ks, &d->tm, k, &a,
-					    d->s->hop.if_mac, mac, frames[n])
-			      : disc_build(&d->ks, &d->tm, k, addr_v4(&a),
-					   d->s->hop.if_mac, mac,
-					   (uint16_t)(ipid >> 16), frames[n]);
-		iov[n].iov_base = frames[n];
-		if (iov[n].iov_len == 0)
-			continue;
-		/* Invalidate, write, publish (the receiver rereads pos). */
-		sl = &d->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
-		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
-		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
-		atomic_store_explicit(&sl->pos, x + 1, memory_order_release);
-		if (++n == burst) {
-			flush(d, iov, n);
-			n = 0;
-		}
+		if (t.credit == 0 && !disc_tx_credit(&t))
+			break;
+		disc_tx_queue(&t, x, k, &a, mac, frames[t.n]);
 	}
-out:
-	if (n)
-		flush(d, iov, n);
+	disc_tx_flush(&t);
 }
 
 /* One retransmission timeout for the pass's replies. */

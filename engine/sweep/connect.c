@@ -92,31 +92,20 @@ static void cx_result(void *arg, uint64_t ti, uint64_t pi, int outcome,
 	}
 }
 
-int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
-		     size_t errlen)
+/* The engine's job for group s: c's callbacks, the run's pace. */
+static struct connscan_job cx_job(struct cx *c)
 {
-	const struct scan_opts *o = s->opt;
-	struct cx c = { .s = s, .o = o, .base = index_base };
-	struct connscan_job j = { 0 };
-	struct connscan_stats st;
-	int rc = 0;
+	const struct scan_opts *o = c->o;
+	struct scan *s = c->s;
 
-	/* The run's route: -sV after it reads the interface from it. */
-	s->hop = s->priv->hop;
-	c.nt = targets_count(o->targets);
-	c.ports = o->ports.proto[SVC_TCP].ports;
-	if (s->st.start_ns == 0) {
-		s->st.start_ns = now_ns();
-		s->st.start_wall = time(NULL);
-	}
-	j = (struct connscan_job){
-		.nt = c.nt,
+	return (struct connscan_job){
+		.nt = c->nt,
 		.np = o->ports.proto[SVC_TCP].n,
 		.target = cx_target,
 		.port = cx_port,
 		.skip = cx_skip,
 		.result = cx_result,
-		.arg = &c,
+		.arg = c,
 		.src = o->src_set ? &o->src : NULL,
 		.rate = o->rate > 0 ? o->rate : 1,
 		.parallelism = connscan_parallelism(o->max_parallelism,
@@ -132,12 +121,53 @@ int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
 						 o->host_timeout_ms * 1000000ull
 				       : 0,
 		.stop = s->stop,
-		.pos = &c.pos,
-		.pass = &c.pass,
-		.sent = &c.sent,
+		.pos = &c->pos,
+		.pass = &c->pass,
+		.sent = &c->sent,
 		/* Its callbacks are thread-safe (results.h): two cores. */
 		.lanes = 2,
 	};
+}
+
+/* -d's line, then the engine's counts into the run's statistics. */
+static void cx_done(struct scan *s, const struct connscan_job *j,
+		    const struct connscan_stats *st)
+{
+	if (s->opt->debug)
+		fprintf(stderr,
+			"connect: %llu connects, %llu answers (%llu at the "
+			"timeout), %d passes, peak %zu sockets (limit %zu)\n",
+			(unsigned long long)st->sent,
+			(unsigned long long)st->answered,
+			(unsigned long long)st->late, st->passes, st->peak,
+			j->parallelism);
+	s->st.connects += st->sent;
+	if (st->passes > s->st.passes)
+		s->st.passes = st->passes;
+	s->st.timed_out |= st->timed_out;
+	s->st.interrupted = *s->stop != 0;
+	s->st.end_ns = now_ns();
+	s->st.end_wall = time(NULL);
+}
+
+int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
+		     size_t errlen)
+{
+	const struct scan_opts *o = s->opt;
+	struct cx c = { .s = s, .o = o, .base = index_base };
+	struct connscan_job j;
+	struct connscan_stats st;
+	int rc = 0;
+
+	/* The run's route: -sV after it reads the interface from it. */
+	s->hop = s->priv->hop;
+	c.nt = targets_count(o->targets);
+	c.ports = o->ports.proto[SVC_TCP].ports;
+	if (s->st.start_ns == 0) {
+		s->st.start_ns = now_ns();
+		s->st.start_wall = time(NULL);
+	}
+	j = cx_job(&c);
 	if (o->dry_run) {
 		/* Nothing is sent: every probe is counted as written. */
 		s->st.sent += j.nt * j.np;
@@ -150,20 +180,6 @@ int connect_scan_run(struct scan *s, uint64_t index_base, char *err,
 		rc = -1;
 	progress_stop();
 	progress_task_clear();
-	if (o->debug)
-		fprintf(stderr,
-			"connect: %llu connects, %llu answers (%llu at the "
-			"timeout), %d passes, peak %zu sockets (limit %zu)\n",
-			(unsigned long long)st.sent,
-			(unsigned long long)st.answered,
-			(unsigned long long)st.late, st.passes, st.peak,
-			j.parallelism);
-	s->st.connects += st.sent;
-	if (st.passes > s->st.passes)
-		s->st.passes = st.passes;
-	s->st.timed_out |= st.timed_out;
-	s->st.interrupted = *s->stop != 0;
-	s->st.end_ns = now_ns();
-	s->st.end_wall = time(NULL);
+	cx_done(s, &j, &st);
 	return rc;
 }

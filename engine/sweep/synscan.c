@@ -1,4 +1,4 @@
-/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c). */
+/* synscan.c -- the stateless sweep: send loop and passes (the receive thread is sweeprx.c, the streaming order stream.c, the counts between passes sweeppass.c). */
 #include "engine/sweep/synscan.h"
 
 #include <arpa/inet.h>
@@ -149,7 +149,7 @@ static void flush(struct sweep *w, struct iovec *iov, unsigned n)
 
 /*
  * A resend is due one RTO after the copy before it (the send log says
- * when): a pass that starts without lingering (early_next()) waits here
+ * when): a pass that starts without lingering (sweep_early_next()) waits here
  * for the few probes of the last pass's tail that are not due yet.
  * Returns the ns slept.
  */
@@ -168,134 +168,203 @@ static uint64_t wait_due(struct sweep *w, uint64_t x)
 	return due - now;
 }
 
+/* One lane's state through a pass: send_pass() and its helpers. */
+struct lane_tx {
+	struct sweep *w;
+	int pass;
+	unsigned lane, nlanes;
+	struct iovec iov[BATCH];
+	unsigned n; /* frames queued in iov */
+	struct ratelimit rl;
+	double rate;
+	uint64_t burst, credit;
+	/* Streaming pass 0: one budget with discovery (hostfeed.h). */
+	struct hostfeed *shared;
+	uint64_t mid, hsent[2], hint;
+	/* Time spent in each half, less the resends' due waits (pace). */
+	uint64_t t_half, spent[2], slept[2];
+	int half;
+	uint64_t tag; /* the pass, as the send log records it */
+	uint32_t ipid;
+};
+
+static void lane_tx_init(struct lane_tx *t, struct sweep *w, int pass,
+			 unsigned lane, unsigned nlanes)
+{
+	memset(t, 0, sizeof(*t));
+	t->w = w;
+	t->pass = pass;
+	t->lane = lane;
+	t->nlanes = nlanes;
+	t->rate = w->half_rate[0];
+	t->burst = t->rate >= 20000 ? BATCH : 1;
+	t->mid = atomic_load(&w->mid);
+	t->t_half = now_ns();
+	t->shared = pass == 0 ? w->feed : NULL;
+	t->tag = (uint64_t)(pass > 254 ? 254 : pass) << SENDLOG_PASS_SHIFT;
+	if (getrandom(&t->ipid, sizeof(t->ipid), 0) != sizeof(t->ipid))
+		t->ipid = (uint32_t)now_ns();
+	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
+	ratelimit_init(&t->rl, t->rate / nlanes, 4 * t->burst, now_ns());
+}
+
+static inline void lane_tx_flush(struct lane_tx *t)
+{
+	if (t->n) {
+		flush(t->w, t->iov, t->n);
+		t->n = 0;
+	}
+}
+
+/*
+ * Position x is past the targets placed so far. Streaming: the hosts
+ * found up since come next, or wait. 0: the pass is over.
+ */
+static int lane_tx_more(struct lane_tx *t, uint64_t x)
+{
+	while (x >= atomic_load(&t->w->total)) {
+		lane_tx_flush(t);
+		if (!t->shared || !sweep_stream_more(t->w, stopped))
+			return 0;
+	}
+	return 1;
+}
+
+/* The second half runs at its own rate (the pacing trial). */
+static void lane_tx_second_half(struct lane_tx *t)
+{
+	struct sweep *w = t->w;
+	uint64_t now = now_ns();
+
+	t->spent[0] = now - t->t_half;
+	t->t_half = now;
+	t->half = 1;
+	if (t->pass > 0)
+		sweep_mid_decide(w, t->pass);
+	if (w->half_rate[1] != t->rate) {
+		t->rate = w->half_rate[1];
+		t->credit = 0;
+		ratelimit_init(&t->rl, t->rate / t->nlanes, 4 * t->burst, now);
+	}
+}
+
+/*
+ * Waits for the credit to send (a batch at a time above 20 kpps) before
+ * position x. 0: stopped meanwhile.
+ */
+static int lane_tx_credit(struct lane_tx *t, uint64_t x)
+{
+	struct sweep *w = t->w;
+	uint64_t wait = 0;
+
+	while (t->credit == 0) {
+		/* Waiting anyway: a slow scan's progress stays fresh. */
+		if (t->lane == 0)
+			atomic_store_explicit(&w->pos, x, memory_order_relaxed);
+		/* Do not hold packets while waiting. */
+		lane_tx_flush(t);
+		t->credit = t->shared ? hostfeed_take(t->shared, now_ns(),
+						      t->burst, &wait)
+				      : ratelimit_take(&t->rl, now_ns(),
+						       t->burst, &wait);
+		if (t->credit)
+			break;
+		/*
+		 * Sleep until a whole batch is due rather than spin per
+		 * packet: the receive thread needs the other core.
+		 */
+		wait += (uint64_t)((double)(t->burst - 1) * 1e9 * t->nlanes /
+				   t->rate);
+		if (wait > 30000)
+			sleep_ns(wait - 10000);
+		if (stopped(w))
+			return 0;
+	}
+	return 1;
+}
+
+/* Queues frame (len bytes, built for position x) and logs when it left. */
+static inline void lane_tx_queue(struct lane_tx *t, uint64_t x, uint8_t *frame,
+				 size_t len)
+{
+	struct sweep *w = t->w;
+	struct sendlog_slot *sl;
+
+	t->credit--;
+	t->hsent[x >= t->mid]++;
+	t->iov[t->n].iov_len = len;
+	t->iov[t->n].iov_base = frame;
+	/*
+	 * Invalidate, write, publish: the receiver reads pos, t, pos and
+	 * trusts t only if pos did not change. Release order is enough,
+	 * not a full fence per probe.
+	 */
+	sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
+	atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
+	atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
+	atomic_store_explicit(&sl->pos, (x + 1) | t->tag, memory_order_release);
+	if (++t->n == t->burst)
+		lane_tx_flush(t);
+}
+
+/* Sends what is queued and adds the lane's counts to the pass's. */
+static void lane_tx_finish(struct lane_tx *t)
+{
+	struct sweep *w = t->w;
+
+	lane_tx_flush(t);
+	t->spent[t->half] = now_ns() - t->t_half;
+	for (int k = 0; k < 2; k++)
+		atomic_fetch_add(&w->half_ns[k],
+				 t->spent[k] > t->slept[k]
+					 ? t->spent[k] - t->slept[k]
+					 : 0);
+	atomic_fetch_add(&w->half_sent[0], t->hsent[0]);
+	atomic_fetch_add(&w->half_sent[1], t->hsent[1]);
+	atomic_fetch_add(&w->pass_sent[pass_slot(t->pass)],
+			 t->hsent[0] + t->hsent[1]);
+	if (t->lane == 0)
+		atomic_store(&w->pos, w->total);
+}
+
+/* Sends pass `pass`'s positions lane, lane + nlanes, ... at the rate. */
 static void send_pass(struct sweep *w, int pass, unsigned lane, unsigned nlanes)
 {
 	static _Thread_local uint8_t frames[BATCH][CRAFT_MAX];
-	struct iovec iov[BATCH];
-	struct ratelimit rl;
-	double rate = w->half_rate[0];
-	uint64_t burst = rate >= 20000 ? BATCH : 1, x, credit = 0;
-	uint64_t mid = atomic_load(&w->mid), hsent[2] = { 0, 0 }, hint = 0;
-	/* Time spent in each half, less the resends' due waits (pace). */
-	uint64_t t_half = now_ns(), spent[2] = { 0, 0 }, slept[2] = { 0, 0 };
-	int half = 0;
-	/* Streaming pass 0: one budget with discovery (hostfeed.h). */
-	struct hostfeed *shared = pass == 0 ? w->feed : NULL;
-	uint64_t tag = (uint64_t)(pass > 254 ? 254 : pass)
-		       << SENDLOG_PASS_SHIFT;
-	unsigned n = 0;
-	uint32_t ipid;
+	struct lane_tx t;
 
-	if (getrandom(&ipid, sizeof(ipid), 0) != sizeof(ipid))
-		ipid = (uint32_t)now_ns();
-	/* Forgive up to 4 batches of oversleep; grant a batch at a time. */
-	ratelimit_init(&rl, rate / nlanes, 4 * burst, now_ns());
-	for (x = lane;; x += nlanes) {
-		uint64_t idx, wait = 0;
+	lane_tx_init(&t, w, pass, lane, nlanes);
+	for (uint64_t x = lane;; x += nlanes) {
+		uint64_t idx;
 		size_t len;
-		struct sendlog_slot *sl;
 
-		/* Streaming: the hosts found up since come next, or wait. */
-		while (x >= atomic_load(&w->total)) {
-			if (n) {
-				flush(w, iov, n);
-				n = 0;
-			}
-			if (!shared || !sweep_stream_more(w, stopped))
-				goto out;
-		}
-		/* The second half runs at its own rate (the pacing trial). */
-		if (x >= mid && !half) {
-			uint64_t t = now_ns();
-
-			spent[0] = t - t_half;
-			t_half = t;
-			half = 1;
-			if (pass > 0)
-				sweep_mid_decide(w, pass);
-			if (w->half_rate[1] != rate) {
-				rate = w->half_rate[1];
-				credit = 0;
-				ratelimit_init(&rl, rate / nlanes, 4 * burst,
-					       t);
-			}
-		}
+		if (x >= atomic_load(&w->total) && !lane_tx_more(&t, x))
+			break;
+		if (x >= t.mid && !t.half)
+			lane_tx_second_half(&t);
 		if ((x & 255) < nlanes) {
 			if (lane == 0)
 				atomic_store(&w->pos, x);
 			if (stopped(w))
 				break;
 		}
-		idx = sweep_idx_at(w, x, &hint);
+		idx = sweep_idx_at(w, x, &t.hint);
 		if (pass > 0 && results_seen(w->s->res, idx))
 			continue;
 		if (pass > 0)
-			slept[half] += wait_due(w, x);
-		while (credit == 0) {
-			/* Waiting anyway: a slow scan's progress stays fresh. */
-			if (lane == 0)
-				atomic_store_explicit(&w->pos, x,
-						      memory_order_relaxed);
-			if (n) {
-				/* Do not hold packets while waiting. */
-				flush(w, iov, n);
-				n = 0;
-			}
-			credit = shared ? hostfeed_take(shared, now_ns(), burst,
-							&wait)
-					: ratelimit_take(&rl, now_ns(), burst,
-							 &wait);
-			if (credit)
-				break;
-			/*
-			 * Sleep until a whole batch is due rather than spin
-			 * per packet: the receive thread needs the other core.
-			 */
-			wait += (uint64_t)((double)(burst - 1) * 1e9 * nlanes /
-					   rate);
-			if (wait > 30000)
-				sleep_ns(wait - 10000);
-			if (stopped(w))
-				goto out;
-		}
+			t.slept[t.half] += wait_due(w, x);
+		if (t.credit == 0 && !lane_tx_credit(&t, x))
+			break;
 		/* Random IP IDs: nothing ties the probes together. */
-		ipid = ipid * 1103515245u + 12345u;
+		t.ipid = t.ipid * 1103515245u + 12345u;
 		/* The family's half (family.c) and the module's patch. */
-		len = w->probe(w, idx % w->nt, idx / w->nt, frames[n],
-			       (uint16_t)(ipid >> 16));
+		len = w->probe(w, idx % w->nt, idx / w->nt, frames[t.n],
+			       (uint16_t)(t.ipid >> 16));
 		if (len == 0)
 			continue; /* skipped: its credit stays */
-		credit--;
-		hsent[x >= mid]++;
-		iov[n].iov_len = len;
-		iov[n].iov_base = frames[n];
-		/*
-		 * Invalidate, write, publish: the receiver reads pos, t, pos
-		 * and trusts t only if pos did not change. Release order is
-		 * enough, not a full fence per probe.
-		 */
-		sl = &w->sendlog[x & ((1u << SENDLOG_BITS) - 1)];
-		atomic_store_explicit(&sl->pos, 0, memory_order_relaxed);
-		atomic_store_explicit(&sl->t, now_ns(), memory_order_release);
-		atomic_store_explicit(&sl->pos, (x + 1) | tag,
-				      memory_order_release);
-		if (++n == burst) {
-			flush(w, iov, n);
-			n = 0;
-		}
+		lane_tx_queue(&t, x, frames[t.n], len);
 	}
-out:
-	if (n)
-		flush(w, iov, n);
-	spent[half] = now_ns() - t_half;
-	for (int k = 0; k < 2; k++)
-		atomic_fetch_add(&w->half_ns[k],
-				 spent[k] > slept[k] ? spent[k] - slept[k] : 0);
-	atomic_fetch_add(&w->half_sent[0], hsent[0]);
-	atomic_fetch_add(&w->half_sent[1], hsent[1]);
-	atomic_fetch_add(&w->pass_sent[pass_slot(pass)], hsent[0] + hsent[1]);
-	if (lane == 0)
-		atomic_store(&w->pos, w->total);
+	lane_tx_finish(&t);
 }
 
 struct lane {
@@ -342,78 +411,6 @@ static void run_pass(struct sweep *w, int pass)
 	pthread_join(th, NULL);
 }
 
-/*
- * -g only (every pass from one source port): how long after the first
- * probe an empty retransmission pass may end a lossy sweep. A peer whose
- * SYN-ACK was lost holds the half-open connection and ignores our
- * duplicate SYNs for 500 ms after each SYN-ACK (Linux:
- * net.ipv4.tcp_invalid_ratelimit); it answers again only with its own
- * retransmission, 1 s after the first (RFC 6298's initial RTO). With
- * fathom's own ports each pass is a new 4-tuple, answered at once.
- */
-#define SWEEP_PEER_RETRY_NS 1200000000ull
-
-/* This group's pass counts so far (passes.h), from the counters. */
-static void collect(struct sweep *w, int npass, struct pass_counts *pc)
-{
-	memset(pc, 0, sizeof(*pc));
-	pc->n = npass;
-	/* Sent once at least: pass 0's, and those whose next hop
-	 * answered only later (sweep_late_resolve). */
-	pc->probes = atomic_load(&w->pass_sent[0]);
-	if (npass > 1 && w->unresolved0 > atomic_load(&w->unresolved))
-		pc->probes += w->unresolved0 - atomic_load(&w->unresolved);
-	pc->answered = results_count(w->s->res);
-	pc->open = atomic_load(&w->open);
-	for (int k = 0; k < PASS_SLOTS; k++) {
-		pc->sent[k] = atomic_load(&w->pass_sent[k]);
-		pc->drawn[k] = atomic_load(&w->pass_drawn[k]);
-	}
-}
-
-/* -d: what a pass drew, the estimate, and the pace of the next one. */
-static void debug_pass(struct sweep *w, int pass, const struct pass_counts *pc,
-		       const struct pass_halves *h)
-{
-	char why[256], est[256];
-
-	rto_describe(&w->rto, why, sizeof(why));
-	passes_describe(pc, est, sizeof(est));
-	fprintf(stderr,
-		"pass %d: waited until %.3fs (%s), %zu replies; sent %llu, "
-		"drew %llu (halves %llu/%llu at %.0f pps, reached %.0f, "
-		"%llu/%llu at %.0f pps, reached %.0f); next %.0f/%.0f pps "
-		"(%d climbs, %d backoffs, %d recoveries)\n%s\n",
-		pass, (now_ns() - w->s->st.start_ns) / 1e9, why,
-		results_count(w->s->res),
-		(unsigned long long)pc->sent[pass_slot(pass)],
-		(unsigned long long)pc->drawn[pass_slot(pass)],
-		(unsigned long long)h->drawn[0], (unsigned long long)h->sent[0],
-		h->rate[0], h->reached[0], (unsigned long long)h->drawn[1],
-		(unsigned long long)h->sent[1], h->rate[1], h->reached[1],
-		pace_rate(&w->pace, 0), pace_rate(&w->pace, 1), w->pace.climbs,
-		w->pace.backoffs, w->pace.recoveries, est);
-}
-
-/* -v: what a retransmission pass drew, through the run's screen. */
-static void say_pass(struct sweep *w, int pass, const struct pass_counts *pc)
-{
-	char est[256], line[384];
-
-	snprintf(line, sizeof(line),
-		 "Sweep pass %d drew %llu new answers. "
-		 "%s\n",
-		 pass + 1, (unsigned long long)pc->drawn[pass_slot(pass)],
-		 passes_describe(pc, est, sizeof(est)));
-	progress_clear();
-	if (w->s->screen) {
-		w->s->screen(w->s->screen_arg, line);
-	} else {
-		fputs(line, stdout);
-		fflush(stdout);
-	}
-}
-
 /* Starts pass `pass`: its number for both threads, its halves' rates. */
 static void pass_begin(struct sweep *w, int pass)
 {
@@ -437,64 +434,6 @@ static void pass_begin(struct sweep *w, int pass)
 	w->send_pass = pass;
 	atomic_store(&w->pass, pass);
 	w->s->st.passes = pass + 1;
-}
-
-/*
- * Whether to make pass `done` + 1: passes_more() (the estimate), else
- * for -sU while the last retransmission still drew port unreachables,
- * or when a next hop asked again has answered, else with -g the peers'
- * own retransmission after loss.
- */
-static int want_more(struct sweep *w, int done, const struct pass_counts *pc,
-		     uint64_t closed0, uint64_t t0)
-{
-	const struct scan_opts *o = w->o;
-	uint64_t left = w->total - results_count(w->s->res);
-
-	unsigned late;
-
-	if (left == 0)
-		return 0;
-	if (passes_more(pc, done, o->max_retries, left))
-		return 1;
-	/* A next hop answered only now: its targets get their pass. */
-	pthread_mutex_lock(&w->late_lock);
-	late = w->nlate;
-	pthread_mutex_unlock(&w->late_lock);
-	if (late > 0 && done < o->max_retries)
-		return 1;
-	/*
-	 * -sU: a target's ICMP rate limit (Linux: net.ipv4.icmp_ratelimit,
-	 * one per second per peer after a burst of 6), not loss, holds the
-	 * closed ports back; each such pass records at least one more
-	 * result, so this ends, at about a second per closed port beyond
-	 * the burst, as nmap's -sU does. --max-retries 0 sends once.
-	 */
-	if (w->np > w->ntcp && done >= 1 &&
-	    atomic_load(&w->udp_closed) != closed0)
-		return 1;
-	return w->sport_count == 1 && w->ntcp && done >= 1 &&
-	       done < o->max_retries && pc->drawn[pass_slot(1)] > 0 &&
-	       now_ns() - t0 < SWEEP_PEER_RETRY_NS;
-}
-
-/*
- * Whether pass `done` + 1 may start at once, without the RTO's wait: the
- * counts so far already call for it (late replies only add to this
- * pass's draws, which keeps the answer yes), and TCP alone (-sU's passes
- * wait for the ICMP rate limit). Each resend still waits for its own due
- * time (wait_due). A pacing trial's halves get their replies first
- * (sweep_trial_wait).
- */
-static int early_next(struct sweep *w, int done)
-{
-	struct pass_counts pc;
-
-	if (done < 1 || w->np > w->ntcp)
-		return 0;
-	collect(w, done + 1, &pc);
-	return passes_more(&pc, done, w->o->max_retries,
-			   w->total - results_count(w->s->res));
 }
 
 static void sweep_loop(struct sweep *w)
@@ -521,18 +460,18 @@ static void sweep_loop(struct sweep *w)
 				results_count(w->s->res));
 		if (stopped(w))
 			break;
-		if (!early_next(w, pass))
+		if (!sweep_early_next(w, pass))
 			linger(w);
 		else if (w->half_rate[0] != w->half_rate[1])
 			sweep_trial_wait(w, stopped);
-		collect(w, pass + 1, &pc);
+		sweep_collect(w, pass + 1, &pc);
 		sweep_halves(w, &h);
 		pace_after_pass(&w->pace, &h, pass_loss(&pc, pass));
 		if (o->debug)
-			debug_pass(w, pass, &pc, &h);
+			sweep_debug_pass(w, pass, &pc, &h);
 		if (o->verbose && pass >= 1 && !o->dry_run)
-			say_pass(w, pass, &pc);
-		if (stopped(w) || !want_more(w, pass, &pc, closed0, t0))
+			sweep_say_pass(w, pass, &pc);
+		if (stopped(w) || !sweep_want_more(w, pass, &pc, closed0, t0))
 			break;
 	}
 }
@@ -634,13 +573,11 @@ static void init_space(struct sweep *w)
 	w->udp_index = o->ports.proto[SVC_UDP].index;
 }
 
-int synscan_run(struct scan *s, char *err, size_t errlen)
+/* A sweep of s's group: its probe space, source ports, logs and RTO. */
+static struct sweep *sweep_new(struct scan *s)
 {
 	const struct scan_opts *o = s->opt;
 	struct sweep *w = xmalloc(sizeof(*w));
-	pthread_t rx;
-	uint64_t drops0 = 0;
-	int rc = -1, rx_started = 0;
 
 	w->s = s;
 	w->o = o;
@@ -653,35 +590,94 @@ int synscan_run(struct scan *s, char *err, size_t errlen)
 	pthread_mutex_init(&w->late_lock, NULL);
 	rto_init(&w->rto, o->timing.init_rtt_ms, o->timing.min_rtt_ms,
 		 o->timing.max_rtt_ms);
+	return w;
+}
+
+/* Frees w and what it holds (the run's capture, w->io, stays). */
+static void sweep_free(struct sweep *w)
+{
+	sweep_routes_free(w);
+	sweep_stream_free(w);
+	free(w->sendlog);
+	free(w->pend);
+	pthread_mutex_destroy(&w->late_lock);
+	rto_destroy(&w->rto);
+	free(w->ports);
+	free(w);
+}
+
+/* The run's start, and the wall clock's offset from now_ns()'s. */
+static void start_clocks(struct scan *s, struct sweep *w)
+{
+	struct timespec rt;
+
+	s->st.start_ns = now_ns();
+	s->st.start_wall = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	w->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
+			     (uint64_t)rt.tv_nsec - now_ns();
+}
+
+/*
+ * Everything before the first probe but the receive thread: routes,
+ * capture (w->io, its drop count so far in *drops0), modules, family,
+ * next hops. 0, or -1 with err.
+ */
+static int sweep_prepare(struct sweep *w, uint64_t *drops0, char *err,
+			 size_t errlen)
+{
+	struct scan *s = w->s;
+
+	/* The route and the capture were set up once for the run. */
+	s->hop = s->priv->hop;
+	if (sweep_routes_load(w, err, errlen) < 0)
+		return -1;
+	if (pktio_resume(s->priv->sweep, err, errlen) < 0)
+		return -1;
+	w->io = s->priv->sweep;
+	*drops0 = pktio_drops(w->io);
+	if (setup_modules(w, err, errlen) < 0)
+		return -1;
+	sweep_pick_family(w);
+	sweep_onepass_begin(w);
+	if (!w->o->dry_run && prepare_nexthops(w, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* The sweep's counters into the run's statistics, at its end. */
+static void sweep_stats(struct scan *s, struct sweep *w)
+{
+	s->st.end_ns = now_ns();
+	s->st.end_wall = time(NULL);
+	s->st.interrupted = *s->stop != 0;
+	s->st.sent = atomic_load(&w->sent);
+	s->st.bytes_sent = atomic_load(&w->bytes_sent);
+	s->st.recv = atomic_load(&w->recv);
+	s->st.bytes_recv = atomic_load(&w->bytes_recv);
+	s->st.valid = atomic_load(&w->valid);
+	s->st.bogus = atomic_load(&w->bogus);
+	s->st.noroute = atomic_load(&w->noroute);
+	s->st.unresolved = atomic_load(&w->unresolved);
+	sweep_collect(w, s->st.passes, &s->st.pc);
+}
+
+int synscan_run(struct scan *s, char *err, size_t errlen)
+{
+	const struct scan_opts *o = s->opt;
+	struct sweep *w = sweep_new(s);
+	pthread_t rx;
+	uint64_t drops0 = 0;
+	int rc = -1, rx_started = 0;
+
 	if (cookie_key_random(&w->key) < 0) {
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		goto out;
 	}
-
-	s->st.start_ns = now_ns();
-	s->st.start_wall = time(NULL);
-	{
-		struct timespec rt;
-
-		clock_gettime(CLOCK_REALTIME, &rt);
-		w->wall_minus_mono = (uint64_t)rt.tv_sec * 1000000000ull +
-				     (uint64_t)rt.tv_nsec - now_ns();
-	}
-	/* The route and the capture were set up once for the run. */
-	s->hop = s->priv->hop;
-	if (sweep_routes_load(w, err, errlen) < 0)
+	start_clocks(s, w);
+	if (sweep_prepare(w, &drops0, err, errlen) < 0)
 		goto out;
-	if (pktio_resume(s->priv->sweep, err, errlen) < 0)
-		goto out;
-	w->io = s->priv->sweep;
-	drops0 = pktio_drops(w->io);
-	if (setup_modules(w, err, errlen) < 0)
-		goto out;
-	sweep_pick_family(w);
-	sweep_onepass_begin(w);
 	if (!o->dry_run) {
-		if (prepare_nexthops(w, err, errlen) < 0)
-			goto out;
 		if (pthread_create(&rx, NULL, sweep_rx_main, w) != 0) {
 			snprintf(err, errlen, "cannot start receive thread");
 			goto out;
@@ -700,18 +696,7 @@ out:
 		atomic_store(&w->rx_stop, 1);
 		pthread_join(rx, NULL);
 	}
-	s->st.end_ns = now_ns();
-	s->st.end_wall = time(NULL);
-	s->st.interrupted = *s->stop != 0;
-	s->st.sent = atomic_load(&w->sent);
-	s->st.bytes_sent = atomic_load(&w->bytes_sent);
-	s->st.recv = atomic_load(&w->recv);
-	s->st.bytes_recv = atomic_load(&w->bytes_recv);
-	s->st.valid = atomic_load(&w->valid);
-	s->st.bogus = atomic_load(&w->bogus);
-	s->st.noroute = atomic_load(&w->noroute);
-	s->st.unresolved = atomic_load(&w->unresolved);
-	collect(w, s->st.passes, &s->st.pc);
+	sweep_stats(s, w);
 	if (w->io) {
 		char perr[256];
 
@@ -722,13 +707,6 @@ out:
 			rc = -1;
 		}
 	}
-	sweep_routes_free(w);
-	sweep_stream_free(w);
-	free(w->sendlog);
-	free(w->pend);
-	pthread_mutex_destroy(&w->late_lock);
-	rto_destroy(&w->rto);
-	free(w->ports);
-	free(w);
+	sweep_free(w);
 	return rc;
 }

@@ -255,4 +255,20 @@ void sweep_routes_free(struct sweep *w);
 /* 0 if target t0 has a route (either family). */
 int sweep_has_route(struct sweep *w, const struct addr *t0);
 
+/*
+ * sweeppass.c, between passes: sweep_collect fills *pc with the counts
+ * of the group's npass passes so far; sweep_debug_pass (-d) and
+ * sweep_say_pass (-v) report pass `pass`; sweep_want_more says whether
+ * to make pass done + 1 (closed0: udp_closed before pass done; t0: the
+ * sweep's start), sweep_early_next whether it may start at once,
+ * without waiting one RTO for pass done's replies.
+ */
+void sweep_collect(struct sweep *w, int npass, struct pass_counts *pc);
+void sweep_debug_pass(struct sweep *w, int pass, const struct pass_counts *pc,
+		      const struct pass_halves *h);
+void sweep_say_pass(struct sweep *w, int pass, const struct pass_counts *pc);
+int sweep_want_more(struct sweep *w, int done, const struct pass_counts *pc,
+		    uint64_t closed0, uint64_t t0);
+int sweep_early_next(struct sweep *w, int done);
+
 #endif
