@@ -308,6 +308,14 @@ int pktio_answer_nd(struct pktio *io, const struct addr *addr,
 	return 0;
 }
 
+/* Appends "or NAME" to a BPF protocol list (NAME alone when it is empty). */
+static void or_proto(char *list, size_t size, const char *name)
+{
+	size_t n = strlen(list);
+
+	snprintf(list + n, size - n, "%s%s", n ? " or " : "", name);
+}
+
 int pktio_filter6(char *buf, size_t len, const struct addr *our, unsigned what)
 {
 	char a[ADDR_STRLEN], g[ADDR_STRLEN], proto[64] = "";
@@ -321,11 +329,11 @@ int pktio_filter6(char *buf, size_t len, const struct addr *our, unsigned what)
 	addr_format(our, a);
 	addr_format(&grp, g);
 	if (what & PKTIO_F6_TCP)
-		strcat(proto, "tcp");
+		or_proto(proto, sizeof(proto), "tcp");
 	if (what & PKTIO_F6_UDP)
-		strcat(proto, proto[0] ? " or udp" : "udp");
+		or_proto(proto, sizeof(proto), "udp");
 	if (what & PKTIO_F6_ICMP6)
-		strcat(proto, proto[0] ? " or icmp6" : "icmp6");
+		or_proto(proto, sizeof(proto), "icmp6");
 	if (proto[0] && (what & PKTIO_F6_ND))
 		n = snprintf(buf, len,
 			     "(ip6 dst host %s and (%s)) or (icmp6 and "
