@@ -422,6 +422,26 @@ bad:
 		    SVC_SPORT_MAX, s);
 }
 
+/*
+ * fathom-script NAME: the probe finds what nmap's version script NAME
+ * adds to -sV; it comes along when another file replaces fathom's own.
+ */
+static int parse_script(struct load *ld, char *s)
+{
+	size_t n;
+
+	rtrim(s);
+	n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+	if (n == 0 || s[n] != '\0' || n > SVC_NAME_MAX)
+		return lerr(ld,
+			    "fathom-script wants a script name "
+			    "([a-z0-9-], at most %d), got '%s'",
+			    SVC_NAME_MAX, s);
+	free(ld->cur->script);
+	ld->cur->script = xstrdup(s);
+	return 0;
+}
+
 /* nmap's directives, then fathom's own (the "fathom-" namespace). */
 static int known_directive(const char *kw)
 {
@@ -437,6 +457,7 @@ static int known_directive(const char *kw)
 		"totalwaitms",
 		"tcpwrappedms",
 		"fathom-sourceports",
+		"fathom-script",
 	};
 
 	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
@@ -499,6 +520,8 @@ static int parse_line(struct load *ld, char *s)
 		return parse_ms(ld, kw, arg, &p->tcpwrappedms);
 	if (strcmp(kw, "fathom-sourceports") == 0)
 		return parse_sourceports(ld, arg);
+	if (strcmp(kw, "fathom-script") == 0)
+		return parse_script(ld, arg);
 	return parse_fallback(ld, arg);
 }
 
@@ -672,6 +695,7 @@ static void probe_free(struct svc_probe *p)
 		free(p->services[i]);
 	free(p->services);
 	free(p->fallback);
+	free(p->script);
 	free(p);
 }
 

@@ -27,6 +27,9 @@
  * unchanged; nmap itself refuses a file using them):
  *   fathom-sourceports <lo>-<hi>        TCP probe: connect from a source
  *                                       port in lo-hi, within 1-1023
+ *   fathom-script <name>                the probe finds what nmap's
+ *                                       version script <name> adds
+ *                                       (engine/vscan/vscan_script.c)
  *
  * '#' comment lines and blank lines are skipped. A delimiter <d> is any
  * non-space byte and ends at its next occurrence: nothing escapes it.
@@ -94,6 +97,13 @@ struct svc_probe {
 	 * 0, 0: any. A transport that cannot choose does not send it.
 	 */
 	uint16_t sport_lo, sport_hi;
+	/*
+	 * fathom-script: the nmap version script this probe stands in for,
+	 * or NULL. When another file replaces fathom's own (--versiondb),
+	 * such probes still run after that file's, on a port they list or
+	 * a service their lines name, as nmap runs its version scripts.
+	 */
+	char *script;
 	struct svc_portlist ports, sslports;
 	struct svc_match *matches; /* file order; later files append */
 	size_t nmatches, mcap;

@@ -189,6 +189,7 @@ void cli_free(struct scan_opts *o)
 	pairs_free(o->pairs);
 	cli_disc_free(o);
 	svcdb_free(o->svcdb);
+	svcdb_free(o->scriptdb);
 	osdb_free(o->osdb);
 	memset(o, 0, sizeof(*o));
 }

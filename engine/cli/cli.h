@@ -138,10 +138,13 @@ struct scan_opts {
 	 * where it can (engine/sweep/onepass.c).
 	 */
 	int one_pass_off;
-	int max_parallelism;    /* -sV connections at once; 0 = default */
-	int version_parallel;   /* -sV probes in flight per port; 0 = default */
-	int allports;           /* probe even the Exclude'd ports */
-	struct svcdb *svcdb;    /* fathom's DB plus --service-db files */
+	int max_parallelism;  /* -sV connections at once; 0 = default */
+	int version_parallel; /* -sV probes in flight per port; 0 = default */
+	int allports;         /* probe even the Exclude'd ports */
+	struct svcdb *svcdb;  /* fathom's DB plus --service-db files */
+	/* fathom's own file when --versiondb replaced it: its fathom-script
+	 * probes run after the other file's (engine/vscan/vscan_script.c) */
+	struct svcdb *scriptdb;
 	struct oui_table *ouis; /* MAC vendor names, or NULL (cli_data.c) */
 
 	/* OS detection (-O). */

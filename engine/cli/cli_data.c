@@ -204,6 +204,31 @@ static int load_ouis(struct scan_opts *o, char *err, size_t errlen)
 	return o->ouis ? 0 : -1;
 }
 
+/*
+ * Another file (--versiondb, or nmap's in --datadir) replaced fathom's
+ * own: the own file is loaded beside it for its fathom-script probes,
+ * which stand in for nmap's version scripts. A missing own file means no
+ * scripts; a broken one is an error.
+ */
+static int load_scriptdb(struct scan_opts *o, const char *main_path, char *err,
+			 size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	const char *base = strrchr(main_path, '/');
+
+	if (strcmp(base ? base + 1 : main_path, "fathom-service-probes") == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/fathom-service-probes",
+		 default_datadir());
+	if (!file_exists(path))
+		return 0;
+	o->scriptdb = svcdb_new();
+	if (svcdb_load_file(o->scriptdb, path, err, errlen) < 0 ||
+	    svcdb_finalize(o->scriptdb, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 		 const struct pending *pend, size_t npend)
 {
@@ -242,7 +267,8 @@ int cli_load_dbs(struct scan_opts *o, const char *versiondb,
 			}
 			note_db(o, pend[i].arg);
 		}
-		if (svcdb_finalize(o->svcdb, err, sizeof(err)) < 0) {
+		if (svcdb_finalize(o->svcdb, err, sizeof(err)) < 0 ||
+		    load_scriptdb(o, path, err, sizeof(err)) < 0) {
 			fprintf(stderr, "fathom: %s\n", err);
 			return -1;
 		}

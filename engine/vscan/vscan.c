@@ -46,7 +46,10 @@ void vs_trace(struct vs *v, const struct pconn *pc, const char *what)
 	progress_clear();
 	fprintf(stderr, "Service scan: %.3fs %s:%u %s%s %s (%zu bytes)\n",
 		(now_ns() - v->s->st.start_ns) / 1e9, a, pc->svc->out->port,
-		pc->svc->tunnel ? "ssl/" : "",
+		pc->svc->tunnel &&
+				!(pc->probe && pc->probe->proto == IPPROTO_UDP)
+			? "ssl/"
+			: "",
 		pc->probe ? pc->probe->name : "RPC-grind", what, pc->len);
 }
 
@@ -147,7 +150,7 @@ static int check_reflection(struct pconn *pc, int final)
 
 void vs_try_match(struct pconn *pc)
 {
-	if (pc->len == 0 || pc->concluded)
+	if (pc->len == 0 || pc->concluded || pc->is_script)
 		return;
 	if (!check_reflection(pc, 0))
 		match_now(pc);
@@ -276,6 +279,7 @@ void vs_free_conns(struct service *sv)
 	}
 	sv->conns = NULL;
 	vsrpc_free(sv);
+	vs_script_free(sv);
 }
 
 /* Frees the probe connections whose TCP connection has ended. */
@@ -401,7 +405,12 @@ static void finish_unmatched(struct service *sv)
 		vs_finish(sv, VS_MATCHED);
 		return;
 	}
-	if (vsrpc_begin(sv, state))
+	vs_conclude(sv, state);
+}
+
+void vs_conclude(struct service *sv, int state)
+{
+	if (vs_script_begin(sv, state) || vsrpc_begin(sv, state))
 		close_all(sv);
 	else
 		vs_finish(sv, state);
@@ -569,10 +578,7 @@ static int hard_answer_next(struct service *sv, const struct vs_tally *t)
 		return 1;
 	}
 	if (t->pending_tls == 0 && !t->lower_busy) {
-		if (vsrpc_begin(sv, VS_MATCHED))
-			close_all(sv);
-		else
-			vs_finish(sv, VS_MATCHED);
+		vs_conclude(sv, VS_MATCHED);
 		return 1;
 	}
 	return 0;
@@ -600,6 +606,10 @@ void vs_evaluate(struct service *sv, uint64_t now)
 
 	if (sv->rpc) {
 		vsrpc_evaluate(sv, now);
+		return;
+	}
+	if (sv->script) {
+		vs_script_evaluate(sv, now);
 		return;
 	}
 	survey(sv, now, &t);

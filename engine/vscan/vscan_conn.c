@@ -165,7 +165,8 @@ void vs_on_event(struct tcp_conn *c, enum tcp_event ev, const uint8_t *data,
 		pc->concluded = 1;
 		break;
 	case TCP_EV_RESET:
-		vs_note_refused(pc);
+		if (!pc->is_script)
+			vs_note_refused(pc);
 		/* fall through */
 	case TCP_EV_TIMEOUT:
 	case TCP_EV_LIMIT:

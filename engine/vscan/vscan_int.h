@@ -84,6 +84,7 @@ struct vs;
 struct service;
 struct vsock;
 struct vsrpc;
+struct vscript;
 
 /* One probe (or the RPC grinder) on its own connection. */
 struct pconn {
@@ -101,6 +102,7 @@ struct pconn {
 	uint64_t max_gap;      /* ms: longest pause between them */
 	int sent, concluded, closed, got_eof, reset, tls_failed, fp_added;
 	int is_tls_probe, is_rpc;
+	int is_script;      /* a fathom-script probe's (vscan_script.c) */
 	int established;    /* counted in vs.est_now */
 	int reflected;      /* the reply was the probe sent back */
 	int deferred;       /* a prefix of the probe so far: not matched */
@@ -133,8 +135,10 @@ struct service {
 	int heard;     /* some connection got a byte (TLS too) */
 	/* nmap's tcpwrap_possible, inverted: a byte came, or a probe timed out. */
 	int not_wrapped;
-	size_t budget;     /* connections it may hold at once */
-	struct vsrpc *rpc; /* grinding, or NULL */
+	size_t budget;          /* connections it may hold at once */
+	struct vsrpc *rpc;      /* grinding, or NULL */
+	struct vscript *script; /* a fathom-script probe out, or NULL */
+	size_t script_next;     /* the next of vs.scripts to consider */
 	/* Probes whose connect was refused, to try again (vscan_retry.c). */
 	const struct svc_probe *refused[VS_REFUSED_MAX];
 	int refused_rank[VS_REFUSED_MAX], refused_tls[VS_REFUSED_MAX];
@@ -182,6 +186,9 @@ struct vs {
 	size_t ntls;
 	struct vs_dump *dumps;
 	size_t ndumps;
+	/* fathom-script probes of a run on another file (vscan_script.c) */
+	const struct svc_probe **scripts;
+	size_t nscripts;
 	_Atomic uint64_t ndone; /* for status lines (progress_task_get) */
 };
 
@@ -232,6 +239,31 @@ int vs_retry_refused(struct service *sv, uint64_t now);
  */
 void vs_note_silent(struct pconn *pc);
 int vs_retry_silent(struct service *sv);
+/*
+ * vscan_script.c. nmap runs its version scripts after its probes; when
+ * another file replaced fathom's own (scan_opts.scriptdb), fathom's
+ * fathom-script probes (probes/servicedb.h) take their place: once sv's
+ * probes are done with verdict state, vs_script_begin starts the next
+ * script probe (in file order, at version intensity 7 or more, as
+ * nmap's shortport.version_port_or_service) that lists sv's port or
+ * names the service of sv's answer, and that the run's own file lacks;
+ * it returns 1 while one runs. A TCP probe gets its own connection
+ * (through TLS when sv tunnels); a UDP one goes, as a datagram, to the
+ * same port number (murmur-version's UDP ping for TCP 64738). Its own
+ * match lines only are tried; a hard match replaces sv's answer, as a
+ * version script's does. vs_script_evaluate, called for sv while one
+ * runs, ends it on its match, its connection's end or its totalwaitms,
+ * then goes on to the next script, RPC grinding or the verdict.
+ * vs_scripts_find lists the run's script probes; vs_script_free ends
+ * and frees a running one (a host out of time).
+ */
+void vs_scripts_find(struct vs *v);
+int vs_script_begin(struct service *sv, int state);
+void vs_script_evaluate(struct service *sv, uint64_t now);
+void vs_script_free(struct service *sv);
+/* The DB's probes are done: scripts, RPC grinding, or the verdict. */
+void vs_conclude(struct service *sv, int state);
+
 /* Whether sv may still retry (a NULL probe's reset is not yet final). */
 int vs_retry_left(const struct service *sv);
 

@@ -410,6 +410,7 @@ static void release(struct vs *v)
 	free(v->order);
 	free(v->host_conns);
 	free(v->tls_probes);
+	free(v->scripts);
 	tls_ctx_free(v->tls);
 }
 
@@ -438,6 +439,7 @@ int vscan_run(struct scan *s, const struct svcdb *db, struct vscan_results *out,
 	v.par = v.o->version_parallel ? (size_t)v.o->version_parallel
 				      : VS_PAR_DEFAULT;
 	find_tls_probes(&v);
+	vs_scripts_find(&v);
 	v.tls = tls_ctx_new(err, errlen);
 	if (v.tls == NULL)
 		goto done;

@@ -85,6 +85,7 @@ static void drop_host(struct vs *v, struct service *sv)
 			continue;
 		vs_finish(s, VS_NOMATCH);
 		vsrpc_free(s);
+		vs_script_free(s);
 	}
 	/* Nothing of a skipped host is reported, its fingerprints neither. */
 	for (size_t k = a; k <= b; k++) {

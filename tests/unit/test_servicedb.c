@@ -548,6 +548,34 @@ static void test_sourceports(void)
 	svcdb_free(db);
 }
 
+static void test_script(void)
+{
+	static const char a[] = "Probe TCP NULL q||\n"
+				"Probe TCP PPTP q|\\0|\n"
+				"fathom-script pptp-version\n"
+				"Probe UDP Ping q|\\0|\n"
+				"fathom-script\tmurmur-version \n"
+				"Probe TCP Plain q|x|\n";
+	struct svcdb *db = svcdb_new();
+	const struct svc_probe *p, *u, *x;
+
+	CASE("fathom-script: the nmap version script a probe stands in for")
+	{
+		CHECK(svcdb_load_buf(db, a, strlen(a), "a", err, sizeof(err)) ==
+		      0);
+		CHECK(svcdb_finalize(db, err, sizeof(err)) == 0);
+		p = svcdb_find(db, IPPROTO_TCP, "PPTP");
+		u = svcdb_find(db, IPPROTO_UDP, "Ping");
+		x = svcdb_find(db, IPPROTO_TCP, "Plain");
+		CHECK(p && p->script && strcmp(p->script, "pptp-version") == 0);
+		CHECK(u && u->script &&
+		      strcmp(u->script, "murmur-version") == 0);
+		CHECK(x && x->script == NULL);
+		CHECK(svcdb_null_probe(db)->script == NULL);
+	}
+	svcdb_free(db);
+}
+
 int main(void)
 {
 	test_basic();
@@ -557,6 +585,7 @@ int main(void)
 	test_bad_files();
 	test_limits();
 	test_sourceports();
+	test_script();
 	test_nmap_file();
 	return DONE();
 }
