@@ -103,6 +103,23 @@ static void set_comment(struct svc_answer *a, const struct tok *t)
  * name with "ftpd" in it is a daemon's name by itself (Pure-FTPd).
  * Anything else is prose, not a name. Returns 1 if a product was read.
  */
+/*
+ * "Cyrus POP3 3.6.1", "Cyrus IMAP v3.4.4": the protocol word between
+ * product and version names the suite's daemon, as nmap's names go
+ * ("Cyrus pop3d", "Cyrus imapd"); "" for any other filler.
+ */
+static const char *daemon_suffix(const struct tok *t, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++) {
+		if (tok_is(&t[k], "POP3"))
+			return " pop3d";
+		if (tok_is(&t[k], "IMAP") || tok_is(&t[k], "IMAP4") ||
+		    tok_is(&t[k], "IMAP4rev1"))
+			return " imapd";
+	}
+	return "";
+}
+
 static int greet_product(const struct tok *t, size_t nt, size_t i,
 			 struct svc_answer *a)
 {
@@ -126,7 +143,8 @@ static int greet_product(const struct tok *t, size_t nt, size_t i,
 			       (j + 1 == nt || tok_is(&t[j + 1], "ready"))))) {
 		return 0;
 	}
-	rc_set(a->product, sizeof(a->product), "%.*s", (int)t[i].n, t[i].s);
+	rc_set(a->product, sizeof(a->product), "%.*s%s", (int)t[i].n, t[i].s,
+	       daemon_suffix(t, i + 1, j));
 	/* "ProFTPD 1.3.8 Server (Debian)": the comment after one filler. */
 	if (j + 1 < nt && !is_comment(&t[j]) && !rc_is_product(t[j].s, t[j].n))
 		j++;

@@ -62,9 +62,9 @@ static int script_applies(const struct service *sv, const struct svc_probe *p,
 static int udp_open(const struct service *sv)
 {
 	struct sockaddr_storage to;
-	socklen_t tolen = (socklen_t)addr_to_sockaddr(
-		&sv->out->addr, sv->out->port, (struct sockaddr *)&to,
-		sizeof(to));
+	socklen_t tolen =
+		(socklen_t)addr_to_sockaddr(&sv->out->addr, sv->out->port,
+					    (struct sockaddr *)&to, sizeof(to));
 	int fd = socket(to.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			0);
 
@@ -167,13 +167,14 @@ void vs_script_evaluate(struct service *sv, uint64_t now)
 
 	if (g->p->proto == IPPROTO_UDP)
 		udp_take(g);
-	matched = g->pc.len && script_match(sv->vs, g->p, g->pc.buf,
-					    g->pc.len, &a);
+	matched = g->pc.len &&
+		  script_match(sv->vs, g->p, g->pc.buf, g->pc.len, &a);
 	if (!matched && !g->pc.concluded &&
 	    now < (g->fd >= 0 ? g->deadline : g->pc.deadline))
 		return;
 	vs_trace(sv->vs, &g->pc,
-		 matched ? "matched (fathom-script)" : "no match (fathom-script)");
+		 matched ? "matched (fathom-script)"
+			 : "no match (fathom-script)");
 	if (matched) {
 		sv->best = a;
 		state = VS_MATCHED;
