@@ -62,6 +62,14 @@
 #define VS_REFUSED_MAX 4 /* refused probes kept for another try */
 #define VS_SILENT_MAX 4  /* silent probes kept (vs_retry_silent) */
 /*
+ * Times vs_retry_silent sends a probe again. A retry can meet the
+ * one-client daemon held by its other port's probes (kadmind: 464's
+ * GenericLines while 749's hold it, one bench run in four on
+ * 2026-12-05); by the second, those have ended. Only a retry that heard
+ * nothing again costs another wait.
+ */
+#define VS_SILENT_TRIES 2
+/*
  * A hard match on a reply that came this recently waits for the rest:
  * nmap reads what the socket holds when its loop gets to it, so a reply
  * written in two pieces a moment apart is matched whole; fathom's
@@ -232,8 +240,8 @@ int vs_retry_refused(struct service *sv, uint64_t now);
  * nothing to its deadline. vs_retry_silent, called once every probe of
  * sv has concluded: when sv ends on a softmatch, spoke, and a kept
  * probe has a hard line for the softmatched service, it starts the
- * first such probe (nmap's order) again, alone, once per service, and
- * returns 1; else 0. A one-client daemon serving two ports (kadmind:
+ * first such probe (nmap's order) again, alone, up to VS_SILENT_TRIES
+ * times per service while it stays silent, and returns 1; else 0. A one-client daemon serving two ports (kadmind:
  * 749 and 464) answers a probe of one at once, but not while a probe of
  * the other holds it: nmap's order gives that probe the daemon alone.
  */

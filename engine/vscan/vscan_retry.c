@@ -96,6 +96,9 @@ void vs_note_silent(struct pconn *pc)
 	if (pc->probe == NULL || pc->rank >= (1 << 21) ||
 	    pc->probe == svcdb_null_probe(sv->vs->db))
 		return;
+	for (int i = 0; i < sv->nsilent; i++)
+		if (sv->silent[i] == pc->probe) /* a retry, silent again */
+			return;
 	if (k == VS_SILENT_MAX) { /* full: replace the last in nmap's order */
 		k = 0;
 		for (int i = 1; i < VS_SILENT_MAX; i++)
@@ -123,10 +126,11 @@ static int hard_line_for(const struct svc_probe *p, const char *service)
 
 int vs_retry_silent(struct service *sv)
 {
-	int k = -1;
+	const struct svc_probe *p;
+	int k = -1, rank, tls;
 
-	if (sv->silent_retried || !sv->have_soft || !sv->spoke ||
-	    sv->best.kind == SVC_HARD)
+	if (sv->silent_retried >= VS_SILENT_TRIES || !sv->have_soft ||
+	    !sv->spoke || sv->best.kind == SVC_HARD)
 		return 0;
 	for (int i = 0; i < sv->nsilent; i++)
 		if (hard_line_for(sv->silent[i], sv->soft.service) &&
@@ -134,9 +138,16 @@ int vs_retry_silent(struct service *sv)
 			k = i;
 	if (k < 0)
 		return 0;
-	sv->silent_retried = 1;
-	if (vs_start_probe(sv, sv->silent[k], sv->silent_rank[k],
-			   sv->silent_tls[k]) < 0)
+	p = sv->silent[k];
+	rank = sv->silent_rank[k];
+	tls = sv->silent_tls[k];
+	/* Out of the list: back in only if the retry is silent too. */
+	sv->nsilent--;
+	sv->silent[k] = sv->silent[sv->nsilent];
+	sv->silent_rank[k] = sv->silent_rank[sv->nsilent];
+	sv->silent_tls[k] = sv->silent_tls[sv->nsilent];
+	sv->silent_retried++;
+	if (vs_start_probe(sv, p, rank, tls) < 0)
 		return 0;
 	vs_trace(sv->vs, sv->conns, "sent again alone (silent before)");
 	vs_mark_dirty(sv);
