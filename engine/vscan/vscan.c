@@ -485,7 +485,7 @@ static void stop_waiting(struct pconn *pc, uint64_t now)
 /* What vs_evaluate's pass over a service's connections saw. */
 struct vs_tally {
 	int pending, pending_tls, lower_busy, tls_ok;
-	int silent_nulls, wrapped, others;
+	int silent, wrapped, others;
 	int tls_failed, tunnel_conns;
 };
 
@@ -515,7 +515,8 @@ static void tally_conn(const struct service *sv, const struct pconn *pc,
 	if (!pc->concluded) {
 		t->pending++;
 		t->pending_tls += pc->is_tls_probe;
-		t->silent_nulls += vs_silent_null(pc, now);
+		/* silent NULL and TLS probes: phase 2 runs beside them */
+		t->silent += vs_silent_null(pc, now) || vs_silent_tls(pc, now);
 		/*
 		 * nmap's precedence is file order: wait for earlier
 		 * probes still running, except a NULL probe that has
@@ -628,7 +629,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 		restart(sv, 0);
 		return;
 	}
-	if (t.pending && t.pending != t.silent_nulls)
+	if (t.pending && t.pending != t.silent)
 		return;
 	/* Every probe so far has concluded (or is a silent NULL): record
 	 * the answers for the fingerprint, then go on. */

@@ -74,6 +74,24 @@ int vs_silent_null(const struct pconn *pc, uint64_t now)
 	       pc->connected_at && now - pc->connected_at >= vs_greet_ms(sv);
 }
 
+/*
+ * A TLS-detecting probe silent past VS_TLS_SILENT_MS on a port it does
+ * not list: a TLS server answers a ClientHello at once, so it is most
+ * likely not one. Like a silent NULL probe it keeps listening (a late
+ * ServerHello still restarts the service through TLS, and its rank
+ * still takes precedence), but phase 2 starts beside it instead of
+ * after its full wait: a silent service (tinc, shadowsocks) paid that
+ * wait, 5 s, once more before the rest of nmap's order.
+ */
+int vs_silent_tls(const struct pconn *pc, uint64_t now)
+{
+	const struct service *sv = pc->svc;
+
+	return !vs_sequential(sv->vs) && pc->is_tls_probe && pc->len == 0 &&
+	       pc->connected_at && now - pc->connected_at >= VS_TLS_SILENT_MS &&
+	       !svc_probe_port_listed(pc->probe, sv->out->port, 0);
+}
+
 /* After a softmatch, only probes that can confirm it (nmap 7.70+). */
 static int within_intensity(const struct service *sv, const struct svc_probe *p)
 {
@@ -130,6 +148,17 @@ static int inflight(const struct service *sv)
 	return n;
 }
 
+/* Of those, the silent NULL and TLS probes phase 2 runs beside. */
+static int parked(const struct service *sv, uint64_t now)
+{
+	int n = 0;
+
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
+		n += !pc->concluded && pc->rank < (1 << 21) &&
+		     (vs_silent_null(pc, now) || vs_silent_tls(pc, now));
+	return n;
+}
+
 /* The sequential order's next probe, once nothing is in flight. */
 static void seq_fill(struct service *sv, int max_rank)
 {
@@ -165,14 +194,17 @@ void vs_fill(struct service *sv, int max_rank)
 {
 	struct vs *v = sv->vs;
 	size_t n = svcdb_nprobes(v->db);
-	size_t busy;
+	size_t busy, busy2;
 
 	if (vs_sequential(v)) {
 		seq_fill(sv, max_rank);
 		return;
 	}
+	/* --version-parallel counts phase 2's own probes; the service's
+	 * budget (VS_PAR_BASE) counts every connection it holds. */
 	busy = (size_t)inflight(sv);
-	while (busy < v->par && sv->next_probe < n) {
+	busy2 = busy - (size_t)parked(sv, vs_now_ms());
+	while (busy2 < v->par && sv->next_probe < n) {
 		if (busy >= VS_PAR_BASE && !room_for_more(v, sv))
 			break;
 		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
@@ -182,8 +214,10 @@ void vs_fill(struct service *sv, int max_rank)
 		if (rank >= max_rank)
 			break;
 		sv->next_probe++;
-		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0)
+		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0) {
 			busy++;
+			busy2++;
+		}
 	}
 }
 
