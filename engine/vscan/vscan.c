@@ -515,8 +515,8 @@ static void tally_conn(const struct service *sv, const struct pconn *pc,
 	if (!pc->concluded) {
 		t->pending++;
 		t->pending_tls += pc->is_tls_probe;
-		/* silent NULL and TLS probes: phase 2 runs beside them */
-		t->silent += vs_silent_null(pc, now) || vs_silent_tls(pc, now);
+		/* silent NULL and phase 1 probes: phase 2 runs beside */
+		t->silent += vs_silent_null(pc, now) || vs_parked(pc, now);
 		/*
 		 * nmap's precedence is file order: wait for earlier
 		 * probes still running, except a NULL probe that has

@@ -62,12 +62,12 @@
 #define VS_NULL_GRACE_MS 600
 #define VS_MAX_RESP 16384 /* bytes kept per probe response */
 /*
- * A TLS probe silent this long on a port it does not list stops holding
- * back phase 2 (vs_silent_tls). Lab TLS servers answer in milliseconds;
- * xrdp's late answer (over a second under load) is on 3389, which the
- * probe lists, so it is still waited for.
+ * A phase 1 probe silent this long, on a service silent everywhere, no
+ * longer holds back phase 2 (vs_parked). Lab servers answer their
+ * port's probes in milliseconds; one that has not after a second most
+ * likely never will.
  */
-#define VS_TLS_SILENT_MS 1000
+#define VS_PARK_MS 1000
 #define VS_CONNECT_MS 5000
 #define VS_REFUSED_MAX 4 /* refused probes kept for another try */
 #define VS_SILENT_MAX 4  /* silent probes kept (vs_retry_silent) */
@@ -318,8 +318,8 @@ int vs_is_tls_probe(const struct vs *v, const struct svc_probe *p);
 uint64_t vs_greet_ms(const struct service *sv);
 /* pc is a NULL probe silent past that window (never in a sequential run). */
 int vs_silent_null(const struct pconn *pc, uint64_t now);
-/* pc is a TLS probe silent past VS_TLS_SILENT_MS on a port it does not list. */
-int vs_silent_tls(const struct pconn *pc, uint64_t now);
+/* pc is a phase 1 probe phase 2 need not wait for (see VS_PARK_MS). */
+int vs_parked(const struct pconn *pc, uint64_t now);
 /*
  * Starts the next probes ranked below max_rank: in parallel, phase 2's
  * by file order within the intensity until v->par are in flight (past

@@ -75,21 +75,27 @@ int vs_silent_null(const struct pconn *pc, uint64_t now)
 }
 
 /*
- * A TLS-detecting probe silent past VS_TLS_SILENT_MS on a port it does
- * not list: a TLS server answers a ClientHello at once, so it is most
- * likely not one. Like a silent NULL probe it keeps listening (a late
- * ServerHello still restarts the service through TLS, and its rank
- * still takes precedence), but phase 2 starts beside it instead of
- * after its full wait: a silent service (tinc, shadowsocks) paid that
- * wait, 5 s, once more before the rest of nmap's order.
+ * A phase 1 probe (TLS-detecting, or listing the port) silent for
+ * VS_PARK_MS on a service that has not sent a byte on any connection:
+ * most likely a silent service. Like a silent NULL probe it keeps
+ * listening (a late answer still counts, and its rank still takes
+ * precedence), but phase 2 starts beside it instead of after its full
+ * wait, which a silent service (tinc, shadowsocks, rsyslog's 514) paid
+ * once more, 5 s, before the rest of nmap's order. A service that
+ * answered anything (xrdp: RDPNegReq at once, the ClientHello over a
+ * second late under load) is waited for as before.
  */
-int vs_silent_tls(const struct pconn *pc, uint64_t now)
+int vs_parked(const struct pconn *pc, uint64_t now)
 {
 	const struct service *sv = pc->svc;
+	const struct svc_probe *p = pc->probe;
 
-	return !vs_sequential(sv->vs) && pc->is_tls_probe && pc->len == 0 &&
-	       pc->connected_at && now - pc->connected_at >= VS_TLS_SILENT_MS &&
-	       !svc_probe_port_listed(pc->probe, sv->out->port, 0);
+	if (vs_sequential(sv->vs) || sv->heard || p == NULL ||
+	    p == svcdb_null_probe(sv->vs->db) || pc->is_script || pc->len > 0 ||
+	    !pc->connected_at || now - pc->connected_at < VS_PARK_MS)
+		return 0;
+	return pc->is_tls_probe ||
+	       svc_probe_port_listed(p, sv->out->port, sv->tunnel);
 }
 
 /* After a softmatch, only probes that can confirm it (nmap 7.70+). */
@@ -148,14 +154,14 @@ static int inflight(const struct service *sv)
 	return n;
 }
 
-/* Of those, the silent NULL and TLS probes phase 2 runs beside. */
+/* Of those, the silent ones phase 2 runs beside (vs_parked). */
 static int parked(const struct service *sv, uint64_t now)
 {
 	int n = 0;
 
 	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
 		n += !pc->concluded && pc->rank < (1 << 21) &&
-		     (vs_silent_null(pc, now) || vs_silent_tls(pc, now));
+		     (vs_silent_null(pc, now) || vs_parked(pc, now));
 	return n;
 }
 
@@ -214,7 +220,8 @@ void vs_fill(struct service *sv, int max_rank)
 		if (rank >= max_rank)
 			break;
 		sv->next_probe++;
-		if (phase2_wants(sv, p) && vs_start_probe(sv, p, rank, 0) == 0) {
+		if (phase2_wants(sv, p) &&
+		    vs_start_probe(sv, p, rank, 0) == 0) {
 			busy++;
 			busy2++;
 		}

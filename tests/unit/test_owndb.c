@@ -492,10 +492,12 @@ static void test_recog_probes(const struct svcdb *db)
 
 	CASE("recogniser probes: well-formed, no match lines, rarity 8")
 	{
+		/* SIPOptionsTCP has its own lines (kamailio, a sip softmatch:
+		 * banners/expected.txt); the recognisers fill the rest. */
 		static const char *const names[] = {
-			"LDAPRootDSE",   "X11Setup",    "RTSPOptions",
-			"SIPOptionsTCP", "MQTTConnect", "Socks5Greeting",
-			"Socks4Connect", "XMPPStream",
+			"LDAPRootDSE", "X11Setup",       "RTSPOptions",
+			"MQTTConnect", "Socks5Greeting", "Socks4Connect",
+			"XMPPStream",
 		};
 
 		if (db == NULL) {

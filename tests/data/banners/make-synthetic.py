@@ -227,6 +227,12 @@ fx("gopher-menu", b"1Projects\t/projects\tgopher.example.org\t70\r\n"
 # text and a newline), as netkit's rshd and rlogind word it.
 fx("rsh-denied", b"\x01Permission denied.\n")
 fx("rlogin-denied", b"\x01Permission denied.\r\n")
+# A SIP answer to OPTIONS (RFC 3261 7.2, 20.35) from a server that is not
+# kamailio: the softmatch names sip, the recognisers the product.
+fx("sip-other", b"SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP fathom.invalid\r\n"
+   b"CSeq: 1 OPTIONS\r\nServer: Example PBX 1.0\r\nContent-Length: 0\r\n\r\n")
+# Not SIP: an HTTP status line is not a SIP one.
+fx("sip-not", b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 
 if __name__ == "__main__":
     for name, data in sorted(F.items()):
