@@ -80,6 +80,11 @@ static void tls_pump(struct pconn *pc, uint64_t now)
 			send_payload(pc, now);
 		while ((n = tls_read(pc->tls, buf, sizeof(buf))) > 0)
 			vs_append(pc, buf, n);
+		/* close_notify: the reply is over, as at a FIN. */
+		if (tls_step(pc->tls) == TLS_CLOSED) {
+			pc->got_eof = 1;
+			pc->concluded = 1;
+		}
 	}
 }
 
