@@ -95,7 +95,7 @@ static void match_now(struct pconn *pc)
 	/* Still arriving: matched again once it settles (vs_evaluate).
 	 * Not "ssl": the tunnel names the service, and holding the TLS
 	 * probe back changed CUPS's 631 from ipp to ssl/ipp?. */
-	pc->settling = k == SVC_HARD && !pc->concluded &&
+	pc->settling = k == SVC_HARD && !pc->concluded && !pc->got_eof &&
 		       strcmp(a.service, "ssl") != 0 &&
 		       vs_now_ms() - pc->last_data < VS_SETTLE_MS;
 	if (pc->settling) {

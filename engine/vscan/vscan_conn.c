@@ -80,11 +80,10 @@ static void tls_pump(struct pconn *pc, uint64_t now)
 			send_payload(pc, now);
 		while ((n = tls_read(pc->tls, buf, sizeof(buf))) > 0)
 			vs_append(pc, buf, n);
-		/* close_notify: the reply is over, as at a FIN. */
-		if (tls_step(pc->tls) == TLS_CLOSED) {
+		/* close_notify: the reply is over, as at a FIN (on_data
+		 * concludes once what came with it is matched). */
+		if (tls_step(pc->tls) == TLS_CLOSED)
 			pc->got_eof = 1;
-			pc->concluded = 1;
-		}
 	}
 }
 
@@ -135,6 +134,8 @@ static void on_data(struct pconn *pc, const uint8_t *data, size_t len,
 		vs_append(pc, data, len);
 	}
 	vs_try_match(pc);
+	if (pc->got_eof)
+		pc->concluded = 1;
 	if (!pc->reflected)
 		vsrpc_note(pc);
 	/* A TLS probe answered by something that is not TLS. */
