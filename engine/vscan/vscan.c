@@ -515,8 +515,7 @@ static void tally_conn(const struct service *sv, const struct pconn *pc,
 	if (!pc->concluded) {
 		t->pending++;
 		t->pending_tls += pc->is_tls_probe;
-		/* silent NULL and phase 1 probes: phase 2 runs beside */
-		t->silent += vs_silent_null(pc, now) || vs_parked(pc, now);
+		t->silent += vs_parked(pc, now); /* phase 2 runs beside */
 		/*
 		 * nmap's precedence is file order: wait for earlier
 		 * probes still running, except a NULL probe that has
@@ -631,7 +630,7 @@ void vs_evaluate(struct service *sv, uint64_t now)
 	}
 	if (t.pending && t.pending != t.silent)
 		return;
-	/* Every probe so far has concluded (or is a silent NULL): record
+	/* Every probe so far has concluded (or is parked): record
 	 * the answers for the fingerprint, then go on. */
 	record_fp(sv);
 	if (sv->phase == 1)

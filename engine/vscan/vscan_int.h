@@ -318,7 +318,7 @@ int vs_is_tls_probe(const struct vs *v, const struct svc_probe *p);
 uint64_t vs_greet_ms(const struct service *sv);
 /* pc is a NULL probe silent past that window (never in a sequential run). */
 int vs_silent_null(const struct pconn *pc, uint64_t now);
-/* pc is a phase 1 probe phase 2 need not wait for (see VS_PARK_MS). */
+/* pc is a probe phase 2 need not wait for: a silent NULL, or see VS_PARK_MS. */
 int vs_parked(const struct pconn *pc, uint64_t now);
 /*
  * Starts the next probes ranked below max_rank: in parallel, phase 2's

@@ -75,21 +75,23 @@ int vs_silent_null(const struct pconn *pc, uint64_t now)
 }
 
 /*
- * A phase 1 probe (TLS-detecting, or listing the port) silent for
- * VS_PARK_MS on a service that has not sent a byte on any connection:
- * most likely a silent service. Like a silent NULL probe it keeps
+ * A probe phase 2 runs beside instead of waiting for: a silent NULL
+ * probe (vs_silent_null), or a phase 1 probe (TLS-detecting, or listing
+ * the port) silent for VS_PARK_MS on a service that has not sent a byte
+ * on any connection, most likely a silent service. Either keeps
  * listening (a late answer still counts, and its rank still takes
- * precedence), but phase 2 starts beside it instead of after its full
- * wait, which a silent service (tinc, shadowsocks, rsyslog's 514) paid
- * once more, 5 s, before the rest of nmap's order. A service that
- * answered anything (xrdp: RDPNegReq at once, the ClientHello over a
- * second late under load) is waited for as before.
+ * precedence); a silent service (tinc, shadowsocks, rsyslog's 514) no
+ * longer pays phase 1's full wait, 5 s, before the rest of nmap's
+ * order. A service that answered anything (xrdp: RDPNegReq at once, the
+ * ClientHello over a second late under load) is waited for as before.
  */
 int vs_parked(const struct pconn *pc, uint64_t now)
 {
 	const struct service *sv = pc->svc;
 	const struct svc_probe *p = pc->probe;
 
+	if (vs_silent_null(pc, now))
+		return 1;
 	if (vs_sequential(sv->vs) || sv->heard || p == NULL ||
 	    p == svcdb_null_probe(sv->vs->db) || pc->is_script || pc->len > 0 ||
 	    !pc->connected_at || now - pc->connected_at < VS_PARK_MS)
@@ -145,23 +147,22 @@ static const struct svc_probe *seq_slot(const struct service *sv, size_t k,
 	return k < n || within_intensity(sv, p) ? p : NULL;
 }
 
-static int inflight(const struct service *sv)
+/*
+ * sv's probes in flight; with parked, how many of them phase 2 runs
+ * beside (vs_parked) goes there too.
+ */
+static int inflight(const struct service *sv, int *parked)
 {
+	uint64_t now = parked ? vs_now_ms() : 0;
 	int n = 0;
 
-	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
-		n += !pc->concluded && pc->rank < (1 << 21);
-	return n;
-}
-
-/* Of those, the silent ones phase 2 runs beside (vs_parked). */
-static int parked(const struct service *sv, uint64_t now)
-{
-	int n = 0;
-
-	for (const struct pconn *pc = sv->conns; pc; pc = pc->next)
-		n += !pc->concluded && pc->rank < (1 << 21) &&
-		     (vs_silent_null(pc, now) || vs_parked(pc, now));
+	for (const struct pconn *pc = sv->conns; pc; pc = pc->next) {
+		if (pc->concluded || pc->rank >= (1 << 21))
+			continue;
+		n++;
+		if (parked)
+			*parked += vs_parked(pc, now);
+	}
 	return n;
 }
 
@@ -170,7 +171,7 @@ static void seq_fill(struct service *sv, int max_rank)
 {
 	size_t n = svcdb_nprobes(sv->vs->db);
 
-	if (inflight(sv) > 0)
+	if (inflight(sv, NULL) > 0)
 		return;
 	while (sv->seq < 2 * n) {
 		int rank;
@@ -200,17 +201,18 @@ void vs_fill(struct service *sv, int max_rank)
 {
 	struct vs *v = sv->vs;
 	size_t n = svcdb_nprobes(v->db);
-	size_t busy, busy2;
+	int parked = 0;
+	size_t busy, own;
 
 	if (vs_sequential(v)) {
 		seq_fill(sv, max_rank);
 		return;
 	}
-	/* --version-parallel counts phase 2's own probes; the service's
-	 * budget (VS_PAR_BASE) counts every connection it holds. */
-	busy = (size_t)inflight(sv);
-	busy2 = busy - (size_t)parked(sv, vs_now_ms());
-	while (busy2 < v->par && sv->next_probe < n) {
+	/* --version-parallel counts phase 2's own probes (not the parked
+	 * ones); the service's budget (VS_PAR_BASE) every connection. */
+	busy = (size_t)inflight(sv, &parked);
+	own = busy - (size_t)parked;
+	while (own < v->par && sv->next_probe < n) {
 		if (busy >= VS_PAR_BASE && !room_for_more(v, sv))
 			break;
 		const struct svc_probe *p = svcdb_probe(v->db, sv->next_probe);
@@ -223,7 +225,7 @@ void vs_fill(struct service *sv, int max_rank)
 		if (phase2_wants(sv, p) &&
 		    vs_start_probe(sv, p, rank, 0) == 0) {
 			busy++;
-			busy2++;
+			own++;
 		}
 	}
 }
