@@ -492,8 +492,8 @@ static void test_recog_probes(const struct svcdb *db)
 
 	CASE("recogniser probes: well-formed, no match lines, rarity 8")
 	{
-		/* SIPOptionsTCP has its own lines (kamailio, a sip softmatch:
-		 * banners/expected.txt); the recognisers fill the rest. */
+		/* SIPOptionsTCP also has its own two lines (kamailio, a sip
+		 * softmatch: banners/expected.txt); checked below. */
 		static const char *const names[] = {
 			"LDAPRootDSE", "X11Setup",       "RTSPOptions",
 			"MQTTConnect", "Socks5Greeting", "Socks4Connect",
@@ -512,6 +512,8 @@ static void test_recog_probes(const struct svcdb *db)
 			CHECK_EQ_U(p->nmatches, 0);
 			CHECK_EQ_U(p->rarity, 8);
 		}
+		p = tcp_probe(db, "SIPOptionsTCP");
+		CHECK(p && p->nmatches == 2 && p->rarity == 8);
 		/* LDAPMessage SEQUENCE, messageID 7, SearchRequest, base "",
 		 * each length exact; the attributes at the end. */
 		p = tcp_probe(db, "LDAPRootDSE");
